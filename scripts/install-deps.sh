@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what building and testing NPBackup needs on Debian/Ubuntu, and
+# nothing else. Safe to run again: it skips what is already there.
+#
+#   scripts/install-deps.sh build   # system packages needed to build (none beyond Rust today)
+#   scripts/install-deps.sh test    # + the peers the tests use: restic, sshd, a REST server, an S3 server
+set -euo pipefail
+
+what="${1:-test}"
+here="$(cd "$(dirname "$0")/.." && pwd)"
+tools="${NPBACKUP_TEST_TOOLS:-$HOME/.cache/npbackup-test-tools}"
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+apt_install() {
+    local missing=()
+    for p in "$@"; do
+        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    done
+    if [ "${#missing[@]}" -gt 0 ]; then
+        echo "installing Debian packages: ${missing[*]}"
+        $SUDO apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+}
+
+# Build needs: a C compiler and pkg-config for -sys crates.
+apt_install gcc pkg-config ca-certificates
+
+if [ "$what" = "build" ]; then exit 0; fi
+
+# Test peers from Debian: the real restic binary (interop), OpenSSH (SFTP on loopback),
+# Python's venv (for the S3 server below).
+apt_install restic openssh-server openssh-client python3 python3-venv
+
+mkdir -p "$tools"
+
+# A real REST server (rustic_server, from crates.io), built once per machine.
+RUSTIC_SERVER_VERSION=0.4.4
+if [ ! -x "$tools/bin/rustic-server" ] || [ "$(cat "$tools/rustic-server.version" 2>/dev/null)" != "$RUSTIC_SERVER_VERSION" ]; then
+    echo "building rustic_server $RUSTIC_SERVER_VERSION (once per machine)"
+    cargo install --quiet --locked --root "$tools" --version "$RUSTIC_SERVER_VERSION" rustic_server
+    echo "$RUSTIC_SERVER_VERSION" > "$tools/rustic-server.version"
+fi
+
+# A real S3-compatible server (moto, from PyPI) in its own virtualenv.
+MOTO_VERSION=5.2.5
+if [ ! -x "$tools/venv/bin/moto_server" ] || [ "$(cat "$tools/moto.version" 2>/dev/null)" != "$MOTO_VERSION" ]; then
+    echo "installing moto[server] $MOTO_VERSION"
+    python3 -m venv "$tools/venv"
+    "$tools/venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
+    echo "$MOTO_VERSION" > "$tools/moto.version"
+fi
+
+echo "test tools ready in $tools"

@@ -1,0 +1,626 @@
+//! One function per command: gather the request from flags and config, call the
+//! engine, render the result as text or JSON.
+
+use std::{io::Write, path::PathBuf, time::Duration};
+
+use super::{BackupArgs, Command, ConfigCommand, Context, FilterArgs, RestoreArgs, output};
+use crate::{
+    config::{self, ByteSize, Compression, HumanDuration},
+    engine::{self, BackupRequest, RestoreRequest, SnapshotInfo},
+    error::{Error, Result, exit},
+};
+
+pub fn run(ctx: &Context, command: Command) -> Result<i32> {
+    match command {
+        Command::Init(args) => init(ctx, args.compression.as_deref()),
+        Command::Backup(args) => backup(ctx, args),
+        Command::Snapshots(filter) => snapshots(ctx, &filter),
+        Command::Ls {
+            snapshot,
+            path,
+            recursive,
+        } => ls(ctx, &snapshot, &path, recursive),
+        Command::Find { pattern, filter } => find(ctx, &pattern, &filter),
+        Command::Restore(args) => restore(ctx, args),
+        Command::Dump { snapshot, path } => dump(ctx, &snapshot, &path),
+        Command::Diff {
+            snapshot1,
+            snapshot2,
+        } => diff(ctx, &snapshot1, &snapshot2),
+        Command::Stats => stats(ctx),
+        Command::HasRecentSnapshot { max_age, filter } => {
+            has_recent(ctx, max_age.as_deref(), &filter)
+        }
+        Command::Config(c) => config_cmd(ctx, c),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut super::command(),
+                "npbackup-cli",
+                &mut std::io::stdout(),
+            );
+            Ok(exit::OK)
+        }
+        Command::Man { out } => man(&out),
+    }
+}
+
+fn open(ctx: &Context) -> Result<(engine::OpenRepo, String, Option<config::RepoConfig>)> {
+    let (target, rc) = ctx.target()?;
+    let open = engine::open(&target, ctx.progress())?;
+    if let Some(i) = open.fallback
+        && !ctx.global.json
+    {
+        eprintln!(
+            "note: the primary location of `{}` is unreachable; using fallback #{i}: {}",
+            target.name, open.uri
+        );
+    }
+    Ok((open, target.name, rc))
+}
+
+fn init(ctx: &Context, compression: Option<&str>) -> Result<i32> {
+    let (target, rc) = ctx.target()?;
+    let compression = match compression {
+        Some(c) => c.parse::<Compression>().map_err(Error::Usage)?,
+        None => rc
+            .as_ref()
+            .and_then(|r| r.repo.compression)
+            .unwrap_or(Compression::Auto),
+    };
+    let open = engine::init(&target, compression, ctx.progress())?;
+    let used = open.used(&target.name);
+    #[derive(serde::Serialize)]
+    struct Inited {
+        id: String,
+        version: u32,
+        compression: String,
+    }
+    let res = Inited {
+        id: open.repo.config().id.to_hex().to_string(),
+        version: open.repo.config().version,
+        compression: compression.to_string(),
+    };
+    if ctx.global.json {
+        output::print_json("init", Some(&used), &res);
+    } else {
+        println!(
+            "created repository {} at {} (format version {}, compression {})",
+            &res.id[..8],
+            used.uri,
+            res.version,
+            res.compression
+        );
+        println!(
+            "Keep the password safe: without it the backups cannot be read by anyone, including you."
+        );
+    }
+    Ok(exit::OK)
+}
+
+fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
+    let (open, name, rc) = open(ctx)?;
+    let b = rc.as_ref().map(|r| r.backup.clone()).unwrap_or_default();
+    let paths: Vec<PathBuf> = if args.paths.is_empty() {
+        b.paths
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .map(PathBuf::from)
+            .collect()
+    } else {
+        args.paths.clone()
+    };
+    let concat = |a: Option<Vec<String>>, b: &[String]| {
+        let mut v = a.unwrap_or_default();
+        v.extend(b.iter().cloned());
+        v
+    };
+    let exclude_larger_than = match &args.exclude_larger_than {
+        Some(s) => Some(s.parse::<ByteSize>().map_err(Error::Usage)?.0),
+        None => b.exclude_larger_than.map(|s| s.0),
+    };
+    let mut exclude_files = b.exclude_file.clone().unwrap_or_default();
+    exclude_files.extend(args.exclude_files.iter().cloned());
+    let mut iexclude_files = b.iexclude_file.clone().unwrap_or_default();
+    iexclude_files.extend(args.iexclude_files.iter().cloned());
+    let host = args
+        .host
+        .clone()
+        .or_else(|| rc.as_ref().map(config::RepoConfig::host))
+        .unwrap_or_else(|| gethostname::gethostname().to_string_lossy().to_string());
+    let req = BackupRequest {
+        paths,
+        excludes: concat(b.exclude.clone(), &args.excludes),
+        iexcludes: concat(b.iexclude.clone(), &args.iexcludes),
+        exclude_files,
+        iexclude_files,
+        exclude_if_present: concat(b.exclude_if_present.clone(), &args.exclude_if_present),
+        exclude_caches: args.exclude_caches || b.exclude_caches.unwrap_or(false),
+        one_file_system: args.one_file_system || b.one_file_system.unwrap_or(false),
+        exclude_larger_than,
+        tags: concat(b.tags.clone(), &args.tags),
+        host,
+        dry_run: args.dry_run,
+    };
+    let used = open.used(&name);
+    let summary = engine::backup(open, &req)?;
+    if ctx.global.json {
+        output::print_json("backup", Some(&used), &summary);
+    } else {
+        let s = &summary;
+        println!(
+            "Files:       {} new, {} changed, {} unmodified",
+            s.files_new, s.files_changed, s.files_unmodified
+        );
+        println!(
+            "Dirs:        {} new, {} changed, {} unmodified",
+            s.dirs_new, s.dirs_changed, s.dirs_unmodified
+        );
+        println!(
+            "Added:       {} ({} stored)",
+            output::size(s.data_added),
+            output::size(s.data_added_packed)
+        );
+        println!(
+            "Processed:   {} files, {} in {:.1}s",
+            s.total_files_processed,
+            output::size(s.total_bytes_processed),
+            s.duration_seconds
+        );
+        match &s.snapshot_id {
+            Some(id) => println!("snapshot {} saved to {}", &id[..8], used.uri),
+            None => println!("dry run: nothing was written"),
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn snapshots(ctx: &Context, filter: &FilterArgs) -> Result<i32> {
+    let (open, name, _) = open(ctx)?;
+    let snaps = engine::snapshots(&open, &filter.to_filter())?;
+    let infos: Vec<SnapshotInfo> = snaps.iter().map(SnapshotInfo::from).collect();
+    if ctx.global.json {
+        output::print_json("snapshots", Some(&open.used(&name)), &infos);
+    } else {
+        let rows: Vec<Vec<String>> = infos
+            .iter()
+            .map(|s| {
+                vec![
+                    s.short_id.clone(),
+                    output::local_time(&s.time),
+                    s.host.clone(),
+                    s.tags.join(","),
+                    s.files.map(|f| f.to_string()).unwrap_or_default(),
+                    s.size.map(output::size).unwrap_or_default(),
+                    s.paths.join(", "),
+                ]
+            })
+            .collect();
+        output::table(
+            &["ID", "Time", "Host", "Tags", "Files", "Size", "Paths"],
+            &rows,
+        );
+        println!(
+            "{} snapshot{}",
+            infos.len(),
+            if infos.len() == 1 { "" } else { "s" }
+        );
+    }
+    Ok(exit::OK)
+}
+
+fn ls(ctx: &Context, snapshot: &str, path: &str, recursive: bool) -> Result<i32> {
+    let (open, name, _) = open(ctx)?;
+    let snap = engine::resolve_snapshot(&open, snapshot, &Default::default())?;
+    let used = open.used(&name);
+    let entries = engine::ls(open, &snap, path, recursive)?;
+    if ctx.global.json {
+        #[derive(serde::Serialize)]
+        struct Listing<'a> {
+            snapshot: String,
+            path: &'a str,
+            entries: Vec<engine::Entry>,
+        }
+        output::print_json(
+            "ls",
+            Some(&used),
+            &Listing {
+                snapshot: snap.id.to_hex().to_string(),
+                path,
+                entries,
+            },
+        );
+    } else {
+        for e in &entries {
+            let mtime = e
+                .mtime
+                .as_deref()
+                .map(output::local_time)
+                .unwrap_or_default();
+            let name = match &e.link_target {
+                Some(t) => format!("{} -> {t}", e.path),
+                None if e.kind == "dir" => format!("{}/", e.path),
+                None => e.path.clone(),
+            };
+            println!(
+                "{:<7} {:>10}  {}  {}",
+                e.kind,
+                if e.kind == "file" {
+                    output::size(e.size)
+                } else {
+                    String::new()
+                },
+                mtime,
+                name
+            );
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn find(ctx: &Context, pattern: &str, filter: &FilterArgs) -> Result<i32> {
+    let (open, name, _) = open(ctx)?;
+    let used = open.used(&name);
+    let hits = engine::find(open, pattern, &filter.to_filter())?;
+    if ctx.global.json {
+        output::print_json("find", Some(&used), &hits);
+    } else if hits.is_empty() {
+        println!("no file matches `{pattern}`");
+    } else {
+        let rows: Vec<Vec<String>> = hits
+            .iter()
+            .map(|h| {
+                vec![
+                    h.snapshot[..8].to_string(),
+                    output::local_time(&h.time),
+                    output::size(h.entry.size),
+                    h.entry
+                        .mtime
+                        .as_deref()
+                        .map(output::local_time)
+                        .unwrap_or_default(),
+                    h.entry.path.clone(),
+                ]
+            })
+            .collect();
+        output::table(
+            &["Snapshot", "Snapshot time", "Size", "Modified", "Path"],
+            &rows,
+        );
+    }
+    Ok(exit::OK)
+}
+
+fn restore(ctx: &Context, args: RestoreArgs) -> Result<i32> {
+    let (open, name, _) = open(ctx)?;
+    let snap = engine::resolve_snapshot(&open, &args.snapshot, &Default::default())?;
+    let req = RestoreRequest {
+        target: args.target.clone(),
+        includes: args.includes.clone(),
+        overwrite: args.overwrite,
+        dry_run: args.dry_run,
+        sparse: args.sparse,
+    };
+    let used = open.used(&name);
+    let summary = engine::restore(open, &snap, &req)?;
+    let partial = (!summary.conflicts.is_empty()).then(|| {
+        Error::Partial(format!(
+            "{} existing item{} left untouched (--overwrite never)",
+            summary.conflicts.len(),
+            if summary.conflicts.len() == 1 {
+                " was"
+            } else {
+                "s were"
+            }
+        ))
+    });
+    if ctx.global.json {
+        match &partial {
+            Some(err) => output::print_json_with_error("restore", Some(&used), &summary, err),
+            None => output::print_json("restore", Some(&used), &summary),
+        }
+    } else {
+        let verb = if summary.dry_run {
+            "would restore"
+        } else {
+            "restored"
+        };
+        println!(
+            "{verb} {} files ({}) from snapshot {} into {}; {} already up to date",
+            summary.files_restored,
+            output::size(summary.bytes_restored),
+            &summary.snapshot[..8],
+            summary.target,
+            summary.files_unchanged
+        );
+        if !summary.conflicts.is_empty() {
+            println!("not overwritten (already exist):");
+            for c in &summary.conflicts {
+                println!("  {c}");
+            }
+        }
+    }
+    Ok(if partial.is_some() {
+        exit::PARTIAL
+    } else {
+        exit::OK
+    })
+}
+
+fn dump(ctx: &Context, snapshot: &str, path: &str) -> Result<i32> {
+    let (open, _, _) = open(ctx)?;
+    let snap = engine::resolve_snapshot(&open, snapshot, &Default::default())?;
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    engine::dump(open, &snap, path, &mut out)?;
+    out.flush()
+        .map_err(|e| Error::io("writing to", "stdout", e))?;
+    Ok(exit::OK)
+}
+
+fn diff(ctx: &Context, a: &str, b: &str) -> Result<i32> {
+    let (open, name, _) = open(ctx)?;
+    let sa = engine::resolve_snapshot(&open, a, &Default::default())?;
+    let sb = engine::resolve_snapshot(&open, b, &Default::default())?;
+    let used = open.used(&name);
+    let changes = engine::diff(open, &sa, &sb)?;
+    if ctx.global.json {
+        output::print_json("diff", Some(&used), &changes);
+    } else {
+        for c in &changes {
+            let mark = match c.change {
+                engine::DiffKind::Added => "+",
+                engine::DiffKind::Removed => "-",
+                engine::DiffKind::Changed => "M",
+                engine::DiffKind::Metadata => "U",
+                engine::DiffKind::TypeChanged => "T",
+            };
+            println!("{mark}  {}", c.path);
+        }
+        let count = |k| changes.iter().filter(|c| c.change == k).count();
+        println!(
+            "{} added, {} removed, {} changed, {} metadata only, {} type changed",
+            count(engine::DiffKind::Added),
+            count(engine::DiffKind::Removed),
+            count(engine::DiffKind::Changed),
+            count(engine::DiffKind::Metadata),
+            count(engine::DiffKind::TypeChanged)
+        );
+    }
+    Ok(exit::OK)
+}
+
+fn stats(ctx: &Context) -> Result<i32> {
+    let (open, name, _) = open(ctx)?;
+    let s = engine::stats(&open)?;
+    if ctx.global.json {
+        output::print_json("stats", Some(&open.used(&name)), &s);
+    } else {
+        println!(
+            "Repository:       {} (format version {})",
+            open.uri, s.repository_version
+        );
+        println!("Snapshots:        {}", s.snapshots);
+        println!("Stored size:      {}", output::size(s.stored_size));
+        println!(
+            "Raw data:         {} in {} blobs",
+            output::size(s.raw_data_size),
+            s.data_blobs
+        );
+        println!(
+            "Packed data:      {} (compression ratio {:.2})",
+            output::size(s.packed_data_size),
+            s.compression_ratio
+        );
+        println!("Packs:            {}", s.packs);
+    }
+    Ok(exit::OK)
+}
+
+fn has_recent(ctx: &Context, max_age: Option<&str>, filter: &FilterArgs) -> Result<i32> {
+    let (open, name, rc) = open(ctx)?;
+    let max_age: Duration = match max_age {
+        Some(s) => s.parse::<HumanDuration>().map_err(Error::Usage)?.0,
+        None => rc
+            .as_ref()
+            .and_then(|r| r.repo.minimum_backup_age)
+            .map(|d| d.0)
+            .ok_or_else(|| {
+                Error::Usage(
+                    "give --max-age (e.g. 1d), or set repo.minimum-backup-age in the config".into(),
+                )
+            })?,
+    };
+    let snaps = engine::snapshots(&open, &filter.to_filter())?;
+    let latest = snaps.last().map(SnapshotInfo::from);
+    let now = jiff::Timestamp::now();
+    let age = snaps.last().map(|s| {
+        let secs = now.as_second() - s.time.timestamp().as_second();
+        Duration::from_secs(secs.max(0) as u64)
+    });
+    let recent = age.is_some_and(|a| a <= max_age);
+    #[derive(serde::Serialize)]
+    struct Answer {
+        recent: bool,
+        max_age_seconds: u64,
+        latest: Option<SnapshotInfo>,
+        age_seconds: Option<u64>,
+    }
+    let answer = Answer {
+        recent,
+        max_age_seconds: max_age.as_secs(),
+        latest,
+        age_seconds: age.map(|a| a.as_secs()),
+    };
+    if ctx.global.json {
+        output::print_json("has-recent-snapshot", Some(&open.used(&name)), &answer);
+    } else {
+        match &answer.latest {
+            Some(l) => println!(
+                "{}: latest snapshot {} at {} ({}); limit {}",
+                if recent { "recent" } else { "too old" },
+                l.short_id,
+                output::local_time(&l.time),
+                output::ago(&l.time),
+                humantime::format_duration(max_age)
+            ),
+            None => println!("too old: no snapshot at all"),
+        }
+    }
+    Ok(if recent { exit::OK } else { exit::NEGATIVE })
+}
+
+fn config_cmd(ctx: &Context, c: ConfigCommand) -> Result<i32> {
+    match c {
+        ConfigCommand::Init {
+            paths,
+            repository_path,
+        } => {
+            let path = match ctx.global.config.clone() {
+                Some(p) => p,
+                None => std::env::var_os(config::CONFIG_ENV)
+                    .filter(|v| !v.is_empty())
+                    .map(PathBuf::from)
+                    .or_else(config::user_config_path)
+                    .ok_or_else(|| {
+                        Error::Usage("cannot tell where your config folder is: pass -c FILE".into())
+                    })?,
+            };
+            let repo = match repository_path {
+                Some(r) => std::path::absolute(&r).map_err(|e| Error::io("resolving", &r, e))?,
+                None => config::default_repository_path().ok_or_else(|| {
+                    Error::Usage(
+                        "cannot tell where your data folder is: pass --repository-path".into(),
+                    )
+                })?,
+            };
+            let outcome = config::write_default_config(&path, &repo, &paths)?;
+            if ctx.global.json {
+                output::print_json("config", None, &outcome);
+            } else {
+                println!("wrote {}", outcome.config.display());
+                println!("  repository:    {}", outcome.repository.display());
+                println!(
+                    "  password file: {} (keep a copy somewhere safe)",
+                    outcome.password_file.display()
+                );
+                println!(
+                    "  backing up:    {}",
+                    outcome
+                        .paths
+                        .iter()
+                        .map(|p| p.display().to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                println!("next: `npbackup-cli init`, then `npbackup-cli backup`");
+            }
+            Ok(exit::OK)
+        }
+        ConfigCommand::Check => {
+            let cfg = ctx.config()?;
+            let repos = cfg.repo_names();
+            if ctx.global.json {
+                #[derive(serde::Serialize)]
+                struct Checked {
+                    file: PathBuf,
+                    repositories: Vec<String>,
+                    groups: Vec<String>,
+                }
+                output::print_json(
+                    "config",
+                    None,
+                    &Checked {
+                        file: cfg.path.clone(),
+                        repositories: repos,
+                        groups: cfg.group_names(),
+                    },
+                );
+            } else {
+                println!(
+                    "{}: OK ({} repositor{}: {})",
+                    cfg.path.display(),
+                    repos.len(),
+                    if repos.len() == 1 { "y" } else { "ies" },
+                    repos.join(", ")
+                );
+            }
+            Ok(exit::OK)
+        }
+        ConfigCommand::Show => {
+            let cfg = ctx.config()?;
+            let name = match &ctx.global.repo_name {
+                Some(n) => n.clone(),
+                None => cfg.default_repo_name()?,
+            };
+            let rc = cfg.repo(&name)?;
+            let shown = rc.shown();
+            if ctx.global.json {
+                #[derive(serde::Serialize)]
+                struct Shown {
+                    repository: String,
+                    group: Option<String>,
+                    password_source: String,
+                    settings: Vec<config::ShownSetting>,
+                }
+                output::print_json(
+                    "config",
+                    None,
+                    &Shown {
+                        repository: name,
+                        group: rc.group.clone(),
+                        password_source: rc.password.describe(),
+                        settings: shown,
+                    },
+                );
+            } else {
+                println!(
+                    "# repository `{name}` ({}){}",
+                    cfg.path.display(),
+                    rc.group
+                        .as_ref()
+                        .map(|g| format!(", group `{g}`"))
+                        .unwrap_or_default()
+                );
+                let width = shown.iter().map(|s| s.key.len()).max().unwrap_or(0);
+                for s in &shown {
+                    let origin: Vec<String> = s.origin.iter().map(ToString::to_string).collect();
+                    let marker = if s.origin == [config::Layer::Own] {
+                        "own".to_string()
+                    } else {
+                        format!("inherited: {}", origin.join(" + "))
+                    };
+                    println!("{:<width$} = {}   # {marker}", s.key, s.value);
+                }
+            }
+            Ok(exit::OK)
+        }
+        ConfigCommand::Path => {
+            let path = config::find_config(ctx.global.config.as_deref());
+            match (&path, ctx.global.json) {
+                (_, true) => output::print_json("config", None, &path),
+                (Some(p), false) => println!("{}", p.display()),
+                (None, false) => println!(
+                    "no configuration file (would be created at {})",
+                    config::user_config_path()
+                        .map(|p| p.display().to_string())
+                        .unwrap_or_default()
+                ),
+            }
+            Ok(if path.is_some() {
+                exit::OK
+            } else {
+                exit::NEGATIVE
+            })
+        }
+    }
+}
+
+fn man(out: &std::path::Path) -> Result<i32> {
+    std::fs::create_dir_all(out).map_err(|e| Error::io("creating", out, e))?;
+    let cmd = super::command();
+    clap_mangen::generate_to(cmd, out).map_err(|e| Error::io("writing man pages into", out, e))?;
+    println!("man pages written to {}", out.display());
+    Ok(exit::OK)
+}

@@ -1,0 +1,429 @@
+//! `npbackup-cli`: the clap definitions, resolving which repository and password
+//! to use (config, `-r URI`, environment), and dispatch to the commands.
+//! Presentation only: the work is done by `engine` (later through `jobs`).
+
+mod commands;
+mod logging;
+pub mod output;
+mod progress;
+
+use std::path::PathBuf;
+
+use clap::{Args, CommandFactory, Parser, Subcommand};
+
+use crate::{
+    config::{self, Config, PasswordSource, RepoConfig, Secret},
+    customization::PRODUCT_NAME,
+    engine::{Overwrite, RepoTarget},
+    error::{Error, Result, exit},
+};
+pub use progress::CliProgress;
+
+/// Back up, browse and restore restic-format repositories.
+#[derive(Debug, Parser)]
+#[command(
+    name = "npbackup-cli",
+    version,
+    about = format!("{PRODUCT_NAME}: encrypted, deduplicated, restic-compatible backups"),
+    after_help = "Exit codes: 0 ok, 1 check answered no, 2 usage, 3 config, 4 password, 5 not initialised, 6 unreachable, 7 input refused, 8 failed, 9 partial (conflicts), 130 interrupted."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOpts,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalOpts {
+    /// Configuration file (default: $NPBACKUP_CONFIG, then the per-user file, then /etc).
+    #[arg(short = 'c', long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// A repository named in the configuration file.
+    #[arg(long = "repo", global = true, value_name = "NAME")]
+    pub repo_name: Option<String>,
+
+    /// Use this repository location directly, without a config
+    /// (also $NPBACKUP_REPOSITORY or $RESTIC_REPOSITORY).
+    #[arg(
+        short = 'r',
+        long = "repository",
+        global = true,
+        value_name = "URI",
+        conflicts_with = "repo_name"
+    )]
+    pub repository: Option<String>,
+
+    /// Read the password from this file (also $NPBACKUP_PASSWORD_FILE, $RESTIC_PASSWORD_FILE).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+
+    /// Run this command to get the password (also $NPBACKUP_PASSWORD_COMMAND, $RESTIC_PASSWORD_COMMAND).
+    #[arg(
+        long,
+        global = true,
+        value_name = "COMMAND",
+        conflicts_with = "password_file"
+    )]
+    pub password_command: Option<String>,
+
+    /// Print one JSON document on stdout instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// More log output on stderr (-v info, -vv debug).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Only errors on stderr, no progress bars.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Never draw progress bars.
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create the repository.
+    Init(InitArgs),
+    /// Back up the configured paths, or the paths given.
+    Backup(BackupArgs),
+    /// List snapshots.
+    Snapshots(FilterArgs),
+    /// List the files of a snapshot (one level unless --recursive).
+    Ls {
+        /// Snapshot id (or its first characters), or `latest`.
+        snapshot: String,
+        /// Folder inside the snapshot.
+        #[arg(default_value = "/")]
+        path: String,
+        #[arg(long, short = 'R')]
+        recursive: bool,
+    },
+    /// Find files by name or glob across all snapshots.
+    Find {
+        /// A glob on the name (`*.pdf`), or on the full path when it holds a `/` (`/home/*/notes.txt`).
+        pattern: String,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    /// Restore a snapshot (or parts of it) into a folder.
+    Restore(RestoreArgs),
+    /// Write the content of one file of a snapshot to stdout.
+    Dump { snapshot: String, path: String },
+    /// Show what changed between two snapshots.
+    Diff {
+        snapshot1: String,
+        snapshot2: String,
+    },
+    /// Repository statistics.
+    Stats,
+    /// Exit 0 if a snapshot younger than --max-age exists, 1 if not.
+    HasRecentSnapshot {
+        /// e.g. "1d", "12h" (default: the repository's minimum-backup-age).
+        #[arg(long, value_name = "DURATION")]
+        max_age: Option<String>,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
+    /// Create, check and show the configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print shell completions.
+    Completions { shell: clap_complete::Shell },
+    /// Write man pages into a folder.
+    Man {
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// "auto", "off", "max" or a zstd level 1-22 (default: from the config, else auto).
+    #[arg(long)]
+    pub compression: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BackupArgs {
+    /// Paths to back up (default: backup.paths from the config).
+    pub paths: Vec<PathBuf>,
+    /// Leave out files matching this glob (repeatable).
+    #[arg(long = "exclude", short = 'e', value_name = "GLOB")]
+    pub excludes: Vec<String>,
+    /// Like --exclude, ignoring case.
+    #[arg(long = "iexclude", value_name = "GLOB")]
+    pub iexcludes: Vec<String>,
+    /// Read exclude globs from a file (one a line).
+    #[arg(long = "exclude-file", value_name = "FILE")]
+    pub exclude_files: Vec<PathBuf>,
+    #[arg(long = "iexclude-file", value_name = "FILE")]
+    pub iexclude_files: Vec<PathBuf>,
+    /// Leave out folders that contain a file of this name.
+    #[arg(long = "exclude-if-present", value_name = "NAME")]
+    pub exclude_if_present: Vec<String>,
+    /// Leave out folders with a CACHEDIR.TAG file.
+    #[arg(long)]
+    pub exclude_caches: bool,
+    /// Stay on the file system of each path.
+    #[arg(long, short = 'x')]
+    pub one_file_system: bool,
+    /// Leave out files larger than this ("500 MB").
+    #[arg(long, value_name = "SIZE")]
+    pub exclude_larger_than: Option<String>,
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Host name recorded in the snapshot.
+    #[arg(long)]
+    pub host: Option<String>,
+    /// Show what would be backed up, write nothing.
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    #[arg(long = "host", value_name = "HOST")]
+    pub hosts: Vec<String>,
+    #[arg(long = "path", value_name = "PATH")]
+    pub paths: Vec<String>,
+}
+
+impl FilterArgs {
+    fn to_filter(&self) -> crate::engine::SnapshotFilter {
+        crate::engine::SnapshotFilter {
+            tags: self.tags.clone(),
+            hosts: self.hosts.clone(),
+            paths: self.paths.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// Snapshot id (or its first characters), or `latest`.
+    pub snapshot: String,
+    /// Folder to restore into (created if missing).
+    #[arg(long, short = 't')]
+    pub target: PathBuf,
+    /// Restore only this path of the snapshot (repeatable).
+    #[arg(long = "include", short = 'i', value_name = "PATH")]
+    pub includes: Vec<String>,
+    /// What to do with files that already exist in the target.
+    #[arg(long, value_enum, default_value_t = Overwrite::IfChanged)]
+    pub overwrite: Overwrite,
+    /// Show what would be restored, write nothing.
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+    /// Restore runs of zeros as holes (sparse files).
+    #[arg(long)]
+    pub sparse: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Write a commented default configuration (a local repository, no server needed).
+    Init {
+        /// Folders to back up (default: your Documents folder).
+        paths: Vec<PathBuf>,
+        /// Where the repository goes (default: in your data folder).
+        #[arg(long = "repository-path", value_name = "DIR")]
+        repository_path: Option<PathBuf>,
+    },
+    /// Validate the configuration; every problem is listed as FILE:LINE: key: message.
+    Check,
+    /// Print a repository's effective settings (secrets masked), marking each as own or inherited.
+    Show,
+    /// Print the path of the configuration file in use.
+    Path,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let _guard = logging::init(cli.global.verbose, cli.global.quiet || cli.global.json);
+    let name = command_name(&cli.command);
+    let ctx = Context {
+        global: cli.global.clone(),
+    };
+    match commands::run(&ctx, cli.command) {
+        Ok(code) => code,
+        Err(err) => {
+            if ctx.global.json {
+                output::print_json_error(name, &err);
+            } else {
+                output::print_human_error(&err);
+            }
+            tracing::debug!("exit with {}", err.exit_code());
+            err.exit_code()
+        }
+    }
+}
+
+fn command_name(c: &Command) -> &'static str {
+    match c {
+        Command::Init(_) => "init",
+        Command::Backup(_) => "backup",
+        Command::Snapshots(_) => "snapshots",
+        Command::Ls { .. } => "ls",
+        Command::Find { .. } => "find",
+        Command::Restore(_) => "restore",
+        Command::Dump { .. } => "dump",
+        Command::Diff { .. } => "diff",
+        Command::Stats => "stats",
+        Command::HasRecentSnapshot { .. } => "has-recent-snapshot",
+        Command::Config(_) => "config",
+        Command::Completions { .. } => "completions",
+        Command::Man { .. } => "man",
+    }
+}
+
+/// The clap command, for completions and man pages.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// What every command needs to find its repository.
+pub struct Context {
+    pub global: GlobalOpts,
+}
+
+fn env_nonempty(names: &[&str]) -> Option<String> {
+    names
+        .iter()
+        .find_map(|n| std::env::var(n).ok().filter(|v| !v.is_empty()))
+}
+
+impl Context {
+    /// The progress renderer for this run.
+    pub fn progress(&self) -> CliProgress {
+        use std::io::IsTerminal;
+        if self.global.json
+            || self.global.quiet
+            || self.global.no_progress
+            || !std::io::stderr().is_terminal()
+        {
+            CliProgress::Hidden
+        } else {
+            CliProgress::Terminal
+        }
+    }
+
+    fn direct_uri(&self) -> Option<String> {
+        self.global.repository.clone().or_else(|| {
+            if self.global.repo_name.is_some() {
+                None
+            } else {
+                env_nonempty(&["NPBACKUP_REPOSITORY", "RESTIC_REPOSITORY"])
+            }
+        })
+    }
+
+    /// The config file, loaded and validated.
+    pub fn config(&self) -> Result<Config> {
+        let path = config::find_config(self.global.config.as_deref()).ok_or_else(|| {
+            Error::Usage(format!(
+                "no configuration file found (looked for ${}, {} and {}). Create one with `npbackup-cli config init`, or name a repository with -r URI.",
+                config::CONFIG_ENV,
+                config::user_config_path().map(|p| p.display().to_string()).unwrap_or_default(),
+                config::system_config_path().display()
+            ))
+        })?;
+        Config::load(&path)
+    }
+
+    /// A password given on the command line or in the environment, which wins
+    /// over the config's.
+    fn password_override(&self) -> Option<PasswordSource> {
+        if let Some(f) = &self.global.password_file {
+            return Some(PasswordSource::File(f.clone()));
+        }
+        if let Some(c) = &self.global.password_command {
+            return Some(PasswordSource::Command(c.clone()));
+        }
+        if let Some(v) = env_nonempty(&["NPBACKUP_PASSWORD"]) {
+            return Some(PasswordSource::Inline(Secret::new(v)));
+        }
+        if let Some(f) = env_nonempty(&["NPBACKUP_PASSWORD_FILE"]) {
+            return Some(PasswordSource::File(f.into()));
+        }
+        if let Some(c) = env_nonempty(&["NPBACKUP_PASSWORD_COMMAND"]) {
+            return Some(PasswordSource::Command(c));
+        }
+        if let Some(v) = env_nonempty(&["RESTIC_PASSWORD"]) {
+            return Some(PasswordSource::Inline(Secret::new(v)));
+        }
+        if let Some(f) = env_nonempty(&["RESTIC_PASSWORD_FILE"]) {
+            return Some(PasswordSource::File(f.into()));
+        }
+        env_nonempty(&["RESTIC_PASSWORD_COMMAND"]).map(PasswordSource::Command)
+    }
+
+    /// The repository to work on and, when it comes from the config, its settings.
+    pub fn target(&self) -> Result<(RepoTarget, Option<RepoConfig>)> {
+        if let Some(uri) = self.direct_uri() {
+            let password = self
+                .password_override()
+                .unwrap_or(PasswordSource::Missing)
+                .resolve()?;
+            crate::redact::register(password.expose());
+            return Ok((
+                RepoTarget {
+                    name: config::secrets::mask_uri(&uri),
+                    uris: vec![uri],
+                    backend_options: Default::default(),
+                    password,
+                    cache_dir: None,
+                    no_cache: false,
+                },
+                None,
+            ));
+        }
+        let config = self.config()?;
+        let name = match &self.global.repo_name {
+            Some(n) => n.clone(),
+            None => config.default_repo_name()?,
+        };
+        let rc = config.repo(&name)?;
+        let password = self
+            .password_override()
+            .unwrap_or_else(|| rc.password.clone())
+            .resolve()
+            .map_err(|e| match e {
+                Error::Credentials(m) => Error::Credentials(format!("repository `{name}`: {m}")),
+                other => other,
+            })?;
+        crate::redact::register(password.expose());
+        let mut uris = vec![rc.uri.clone()];
+        uris.extend(rc.fallback_uris.iter().cloned());
+        Ok((
+            RepoTarget {
+                name: name.clone(),
+                uris,
+                backend_options: rc.backend_options.clone(),
+                password,
+                cache_dir: rc.repo.cache_dir.clone(),
+                no_cache: rc.repo.no_cache.unwrap_or(false),
+            },
+            Some(rc),
+        ))
+    }
+}

@@ -1,0 +1,169 @@
+//! How results reach the user: one JSON document on stdout with `--json`, or
+//! plain text. Helpers for sizes, times and tables live here.
+
+use serde::Serialize;
+
+use crate::{engine::RepoUsed, error::Error, redact::redact};
+
+/// The JSON document every command prints with `--json`.
+#[derive(Serialize)]
+struct Envelope<'a, T: Serialize> {
+    command: &'a str,
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    repository: Option<&'a RepoUsed>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    result: Option<&'a T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<ErrorDoc>,
+}
+
+#[derive(Serialize)]
+struct ErrorDoc {
+    kind: &'static str,
+    message: String,
+    exit_code: i32,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    problems: Vec<crate::config::ConfigError>,
+}
+
+/// Prints a successful result as JSON.
+pub fn print_json<T: Serialize>(command: &str, repository: Option<&RepoUsed>, result: &T) {
+    let doc = Envelope {
+        command,
+        ok: true,
+        repository,
+        result: Some(result),
+        error: None,
+    };
+    print_doc(&doc);
+}
+
+/// Prints a result that is also a failure (e.g. a restore with conflicts).
+pub fn print_json_with_error<T: Serialize>(
+    command: &str,
+    repository: Option<&RepoUsed>,
+    result: &T,
+    err: &Error,
+) {
+    let doc = Envelope {
+        command,
+        ok: false,
+        repository,
+        result: Some(result),
+        error: Some(error_doc(err)),
+    };
+    print_doc(&doc);
+}
+
+/// Prints an error as JSON.
+pub fn print_json_error(command: &str, err: &Error) {
+    let doc: Envelope<'_, ()> = Envelope {
+        command,
+        ok: false,
+        repository: None,
+        result: None,
+        error: Some(error_doc(err)),
+    };
+    print_doc(&doc);
+}
+
+fn error_doc(err: &Error) -> ErrorDoc {
+    ErrorDoc {
+        kind: err.kind(),
+        message: redact(&err.to_string()),
+        exit_code: err.exit_code(),
+        problems: match err {
+            Error::Config(p) => p.clone(),
+            _ => Vec::new(),
+        },
+    }
+}
+
+fn print_doc<T: Serialize>(doc: &T) {
+    match serde_json::to_string_pretty(doc) {
+        Ok(text) => println!("{}", redact(&text)),
+        Err(e) => eprintln!("error: cannot encode the result as JSON: {e}"),
+    }
+}
+
+/// Prints an error for people, on stderr.
+pub fn print_human_error(err: &Error) {
+    let text = redact(&err.to_string());
+    match err {
+        Error::Config(problems) => {
+            eprintln!(
+                "error: the configuration has {} problem{}:",
+                problems.len(),
+                if problems.len() == 1 { "" } else { "s" }
+            );
+            for line in text.lines() {
+                eprintln!("  {line}");
+            }
+        }
+        _ => eprintln!("error: {text}"),
+    }
+}
+
+/// "1.5 MB"-style size.
+pub fn size(bytes: u64) -> String {
+    bytesize::ByteSize(bytes).display().si().to_string()
+}
+
+/// A timestamp (RFC 3339 text from the engine) in local time, "2026-11-24 22:15:02".
+pub fn local_time(ts: &str) -> String {
+    ts.parse::<jiff::Timestamp>()
+        .map(|t| {
+            t.to_zoned(jiff::tz::TimeZone::system())
+                .strftime("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_else(|_| ts.to_string())
+}
+
+/// How long ago, in words ("3 hours ago").
+pub fn ago(ts: &str) -> String {
+    let Ok(t) = ts.parse::<jiff::Timestamp>() else {
+        return String::new();
+    };
+    let secs = jiff::Timestamp::now().as_second() - t.as_second();
+    let secs = secs.max(0) as u64;
+    let (n, unit) = match secs {
+        0..=89 => return "just now".into(),
+        90..=5399 => (secs / 60, "minute"),
+        5400..=129_599 => (secs / 3600, "hour"),
+        _ => (secs / 86_400, "day"),
+    };
+    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+}
+
+/// Prints rows as an aligned table with a header.
+pub fn table(header: &[&str], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            if let Some(w) = widths.get_mut(i) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+    }
+    let line = |cells: Vec<String>| {
+        let mut s = String::new();
+        for (i, c) in cells.iter().enumerate() {
+            if i + 1 == cells.len() {
+                s.push_str(c);
+            } else {
+                s.push_str(&format!("{c:<w$}  ", w = widths[i]));
+            }
+        }
+        println!("{}", s.trim_end());
+    };
+    line(header.iter().map(|h| h.to_string()).collect());
+    println!(
+        "{}",
+        "-".repeat(widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1))
+    );
+    for row in rows {
+        line(row.clone());
+    }
+}

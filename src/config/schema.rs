@@ -1,0 +1,294 @@
+//! The user-facing schema of the configuration file. Every table is a struct with
+//! kebab-case keys, unknown keys refused, and every field optional: a missing value
+//! is inherited (repository ← group ← built-in defaults) by `merge`. These structs
+//! are ours on purpose: a rustic_core upgrade must not change what a file means.
+
+use std::{collections::BTreeMap, fmt, path::PathBuf, str::FromStr, time::Duration};
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
+
+/// The whole file.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ConfigFile {
+    /// Who this machine is; used in variables, snapshot hosts and (later) metrics.
+    pub identity: Option<Identity>,
+    /// Named groups of settings that repositories inherit.
+    #[serde(default)]
+    pub groups: BTreeMap<String, Section>,
+    /// The repositories.
+    #[serde(default)]
+    pub repos: BTreeMap<String, Section>,
+}
+
+/// `[identity]`: values available as `${MACHINE_ID}`, `${MACHINE_GROUP}`, `${TENANT}`.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Identity {
+    /// Defaults to `${HOSTNAME}`.
+    pub machine_id: Option<String>,
+    pub machine_group: Option<String>,
+    pub tenant: Option<String>,
+}
+
+/// A `[groups.NAME]` or `[repos.NAME]` table: the same keys, so that a group can
+/// preset anything a repository has (a group's `uri` may use `${REPO_NAME}`).
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Section {
+    /// Only in a repository: the group it inherits from.
+    pub group: Option<String>,
+    /// Where the repository lives: a local path, `rest:`, `sftp:`, `rclone:`, `opendal:` …
+    pub uri: Option<String>,
+    /// Tried in order when `uri` cannot be reached (mirrors of the same repository).
+    pub fallback_uris: Option<Vec<String>>,
+    /// Inline password: accepted only when the config file is readable by its owner alone.
+    pub password: Option<String>,
+    /// A file whose first line is the password.
+    pub password_file: Option<PathBuf>,
+    /// A command that prints the password on its standard output.
+    pub password_command: Option<String>,
+    /// The name of an environment variable holding the password.
+    pub password_env: Option<String>,
+    /// Passed to the backend as is (S3 keys, REST credentials, SFTP settings …).
+    pub backend_options: Option<BTreeMap<String, Scalar>>,
+    pub backup: Option<BackupSettings>,
+    pub repo: Option<RepoSettings>,
+    pub retention: Option<RetentionSettings>,
+}
+
+/// `backup`: what to back up and what to leave out.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct BackupSettings {
+    pub paths: Option<Vec<String>>,
+    /// Glob patterns to leave out (restic's `--exclude`).
+    pub exclude: Option<Vec<String>>,
+    /// Case-insensitive glob patterns to leave out.
+    pub iexclude: Option<Vec<String>>,
+    /// Files with one exclude pattern per line.
+    pub exclude_file: Option<Vec<PathBuf>>,
+    pub iexclude_file: Option<Vec<PathBuf>>,
+    /// Leave out a directory that contains one of these file names.
+    pub exclude_if_present: Option<Vec<String>>,
+    /// Leave out directories holding a `CACHEDIR.TAG`.
+    pub exclude_caches: Option<bool>,
+    /// Do not cross file-system boundaries.
+    pub one_file_system: Option<bool>,
+    /// Leave out files larger than this ("500 MB", "2 GiB" or a number of bytes).
+    pub exclude_larger_than: Option<ByteSize>,
+    pub tags: Option<Vec<String>>,
+    /// The host name recorded in snapshots (default: `${MACHINE_ID}`).
+    pub host: Option<String>,
+}
+
+/// `repo`: how the repository is created and judged.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RepoSettings {
+    /// Compression chosen at `init`: "auto", "off", "max" or a zstd level (1-22).
+    pub compression: Option<Compression>,
+    /// A backup older than this is "too old" (`has-recent-snapshot`'s default).
+    pub minimum_backup_age: Option<HumanDuration>,
+    /// Where rustic keeps its cache (default: the user's cache dir).
+    pub cache_dir: Option<PathBuf>,
+    pub no_cache: Option<bool>,
+}
+
+/// `retention`: which snapshots `forget` keeps (used by the operations issue).
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct RetentionSettings {
+    pub keep_last: Option<u32>,
+    pub keep_hourly: Option<u32>,
+    pub keep_daily: Option<u32>,
+    pub keep_weekly: Option<u32>,
+    pub keep_monthly: Option<u32>,
+    pub keep_yearly: Option<u32>,
+    pub keep_within: Option<HumanDuration>,
+    pub keep_within_hourly: Option<HumanDuration>,
+    pub keep_within_daily: Option<HumanDuration>,
+    pub keep_within_weekly: Option<HumanDuration>,
+    pub keep_within_monthly: Option<HumanDuration>,
+    pub keep_within_yearly: Option<HumanDuration>,
+    pub keep_tags: Option<Vec<String>>,
+    /// "host", "paths", "tags" or a comma-separated combination.
+    pub group_by: Option<String>,
+}
+
+/// A backend option value: TOML scalars are accepted and handed over as text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scalar(pub String);
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match toml::Value::deserialize(d)? {
+            toml::Value::String(s) => Ok(Scalar(s)),
+            toml::Value::Integer(i) => Ok(Scalar(i.to_string())),
+            toml::Value::Float(f) => Ok(Scalar(f.to_string())),
+            toml::Value::Boolean(b) => Ok(Scalar(b.to_string())),
+            other => Err(de::Error::custom(format!(
+                "expected a string, number or boolean, found {}",
+                other.type_str()
+            ))),
+        }
+    }
+}
+
+impl Serialize for Scalar {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+/// A size such as "10 MB", "1.5 GiB" or a plain number of bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ByteSize(pub u64);
+
+impl FromStr for ByteSize {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        s.trim()
+            .parse::<bytesize::ByteSize>()
+            .map(|b| ByteSize(b.as_u64()))
+            .map_err(|_| {
+                format!(
+                    "`{s}` is not a size: write it like \"500 MB\", \"2 GiB\" or a number of bytes"
+                )
+            })
+    }
+}
+
+impl fmt::Display for ByteSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", bytesize::ByteSize(self.0).display().si())
+    }
+}
+
+impl<'de> Deserialize<'de> for ByteSize {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match toml::Value::deserialize(d)? {
+            toml::Value::Integer(i) if i >= 0 => Ok(ByteSize(i as u64)),
+            toml::Value::String(s) => s.parse().map_err(de::Error::custom),
+            other => Err(de::Error::custom(format!(
+                "expected a size like \"500 MB\", found {}",
+                other.type_str()
+            ))),
+        }
+    }
+}
+
+impl Serialize for ByteSize {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+/// A duration such as "30d", "12h", "1week 2days".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HumanDuration(pub Duration);
+
+impl FromStr for HumanDuration {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        humantime::parse_duration(s.trim())
+            .map(HumanDuration)
+            .map_err(|e| {
+                format!("`{s}` is not a duration ({e}): write it like \"30m\", \"12h\" or \"7d\"")
+            })
+    }
+}
+
+impl fmt::Display for HumanDuration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", humantime::format_duration(self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for HumanDuration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(de::Error::custom)
+    }
+}
+
+impl Serialize for HumanDuration {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+/// Compression of a new repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// zstd's default level (3).
+    Auto,
+    /// No compression: a version 1 repository (readable by restic < 0.14 too).
+    Off,
+    /// zstd level 19: slow, smallest.
+    Max,
+    /// An explicit zstd level.
+    Level(i32),
+}
+
+impl Compression {
+    /// The repository format version and zstd level this stands for.
+    pub fn version_and_level(self) -> (u32, Option<i32>) {
+        match self {
+            Compression::Off => (1, None),
+            Compression::Auto => (2, Some(3)),
+            Compression::Max => (2, Some(19)),
+            Compression::Level(l) => (2, Some(l)),
+        }
+    }
+}
+
+impl FromStr for Compression {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.trim() {
+            "auto" => Ok(Compression::Auto),
+            "off" | "none" => Ok(Compression::Off),
+            "max" => Ok(Compression::Max),
+            n => match n.parse::<i32>() {
+                Ok(l) if (1..=22).contains(&l) => Ok(Compression::Level(l)),
+                _ => Err(format!(
+                    "`{s}` is not a compression: use \"auto\", \"off\", \"max\" or a level from 1 to 22"
+                )),
+            },
+        }
+    }
+}
+
+impl fmt::Display for Compression {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Compression::Auto => f.write_str("auto"),
+            Compression::Off => f.write_str("off"),
+            Compression::Max => f.write_str("max"),
+            Compression::Level(l) => write!(f, "{l}"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Compression {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match toml::Value::deserialize(d)? {
+            toml::Value::Integer(i) => i.to_string().parse().map_err(de::Error::custom),
+            toml::Value::String(s) => s.parse().map_err(de::Error::custom),
+            other => Err(de::Error::custom(format!(
+                "expected \"auto\", \"off\", \"max\" or a level, found {}",
+                other.type_str()
+            ))),
+        }
+    }
+}
+
+impl Serialize for Compression {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Compression::Level(l) => s.serialize_i64(i64::from(*l)),
+            other => s.serialize_str(&other.to_string()),
+        }
+    }
+}

@@ -1,0 +1,208 @@
+//! Repository passwords: where they come from (file, command, environment,
+//! inline) and the `Secret` type that keeps them out of logs and output.
+//! The OS keyring arrives with the setup-wizard issue as one more `PasswordSource`.
+
+use std::{fmt, path::PathBuf, process::Command};
+
+use crate::error::{Error, Result};
+
+/// A secret string. `Debug` never shows it and there is no `Display`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    /// The secret itself, for handing to the engine. Never print it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// Where a repository's password comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PasswordSource {
+    Inline(Secret),
+    File(PathBuf),
+    Command(String),
+    Env(String),
+    /// Nothing configured: the front end may still find one in its own options.
+    Missing,
+}
+
+impl PasswordSource {
+    /// A short description for output ("password-file /path", never the secret).
+    pub fn describe(&self) -> String {
+        match self {
+            PasswordSource::Inline(_) => "inline password (in the config file)".into(),
+            PasswordSource::File(p) => format!("password-file {}", p.display()),
+            PasswordSource::Command(c) => format!("password-command `{c}`"),
+            PasswordSource::Env(v) => format!("password-env ${v}"),
+            PasswordSource::Missing => "none".into(),
+        }
+    }
+
+    /// Obtains the password.
+    pub fn resolve(&self) -> Result<Secret> {
+        match self {
+            PasswordSource::Inline(s) => Ok(s.clone()),
+            PasswordSource::File(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    Error::Credentials(format!(
+                        "cannot read the password file {}: {e}",
+                        path.display()
+                    ))
+                })?;
+                let line = text.lines().next().unwrap_or("").to_string();
+                if line.is_empty() {
+                    return Err(Error::Credentials(format!(
+                        "the password file {} is empty",
+                        path.display()
+                    )));
+                }
+                Ok(Secret(line))
+            }
+            PasswordSource::Command(cmd) => run_password_command(cmd),
+            PasswordSource::Env(var) => match std::env::var(var) {
+                Ok(v) if !v.is_empty() => Ok(Secret(v)),
+                _ => Err(Error::Credentials(format!(
+                    "the environment variable {var} (password-env) is not set or empty"
+                ))),
+            },
+            PasswordSource::Missing => Err(Error::Credentials(
+                "no password given: set password-file, password-command or password-env for the repository, or NPBACKUP_PASSWORD / --password-file / --password-command".into(),
+            )),
+        }
+    }
+}
+
+/// Runs a password command (split like a shell would, but without a shell) and
+/// takes the first line of its standard output.
+fn run_password_command(cmd: &str) -> Result<Secret> {
+    let words = shell_words::split(cmd).map_err(|e| {
+        Error::Credentials(format!("password-command `{cmd}` cannot be parsed: {e}"))
+    })?;
+    let Some((program, args)) = words.split_first() else {
+        return Err(Error::Credentials("password-command is empty".into()));
+    };
+    let out = Command::new(program)
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| {
+            Error::Credentials(format!("password-command `{cmd}` could not start: {e}"))
+        })?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        return Err(Error::Credentials(format!(
+            "password-command `{cmd}` failed ({}): {}",
+            out.status,
+            stderr.trim()
+        )));
+    }
+    let text = String::from_utf8(out.stdout).map_err(|_| {
+        Error::Credentials(format!("password-command `{cmd}` printed non-UTF-8 output"))
+    })?;
+    let line = text.lines().next().unwrap_or("").to_string();
+    if line.is_empty() {
+        return Err(Error::Credentials(format!(
+            "password-command `{cmd}` printed nothing"
+        )));
+    }
+    Ok(Secret(line))
+}
+
+/// Whether a file can be read by its owner alone (mode `0600`/`0400`). Always true
+/// where the platform has no such mode bits.
+pub fn owner_only(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        meta.permissions().mode() & 0o077 == 0
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        true
+    }
+}
+
+/// Backend option names whose values are secrets.
+pub fn is_secret_key(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    [
+        "password",
+        "secret",
+        "token",
+        "credential",
+        "passphrase",
+        "private_key",
+        "sas",
+    ]
+    .iter()
+    .any(|w| k.contains(w))
+}
+
+/// Hides the password part of `scheme://user:password@host/…` in a URI.
+pub fn mask_uri(uri: &str) -> String {
+    let Some(scheme_end) = uri.find("://") else {
+        return uri.to_string();
+    };
+    let rest = &uri[scheme_end + 3..];
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    match authority.rfind('@') {
+        Some(at) => {
+            let userinfo = &authority[..at];
+            match userinfo.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &uri[..scheme_end + 3],
+                    &userinfo[..colon],
+                    &rest[at..]
+                ),
+                None => uri.to_string(),
+            }
+        }
+        None => uri.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_uri_passwords_only() {
+        assert_eq!(
+            mask_uri("rest:http://alice:s3cret@host:8000/repo"),
+            "rest:http://alice:***@host:8000/repo"
+        );
+        assert_eq!(
+            mask_uri("rest:http://host:8000/repo"),
+            "rest:http://host:8000/repo"
+        );
+        assert_eq!(mask_uri("/srv/backup"), "/srv/backup");
+        assert_eq!(mask_uri("sftp://bob@host/x"), "sftp://bob@host/x");
+    }
+
+    #[test]
+    fn secret_debug_hides_value() {
+        assert_eq!(format!("{:?}", Secret::new("hunter2")), "Secret(***)");
+    }
+
+    #[test]
+    fn secret_keys() {
+        assert!(is_secret_key("secret_access_key"));
+        assert!(is_secret_key("password"));
+        assert!(!is_secret_key("access_key_id"));
+        assert!(!is_secret_key("bucket"));
+    }
+}

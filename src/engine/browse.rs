@@ -1,0 +1,407 @@
+//! Reading a repository: snapshot lists and filters, resolving a snapshot id
+//! (`latest`, a prefix), listing a folder, finding files across all snapshots,
+//! comparing two snapshots and dumping one file.
+
+use std::{
+    cmp::Ordering,
+    io::Write,
+    path::{Path, PathBuf},
+};
+
+use rustic_core::{
+    LsOptions, Repository,
+    repofile::{Node, NodeType, SnapshotFile},
+};
+use serde::Serialize;
+
+use super::OpenRepo;
+use crate::error::{Error, Result};
+
+/// Which snapshots a command looks at.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotFilter {
+    /// All of these tags must be present.
+    pub tags: Vec<String>,
+    pub hosts: Vec<String>,
+    /// The snapshot must contain this path among its backed-up paths.
+    pub paths: Vec<String>,
+}
+
+impl SnapshotFilter {
+    pub fn matches(&self, snap: &SnapshotFile) -> bool {
+        (self.hosts.is_empty() || self.hosts.iter().any(|h| h == &snap.hostname))
+            && self.tags.iter().all(|t| snap.tags.iter().any(|x| x == t))
+            && self.paths.iter().all(|p| snap.paths.iter().any(|x| x == p))
+    }
+}
+
+/// A snapshot as shown to users.
+#[derive(Debug, Clone, Serialize)]
+pub struct SnapshotInfo {
+    pub id: String,
+    pub short_id: String,
+    pub time: String,
+    pub host: String,
+    pub username: String,
+    pub paths: Vec<String>,
+    pub tags: Vec<String>,
+    pub files: Option<u64>,
+    pub size: Option<u64>,
+    pub data_added: Option<u64>,
+}
+
+impl From<&SnapshotFile> for SnapshotInfo {
+    fn from(s: &SnapshotFile) -> Self {
+        let id = s.id.to_hex().to_string();
+        SnapshotInfo {
+            short_id: id.chars().take(8).collect(),
+            id,
+            time: s.time.timestamp().to_string(),
+            host: s.hostname.clone(),
+            username: s.username.clone(),
+            paths: s.paths.iter().cloned().collect(),
+            tags: s.tags.iter().cloned().collect(),
+            files: s.summary.as_ref().map(|x| x.total_files_processed),
+            size: s.summary.as_ref().map(|x| x.total_bytes_processed),
+            data_added: s.summary.as_ref().map(|x| x.data_added),
+        }
+    }
+}
+
+fn all_snapshots(open: &OpenRepo) -> Result<Vec<SnapshotFile>> {
+    let mut snaps = open
+        .repo
+        .get_all_snapshots()
+        .map_err(|e| Error::engine(format!("reading the snapshots of {}", open.uri), &e))?;
+    snaps.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
+    Ok(snaps)
+}
+
+/// The snapshots matching `filter`, oldest first.
+pub fn snapshots(open: &OpenRepo, filter: &SnapshotFilter) -> Result<Vec<SnapshotFile>> {
+    Ok(all_snapshots(open)?
+        .into_iter()
+        .filter(|s| filter.matches(s))
+        .collect())
+}
+
+/// Finds the one snapshot `id` names: `latest` (newest matching `filter`) or an
+/// unambiguous prefix of its id.
+pub fn resolve_snapshot(
+    open: &OpenRepo,
+    id: &str,
+    filter: &SnapshotFilter,
+) -> Result<SnapshotFile> {
+    let snaps = all_snapshots(open)?;
+    if id == "latest" {
+        return snaps
+            .into_iter()
+            .rfind(|s| filter.matches(s))
+            .ok_or_else(|| {
+                Error::Input(format!(
+                    "`latest`: the repository {} has no snapshot yet{}",
+                    open.uri,
+                    filter_note(filter)
+                ))
+            });
+    }
+    let id_lc = id.to_ascii_lowercase();
+    if id_lc.is_empty() || !id_lc.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(Error::Input(format!(
+            "`{id}` is not a snapshot id: use `latest` or the hexadecimal id (or its first characters) from `snapshots`"
+        )));
+    }
+    let mut found: Vec<SnapshotFile> = snaps
+        .into_iter()
+        .filter(|s| s.id.to_hex().to_string().starts_with(&id_lc))
+        .collect();
+    match found.len() {
+        0 => Err(Error::Input(format!(
+            "no snapshot matches `{id}` in {}",
+            open.uri
+        ))),
+        1 => Ok(found.remove(0)),
+        n => Err(Error::Input(format!(
+            "`{id}` matches {n} snapshots ({}): give more characters of the id",
+            found
+                .iter()
+                .map(|s| s.id.to_hex().to_string()[..12].to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}
+
+fn filter_note(filter: &SnapshotFilter) -> &'static str {
+    if filter.tags.is_empty() && filter.hosts.is_empty() && filter.paths.is_empty() {
+        ""
+    } else {
+        " matching the filter"
+    }
+}
+
+/// One entry of a listing.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub path: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub size: u64,
+    pub mode: Option<u32>,
+    pub mtime: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link_target: Option<String>,
+}
+
+fn kind_of(node: &Node) -> &'static str {
+    match node.node_type {
+        NodeType::File => "file",
+        NodeType::Dir => "dir",
+        NodeType::Symlink { .. } => "symlink",
+        NodeType::Dev { .. } => "dev",
+        NodeType::Chardev { .. } => "chardev",
+        NodeType::Fifo => "fifo",
+        NodeType::Socket => "socket",
+    }
+}
+
+fn entry(path: &Path, node: &Node) -> Entry {
+    Entry {
+        path: path.to_string_lossy().to_string(),
+        kind: kind_of(node),
+        size: node.meta.size,
+        mode: node.meta.mode,
+        mtime: node.meta.mtime.map(|t| t.to_string()),
+        link_target: match &node.node_type {
+            NodeType::Symlink { .. } => {
+                Some(node.node_type.to_link().to_string_lossy().to_string())
+            }
+            _ => None,
+        },
+    }
+}
+
+fn snapshot_path(path: &str) -> String {
+    let p = path.trim();
+    if p.is_empty() {
+        "/".to_string()
+    } else if p.starts_with('/') {
+        p.to_string()
+    } else {
+        format!("/{p}")
+    }
+}
+
+fn node_at(
+    repo: &Repository<impl rustic_core::IndexedTree>,
+    snap: &SnapshotFile,
+    path: &str,
+) -> Result<Node> {
+    let p = snapshot_path(path);
+    repo.node_from_snapshot_and_path(snap, &p).map_err(|_| {
+        Error::Input(format!(
+            "`{p}` does not exist in snapshot {}",
+            &snap.id.to_hex().to_string()[..8]
+        ))
+    })
+}
+
+/// Lists `path` in `snap`: one level unless `recursive`.
+pub fn ls(open: OpenRepo, snap: &SnapshotFile, path: &str, recursive: bool) -> Result<Vec<Entry>> {
+    let repo = indexed_ids(open)?;
+    let node = node_at(&repo, snap, path)?;
+    let base = PathBuf::from(snapshot_path(path));
+    if !node.is_dir() {
+        return Ok(vec![entry(&base, &node)]);
+    }
+    let opts = LsOptions::default().recursive(recursive);
+    let mut out = Vec::new();
+    for item in repo
+        .ls(&node, &opts)
+        .map_err(|e| Error::engine("listing", &e))?
+    {
+        let (p, n) = item.map_err(|e| Error::engine("listing", &e))?;
+        out.push(entry(&base.join(p), &n));
+    }
+    Ok(out)
+}
+
+fn indexed_ids(open: OpenRepo) -> Result<Repository<impl rustic_core::IndexedIds>> {
+    open.repo
+        .to_indexed_ids()
+        .map_err(|e| Error::engine(format!("reading the index of {}", open.uri), &e))
+}
+
+/// Every version of every file whose name (or, when the pattern has a `/`, path)
+/// matches `pattern`, across all snapshots matching `filter`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FindHit {
+    pub snapshot: String,
+    pub time: String,
+    pub host: String,
+    #[serde(flatten)]
+    pub entry: Entry,
+}
+
+pub fn find(open: OpenRepo, pattern: &str, filter: &SnapshotFilter) -> Result<Vec<FindHit>> {
+    let full_path = pattern.contains('/');
+    let glob = globset::GlobBuilder::new(pattern)
+        .literal_separator(false)
+        .build()
+        .map_err(|e| Error::Input(format!("`{pattern}` is not a valid pattern: {e}")))?
+        .compile_matcher();
+    let snaps = snapshots(&open, filter)?;
+    let repo = indexed_ids(open)?;
+    let matcher = |path: &Path, node: &Node| -> bool {
+        if full_path {
+            glob.is_match(Path::new("/").join(path))
+        } else {
+            glob.is_match(node.name().as_ref() as &std::ffi::OsStr)
+        }
+    };
+    let found = repo
+        .find_matching_nodes(snaps.iter().map(|s| s.tree), &matcher)
+        .map_err(|e| Error::engine("searching the snapshots", &e))?;
+    let mut hits = Vec::new();
+    for (snap, matches) in snaps.iter().zip(found.matches.iter()) {
+        for (path_idx, node_idx) in matches {
+            let path = Path::new("/").join(&found.paths[*path_idx]);
+            hits.push(FindHit {
+                snapshot: snap.id.to_hex().to_string(),
+                time: snap.time.timestamp().to_string(),
+                host: snap.hostname.clone(),
+                entry: entry(&path, &found.nodes[*node_idx]),
+            });
+        }
+    }
+    Ok(hits)
+}
+
+/// What differs between two snapshots at one path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DiffKind {
+    Added,
+    Removed,
+    /// Content changed.
+    Changed,
+    /// Same content, other metadata (mode, times, owner).
+    Metadata,
+    /// File became folder, or the like.
+    TypeChanged,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DiffEntry {
+    pub path: String,
+    pub change: DiffKind,
+    pub size_before: Option<u64>,
+    pub size_after: Option<u64>,
+}
+
+/// Compares two snapshots, path by path.
+pub fn diff(open: OpenRepo, a: &SnapshotFile, b: &SnapshotFile) -> Result<Vec<DiffEntry>> {
+    let repo = indexed_ids(open)?;
+    let opts = LsOptions::default();
+    let root_a = node_at(&repo, a, "/")?;
+    let root_b = node_at(&repo, b, "/")?;
+    let mut left = repo
+        .ls(&root_a, &opts)
+        .map_err(|e| Error::engine("reading a snapshot", &e))?
+        .peekable();
+    let mut right = repo
+        .ls(&root_b, &opts)
+        .map_err(|e| Error::engine("reading a snapshot", &e))?
+        .peekable();
+    let mut out = Vec::new();
+    let err = |e: Box<rustic_core::RusticError>| Error::engine("reading a snapshot", &e);
+    loop {
+        let order = match (left.peek(), right.peek()) {
+            (None, None) => break,
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (Some(Ok((pa, _))), Some(Ok((pb, _)))) => pa.cmp(pb),
+            (Some(Err(_)), _) => {
+                return Err(err(left
+                    .next()
+                    .and_then(Result::err)
+                    .expect("peeked an error")));
+            }
+            (_, Some(Err(_))) => {
+                return Err(err(right
+                    .next()
+                    .and_then(Result::err)
+                    .expect("peeked an error")));
+            }
+        };
+        let path_of = |p: &Path| Path::new("/").join(p).to_string_lossy().to_string();
+        match order {
+            Ordering::Less => {
+                let (p, n) = left.next().expect("peeked").map_err(err)?;
+                out.push(DiffEntry {
+                    path: path_of(&p),
+                    change: DiffKind::Removed,
+                    size_before: Some(n.meta.size),
+                    size_after: None,
+                });
+            }
+            Ordering::Greater => {
+                let (p, n) = right.next().expect("peeked").map_err(err)?;
+                out.push(DiffEntry {
+                    path: path_of(&p),
+                    change: DiffKind::Added,
+                    size_before: None,
+                    size_after: Some(n.meta.size),
+                });
+            }
+            Ordering::Equal => {
+                let (p, na) = left.next().expect("peeked").map_err(err)?;
+                let (_, nb) = right.next().expect("peeked").map_err(err)?;
+                let change = if std::mem::discriminant(&na.node_type)
+                    != std::mem::discriminant(&nb.node_type)
+                {
+                    Some(DiffKind::TypeChanged)
+                } else if na.content != nb.content || na.node_type != nb.node_type {
+                    Some(DiffKind::Changed)
+                } else if !na.is_dir()
+                    && (na.meta.mode != nb.meta.mode
+                        || na.meta.mtime != nb.meta.mtime
+                        || na.meta.uid != nb.meta.uid
+                        || na.meta.gid != nb.meta.gid)
+                {
+                    Some(DiffKind::Metadata)
+                } else {
+                    None
+                };
+                if let Some(change) = change {
+                    out.push(DiffEntry {
+                        path: path_of(&p),
+                        change,
+                        size_before: Some(na.meta.size),
+                        size_after: Some(nb.meta.size),
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Writes the content of the file at `path` in `snap` to `out`.
+pub fn dump(open: OpenRepo, snap: &SnapshotFile, path: &str, out: &mut impl Write) -> Result<()> {
+    let repo: Repository<_> = open
+        .repo
+        .to_indexed()
+        .map_err(|e| Error::engine(format!("reading the index of {}", open.uri), &e))?;
+    let node = node_at(&repo, snap, path)?;
+    if !node.is_file() {
+        return Err(Error::Input(format!(
+            "`{}` is a {} in snapshot {}: dump writes the content of one file (use `restore --include` for folders)",
+            snapshot_path(path),
+            kind_of(&node),
+            &snap.id.to_hex().to_string()[..8]
+        )));
+    }
+    repo.dump(&node, out)
+        .map_err(|e| Error::engine(format!("reading `{path}` from the snapshot"), &e))
+}

@@ -1,0 +1,222 @@
+//! The only code that talks to rustic_core: opening and creating repositories
+//! (with fallback locations), backup, browsing, restore and statistics.
+//! Everything here is blocking; callers run it off any async runtime.
+//! It must not print: results are returned as data, progress goes to the
+//! `ProgressBars` the caller passes in.
+
+mod backup;
+mod browse;
+pub mod location;
+mod restore;
+mod stats;
+
+use std::{collections::BTreeMap, path::PathBuf};
+
+use rustic_backend::BackendOptions;
+use rustic_core::{
+    ConfigOptions, Credentials, KeyOptions, OpenStatus, ProgressBars, Repository,
+    RepositoryOptions, RusticError,
+};
+use serde::Serialize;
+
+pub use backup::{BackupRequest, BackupSummary, backup};
+pub use browse::{
+    DiffEntry, DiffKind, Entry, FindHit, SnapshotFilter, SnapshotInfo, diff, dump, find, ls,
+    resolve_snapshot, snapshots,
+};
+pub use location::Location;
+pub use restore::{Overwrite, RestoreRequest, RestoreSummary, restore};
+pub use stats::{RepoStats, stats};
+
+use crate::{
+    config::{Compression, Secret},
+    error::{Error, Result},
+};
+
+/// What the engine needs to reach one repository.
+#[derive(Debug, Clone)]
+pub struct RepoTarget {
+    /// The configured name (or the URI when used without a config).
+    pub name: String,
+    /// The primary location first, then the fallbacks, in order.
+    pub uris: Vec<String>,
+    pub backend_options: BTreeMap<String, String>,
+    pub password: Secret,
+    pub cache_dir: Option<PathBuf>,
+    pub no_cache: bool,
+}
+
+/// An open repository and where it was found.
+pub struct OpenRepo {
+    pub repo: Repository<OpenStatus>,
+    /// The location used (secrets masked).
+    pub uri: String,
+    /// The parsed location used.
+    pub location: Location,
+    /// `Some(i)` when the `i`-th fallback (1-based) was used instead of the primary.
+    pub fallback: Option<usize>,
+}
+
+/// Where a repository was reached, for the output of every command.
+#[derive(Debug, Clone, Serialize)]
+pub struct RepoUsed {
+    pub name: String,
+    pub uri: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<usize>,
+}
+
+impl OpenRepo {
+    pub fn used(&self, name: &str) -> RepoUsed {
+        RepoUsed {
+            name: name.to_string(),
+            uri: self.uri.clone(),
+            fallback: self.fallback,
+        }
+    }
+}
+
+/// A one-line description of a rustic_core error, without backtraces.
+pub fn describe(err: &RusticError) -> String {
+    let log = err.display_log();
+    let log = log.strip_prefix("Error: ").unwrap_or(&log);
+    crate::redact::redact(log)
+}
+
+fn repository_options(target: &RepoTarget) -> RepositoryOptions {
+    let mut opts = RepositoryOptions::default().no_cache(target.no_cache);
+    if let Some(dir) = target.cache_dir.clone().or_else(default_cache_dir) {
+        opts = opts.cache_dir(dir);
+    }
+    opts
+}
+
+fn default_cache_dir() -> Option<PathBuf> {
+    use crate::customization::{COMPANY, QUALIFIER, SHORT_NAME};
+    directories::ProjectDirs::from(QUALIFIER, COMPANY, SHORT_NAME)
+        .map(|d| d.cache_dir().to_path_buf())
+}
+
+fn backend_for(location: &Location) -> Result<rustic_core::RepositoryBackends> {
+    BackendOptions::default()
+        .repository(location.repository.clone())
+        .options(location.options.clone())
+        .to_backends()
+        .map_err(|e| {
+            Error::Usage(format!(
+                "cannot use the repository location {}: {}",
+                crate::config::secrets::mask_uri(&location.repository),
+                describe(&e)
+            ))
+        })
+}
+
+/// Opens the repository, trying each location in turn while the previous one
+/// cannot be reached. A wrong password or a missing repository stops the search:
+/// those are answers, not outages.
+pub fn open(target: &RepoTarget, pb: impl ProgressBars + Clone) -> Result<OpenRepo> {
+    crate::redact::register(target.password.expose());
+    let opts = repository_options(target);
+    let mut failures = Vec::new();
+    for (i, uri) in target.uris.iter().enumerate() {
+        let masked = crate::config::secrets::mask_uri(uri);
+        let location = location::parse(uri, &target.backend_options)?;
+        let backends = backend_for(&location)?;
+        let repo = Repository::new_with_progress(&opts, &backends, pb.clone())
+            .map_err(|e| Error::engine(format!("preparing repository {masked}"), &e))?;
+        match repo.config_id() {
+            Err(e) => {
+                tracing::warn!(
+                    "repository location {masked} cannot be reached: {}",
+                    describe(&e)
+                );
+                failures.push(format!("{masked}: {}", describe(&e)));
+                continue;
+            }
+            Ok(None) => return Err(Error::NotInitialised { location: masked }),
+            Ok(Some(_)) => {}
+        }
+        let repo = repo
+            .open(&Credentials::password(target.password.expose()))
+            .map_err(|e| open_error(&masked, &e))?;
+        if i > 0 {
+            tracing::warn!("primary location unreachable; using fallback #{i}: {masked}");
+        }
+        return Ok(OpenRepo {
+            repo,
+            uri: masked,
+            location,
+            fallback: (i > 0).then_some(i),
+        });
+    }
+    Err(Error::Unreachable(format!(
+        "repository `{}` cannot be reached at any of its locations:\n  {}\nCheck the network, the server and the address; add fallback-uris for mirrors.",
+        target.name,
+        failures.join("\n  ")
+    )))
+}
+
+fn open_error(masked: &str, e: &RusticError) -> Error {
+    if e.is_incorrect_password() {
+        Error::Credentials(format!(
+            "wrong password for the repository at {masked}: no key in the repository opens with it. Check the password source (password-file, password-command, password-env or NPBACKUP_PASSWORD)."
+        ))
+    } else {
+        Error::engine(format!("opening the repository at {masked}"), e)
+    }
+}
+
+/// Creates a repository at the primary location.
+pub fn init(
+    target: &RepoTarget,
+    compression: Compression,
+    pb: impl ProgressBars + Clone,
+) -> Result<OpenRepo> {
+    crate::redact::register(target.password.expose());
+    let uri = target
+        .uris
+        .first()
+        .ok_or_else(|| Error::Usage("no repository location given".into()))?;
+    let masked = crate::config::secrets::mask_uri(uri);
+    let location = location::parse(uri, &target.backend_options)?;
+    if target.password.expose().len() < 8 {
+        return Err(Error::Credentials(
+            "the password is too short: use at least 8 characters (a long passphrase is best)"
+                .into(),
+        ));
+    }
+    let backends = backend_for(&location)?;
+    let repo = Repository::new_with_progress(&repository_options(target), &backends, pb)
+        .map_err(|e| Error::engine(format!("preparing repository {masked}"), &e))?;
+    match repo.config_id() {
+        Ok(Some(_)) => {
+            return Err(Error::Input(format!(
+                "a repository already exists at {masked}; nothing was changed"
+            )));
+        }
+        Ok(None) => {}
+        Err(e) => {
+            return Err(Error::Unreachable(format!(
+                "cannot reach {masked} to create the repository: {}",
+                describe(&e)
+            )));
+        }
+    }
+    let (version, level) = compression.version_and_level();
+    let mut config = ConfigOptions::default();
+    config.set_version = Some(version);
+    config.set_compression = level;
+    let repo = repo
+        .init(
+            &Credentials::password(target.password.expose()),
+            &KeyOptions::default(),
+            &config,
+        )
+        .map_err(|e| Error::engine(format!("creating the repository at {masked}"), &e))?;
+    Ok(OpenRepo {
+        repo,
+        uri: masked,
+        location,
+        fallback: None,
+    })
+}

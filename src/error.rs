@@ -1,0 +1,141 @@
+//! The one error type every layer returns to the front ends, with the exit code
+//! and the machine-readable kind that `--json` prints. Messages say what was being
+//! done, on which repository or path, and what to do next; they never hold a secret.
+
+use std::path::PathBuf;
+
+use crate::config::ConfigError;
+
+/// Documented process exit codes (see README "Exit codes").
+pub mod exit {
+    /// Everything worked.
+    pub const OK: i32 = 0;
+    /// A check answered "no" (e.g. `has-recent-snapshot` found none recent enough).
+    pub const NEGATIVE: i32 = 1;
+    /// The command line was wrong (clap uses 2 as well).
+    pub const USAGE: i32 = 2;
+    /// The configuration file is missing, malformed or names something unknown.
+    pub const CONFIG: i32 = 3;
+    /// The repository password (or key) is wrong, or no password was given.
+    pub const CREDENTIALS: i32 = 4;
+    /// No repository exists at the location: run `init` first.
+    pub const NOT_INITIALISED: i32 = 5;
+    /// The backend could not be reached (after retries and every fallback URI).
+    pub const UNREACHABLE: i32 = 6;
+    /// The input was refused before anything was written: a missing source path,
+    /// an unknown or ambiguous snapshot, a source that is the repository itself.
+    pub const INPUT: i32 = 7;
+    /// The operation started but failed (I/O error, corrupt data...).
+    pub const FAILED: i32 = 8;
+    /// The operation finished but left something out on purpose: a restore with
+    /// `--overwrite never` that met existing files.
+    pub const PARTIAL: i32 = 9;
+    /// Interrupted by the user (SIGINT).
+    pub const INTERRUPTED: i32 = 130;
+}
+
+/// Anything that can stop a command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// One or more problems in a configuration file, each located.
+    #[error("{}", format_config_errors(.0))]
+    Config(Vec<ConfigError>),
+
+    /// The command line or the environment asked for something inconsistent.
+    #[error("{0}")]
+    Usage(String),
+
+    /// Wrong password, or none could be obtained.
+    #[error("{0}")]
+    Credentials(String),
+
+    /// The location holds no repository.
+    #[error(
+        "no repository at {location}: it has not been initialised. Run `npbackup-cli init` (with the same repository options) to create it."
+    )]
+    NotInitialised { location: String },
+
+    /// Every URI was tried and none answered.
+    #[error("{0}")]
+    Unreachable(String),
+
+    /// Input refused before anything was written.
+    #[error("{0}")]
+    Input(String),
+
+    /// A file-system operation of ours failed.
+    #[error("{doing} {}: {source}", .path.display())]
+    Io {
+        doing: String,
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// rustic_core reported an error while doing something.
+    #[error("{doing}: {message}")]
+    Engine { doing: String, message: String },
+
+    /// Finished, but some items were skipped on purpose (listed in the output).
+    #[error("{0}")]
+    Partial(String),
+}
+
+impl Error {
+    /// The process exit code for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Config(_) => exit::CONFIG,
+            Error::Usage(_) => exit::USAGE,
+            Error::Credentials(_) => exit::CREDENTIALS,
+            Error::NotInitialised { .. } => exit::NOT_INITIALISED,
+            Error::Unreachable(_) => exit::UNREACHABLE,
+            Error::Input(_) => exit::INPUT,
+            Error::Io { .. } | Error::Engine { .. } => exit::FAILED,
+            Error::Partial(_) => exit::PARTIAL,
+        }
+    }
+
+    /// A stable, machine-readable name for the JSON output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Config(_) => "config",
+            Error::Usage(_) => "usage",
+            Error::Credentials(_) => "credentials",
+            Error::NotInitialised { .. } => "not-initialised",
+            Error::Unreachable(_) => "unreachable",
+            Error::Input(_) => "input",
+            Error::Io { .. } => "io",
+            Error::Engine { .. } => "failed",
+            Error::Partial(_) => "partial",
+        }
+    }
+
+    /// Wraps an I/O error with what was being done and on which path.
+    pub fn io(doing: impl Into<String>, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            doing: doing.into(),
+            path: path.into(),
+            source,
+        }
+    }
+
+    /// Wraps a rustic_core error with what was being done.
+    pub fn engine(doing: impl Into<String>, err: &rustic_core::RusticError) -> Self {
+        Error::Engine {
+            doing: doing.into(),
+            message: crate::engine::describe(err),
+        }
+    }
+}
+
+fn format_config_errors(errors: &[ConfigError]) -> String {
+    errors
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Result alias used across the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

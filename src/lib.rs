@@ -1,0 +1,14 @@
+//! NPBackup: encrypted, deduplicated, restic-compatible backups.
+//!
+//! Layers (arrows point one way): `cli` (and later `gui`) → `jobs` → `engine` +
+//! `config`; `engine` is the only module that uses rustic_core. Nothing below the
+//! front ends prints to the terminal.
+
+pub mod cli;
+pub mod config;
+pub mod customization;
+pub mod engine;
+pub mod error;
+pub mod redact;
+
+pub use error::{Error, Result};

@@ -1,0 +1,334 @@
+//! Shared helpers for the integration tests: an isolated environment per test
+//! (own HOME, config and cache), the built binary, test data with the awkward
+//! cases (permissions, mtimes, symlinks, empty dirs, non-UTF-8 and Unicode names,
+//! sparse and large files), and a tree comparison that checks all of them.
+#![allow(dead_code)]
+
+use std::{
+    ffi::OsStr,
+    fs,
+    io::Write,
+    os::unix::{
+        ffi::OsStrExt,
+        fs::{MetadataExt, PermissionsExt, symlink},
+    },
+    path::{Path, PathBuf},
+    process::Output,
+};
+
+use assert_cmd::Command;
+use filetime::FileTime;
+use tempfile::TempDir;
+
+pub const PASSWORD: &str = "correct-horse-battery-staple";
+
+/// A throw-away world for one test.
+pub struct World {
+    pub dir: TempDir,
+}
+
+impl World {
+    pub fn new() -> Self {
+        let dir = tempfile::Builder::new()
+            .prefix("npb-test-")
+            .tempdir()
+            .expect("tempdir");
+        fs::create_dir_all(dir.path().join("home")).unwrap();
+        World { dir }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn home(&self) -> PathBuf {
+        self.path("home")
+    }
+
+    /// Writes the password to a file and returns its path.
+    pub fn password_file(&self) -> PathBuf {
+        let p = self.path("password");
+        if !p.exists() {
+            fs::write(&p, format!("{PASSWORD}\n")).unwrap();
+        }
+        p
+    }
+
+    /// The binary, with an isolated environment (no user config, no RESTIC_*).
+    pub fn cli(&self) -> Command {
+        let mut cmd = Command::cargo_bin("npbackup-cli").expect("binary built");
+        for (k, _) in std::env::vars() {
+            if k.starts_with("NPBACKUP_") || k.starts_with("RESTIC_") || k.starts_with("XDG_") {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.env("HOME", self.home())
+            .env("NO_COLOR", "1")
+            .timeout(std::time::Duration::from_secs(600));
+        cmd
+    }
+
+    /// The binary pointed at a repository by URI, password from a file.
+    pub fn cli_repo(&self, uri: &str) -> Command {
+        let mut cmd = self.cli();
+        cmd.arg("-r")
+            .arg(uri)
+            .arg("--password-file")
+            .arg(self.password_file());
+        cmd
+    }
+
+    /// Writes a config file (mode 0600) and returns its path.
+    pub fn config(&self, text: &str) -> PathBuf {
+        let p = self.path("npbackup.toml");
+        fs::write(&p, text).unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o600)).unwrap();
+        p
+    }
+}
+
+/// Runs and returns output, failing the test with both streams if the exit code differs.
+pub fn run(cmd: &mut Command, expected_code: i32) -> Output {
+    let out = cmd.output().expect("run");
+    let code = out.status.code().unwrap_or(-1);
+    assert_eq!(
+        code,
+        expected_code,
+        "unexpected exit code {code}\n--- stdout\n{}\n--- stderr\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!all.contains("panicked"), "the program panicked:\n{all}");
+    assert!(!all.contains(PASSWORD), "the password was printed:\n{all}");
+    out
+}
+
+pub fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// Fills `root` with the cases a restore must get right. `big` adds a 110 MB file.
+pub fn make_tree(root: &Path, big: bool) {
+    fs::create_dir_all(root.join("docs/empty-dir")).unwrap();
+    fs::create_dir_all(root.join("docs/private")).unwrap();
+    fs::write(root.join("docs/hello.txt"), "hello world\n").unwrap();
+    fs::write(
+        root.join("docs/private/secret-notes.md"),
+        "# notes\n".repeat(100),
+    )
+    .unwrap();
+    fs::set_permissions(
+        root.join("docs/private/secret-notes.md"),
+        fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    fs::write(root.join("docs/run.sh"), "#!/bin/sh\necho hi\n").unwrap();
+    fs::set_permissions(root.join("docs/run.sh"), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::write(root.join("docs/Ünïcødé — 日本語.txt"), "unicode name\n").unwrap();
+    fs::write(
+        root.join("docs")
+            .join(OsStr::from_bytes(b"latin1-\xe9t\xe9.txt")),
+        "non-utf8 name\n",
+    )
+    .unwrap();
+    symlink("hello.txt", root.join("docs/link-to-hello")).unwrap();
+    symlink("/nonexistent/target", root.join("docs/dangling-link")).unwrap();
+    // pseudo-random, incompressible data that dedups across files
+    let mut data = vec![0u8; 3_000_000];
+    let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+    for b in data.iter_mut() {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        *b = x as u8;
+    }
+    fs::write(root.join("docs/random.bin"), &data).unwrap();
+    // sparse: 40 MB with a little data in the middle
+    let f = fs::File::create(root.join("docs/sparse.img")).unwrap();
+    f.set_len(40_000_000).unwrap();
+    drop(f);
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .open(root.join("docs/sparse.img"))
+        .unwrap();
+    std::io::Seek::seek(&mut f, std::io::SeekFrom::Start(20_000_000)).unwrap();
+    f.write_all(b"data in the middle of a hole").unwrap();
+    drop(f);
+    if big {
+        let mut f = fs::File::create(root.join("docs/big.bin")).unwrap();
+        for i in 0..37u8 {
+            // 37 × 3 MB ≈ 111 MB, each block different
+            let mut block = data.clone();
+            block[0] = i;
+            block[1_500_000] = i.wrapping_mul(7);
+            f.write_all(&block).unwrap();
+        }
+    }
+    // fixed mtimes in the past, files and directories and symlinks
+    let t = FileTime::from_unix_time(1_600_000_000, 0);
+    for entry in walk(root) {
+        filetime::set_symlink_file_times(&entry, t, t).unwrap();
+    }
+    fs::set_permissions(root.join("docs/private"), fs::Permissions::from_mode(0o700)).unwrap();
+}
+
+/// Every path below `root` (not `root`), deepest first so directory times stick.
+pub fn walk(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    fn rec(p: &Path, out: &mut Vec<PathBuf>) {
+        if let Ok(rd) = fs::read_dir(p) {
+            for e in rd.flatten() {
+                let path = e.path();
+                if e.file_type().map(|t| t.is_dir()).unwrap_or(false) {
+                    rec(&path, out);
+                }
+                out.push(path);
+            }
+        }
+    }
+    rec(root, &mut out);
+    out
+}
+
+/// Asserts that two trees hold the same names, types, contents, modes, mtimes and link targets.
+pub fn assert_same_tree(a: &Path, b: &Path) {
+    let rel = |root: &Path, list: Vec<PathBuf>| {
+        let mut v: Vec<PathBuf> = list
+            .into_iter()
+            .map(|p| p.strip_prefix(root).unwrap().to_path_buf())
+            .collect();
+        v.sort();
+        v
+    };
+    let la = rel(a, walk(a));
+    let lb = rel(b, walk(b));
+    assert_eq!(la, lb, "the trees hold different names");
+    for p in &la {
+        let (pa, pb) = (a.join(p), b.join(p));
+        let (ma, mb) = (
+            fs::symlink_metadata(&pa).unwrap(),
+            fs::symlink_metadata(&pb).unwrap(),
+        );
+        assert_eq!(ma.file_type(), mb.file_type(), "type of {}", p.display());
+        if ma.file_type().is_symlink() {
+            assert_eq!(
+                fs::read_link(&pa).unwrap(),
+                fs::read_link(&pb).unwrap(),
+                "link target of {}",
+                p.display()
+            );
+        } else {
+            assert_eq!(ma.mode(), mb.mode(), "mode of {}", p.display());
+        }
+        if ma.is_file() {
+            assert_eq!(ma.len(), mb.len(), "size of {}", p.display());
+            assert!(same_content(&pa, &pb), "content of {}", p.display());
+        }
+        assert_eq!(ma.mtime(), mb.mtime(), "mtime of {}", p.display());
+    }
+}
+
+fn same_content(a: &Path, b: &Path) -> bool {
+    use std::io::Read;
+    let (mut fa, mut fb) = (fs::File::open(a).unwrap(), fs::File::open(b).unwrap());
+    let (mut ba, mut bb) = (vec![0u8; 1 << 20], vec![0u8; 1 << 20]);
+    loop {
+        let na = read_full(&mut fa, &mut ba);
+        let nb = read_full(&mut fb, &mut bb);
+        if na != nb || ba[..na] != bb[..nb] {
+            return false;
+        }
+        if na == 0 {
+            return true;
+        }
+    }
+    fn read_full(f: &mut fs::File, buf: &mut [u8]) -> usize {
+        let mut n = 0;
+        while n < buf.len() {
+            match f.read(&mut buf[n..]).unwrap() {
+                0 => break,
+                k => n += k,
+            }
+        }
+        n
+    }
+}
+
+/// The folder holding peers installed by `scripts/install-deps.sh test`.
+pub fn tools_dir() -> PathBuf {
+    std::env::var_os("NPBACKUP_TEST_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").expect("HOME"))
+                .join(".cache/npbackup-test-tools")
+        })
+}
+
+/// Finds a peer program, failing with the fix when it is missing.
+pub fn peer(name: &str, candidates: &[PathBuf]) -> PathBuf {
+    for c in candidates {
+        if c.is_file() {
+            return c.clone();
+        }
+    }
+    if let Ok(p) = which(name) {
+        return p;
+    }
+    panic!("the test peer `{name}` is not installed: run `scripts/install-deps.sh test`");
+}
+
+fn which(name: &str) -> Result<PathBuf, ()> {
+    let path = std::env::var_os("PATH").ok_or(())?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+        .ok_or(())
+}
+
+/// A free TCP port on loopback.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits until something listens on the port.
+pub fn wait_for_port(port: u16) {
+    for _ in 0..300 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    panic!("nothing listens on 127.0.0.1:{port} after 30 s");
+}
+
+/// A child process killed when dropped.
+pub struct Server(pub std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
