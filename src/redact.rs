@@ -11,9 +11,9 @@ static SECRETS: Mutex<Vec<String>> = Mutex::new(Vec::new());
 
 /// Remembers a secret so that it is masked wherever it would be printed.
 pub fn register(secret: &str) {
-    // Very short strings would mask ordinary words; nobody's password is that short
-    // without being refused by init anyway.
-    if secret.len() < 4 {
+    // Short strings would mask ordinary words in messages ("the password is too
+    // sh***"); `init` refuses passwords under 8 characters anyway.
+    if secret.len() < 8 {
         return;
     }
     let mut list = SECRETS.lock().unwrap_or_else(PoisonError::into_inner);

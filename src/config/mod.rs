@@ -328,9 +328,6 @@ impl Config {
         expand_all(&mut merged, "", &variables, &mut |key, msg| {
             errors.push(self.error_at_origin(name, &origins, key, msg));
         });
-        if !errors.is_empty() {
-            return Err(Error::Config(errors));
-        }
 
         let section: Section = match Value::Table(merged.clone()).try_into() {
             Ok(s) => s,

@@ -223,7 +223,7 @@ impl Serialize for HumanDuration {
 pub enum Compression {
     /// zstd's default level (3).
     Auto,
-    /// No compression: a version 1 repository (readable by restic < 0.14 too).
+    /// No compression (still a version 2 repository, like restic's `--compression off`).
     Off,
     /// zstd level 19: slow, smallest.
     Max,
@@ -232,13 +232,14 @@ pub enum Compression {
 }
 
 impl Compression {
-    /// The repository format version and zstd level this stands for.
-    pub fn version_and_level(self) -> (u32, Option<i32>) {
+    /// The `compression` value of a version 2 repository config: `None` is zstd's
+    /// default level, `Some(0)` no compression.
+    pub fn config_level(self) -> Option<i32> {
         match self {
-            Compression::Off => (1, None),
-            Compression::Auto => (2, Some(3)),
-            Compression::Max => (2, Some(19)),
-            Compression::Level(l) => (2, Some(l)),
+            Compression::Off => Some(0),
+            Compression::Auto => None,
+            Compression::Max => Some(19),
+            Compression::Level(l) => Some(l),
         }
     }
 }

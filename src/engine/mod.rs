@@ -202,10 +202,9 @@ pub fn init(
             )));
         }
     }
-    let (version, level) = compression.version_and_level();
     let mut config = ConfigOptions::default();
-    config.set_version = Some(version);
-    config.set_compression = level;
+    config.set_version = Some(2);
+    config.set_compression = compression.config_level();
     let repo = repo
         .init(
             &Credentials::password(target.password.expose()),
