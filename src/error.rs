@@ -51,9 +51,9 @@ pub enum Error {
 
     /// The location holds no repository.
     #[error(
-        "no repository at {location}: it has not been initialised. Run `npbackup-cli init` (with the same repository options) to create it."
+        "no repository at {location}{hint}. Run `npbackup-cli init` (with the same repository options) to create one."
     )]
-    NotInitialised { location: String },
+    NotInitialised { location: String, hint: String },
 
     /// Every URI was tried and none answered.
     #[error("{0}")]

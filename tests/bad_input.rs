@@ -378,3 +378,39 @@ fn snapshot_ids_that_match_nothing_or_several() {
     );
     assert!(stderr(&out).contains("no snapshot yet"), "{}", stderr(&out));
 }
+
+#[test]
+fn restic_environment_never_overrides_the_config() {
+    let w = World::new();
+    let (repo, _) = repo_with_backup(&w);
+    let cfg = w.config(&format!(
+        "[repos.mine]\nuri = \"{repo}\"\npassword-file = \"{}\"\n",
+        w.password_file().display()
+    ));
+    // a restic user's shell points somewhere else entirely
+    let out = run(
+        w.cli()
+            .env("NPBACKUP_CONFIG", &cfg)
+            .env("RESTIC_REPOSITORY", w.path("other").display().to_string())
+            .env("RESTIC_PASSWORD", "some-other-password")
+            .args(["--json", "snapshots"]),
+        0,
+    );
+    assert_eq!(json(&out)["repository"]["name"], "mine");
+    // without any config, restic's variables are honoured
+    let out = run(
+        w.cli()
+            .env("RESTIC_REPOSITORY", &repo)
+            .env("RESTIC_PASSWORD_FILE", w.password_file())
+            .args(["--json", "snapshots"]),
+        0,
+    );
+    assert_eq!(json(&out)["result"].as_array().unwrap().len(), 1);
+    // a missing local folder hints at an unmounted drive
+    let out = run(w.cli_repo("/media/not-plugged-in/repo").arg("snapshots"), 5);
+    assert!(
+        stderr(&out).contains("is that drive connected"),
+        "{}",
+        stderr(&out)
+    );
+}

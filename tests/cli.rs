@@ -519,3 +519,76 @@ fn completions_and_man_pages() {
     let help = stdout(&run(w.cli().arg("--help"), 0));
     assert!(help.contains("NPBackup") && help.contains("Exit codes"));
 }
+
+#[test]
+fn backup_flags_on_the_command_line() {
+    let w = World::new();
+    let src = w.path("src");
+    make_tree(&src, false);
+    fs::write(src.join("docs/a.TMP"), "x").unwrap();
+    fs::create_dir_all(src.join("skipme")).unwrap();
+    fs::write(src.join("skipme/.keepout"), "").unwrap();
+    fs::write(src.join("skipme/data"), "x").unwrap();
+    fs::create_dir_all(src.join("cache")).unwrap();
+    fs::write(
+        src.join("cache/CACHEDIR.TAG"),
+        "Signature: 8a477f597d28d172789f06886806bc55",
+    )
+    .unwrap();
+    fs::write(w.path("ex.txt"), "*.md\n").unwrap();
+    let repo = w.path("repo").display().to_string();
+    run(w.cli_repo(&repo).arg("init"), 0);
+    let out = run(
+        w.cli_repo(&repo)
+            .args([
+                "--json",
+                "backup",
+                "--exclude",
+                "*.sh",
+                "--iexclude",
+                "*.tmp",
+                "--exclude-if-present",
+                ".keepout",
+            ])
+            .args([
+                "--exclude-caches",
+                "--exclude-larger-than",
+                "1MB",
+                "--tag",
+                "a",
+                "--tag",
+                "b",
+                "--host",
+                "h1",
+                "--exclude-file",
+            ])
+            .arg(w.path("ex.txt"))
+            .arg(&src),
+        0,
+    );
+    let doc = json(&out);
+    assert_eq!(doc["result"]["host"], "h1");
+    assert_eq!(doc["result"]["tags"], serde_json::json!(["a", "b"]));
+    let listing = json(&run(
+        w.cli_repo(&repo).args(["--json", "ls", "latest", "-R"]),
+        0,
+    ));
+    let paths: Vec<String> = listing["result"]["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap().to_string())
+        .collect();
+    let has = |s: &str| paths.iter().any(|p| p.ends_with(s));
+    assert!(has("docs/hello.txt"));
+    for gone in [
+        "run.sh",
+        "a.TMP",
+        "skipme",
+        "cache/CACHEDIR.TAG",
+        "random.bin",
+        "secret-notes.md",
+    ] {
+        assert!(!has(gone), "{gone} should be excluded: {paths:?}");
+    }
+}

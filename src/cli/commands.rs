@@ -41,7 +41,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             );
             Ok(exit::OK)
         }
-        Command::Man { out } => man(&out),
+        Command::Man { out } => man(ctx, &out),
     }
 }
 
@@ -617,10 +617,14 @@ fn config_cmd(ctx: &Context, c: ConfigCommand) -> Result<i32> {
     }
 }
 
-fn man(out: &std::path::Path) -> Result<i32> {
+fn man(ctx: &Context, out: &std::path::Path) -> Result<i32> {
     std::fs::create_dir_all(out).map_err(|e| Error::io("creating", out, e))?;
     let cmd = super::command();
     clap_mangen::generate_to(cmd, out).map_err(|e| Error::io("writing man pages into", out, e))?;
-    println!("man pages written to {}", out.display());
+    if ctx.global.json {
+        output::print_json("man", None, &out);
+    } else {
+        println!("man pages written to {}", out.display());
+    }
     Ok(exit::OK)
 }

@@ -327,13 +327,22 @@ impl Context {
         }
     }
 
+    /// A repository given by location rather than by config: `-r` always wins;
+    /// `$NPBACKUP_REPOSITORY` unless a config repository or file was named;
+    /// `$RESTIC_REPOSITORY` only when there is no config at all, so a restic
+    /// user's environment never overrides their NPBackup configuration.
     fn direct_uri(&self) -> Option<String> {
-        self.global.repository.clone().or_else(|| {
-            if self.global.repo_name.is_some() {
-                None
-            } else {
-                env_nonempty(&["NPBACKUP_REPOSITORY", "RESTIC_REPOSITORY"])
-            }
+        if let Some(r) = &self.global.repository {
+            return Some(r.clone());
+        }
+        if self.global.repo_name.is_some() || self.global.config.is_some() {
+            return None;
+        }
+        env_nonempty(&["NPBACKUP_REPOSITORY"]).or_else(|| {
+            config::find_config(None)
+                .is_none()
+                .then(|| env_nonempty(&["RESTIC_REPOSITORY"]))
+                .flatten()
         })
     }
 
@@ -351,8 +360,9 @@ impl Context {
     }
 
     /// A password given on the command line or in the environment, which wins
-    /// over the config's.
-    fn password_override(&self) -> Option<PasswordSource> {
+    /// over the config's. restic's variables count only for a repository given by
+    /// location (`direct`), never over a configured repository's own source.
+    fn password_override(&self, direct: bool) -> Option<PasswordSource> {
         if let Some(f) = &self.global.password_file {
             return Some(PasswordSource::File(f.clone()));
         }
@@ -368,6 +378,9 @@ impl Context {
         if let Some(c) = env_nonempty(&["NPBACKUP_PASSWORD_COMMAND"]) {
             return Some(PasswordSource::Command(c));
         }
+        if !direct {
+            return None;
+        }
         if let Some(v) = env_nonempty(&["RESTIC_PASSWORD"]) {
             return Some(PasswordSource::Inline(Secret::new(v)));
         }
@@ -381,7 +394,7 @@ impl Context {
     pub fn target(&self) -> Result<(RepoTarget, Option<RepoConfig>)> {
         if let Some(uri) = self.direct_uri() {
             let password = self
-                .password_override()
+                .password_override(true)
                 .unwrap_or(PasswordSource::Missing)
                 .resolve()?;
             crate::redact::register(password.expose());
@@ -404,7 +417,7 @@ impl Context {
         };
         let rc = config.repo(&name)?;
         let password = self
-            .password_override()
+            .password_override(false)
             .unwrap_or_else(|| rc.password.clone())
             .resolve()
             .map_err(|e| match e {

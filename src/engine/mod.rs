@@ -133,7 +133,18 @@ pub fn open(target: &RepoTarget, pb: impl ProgressBars + Clone) -> Result<OpenRe
                 failures.push(format!("{masked}: {}", describe(&e)));
                 continue;
             }
-            Ok(None) => return Err(Error::NotInitialised { location: masked }),
+            Ok(None) => {
+                let hint = match location.local_path() {
+                    Some(p) if !p.exists() => {
+                        " (the folder does not exist: if it is on a removable or network drive, is that drive connected and mounted?)"
+                    }
+                    _ => ": it has not been initialised",
+                };
+                return Err(Error::NotInitialised {
+                    location: masked,
+                    hint: hint.into(),
+                });
+            }
             Ok(Some(_)) => {}
         }
         let repo = repo
