@@ -32,7 +32,7 @@ if [ "$what" = "build" ]; then exit 0; fi
 
 # Test peers from Debian: the real restic binary (interop), OpenSSH (SFTP on loopback),
 # Python's venv (for the S3 server below).
-apt_install restic openssh-server openssh-client python3 python3-venv
+apt_install restic rclone openssh-server openssh-client python3 python3-venv
 
 mkdir -p "$tools"
 

@@ -241,3 +241,76 @@ known_hosts_strategy = "accept"
         "the repository lives where the SFTP path says"
     );
 }
+
+#[test]
+fn rclone_remote() {
+    let w = World::new();
+    peer("rclone", &[]);
+    let remote = w.path("rclone-target");
+    // rclone's built-in local remote `:local:` needs no rclone config file
+    let cfg = w.config(&format!(
+        "[repos.rc]\nuri = \"rclone::local:{}\"\npassword-command = \"cat {}\"\n",
+        remote.display(),
+        w.password_file().display()
+    ));
+    roundtrip(&w, &cfg);
+    assert!(remote.join("config").is_file());
+}
+
+#[test]
+fn opendal_service_with_options() {
+    let w = World::new();
+    let root = w.path("opendal-fs");
+    let cfg = w.config(&format!(
+        "[repos.od]\nuri = \"opendal:fs\"\npassword-env = \"MY_BACKUP_PW\"\n[repos.od.backend-options]\nroot = \"{}\"\n",
+        root.display()
+    ));
+    // password-env: read from the named variable
+    let src = w.path("src");
+    make_tree(&src, false);
+    run(
+        w.cli()
+            .env("MY_BACKUP_PW", PASSWORD)
+            .arg("-c")
+            .arg(&cfg)
+            .arg("init"),
+        0,
+    );
+    run(
+        w.cli()
+            .env("MY_BACKUP_PW", PASSWORD)
+            .arg("-c")
+            .arg(&cfg)
+            .arg("backup")
+            .arg(&src),
+        0,
+    );
+    let target = w.path("restored");
+    run(
+        w.cli()
+            .env("MY_BACKUP_PW", PASSWORD)
+            .arg("-c")
+            .arg(&cfg)
+            .args(["restore", "latest", "--target"])
+            .arg(&target),
+        0,
+    );
+    assert_same_tree(&src, &target.join(src.strip_prefix("/").unwrap()));
+    assert!(root.join("config").is_file());
+    // the variable unset: a clear message naming it
+    let out = run(w.cli().arg("-c").arg(&cfg).arg("snapshots"), 4);
+    assert!(stderr(&out).contains("MY_BACKUP_PW"), "{}", stderr(&out));
+    // a failing password command
+    let out = run(
+        w.cli()
+            .arg("-c")
+            .arg(&cfg)
+            .args(["--password-command", "false", "snapshots"]),
+        4,
+    );
+    assert!(
+        stderr(&out).contains("password-command `false` failed"),
+        "{}",
+        stderr(&out)
+    );
+}
