@@ -79,6 +79,18 @@ pub enum Error {
     /// Finished, but some items were skipped on purpose (listed in the output).
     #[error("{0}")]
     Partial(String),
+
+    /// An error reported by a job process (already worded there).
+    #[error("{message}")]
+    Job {
+        kind: String,
+        message: String,
+        exit_code: i32,
+    },
+
+    /// The job was cancelled (by the user, a timeout or a shutdown).
+    #[error("{0}")]
+    Cancelled(String),
 }
 
 impl Error {
@@ -93,11 +105,13 @@ impl Error {
             Error::Input(_) => exit::INPUT,
             Error::Io { .. } | Error::Engine { .. } => exit::FAILED,
             Error::Partial(_) => exit::PARTIAL,
+            Error::Job { exit_code, .. } => *exit_code,
+            Error::Cancelled(_) => exit::INTERRUPTED,
         }
     }
 
     /// A stable, machine-readable name for the JSON output.
-    pub fn kind(&self) -> &'static str {
+    pub fn kind(&self) -> &str {
         match self {
             Error::Config(_) => "config",
             Error::Usage(_) => "usage",
@@ -108,6 +122,8 @@ impl Error {
             Error::Io { .. } => "io",
             Error::Engine { .. } => "failed",
             Error::Partial(_) => "partial",
+            Error::Job { kind, .. } => kind,
+            Error::Cancelled(_) => "cancelled",
         }
     }
 

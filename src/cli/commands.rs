@@ -8,6 +8,7 @@ use crate::{
     config::{self, ByteSize, Compression, HumanDuration},
     engine::{self, BackupRequest, RestoreRequest, SnapshotInfo},
     error::{Error, Result, exit},
+    jobs::{JobKind, JobSpec},
 };
 
 pub fn run(ctx: &Context, command: Command) -> Result<i32> {
@@ -42,6 +43,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             Ok(exit::OK)
         }
         Command::Man { out } => man(ctx, &out),
+        Command::Job => Ok(crate::jobs::child::main()),
     }
 }
 
@@ -99,7 +101,7 @@ fn init(ctx: &Context, compression: Option<&str>) -> Result<i32> {
 }
 
 fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
-    let (open, name, rc) = open(ctx)?;
+    let (target, rc) = ctx.target()?;
     let b = rc.as_ref().map(|r| r.backup.clone()).unwrap_or_default();
     let paths: Vec<PathBuf> = if args.paths.is_empty() {
         b.paths
@@ -143,8 +145,14 @@ fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
         host,
         dry_run: args.dry_run,
     };
-    let used = open.used(&name);
-    let summary = engine::backup(open, &req)?;
+    let (outcome, _warnings) = super::jobrun::run::<engine::BackupSummary>(
+        ctx,
+        JobSpec::new(target, JobKind::Backup(req)),
+    )?;
+    let (used, summary) = (outcome.repository, outcome.summary);
+    if ctx.global.json_events {
+        return Ok(exit::OK);
+    }
     if ctx.global.json {
         output::print_json("backup", Some(&used), &summary);
     } else {
@@ -293,8 +301,7 @@ fn find(ctx: &Context, pattern: &str, filter: &FilterArgs) -> Result<i32> {
 }
 
 fn restore(ctx: &Context, args: RestoreArgs) -> Result<i32> {
-    let (open, name, _) = open(ctx)?;
-    let snap = engine::resolve_snapshot(&open, &args.snapshot, &Default::default())?;
+    let (target, _) = ctx.target()?;
     let req = RestoreRequest {
         target: args.target.clone(),
         includes: args.includes.clone(),
@@ -302,8 +309,15 @@ fn restore(ctx: &Context, args: RestoreArgs) -> Result<i32> {
         dry_run: args.dry_run,
         sparse: args.sparse,
     };
-    let used = open.used(&name);
-    let summary = engine::restore(open, &snap, &req)?;
+    let spec = JobSpec::new(
+        target,
+        JobKind::Restore {
+            snapshot: args.snapshot.clone(),
+            request: req,
+        },
+    );
+    let (outcome, _warnings) = super::jobrun::run::<engine::RestoreSummary>(ctx, spec)?;
+    let (used, summary) = (outcome.repository, outcome.summary);
     let partial = (!summary.conflicts.is_empty()).then(|| {
         Error::Partial(format!(
             "{} existing item{} left untouched (--overwrite never)",
@@ -315,7 +329,9 @@ fn restore(ctx: &Context, args: RestoreArgs) -> Result<i32> {
             }
         ))
     });
-    if ctx.global.json {
+    if ctx.global.json_events {
+        // the events already said everything; the exit code still tells conflicts
+    } else if ctx.global.json {
         match &partial {
             Some(err) => output::print_json_with_error("restore", Some(&used), &summary, err),
             None => output::print_json("restore", Some(&used), &summary),

@@ -3,6 +3,7 @@
 //! Presentation only: the work is done by `engine` (later through `jobs`).
 
 mod commands;
+mod jobrun;
 mod logging;
 pub mod output;
 mod progress;
@@ -84,6 +85,15 @@ pub struct GlobalOpts {
     /// Never draw progress bars.
     #[arg(long, global = true)]
     pub no_progress: bool,
+
+    /// Print the job's events (started, progress, log, warning, finished) as JSON
+    /// lines on stdout while it runs, exactly as a GUI receives them.
+    #[arg(long, global = true, conflicts_with = "json")]
+    pub json_events: bool,
+
+    /// Cancel a backup or restore that runs longer than this ("2h").
+    #[arg(long, global = true, value_name = "DURATION")]
+    pub timeout: Option<crate::config::HumanDuration>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -135,6 +145,9 @@ pub enum Command {
     Config(ConfigCommand),
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
+    /// (internal) Run the job given as JSON on stdin, writing events on stdout.
+    #[command(name = "__job", hide = true)]
+    Job,
     /// Write man pages into a folder.
     Man {
         #[arg(long, default_value = ".")]
@@ -259,7 +272,13 @@ pub fn main() -> i32 {
             return code;
         }
     };
-    let _guard = logging::init(cli.global.verbose, cli.global.quiet || cli.global.json);
+    if matches!(cli.command, Command::Job) {
+        return crate::jobs::child::main();
+    }
+    let _guard = logging::init(
+        cli.global.verbose,
+        cli.global.quiet || cli.global.json || cli.global.json_events,
+    );
     let name = command_name(&cli.command);
     let ctx = Context {
         global: cli.global.clone(),
@@ -293,6 +312,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Config(_) => "config",
         Command::Completions { .. } => "completions",
         Command::Man { .. } => "man",
+        Command::Job => "__job",
     }
 }
 
@@ -317,6 +337,7 @@ impl Context {
     pub fn progress(&self) -> CliProgress {
         use std::io::IsTerminal;
         if self.global.json
+            || self.global.json_events
             || self.global.quiet
             || self.global.no_progress
             || !std::io::stderr().is_terminal()

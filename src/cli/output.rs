@@ -20,7 +20,7 @@ struct Envelope<'a, T: Serialize> {
 
 #[derive(Serialize)]
 struct ErrorDoc {
-    kind: &'static str,
+    kind: String,
     message: String,
     exit_code: i32,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -70,7 +70,7 @@ pub fn print_json_error(command: &str, err: &Error) {
 
 fn error_doc(err: &Error) -> ErrorDoc {
     ErrorDoc {
-        kind: err.kind(),
+        kind: err.kind().to_string(),
         message: redact(&err.to_string()),
         exit_code: err.exit_code(),
         problems: match err {

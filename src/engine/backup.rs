@@ -7,13 +7,13 @@ use rustic_core::{
     BackupOptions, Excludes, LocalSourceFilterOptions, PathList, SnapshotOptions,
     repofile::SnapshotFile,
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::OpenRepo;
 use crate::error::{Error, Result};
 
 /// Everything a backup needs besides the repository.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct BackupRequest {
     pub paths: Vec<PathBuf>,
     /// Glob patterns to leave out.
@@ -32,7 +32,7 @@ pub struct BackupRequest {
 }
 
 /// What a backup did (restic's summary, in our words).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BackupSummary {
     /// `None` on a dry run.
     pub snapshot_id: Option<String>,

@@ -34,13 +34,15 @@ use crate::{
 };
 
 /// What the engine needs to reach one repository.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct RepoTarget {
     /// The configured name (or the URI when used without a config).
     pub name: String,
     /// The primary location first, then the fallbacks, in order.
     pub uris: Vec<String>,
     pub backend_options: BTreeMap<String, String>,
+    /// Serialised only into a job's spec, which travels through a pipe.
+    #[serde(with = "crate::config::secrets::exposed")]
     pub password: Secret,
     pub cache_dir: Option<PathBuf>,
     pub no_cache: bool,
@@ -58,7 +60,7 @@ pub struct OpenRepo {
 }
 
 /// Where a repository was reached, for the output of every command.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct RepoUsed {
     pub name: String,
     pub uri: String,

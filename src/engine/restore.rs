@@ -4,13 +4,13 @@
 use std::path::{Path, PathBuf};
 
 use rustic_core::{LocalDestination, LsOptions, RestoreOptions, repofile::SnapshotFile};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::OpenRepo;
 use crate::error::{Error, Result};
 
 /// What to do with a file that already exists in the target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "kebab-case")]
 pub enum Overwrite {
     /// Leave every existing file alone and list it as a conflict.
@@ -22,7 +22,7 @@ pub enum Overwrite {
     Always,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RestoreRequest {
     pub target: PathBuf,
     /// Paths inside the snapshot to restore (all when empty).
@@ -33,7 +33,7 @@ pub struct RestoreRequest {
     pub sparse: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RestoreSummary {
     pub snapshot: String,
     pub target: String,

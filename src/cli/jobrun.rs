@@ -1,0 +1,132 @@
+//! Runs a job through the worker for the CLI: `--json-events` prints every event
+//! line as the job writes it; otherwise a progress bar (on a terminal), warnings
+//! on stderr, and Ctrl-C cancels the job cleanly.
+
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::de::DeserializeOwned;
+
+use super::{CliProgress, Context, output};
+use crate::{
+    error::{Error, Result},
+    jobs::{self, JobEvent, JobOptions, JobSpec, child::Outcome},
+};
+
+/// Runs `spec` to its end and returns its typed outcome.
+pub fn run<T: DeserializeOwned>(ctx: &Context, spec: JobSpec) -> Result<(Outcome<T>, Vec<String>)> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("starting the job runtime", "tokio", e))?;
+    let opts = JobOptions {
+        timeout: ctx.global.timeout.map(|t| t.0),
+        ..Default::default()
+    };
+    let events_mode = ctx.global.json_events;
+    let bar = match (events_mode, ctx.progress()) {
+        (false, CliProgress::Terminal) => Some(new_bar()),
+        _ => None,
+    };
+    let finished = runtime.block_on(jobs::run_to_end(
+        &spec,
+        &opts,
+        |event| {
+            if events_mode {
+                println!("{}", event.to_line());
+                return;
+            }
+            match event {
+                JobEvent::Progress(p) => {
+                    if let Some(bar) = &bar {
+                        show_progress(bar, p);
+                    }
+                }
+                JobEvent::Warning { message } => {
+                    let print = || eprintln!("warning: {message}");
+                    match &bar {
+                        Some(b) => b.suspend(print),
+                        None if !ctx.global.json => print(),
+                        None => {}
+                    }
+                }
+                JobEvent::Log { level, message } => tracing::info!("[job {level}] {message}"),
+                JobEvent::Started { pid, .. } => tracing::debug!("job process {pid} started"),
+                JobEvent::Finished(_) => {
+                    if let Some(bar) = &bar {
+                        bar.finish_and_clear();
+                    }
+                }
+            }
+        },
+        async {
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        },
+    ))?;
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    if !finished.ok {
+        let info = finished.error.unwrap_or(jobs::ErrorInfo {
+            kind: "failed".into(),
+            message: "the job failed without saying why".into(),
+            exit_code: crate::error::exit::FAILED,
+        });
+        return Err(if finished.cancelled {
+            Error::Cancelled(info.message)
+        } else {
+            info.into()
+        });
+    }
+    let value = finished.result.unwrap_or(serde_json::Value::Null);
+    let outcome = serde_json::from_value(value)
+        .map_err(|e| Error::Usage(format!("unexpected job result: {e}")))?;
+    Ok((outcome, finished.warnings))
+}
+
+fn new_bar() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr_with_hz(8));
+    if let Ok(style) =
+        ProgressStyle::with_template("{spinner} {prefix:24} [{elapsed_precise}] {wide_bar} {msg}")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.enable_steady_tick(Duration::from_millis(250));
+    bar
+}
+
+fn show_progress(bar: &ProgressBar, p: &jobs::Progress) {
+    bar.set_prefix(p.phase.clone());
+    let eta = p
+        .eta_seconds
+        .map(|s| {
+            format!(
+                " ETA {}",
+                humantime::format_duration(Duration::from_secs(s))
+            )
+        })
+        .unwrap_or_default();
+    match (p.bytes_total, p.files_done) {
+        (Some(total), _) => {
+            bar.set_length(total);
+            bar.set_position(p.bytes_done);
+            bar.set_message(format!(
+                "{}/{} {}/s{eta}",
+                output::size(p.bytes_done),
+                output::size(total),
+                output::size(p.rate as u64)
+            ));
+        }
+        (None, Some(done)) => {
+            bar.set_length(p.files_total.unwrap_or(0));
+            bar.set_position(done);
+            bar.set_message(match p.files_total {
+                Some(t) => format!("{done}/{t}{eta}"),
+                None => done.to_string(),
+            });
+        }
+        (None, None) => bar.set_message(output::size(p.bytes_done)),
+    }
+}

@@ -1,0 +1,276 @@
+//! The job worker: starts a job process, feeds it its spec, turns its stdout into
+//! `JobEvent`s broadcast to every listener, and cancels it (SIGTERM, then SIGKILL
+//! after a grace period) on request or timeout. A process that dies without a
+//! `finished` event is reported as failed with the end of its stderr.
+
+use std::{path::PathBuf, process::Stdio, time::Duration};
+
+use tokio::{
+    io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader},
+    process::Command,
+    sync::{broadcast, watch},
+};
+
+use super::{ErrorInfo, Finished, JobEvent, JobSpec};
+use crate::error::{Error, Result, exit};
+
+/// How a job is run.
+#[derive(Debug, Clone)]
+pub struct JobOptions {
+    /// The executable holding the hidden `__job` command (default: this one).
+    pub program: Option<PathBuf>,
+    /// Cancel the job when it runs longer than this.
+    pub timeout: Option<Duration>,
+    /// How long a cancelled job may take to clean up before it is killed.
+    pub grace: Duration,
+}
+
+impl Default for JobOptions {
+    fn default() -> Self {
+        JobOptions {
+            program: None,
+            timeout: None,
+            grace: Duration::from_secs(15),
+        }
+    }
+}
+
+/// A job that is running.
+pub struct RunningJob {
+    /// Events from the start (subscribed before the process was spawned).
+    pub events: broadcast::Receiver<JobEvent>,
+    sender: broadcast::Sender<JobEvent>,
+    cancel: watch::Sender<bool>,
+    done: tokio::task::JoinHandle<Finished>,
+}
+
+impl RunningJob {
+    /// Another listener, from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<JobEvent> {
+        self.sender.subscribe()
+    }
+
+    /// A handle that cancels the job from anywhere.
+    pub fn canceller(&self) -> Canceller {
+        Canceller(self.cancel.clone())
+    }
+
+    /// Waits for the end.
+    pub async fn wait(self) -> Finished {
+        match self.done.await {
+            Ok(f) => f,
+            Err(e) => failed(format!("the job watcher stopped: {e}"), false),
+        }
+    }
+}
+
+/// Cancels a running job.
+#[derive(Clone)]
+pub struct Canceller(watch::Sender<bool>);
+
+impl Canceller {
+    pub fn cancel(&self) {
+        let _ = self.0.send(true);
+    }
+}
+
+fn failed(message: String, cancelled: bool) -> Finished {
+    let (kind, exit_code) = if cancelled {
+        ("cancelled", exit::INTERRUPTED)
+    } else {
+        ("failed", exit::FAILED)
+    };
+    Finished {
+        ok: false,
+        cancelled,
+        result: None,
+        error: Some(ErrorInfo {
+            kind: kind.into(),
+            message,
+            exit_code,
+        }),
+        warnings: Vec::new(),
+        duration_seconds: 0.0,
+    }
+}
+
+/// Starts `spec` in a job process.
+pub async fn start(spec: &JobSpec, opts: &JobOptions) -> Result<RunningJob> {
+    let program = match &opts.program {
+        Some(p) => p.clone(),
+        None => std::env::current_exe()
+            .map_err(|e| Error::io("finding this program", "current_exe", e))?,
+    };
+    let input = serde_json::to_vec(spec)
+        .map_err(|e| Error::Usage(format!("cannot encode the job: {e}")))?;
+    let (sender, events) = broadcast::channel(1024);
+    let (cancel, mut cancelled) = watch::channel(false);
+
+    let mut child = Command::new(&program)
+        .arg("__job")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| Error::io("starting the job process", &program, e))?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| Error::Usage("job process has no stdin".into()))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| Error::Usage("job process has no stdout".into()))?;
+    let mut stderr = child
+        .stderr
+        .take()
+        .ok_or_else(|| Error::Usage("job process has no stderr".into()))?;
+    stdin
+        .write_all(&input)
+        .await
+        .map_err(|e| Error::io("sending the job to", &program, e))?;
+    drop(stdin);
+
+    let tx = sender.clone();
+    let timeout = opts.timeout;
+    let grace = opts.grace;
+    let done = tokio::spawn(async move {
+        let stderr_task = tokio::spawn(async move {
+            let mut buf = Vec::new();
+            let _ = stderr.read_to_end(&mut buf).await;
+            buf
+        });
+        let mut lines = BufReader::new(stdout).lines();
+        let mut finished: Option<Finished> = None;
+        let mut cancel_reason: Option<String> = None;
+        let deadline = async {
+            match timeout {
+                Some(t) => tokio::time::sleep(t).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::pin!(deadline);
+        loop {
+            tokio::select! {
+                line = lines.next_line() => match line {
+                    Ok(Some(line)) => match serde_json::from_str::<JobEvent>(&line) {
+                        Ok(JobEvent::Finished(f)) => {
+                            finished = Some(f.clone());
+                            let _ = tx.send(JobEvent::Finished(f));
+                        }
+                        Ok(event) => { let _ = tx.send(event); }
+                        Err(_) => { let _ = tx.send(JobEvent::Log { level: "info".into(), message: line }); }
+                    },
+                    Ok(None) | Err(_) => break,
+                },
+                _ = cancelled.changed(), if cancel_reason.is_none() => {
+                    cancel_reason = Some("cancelled".into());
+                    terminate(&child);
+                }
+                _ = &mut deadline, if cancel_reason.is_none() => {
+                    cancel_reason = Some(format!("timed out after {}", humantime::format_duration(timeout.unwrap_or_default())));
+                    terminate(&child);
+                }
+            }
+        }
+        // stdout closed: the process is ending; give it the grace period, then kill.
+        let status = match tokio::time::timeout(grace, child.wait()).await {
+            Ok(s) => s.ok(),
+            Err(_) => {
+                let _ = child.kill().await;
+                child.wait().await.ok()
+            }
+        };
+        let stderr = stderr_task.await.unwrap_or_default();
+        let mut result = match finished {
+            Some(f) => f,
+            None => {
+                let tail: String = String::from_utf8_lossy(&stderr)
+                    .lines()
+                    .rev()
+                    .take(20)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let how = status
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "unknown status".into());
+                let f = match &cancel_reason {
+                    Some(r) => failed(format!("the job was {r}"), true),
+                    None => failed(
+                        format!(
+                            "the job process ended without a result ({how}){}{}",
+                            if tail.is_empty() { "" } else { ":\n" },
+                            crate::redact::redact(&tail)
+                        ),
+                        false,
+                    ),
+                };
+                let _ = tx.send(JobEvent::Finished(f.clone()));
+                f
+            }
+        };
+        if let Some(reason) = cancel_reason.filter(|r| r.starts_with("timed out"))
+            && let Some(e) = result.error.as_mut()
+        {
+            e.message = format!("the job {reason}");
+        }
+        result
+    });
+    Ok(RunningJob {
+        events,
+        sender,
+        cancel,
+        done,
+    })
+}
+
+/// Asks the job process to stop (SIGTERM); it cleans up and reports `cancelled`.
+fn terminate(child: &tokio::process::Child) {
+    #[cfg(unix)]
+    if let Some(pid) = child.id() {
+        // SAFETY: sending SIGTERM to our own child process.
+        unsafe {
+            libc::kill(pid as libc::pid_t, libc::SIGTERM);
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = child;
+    }
+}
+
+/// Runs a job to its end, calling `on_event` for each event; `cancel_on` resolving
+/// cancels it (e.g. Ctrl-C).
+pub async fn run_to_end(
+    spec: &JobSpec,
+    opts: &JobOptions,
+    mut on_event: impl FnMut(&JobEvent),
+    cancel_on: impl std::future::Future<Output = ()>,
+) -> Result<Finished> {
+    let mut job = start(spec, opts).await?;
+    let canceller = job.canceller();
+    tokio::pin!(cancel_on);
+    let mut cancel_sent = false;
+    loop {
+        tokio::select! {
+            ev = job.events.recv() => match ev {
+                Ok(ev) => {
+                    let last = matches!(ev, JobEvent::Finished(_));
+                    on_event(&ev);
+                    if last { break; }
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => break,
+            },
+            _ = &mut cancel_on, if !cancel_sent => {
+                cancel_sent = true;
+                canceller.cancel();
+            }
+        }
+    }
+    Ok(job.wait().await)
+}
