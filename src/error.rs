@@ -30,6 +30,8 @@ pub mod exit {
     /// The operation finished but left something out on purpose: a restore with
     /// `--overwrite never` that met existing files.
     pub const PARTIAL: i32 = 9;
+    /// The repository is locked by another job (of ours, or of restic).
+    pub const LOCKED: i32 = 10;
     /// Interrupted by the user (SIGINT).
     pub const INTERRUPTED: i32 = 130;
 }
@@ -88,6 +90,10 @@ pub enum Error {
         exit_code: i32,
     },
 
+    /// Another job holds the repository (ours or restic's).
+    #[error("{0}")]
+    Locked(String),
+
     /// The job was cancelled (by the user, a timeout or a shutdown).
     #[error("{0}")]
     Cancelled(String),
@@ -107,6 +113,7 @@ impl Error {
             Error::Partial(_) => exit::PARTIAL,
             Error::Job { exit_code, .. } => *exit_code,
             Error::Cancelled(_) => exit::INTERRUPTED,
+            Error::Locked(_) => exit::LOCKED,
         }
     }
 
@@ -124,6 +131,7 @@ impl Error {
             Error::Partial(_) => "partial",
             Error::Job { kind, .. } => kind,
             Error::Cancelled(_) => "cancelled",
+            Error::Locked(_) => "locked",
         }
     }
 

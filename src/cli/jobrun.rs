@@ -14,7 +14,14 @@ use crate::{
 };
 
 /// Runs `spec` to its end and returns its typed outcome.
-pub fn run<T: DeserializeOwned>(ctx: &Context, spec: JobSpec) -> Result<(Outcome<T>, Vec<String>)> {
+pub fn run<T: DeserializeOwned>(
+    ctx: &Context,
+    mut spec: JobSpec,
+) -> Result<(Outcome<T>, Vec<String>)> {
+    if ctx.global.wait {
+        // a week: "wait for the other job", not "hang forever" if something is wrong
+        spec.wait_for_lock = Some(Duration::from_secs(7 * 24 * 3600));
+    }
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -26,7 +26,7 @@ pub use progress::CliProgress;
     name = "npbackup-cli",
     version,
     about = format!("{PRODUCT_NAME}: encrypted, deduplicated, restic-compatible backups"),
-    after_help = "Exit codes: 0 ok, 1 check answered no, 2 usage, 3 config, 4 password, 5 not initialised, 6 unreachable, 7 input refused, 8 failed, 9 partial (conflicts), 130 interrupted."
+    after_help = "Exit codes: 0 ok, 1 check answered no, 2 usage, 3 config, 4 password, 5 not initialised, 6 unreachable, 7 input refused, 8 failed, 9 partial (conflicts), 10 repository locked, 130 interrupted or cancelled."
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -90,6 +90,10 @@ pub struct GlobalOpts {
     /// lines on stdout while it runs, exactly as a GUI receives them.
     #[arg(long, global = true, conflicts_with = "json")]
     pub json_events: bool,
+
+    /// When another job is writing to the repository, wait for it instead of refusing.
+    #[arg(long, global = true)]
+    pub wait: bool,
 
     /// Cancel a backup or restore that runs longer than this ("2h").
     #[arg(long, global = true, value_name = "DURATION")]

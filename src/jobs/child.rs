@@ -214,6 +214,30 @@ fn to_value<T: serde::Serialize>(v: &T) -> Result<serde_json::Value> {
 }
 
 fn run(spec: &JobSpec) -> Result<serde_json::Value> {
+    let _lock = if spec.kind.writes() {
+        let me = super::lock::Holder {
+            pid: std::process::id(),
+            job: spec.id.clone(),
+            kind: spec.kind.name().to_string(),
+            repository: spec.repo.name.clone(),
+            since: jiff::Timestamp::now().to_string(),
+        };
+        let location = spec
+            .repo
+            .uris
+            .first()
+            .map(String::as_str)
+            .unwrap_or_default();
+        if spec.wait_for_lock.is_some() {
+            emit(&JobEvent::Log {
+                level: "info".into(),
+                message: "waiting for the repository lock".into(),
+            });
+        }
+        Some(super::lock::acquire(location, &me, spec.wait_for_lock)?)
+    } else {
+        None
+    };
     let bars = EventBars::start();
     match &spec.kind {
         JobKind::Backup(req) => {

@@ -8,6 +8,7 @@
 
 pub mod child;
 pub mod event;
+pub mod lock;
 mod progress;
 pub mod worker;
 
@@ -27,6 +28,9 @@ pub struct JobSpec {
     pub kind: JobKind,
     #[serde(default)]
     pub priority: Priority,
+    /// How long to wait for another job's lock on the repository (refuse at once if `None`).
+    #[serde(default)]
+    pub wait_for_lock: Option<std::time::Duration>,
 }
 
 /// What a job does.
@@ -41,6 +45,14 @@ pub enum JobKind {
 }
 
 impl JobKind {
+    /// Whether the job writes to the repository (and so needs its lock).
+    pub fn writes(&self) -> bool {
+        match self {
+            JobKind::Backup(_) => true,
+            JobKind::Restore { .. } => false,
+        }
+    }
+
     /// The short name used in events and messages.
     pub fn name(&self) -> &'static str {
         match self {
@@ -77,6 +89,7 @@ impl JobSpec {
             repo,
             kind,
             priority: Priority::Normal,
+            wait_for_lock: None,
         }
     }
 }

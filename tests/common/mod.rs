@@ -54,27 +54,40 @@ impl World {
         p
     }
 
-    /// The binary, with an isolated environment (no user config, no RESTIC_*).
-    pub fn cli(&self) -> Command {
-        let mut cmd = Command::cargo_bin("npbackup-cli").expect("binary built");
+    /// The binary as a plain `std::process::Command`, with an isolated environment
+    /// (own HOME, no user config, no NPBACKUP_*/RESTIC_*/XDG_* variables).
+    pub fn std_cli(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("npbackup-cli"));
         for (k, _) in std::env::vars() {
             if k.starts_with("NPBACKUP_") || k.starts_with("RESTIC_") || k.starts_with("XDG_") {
                 cmd.env_remove(k);
             }
         }
-        cmd.env("HOME", self.home())
-            .env("NO_COLOR", "1")
-            .timeout(std::time::Duration::from_secs(600));
+        cmd.env("HOME", self.home()).env("NO_COLOR", "1");
+        cmd
+    }
+
+    /// `std_cli` pointed at a repository by URI, password from a file.
+    pub fn std_cli_repo(&self, uri: &str) -> std::process::Command {
+        let mut cmd = self.std_cli();
+        cmd.arg("-r")
+            .arg(uri)
+            .arg("--password-file")
+            .arg(self.password_file());
+        cmd
+    }
+
+    /// The binary, for running to completion.
+    pub fn cli(&self) -> Command {
+        let mut cmd = Command::from_std(self.std_cli());
+        cmd.timeout(std::time::Duration::from_secs(600));
         cmd
     }
 
     /// The binary pointed at a repository by URI, password from a file.
     pub fn cli_repo(&self, uri: &str) -> Command {
-        let mut cmd = self.cli();
-        cmd.arg("-r")
-            .arg(uri)
-            .arg("--password-file")
-            .arg(self.password_file());
+        let mut cmd = Command::from_std(self.std_cli_repo(uri));
+        cmd.timeout(std::time::Duration::from_secs(600));
         cmd
     }
 

@@ -1,0 +1,196 @@
+//! One writer per repository on this machine: a lock file per repository in the
+//! runtime dir, held with an OS file lock (`flock`) by the job process and holding
+//! its pid and job. The OS drops the lock when the process dies, so a lock left
+//! by a crashed job is detected (its pid is gone) and taken over.
+
+use std::{
+    fs::{File, OpenOptions},
+    io::{Read, Seek, SeekFrom, Write},
+    path::PathBuf,
+    time::Duration,
+};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    customization::{COMPANY, QUALIFIER, SHORT_NAME},
+    error::{Error, Result},
+};
+
+/// Who holds a lock (the file's content).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Holder {
+    pub pid: u32,
+    pub job: String,
+    pub kind: String,
+    pub repository: String,
+    pub since: String,
+}
+
+/// A held lock; released when dropped (or when the process ends).
+#[derive(Debug)]
+pub struct RepoLock {
+    file: File,
+    pub path: PathBuf,
+}
+
+impl Drop for RepoLock {
+    fn drop(&mut self) {
+        let _ = self.file.set_len(0);
+        let _ = self.file.unlock();
+    }
+}
+
+/// Where lock files live (`$XDG_RUNTIME_DIR/npbackup/locks`, else a folder in the
+/// data dir, else the temp dir).
+pub fn lock_dir() -> PathBuf {
+    let dirs = directories::ProjectDirs::from(QUALIFIER, COMPANY, SHORT_NAME);
+    let base = dirs
+        .as_ref()
+        .and_then(|d| d.runtime_dir().map(PathBuf::from))
+        .or_else(|| dirs.as_ref().map(|d| d.data_local_dir().join("run")))
+        .unwrap_or_else(|| std::env::temp_dir().join(SHORT_NAME));
+    base.join("locks")
+}
+
+/// A file name for a repository location: readable part plus a hash of the whole.
+fn file_name(location: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in location.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let readable: String = location
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect::<String>()
+        .chars()
+        .rev()
+        .take(40)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!("{readable}-{hash:016x}.lock")
+}
+
+fn pid_alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        // SAFETY: signal 0 only checks that the process exists.
+        let rc = unsafe { libc::kill(pid as libc::pid_t, 0) };
+        rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
+fn read_holder(file: &mut File) -> Option<Holder> {
+    let mut text = String::new();
+    file.seek(SeekFrom::Start(0)).ok()?;
+    file.read_to_string(&mut text).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// Takes the lock for `location`. When another job holds it: waits up to `wait`
+/// (polling), then refuses naming the holder.
+pub fn acquire(location: &str, me: &Holder, wait: Option<Duration>) -> Result<RepoLock> {
+    let dir = lock_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io("creating the lock folder", &dir, e))?;
+    let path = dir.join(file_name(location));
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| Error::io("opening the lock file", &path, e))?;
+    let deadline = wait.map(|w| std::time::Instant::now() + w);
+    loop {
+        match file.try_lock() {
+            Ok(()) => break,
+            Err(std::fs::TryLockError::WouldBlock) => {
+                if deadline.is_some_and(|d| std::time::Instant::now() < d) {
+                    std::thread::sleep(Duration::from_millis(500));
+                    continue;
+                }
+                let who = read_holder(&mut file)
+                    .map(|h| {
+                        format!(
+                            "a {} job (pid {}, job {}) since {}",
+                            h.kind, h.pid, h.job, h.since
+                        )
+                    })
+                    .unwrap_or_else(|| "another job".into());
+                return Err(Error::Locked(format!(
+                    "the repository {location} is busy: {who} is writing to it. Try again when it has finished{}.",
+                    if wait.is_some() {
+                        " (waited in vain)"
+                    } else {
+                        ", or pass --wait to queue"
+                    }
+                )));
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io("locking", &path, e)),
+        }
+    }
+    // We hold it: anything in the file is from a job that died without cleaning up.
+    if let Some(old) = read_holder(&mut file)
+        && old.pid != me.pid
+    {
+        let state = if pid_alive(old.pid) {
+            "released"
+        } else {
+            "no longer running"
+        };
+        tracing::info!(
+            "took over a stale lock of {location} from pid {} ({state})",
+            old.pid
+        );
+    }
+    let text = serde_json::to_string(me)
+        .map_err(|e| Error::Usage(format!("cannot encode the lock: {e}")))?;
+    file.set_len(0)
+        .and_then(|()| file.seek(SeekFrom::Start(0)).map(|_| ()))
+        .and_then(|()| file.write_all(text.as_bytes()))
+        .and_then(|()| file.flush())
+        .map_err(|e| Error::io("writing the lock file", &path, e))?;
+    Ok(RepoLock { file, path })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn holder(pid: u32) -> Holder {
+        Holder {
+            pid,
+            job: "j".into(),
+            kind: "backup".into(),
+            repository: "r".into(),
+            since: "now".into(),
+        }
+    }
+
+    #[test]
+    fn names_are_stable_and_distinct() {
+        assert_eq!(file_name("/srv/repo"), file_name("/srv/repo"));
+        assert_ne!(file_name("/srv/repo"), file_name("/srv/rep0"));
+        assert!(file_name("rest:http://h:8000/x").ends_with(".lock"));
+    }
+
+    #[test]
+    fn second_lock_is_refused_then_free_after_drop() {
+        let loc = format!("/test/lock/{}", std::process::id());
+        let first = acquire(&loc, &holder(std::process::id()), None).unwrap();
+        // flock locks belong to the open file description: a second open conflicts.
+        let err = acquire(&loc, &holder(1), None).unwrap_err();
+        assert!(err.to_string().contains("is busy"), "{err}");
+        drop(first);
+        let again = acquire(&loc, &holder(1), Some(Duration::from_secs(1))).unwrap();
+        drop(again);
+    }
+}

@@ -1,0 +1,276 @@
+//! The job model end to end: event stream, cancellation at several points (the
+//! repository stays valid for restic and the next backup succeeds), one writer
+//! per repository, timeouts.
+
+mod common;
+
+use std::{
+    fs,
+    io::{BufRead, BufReader, Write},
+    path::Path,
+    process::{Child, Command as StdCommand, Stdio},
+};
+
+use common::*;
+
+/// Incompressible generated data: `files` files of `mb` MB each, different for
+/// every folder name.
+fn make_data(dir: &Path, files: usize, mb: usize) {
+    fs::create_dir_all(dir).unwrap();
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    for b in dir.as_os_str().as_encoded_bytes() {
+        x = (x ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3) | 1;
+    }
+    for i in 0..files {
+        let mut f =
+            std::io::BufWriter::new(fs::File::create(dir.join(format!("data-{i}.bin"))).unwrap());
+        let mut buf = vec![0u8; 1 << 20];
+        for _ in 0..mb {
+            for chunk in buf.chunks_mut(8) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
+            }
+            f.write_all(&buf).unwrap();
+        }
+    }
+}
+
+fn spawn_events(w: &World, repo: &str, args: &[&str]) -> Child {
+    let mut cmd = w.std_cli_repo(repo);
+    cmd.arg("--json-events")
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd.spawn().unwrap()
+}
+
+fn events_until(
+    child: &mut Child,
+    mut stop: impl FnMut(&serde_json::Value) -> bool,
+) -> Vec<serde_json::Value> {
+    let stdout = child.stdout.take().unwrap();
+    let mut reader = BufReader::new(stdout);
+    let mut seen = Vec::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        let ev: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not an event ({e}): {line}"));
+        let done = stop(&ev);
+        seen.push(ev);
+        if done {
+            break;
+        }
+    }
+    // keep draining in the background so the child never blocks on a full pipe
+    std::thread::spawn(move || {
+        let mut rest = String::new();
+        let _ = std::io::Read::read_to_string(&mut reader, &mut rest);
+    });
+    seen
+}
+
+fn interrupt(child: &Child) {
+    // SAFETY: sending SIGINT (Ctrl-C) to our own child.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+}
+
+fn restic_check(w: &World, repo: &str) {
+    let out = StdCommand::new(peer("restic", &[]))
+        .env_clear()
+        .env("HOME", w.home())
+        .env("RESTIC_REPOSITORY", repo)
+        .env("RESTIC_PASSWORD_FILE", w.password_file())
+        .env("RESTIC_CACHE_DIR", w.path("restic-cache"))
+        .args(["check", "--read-data"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "restic check failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn event_stream_has_started_progress_and_finished() {
+    let w = World::new();
+    let src = w.path("src");
+    make_data(&src, 2, 40);
+    let repo = w.path("repo").display().to_string();
+    run(w.cli_repo(&repo).arg("init"), 0);
+    let out = run(
+        w.cli_repo(&repo)
+            .args(["--json-events", "backup"])
+            .arg(&src),
+        0,
+    );
+    let events: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(events[0]["event"], "started");
+    assert_eq!(events[0]["kind"], "backup");
+    let last = events.last().unwrap();
+    assert_eq!(last["event"], "finished");
+    assert_eq!(last["ok"], true);
+    assert_eq!(last["result"]["summary"]["files_new"], 2);
+    assert!(
+        events
+            .iter()
+            .any(|e| e["event"] == "progress" && e["phase"] == "backing up"),
+        "{events:?}"
+    );
+    let backing: Vec<_> = events
+        .iter()
+        .filter(|e| e["event"] == "progress" && e["phase"] == "backing up")
+        .collect();
+    assert_eq!(
+        backing.last().unwrap()["bytes_done"],
+        backing.last().unwrap()["bytes_total"]
+    );
+}
+
+#[test]
+fn cancelled_backups_leave_a_valid_repository() {
+    let w = World::new();
+    let src = w.path("src");
+    let repo = w.path("repo").display().to_string();
+    run(w.cli_repo(&repo).arg("init"), 0);
+
+    type Point = fn(&serde_json::Value) -> bool;
+    let points: [(&str, Point); 3] = [
+        ("before any work", |e| e["event"] == "started"),
+        ("during upload", |e| {
+            e["event"] == "progress"
+                && e["phase"] == "backing up"
+                && e["bytes_done"].as_u64().unwrap_or(0) > 20_000_000
+                && e["bytes_done"].as_u64() < e["bytes_total"].as_u64().map(|t| t / 2)
+        }),
+        ("while writing the index", |e| {
+            e["event"] == "progress"
+                && e["phase"] == "backing up"
+                && e["bytes_total"].is_u64()
+                && e["bytes_done"] == e["bytes_total"]
+        }),
+    ];
+    for (i, (name, point)) in points.into_iter().enumerate() {
+        // every round backs up new data of its own
+        let round = src.join(format!("round-{i}"));
+        make_data(&round, 3, 100);
+        let mut child = spawn_events(&w, &repo, &["backup", round.to_str().unwrap()]);
+        let seen = events_until(&mut child, point);
+        assert!(
+            seen.iter().any(|e| point(e)),
+            "{name}: the job ended before the cancellation point: {seen:?}"
+        );
+        interrupt(&child);
+        let status = child.wait().unwrap();
+        // at the very end the backup may win the race; anything else must be a clean cancel
+        assert!(
+            status.code() == Some(130) || status.code() == Some(0),
+            "{name}: exit {status:?}"
+        );
+        restic_check(&w, &repo);
+        run(w.cli_repo(&repo).arg("backup").arg(&round), 0);
+        restic_check(&w, &repo);
+    }
+    run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
+    // and what we have restores
+    let target = w.path("restored");
+    run(
+        w.cli_repo(&repo)
+            .args(["restore", "latest", "--target"])
+            .arg(&target),
+        0,
+    );
+    assert_same_tree(&src, &target.join(src.strip_prefix("/").unwrap()));
+}
+
+#[test]
+fn one_writer_per_repository() {
+    let w = World::new();
+    let src = w.path("src");
+    make_data(&src, 4, 100);
+    let repo = w.path("repo").display().to_string();
+    run(w.cli_repo(&repo).arg("init"), 0);
+    let mut first = spawn_events(&w, &repo, &["backup", src.to_str().unwrap()]);
+    events_until(&mut first, |e| {
+        e["event"] == "progress" && e["phase"] == "backing up"
+    });
+    // a second writer is refused, naming the holder
+    let out = run(w.cli_repo(&repo).arg("backup").arg(&src), 10);
+    assert!(
+        stderr(&out).contains("is busy") && stderr(&out).contains("backup job"),
+        "{}",
+        stderr(&out)
+    );
+    // reading is fine meanwhile
+    run(w.cli_repo(&repo).arg("snapshots"), 0);
+    // with --wait it queues behind the first and then succeeds
+    let out = run(
+        w.cli_repo(&repo)
+            .args(["--wait", "--json", "backup"])
+            .arg(&src),
+        0,
+    );
+    assert!(json(&out)["result"]["snapshot_id"].is_string());
+    assert!(first.wait().unwrap().success());
+    let snaps = json(&run(w.cli_repo(&repo).args(["--json", "snapshots"]), 0));
+    assert_eq!(snaps["result"].as_array().unwrap().len(), 2);
+    restic_check(&w, &repo);
+}
+
+#[test]
+fn a_killed_job_leaves_no_lock_behind() {
+    let w = World::new();
+    let src = w.path("src");
+    make_data(&src, 4, 100);
+    let repo = w.path("repo").display().to_string();
+    run(w.cli_repo(&repo).arg("init"), 0);
+    let mut child = spawn_events(&w, &repo, &["backup", src.to_str().unwrap()]);
+    let seen = events_until(&mut child, |e| {
+        e["event"] == "progress" && e["phase"] == "backing up"
+    });
+    let job_pid = seen[0]["pid"].as_i64().unwrap();
+    // the job process dies hard: no clean-up at all
+    // SAFETY: killing the job process our child started.
+    unsafe {
+        libc::kill(job_pid as libc::pid_t, libc::SIGKILL);
+    }
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(8), "a job that died is a failure");
+    // the next backup is not refused
+    run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
+    restic_check(&w, &repo);
+}
+
+#[test]
+fn a_job_over_its_timeout_is_cancelled() {
+    let w = World::new();
+    let src = w.path("src");
+    make_data(&src, 4, 100);
+    let repo = w.path("repo").display().to_string();
+    run(w.cli_repo(&repo).arg("init"), 0);
+    let out = run(
+        w.cli_repo(&repo)
+            .args(["--timeout", "1s", "backup"])
+            .arg(&src),
+        130,
+    );
+    assert!(
+        stderr(&out).contains("timed out after 1s"),
+        "{}",
+        stderr(&out)
+    );
+    run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
+    restic_check(&w, &repo);
+}
