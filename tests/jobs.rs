@@ -169,7 +169,7 @@ fn cancelled_backups_leave_a_valid_repository() {
         let mut child = spawn_events(&w, &repo, &["backup", round.to_str().unwrap()]);
         let seen = events_until(&mut child, point);
         assert!(
-            seen.iter().any(|e| point(e)),
+            seen.iter().any(point),
             "{name}: the job ended before the cancellation point: {seen:?}"
         );
         interrupt(&child);
