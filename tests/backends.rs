@@ -60,36 +60,7 @@ fn roundtrip(w: &World, cfg: &Path) {
 #[test]
 fn rest_server_with_authentication() {
     let w = World::new();
-    let server_bin = peer("rustic-server", &[tools_dir().join("bin/rustic-server")]);
-    let data = w.path("rest-data");
-    fs::create_dir_all(&data).unwrap();
-    let htpasswd = data.join(".htpasswd");
-    let status = Command::new(&server_bin)
-        .args(["auth", "add", "-f"])
-        .arg(&htpasswd)
-        .args(["-u", "alice", "-p", "rest-secret-pw"])
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
-    // alice may do everything in her repository
-    fs::write(data.join("acl.toml"), "[laptop]\nalice = \"Modify\"\n").unwrap();
-    let port = free_port();
-    let _server = Server(
-        Command::new(&server_bin)
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--path"])
-            .arg(&data)
-            .arg("--htpasswd-file")
-            .arg(&htpasswd)
-            .arg("--acl-path")
-            .arg(data.join("acl.toml"))
-            .arg("--private-repos")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    wait_for_port(port);
+    let (_server, port) = rest_server(&w, "alice", "rest-secret-pw", "laptop");
     let uri = format!("rest:http://alice:rest-secret-pw@127.0.0.1:{port}/laptop");
     let cfg = w.config(&format!(
         "[repos.rest]\nuri = \"{uri}\"\npassword-file = \"{}\"\n",

@@ -248,8 +248,11 @@ fn a_killed_job_leaves_no_lock_behind() {
     }
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(8), "a job that died is a failure");
-    // the next backup is not refused
+    // the dead job's restic lock is still in the repository…
+    assert_eq!(fs::read_dir(w.path("repo/locks")).unwrap().count(), 1);
+    // …the next backup is not refused, and clears it as stale (as `restic unlock` would)
     run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
+    assert_eq!(fs::read_dir(w.path("repo/locks")).unwrap().count(), 0);
     restic_check(&w, &repo);
 }
 
@@ -271,6 +274,124 @@ fn a_job_over_its_timeout_is_cancelled() {
         "{}",
         stderr(&out)
     );
+    run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
+    restic_check(&w, &repo);
+}
+
+fn restic_cmd(w: &World, repo: &str) -> StdCommand {
+    let mut cmd = StdCommand::new(peer("restic", &[]));
+    cmd.env_clear()
+        .env("HOME", w.home())
+        .env("RESTIC_REPOSITORY", repo)
+        .env("RESTIC_PASSWORD_FILE", w.password_file())
+        .env("RESTIC_CACHE_DIR", w.path("restic-cache"));
+    cmd
+}
+
+fn signal(pid: i64, sig: libc::c_int) {
+    // SAFETY: signalling a process this test started.
+    unsafe {
+        libc::kill(pid as libc::pid_t, sig);
+    }
+}
+
+/// Our backup frozen mid-upload holds a lock that restic's prune respects.
+fn prune_refused_while_backing_up(w: &World, repo: &str, locks_dir: Option<&Path>) {
+    let src = w.path("src");
+    make_data(&src, 4, 100);
+    run(w.cli_repo(repo).arg("init"), 0);
+    let mut child = spawn_events(w, repo, &["backup", src.to_str().unwrap()]);
+    let seen = events_until(&mut child, |e| {
+        e["event"] == "progress"
+            && e["phase"] == "backing up"
+            && e["bytes_done"].as_u64().unwrap_or(0) > 10_000_000
+    });
+    let job_pid = seen[0]["pid"].as_i64().unwrap();
+    // freeze our job mid-upload: packs written, not yet indexed
+    signal(job_pid, libc::SIGSTOP);
+    if let Some(dir) = locks_dir {
+        assert_eq!(
+            fs::read_dir(dir).unwrap().count(),
+            1,
+            "our lock is in the repository"
+        );
+    }
+    let out = restic_cmd(w, repo).arg("prune").output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    signal(job_pid, libc::SIGCONT);
+    assert!(
+        !out.status.success(),
+        "restic prune must refuse while we back up:\n{err}"
+    );
+    assert!(err.contains("locked"), "{err}");
+    assert!(child.wait().unwrap().success());
+    if let Some(dir) = locks_dir {
+        assert_eq!(
+            fs::read_dir(dir).unwrap().count(),
+            0,
+            "our lock is gone after the job"
+        );
+    }
+    restic_check(w, repo);
+    // and with nothing running, restic prune works on our repository
+    let out = restic_cmd(w, repo).arg("prune").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn restic_prune_refuses_while_we_back_up() {
+    let w = World::new();
+    let repo = w.path("repo").display().to_string();
+    prune_refused_while_backing_up(&w, &repo, Some(&w.path("repo/locks")));
+}
+
+#[test]
+fn restic_prune_refuses_while_we_back_up_over_rest() {
+    let w = World::new();
+    let (_server, port) = rest_server(&w, "bob", "bob-rest-pw", "bob");
+    let repo = format!("rest:http://bob:bob-rest-pw@127.0.0.1:{port}/bob");
+    prune_refused_while_backing_up(&w, &repo, Some(&w.path("rest-data/bob/locks")));
+}
+
+#[test]
+fn we_refuse_while_restic_holds_an_exclusive_lock() {
+    let w = World::new();
+    let src = w.path("src");
+    make_data(&src, 2, 50);
+    let repo = w.path("repo").display().to_string();
+    run(w.cli_repo(&repo).arg("init"), 0);
+    run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
+    // restic prune takes an exclusive lock first; freeze it as soon as the lock exists
+    let mut prune = restic_cmd(&w, &repo)
+        .arg("prune")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let locks = w.path("repo/locks");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while fs::read_dir(&locks).map(|d| d.count()).unwrap_or(0) == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "restic never locked the repository"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    signal(i64::from(prune.id()), libc::SIGSTOP);
+    let out = run(w.cli_repo(&repo).arg("backup").arg(&src), 10);
+    let err = stderr(&out);
+    signal(i64::from(prune.id()), libc::SIGCONT);
+    assert!(err.contains("locked exclusively"), "{err}");
+    assert!(
+        err.contains(&format!("pid {}", prune.id())),
+        "the holder is named: {err}"
+    );
+    assert!(prune.wait().unwrap().success());
+    // once restic is done, we back up again
     run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
     restic_check(&w, &repo);
 }

@@ -242,7 +242,11 @@ fn run(spec: &JobSpec) -> Result<serde_json::Value> {
     match &spec.kind {
         JobKind::Backup(req) => {
             let (open, used) = open(spec, bars)?;
-            outcome(used, &engine::backup(open, req)?)
+            let lock = engine::repolock::acquire(&open, false)?;
+            on_cancel(lock.releaser());
+            let summary = engine::backup(open, req)?;
+            drop(lock);
+            outcome(used, &summary)
         }
         JobKind::Restore { snapshot, request } => {
             let (open, used) = open(spec, bars)?;

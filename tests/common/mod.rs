@@ -345,3 +345,43 @@ impl Drop for Server {
         let _ = self.0.wait();
     }
 }
+
+/// A real REST server (rustic_server) on loopback with one user allowed to modify
+/// one repository. Returns the server (stopped when dropped) and its port.
+pub fn rest_server(w: &World, user: &str, password: &str, repo: &str) -> (Server, u16) {
+    use std::process::{Command, Stdio};
+    let server_bin = peer("rustic-server", &[tools_dir().join("bin/rustic-server")]);
+    let data = w.path("rest-data");
+    fs::create_dir_all(&data).unwrap();
+    let htpasswd = data.join(".htpasswd");
+    let status = Command::new(&server_bin)
+        .args(["auth", "add", "-f"])
+        .arg(&htpasswd)
+        .args(["-u", user, "-p", password])
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    fs::write(
+        data.join("acl.toml"),
+        format!("[{repo}]\n{user} = \"Modify\"\n"),
+    )
+    .unwrap();
+    let port = free_port();
+    let server = Server(
+        Command::new(&server_bin)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--path"])
+            .arg(&data)
+            .arg("--htpasswd-file")
+            .arg(&htpasswd)
+            .arg("--acl-path")
+            .arg(data.join("acl.toml"))
+            .arg("--private-repos")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for_port(port);
+    (server, port)
+}
