@@ -44,6 +44,12 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         }
         Command::Man { out } => man(ctx, &out),
         Command::Job => Ok(crate::jobs::child::main()),
+        Command::Forget(args) => super::maintenance::forget(ctx, args),
+        Command::Prune(args) => super::maintenance::prune(ctx, args),
+        Command::Check(args) => super::maintenance::check(ctx, args),
+        Command::Repair { what, dry_run } => super::maintenance::repair(ctx, what, dry_run),
+        Command::Housekeeping(args) => super::maintenance::housekeeping(ctx, args),
+        Command::Key(cmd) => super::maintenance::key(ctx, cmd),
     }
 }
 
@@ -144,6 +150,7 @@ fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
         tags: concat(b.tags.clone(), &args.tags),
         host,
         dry_run: args.dry_run,
+        time: args.time.clone(),
     };
     let (outcome, _warnings) = super::jobrun::run::<engine::BackupSummary>(
         ctx,

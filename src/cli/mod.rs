@@ -5,6 +5,7 @@
 mod commands;
 mod jobrun;
 mod logging;
+mod maintenance;
 pub mod output;
 mod progress;
 
@@ -144,6 +145,24 @@ pub enum Command {
         #[command(flatten)]
         filter: FilterArgs,
     },
+    /// Remove snapshots: by id, by tag, or by the retention policy (config or flags).
+    Forget(ForgetArgs),
+    /// Remove data no snapshot needs any more.
+    Prune(PruneArgs),
+    /// Verify the repository's structure (and with --read-data, its data).
+    Check(CheckArgs),
+    /// Rebuild the index, or fix snapshots that reference missing data.
+    Repair {
+        #[arg(value_enum)]
+        what: RepairTarget,
+        #[arg(long, short = 'n')]
+        dry_run: bool,
+    },
+    /// check → forget by the retention policy → prune; stops at the first failure.
+    Housekeeping(CheckArgs),
+    /// Manage the repository's keys (passwords).
+    #[command(subcommand)]
+    Key(KeyCommand),
     /// Create, check and show the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -198,6 +217,9 @@ pub struct BackupArgs {
     /// Host name recorded in the snapshot.
     #[arg(long)]
     pub host: Option<String>,
+    /// Record this time instead of now (e.g. when importing old data): "2024-05-01 10:00:00".
+    #[arg(long, value_name = "TIME")]
+    pub time: Option<String>,
     /// Show what would be backed up, write nothing.
     #[arg(long, short = 'n')]
     pub dry_run: bool,
@@ -242,6 +264,99 @@ pub struct RestoreArgs {
     /// Restore runs of zeros as holes (sparse files).
     #[arg(long)]
     pub sparse: bool,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum RepairTarget {
+    Index,
+    Snapshots,
+}
+
+#[derive(Debug, Args)]
+pub struct ForgetArgs {
+    /// Snapshot ids (or prefixes) to remove.
+    pub ids: Vec<String>,
+    /// Remove the snapshots carrying all of these tags.
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Start from a preset policy: 14d, 30d, 90d, gfs, keep-all.
+    #[arg(long, value_name = "NAME")]
+    pub preset: Option<String>,
+    #[arg(long, value_name = "N")]
+    pub keep_last: Option<u32>,
+    #[arg(long, value_name = "N")]
+    pub keep_hourly: Option<u32>,
+    #[arg(long, value_name = "N")]
+    pub keep_daily: Option<u32>,
+    #[arg(long, value_name = "N")]
+    pub keep_weekly: Option<u32>,
+    #[arg(long, value_name = "N")]
+    pub keep_monthly: Option<u32>,
+    #[arg(long, value_name = "N")]
+    pub keep_yearly: Option<u32>,
+    /// Keep every snapshot younger than this ("30d").
+    #[arg(long, value_name = "DURATION")]
+    pub keep_within: Option<crate::config::HumanDuration>,
+    #[arg(long, value_name = "DURATION")]
+    pub keep_within_hourly: Option<crate::config::HumanDuration>,
+    #[arg(long, value_name = "DURATION")]
+    pub keep_within_daily: Option<crate::config::HumanDuration>,
+    #[arg(long, value_name = "DURATION")]
+    pub keep_within_weekly: Option<crate::config::HumanDuration>,
+    #[arg(long, value_name = "DURATION")]
+    pub keep_within_monthly: Option<crate::config::HumanDuration>,
+    #[arg(long, value_name = "DURATION")]
+    pub keep_within_yearly: Option<crate::config::HumanDuration>,
+    /// Always keep snapshots with these tags.
+    #[arg(long = "keep-tag", value_name = "TAGS")]
+    pub keep_tags: Vec<String>,
+    /// Group snapshots for the policy by "host", "paths", "tags" (comma-separated).
+    #[arg(long, value_name = "CRITERIA")]
+    pub group_by: Option<String>,
+    /// Show what would be removed, remove nothing.
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Unused space to tolerate: "5%" (default), "1 GiB" or "unlimited".
+    #[arg(long, value_name = "LIMIT")]
+    pub max_unused: Option<String>,
+    /// Repack at most this much: "10%" (default) or a size.
+    #[arg(long, value_name = "LIMIT")]
+    pub max_repack: Option<String>,
+    #[arg(long, short = 'n')]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct CheckArgs {
+    /// Also read and verify all data.
+    #[arg(long)]
+    pub read_data: bool,
+    /// Read and verify a part of the data: "10%", "1/5" or a size.
+    #[arg(long, value_name = "SUBSET", conflicts_with = "read_data")]
+    pub read_data_subset: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// List the keys (the one in use is marked).
+    List,
+    /// Add a key with a new password ($NPBACKUP_NEW_PASSWORD or --new-password-file).
+    Add(NewPassword),
+    /// Remove a key (never the one in use).
+    Remove { id: String },
+    /// Change the password: add the new key, verify it, remove the old one.
+    Passwd(NewPassword),
+}
+
+#[derive(Debug, Args)]
+pub struct NewPassword {
+    /// File holding the new password (else $NPBACKUP_NEW_PASSWORD).
+    #[arg(long, value_name = "FILE")]
+    pub new_password_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -316,6 +431,12 @@ fn command_name(c: &Command) -> &'static str {
         Command::Config(_) => "config",
         Command::Completions { .. } => "completions",
         Command::Man { .. } => "man",
+        Command::Forget(_) => "forget",
+        Command::Prune(_) => "prune",
+        Command::Check(_) => "check",
+        Command::Repair { .. } => "repair",
+        Command::Housekeeping(_) => "housekeeping",
+        Command::Key(_) => "key",
         Command::Job => "__job",
     }
 }

@@ -99,6 +99,8 @@ pub struct RepoSettings {
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 pub struct RetentionSettings {
+    /// A starting point: "14d", "30d", "90d", "gfs" or "keep-all"; keys below override it.
+    pub preset: Option<RetentionPreset>,
     pub keep_last: Option<u32>,
     pub keep_hourly: Option<u32>,
     pub keep_daily: Option<u32>,
@@ -114,6 +116,29 @@ pub struct RetentionSettings {
     pub keep_tags: Option<Vec<String>>,
     /// "host", "paths", "tags" or a comma-separated combination.
     pub group_by: Option<String>,
+}
+
+/// A named retention preset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetentionPreset(pub String);
+
+impl<'de> Deserialize<'de> for RetentionPreset {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if ["14d", "30d", "90d", "gfs", "keep-all"].contains(&s.as_str()) {
+            Ok(RetentionPreset(s))
+        } else {
+            Err(de::Error::custom(format!(
+                "`{s}` is not a retention preset: use \"14d\", \"30d\", \"90d\", \"gfs\" or \"keep-all\""
+            )))
+        }
+    }
+}
+
+impl Serialize for RetentionPreset {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
 }
 
 /// A backend option value: TOML scalars are accepted and handed over as text.

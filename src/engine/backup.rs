@@ -29,6 +29,25 @@ pub struct BackupRequest {
     pub tags: Vec<String>,
     pub host: String,
     pub dry_run: bool,
+    /// Record this time instead of now (RFC 3339, or "YYYY-MM-DD HH:MM:SS" local).
+    #[serde(default)]
+    pub time: Option<String>,
+}
+
+/// Parses a snapshot time given by a user.
+pub fn parse_time(s: &str) -> Result<jiff::Zoned> {
+    let s = s.trim();
+    if let Ok(ts) = s.parse::<jiff::Timestamp>() {
+        return Ok(ts.to_zoned(jiff::tz::TimeZone::system()));
+    }
+    s.parse::<jiff::civil::DateTime>()
+        .ok()
+        .and_then(|dt| dt.to_zoned(jiff::tz::TimeZone::system()).ok())
+        .ok_or_else(|| {
+            Error::Input(format!(
+                "`{s}` is not a time: write 2024-05-01T10:00:00Z or \"2024-05-01 10:00:00\""
+            ))
+        })
 }
 
 /// What a backup did (restic's summary, in our words).
@@ -167,6 +186,9 @@ pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
     let mut snap_opts = SnapshotOptions::default()
         .host(req.host.clone())
         .command(format!("{} backup", crate::customization::SHORT_NAME));
+    if let Some(t) = &req.time {
+        snap_opts = snap_opts.time(parse_time(t)?);
+    }
     for tag in &req.tags {
         snap_opts = snap_opts
             .add_tags(tag)

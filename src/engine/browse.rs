@@ -36,7 +36,7 @@ impl SnapshotFilter {
 }
 
 /// A snapshot as shown to users.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct SnapshotInfo {
     pub id: String,
     pub short_id: String,

@@ -7,6 +7,7 @@
 mod backup;
 mod browse;
 pub mod location;
+pub mod ops;
 pub mod repolock;
 mod restore;
 mod stats;

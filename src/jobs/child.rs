@@ -214,7 +214,7 @@ fn to_value<T: serde::Serialize>(v: &T) -> Result<serde_json::Value> {
 }
 
 fn run(spec: &JobSpec) -> Result<serde_json::Value> {
-    let _lock = if spec.kind.writes() {
+    let _lock = if spec.kind.lock() != super::LockKind::None {
         let me = super::lock::Holder {
             pid: std::process::id(),
             job: spec.id.clone(),
@@ -240,20 +240,117 @@ fn run(spec: &JobSpec) -> Result<serde_json::Value> {
     };
     let bars = EventBars::start();
     match &spec.kind {
-        JobKind::Backup(req) => {
-            let (open, used) = open(spec, bars)?;
-            let lock = engine::repolock::acquire(&open, false)?;
-            on_cancel(lock.releaser());
-            let summary = engine::backup(open, req)?;
-            drop(lock);
-            outcome(used, &summary)
-        }
         JobKind::Restore { snapshot, request } => {
             let (open, used) = open(spec, bars)?;
             let snap = engine::resolve_snapshot(&open, snapshot, &Default::default())?;
             outcome(used, &engine::restore(open, &snap, request)?)
         }
+        kind => {
+            let (open, used) = open(spec, bars)?;
+            let lock = match kind.lock() {
+                // readers only keep a prune away: a lock we cannot write is not fatal
+                // for them, but a conflicting exclusive lock is
+                super::LockKind::None => match engine::repolock::acquire(&open, false) {
+                    Ok(l) => Some(l),
+                    Err(e @ Error::Locked(_)) => return Err(e),
+                    Err(other) => {
+                        warn(format!(
+                            "could not lock the repository for reading: {other}"
+                        ));
+                        None
+                    }
+                },
+                super::LockKind::Shared => Some(engine::repolock::acquire(&open, false)?),
+                super::LockKind::Exclusive => Some(engine::repolock::acquire(&open, true)?),
+            };
+            if let Some(l) = &lock {
+                on_cancel(l.releaser());
+            }
+            let result = run_locked(spec, kind, open, used);
+            drop(lock);
+            result
+        }
     }
+}
+
+/// The jobs that run under a repository lock.
+fn run_locked(
+    spec: &JobSpec,
+    kind: &JobKind,
+    open: engine::OpenRepo,
+    used: engine::RepoUsed,
+) -> Result<serde_json::Value> {
+    use engine::ops;
+    match kind {
+        JobKind::Backup(req) => outcome(used, &engine::backup(open, req)?),
+        JobKind::Forget(req) => outcome(used, &ops::forget(&open, req)?),
+        JobKind::Prune(req) => outcome(used, &ops::prune(&open, req)?),
+        JobKind::Check(req) => outcome(used, &ops::check(open, req)?),
+        JobKind::Repair { what, dry_run } => {
+            ops::repair(open, *what, *dry_run)?;
+            outcome(
+                used,
+                &serde_json::json!({ "repaired": what, "dry_run": dry_run }),
+            )
+        }
+        JobKind::Housekeeping {
+            check,
+            forget,
+            prune,
+        } => {
+            let at = |step: &str, e: Error| Error::Job {
+                kind: e.kind().to_string(),
+                exit_code: e.exit_code(),
+                message: format!("housekeeping stopped at {step} (nothing after it ran): {e}"),
+            };
+            let checked = ops::check(reopen(spec, &open)?, check).map_err(|e| at("check", e))?;
+            let forgotten = ops::forget(&open, forget).map_err(|e| at("forget", e))?;
+            let pruned = ops::prune(&open, prune).map_err(|e| at("prune", e))?;
+            outcome(
+                used,
+                &serde_json::json!({ "check": checked, "forget": forgotten, "prune": pruned }),
+            )
+        }
+        JobKind::KeyAdd { password } => {
+            let id = ops::add_key(&open, password.expose())?;
+            outcome(used, &serde_json::json!({ "added": id }))
+        }
+        JobKind::KeyRemove { id } => {
+            let removed = ops::remove_key(&open, id)?;
+            outcome(used, &serde_json::json!({ "removed": removed }))
+        }
+        JobKind::KeyPasswd { password } => {
+            let old = open
+                .repo
+                .key_id()
+                .map(|k| k.to_hex().to_string())
+                .unwrap_or_default();
+            let new = ops::add_key(&open, password.expose())?;
+            // verify: the new password must open the repository before the old key goes
+            let mut with_new = spec.repo.clone();
+            with_new.password = password.clone();
+            with_new.uris = vec![open.location.repository.clone()];
+            with_new.backend_options = open.location.options.clone();
+            let reopened = engine::open(&with_new, rustic_core::NoProgressBars).map_err(|e| Error::Engine {
+                doing: "verifying the new password".into(),
+                message: format!("{e}; the old password still works (the new key {new} was added but not verified)"),
+            })?;
+            let removed = ops::remove_key(&reopened, &old)?;
+            outcome(
+                used,
+                &serde_json::json!({ "added": new, "removed": removed }),
+            )
+        }
+        JobKind::Restore { .. } => Err(Error::Usage("restore does not run under a lock".into())),
+    }
+}
+
+/// A second handle on the same repository (check consumes its handle).
+fn reopen(spec: &JobSpec, open: &engine::OpenRepo) -> Result<engine::OpenRepo> {
+    let mut target = spec.repo.clone();
+    target.uris = vec![open.location.repository.clone()];
+    target.backend_options = open.location.options.clone();
+    engine::open(&target, rustic_core::NoProgressBars)
 }
 
 fn open(spec: &JobSpec, bars: EventBars) -> Result<(engine::OpenRepo, engine::RepoUsed)> {

@@ -17,7 +17,13 @@ use serde::{Deserialize, Serialize};
 pub use event::{ErrorInfo, Finished, JobEvent, Progress};
 pub use worker::{JobOptions, RunningJob, run_to_end, start};
 
-use crate::engine::{BackupRequest, RepoTarget, RestoreRequest};
+use crate::{
+    config::Secret,
+    engine::{
+        BackupRequest, RepoTarget, RestoreRequest,
+        ops::{CheckRequest, ForgetRequest, PruneRequest, RepairWhat},
+    },
+};
 
 /// Everything a job process needs, sent as JSON on its stdin.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -42,14 +48,60 @@ pub enum JobKind {
         snapshot: String,
         request: RestoreRequest,
     },
+    Forget(ForgetRequest),
+    Prune(PruneRequest),
+    Check(CheckRequest),
+    Repair {
+        what: RepairWhat,
+        dry_run: bool,
+    },
+    /// check → forget by policy → prune, stopping at the first failure.
+    Housekeeping {
+        check: CheckRequest,
+        forget: ForgetRequest,
+        prune: PruneRequest,
+    },
+    KeyAdd {
+        #[serde(with = "crate::config::secrets::exposed")]
+        password: Secret,
+    },
+    KeyRemove {
+        id: String,
+    },
+    /// Change the password: add a key with the new one, verify it opens the
+    /// repository, then remove the key in use.
+    KeyPasswd {
+        #[serde(with = "crate::config::secrets::exposed")]
+        password: Secret,
+    },
+}
+
+/// How a job locks the repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LockKind {
+    /// Reads only.
+    None,
+    /// Adds data: may run beside other adders (restic's shared lock).
+    Shared,
+    /// Removes data: runs alone (restic's exclusive lock).
+    Exclusive,
 }
 
 impl JobKind {
-    /// Whether the job writes to the repository (and so needs its lock).
-    pub fn writes(&self) -> bool {
+    /// How the job locks the repository. Dry runs change nothing and lock as readers.
+    pub fn lock(&self) -> LockKind {
         match self {
-            JobKind::Backup(_) => true,
-            JobKind::Restore { .. } => false,
+            JobKind::Restore { .. } | JobKind::Check(_) => LockKind::None,
+            JobKind::Backup(_) | JobKind::KeyAdd { .. } => LockKind::Shared,
+            JobKind::Forget(r) if r.dry_run => LockKind::None,
+            JobKind::Prune(r) if r.dry_run => LockKind::None,
+            JobKind::Repair { dry_run: true, .. } => LockKind::None,
+            JobKind::Forget(_)
+            | JobKind::Prune(_)
+            | JobKind::Repair { .. }
+            | JobKind::Housekeeping { .. }
+            | JobKind::KeyRemove { .. }
+            | JobKind::KeyPasswd { .. } => LockKind::Exclusive,
         }
     }
 
@@ -58,6 +110,14 @@ impl JobKind {
         match self {
             JobKind::Backup(_) => "backup",
             JobKind::Restore { .. } => "restore",
+            JobKind::Forget(_) => "forget",
+            JobKind::Prune(_) => "prune",
+            JobKind::Check(_) => "check",
+            JobKind::Repair { .. } => "repair",
+            JobKind::Housekeeping { .. } => "housekeeping",
+            JobKind::KeyAdd { .. } => "key add",
+            JobKind::KeyRemove { .. } => "key remove",
+            JobKind::KeyPasswd { .. } => "key passwd",
         }
     }
 }

@@ -1,0 +1,329 @@
+//! The repository-maintenance commands: forget, prune, check, repair,
+//! housekeeping and keys. Each runs as a job; this file builds the request and
+//! renders the result.
+
+use serde::de::DeserializeOwned;
+
+use super::{
+    CheckArgs, Context, ForgetArgs, KeyCommand, NewPassword, PruneArgs, RepairTarget, jobrun,
+    output,
+};
+use crate::{
+    config::{PasswordSource, RepoConfig, Secret},
+    engine::{
+        self,
+        ops::{
+            CheckRequest, CheckSummary, ForgetRequest, ForgetSummary, PruneRequest, PruneSummary,
+            RepairWhat, RetentionPolicy,
+        },
+    },
+    error::{Error, Result, exit},
+    jobs::{JobKind, JobSpec},
+};
+
+/// Runs a job for the configured (or given) repository; returns where and what.
+fn job<T: DeserializeOwned>(
+    ctx: &Context,
+    kind: impl FnOnce(Option<&RepoConfig>) -> Result<JobKind>,
+) -> Result<(engine::RepoUsed, T)> {
+    let (target, rc) = ctx.target()?;
+    let kind = kind(rc.as_ref())?;
+    let (outcome, _) = jobrun::run::<T>(ctx, JobSpec::new(target, kind))?;
+    Ok((outcome.repository, outcome.summary))
+}
+
+/// The policy from the flags when any keep flag is given, else from the config.
+fn policy(args: &ForgetArgs, rc: Option<&RepoConfig>) -> Result<Option<RetentionPolicy>> {
+    let mut p = match &args.preset {
+        Some(name) => Some(RetentionPolicy::preset(name).ok_or_else(|| {
+            Error::Usage(format!(
+                "`{name}` is not a retention preset: use 14d, 30d, 90d, gfs or keep-all"
+            ))
+        })?),
+        None => None,
+    };
+    let secs = |d: &Option<crate::config::HumanDuration>| d.map(|d| d.0.as_secs());
+    let flags = RetentionPolicy {
+        keep_last: args.keep_last,
+        keep_hourly: args.keep_hourly,
+        keep_daily: args.keep_daily,
+        keep_weekly: args.keep_weekly,
+        keep_monthly: args.keep_monthly,
+        keep_yearly: args.keep_yearly,
+        keep_within: secs(&args.keep_within),
+        keep_within_hourly: secs(&args.keep_within_hourly),
+        keep_within_daily: secs(&args.keep_within_daily),
+        keep_within_weekly: secs(&args.keep_within_weekly),
+        keep_within_monthly: secs(&args.keep_within_monthly),
+        keep_within_yearly: secs(&args.keep_within_yearly),
+        keep_tags: args.keep_tags.clone(),
+        keep_all: false,
+    };
+    if !flags.is_empty() {
+        let base = p.get_or_insert_with(RetentionPolicy::default);
+        macro_rules! over {
+            ($($f:ident),*) => { $( if flags.$f.is_some() { base.$f = flags.$f; } )* };
+        }
+        over!(
+            keep_last,
+            keep_hourly,
+            keep_daily,
+            keep_weekly,
+            keep_monthly,
+            keep_yearly,
+            keep_within,
+            keep_within_hourly,
+            keep_within_daily,
+            keep_within_weekly,
+            keep_within_monthly,
+            keep_within_yearly
+        );
+        if !flags.keep_tags.is_empty() {
+            base.keep_tags = flags.keep_tags;
+        }
+    }
+    Ok(p.or_else(|| rc.map(|r| r.retention.policy()).filter(|p| !p.is_empty())))
+}
+
+fn forget_request(args: &ForgetArgs, rc: Option<&RepoConfig>) -> Result<ForgetRequest> {
+    let policy = if args.ids.is_empty() && args.tags.is_empty() {
+        Some(policy(args, rc)?.ok_or_else(|| {
+            Error::Usage("nothing to forget: give snapshot ids, --tag, keep flags (--keep-daily 7 …), --preset, or set [retention] in the config".into())
+        })?)
+    } else {
+        None
+    };
+    Ok(ForgetRequest {
+        ids: args.ids.clone(),
+        tags: args.tags.clone(),
+        policy,
+        group_by: args
+            .group_by
+            .clone()
+            .or_else(|| rc.and_then(|r| r.retention.group_by.clone())),
+        dry_run: args.dry_run,
+    })
+}
+
+fn print_forget(s: &ForgetSummary) {
+    for d in &s.snapshots {
+        println!(
+            "{}  {}  {:<10} {}  {}",
+            if d.keep { "keep  " } else { "remove" },
+            d.snapshot.short_id,
+            d.snapshot.host,
+            output::local_time(&d.snapshot.time),
+            d.reasons.join(", ")
+        );
+    }
+    let verb = if s.dry_run { "would remove" } else { "removed" };
+    println!("{} kept, {verb} {}", s.kept, s.removed);
+}
+
+fn print_prune(s: &PruneSummary) {
+    let verb = if s.dry_run { "would remove" } else { "removed" };
+    println!(
+        "{verb} {} packs ({}), repacked {} packs ({}); {} left unused",
+        s.packs_removed,
+        output::size(s.bytes_removed),
+        s.packs_repacked,
+        output::size(s.bytes_repacked),
+        output::size(s.bytes_unused_after)
+    );
+}
+
+fn print_check(s: &CheckSummary) {
+    for w in &s.warnings {
+        println!("warning: {w}");
+    }
+    println!(
+        "no errors were found{}",
+        if s.read_data {
+            " (data read and verified)"
+        } else {
+            ""
+        }
+    );
+}
+
+fn check_request(args: &CheckArgs) -> CheckRequest {
+    CheckRequest {
+        read_data: args.read_data,
+        read_data_subset: args.read_data_subset.clone(),
+    }
+}
+
+pub fn forget(ctx: &Context, args: ForgetArgs) -> Result<i32> {
+    let (used, s): (_, ForgetSummary) =
+        job(ctx, |rc| Ok(JobKind::Forget(forget_request(&args, rc)?)))?;
+    render(ctx, "forget", &used, &s, print_forget)
+}
+
+pub fn prune(ctx: &Context, args: PruneArgs) -> Result<i32> {
+    let req = PruneRequest {
+        max_unused: args.max_unused,
+        max_repack: args.max_repack,
+        dry_run: args.dry_run,
+    };
+    let (used, s): (_, PruneSummary) = job(ctx, |_| Ok(JobKind::Prune(req)))?;
+    render(ctx, "prune", &used, &s, print_prune)
+}
+
+pub fn check(ctx: &Context, args: CheckArgs) -> Result<i32> {
+    let (used, s): (_, CheckSummary) = job(ctx, |_| Ok(JobKind::Check(check_request(&args))))?;
+    render(ctx, "check", &used, &s, print_check)
+}
+
+pub fn repair(ctx: &Context, what: RepairTarget, dry_run: bool) -> Result<i32> {
+    let what = match what {
+        RepairTarget::Index => RepairWhat::Index,
+        RepairTarget::Snapshots => RepairWhat::Snapshots,
+    };
+    let (used, s): (_, serde_json::Value) = job(ctx, |_| Ok(JobKind::Repair { what, dry_run }))?;
+    render(ctx, "repair", &used, &s, |_| {
+        println!("repair finished{}", if dry_run { " (dry run)" } else { "" })
+    })
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Housekept {
+    check: CheckSummary,
+    forget: ForgetSummary,
+    prune: PruneSummary,
+}
+
+pub fn housekeeping(ctx: &Context, args: CheckArgs) -> Result<i32> {
+    let (used, s): (_, Housekept) = job(ctx, |rc| {
+        let none = ForgetArgs {
+            ids: Vec::new(),
+            tags: Vec::new(),
+            preset: None,
+            keep_last: None,
+            keep_hourly: None,
+            keep_daily: None,
+            keep_weekly: None,
+            keep_monthly: None,
+            keep_yearly: None,
+            keep_within: None,
+            keep_within_hourly: None,
+            keep_within_daily: None,
+            keep_within_weekly: None,
+            keep_within_monthly: None,
+            keep_within_yearly: None,
+            keep_tags: Vec::new(),
+            group_by: None,
+            dry_run: false,
+        };
+        let forget = forget_request(&none, rc).map_err(|_| {
+            Error::Usage("housekeeping needs a retention policy: set [retention] (e.g. preset = \"gfs\") for the repository or its group".into())
+        })?;
+        Ok(JobKind::Housekeeping {
+            check: check_request(&args),
+            forget,
+            prune: PruneRequest::default(),
+        })
+    })?;
+    render(ctx, "housekeeping", &used, &s, |s| {
+        print!("check: ");
+        print_check(&s.check);
+        print!("forget: ");
+        println!("{} kept, {} removed", s.forget.kept, s.forget.removed);
+        print!("prune: ");
+        print_prune(&s.prune);
+    })
+}
+
+fn new_password(p: &NewPassword) -> Result<Secret> {
+    let source =
+        match &p.new_password_file {
+            Some(f) => PasswordSource::File(f.clone()),
+            None => match std::env::var("NPBACKUP_NEW_PASSWORD") {
+                Ok(v) if !v.is_empty() => PasswordSource::Inline(Secret::new(v)),
+                _ => return Err(Error::Usage(
+                    "give the new password with --new-password-file FILE or $NPBACKUP_NEW_PASSWORD"
+                        .into(),
+                )),
+            },
+        };
+    let secret = source.resolve()?;
+    crate::redact::register(secret.expose());
+    Ok(secret)
+}
+
+pub fn key(ctx: &Context, cmd: KeyCommand) -> Result<i32> {
+    match cmd {
+        KeyCommand::List => {
+            let (target, _) = ctx.target()?;
+            let open = engine::open(&target, ctx.progress())?;
+            let keys = engine::ops::keys(&open)?;
+            let used = open.used(&target.name);
+            if ctx.global.json {
+                output::print_json("key", Some(&used), &keys);
+            } else {
+                let rows: Vec<Vec<String>> = keys
+                    .iter()
+                    .map(|k| {
+                        vec![
+                            format!("{}{}", if k.current { "*" } else { " " }, &k.id[..8]),
+                            k.username.clone().unwrap_or_default(),
+                            k.hostname.clone().unwrap_or_default(),
+                            k.created
+                                .as_deref()
+                                .map(output::local_time)
+                                .unwrap_or_default(),
+                        ]
+                    })
+                    .collect();
+                output::table(&[" ID", "User", "Host", "Created"], &rows);
+            }
+            Ok(exit::OK)
+        }
+        KeyCommand::Add(p) => {
+            let password = new_password(&p)?;
+            let (used, s): (_, serde_json::Value) = job(ctx, |_| Ok(JobKind::KeyAdd { password }))?;
+            render(ctx, "key", &used, &s, |s| {
+                println!("added key {}", short(&s["added"]))
+            })
+        }
+        KeyCommand::Remove { id } => {
+            let (used, s): (_, serde_json::Value) = job(ctx, |_| Ok(JobKind::KeyRemove { id }))?;
+            render(ctx, "key", &used, &s, |s| {
+                println!("removed key {}", short(&s["removed"]))
+            })
+        }
+        KeyCommand::Passwd(p) => {
+            let password = new_password(&p)?;
+            let (used, s): (_, serde_json::Value) =
+                job(ctx, |_| Ok(JobKind::KeyPasswd { password }))?;
+            render(ctx, "key", &used, &s, |s| {
+                println!(
+                    "password changed: key {} added and verified, key {} removed. Update your password file or keyring now.",
+                    short(&s["added"]),
+                    short(&s["removed"])
+                )
+            })
+        }
+    }
+}
+
+fn short(v: &serde_json::Value) -> String {
+    v.as_str().unwrap_or_default().chars().take(8).collect()
+}
+
+fn render<T: serde::Serialize>(
+    ctx: &Context,
+    command: &str,
+    used: &engine::RepoUsed,
+    s: &T,
+    human: impl FnOnce(&T),
+) -> Result<i32> {
+    if ctx.global.json_events {
+        return Ok(exit::OK);
+    }
+    if ctx.global.json {
+        output::print_json(command, Some(used), s);
+    } else {
+        human(s);
+    }
+    Ok(exit::OK)
+}

@@ -1,0 +1,493 @@
+//! Repository housekeeping: forget (by id, tag or retention policy), prune,
+//! check, repair, and the keys. Each returns a summary for the job result.
+
+use std::str::FromStr;
+
+use rustic_core::{
+    CheckOptions, ForgetGroups, KeepOptions, LimitOption, PruneOptions, ReadSubsetOption,
+    RepairIndexOptions, RepairSnapshotsOptions, SnapshotGroupCriterion, StringList,
+    repofile::{KeyFile, SnapshotFile},
+};
+use serde::{Deserialize, Serialize};
+
+use super::{OpenRepo, SnapshotInfo, describe};
+use crate::error::{Error, Result};
+
+/// A retention policy: restic's keep rules.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RetentionPolicy {
+    pub keep_last: Option<u32>,
+    pub keep_hourly: Option<u32>,
+    pub keep_daily: Option<u32>,
+    pub keep_weekly: Option<u32>,
+    pub keep_monthly: Option<u32>,
+    pub keep_yearly: Option<u32>,
+    /// Durations in seconds.
+    pub keep_within: Option<u64>,
+    pub keep_within_hourly: Option<u64>,
+    pub keep_within_daily: Option<u64>,
+    pub keep_within_weekly: Option<u64>,
+    pub keep_within_monthly: Option<u64>,
+    pub keep_within_yearly: Option<u64>,
+    pub keep_tags: Vec<String>,
+    /// Keep everything (the `keep-all` preset).
+    pub keep_all: bool,
+}
+
+impl RetentionPolicy {
+    /// The named presets: `14d`, `30d`, `90d`, `gfs`, `keep-all`.
+    pub fn preset(name: &str) -> Option<Self> {
+        const DAY: u64 = 86_400;
+        let p = match name {
+            "14d" => RetentionPolicy {
+                keep_last: Some(3),
+                keep_within_daily: Some(14 * DAY),
+                ..Default::default()
+            },
+            "30d" => RetentionPolicy {
+                keep_last: Some(3),
+                keep_within_daily: Some(30 * DAY),
+                ..Default::default()
+            },
+            "90d" => RetentionPolicy {
+                keep_last: Some(3),
+                keep_within_daily: Some(30 * DAY),
+                keep_within_weekly: Some(90 * DAY),
+                ..Default::default()
+            },
+            "gfs" => RetentionPolicy {
+                keep_daily: Some(7),
+                keep_weekly: Some(4),
+                keep_monthly: Some(12),
+                keep_yearly: Some(3),
+                ..Default::default()
+            },
+            "keep-all" => RetentionPolicy {
+                keep_all: true,
+                ..Default::default()
+            },
+            _ => return None,
+        };
+        Some(p)
+    }
+
+    /// Whether the policy keeps anything at all (an empty policy would forget everything).
+    pub fn is_empty(&self) -> bool {
+        !self.keep_all && *self == RetentionPolicy::default()
+    }
+
+    fn to_keep_options(&self) -> Result<KeepOptions> {
+        let n = |v: Option<u32>| v.map(|x| i32::try_from(x).unwrap_or(i32::MAX));
+        let span = |v: Option<u64>| -> Result<Option<jiff::Span>> {
+            v.map(|secs| {
+                let s = i64::try_from(secs).unwrap_or(i64::MAX);
+                let span = if s % 86_400 == 0 {
+                    jiff::Span::new().try_days(s / 86_400)
+                } else {
+                    jiff::Span::new().try_seconds(s)
+                };
+                span.map_err(|e| Error::Usage(format!("retention duration too large: {e}")))
+            })
+            .transpose()
+        };
+        let mut keep = KeepOptions::default();
+        keep.keep_last = n(self.keep_last);
+        keep.keep_hourly = n(self.keep_hourly);
+        keep.keep_daily = n(self.keep_daily);
+        keep.keep_weekly = n(self.keep_weekly);
+        keep.keep_monthly = n(self.keep_monthly);
+        keep.keep_yearly = n(self.keep_yearly);
+        keep.keep_within = span(self.keep_within)?;
+        keep.keep_within_hourly = span(self.keep_within_hourly)?;
+        keep.keep_within_daily = span(self.keep_within_daily)?;
+        keep.keep_within_weekly = span(self.keep_within_weekly)?;
+        keep.keep_within_monthly = span(self.keep_within_monthly)?;
+        keep.keep_within_yearly = span(self.keep_within_yearly)?;
+        keep.keep_tags = self
+            .keep_tags
+            .iter()
+            .map(|t| {
+                StringList::from_str(t)
+                    .map_err(|e| Error::Usage(format!("bad tag list `{t}`: {e}")))
+            })
+            .collect::<Result<_>>()?;
+        Ok(keep)
+    }
+}
+
+/// Which snapshots `forget` removes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ForgetRequest {
+    /// Snapshot ids (or prefixes) to remove.
+    pub ids: Vec<String>,
+    /// Remove every snapshot carrying all of these tags.
+    pub tags: Vec<String>,
+    /// Or apply this policy.
+    pub policy: Option<RetentionPolicy>,
+    /// How snapshots are grouped for the policy ("host,paths" like restic).
+    pub group_by: Option<String>,
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ForgetDecision {
+    #[serde(flatten)]
+    pub snapshot: SnapshotInfo,
+    pub keep: bool,
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ForgetSummary {
+    pub dry_run: bool,
+    pub kept: usize,
+    pub removed: usize,
+    pub snapshots: Vec<ForgetDecision>,
+}
+
+pub fn forget(open: &OpenRepo, req: &ForgetRequest) -> Result<ForgetSummary> {
+    let repo = &open.repo;
+    let all = repo
+        .get_all_snapshots()
+        .map_err(|e| Error::engine("reading the snapshots", &e))?;
+    let decisions: Vec<(SnapshotFile, bool, Vec<String>)> = if !req.ids.is_empty()
+        || !req.tags.is_empty()
+    {
+        let mut chosen = Vec::new();
+        for id in &req.ids {
+            chosen.push(super::resolve_snapshot(open, id, &Default::default())?.id);
+        }
+        all.into_iter()
+            .map(|s| {
+                let by_id = chosen.contains(&s.id);
+                let by_tag =
+                    !req.tags.is_empty() && req.tags.iter().all(|t| s.tags.iter().any(|x| x == t));
+                let remove = by_id || by_tag;
+                let reason = if by_id {
+                    "named"
+                } else if by_tag {
+                    "tagged"
+                } else {
+                    "not selected"
+                };
+                (s, !remove, vec![reason.to_string()])
+            })
+            .collect()
+    } else {
+        let policy = req.policy.as_ref().ok_or_else(|| {
+            Error::Usage("forget needs snapshot ids, --tag, or a retention policy".into())
+        })?;
+        if policy.is_empty() {
+            return Err(Error::Usage(
+                "the retention policy keeps nothing: set at least one keep-* rule (or use a preset such as gfs)".into(),
+            ));
+        }
+        if policy.keep_all {
+            all.into_iter()
+                .map(|s| (s, true, vec!["keep-all".to_string()]))
+                .collect()
+        } else {
+            let criterion =
+                SnapshotGroupCriterion::from_str(req.group_by.as_deref().unwrap_or("host,paths"))
+                    .map_err(|e| Error::Usage(format!("bad group-by: {e}")))?;
+            let grouped = rustic_core::Grouped::from_items(all, criterion);
+            let keep = policy.to_keep_options()?;
+            let now = jiff::Zoned::now();
+            let groups = ForgetGroups::from_grouped_snapshots_with_retention(grouped, &keep, &now)
+                .map_err(|e| Error::engine("applying the retention policy", &e))?;
+            groups
+                .0
+                .into_iter()
+                .flat_map(|g| g.items)
+                .map(|f| (f.snapshot, f.keep, f.reasons))
+                .collect()
+        }
+    };
+    let remove: Vec<_> = decisions
+        .iter()
+        .filter(|(_, keep, _)| !keep)
+        .map(|(s, _, _)| s.id)
+        .collect();
+    if !req.dry_run && !remove.is_empty() {
+        repo.delete_snapshots(&remove)
+            .map_err(|e| Error::engine("removing snapshots", &e))?;
+    }
+    let mut snapshots: Vec<ForgetDecision> = decisions
+        .iter()
+        .map(|(s, keep, reasons)| ForgetDecision {
+            snapshot: SnapshotInfo::from(s),
+            keep: *keep,
+            reasons: reasons.clone(),
+        })
+        .collect();
+    snapshots.sort_by(|a, b| a.snapshot.time.cmp(&b.snapshot.time));
+    Ok(ForgetSummary {
+        dry_run: req.dry_run,
+        kept: decisions.len() - remove.len(),
+        removed: remove.len(),
+        snapshots,
+    })
+}
+
+/// How much `prune` may leave or rewrite.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PruneRequest {
+    /// Unused space to tolerate: "5%" (default), "1 GiB" or "unlimited".
+    pub max_unused: Option<String>,
+    /// At most this much to repack: "10%" or a size.
+    pub max_repack: Option<String>,
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PruneSummary {
+    pub dry_run: bool,
+    pub packs_removed: u64,
+    pub packs_repacked: u64,
+    pub packs_kept: u64,
+    pub bytes_removed: u64,
+    pub bytes_repacked: u64,
+    pub bytes_unused_after: u64,
+    pub index_files_rebuilt: u64,
+}
+
+fn limit(s: &Option<String>, what: &str) -> Result<Option<LimitOption>> {
+    s.as_deref()
+        .map(|v| {
+            let v = v.trim();
+            // rustic parses sizes without spaces ("1GiB")
+            let compact: String = v.chars().filter(|c| !c.is_whitespace()).collect();
+            LimitOption::from_str(&compact)
+                .map_err(|e| Error::Usage(format!("bad {what} `{v}`: {}", describe(&e))))
+        })
+        .transpose()
+}
+
+pub fn prune(open: &OpenRepo, req: &PruneRequest) -> Result<PruneSummary> {
+    // We prune under restic's exclusive lock, so no other writer can be adding
+    // packs: delete at once, as restic does, instead of rustic's two-phase delete
+    // (which keeps unused packs for 23 hours).
+    let mut opts = PruneOptions::default().instant_delete(true);
+    if let Some(l) = limit(&req.max_unused, "max-unused")? {
+        opts.max_unused = l;
+    }
+    if let Some(l) = limit(&req.max_repack, "max-repack")? {
+        opts.max_repack = l;
+    }
+    let plan = open
+        .repo
+        .prune_plan(&opts)
+        .map_err(|e| Error::engine("planning the prune", &e))?;
+    let s = &plan.stats;
+    let summary = PruneSummary {
+        dry_run: req.dry_run,
+        packs_removed: s.packs_to_delete.remove,
+        packs_repacked: s.packs.repack,
+        packs_kept: s.packs.keep,
+        bytes_removed: s.size_to_delete.remove,
+        bytes_repacked: s.size_sum().repack,
+        bytes_unused_after: s.size_sum().unused_after_prune(),
+        index_files_rebuilt: s.index_files_rebuild,
+    };
+    if !req.dry_run {
+        open.repo
+            .prune(&opts, plan)
+            .map_err(|e| Error::engine("pruning", &e))?;
+    }
+    Ok(summary)
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CheckRequest {
+    /// Read and verify all pack data.
+    pub read_data: bool,
+    /// Read only a part: "10%", "1/5" or a size.
+    pub read_data_subset: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CheckSummary {
+    pub read_data: bool,
+    pub errors: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+pub fn check(open: OpenRepo, req: &CheckRequest) -> Result<CheckSummary> {
+    let mut opts =
+        CheckOptions::default().read_data(req.read_data || req.read_data_subset.is_some());
+    if let Some(s) = &req.read_data_subset {
+        opts =
+            opts.read_data_subset(ReadSubsetOption::from_str(s.trim()).map_err(|e| {
+                Error::Usage(format!("bad read-data-subset `{s}`: {}", describe(&e)))
+            })?);
+    }
+    let results = open
+        .repo
+        .check(opts)
+        .map_err(|e| Error::engine("checking the repository", &e))?;
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    for (level, err) in &results.0 {
+        let text = crate::redact::redact(&err.to_string());
+        // rustic_core does not export the level's type; its Debug name is stable.
+        if format!("{level:?}") == "Error" {
+            errors.push(text);
+        } else {
+            warnings.push(text);
+        }
+    }
+    let summary = CheckSummary {
+        read_data: opts.read_data,
+        errors,
+        warnings,
+    };
+    if summary.errors.is_empty() {
+        Ok(summary)
+    } else {
+        Err(Error::Engine {
+            doing: format!("checking {}", open.uri),
+            message: format!(
+                "{} error{} found:\n  {}\nRun `repair index` and `repair snapshots`, then check again.",
+                summary.errors.len(),
+                if summary.errors.len() == 1 { "" } else { "s" },
+                summary.errors.join("\n  ")
+            ),
+        })
+    }
+}
+
+/// What `repair` fixes.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum RepairWhat {
+    /// Rebuild the index from the packs.
+    Index,
+    /// Rewrite snapshots whose trees reference missing data (keeps the originals tagged).
+    Snapshots,
+}
+
+pub fn repair(open: OpenRepo, what: RepairWhat, dry_run: bool) -> Result<()> {
+    match what {
+        RepairWhat::Index => open
+            .repo
+            .repair_index(&RepairIndexOptions::default(), dry_run)
+            .map_err(|e| Error::engine("repairing the index", &e)),
+        RepairWhat::Snapshots => {
+            let repo = open
+                .repo
+                .to_indexed()
+                .map_err(|e| Error::engine("reading the index", &e))?;
+            let snaps = repo
+                .get_all_snapshots()
+                .map_err(|e| Error::engine("reading the snapshots", &e))?;
+            repo.repair_snapshots(&RepairSnapshotsOptions::default(), snaps, dry_run)
+                .map_err(|e| Error::engine("repairing snapshots", &e))
+        }
+    }
+}
+
+/// A key of the repository.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KeyInfo {
+    pub id: String,
+    pub current: bool,
+    pub username: Option<String>,
+    pub hostname: Option<String>,
+    pub created: Option<String>,
+}
+
+pub fn keys(open: &OpenRepo) -> Result<Vec<KeyInfo>> {
+    let current = open.repo.key_id().map(|k| k.to_hex().to_string());
+    let mut out = Vec::new();
+    let files = open
+        .repo
+        .stream_files::<KeyFile>()
+        .map_err(|e| Error::engine("listing the keys", &e))?;
+    for item in files {
+        let (id, key) = item.map_err(|e| Error::engine("reading a key", &e))?;
+        let id = id.to_hex().to_string();
+        out.push(KeyInfo {
+            current: current.as_deref() == Some(id.as_str()),
+            id,
+            username: key.username.clone(),
+            hostname: key.hostname.clone(),
+            created: key.created.map(|c| c.to_string()),
+        });
+    }
+    out.sort_by(|a, b| a.created.cmp(&b.created));
+    Ok(out)
+}
+
+/// Adds a key opening the repository with `password`; returns its id.
+pub fn add_key(open: &OpenRepo, password: &str) -> Result<String> {
+    if password.len() < 8 {
+        return Err(Error::Credentials(
+            "the new password is too short: use at least 8 characters".into(),
+        ));
+    }
+    crate::redact::register(password);
+    let opts = rustic_core::KeyOptions::default()
+        .hostname(gethostname::gethostname().to_string_lossy().to_string())
+        .with_created(true);
+    open.repo
+        .add_key(password, &opts)
+        .map(|id| id.to_hex().to_string())
+        .map_err(|e| Error::engine("adding a key", &e))
+}
+
+/// Removes a key; never the one this session opened the repository with.
+pub fn remove_key(open: &OpenRepo, id: &str) -> Result<String> {
+    let keys = keys(open)?;
+    let matching: Vec<&KeyInfo> = keys
+        .iter()
+        .filter(|k| k.id.starts_with(&id.to_ascii_lowercase()))
+        .collect();
+    let key = match matching.as_slice() {
+        [] => return Err(Error::Input(format!("no key matches `{id}`"))),
+        [one] => *one,
+        many => {
+            return Err(Error::Input(format!(
+                "`{id}` matches {} keys: give more characters",
+                many.len()
+            )));
+        }
+    };
+    if key.current {
+        return Err(Error::Input(format!(
+            "key {} is the one in use: it cannot be removed (open the repository with another password to remove it)",
+            &key.id[..8]
+        )));
+    }
+    let key_id = rustic_core::repofile::KeyId::from(
+        rustic_core::Id::from_str(&key.id)
+            .map_err(|e| Error::Input(format!("bad key id: {}", describe(&e))))?,
+    );
+    open.repo
+        .delete_key(&key_id)
+        .map_err(|e| Error::engine("removing the key", &e))?;
+    Ok(key.id.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_exist_and_keep_something() {
+        for name in ["14d", "30d", "90d", "gfs", "keep-all"] {
+            let p = RetentionPolicy::preset(name).unwrap();
+            assert!(!p.is_empty(), "{name}");
+            assert!(p.to_keep_options().is_ok());
+        }
+        assert!(RetentionPolicy::preset("forever").is_none());
+        assert!(RetentionPolicy::default().is_empty());
+    }
+
+    #[test]
+    fn limits_parse() {
+        assert!(limit(&Some("5%".into()), "x").unwrap().is_some());
+        assert!(limit(&Some("1 GiB".into()), "x").unwrap().is_some());
+        assert!(limit(&Some("unlimited".into()), "x").unwrap().is_some());
+        assert!(limit(&Some("lots".into()), "x").is_err());
+    }
+}
