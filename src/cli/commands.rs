@@ -151,10 +151,28 @@ fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
         host,
         dry_run: args.dry_run,
         time: args.time.clone(),
+        source: source(&args, &b)?,
+        minimum_size: b.minimum_backup_size.map(|s| s.0),
     };
+    let hooks = hooks(&b);
+    if let (Some(rc), Some(path)) = (&rc, ctx.config_path()) {
+        let runs_commands = !hooks.pre.is_empty()
+            || !hooks.post.is_empty()
+            || matches!(req.source, engine::BackupSource::Command { .. })
+            || matches!(rc.password, config::PasswordSource::Command(_));
+        if runs_commands {
+            config::secrets::check_safe_for_commands(&path)?;
+        }
+    }
     let (outcome, _warnings) = super::jobrun::run::<engine::BackupSummary>(
         ctx,
-        JobSpec::new(target, JobKind::Backup(req)),
+        JobSpec::new(
+            target,
+            JobKind::Backup {
+                request: req,
+                hooks,
+            },
+        ),
     )?;
     let (used, summary) = (outcome.repository, outcome.summary);
     if ctx.global.json_events {
@@ -189,6 +207,52 @@ fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
         }
     }
     Ok(exit::OK)
+}
+
+/// What the backup reads: `--stdin`, `--stdin-command`, or the config's source.
+fn source(args: &BackupArgs, b: &config::BackupSettings) -> Result<engine::BackupSource> {
+    let filename = |default: &str| {
+        args.stdin_filename
+            .clone()
+            .or_else(|| b.stdin_filename.clone())
+            .unwrap_or_else(|| default.to_string())
+    };
+    if args.stdin {
+        return Ok(engine::BackupSource::Stdin {
+            filename: filename("stdin"),
+        });
+    }
+    if let Some(cmd) = &args.stdin_command {
+        return Ok(engine::BackupSource::Command {
+            command: cmd.clone(),
+            filename: filename("stdin"),
+        });
+    }
+    match (b.source, &b.stdin_command) {
+        (Some(config::schema::SourceKind::Command), Some(cmd)) if args.paths.is_empty() => {
+            Ok(engine::BackupSource::Command {
+                command: cmd.clone(),
+                filename: filename("stdin"),
+            })
+        }
+        (Some(config::schema::SourceKind::Command), None) => Err(Error::Usage(
+            "backup.source is \"command\" but no backup.stdin-command is set".into(),
+        )),
+        _ => Ok(engine::BackupSource::Files),
+    }
+}
+
+/// The pre/post commands of the repository's backup settings.
+fn hooks(b: &config::BackupSettings) -> crate::jobs::hooks::Hooks {
+    crate::jobs::hooks::Hooks {
+        pre: b.pre_exec_commands.clone().unwrap_or_default(),
+        pre_timeout: b.pre_exec_timeout.map(|d| d.0),
+        pre_failure_is_fatal: b.pre_exec_failure_is_fatal.unwrap_or(false),
+        post: b.post_exec_commands.clone().unwrap_or_default(),
+        post_timeout: b.post_exec_timeout.map(|d| d.0),
+        post_failure_is_fatal: b.post_exec_failure_is_fatal.unwrap_or(false),
+        post_run_on_failure: b.post_exec_run_on_failure.unwrap_or(false),
+    }
 }
 
 fn snapshots(ctx: &Context, filter: &FilterArgs) -> Result<i32> {

@@ -28,6 +28,10 @@ pub fn run<T: DeserializeOwned>(
         .map_err(|e| Error::io("starting the job runtime", "tokio", e))?;
     let opts = JobOptions {
         timeout: ctx.global.timeout.map(|t| t.0),
+        forward_stdin: matches!(
+            &spec.kind,
+            jobs::JobKind::Backup { request, .. } if matches!(request.source, crate::engine::BackupSource::Stdin { .. })
+        ),
         ..Default::default()
     };
     let events_mode = ctx.global.json_events;

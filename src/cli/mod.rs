@@ -217,6 +217,15 @@ pub struct BackupArgs {
     /// Host name recorded in the snapshot.
     #[arg(long)]
     pub host: Option<String>,
+    /// Back up this program's standard input (e.g. `pg_dump db | npbackup-cli backup --stdin`).
+    #[arg(long, conflicts_with = "stdin_command")]
+    pub stdin: bool,
+    /// Back up the output of this command; a failing command keeps no snapshot.
+    #[arg(long, value_name = "COMMAND")]
+    pub stdin_command: Option<String>,
+    /// The file name the stream gets in the snapshot (default "stdin").
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
     /// Record this time instead of now (e.g. when importing old data): "2024-05-01 10:00:00".
     #[arg(long, value_name = "TIME")]
     pub time: Option<String>,
@@ -490,6 +499,14 @@ impl Context {
                 .then(|| env_nonempty(&["RESTIC_REPOSITORY"]))
                 .flatten()
         })
+    }
+
+    /// The config file in use, if any.
+    pub fn config_path(&self) -> Option<PathBuf> {
+        if self.direct_uri().is_some() {
+            return None;
+        }
+        config::find_config(self.global.config.as_deref())
     }
 
     /// The config file, loaded and validated.

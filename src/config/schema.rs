@@ -80,6 +80,35 @@ pub struct BackupSettings {
     pub tags: Option<Vec<String>>,
     /// The host name recorded in snapshots (default: `${MACHINE_ID}`).
     pub host: Option<String>,
+    /// "files" (the paths, default) or "command" (the output of `stdin-command`).
+    pub source: Option<SourceKind>,
+    /// With `source = "command"`: the command whose output is backed up ("pg_dump mydb").
+    pub stdin_command: Option<String>,
+    /// The file name the command's output gets in the snapshot ("mydb.sql").
+    pub stdin_filename: Option<String>,
+    /// Less processed than this is an error and keeps no snapshot ("100 MB").
+    pub minimum_backup_size: Option<ByteSize>,
+    /// Shell commands run before the backup, in order.
+    pub pre_exec_commands: Option<Vec<String>>,
+    /// Time limit for each pre command (default 1 hour).
+    pub pre_exec_timeout: Option<HumanDuration>,
+    /// A failing pre command cancels the backup (default: only a warning).
+    pub pre_exec_failure_is_fatal: Option<bool>,
+    /// Shell commands run after the backup; they see `NPBACKUP_RESULT` and `NPBACKUP_SNAPSHOT_ID`.
+    pub post_exec_commands: Option<Vec<String>>,
+    pub post_exec_timeout: Option<HumanDuration>,
+    /// A failing post command fails the job (default: only a warning).
+    pub post_exec_failure_is_fatal: Option<bool>,
+    /// Run the post commands after a failed backup too (default: only after success).
+    pub post_exec_run_on_failure: Option<bool>,
+}
+
+/// What a backup reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SourceKind {
+    Files,
+    Command,
 }
 
 /// `repo`: how the repository is created and judged.

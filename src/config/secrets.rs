@@ -149,6 +149,56 @@ pub fn owner_only(meta: &std::fs::Metadata) -> bool {
     }
 }
 
+/// Refuses a config file that others could have changed, before running any
+/// command it names: the file and its folder must not be writable by group or
+/// others, and must belong to the current user or root.
+pub fn check_safe_for_commands(path: &std::path::Path) -> crate::error::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: getuid cannot fail.
+        let me = unsafe { libc::getuid() };
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        for (what, p) in [("file", path), ("folder", dir)] {
+            let meta =
+                std::fs::metadata(p).map_err(|e| crate::error::Error::io("checking", p, e))?;
+            let problem = if meta.mode() & 0o022 != 0 {
+                Some(format!(
+                    "the config {what} {} is writable by other users",
+                    p.display()
+                ))
+            } else if meta.uid() != me && meta.uid() != 0 {
+                Some(format!(
+                    "the config {what} {} belongs to another user (uid {})",
+                    p.display(),
+                    meta.uid()
+                ))
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                return Err(crate::error::Error::Config(vec![
+                    crate::config::ConfigError {
+                        file: path.to_path_buf(),
+                        line: None,
+                        key: String::new(),
+                        message: format!(
+                            "{problem}, so the commands it names (pre/post, stdin-command, password-command) will not be run. Fix it with `chmod go-w {}` (and `chown` to yourself or root).",
+                            p.display()
+                        ),
+                    },
+                ]));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
 /// Backend option names whose values are secrets.
 pub fn is_secret_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase();

@@ -1,10 +1,15 @@
-//! Backing up local paths into an open repository, after refusing what cannot
-//! work: a missing source, a source that is (inside) the repository.
+//! Backing up into an open repository: local paths (after refusing what cannot
+//! work: a missing source, a source that is (inside) the repository), a
+//! command's output, or standard input; and the minimum-size rule.
 
-use std::path::{Path, PathBuf};
+use std::{
+    path::{Path, PathBuf},
+    str::FromStr,
+};
 
 use rustic_core::{
-    BackupOptions, Excludes, LocalSourceFilterOptions, PathList, SnapshotOptions,
+    BackupOptions, ChildStdoutSource, CommandInput, Excludes, IndexedIdsStatus,
+    LocalSourceFilterOptions, PathList, Repository, SnapshotOptions, StdinSource,
     repofile::SnapshotFile,
 };
 use serde::{Deserialize, Serialize};
@@ -32,6 +37,25 @@ pub struct BackupRequest {
     /// Record this time instead of now (RFC 3339, or "YYYY-MM-DD HH:MM:SS" local).
     #[serde(default)]
     pub time: Option<String>,
+    /// What is backed up: the paths (default), a command's output, or stdin.
+    #[serde(default)]
+    pub source: BackupSource,
+    /// Fewer bytes processed than this is an error and keeps no snapshot.
+    #[serde(default)]
+    pub minimum_size: Option<u64>,
+}
+
+/// What a backup reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum BackupSource {
+    /// The request's `paths`.
+    #[default]
+    Files,
+    /// The standard output of a command (e.g. `pg_dump mydb`), stored as `filename`.
+    Command { command: String, filename: String },
+    /// The job's standard input, stored as `filename`.
+    Stdin { filename: String },
 }
 
 /// Parses a snapshot time given by a user.
@@ -114,6 +138,140 @@ fn canonical(p: &Path) -> Option<PathBuf> {
 
 /// Backs up `req.paths`.
 pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
+    let uri = open.uri.clone();
+    let (repo, snap, excluded_repository) = match &req.source {
+        BackupSource::Files => backup_files(open, req)?,
+        BackupSource::Command { command, filename } => {
+            let (repo, snap) = backup_command(open, req, command, filename)?;
+            (repo, snap, None)
+        }
+        BackupSource::Stdin { filename } => {
+            let path = PathBuf::from(filename);
+            let repo = index(open)?;
+            let src = StdinSource::new(path.clone());
+            let snap = repo
+                .archive(&stream_options(req), &src, prepare_snapshot(req)?, &[path])
+                .map_err(|e| Error::engine(format!("backing up standard input to {uri}"), &e))?;
+            (repo, snap, None)
+        }
+    };
+    let summary = summarize(&snap, req, excluded_repository);
+    if let Some(min) = req.minimum_size
+        && summary.total_bytes_processed < min
+    {
+        if !req.dry_run {
+            repo.delete_snapshots(&[snap.id])
+                .map_err(|e| Error::engine("removing the too-small snapshot", &e))?;
+        }
+        return Err(Error::Input(format!(
+            "the backup processed only {} but minimum-backup-size is {}: no snapshot was kept. Check that the source is mounted and readable.",
+            bytesize::ByteSize(summary.total_bytes_processed)
+                .display()
+                .si(),
+            bytesize::ByteSize(min).display().si()
+        )));
+    }
+    Ok(summary)
+}
+
+fn index(open: OpenRepo) -> Result<Repository<IndexedIdsStatus>> {
+    let uri = open.uri.clone();
+    open.repo
+        .to_indexed_ids()
+        .map_err(|e| Error::engine(format!("reading the index of {uri}"), &e))
+}
+
+fn stream_options(req: &BackupRequest) -> BackupOptions {
+    // a stream has no parent to compare with: like restic, always store it whole
+    BackupOptions::default()
+        .dry_run(req.dry_run)
+        .parent_opts(rustic_core::ParentOptions::default().force(true))
+}
+
+fn prepare_snapshot(req: &BackupRequest) -> Result<SnapshotFile> {
+    let mut snap_opts = SnapshotOptions::default()
+        .host(req.host.clone())
+        .command(format!("{} backup", crate::customization::SHORT_NAME));
+    if let Some(t) = &req.time {
+        snap_opts = snap_opts.time(parse_time(t)?);
+    }
+    for tag in &req.tags {
+        snap_opts = snap_opts
+            .add_tags(tag)
+            .map_err(|e| Error::Input(format!("invalid tag `{tag}`: {}", super::describe(&e))))?;
+    }
+    SnapshotFile::from_options(&snap_opts).map_err(|e| Error::engine("preparing the snapshot", &e))
+}
+
+/// Backs up a command's standard output as one file. A command that fails leaves
+/// no snapshot: the one written while it ran is removed again.
+fn backup_command(
+    open: OpenRepo,
+    req: &BackupRequest,
+    command: &str,
+    filename: &str,
+) -> Result<(Repository<IndexedIdsStatus>, SnapshotFile)> {
+    let uri = open.uri.clone();
+    let cmd = CommandInput::from_str(command)
+        .map_err(|e| Error::Input(format!("stdin-command `{command}` cannot be parsed: {e}")))?;
+    let path = PathBuf::from(filename);
+    let repo = index(open)?;
+    let src = ChildStdoutSource::new(&cmd, path.clone()).map_err(|e| {
+        Error::Input(format!(
+            "cannot start stdin-command `{command}`: {}",
+            super::describe(&e)
+        ))
+    })?;
+    let snap = repo
+        .archive(&stream_options(req), &src, prepare_snapshot(req)?, &[path])
+        .map_err(|e| Error::engine(format!("backing up the output of `{command}` to {uri}"), &e))?;
+    if let Err(e) = src.finish() {
+        if !req.dry_run {
+            repo.delete_snapshots(&[snap.id])
+                .map_err(|e| Error::engine("removing the snapshot of a failed command", &e))?;
+        }
+        return Err(Error::Input(format!(
+            "stdin-command `{command}` failed ({}): its output was not kept as a snapshot",
+            super::describe(&e)
+        )));
+    }
+    Ok((repo, snap))
+}
+
+fn summarize(
+    snap: &SnapshotFile,
+    req: &BackupRequest,
+    excluded_repository: Option<String>,
+) -> BackupSummary {
+    let summary = snap.summary.clone().unwrap_or_default();
+    BackupSummary {
+        snapshot_id: (!req.dry_run).then(|| snap.id.to_hex().to_string()),
+        time: snap.time.timestamp().to_string(),
+        host: snap.hostname.clone(),
+        paths: snap.paths.iter().cloned().collect(),
+        tags: snap.tags.iter().cloned().collect(),
+        parent: snap.parent.map(|p| p.to_hex().to_string()),
+        dry_run: req.dry_run,
+        files_new: summary.files_new,
+        files_changed: summary.files_changed,
+        files_unmodified: summary.files_unmodified,
+        total_files_processed: summary.total_files_processed,
+        total_bytes_processed: summary.total_bytes_processed,
+        dirs_new: summary.dirs_new,
+        dirs_changed: summary.dirs_changed,
+        dirs_unmodified: summary.dirs_unmodified,
+        data_added: summary.data_added,
+        data_added_packed: summary.data_added_packed,
+        duration_seconds: summary.total_duration,
+        excluded_repository,
+    }
+}
+
+/// Backs up local paths.
+fn backup_files(
+    open: OpenRepo,
+    req: &BackupRequest,
+) -> Result<(Repository<IndexedIdsStatus>, SnapshotFile, Option<String>)> {
     if req.paths.is_empty() {
         return Err(Error::Input(
             "nothing to back up: give paths on the command line or set backup.paths in the config"
@@ -183,53 +341,16 @@ pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
         .excludes(globs)
         .ignore_filter_opts(filter);
 
-    let mut snap_opts = SnapshotOptions::default()
-        .host(req.host.clone())
-        .command(format!("{} backup", crate::customization::SHORT_NAME));
-    if let Some(t) = &req.time {
-        snap_opts = snap_opts.time(parse_time(t)?);
-    }
-    for tag in &req.tags {
-        snap_opts = snap_opts
-            .add_tags(tag)
-            .map_err(|e| Error::Input(format!("invalid tag `{tag}`: {}", super::describe(&e))))?;
-    }
-    let snap = SnapshotFile::from_options(&snap_opts)
-        .map_err(|e| Error::engine("preparing the snapshot", &e))?;
-
+    let snap = prepare_snapshot(req)?;
     let source = PathList::from_iter(paths.iter().cloned())
         .sanitize()
         .map_err(|e| Error::Input(format!("cannot use the source paths: {e}")))?;
-
-    let repo = open
-        .repo
-        .to_indexed_ids()
-        .map_err(|e| Error::engine(format!("reading the index of {}", open.uri), &e))?;
+    let uri = open.uri.clone();
+    let repo = index(open)?;
     let snap = repo
         .backup(&opts, &source, snap)
-        .map_err(|e| Error::engine(format!("backing up to {}", open.uri), &e))?;
-    let summary = snap.summary.clone().unwrap_or_default();
-    Ok(BackupSummary {
-        snapshot_id: (!req.dry_run).then(|| snap.id.to_hex().to_string()),
-        time: snap.time.timestamp().to_string(),
-        host: snap.hostname.clone(),
-        paths: snap.paths.iter().cloned().collect(),
-        tags: snap.tags.iter().cloned().collect(),
-        parent: snap.parent.map(|p| p.to_hex().to_string()),
-        dry_run: req.dry_run,
-        files_new: summary.files_new,
-        files_changed: summary.files_changed,
-        files_unmodified: summary.files_unmodified,
-        total_files_processed: summary.total_files_processed,
-        total_bytes_processed: summary.total_bytes_processed,
-        dirs_new: summary.dirs_new,
-        dirs_changed: summary.dirs_changed,
-        dirs_unmodified: summary.dirs_unmodified,
-        data_added: summary.data_added,
-        data_added_packed: summary.data_added_packed,
-        duration_seconds: summary.total_duration,
-        excluded_repository,
-    })
+        .map_err(|e| Error::engine(format!("backing up to {uri}"), &e))?;
+    Ok((repo, snap, excluded_repository))
 }
 
 #[cfg(test)]

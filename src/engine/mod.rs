@@ -21,7 +21,7 @@ use rustic_core::{
 };
 use serde::Serialize;
 
-pub use backup::{BackupRequest, BackupSummary, backup};
+pub use backup::{BackupRequest, BackupSource, BackupSummary, backup, parse_time};
 pub use browse::{
     DiffEntry, DiffKind, Entry, FindHit, SnapshotFilter, SnapshotInfo, diff, dump, find, ls,
     resolve_snapshot, snapshots,

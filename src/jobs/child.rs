@@ -4,7 +4,7 @@
 //! repository lock), report the job as cancelled and exit.
 
 use std::{
-    io::{Read, Write},
+    io::Write,
     sync::{Mutex, PoisonError},
     time::Instant,
 };
@@ -130,8 +130,10 @@ pub fn main() -> i32 {
     let started = Instant::now();
     let _ = tracing_subscriber::registry().with(EventLayer).try_init();
 
+    // The spec is the first line; whatever follows is data (`backup --stdin`), left
+    // in stdin's shared buffer for the engine to read.
     let mut input = String::new();
-    if let Err(e) = std::io::stdin().read_to_string(&mut input) {
+    if let Err(e) = std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut input) {
         return finish(
             started,
             Err(Error::Usage(format!(
@@ -282,7 +284,7 @@ fn run_locked(
 ) -> Result<serde_json::Value> {
     use engine::ops;
     match kind {
-        JobKind::Backup(req) => outcome(used, &engine::backup(open, req)?),
+        JobKind::Backup { request, hooks } => backup_with_hooks(open, used, request, hooks),
         JobKind::Forget(req) => outcome(used, &ops::forget(&open, req)?),
         JobKind::Prune(req) => outcome(used, &ops::prune(&open, req)?),
         JobKind::Check(req) => outcome(used, &ops::check(open, req)?),
@@ -343,6 +345,49 @@ fn run_locked(
         }
         JobKind::Restore { .. } => Err(Error::Usage("restore does not run under a lock".into())),
     }
+}
+
+/// A backup between its pre and post commands.
+fn backup_with_hooks(
+    open: engine::OpenRepo,
+    used: engine::RepoUsed,
+    request: &engine::BackupRequest,
+    hooks: &super::hooks::Hooks,
+) -> Result<serde_json::Value> {
+    use super::hooks::run_commands;
+    if let Err(why) = run_commands("pre", &hooks.pre, hooks.pre_timeout, &[]) {
+        if hooks.pre_failure_is_fatal {
+            return Err(Error::Input(format!(
+                "{why}: the backup did not run (pre-exec-failure-is-fatal)"
+            )));
+        }
+        warn(format!("{why}; backing up anyway"));
+    }
+    let result = engine::backup(open, request);
+    let ok = result.is_ok();
+    if !hooks.post.is_empty() && (ok || hooks.post_run_on_failure) {
+        let snapshot = result
+            .as_ref()
+            .ok()
+            .and_then(|s| s.snapshot_id.clone())
+            .unwrap_or_default();
+        let env = [
+            (
+                "NPBACKUP_RESULT",
+                if ok { "success" } else { "failure" }.to_string(),
+            ),
+            ("NPBACKUP_SNAPSHOT_ID", snapshot),
+        ];
+        if let Err(why) = run_commands("post", &hooks.post, hooks.post_timeout, &env) {
+            if hooks.post_failure_is_fatal && ok {
+                return Err(Error::Input(format!(
+                    "{why} (post-exec-failure-is-fatal); the snapshot itself was saved"
+                )));
+            }
+            warn(why);
+        }
+    }
+    outcome(used, &result?)
 }
 
 /// A second handle on the same repository (check consumes its handle).

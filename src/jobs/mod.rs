@@ -8,6 +8,7 @@
 
 pub mod child;
 pub mod event;
+pub mod hooks;
 pub mod lock;
 mod progress;
 pub mod worker;
@@ -43,7 +44,11 @@ pub struct JobSpec {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "kebab-case")]
 pub enum JobKind {
-    Backup(BackupRequest),
+    Backup {
+        request: BackupRequest,
+        #[serde(default)]
+        hooks: hooks::Hooks,
+    },
     Restore {
         snapshot: String,
         request: RestoreRequest,
@@ -92,7 +97,7 @@ impl JobKind {
     pub fn lock(&self) -> LockKind {
         match self {
             JobKind::Restore { .. } | JobKind::Check(_) => LockKind::None,
-            JobKind::Backup(_) | JobKind::KeyAdd { .. } => LockKind::Shared,
+            JobKind::Backup { .. } | JobKind::KeyAdd { .. } => LockKind::Shared,
             JobKind::Forget(r) if r.dry_run => LockKind::None,
             JobKind::Prune(r) if r.dry_run => LockKind::None,
             JobKind::Repair { dry_run: true, .. } => LockKind::None,
@@ -108,7 +113,7 @@ impl JobKind {
     /// The short name used in events and messages.
     pub fn name(&self) -> &'static str {
         match self {
-            JobKind::Backup(_) => "backup",
+            JobKind::Backup { .. } => "backup",
             JobKind::Restore { .. } => "restore",
             JobKind::Forget(_) => "forget",
             JobKind::Prune(_) => "prune",

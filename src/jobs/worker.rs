@@ -23,6 +23,8 @@ pub struct JobOptions {
     pub timeout: Option<Duration>,
     /// How long a cancelled job may take to clean up before it is killed.
     pub grace: Duration,
+    /// Pass this process's stdin on to the job (after its spec), for `backup --stdin`.
+    pub forward_stdin: bool,
 }
 
 impl Default for JobOptions {
@@ -31,6 +33,7 @@ impl Default for JobOptions {
             program: None,
             timeout: None,
             grace: Duration::from_secs(15),
+            forward_stdin: false,
         }
     }
 }
@@ -101,8 +104,9 @@ pub async fn start(spec: &JobSpec, opts: &JobOptions) -> Result<RunningJob> {
         None => std::env::current_exe()
             .map_err(|e| Error::io("finding this program", "current_exe", e))?,
     };
-    let input = serde_json::to_vec(spec)
+    let mut input = serde_json::to_vec(spec)
         .map_err(|e| Error::Usage(format!("cannot encode the job: {e}")))?;
+    input.push(b'\n');
     let (sender, events) = broadcast::channel(1024);
     let (cancel, mut cancelled) = watch::channel(false);
 
@@ -130,7 +134,14 @@ pub async fn start(spec: &JobSpec, opts: &JobOptions) -> Result<RunningJob> {
         .write_all(&input)
         .await
         .map_err(|e| Error::io("sending the job to", &program, e))?;
-    drop(stdin);
+    if opts.forward_stdin {
+        tokio::spawn(async move {
+            let _ = tokio::io::copy(&mut tokio::io::stdin(), &mut stdin).await;
+            let _ = stdin.shutdown().await;
+        });
+    } else {
+        drop(stdin);
+    }
 
     let tx = sender.clone();
     let timeout = opts.timeout;

@@ -1,0 +1,257 @@
+//! The backup runner: pre/post commands (success, failure, timeout, fatal or not,
+//! refused from a config others can write), backups of a command's output and of
+//! stdin (a failing command keeps no snapshot), and the minimum backup size.
+
+mod common;
+
+use std::{fs, io::Write, os::unix::fs::PermissionsExt, process::Stdio};
+
+use common::*;
+
+fn config(w: &World, backup: &str) -> std::path::PathBuf {
+    // a file of its own each time, so that earlier paths stay valid
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let written = w.config(&format!(
+        "[repos.main]\nuri = \"{}\"\npassword-file = \"{}\"\n[repos.main.backup]\npaths = [\"{}\"]\n{backup}\n",
+        w.path("repo").display(),
+        w.password_file().display(),
+        w.path("src").display()
+    ));
+    let path = w.path(&format!("config-{n}.toml"));
+    fs::rename(&written, &path).unwrap();
+    path
+}
+
+fn snapshot_count(w: &World, cfg: &std::path::Path) -> usize {
+    json(&run(
+        w.cli().arg("-c").arg(cfg).args(["--json", "snapshots"]),
+        0,
+    ))["result"]
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+#[test]
+fn pre_and_post_commands() {
+    let w = World::new();
+    fs::create_dir_all(w.path("src")).unwrap();
+    fs::write(w.path("src/a.txt"), "a").unwrap();
+    let marks = w.path("marks");
+    let cfg = config(
+        &w,
+        &format!(
+            "pre-exec-commands = [\"echo pre-ran > {m}.pre\", \"echo hello from pre\"]\npost-exec-commands = [\"echo $NPBACKUP_RESULT $NPBACKUP_SNAPSHOT_ID > {m}.post\"]",
+            m = marks.display()
+        ),
+    );
+    run(w.cli().arg("-c").arg(&cfg).arg("init"), 0);
+    let out = run(
+        w.cli()
+            .arg("-c")
+            .arg(&cfg)
+            .arg("--json-events")
+            .arg("backup"),
+        0,
+    );
+    assert!(
+        stdout(&out).contains("hello from pre"),
+        "command output is in the job log"
+    );
+    assert_eq!(
+        fs::read_to_string(format!("{}.pre", marks.display())).unwrap(),
+        "pre-ran\n"
+    );
+    let post = fs::read_to_string(format!("{}.post", marks.display())).unwrap();
+    let last = stdout(&out).lines().last().unwrap().to_string();
+    let id = serde_json::from_str::<serde_json::Value>(&last).unwrap()["result"]["summary"]["snapshot_id"].as_str().unwrap().to_string();
+    assert_eq!(post.trim(), format!("success {id}"));
+
+    // a failing pre command: a warning by default, the backup still runs
+    let cfg = config(&w, "pre-exec-commands = [\"exit 3\"]");
+    let out = run(w.cli().arg("-c").arg(&cfg).arg("backup"), 0);
+    assert!(
+        stderr(&out).contains("pre command `exit 3` failed"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot_count(&w, &cfg), 2);
+    // …and fatal when asked: no backup
+    let cfg = config(
+        &w,
+        "pre-exec-commands = [\"exit 3\"]\npre-exec-failure-is-fatal = true",
+    );
+    let out = run(w.cli().arg("-c").arg(&cfg).arg("backup"), 7);
+    assert!(
+        stderr(&out).contains("the backup did not run"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot_count(&w, &cfg), 2);
+    // a command over its time limit is stopped
+    let cfg = config(
+        &w,
+        "pre-exec-commands = [\"sleep 30\"]\npre-exec-timeout = \"1s\"\npre-exec-failure-is-fatal = true",
+    );
+    let started = std::time::Instant::now();
+    let out = run(w.cli().arg("-c").arg(&cfg).arg("backup"), 7);
+    assert!(
+        stderr(&out).contains("time limit of 1s"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    // a failing post command fails the job only when fatal; the snapshot is kept either way
+    let cfg = config(&w, "post-exec-commands = [\"false\"]");
+    run(w.cli().arg("-c").arg(&cfg).arg("backup"), 0);
+    let cfg = config(
+        &w,
+        "post-exec-commands = [\"false\"]\npost-exec-failure-is-fatal = true",
+    );
+    let out = run(w.cli().arg("-c").arg(&cfg).arg("backup"), 7);
+    assert!(
+        stderr(&out).contains("the snapshot itself was saved"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot_count(&w, &cfg), 4);
+    // post commands after a failed backup, only when asked
+    fs::rename(w.path("src"), w.path("src-away")).unwrap();
+    let cfg = config(
+        &w,
+        &format!(
+            "post-exec-commands = [\"echo $NPBACKUP_RESULT > {m}.fail\"]\npost-exec-run-on-failure = true",
+            m = marks.display()
+        ),
+    );
+    run(w.cli().arg("-c").arg(&cfg).arg("backup"), 7);
+    assert_eq!(
+        fs::read_to_string(format!("{}.fail", marks.display())).unwrap(),
+        "failure\n"
+    );
+}
+
+#[test]
+fn commands_from_a_config_others_can_write_are_refused() {
+    let w = World::new();
+    fs::create_dir_all(w.path("src")).unwrap();
+    let marker = w.path("should-not-exist");
+    let cfg = config(
+        &w,
+        &format!("pre-exec-commands = [\"touch {}\"]", marker.display()),
+    );
+    run(w.cli().arg("-c").arg(&cfg).arg("init"), 0);
+    fs::set_permissions(&cfg, fs::Permissions::from_mode(0o666)).unwrap();
+    let out = run(w.cli().arg("-c").arg(&cfg).arg("backup"), 3);
+    assert!(
+        stderr(&out).contains("writable by other users"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!marker.exists(), "the command did not run");
+    // the folder counts too
+    fs::set_permissions(&cfg, fs::Permissions::from_mode(0o600)).unwrap();
+    fs::set_permissions(w.dir.path(), fs::Permissions::from_mode(0o777)).unwrap();
+    let out = run(w.cli().arg("-c").arg(&cfg).arg("backup"), 3);
+    assert!(stderr(&out).contains("config folder"), "{}", stderr(&out));
+    fs::set_permissions(w.dir.path(), fs::Permissions::from_mode(0o700)).unwrap();
+    run(w.cli().arg("-c").arg(&cfg).arg("backup"), 0);
+    assert!(marker.exists());
+}
+
+#[test]
+fn command_output_and_stdin_backups() {
+    let w = World::new();
+    fs::create_dir_all(w.path("src")).unwrap();
+    let cfg = config(
+        &w,
+        "source = \"command\"\nstdin-command = \"printf 'CREATE TABLE t;\\\\n'\"\nstdin-filename = \"db.sql\"",
+    );
+    run(w.cli().arg("-c").arg(&cfg).arg("init"), 0);
+    run(w.cli().arg("-c").arg(&cfg).arg("backup"), 0);
+    let out = run(
+        w.cli()
+            .arg("-c")
+            .arg(&cfg)
+            .args(["dump", "latest", "/db.sql"]),
+        0,
+    );
+    assert_eq!(stdout(&out), "CREATE TABLE t;\n");
+
+    // a failing command: error, and no snapshot at all
+    let before = snapshot_count(&w, &cfg);
+    let out = run(
+        w.cli().arg("-c").arg(&cfg).args([
+            "backup",
+            "--stdin-command",
+            "sh -c 'echo partial; exit 2'",
+        ]),
+        7,
+    );
+    assert!(
+        stderr(&out).contains("failed") && stderr(&out).contains("not kept"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot_count(&w, &cfg), before);
+
+    // the process's own stdin
+    let mut child = w
+        .std_cli()
+        .arg("-c")
+        .arg(&cfg)
+        .args(["backup", "--stdin", "--stdin-filename", "piped.txt"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let data: Vec<u8> = (0..2_000_000u32).map(|i| (i % 251) as u8).collect();
+    child.stdin.take().unwrap().write_all(&data).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dumped = run(
+        w.cli()
+            .arg("-c")
+            .arg(&cfg)
+            .args(["dump", "latest", "/piped.txt"]),
+        0,
+    );
+    assert_eq!(dumped.stdout, data);
+}
+
+#[test]
+fn minimum_backup_size_keeps_no_small_snapshot() {
+    let w = World::new();
+    fs::create_dir_all(w.path("src")).unwrap();
+    fs::write(w.path("src/tiny.txt"), "tiny").unwrap();
+    let cfg = config(&w, "minimum-backup-size = \"1 MB\"");
+    run(w.cli().arg("-c").arg(&cfg).arg("init"), 0);
+    let out = run(w.cli().arg("-c").arg(&cfg).arg("backup"), 7);
+    assert!(
+        stderr(&out).contains("minimum-backup-size is 1.0 MB"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot_count(&w, &cfg), 0);
+    // an empty dump piped in is refused the same way
+    let cfg2 = config(
+        &w,
+        "minimum-backup-size = \"10 B\"\nsource = \"command\"\nstdin-command = \"true\"",
+    );
+    let out = run(w.cli().arg("-c").arg(&cfg2).arg("backup"), 7);
+    assert!(
+        stderr(&out).contains("no snapshot was kept"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot_count(&w, &cfg2), 0);
+    fs::write(w.path("src/big.bin"), vec![7u8; 2_000_000]).unwrap();
+    run(w.cli().arg("-c").arg(&cfg).arg("backup"), 0);
+    assert_eq!(snapshot_count(&w, &cfg), 1);
+}
