@@ -255,3 +255,73 @@ fn minimum_backup_size_keeps_no_small_snapshot() {
     run(w.cli().arg("-c").arg(&cfg).arg("backup"), 0);
     assert_eq!(snapshot_count(&w, &cfg), 1);
 }
+
+#[test]
+fn storage_heuristics_warn_about_unusual_runs() {
+    let w = World::new();
+    fs::create_dir_all(w.path("src")).unwrap();
+    for i in 0..20 {
+        fs::write(w.path(&format!("src/f{i}.bin")), vec![i as u8; 100_000]).unwrap();
+    }
+    let cfg = config(&w, "");
+    run(w.cli().arg("-c").arg(&cfg).arg("init"), 0);
+    for _ in 0..3 {
+        let out = json(&run(
+            w.cli().arg("-c").arg(&cfg).args(["--json", "backup"]),
+            0,
+        ));
+        assert_eq!(out["result"]["warnings"], serde_json::json!([]));
+    }
+    // most of the data disappears (an unmounted share, say)
+    for i in 2..20 {
+        fs::remove_file(w.path(&format!("src/f{i}.bin"))).unwrap();
+    }
+    let out = run(w.cli().arg("-c").arg(&cfg).args(["--json", "backup"]), 0);
+    let warnings = json(&out)["result"]["warnings"].clone();
+    assert!(
+        warnings[0].as_str().unwrap().contains("too small"),
+        "{warnings}"
+    );
+    let out = run(w.cli().arg("-c").arg(&cfg).arg("backup"), 0);
+    assert!(
+        stderr(&out).contains("warning: this backup is too small"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn scheduled_backups_respect_minimum_age_unless_forced() {
+    let w = World::new();
+    fs::create_dir_all(w.path("src")).unwrap();
+    fs::write(w.path("src/a"), "a").unwrap();
+    let cfg = w.config(&format!(
+        "[repos.main]\nuri = \"{}\"\npassword-file = \"{}\"\n[repos.main.backup]\npaths = [\"{}\"]\n[repos.main.repo]\nminimum-backup-age = \"1h\"\nrandom-delay = \"1s\"\npriority = \"low\"\njob-timeout = \"10m\"\n",
+        w.path("repo").display(),
+        w.password_file().display(),
+        w.path("src").display()
+    ));
+    run(w.cli().arg("-c").arg(&cfg).arg("init"), 0);
+    // the first scheduled run is due
+    run(
+        w.cli().arg("-c").arg(&cfg).args(["backup", "--scheduled"]),
+        0,
+    );
+    // the next one is skipped, and says why
+    let out = run(
+        w.cli().arg("-c").arg(&cfg).args(["backup", "--scheduled"]),
+        0,
+    );
+    assert!(stdout(&out).contains("skipped"), "{}", stdout(&out));
+    assert_eq!(snapshot_count(&w, &cfg), 1);
+    // --force backs up anyway; a manual backup is never skipped
+    run(
+        w.cli()
+            .arg("-c")
+            .arg(&cfg)
+            .args(["backup", "--scheduled", "--force"]),
+        0,
+    );
+    run(w.cli().arg("-c").arg(&cfg).arg("backup"), 0);
+    assert_eq!(snapshot_count(&w, &cfg), 3);
+}

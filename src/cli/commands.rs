@@ -3,7 +3,9 @@
 
 use std::{io::Write, path::PathBuf, time::Duration};
 
-use super::{BackupArgs, Command, ConfigCommand, Context, FilterArgs, RestoreArgs, output};
+use super::{
+    BackupArgs, CliProgress, Command, ConfigCommand, Context, FilterArgs, RestoreArgs, output,
+};
 use crate::{
     config::{self, ByteSize, Compression, HumanDuration},
     engine::{self, BackupRequest, RestoreRequest, SnapshotInfo},
@@ -164,22 +166,33 @@ fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
             config::secrets::check_safe_for_commands(&path)?;
         }
     }
-    let (outcome, _warnings) = super::jobrun::run::<engine::BackupSummary>(
-        ctx,
+    if args.scheduled && !scheduled_backup_is_due(ctx, &target, rc.as_ref(), args.force)? {
+        return Ok(exit::OK);
+    }
+    let heuristics = rc
+        .as_ref()
+        .and_then(|r| r.repo.storage_heuristics)
+        .unwrap_or(true);
+    let spec = super::jobrun::with_repo_settings(
         JobSpec::new(
             target,
             JobKind::Backup {
                 request: req,
                 hooks,
+                heuristics,
             },
         ),
-    )?;
+        rc.as_ref(),
+    );
+    let (outcome, warnings) = super::jobrun::run::<engine::BackupSummary>(ctx, spec)?;
     let (used, summary) = (outcome.repository, outcome.summary);
     if ctx.global.json_events {
         return Ok(exit::OK);
     }
     if ctx.global.json {
-        output::print_json("backup", Some(&used), &summary);
+        let mut doc = serde_json::to_value(&summary).unwrap_or_default();
+        doc["warnings"] = serde_json::json!(warnings);
+        output::print_json("backup", Some(&used), &doc);
     } else {
         let s = &summary;
         println!(
@@ -207,6 +220,68 @@ fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
         }
     }
     Ok(exit::OK)
+}
+
+/// For `backup --scheduled`: waits the repository's random delay, then says
+/// whether a backup is due (no snapshot of this host younger than
+/// `minimum-backup-age`), unless `--force`.
+fn scheduled_backup_is_due(
+    ctx: &Context,
+    target: &engine::RepoTarget,
+    rc: Option<&config::RepoConfig>,
+    force: bool,
+) -> Result<bool> {
+    if let Some(delay) = rc.and_then(|r| r.repo.random_delay).map(|d| d.0)
+        && !delay.is_zero()
+    {
+        let mut b = [0u8; 8];
+        let _ = getrandom::fill(&mut b);
+        let wait = std::time::Duration::from_millis(
+            u64::from_le_bytes(b) % (delay.as_millis() as u64 + 1),
+        );
+        tracing::info!(
+            "random delay: waiting {} before the scheduled backup",
+            humantime::format_duration(wait)
+        );
+        std::thread::sleep(wait);
+    }
+    if force {
+        return Ok(true);
+    }
+    let Some(max_age) = rc.and_then(|r| r.repo.minimum_backup_age).map(|d| d.0) else {
+        return Ok(true);
+    };
+    let host = rc.map(config::RepoConfig::host).unwrap_or_default();
+    let open = engine::open(target, CliProgress::Hidden)?;
+    let filter = engine::SnapshotFilter {
+        hosts: vec![host],
+        ..Default::default()
+    };
+    let latest = engine::snapshots(&open, &filter)?.pop();
+    let age = latest.as_ref().map(|s| {
+        let secs = jiff::Timestamp::now().as_second() - s.time.timestamp().as_second();
+        std::time::Duration::from_secs(secs.max(0) as u64)
+    });
+    match age {
+        Some(age) if age < max_age => {
+            let msg = format!(
+                "skipped: the last backup is {} old, younger than minimum-backup-age {} (use --force to back up anyway)",
+                humantime::format_duration(std::time::Duration::from_secs(age.as_secs())),
+                humantime::format_duration(max_age)
+            );
+            if ctx.global.json {
+                output::print_json(
+                    "backup",
+                    Some(&open.used(&target.name)),
+                    &serde_json::json!({ "skipped": true, "reason": msg }),
+                );
+            } else {
+                println!("{msg}");
+            }
+            Ok(false)
+        }
+        _ => Ok(true),
+    }
 }
 
 /// What the backup reads: `--stdin`, `--stdin-command`, or the config's source.

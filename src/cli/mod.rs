@@ -217,6 +217,13 @@ pub struct BackupArgs {
     /// Host name recorded in the snapshot.
     #[arg(long)]
     pub host: Option<String>,
+    /// Run as a scheduled backup: wait the repository's random-delay, and skip when a
+    /// snapshot of this host is younger than minimum-backup-age.
+    #[arg(long)]
+    pub scheduled: bool,
+    /// With --scheduled: back up even when the last backup is recent.
+    #[arg(long, requires = "scheduled")]
+    pub force: bool,
     /// Back up this program's standard input (e.g. `pg_dump db | npbackup-cli backup --stdin`).
     #[arg(long, conflicts_with = "stdin_command")]
     pub stdin: bool,

@@ -122,6 +122,14 @@ pub struct RepoSettings {
     /// Where rustic keeps its cache (default: the user's cache dir).
     pub cache_dir: Option<PathBuf>,
     pub no_cache: Option<bool>,
+    /// "normal" or "low" (nice 10 and idle I/O on Linux) for this repository's jobs.
+    pub priority: Option<crate::jobs::Priority>,
+    /// Cancel a job of this repository that runs longer than this.
+    pub job_timeout: Option<HumanDuration>,
+    /// A scheduled backup (`backup --scheduled`) first waits a random time up to this.
+    pub random_delay: Option<HumanDuration>,
+    /// Warn when a backup's size or changed files differ much from the last runs (default true).
+    pub storage_heuristics: Option<bool>,
 }
 
 /// `retention`: which snapshots `forget` keeps (used by the operations issue).

@@ -284,7 +284,18 @@ fn run_locked(
 ) -> Result<serde_json::Value> {
     use engine::ops;
     match kind {
-        JobKind::Backup { request, hooks } => backup_with_hooks(open, used, request, hooks),
+        JobKind::Backup {
+            request,
+            hooks,
+            heuristics,
+        } => {
+            let location = spec.repo.uris.first().cloned().unwrap_or_default();
+            let value = backup_with_hooks(open, used, request, hooks)?;
+            if *heuristics && !request.dry_run {
+                judge_backup(&location, &value);
+            }
+            Ok(value)
+        }
         JobKind::Forget(req) => outcome(used, &ops::forget(&open, req)?),
         JobKind::Prune(req) => outcome(used, &ops::prune(&open, req)?),
         JobKind::Check(req) => outcome(used, &ops::check(open, req)?),
@@ -344,6 +355,30 @@ fn run_locked(
             )
         }
         JobKind::Restore { .. } => Err(Error::Usage("restore does not run under a lock".into())),
+    }
+}
+
+/// Compares a finished backup with the last runs of the repository, warns about
+/// outliers, and records it.
+fn judge_backup(location: &str, value: &serde_json::Value) {
+    let Some(summary) = value
+        .get("summary")
+        .and_then(|s| serde_json::from_value::<engine::BackupSummary>(s.clone()).ok())
+    else {
+        return;
+    };
+    let Some(path) = super::health::history_path(location) else {
+        return;
+    };
+    let run = super::health::Run::from(&summary);
+    for w in super::health::judge(&super::health::load(&path), &run) {
+        warn(w);
+    }
+    if let Err(e) = super::health::record(&path, &run) {
+        warn(format!(
+            "could not record this run in {}: {e}",
+            path.display()
+        ));
     }
 }
 

@@ -8,6 +8,7 @@
 
 pub mod child;
 pub mod event;
+pub mod health;
 pub mod hooks;
 pub mod lock;
 mod progress;
@@ -38,6 +39,9 @@ pub struct JobSpec {
     /// How long to wait for another job's lock on the repository (refuse at once if `None`).
     #[serde(default)]
     pub wait_for_lock: Option<std::time::Duration>,
+    /// Cancel the job after this long (the watcher enforces it).
+    #[serde(default)]
+    pub timeout: Option<std::time::Duration>,
 }
 
 /// What a job does.
@@ -48,6 +52,9 @@ pub enum JobKind {
         request: BackupRequest,
         #[serde(default)]
         hooks: hooks::Hooks,
+        /// Compare with the last runs and warn about outliers.
+        #[serde(default)]
+        heuristics: bool,
     },
     Restore {
         snapshot: String,
@@ -155,6 +162,7 @@ impl JobSpec {
             kind,
             priority: Priority::Normal,
             wait_for_lock: None,
+            timeout: None,
         }
     }
 }

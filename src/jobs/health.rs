@@ -1,0 +1,160 @@
+//! Backup health after the fact: a small history of past runs per repository, and
+//! warnings when this run looks unlike them (too small, too large, too many
+//! changed files) — the symptoms of an unmounted share or a ransomware run.
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    customization::{COMPANY, QUALIFIER, SHORT_NAME},
+    engine::BackupSummary,
+};
+
+/// How many past runs the comparison uses.
+pub const RUNS: usize = 5;
+
+/// One past run.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Run {
+    pub time: String,
+    pub bytes_processed: u64,
+    pub files_changed: u64,
+    pub data_added: u64,
+}
+
+impl From<&BackupSummary> for Run {
+    fn from(s: &BackupSummary) -> Self {
+        Run {
+            time: s.time.clone(),
+            bytes_processed: s.total_bytes_processed,
+            files_changed: s.files_new + s.files_changed,
+            data_added: s.data_added,
+        }
+    }
+}
+
+/// The history file of a repository location (JSON lines in the data dir).
+pub fn history_path(location: &str) -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from(QUALIFIER, COMPANY, SHORT_NAME)?;
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in location.bytes() {
+        hash = (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    Some(
+        dirs.data_local_dir()
+            .join("history")
+            .join(format!("{hash:016x}.jsonl")),
+    )
+}
+
+/// The last runs recorded (oldest first); an unreadable file counts as empty.
+pub fn load(path: &Path) -> Vec<Run> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    let runs: Vec<Run> = text
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    runs[runs.len().saturating_sub(RUNS)..].to_vec()
+}
+
+/// Appends a run, keeping the file short.
+pub fn record(path: &Path, run: &Run) -> std::io::Result<()> {
+    let mut runs = load(path);
+    runs.push(run.clone());
+    let keep = &runs[runs.len().saturating_sub(RUNS)..];
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension("tmp");
+    let mut f = std::fs::File::create(&tmp)?;
+    for r in keep {
+        writeln!(f, "{}", serde_json::to_string(r).unwrap_or_default())?;
+    }
+    f.sync_all()?;
+    std::fs::rename(tmp, path)
+}
+
+fn size(b: u64) -> String {
+    bytesize::ByteSize(b).display().si().to_string()
+}
+
+/// Warnings for `run` compared with the mean of `past` (needs 3 runs or more).
+pub fn judge(past: &[Run], run: &Run) -> Vec<String> {
+    if past.len() < 3 {
+        return Vec::new();
+    }
+    let n = past.len() as f64;
+    let mean_bytes = past.iter().map(|r| r.bytes_processed as f64).sum::<f64>() / n;
+    let mean_changed = past.iter().map(|r| r.files_changed as f64).sum::<f64>() / n;
+    let mut out = Vec::new();
+    let bytes = run.bytes_processed as f64;
+    if mean_bytes > 0.0 && bytes < mean_bytes * 0.5 {
+        out.push(format!(
+            "this backup is too small: {} processed against {} on average over the last {} runs (is a source missing or unmounted?)",
+            size(run.bytes_processed),
+            size(mean_bytes as u64),
+            past.len()
+        ));
+    }
+    if mean_bytes > 0.0 && bytes > mean_bytes * 2.0 {
+        out.push(format!(
+            "this backup is too large: {} processed against {} on average over the last {} runs",
+            size(run.bytes_processed),
+            size(mean_bytes as u64),
+            past.len()
+        ));
+    }
+    let changed = run.files_changed as f64;
+    if changed > 100.0 && changed > mean_changed * 3.0 {
+        out.push(format!(
+            "too many changed files: {} against {:.0} on average over the last {} runs (mass changes can mean encryption by malware)",
+            run.files_changed,
+            mean_changed,
+            past.len()
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(bytes: u64, changed: u64) -> Run {
+        Run {
+            time: String::new(),
+            bytes_processed: bytes,
+            files_changed: changed,
+            data_added: 0,
+        }
+    }
+
+    #[test]
+    fn judges_against_the_mean() {
+        let past = vec![run(1000, 10), run(1100, 12), run(900, 8)];
+        assert!(judge(&past, &run(1000, 10)).is_empty());
+        assert!(judge(&past, &run(400, 10))[0].contains("too small"));
+        assert!(judge(&past, &run(2500, 10))[0].contains("too large"));
+        assert!(judge(&past, &run(1000, 500))[0].contains("too many changed files"));
+        assert!(
+            judge(&past[..2], &run(1, 10_000)).is_empty(),
+            "too little history to judge"
+        );
+    }
+
+    #[test]
+    fn history_keeps_the_last_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("h").join("x.jsonl");
+        for i in 0..8 {
+            record(&p, &run(i, 0)).unwrap();
+        }
+        let runs = load(&p);
+        assert_eq!(runs.len(), RUNS);
+        assert_eq!(runs.last().unwrap().bytes_processed, 7);
+    }
+}
