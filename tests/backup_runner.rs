@@ -325,3 +325,72 @@ fn scheduled_backups_respect_minimum_age_unless_forced() {
     run(w.cli().arg("-c").arg(&cfg).arg("backup"), 0);
     assert_eq!(snapshot_count(&w, &cfg), 3);
 }
+
+#[test]
+fn several_repositories_one_after_another() {
+    let w = World::new();
+    fs::create_dir_all(w.path("src")).unwrap();
+    fs::write(w.path("src/a"), "a").unwrap();
+    let cfg = w.config(&format!(
+        r#"
+[groups.office]
+uri = "{root}/repos/${{REPO_NAME}}"
+password-file = "{pw}"
+[groups.office.backup]
+paths = ["{src}"]
+[groups.home]
+uri = "{root}/repos/${{REPO_NAME}}"
+password-file = "{pw}"
+[groups.home.backup]
+paths = ["{root}/missing"]
+
+[repos.one]
+group = "office"
+[repos.two]
+group = "office"
+[repos.three]
+group = "home"
+"#,
+        root = w.dir.path().display(),
+        pw = w.password_file().display(),
+        src = w.path("src").display()
+    ));
+    run(w.cli().arg("-c").arg(&cfg).args(["--all", "init"]), 0);
+    let out = json(&run(
+        w.cli()
+            .arg("-c")
+            .arg(&cfg)
+            .args(["--json", "--group", "office", "backup"]),
+        0,
+    ));
+    let runs = out["result"]["runs"].as_array().unwrap();
+    assert_eq!(runs.len(), 2);
+    assert!(runs.iter().all(|r| r["ok"] == true));
+    let names: Vec<&str> = runs
+        .iter()
+        .map(|r| r["repository"]["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["one", "two"]);
+    // one failure does not stop the others, and sets the exit code
+    let out = run(
+        w.cli()
+            .arg("-c")
+            .arg(&cfg)
+            .args(["--json", "--all", "backup"]),
+        7,
+    );
+    let runs = json(&out)["result"]["runs"].as_array().unwrap().clone();
+    assert_eq!(runs.len(), 3);
+    assert_eq!(runs.iter().filter(|r| r["ok"] == true).count(), 2);
+    let out = run(
+        w.cli()
+            .arg("-c")
+            .arg(&cfg)
+            .args(["--repo", "one,three", "snapshots"]),
+        0,
+    );
+    assert!(
+        stdout(&out).contains("== repository one ==")
+            && stdout(&out).contains("== repository three ==")
+    );
+}

@@ -6,6 +6,7 @@ mod commands;
 mod jobrun;
 mod logging;
 mod maintenance;
+mod multi;
 pub mod output;
 mod progress;
 
@@ -43,9 +44,17 @@ pub struct GlobalOpts {
     #[arg(short = 'c', long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
-    /// A repository named in the configuration file.
-    #[arg(long = "repo", global = true, value_name = "NAME")]
+    /// A repository named in the configuration file; several, comma-separated, run one after another.
+    #[arg(long = "repo", global = true, value_name = "NAME[,NAME…]")]
     pub repo_name: Option<String>,
+
+    /// Every repository of this group, one after another.
+    #[arg(long, global = true, value_name = "GROUP", conflicts_with_all = ["repo_name", "repository", "all"])]
+    pub group: Option<String>,
+
+    /// Every configured repository, one after another.
+    #[arg(long, global = true, conflicts_with_all = ["repo_name", "repository"])]
+    pub all: bool,
 
     /// Use this repository location directly, without a config
     /// (also $NPBACKUP_REPOSITORY or $RESTIC_REPOSITORY).
@@ -418,6 +427,18 @@ pub fn main() -> i32 {
     let ctx = Context {
         global: cli.global.clone(),
     };
+    match multi::selection(&ctx) {
+        Ok(Some(names)) => return multi::run_each(&ctx, name, &names),
+        Ok(None) => {}
+        Err(err) => {
+            if ctx.global.json {
+                output::print_json_error(name, &err);
+            } else {
+                output::print_human_error(&err);
+            }
+            return err.exit_code();
+        }
+    }
     match commands::run(&ctx, cli.command) {
         Ok(code) => code,
         Err(err) => {
