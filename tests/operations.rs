@@ -477,3 +477,67 @@ fn keys_add_remove_and_change_password() {
         "restic opens the repository with the new password"
     );
 }
+
+#[test]
+fn copy_between_repositories() {
+    let w = World::new();
+    let src = w.path("src");
+    make_tree(&src, false);
+    let cfg = w.config(&format!(
+        "[groups.g]\nuri = \"{root}/${{REPO_NAME}}\"\npassword-file = \"{pw}\"\n[repos.main]\ngroup = \"g\"\n[repos.mirror]\ngroup = \"g\"\n[repos.stranger]\ngroup = \"g\"\n",
+        root = w.dir.path().display(),
+        pw = w.password_file().display()
+    ));
+    let cli = |args: &[&str]| {
+        let mut c = w.cli();
+        c.arg("-c").arg(&cfg).args(args);
+        c
+    };
+    run(&mut cli(&["--repo", "main", "init"]), 0);
+    run(
+        &mut cli(&[
+            "--repo",
+            "mirror",
+            "init",
+            "--copy-chunker-params-from",
+            "main",
+        ]),
+        0,
+    );
+    run(&mut cli(&["--repo", "stranger", "init"]), 0);
+    run(&mut cli(&["--repo", "main", "backup"]).arg(&src), 0);
+    fs::write(
+        src.join("docs/hello.txt"),
+        "changed for the second snapshot\n",
+    )
+    .unwrap();
+    run(&mut cli(&["--repo", "main", "backup"]).arg(&src), 0);
+
+    let out = json(&run(
+        &mut cli(&["--repo", "main", "--json", "copy", "--to", "mirror"]),
+        0,
+    ));
+    assert_eq!(out["result"]["copied"].as_array().unwrap().len(), 2);
+    // a second copy finds nothing missing
+    let out = json(&run(
+        &mut cli(&["--repo", "main", "--json", "copy", "--to", "mirror"]),
+        0,
+    ));
+    assert_eq!(out["result"]["copied"].as_array().unwrap().len(), 0);
+    assert_eq!(out["result"]["already_there"], 2);
+    let mirror = w.path("mirror").display().to_string();
+    restic_ok(restic(&w, &mirror).args(["check", "--read-data"]));
+    let target = w.path("restored");
+    run(
+        &mut cli(&["--repo", "mirror", "restore", "latest", "--target"]).arg(&target),
+        0,
+    );
+    assert_same_tree(&src, &target.join(src.strip_prefix("/").unwrap()));
+    // a repository with other chunker parameters is refused, clearly
+    let out = run(&mut cli(&["--repo", "main", "copy", "--to", "stranger"]), 7);
+    assert!(
+        stderr(&out).contains("different chunker settings"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -15,7 +15,11 @@ use crate::{
 
 pub fn run(ctx: &Context, command: Command) -> Result<i32> {
     match command {
-        Command::Init(args) => init(ctx, args.compression.as_deref()),
+        Command::Init(args) => init(
+            ctx,
+            args.compression.as_deref(),
+            args.copy_chunker_params_from.as_deref(),
+        ),
         Command::Backup(args) => backup(ctx, args),
         Command::Snapshots(filter) => snapshots(ctx, &filter),
         Command::Ls {
@@ -52,6 +56,11 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         Command::Repair { what, dry_run } => super::maintenance::repair(ctx, what, dry_run),
         Command::Housekeeping(args) => super::maintenance::housekeeping(ctx, args),
         Command::Key(cmd) => super::maintenance::key(ctx, cmd),
+        Command::Copy {
+            to,
+            to_repository,
+            to_password_file,
+        } => super::maintenance::copy(ctx, to, to_repository, to_password_file),
     }
 }
 
@@ -69,7 +78,7 @@ fn open(ctx: &Context) -> Result<(engine::OpenRepo, String, Option<config::RepoC
     Ok((open, target.name, rc))
 }
 
-fn init(ctx: &Context, compression: Option<&str>) -> Result<i32> {
+fn init(ctx: &Context, compression: Option<&str>, chunker_from: Option<&str>) -> Result<i32> {
     let (target, rc) = ctx.target()?;
     let compression = match compression {
         Some(c) => c.parse::<Compression>().map_err(Error::Usage)?,
@@ -78,7 +87,14 @@ fn init(ctx: &Context, compression: Option<&str>) -> Result<i32> {
             .and_then(|r| r.repo.compression)
             .unwrap_or(Compression::Auto),
     };
-    let open = engine::init(&target, compression, ctx.progress())?;
+    let other = match chunker_from {
+        Some(name) => {
+            let (t, _) = super::target_from_config(&ctx.config()?, name, None)?;
+            Some(engine::open(&t, ctx.progress())?)
+        }
+        None => None,
+    };
+    let open = engine::init(&target, compression, other.as_ref(), ctx.progress())?;
     let used = open.used(&target.name);
     #[derive(serde::Serialize)]
     struct Inited {

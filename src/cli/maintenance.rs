@@ -328,3 +328,52 @@ fn render<T: serde::Serialize>(
     }
     Ok(exit::OK)
 }
+
+pub fn copy(
+    ctx: &Context,
+    to: Option<String>,
+    to_repository: Option<String>,
+    to_password_file: Option<std::path::PathBuf>,
+) -> Result<i32> {
+    let destination = match (to, to_repository) {
+        (Some(name), _) => super::target_from_config(&ctx.config()?, &name, None)?.0,
+        (None, Some(uri)) => {
+            let source = match (to_password_file, std::env::var("NPBACKUP_TO_PASSWORD")) {
+                (Some(f), _) => PasswordSource::File(f),
+                (None, Ok(v)) if !v.is_empty() => PasswordSource::Inline(Secret::new(v)),
+                _ => return Err(Error::Usage(
+                    "give the target's password with --to-password-file or $NPBACKUP_TO_PASSWORD"
+                        .into(),
+                )),
+            };
+            let password = source.resolve()?;
+            crate::redact::register(password.expose());
+            engine::RepoTarget {
+                name: crate::config::secrets::mask_uri(&uri),
+                uris: vec![uri],
+                backend_options: Default::default(),
+                password,
+                cache_dir: None,
+                no_cache: false,
+            }
+        }
+        (None, None) => {
+            return Err(Error::Usage(
+                "copy needs --to NAME or --to-repository URI".into(),
+            ));
+        }
+    };
+    let (used, s): (_, engine::ops::CopySummary) = job(ctx, |_| {
+        Ok(JobKind::Copy {
+            to: Box::new(destination),
+        })
+    })?;
+    render(ctx, "copy", &used, &s, |s| {
+        println!(
+            "copied {} snapshot{}; {} already there",
+            s.copied.len(),
+            if s.copied.len() == 1 { "" } else { "s" },
+            s.already_there
+        )
+    })
+}

@@ -169,6 +169,17 @@ pub enum Command {
     },
     /// check → forget by the retention policy → prune; stops at the first failure.
     Housekeeping(CheckArgs),
+    /// Copy the snapshots another repository lacks into it.
+    Copy {
+        /// The target: a repository named in the config…
+        #[arg(long, value_name = "NAME", required_unless_present = "to_repository")]
+        to: Option<String>,
+        /// …or a location, with its password from --to-password-file or $NPBACKUP_TO_PASSWORD.
+        #[arg(long, value_name = "URI", conflicts_with = "to")]
+        to_repository: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        to_password_file: Option<PathBuf>,
+    },
     /// Manage the repository's keys (passwords).
     #[command(subcommand)]
     Key(KeyCommand),
@@ -192,6 +203,10 @@ pub struct InitArgs {
     /// "auto", "off", "max" or a zstd level 1-22 (default: from the config, else auto).
     #[arg(long)]
     pub compression: Option<String>,
+    /// Use the chunker parameters of this configured repository, so that `copy` between
+    /// the two deduplicates (restic's --copy-chunker-params).
+    #[arg(long, value_name = "NAME")]
+    pub copy_chunker_params_from: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -474,6 +489,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Repair { .. } => "repair",
         Command::Housekeeping(_) => "housekeeping",
         Command::Key(_) => "key",
+        Command::Copy { .. } => "copy",
         Command::Job => "__job",
     }
 }
@@ -606,9 +622,21 @@ impl Context {
             Some(n) => n.clone(),
             None => config.default_repo_name()?,
         };
-        let rc = config.repo(&name)?;
-        let password = self
-            .password_override(false)
+        let (target, rc) = target_from_config(&config, &name, self.password_override(false))?;
+        Ok((target, Some(rc)))
+    }
+}
+
+/// The target of a configured repository; `password` (from the command line or
+/// environment) replaces the configured source when given.
+pub fn target_from_config(
+    config: &Config,
+    name: &str,
+    password: Option<PasswordSource>,
+) -> Result<(RepoTarget, RepoConfig)> {
+    {
+        let rc = config.repo(name)?;
+        let password = password
             .unwrap_or_else(|| rc.password.clone())
             .resolve()
             .map_err(|e| match e {
@@ -620,14 +648,14 @@ impl Context {
         uris.extend(rc.fallback_uris.iter().cloned());
         Ok((
             RepoTarget {
-                name: name.clone(),
+                name: name.to_string(),
                 uris,
                 backend_options: rc.backend_options.clone(),
                 password,
                 cache_dir: rc.repo.cache_dir.clone(),
                 no_cache: rc.repo.no_cache.unwrap_or(false),
             },
-            Some(rc),
+            rc,
         ))
     }
 }

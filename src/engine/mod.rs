@@ -185,6 +185,7 @@ fn open_error(masked: &str, e: &RusticError) -> Error {
 pub fn init(
     target: &RepoTarget,
     compression: Compression,
+    chunker_from: Option<&OpenRepo>,
     pb: impl ProgressBars + Clone,
 ) -> Result<OpenRepo> {
     crate::redact::register(target.password.expose());
@@ -217,16 +218,24 @@ pub fn init(
             )));
         }
     }
-    let mut config = ConfigOptions::default();
-    config.set_version = Some(2);
-    config.set_compression = compression.config_level();
-    let repo = repo
-        .init(
-            &Credentials::password(target.password.expose()),
-            &KeyOptions::default(),
-            &config,
-        )
-        .map_err(|e| Error::engine(format!("creating the repository at {masked}"), &e))?;
+    let credentials = Credentials::password(target.password.expose());
+    let repo = match chunker_from {
+        // same chunker parameters as another repository, so that `copy` deduplicates
+        Some(other) => {
+            let mut config = other.repo.config().clone();
+            config.id = rustic_core::Id::random().into();
+            config.is_hot = None;
+            config.compression = compression.config_level();
+            repo.init_with_config(&credentials, &KeyOptions::default(), config)
+        }
+        None => {
+            let mut config = ConfigOptions::default();
+            config.set_version = Some(2);
+            config.set_compression = compression.config_level();
+            repo.init(&credentials, &KeyOptions::default(), &config)
+        }
+    }
+    .map_err(|e| Error::engine(format!("creating the repository at {masked}"), &e))?;
     Ok(OpenRepo {
         repo,
         uri: masked,

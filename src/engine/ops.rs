@@ -491,3 +491,52 @@ mod tests {
         assert!(limit(&Some("lots".into()), "x").is_err());
     }
 }
+
+/// What `copy` did.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CopySummary {
+    /// Snapshots copied (ids in the source).
+    pub copied: Vec<String>,
+    /// Snapshots already present in the target.
+    pub already_there: usize,
+}
+
+/// Copies the snapshots of `src` (matching `filter`) that `dst` lacks.
+pub fn copy(src: OpenRepo, dst: OpenRepo, filter: &super::SnapshotFilter) -> Result<CopySummary> {
+    let (sc, dc) = (src.repo.config(), dst.repo.config());
+    if sc.chunker_polynomial != dc.chunker_polynomial || sc.chunker != dc.chunker {
+        return Err(Error::Input(format!(
+            "{} and {} were created with different chunker settings: copied data would not deduplicate with what the target holds. Copy into a repository created for it (same chunker parameters), or back up into {} directly.",
+            src.uri, dst.uri, dst.uri
+        )));
+    }
+    let snaps: Vec<SnapshotFile> = super::snapshots(&src, filter)?;
+    let candidates = dst
+        .repo
+        .relevant_copy_snapshots(|_| true, &snaps)
+        .map_err(|e| Error::engine("comparing the snapshots of both repositories", &e))?;
+    let relevant: Vec<SnapshotFile> = candidates
+        .iter()
+        .filter(|c| c.relevant)
+        .map(|c| c.sn.clone())
+        .collect();
+    let already_there = candidates.len() - relevant.len();
+    if !relevant.is_empty() {
+        let src_uri = src.uri.clone();
+        let full = src
+            .repo
+            .to_indexed()
+            .map_err(|e| Error::engine(format!("reading the index of {src_uri}"), &e))?;
+        let dst_uri = dst.uri.clone();
+        let target = dst
+            .repo
+            .to_indexed_ids()
+            .map_err(|e| Error::engine(format!("reading the index of {dst_uri}"), &e))?;
+        full.copy(&target, relevant.iter())
+            .map_err(|e| Error::engine(format!("copying snapshots into {dst_uri}"), &e))?;
+    }
+    Ok(CopySummary {
+        copied: relevant.iter().map(|s| s.id.to_hex().to_string()).collect(),
+        already_there,
+    })
+}

@@ -332,6 +332,23 @@ fn run_locked(
             let removed = ops::remove_key(&open, id)?;
             outcome(used, &serde_json::json!({ "removed": removed }))
         }
+        JobKind::Copy { to } => {
+            let me = super::lock::Holder {
+                pid: std::process::id(),
+                job: spec.id.clone(),
+                kind: "copy".into(),
+                repository: to.name.clone(),
+                since: jiff::Timestamp::now().to_string(),
+            };
+            let target_location = to.uris.first().map(String::as_str).unwrap_or_default();
+            let _local = super::lock::acquire(target_location, &me, spec.wait_for_lock)?;
+            let dst = engine::open(to, rustic_core::NoProgressBars)?;
+            let dst_lock = engine::repolock::acquire(&dst, false)?;
+            on_cancel(dst_lock.releaser());
+            let summary = ops::copy(open, dst, &Default::default())?;
+            drop(dst_lock);
+            outcome(used, &summary)
+        }
         JobKind::KeyPasswd { password } => {
             let old = open
                 .repo

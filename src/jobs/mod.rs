@@ -80,6 +80,10 @@ pub enum JobKind {
     KeyRemove {
         id: String,
     },
+    /// Copy the snapshots the target lacks into it.
+    Copy {
+        to: Box<RepoTarget>,
+    },
     /// Change the password: add a key with the new one, verify it opens the
     /// repository, then remove the key in use.
     KeyPasswd {
@@ -103,7 +107,8 @@ impl JobKind {
     /// How the job locks the repository. Dry runs change nothing and lock as readers.
     pub fn lock(&self) -> LockKind {
         match self {
-            JobKind::Restore { .. } | JobKind::Check(_) => LockKind::None,
+            // copy only reads its source; it locks its target itself
+            JobKind::Restore { .. } | JobKind::Check(_) | JobKind::Copy { .. } => LockKind::None,
             JobKind::Backup { .. } | JobKind::KeyAdd { .. } => LockKind::Shared,
             JobKind::Forget(r) if r.dry_run => LockKind::None,
             JobKind::Prune(r) if r.dry_run => LockKind::None,
@@ -129,6 +134,7 @@ impl JobKind {
             JobKind::Housekeeping { .. } => "housekeeping",
             JobKind::KeyAdd { .. } => "key add",
             JobKind::KeyRemove { .. } => "key remove",
+            JobKind::Copy { .. } => "copy",
             JobKind::KeyPasswd { .. } => "key passwd",
         }
     }
