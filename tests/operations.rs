@@ -505,13 +505,13 @@ fn copy_between_repositories() {
         0,
     );
     run(&mut cli(&["--repo", "stranger", "init"]), 0);
-    run(&mut cli(&["--repo", "main", "backup"]).arg(&src), 0);
+    run(cli(&["--repo", "main", "backup"]).arg(&src), 0);
     fs::write(
         src.join("docs/hello.txt"),
         "changed for the second snapshot\n",
     )
     .unwrap();
-    run(&mut cli(&["--repo", "main", "backup"]).arg(&src), 0);
+    run(cli(&["--repo", "main", "backup"]).arg(&src), 0);
 
     let out = json(&run(
         &mut cli(&["--repo", "main", "--json", "copy", "--to", "mirror"]),
@@ -529,7 +529,7 @@ fn copy_between_repositories() {
     restic_ok(restic(&w, &mirror).args(["check", "--read-data"]));
     let target = w.path("restored");
     run(
-        &mut cli(&["--repo", "mirror", "restore", "latest", "--target"]).arg(&target),
+        cli(&["--repo", "mirror", "restore", "latest", "--target"]).arg(&target),
         0,
     );
     assert_same_tree(&src, &target.join(src.strip_prefix("/").unwrap()));
