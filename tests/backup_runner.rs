@@ -156,6 +156,18 @@ fn commands_from_a_config_others_can_write_are_refused() {
     let out = run(w.cli().arg("-c").arg(&cfg).arg("backup"), 3);
     assert!(stderr(&out).contains("config folder"), "{}", stderr(&out));
     fs::set_permissions(w.dir.path(), fs::Permissions::from_mode(0o700)).unwrap();
+    // a file owned by someone else (only root can arrange that)
+    // SAFETY: geteuid cannot fail.
+    if unsafe { libc::geteuid() } == 0 {
+        std::os::unix::fs::chown(&cfg, Some(65534), None).unwrap();
+        let out = run(w.cli().arg("-c").arg(&cfg).arg("backup"), 3);
+        assert!(
+            stderr(&out).contains("belongs to another user"),
+            "{}",
+            stderr(&out)
+        );
+        std::os::unix::fs::chown(&cfg, Some(0), None).unwrap();
+    }
     run(w.cli().arg("-c").arg(&cfg).arg("backup"), 0);
     assert!(marker.exists());
 }

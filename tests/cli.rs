@@ -206,6 +206,14 @@ fn browse_find_dump_diff_stats() {
     assert_eq!(stats["result"]["snapshots"], 2);
     assert!(stats["result"]["raw_data_size"].as_u64().unwrap() >= 3_000_000);
     assert_eq!(stats["result"]["repository_version"], 2);
+    assert!(
+        stats["result"]["latest_restore_size"].as_u64().unwrap() > 40_000_000,
+        "the sparse file counts whole"
+    );
+    assert!(
+        stats["result"]["total_restore_size"].as_u64()
+            > stats["result"]["latest_restore_size"].as_u64()
+    );
 
     // has-recent-snapshot
     let yes = json(&run(

@@ -75,6 +75,13 @@ fn events_until(
     seen
 }
 
+fn signal_kill(pid: i64) {
+    // SAFETY: killing a job process this test started.
+    unsafe {
+        libc::kill(pid as libc::pid_t, libc::SIGKILL);
+    }
+}
+
 fn interrupt(child: &Child) {
     // SAFETY: sending SIGINT (Ctrl-C) to our own child.
     unsafe {
@@ -254,6 +261,25 @@ fn a_killed_job_leaves_no_lock_behind() {
     run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
     assert_eq!(fs::read_dir(w.path("repo/locks")).unwrap().count(), 0);
     restic_check(&w, &repo);
+
+    // `unlock` clears such a lock on demand
+    fs::write(src.join("more.txt"), "more").unwrap();
+    let mut child = spawn_events(&w, &repo, &["backup", src.to_str().unwrap()]);
+    let seen = events_until(&mut child, |e| {
+        e["event"] == "log"
+            && e["message"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("starting to backup")
+    });
+    signal_kill(seen[0]["pid"].as_i64().unwrap());
+    let _ = child.wait();
+    assert_eq!(fs::read_dir(w.path("repo/locks")).unwrap().count(), 1);
+    let out = json(&run(w.cli_repo(&repo).args(["--json", "unlock"]), 0));
+    assert_eq!(out["result"].as_array().unwrap().len(), 1);
+    assert_eq!(fs::read_dir(w.path("repo/locks")).unwrap().count(), 0);
+    let out = run(w.cli_repo(&repo).arg("unlock"), 0);
+    assert!(stdout(&out).contains("no stale lock"));
 }
 
 #[test]

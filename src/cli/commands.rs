@@ -56,6 +56,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         Command::Repair { what, dry_run } => super::maintenance::repair(ctx, what, dry_run),
         Command::Housekeeping(args) => super::maintenance::housekeeping(ctx, args),
         Command::Key(cmd) => super::maintenance::key(ctx, cmd),
+        Command::Unlock => unlock(ctx),
         Command::Copy {
             to,
             to_repository,
@@ -569,6 +570,21 @@ fn diff(ctx: &Context, a: &str, b: &str) -> Result<i32> {
     Ok(exit::OK)
 }
 
+fn unlock(ctx: &Context) -> Result<i32> {
+    let (open, name, _) = open(ctx)?;
+    let removed = engine::repolock::remove_stale_locks(&open)?;
+    if ctx.global.json {
+        output::print_json("unlock", Some(&open.used(&name)), &removed);
+    } else if removed.is_empty() {
+        println!("no stale lock in {}", open.uri);
+    } else {
+        for l in &removed {
+            println!("removed the stale lock of {}", l.describe());
+        }
+    }
+    Ok(exit::OK)
+}
+
 fn stats(ctx: &Context) -> Result<i32> {
     let (open, name, _) = open(ctx)?;
     let s = engine::stats(&open)?;
@@ -580,6 +596,13 @@ fn stats(ctx: &Context) -> Result<i32> {
             open.uri, s.repository_version
         );
         println!("Snapshots:        {}", s.snapshots);
+        if let Some(latest) = s.latest_restore_size {
+            println!(
+                "Restore size:     {} (latest snapshot), {} (all snapshots)",
+                output::size(latest),
+                output::size(s.total_restore_size)
+            );
+        }
         println!("Stored size:      {}", output::size(s.stored_size));
         println!(
             "Raw data:         {} in {} blobs",

@@ -180,6 +180,8 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         to_password_file: Option<PathBuf>,
     },
+    /// Remove stale locks (of crashed jobs, ours or restic's) from the repository.
+    Unlock,
     /// Manage the repository's keys (passwords).
     #[command(subcommand)]
     Key(KeyCommand),
@@ -490,6 +492,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Housekeeping(_) => "housekeeping",
         Command::Key(_) => "key",
         Command::Copy { .. } => "copy",
+        Command::Unlock => "unlock",
         Command::Job => "__job",
     }
 }

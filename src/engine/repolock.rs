@@ -462,6 +462,24 @@ fn remove_stale(store: &dyn LockStore, locks: Vec<(String, LockInfo)>) -> Vec<(S
         .collect()
 }
 
+/// Removes the stale locks of a repository (`unlock`); returns the ones removed.
+pub fn remove_stale_locks(open: &OpenRepo) -> Result<Vec<LockInfo>> {
+    let Some(store) = store_for(open)? else {
+        return Ok(Vec::new());
+    };
+    let key = aead_key(open)?;
+    let before = read_locks(store.as_ref(), &key, None)?;
+    let kept: Vec<String> = remove_stale(store.as_ref(), before.clone())
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    Ok(before
+        .into_iter()
+        .filter(|(n, _)| !kept.contains(n))
+        .map(|(_, l)| l)
+        .collect())
+}
+
 /// The first non-stale lock that conflicts with a lock of kind `exclusive`.
 fn conflict(locks: &[(String, LockInfo)], exclusive: bool) -> Option<LockInfo> {
     let now = jiff::Timestamp::now();

@@ -9,6 +9,11 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Serialize)]
 pub struct RepoStats {
     pub snapshots: usize,
+    /// Bytes a restore of the newest snapshot writes (from its summary, when it has one).
+    pub latest_restore_size: Option<u64>,
+    /// Bytes a restore of every snapshot would write, summed over the snapshots
+    /// that carry a summary (restic's "restore-size" mode).
+    pub total_restore_size: u64,
     pub packs: u64,
     /// Bytes the repository occupies on its storage (all files).
     pub stored_size: u64,
@@ -31,10 +36,20 @@ pub fn stats(open: &OpenRepo) -> Result<RepoStats> {
     let index = repo
         .infos_index()
         .map_err(|e| Error::engine("reading the index", &e))?;
-    let snapshots = repo
+    let mut all = repo
         .get_all_snapshots()
-        .map_err(|e| Error::engine("reading the snapshots", &e))?
-        .len();
+        .map_err(|e| Error::engine("reading the snapshots", &e))?;
+    all.sort_by(|a, b| a.time.cmp(&b.time));
+    let snapshots = all.len();
+    let latest_restore_size = all
+        .last()
+        .and_then(|s| s.summary.as_ref())
+        .map(|s| s.total_bytes_processed);
+    let total_restore_size = all
+        .iter()
+        .filter_map(|s| s.summary.as_ref())
+        .map(|s| s.total_bytes_processed)
+        .sum();
     let stored_size = files.repo.iter().map(|f| f.size).sum();
     let packs = index.packs.iter().map(|p| p.count).sum();
     let blobs = |t: BlobType| index.blobs.iter().filter(move |b| b.blob_type == t);
@@ -44,6 +59,8 @@ pub fn stats(open: &OpenRepo) -> Result<RepoStats> {
     let packed_data_size: u64 = blobs(BlobType::Data).map(|b| b.size).sum();
     Ok(RepoStats {
         snapshots,
+        latest_restore_size,
+        total_restore_size,
         packs,
         stored_size,
         data_blobs,
