@@ -89,21 +89,7 @@ fn rest_server_with_authentication() {
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 
     // restic agrees with what we wrote over REST
-    let restic = peer("restic", &[]);
-    let out = Command::new(restic)
-        .env_clear()
-        .env("HOME", w.home())
-        .env("RESTIC_REPOSITORY", &uri)
-        .env("RESTIC_PASSWORD_FILE", w.password_file())
-        .env("RESTIC_CACHE_DIR", w.path("restic-cache"))
-        .args(["check", "--read-data"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    restic_check(&w, &uri);
 }
 
 /// Creates a bucket on the S3 server with a plain HTTP request (moto needs no signature for it).

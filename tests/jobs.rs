@@ -8,7 +8,7 @@ use std::{
     fs,
     io::{BufRead, BufReader, Write},
     path::Path,
-    process::{Child, Command as StdCommand, Stdio},
+    process::{Child, Stdio},
 };
 
 use common::*;
@@ -87,24 +87,6 @@ fn interrupt(child: &Child) {
     unsafe {
         libc::kill(child.id() as libc::pid_t, libc::SIGINT);
     }
-}
-
-fn restic_check(w: &World, repo: &str) {
-    let out = StdCommand::new(peer("restic", &[]))
-        .env_clear()
-        .env("HOME", w.home())
-        .env("RESTIC_REPOSITORY", repo)
-        .env("RESTIC_PASSWORD_FILE", w.password_file())
-        .env("RESTIC_CACHE_DIR", w.path("restic-cache"))
-        .args(["check", "--read-data"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "restic check failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]
@@ -304,16 +286,6 @@ fn a_job_over_its_timeout_is_cancelled() {
     restic_check(&w, &repo);
 }
 
-fn restic_cmd(w: &World, repo: &str) -> StdCommand {
-    let mut cmd = StdCommand::new(peer("restic", &[]));
-    cmd.env_clear()
-        .env("HOME", w.home())
-        .env("RESTIC_REPOSITORY", repo)
-        .env("RESTIC_PASSWORD_FILE", w.password_file())
-        .env("RESTIC_CACHE_DIR", w.path("restic-cache"));
-    cmd
-}
-
 fn signal(pid: i64, sig: libc::c_int) {
     // SAFETY: signalling a process this test started.
     unsafe {
@@ -342,7 +314,7 @@ fn prune_refused_while_backing_up(w: &World, repo: &str, locks_dir: Option<&Path
             "our lock is in the repository"
         );
     }
-    let out = restic_cmd(w, repo).arg("prune").output().unwrap();
+    let out = restic(w, repo).arg("prune").output().unwrap();
     let err = String::from_utf8_lossy(&out.stderr).to_string();
     signal(job_pid, libc::SIGCONT);
     assert!(
@@ -360,7 +332,7 @@ fn prune_refused_while_backing_up(w: &World, repo: &str, locks_dir: Option<&Path
     }
     restic_check(w, repo);
     // and with nothing running, restic prune works on our repository
-    let out = restic_cmd(w, repo).arg("prune").output().unwrap();
+    let out = restic(w, repo).arg("prune").output().unwrap();
     assert!(
         out.status.success(),
         "{}",
@@ -392,7 +364,7 @@ fn we_refuse_while_restic_holds_an_exclusive_lock() {
     run(w.cli_repo(&repo).arg("init"), 0);
     run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
     // restic prune takes an exclusive lock first; freeze it as soon as the lock exists
-    let mut prune = restic_cmd(&w, &repo)
+    let mut prune = restic(&w, &repo)
         .arg("prune")
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -4,29 +4,9 @@
 
 mod common;
 
-use std::{collections::BTreeSet, fs, process::Command as StdCommand};
+use std::{collections::BTreeSet, fs};
 
 use common::*;
-
-fn restic(w: &World, repo: &str) -> StdCommand {
-    let mut cmd = StdCommand::new(peer("restic", &[]));
-    cmd.env_clear()
-        .env("HOME", w.home())
-        .env("RESTIC_REPOSITORY", repo)
-        .env("RESTIC_PASSWORD_FILE", w.password_file())
-        .env("RESTIC_CACHE_DIR", w.path("restic-cache"));
-    cmd
-}
-
-fn restic_ok(cmd: &mut StdCommand) -> String {
-    let out = cmd.output().unwrap();
-    assert!(
-        out.status.success(),
-        "restic failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
 
 /// A repository with `n` snapshots at fabricated times going back about five years,
 /// some tagged, on two hosts. Five years, so that every `keep-*` bucket below is
@@ -464,17 +444,11 @@ fn keys_add_remove_and_change_password() {
             .arg("snapshots"),
         0,
     );
-    let out = StdCommand::new(peer("restic", &[]))
-        .env_clear()
-        .env("RESTIC_REPOSITORY", &repo)
-        .env("RESTIC_PASSWORD_FILE", &newer)
-        .env("RESTIC_CACHE_DIR", w.path("restic-cache"))
-        .args(["check", "--read-data"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "restic opens the repository with the new password"
+    // restic opens the repository with the new password
+    restic_ok(
+        restic(&w, &repo)
+            .env("RESTIC_PASSWORD_FILE", &newer)
+            .args(["check", "--read-data"]),
     );
 }
 

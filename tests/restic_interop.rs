@@ -3,32 +3,9 @@
 
 mod common;
 
-use std::{fs, path::Path, process::Command};
+use std::{fs, path::Path};
 
 use common::*;
-
-fn restic(w: &World, repo: &str) -> Command {
-    let mut cmd = Command::new(peer("restic", &[]));
-    cmd.env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", w.home())
-        .env("RESTIC_REPOSITORY", repo)
-        .env("RESTIC_PASSWORD_FILE", w.password_file())
-        .env("RESTIC_CACHE_DIR", w.path("restic-cache"));
-    cmd
-}
-
-fn ok(cmd: &mut Command) -> String {
-    let out = cmd.output().expect("restic runs");
-    assert!(
-        out.status.success(),
-        "restic failed ({}):\n{}\n{}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).to_string()
-}
 
 fn rel(p: &Path) -> &Path {
     p.strip_prefix("/").unwrap()
@@ -56,7 +33,7 @@ fn restic_checks_and_restores_what_we_write() {
         .unwrap();
         run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
 
-        ok(restic(&w, &repo).args(["check", "--read-data"]));
+        restic_ok(restic(&w, &repo).args(["check", "--read-data"]));
         let stats = json(&run(w.cli_repo(&repo).args(["--json", "stats"]), 0));
         let ratio = stats["result"]["compression_ratio"].as_f64().unwrap();
         if compression == "off" {
@@ -68,13 +45,16 @@ fn restic_checks_and_restores_what_we_write() {
             assert!(ratio > 1.2, "compressed repository has ratio {ratio}");
         }
         let snaps: serde_json::Value =
-            serde_json::from_str(&ok(restic(&w, &repo).args(["snapshots", "--json"]))).unwrap();
+            serde_json::from_str(&restic_ok(restic(&w, &repo).args(["snapshots", "--json"])))
+                .unwrap();
         assert_eq!(snaps.as_array().unwrap().len(), 2);
 
         let target = w.path(&format!("restic-restored-{compression}"));
-        ok(restic(&w, &repo)
-            .args(["restore", "latest", "--target"])
-            .arg(&target));
+        restic_ok(
+            restic(&w, &repo)
+                .args(["restore", "latest", "--target"])
+                .arg(&target),
+        );
         assert_same_tree(&src, &target.join(rel(&src)));
     }
 }
@@ -89,10 +69,12 @@ fn we_list_and_restore_what_restic_writes() {
             .path(&format!("restic-repo-v{version}"))
             .display()
             .to_string();
-        ok(restic(&w, &repo).args(["init", "--repository-version", version]));
-        ok(restic(&w, &repo)
-            .args(["backup", "--tag", "from-restic", "--host", "restic-host"])
-            .arg(&src));
+        restic_ok(restic(&w, &repo).args(["init", "--repository-version", version]));
+        restic_ok(
+            restic(&w, &repo)
+                .args(["backup", "--tag", "from-restic", "--host", "restic-host"])
+                .arg(&src),
+        );
 
         let snaps = json(&run(w.cli_repo(&repo).args(["--json", "snapshots"]), 0));
         let list = snaps["result"].as_array().unwrap();
@@ -119,6 +101,6 @@ fn we_list_and_restore_what_restic_writes() {
         fs::write(src.join("docs/added-by-us.txt"), "ours").unwrap();
         run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
         fs::remove_file(src.join("docs/added-by-us.txt")).unwrap();
-        ok(restic(&w, &repo).args(["check", "--read-data"]));
+        restic_ok(restic(&w, &repo).args(["check", "--read-data"]));
     }
 }

@@ -35,7 +35,7 @@ fn job<T: DeserializeOwned>(
 
 /// The policy from the flags when any keep flag is given, else from the config.
 fn policy(args: &ForgetArgs, rc: Option<&RepoConfig>) -> Result<Option<RetentionPolicy>> {
-    let mut p = match &args.preset {
+    let mut p: Option<RetentionPolicy> = match &args.preset {
         Some(name) => Some(RetentionPolicy::preset(name).ok_or_else(|| {
             Error::Usage(format!(
                 "`{name}` is not a retention preset: use 14d, 30d, 90d, gfs or keep-all"
@@ -61,27 +61,7 @@ fn policy(args: &ForgetArgs, rc: Option<&RepoConfig>) -> Result<Option<Retention
         keep_all: false,
     };
     if !flags.is_empty() {
-        let base = p.get_or_insert_with(RetentionPolicy::default);
-        macro_rules! over {
-            ($($f:ident),*) => { $( if flags.$f.is_some() { base.$f = flags.$f; } )* };
-        }
-        over!(
-            keep_last,
-            keep_hourly,
-            keep_daily,
-            keep_weekly,
-            keep_monthly,
-            keep_yearly,
-            keep_within,
-            keep_within_hourly,
-            keep_within_daily,
-            keep_within_weekly,
-            keep_within_monthly,
-            keep_within_yearly
-        );
-        if !flags.keep_tags.is_empty() {
-            base.keep_tags = flags.keep_tags;
-        }
+        p = Some(p.unwrap_or_default().overridden_by(&flags));
     }
     Ok(p.or_else(|| rc.map(|r| r.retention.policy()).filter(|p| !p.is_empty())))
 }

@@ -208,3 +208,20 @@ fn template_is_valid() {
     // refuses to overwrite
     assert!(write_default_config(&cfg_path, &dir.path().join("repo"), &[]).is_err());
 }
+
+#[test]
+fn retention_preset_with_overrides() {
+    let cfg = load(
+        "[repos.a]\nuri = \"/x\"\n[repos.a.retention]\npreset = \"gfs\"\nkeep-daily = 3\nkeep-within = \"2d\"\n",
+    )
+    .unwrap();
+    let p = cfg.repo("a").unwrap().retention.policy();
+    assert_eq!(p.keep_daily, Some(3));
+    assert_eq!(p.keep_weekly, Some(4));
+    assert_eq!(p.keep_within, Some(2 * 86_400));
+    let errs = errors("[repos.a]\nuri = \"/x\"\n[repos.a.retention]\npreset = \"forever\"\n");
+    assert!(
+        errs[0].message.contains("not a retention preset"),
+        "{errs:?}"
+    );
+}

@@ -71,6 +71,33 @@ impl RetentionPolicy {
         Some(p)
     }
 
+    /// `self` with every rule that `other` sets replacing ours (a preset, then the
+    /// config's keys, then the command line's flags).
+    pub fn overridden_by(mut self, other: &RetentionPolicy) -> Self {
+        macro_rules! over {
+            ($($f:ident),*) => { $( if other.$f.is_some() { self.$f = other.$f; } )* };
+        }
+        over!(
+            keep_last,
+            keep_hourly,
+            keep_daily,
+            keep_weekly,
+            keep_monthly,
+            keep_yearly,
+            keep_within,
+            keep_within_hourly,
+            keep_within_daily,
+            keep_within_weekly,
+            keep_within_monthly,
+            keep_within_yearly
+        );
+        if !other.keep_tags.is_empty() {
+            self.keep_tags = other.keep_tags.clone();
+        }
+        self.keep_all |= other.keep_all;
+        self
+    }
+
     /// Whether the policy keeps anything at all (an empty policy would forget everything).
     pub fn is_empty(&self) -> bool {
         !self.keep_all && *self == RetentionPolicy::default()

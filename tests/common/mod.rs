@@ -316,13 +316,25 @@ fn which(name: &str) -> Result<PathBuf, ()> {
         .ok_or(())
 }
 
-/// A free TCP port on loopback.
+/// A free TCP port on loopback, never the same twice in one test process: asking
+/// the OS for port 0 can hand two parallel tests the same port, and then one
+/// test's server answers (and dies) under the other's feet.
 pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let _ = NEXT.compare_exchange(
+        0,
+        20_000 + (std::process::id() % 400) * 100,
+        Ordering::SeqCst,
+        Ordering::SeqCst,
+    );
+    loop {
+        let p = NEXT.fetch_add(1, Ordering::SeqCst);
+        let port = u16::try_from(p).expect("ports left");
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// Waits until something listens on the port.
@@ -378,10 +390,42 @@ pub fn rest_server(w: &World, user: &str, password: &str, repo: &str) -> (Server
             .arg(data.join("acl.toml"))
             .arg("--private-repos")
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            // kept for diagnosis: a failing test names this file
+            .stderr(fs::File::create(w.path("rest-server.log")).unwrap())
             .spawn()
             .unwrap(),
     );
     wait_for_port(port);
     (server, port)
+}
+
+/// The real restic binary pointed at `repo`, with this world's password and a
+/// private cache.
+pub fn restic(w: &World, repo: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new(peer("restic", &[]));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", w.home())
+        .env("RESTIC_REPOSITORY", repo)
+        .env("RESTIC_PASSWORD_FILE", w.password_file())
+        .env("RESTIC_CACHE_DIR", w.path("restic-cache"));
+    cmd
+}
+
+/// Runs restic, failing the test with its output unless it succeeds; returns stdout.
+pub fn restic_ok(cmd: &mut std::process::Command) -> String {
+    let out = cmd.output().expect("restic runs");
+    assert!(
+        out.status.success(),
+        "restic failed ({}):\n{}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+/// `restic check --read-data` passes on `repo`.
+pub fn restic_check(w: &World, repo: &str) {
+    restic_ok(restic(w, repo).args(["check", "--read-data"]));
 }
