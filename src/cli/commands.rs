@@ -468,7 +468,7 @@ fn restore(ctx: &Context, args: RestoreArgs) -> Result<i32> {
     let req = RestoreRequest {
         target: args.target.clone(),
         includes: args.includes.clone(),
-        overwrite: args.overwrite,
+        overwrite: args.overwrite.into(),
         dry_run: args.dry_run,
         sparse: args.sparse,
     };

@@ -63,7 +63,10 @@ fn policy(args: &ForgetArgs, rc: Option<&RepoConfig>) -> Result<Option<Retention
     if !flags.is_empty() {
         p = Some(p.unwrap_or_default().overridden_by(&flags));
     }
-    Ok(p.or_else(|| rc.map(|r| r.retention.policy()).filter(|p| !p.is_empty())))
+    Ok(p.or_else(|| {
+        rc.map(|r| RetentionPolicy::from(&r.retention))
+            .filter(|p| !p.is_empty())
+    }))
 }
 
 fn forget_request(args: &ForgetArgs, rc: Option<&RepoConfig>) -> Result<ForgetRequest> {

@@ -298,14 +298,35 @@ pub struct RestoreArgs {
     #[arg(long = "include", short = 'i', value_name = "PATH")]
     pub includes: Vec<String>,
     /// What to do with files that already exist in the target.
-    #[arg(long, value_enum, default_value_t = Overwrite::IfChanged)]
-    pub overwrite: Overwrite,
+    #[arg(long, value_enum, default_value_t = OverwriteArg::IfChanged)]
+    pub overwrite: OverwriteArg,
     /// Show what would be restored, write nothing.
     #[arg(long, short = 'n')]
     pub dry_run: bool,
     /// Restore runs of zeros as holes (sparse files).
     #[arg(long)]
     pub sparse: bool,
+}
+
+/// `--overwrite`: the engine's `Overwrite`, spelled for the command line.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum OverwriteArg {
+    /// Leave every existing file alone and list it as a conflict.
+    Never,
+    /// Replace an existing file when its size or modification time differs.
+    IfChanged,
+    /// Read every existing file and replace it whenever its content differs.
+    Always,
+}
+
+impl From<OverwriteArg> for Overwrite {
+    fn from(o: OverwriteArg) -> Self {
+        match o {
+            OverwriteArg::Never => Overwrite::Never,
+            OverwriteArg::IfChanged => Overwrite::IfChanged,
+            OverwriteArg::Always => Overwrite::Always,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]

@@ -721,32 +721,3 @@ fn expand_value(
 
 #[cfg(test)]
 mod tests;
-
-impl RetentionSettings {
-    /// The policy these settings describe: the preset, overridden key by key.
-    pub fn policy(&self) -> crate::engine::ops::RetentionPolicy {
-        use crate::engine::ops::RetentionPolicy;
-        let secs = |d: &Option<HumanDuration>| d.map(|d| d.0.as_secs());
-        let own = RetentionPolicy {
-            keep_last: self.keep_last,
-            keep_hourly: self.keep_hourly,
-            keep_daily: self.keep_daily,
-            keep_weekly: self.keep_weekly,
-            keep_monthly: self.keep_monthly,
-            keep_yearly: self.keep_yearly,
-            keep_within: secs(&self.keep_within),
-            keep_within_hourly: secs(&self.keep_within_hourly),
-            keep_within_daily: secs(&self.keep_within_daily),
-            keep_within_weekly: secs(&self.keep_within_weekly),
-            keep_within_monthly: secs(&self.keep_within_monthly),
-            keep_within_yearly: secs(&self.keep_within_yearly),
-            keep_tags: self.keep_tags.clone().unwrap_or_default(),
-            keep_all: false,
-        };
-        self.preset
-            .as_ref()
-            .and_then(|name| RetentionPolicy::preset(&name.0))
-            .unwrap_or_default()
-            .overridden_by(&own)
-    }
-}

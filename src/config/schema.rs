@@ -103,6 +103,16 @@ pub struct BackupSettings {
     pub post_exec_run_on_failure: Option<bool>,
 }
 
+/// CPU and I/O priority of a repository's jobs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Priority {
+    #[default]
+    Normal,
+    /// `nice 10` and idle I/O class on Linux: the machine stays responsive.
+    Low,
+}
+
 /// What a backup reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -123,7 +133,7 @@ pub struct RepoSettings {
     pub cache_dir: Option<PathBuf>,
     pub no_cache: Option<bool>,
     /// "normal" or "low" (nice 10 and idle I/O on Linux) for this repository's jobs.
-    pub priority: Option<crate::jobs::Priority>,
+    pub priority: Option<Priority>,
     /// Cancel a job of this repository that runs longer than this.
     pub job_timeout: Option<HumanDuration>,
     /// A scheduled backup (`backup --scheduled`) first waits a random time up to this.

@@ -215,7 +215,7 @@ fn retention_preset_with_overrides() {
         "[repos.a]\nuri = \"/x\"\n[repos.a.retention]\npreset = \"gfs\"\nkeep-daily = 3\nkeep-within = \"2d\"\n",
     )
     .unwrap();
-    let p = cfg.repo("a").unwrap().retention.policy();
+    let p = crate::engine::ops::RetentionPolicy::from(&cfg.repo("a").unwrap().retention);
     assert_eq!(p.keep_daily, Some(3));
     assert_eq!(p.keep_weekly, Some(4));
     assert_eq!(p.keep_within, Some(2 * 86_400));

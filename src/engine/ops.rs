@@ -142,6 +142,34 @@ impl RetentionPolicy {
     }
 }
 
+impl From<&crate::config::RetentionSettings> for RetentionPolicy {
+    /// The policy a config's `retention` table describes: the preset, overridden key by key.
+    fn from(r: &crate::config::RetentionSettings) -> Self {
+        let secs = |d: &Option<crate::config::HumanDuration>| d.map(|d| d.0.as_secs());
+        let own = RetentionPolicy {
+            keep_last: r.keep_last,
+            keep_hourly: r.keep_hourly,
+            keep_daily: r.keep_daily,
+            keep_weekly: r.keep_weekly,
+            keep_monthly: r.keep_monthly,
+            keep_yearly: r.keep_yearly,
+            keep_within: secs(&r.keep_within),
+            keep_within_hourly: secs(&r.keep_within_hourly),
+            keep_within_daily: secs(&r.keep_within_daily),
+            keep_within_weekly: secs(&r.keep_within_weekly),
+            keep_within_monthly: secs(&r.keep_within_monthly),
+            keep_within_yearly: secs(&r.keep_within_yearly),
+            keep_tags: r.keep_tags.clone().unwrap_or_default(),
+            keep_all: false,
+        };
+        r.preset
+            .as_ref()
+            .and_then(|name| RetentionPolicy::preset(&name.0))
+            .unwrap_or_default()
+            .overridden_by(&own)
+    }
+}
+
 /// Which snapshots `forget` removes.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ForgetRequest {

@@ -10,7 +10,7 @@ use super::OpenRepo;
 use crate::error::{Error, Result};
 
 /// What to do with a file that already exists in the target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Overwrite {
     /// Leave every existing file alone and list it as a conflict.

@@ -140,15 +140,8 @@ impl JobKind {
     }
 }
 
-/// CPU and I/O priority of the job process.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Priority {
-    #[default]
-    Normal,
-    /// `nice 10` and idle I/O class on Linux: the machine stays responsive.
-    Low,
-}
+/// CPU and I/O priority of the job process (a config setting, hence defined there).
+pub use crate::config::schema::Priority;
 
 impl JobSpec {
     /// A spec with a fresh random id.
