@@ -406,3 +406,58 @@ group = "home"
             && stdout(&out).contains("== repository three ==")
     );
 }
+
+#[test]
+fn cancelling_stops_a_running_pre_command() {
+    let w = World::new();
+    fs::create_dir_all(w.path("src")).unwrap();
+    let pidfile = w.path("hook.pid");
+    let cfg = config(
+        &w,
+        &format!(
+            "pre-exec-commands = [\"echo $$ > {}; sleep 60\"]",
+            pidfile.display()
+        ),
+    );
+    run(w.cli().arg("-c").arg(&cfg).arg("init"), 0);
+    let mut child = w
+        .std_cli()
+        .arg("-c")
+        .arg(&cfg)
+        .arg("backup")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while fs::read_to_string(&pidfile)
+        .map(|s| s.trim().is_empty())
+        .unwrap_or(true)
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the pre command never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let hook_pid: i32 = fs::read_to_string(&pidfile)
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // SAFETY: Ctrl-C to our own child.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
+    }
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // gone, or a zombie waiting for a reaper: either way no longer running
+    let alive = fs::read_to_string(format!("/proc/{hook_pid}/stat"))
+        .map(|stat| {
+            stat.rsplit(')')
+                .next()
+                .is_some_and(|rest| !rest.trim_start().starts_with('Z'))
+        })
+        .unwrap_or(false);
+    assert!(!alive, "the pre command was stopped with the job");
+}

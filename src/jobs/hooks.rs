@@ -23,6 +23,24 @@ pub struct Hooks {
     pub post_run_on_failure: bool,
 }
 
+/// The process group of the command running now (0: none), so that cancelling the
+/// job stops it too.
+static RUNNING: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+static CANCEL_HOOK: std::sync::Once = std::sync::Once::new();
+
+fn stop_running_command() {
+    let pgid = RUNNING.swap(0, std::sync::atomic::Ordering::SeqCst);
+    #[cfg(unix)]
+    if pgid > 0 {
+        // SAFETY: killing the process group of a command this job started.
+        unsafe {
+            libc::kill(-pgid, libc::SIGKILL);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = pgid;
+}
+
 /// The default time limit of one command.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(3600);
 
@@ -51,6 +69,7 @@ pub fn run_commands(
     env: &[(&str, String)],
 ) -> Result<(), String> {
     let timeout = timeout.unwrap_or(DEFAULT_TIMEOUT);
+    CANCEL_HOOK.call_once(|| super::child::on_cancel(stop_running_command));
     for cmd in commands {
         emit(&JobEvent::Log {
             level: "info".into(),
@@ -63,6 +82,10 @@ pub fn run_commands(
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| format!("{what} command `{cmd}` could not start: {e}"))?;
+        RUNNING.store(
+            i32::try_from(child.id()).unwrap_or(0),
+            std::sync::atomic::Ordering::SeqCst,
+        );
         let forward = |stream: Option<Box<dyn std::io::Read + Send>>, level: &'static str| {
             stream.map(|s| {
                 std::thread::spawn(move || {
@@ -110,6 +133,7 @@ pub fn run_commands(
                 Err(e) => break Err(format!("{what} command `{cmd}`: {e}")),
             }
         };
+        RUNNING.store(0, std::sync::atomic::Ordering::SeqCst);
         for t in [out, err].into_iter().flatten() {
             let _ = t.join();
         }
