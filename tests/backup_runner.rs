@@ -461,3 +461,45 @@ fn cancelling_stops_a_running_pre_command() {
         .unwrap_or(false);
     assert!(!alive, "the pre command was stopped with the job");
 }
+
+#[test]
+fn low_priority_jobs_run_niced() {
+    let w = World::new();
+    fs::create_dir_all(w.path("src")).unwrap();
+    let cfg = w.config(&format!(
+        "[repos.main]\nuri = \"{}\"\npassword-file = \"{}\"\n[repos.main.backup]\npaths = [\"{}\"]\npre-exec-commands = [\"sleep 2\"]\n[repos.main.repo]\npriority = \"low\"\n",
+        w.path("repo").display(),
+        w.password_file().display(),
+        w.path("src").display()
+    ));
+    run(w.cli().arg("-c").arg(&cfg).arg("init"), 0);
+    let mut child = w
+        .std_cli()
+        .arg("-c")
+        .arg(&cfg)
+        .args(["--json-events", "backup"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.as_mut().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    let started: serde_json::Value = serde_json::from_str(&first).unwrap();
+    let pid = started["pid"].as_i64().unwrap();
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // field 19 (after the command name in parentheses) is the nice value
+    let nice: i64 = stat
+        .rsplit(')')
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .nth(16)
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(nice, 10, "the job process runs at nice 10");
+    assert!(child.wait().unwrap().success());
+}
