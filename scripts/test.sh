@@ -8,3 +8,4 @@ scripts/install-deps.sh test
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
 cargo test --locked --all-targets
+scripts/check-brand.sh

@@ -53,7 +53,8 @@ pub enum Error {
 
     /// The location holds no repository.
     #[error(
-        "no repository at {location}{hint}. Run `npbackup-cli init` (with the same repository options) to create one."
+        "no repository at {location}{hint}. Run `{} init` (with the same repository options) to create one.",
+        crate::customization::CLI_NAME
     )]
     NotInitialised { location: String, hint: String },
 

@@ -43,7 +43,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             clap_complete::generate(
                 shell,
                 &mut super::command(),
-                "npbackup-cli",
+                crate::customization::CLI_NAME,
                 &mut std::io::stdout(),
             );
             Ok(exit::OK)
@@ -688,20 +688,21 @@ fn config_cmd(ctx: &Context, c: ConfigCommand) -> Result<i32> {
                         Error::Usage("cannot tell where your config folder is: pass -c FILE".into())
                     })?,
             };
-            let repo = match repository_path {
-                Some(r) => std::path::absolute(&r).map_err(|e| Error::io("resolving", &r, e))?,
-                None => config::default_repository_path().ok_or_else(|| {
-                    Error::Usage(
-                        "cannot tell where your data folder is: pass --repository-path".into(),
-                    )
-                })?,
+            let explicit = match repository_path {
+                Some(r) => {
+                    Some(std::path::absolute(&r).map_err(|e| Error::io("resolving", &r, e))?)
+                }
+                None => None,
             };
-            let outcome = config::write_default_config(&path, &repo, &paths)?;
+            let local = config::default_repository_path().ok_or_else(|| {
+                Error::Usage("cannot tell where your data folder is: pass --repository-path".into())
+            })?;
+            let outcome = config::write_default_config(&path, explicit.as_deref(), &local, &paths)?;
             if ctx.global.json {
                 output::print_json("config", None, &outcome);
             } else {
                 println!("wrote {}", outcome.config.display());
-                println!("  repository:    {}", outcome.repository.display());
+                println!("  repository:    {}", outcome.repository);
                 println!(
                     "  password file: {} (keep a copy somewhere safe)",
                     outcome.password_file.display()
@@ -715,7 +716,8 @@ fn config_cmd(ctx: &Context, c: ConfigCommand) -> Result<i32> {
                         .collect::<Vec<_>>()
                         .join(", ")
                 );
-                println!("next: `npbackup-cli init`, then `npbackup-cli backup`");
+                let cli = crate::customization::CLI_NAME;
+                println!("next: `{cli} init`, then `{cli} backup`");
             }
             Ok(exit::OK)
         }

@@ -25,8 +25,9 @@ pub use progress::CliProgress;
 /// Back up, browse and restore restic-format repositories.
 #[derive(Debug, Parser)]
 #[command(
-    name = "npbackup-cli",
-    version,
+    name = crate::customization::CLI_NAME,
+    bin_name = crate::customization::CLI_NAME,
+    version = crate::customization::VERSION_LINE,
     about = format!("{PRODUCT_NAME}: encrypted, deduplicated, restic-compatible backups"),
     after_help = "Exit codes: 0 ok, 1 check answered no, 2 usage, 3 config, 4 password, 5 not initialised, 6 unreachable, 7 input refused, 8 failed, 9 partial (conflicts), 10 repository locked, 130 interrupted or cancelled."
 )]
@@ -581,10 +582,11 @@ impl Context {
     pub fn config(&self) -> Result<Config> {
         let path = config::find_config(self.global.config.as_deref()).ok_or_else(|| {
             Error::Usage(format!(
-                "no configuration file found (looked for ${}, {} and {}). Create one with `npbackup-cli config init`, or name a repository with -r URI.",
+                "no configuration file found (looked for ${}, {} and {}). Create one with `{} config init`, or name a repository with -r URI.",
                 config::CONFIG_ENV,
                 config::user_config_path().map(|p| p.display().to_string()).unwrap_or_default(),
-                config::system_config_path().display()
+                config::system_config_path().display(),
+                crate::customization::CLI_NAME
             ))
         })?;
         Config::load(&path)

@@ -202,13 +202,17 @@ pub struct Config {
 impl Config {
     /// Reads and validates `path`. Every problem found is returned at once.
     pub fn load(path: &Path) -> Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::Config(vec![ConfigError {
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::Config(vec![ConfigError {
                 file: path.to_path_buf(),
                 line: None,
                 key: String::new(),
-                message: format!("cannot read the configuration file: {e}. Create one with `npbackup-cli config init`."),
-            }]))?;
+                message: format!(
+                    "cannot read the configuration file: {e}. Create one with `{} config init`.",
+                    crate::customization::CLI_NAME
+                ),
+            }])
+        })?;
         let meta = std::fs::metadata(path).map_err(|e| Error::io("reading", path, e))?;
         Self::from_text(path, text, secrets::owner_only(&meta))
     }

@@ -8,7 +8,7 @@ use std::{
 };
 
 use crate::{
-    customization::{PRODUCT_NAME, SHORT_NAME},
+    customization::{DEFAULT_REPOSITORY_URI, DEFAULT_RETENTION_PRESET, PRODUCT_NAME, SHORT_NAME},
     error::{Error, Result},
 };
 
@@ -18,19 +18,27 @@ const TEMPLATE: &str = include_str!("../../assets/default-config.toml");
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct InitOutcome {
     pub config: PathBuf,
-    pub repository: PathBuf,
+    /// The repository location written (the brand's default, else `repository`).
+    pub repository: String,
     pub password_file: PathBuf,
     pub paths: Vec<PathBuf>,
 }
 
 /// Writes a default configuration at `config_path`. Refuses to overwrite an
 /// existing file. `paths` are the folders to back up (default: the user's
-/// Documents folder, else their home).
+/// Documents folder, else their home). The repository is `repository` when
+/// given, else the brand's default URI, else the local folder `fallback`.
 pub fn write_default_config(
     config_path: &Path,
-    repository: &Path,
+    repository: Option<&Path>,
+    fallback: &Path,
     paths: &[PathBuf],
 ) -> Result<InitOutcome> {
+    let repository = match repository {
+        Some(r) => r.display().to_string(),
+        None if !DEFAULT_REPOSITORY_URI.is_empty() => DEFAULT_REPOSITORY_URI.to_string(),
+        None => fallback.display().to_string(),
+    };
     if config_path.exists() {
         return Err(Error::Input(format!(
             "{} already exists; nothing was changed (edit it, or choose another file with -c)",
@@ -66,11 +74,10 @@ pub fn write_default_config(
     let text = TEMPLATE
         .replace("{{PRODUCT}}", PRODUCT_NAME)
         .replace("{{SHORT}}", SHORT_NAME)
+        .replace("{{CLI}}", crate::customization::CLI_NAME)
         .replace("{{PATHS}}", &paths_toml.to_string())
-        .replace(
-            "{{REPO_PATH}}",
-            &toml_string(&repository.display().to_string()),
-        )
+        .replace("{{REPO_PATH}}", &toml_string(&repository))
+        .replace("{{PRESET}}", DEFAULT_RETENTION_PRESET)
         .replace(
             "{{PASSWORD_FILE}}",
             &toml_string(&password_file.display().to_string()),
@@ -78,7 +85,7 @@ pub fn write_default_config(
     write_private(config_path, text.as_bytes())?;
     Ok(InitOutcome {
         config: config_path.to_path_buf(),
-        repository: repository.to_path_buf(),
+        repository,
         password_file,
         paths,
     })

@@ -196,7 +196,8 @@ fn template_is_valid() {
     let cfg_path = dir.path().join("conf").join("npbackup.toml");
     let out = write_default_config(
         &cfg_path,
-        &dir.path().join("repo"),
+        Some(&dir.path().join("repo")),
+        Path::new("/unused"),
         &[dir.path().to_path_buf()],
     )
     .unwrap();
@@ -206,7 +207,13 @@ fn template_is_valid() {
     assert!(matches!(repo.password, PasswordSource::File(_)));
     assert!(repo.password.resolve().unwrap().expose().len() >= 32);
     // refuses to overwrite
-    assert!(write_default_config(&cfg_path, &dir.path().join("repo"), &[]).is_err());
+    assert!(write_default_config(&cfg_path, None, &dir.path().join("repo"), &[]).is_err());
+    // the brand's retention preset is the default group's
+    assert_eq!(
+        crate::engine::ops::RetentionPolicy::from(&repo.retention),
+        crate::engine::ops::RetentionPolicy::preset(crate::customization::DEFAULT_RETENTION_PRESET)
+            .unwrap()
+    );
 }
 
 #[test]

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# OEM builds: builds the second brand of tests/fixtures/brand-acme and checks that
+# the CLI shows only that brand (name, version, help, config paths and texts,
+# preset defaults); then checks that a broken brand fails the build naming the
+# file and the key. The default brand is rebuilt at the end, whatever happens.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+fail() { echo "brand check FAILED: $*" >&2; exit 1; }
+restore() { cargo build --quiet --locked --bin npbackup-cli; }
+trap restore EXIT
+
+brand="$PWD/tests/fixtures/brand-acme"
+NPBACKUP_RESOURCES="$brand" cargo build --quiet --locked --bin npbackup-cli
+cli="$PWD/target/debug/npbackup-cli"
+
+version="$("$cli" --version)"
+[[ "$version" == "acme-safekeep-cli "*"(Acme SafeKeep)" ]] || fail "--version says: $version"
+help="$("$cli" --help)"
+grep -q "Acme SafeKeep" <<<"$help" || fail "--help does not name the brand"
+# environment variables keep their NPBACKUP_ names (an interface, like restic's RESTIC_)
+sed 's/NPBACKUP_[A-Z_]*//g' <<<"$help" | grep -qi "npbackup" && fail "--help still names NPBackup"
+
+home="$(mktemp -d)"
+HOME="$home" "$cli" config init "$home" >/dev/null
+conf="$home/.config/acme-safekeep/acme-safekeep.toml"
+[[ -f "$conf" ]] || fail "config init did not write $conf"
+grep -q "Acme SafeKeep configuration" "$conf" || fail "the config does not name the brand"
+grep -q 'uri = "rest:http://backup.acme.example:8000/${MACHINE_ID}"' "$conf" || fail "the brand's repository default is not used"
+grep -q 'preset = "30d"' "$conf" || fail "the brand's retention preset is not used"
+grep -qi "npbackup" "$conf" && fail "the config still names NPBackup"
+HOME="$home" "$cli" config check >/dev/null || fail "the brand's default config does not validate"
+rm -rf "$home"
+
+# a broken brand fails the build, naming the file and the key
+broken="$(mktemp -d)"
+grep -v '^company' "$brand/branding.toml" >"$broken/branding.toml"
+if out="$(NPBACKUP_RESOURCES="$broken" cargo build --locked --bin npbackup-cli 2>&1)"; then
+    fail "a brand without 'company' built"
+fi
+grep -q "$broken/branding.toml: missing key \`company\`" <<<"$out" || fail "the build error does not name file and key: $out"
+sed 's/^primary = .*/primary = "blue"/' "$brand/branding.toml" >"$broken/branding.toml"
+if out="$(NPBACKUP_RESOURCES="$broken" cargo build --locked --bin npbackup-cli 2>&1)"; then
+    fail "a brand with a malformed colour built"
+fi
+grep -q "key \`colours.primary\` \`blue\` is not a colour" <<<"$out" || fail "the colour error is unclear: $out"
+rm -rf "$broken"
+echo "branding: 1 passed, 0 failed"
