@@ -50,6 +50,13 @@ pub struct RepoTarget {
     pub no_cache: bool,
 }
 
+impl RepoTarget {
+    /// The primary location (empty when none was given).
+    pub fn primary(&self) -> &str {
+        self.uris.first().map(String::as_str).unwrap_or_default()
+    }
+}
+
 /// An open repository and where it was found.
 pub struct OpenRepo {
     pub repo: Repository<OpenStatus>,

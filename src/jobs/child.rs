@@ -215,28 +215,21 @@ fn to_value<T: serde::Serialize>(v: &T) -> Result<serde_json::Value> {
     serde_json::to_value(v).map_err(|e| Error::Usage(format!("cannot encode the result: {e}")))
 }
 
+/// This machine's writer lock on `repo` for the job (waiting as the spec says).
+fn writer_lock(spec: &JobSpec, repo: &engine::RepoTarget) -> Result<super::lock::RepoLock> {
+    let me = super::lock::Holder::me(&spec.id, spec.kind.name(), &repo.name);
+    if spec.wait_for_lock.is_some() {
+        emit(&JobEvent::Log {
+            level: "info".into(),
+            message: format!("waiting for the lock of {}", repo.name),
+        });
+    }
+    super::lock::acquire(repo.primary(), &me, spec.wait_for_lock)
+}
+
 fn run(spec: &JobSpec) -> Result<serde_json::Value> {
     let _lock = if spec.kind.lock() != super::LockKind::None {
-        let me = super::lock::Holder {
-            pid: std::process::id(),
-            job: spec.id.clone(),
-            kind: spec.kind.name().to_string(),
-            repository: spec.repo.name.clone(),
-            since: jiff::Timestamp::now().to_string(),
-        };
-        let location = spec
-            .repo
-            .uris
-            .first()
-            .map(String::as_str)
-            .unwrap_or_default();
-        if spec.wait_for_lock.is_some() {
-            emit(&JobEvent::Log {
-                level: "info".into(),
-                message: "waiting for the repository lock".into(),
-            });
-        }
-        Some(super::lock::acquire(location, &me, spec.wait_for_lock)?)
+        Some(writer_lock(spec, &spec.repo)?)
     } else {
         None
     };
@@ -289,10 +282,9 @@ fn run_locked(
             hooks,
             heuristics,
         } => {
-            let location = spec.repo.uris.first().cloned().unwrap_or_default();
             let value = backup_with_hooks(open, used, request, hooks)?;
             if *heuristics && !request.dry_run {
-                judge_backup(&location, &value);
+                judge_backup(spec.repo.primary(), &value);
             }
             Ok(value)
         }
@@ -333,15 +325,7 @@ fn run_locked(
             outcome(used, &serde_json::json!({ "removed": removed }))
         }
         JobKind::Copy { to } => {
-            let me = super::lock::Holder {
-                pid: std::process::id(),
-                job: spec.id.clone(),
-                kind: "copy".into(),
-                repository: to.name.clone(),
-                since: jiff::Timestamp::now().to_string(),
-            };
-            let target_location = to.uris.first().map(String::as_str).unwrap_or_default();
-            let _local = super::lock::acquire(target_location, &me, spec.wait_for_lock)?;
+            let _local = writer_lock(spec, to)?;
             let dst = engine::open(to, rustic_core::NoProgressBars)?;
             let dst_lock = engine::repolock::acquire(&dst, false)?;
             on_cancel(dst_lock.releaser());

@@ -40,10 +40,7 @@ impl From<&BackupSummary> for Run {
 /// The history file of a repository location (JSON lines in the data dir).
 pub fn history_path(location: &str) -> Option<PathBuf> {
     let dirs = directories::ProjectDirs::from(QUALIFIER, COMPANY, SHORT_NAME)?;
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in location.bytes() {
-        hash = (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-    }
+    let hash = super::location_hash(location);
     Some(
         dirs.data_local_dir()
             .join("history")

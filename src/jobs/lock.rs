@@ -27,6 +27,19 @@ pub struct Holder {
     pub since: String,
 }
 
+impl Holder {
+    /// This process, running `job` of kind `kind` on `repository`, from now.
+    pub fn me(job: &str, kind: &str, repository: &str) -> Self {
+        Holder {
+            pid: std::process::id(),
+            job: job.to_string(),
+            kind: kind.to_string(),
+            repository: repository.to_string(),
+            since: jiff::Timestamp::now().to_string(),
+        }
+    }
+}
+
 /// A held lock; released when dropped (or when the process ends).
 #[derive(Debug)]
 pub struct RepoLock {
@@ -55,22 +68,13 @@ pub fn lock_dir() -> PathBuf {
 
 /// A file name for a repository location: readable part plus a hash of the whole.
 fn file_name(location: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in location.bytes() {
-        hash ^= u64::from(b);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    let readable: String = location
+    let hash = super::location_hash(location);
+    let safe: Vec<char> = location
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect::<String>()
-        .chars()
-        .rev()
-        .take(40)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
         .collect();
+    // the end of a location is its most telling part
+    let readable: String = safe[safe.len().saturating_sub(40)..].iter().collect();
     format!("{readable}-{hash:016x}.lock")
 }
 

@@ -143,6 +143,16 @@ impl JobKind {
 /// CPU and I/O priority of the job process (a config setting, hence defined there).
 pub use crate::config::schema::Priority;
 
+/// A stable 64-bit name for a repository location (FNV-1a), for the per-location
+/// files of this machine: the writer lock and the run history.
+pub fn location_hash(location: &str) -> u64 {
+    location
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325, |hash: u64, b| {
+            (hash ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+}
+
 impl JobSpec {
     /// A spec with a fresh random id.
     pub fn new(repo: RepoTarget, kind: JobKind) -> Self {
