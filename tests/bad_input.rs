@@ -258,10 +258,6 @@ fn malformed_and_unknown_config_keys_are_located() {
         format!("[repos.a]\nuri = \"/x\"\npassword = \"{PASSWORD}\"\n"),
     )
     .unwrap();
-    std::os::unix::fs::PermissionsExt::set_mode(
-        &mut fs::metadata(&open).unwrap().permissions(),
-        0o644,
-    );
     fs::set_permissions(&open, std::os::unix::fs::PermissionsExt::from_mode(0o644)).unwrap();
     let out = run(w.cli().arg("-c").arg(&open).args(["config", "check"]), 3);
     assert!(stderr(&out).contains("chmod 600"), "{}", stderr(&out));
@@ -413,4 +409,26 @@ fn restic_environment_never_overrides_the_config() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn a_password_command_from_a_config_others_can_write_is_not_run() {
+    let w = World::new();
+    let (repo, _) = repo_with_backup(&w);
+    let marker = w.path("ran");
+    let cfg = w.config(&format!(
+        "[repos.a]\nuri = \"{repo}\"\npassword-command = \"sh -c 'touch {}; cat {}'\"\n",
+        marker.display(),
+        w.password_file().display()
+    ));
+    run(w.cli().arg("-c").arg(&cfg).arg("snapshots"), 0);
+    fs::remove_file(&marker).unwrap();
+    fs::set_permissions(&cfg, std::os::unix::fs::PermissionsExt::from_mode(0o666)).unwrap();
+    let out = run(w.cli().arg("-c").arg(&cfg).arg("snapshots"), 3);
+    assert!(
+        stderr(&out).contains("writable by other users"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!marker.exists(), "the command did not run");
 }

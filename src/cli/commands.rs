@@ -174,11 +174,11 @@ fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
         minimum_size: b.minimum_backup_size.map(|s| s.0),
     };
     let hooks = hooks(&b);
-    if let (Some(rc), Some(path)) = (&rc, ctx.config_path()) {
+    // (a config's password command was checked when the password was read)
+    if let (Some(_), Some(path)) = (&rc, ctx.config_path()) {
         let runs_commands = !hooks.pre.is_empty()
             || !hooks.post.is_empty()
-            || matches!(req.source, engine::BackupSource::Command { .. })
-            || matches!(rc.password, config::PasswordSource::Command(_));
+            || matches!(req.source, engine::BackupSource::Command { .. });
         if runs_commands {
             config::secrets::check_safe_for_commands(&path)?;
         }

@@ -662,13 +662,20 @@ pub fn target_from_config(
 ) -> Result<(RepoTarget, RepoConfig)> {
     {
         let rc = config.repo(name)?;
-        let password = password
-            .unwrap_or_else(|| rc.password.clone())
-            .resolve()
-            .map_err(|e| match e {
-                Error::Credentials(m) => Error::Credentials(format!("repository `{name}`: {m}")),
-                other => other,
-            })?;
+        let password = match password {
+            Some(given) => given,
+            None => {
+                // a password command from the config runs only from a file no one else can change
+                if matches!(rc.password, PasswordSource::Command(_)) {
+                    config::secrets::check_safe_for_commands(&config.path)?;
+                }
+                rc.password.clone()
+            }
+        };
+        let password = password.resolve().map_err(|e| match e {
+            Error::Credentials(m) => Error::Credentials(format!("repository `{name}`: {m}")),
+            other => other,
+        })?;
         crate::redact::register(password.expose());
         let mut uris = vec![rc.uri.clone()];
         uris.extend(rc.fallback_uris.iter().cloned());
