@@ -2,8 +2,10 @@
 # Installs what building and testing NPBackup needs on Debian/Ubuntu, and
 # nothing else. Safe to run again: it skips what is already there.
 #
-#   scripts/install-deps.sh build   # system packages needed to build (none beyond Rust today)
-#   scripts/install-deps.sh test    # + the peers the tests use: restic, sshd, a REST server, an S3 server
+#   scripts/install-deps.sh build   # what building and running needs (a C compiler; the libraries
+#                                   # the desktop app loads: X11/Wayland, xkbcommon, fonts)
+#   scripts/install-deps.sh test    # + the peers the tests use: restic, sshd, a REST server, an S3
+#                                   # server, Xvfb, a D-Bus session and a real tray host
 set -euo pipefail
 
 what="${1:-test}"
@@ -25,14 +27,21 @@ apt_install() {
     fi
 }
 
-# Build needs: a C compiler and pkg-config for -sys crates.
-apt_install gcc pkg-config ca-certificates
+# Build needs: a C compiler and pkg-config for -sys crates. The desktop app loads
+# the windowing libraries at run time (winit opens them with dlopen), and needs a font.
+apt_install gcc pkg-config ca-certificates \
+    libx11-6 libx11-xcb1 libxcursor1 libxi6 libxrandr2 libxkbcommon0 libxkbcommon-x11-0 \
+    libwayland-client0 fonts-dejavu-core
 
 if [ "$what" = "build" ]; then exit 0; fi
 
 # Test peers from Debian: the real restic binary (interop), OpenSSH (SFTP on loopback),
 # Python's venv (for the S3 server below).
 apt_install restic rclone openssh-server openssh-client python3 python3-venv
+# The desktop app under test: a virtual X server, screenshots and window lookup, a
+# private D-Bus session with gdbus, and a real StatusNotifierItem host (watcher + tray).
+apt_install xvfb xauth imagemagick xdotool dbus libglib2.0-bin \
+    haskell-status-notifier-item-utils haskell-gtk-sni-tray-utils
 
 mkdir -p "$tools"
 

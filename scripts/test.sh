@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite: installs the test peers (restic, sshd, a REST server, an
-# S3 server) if missing, checks formatting and lints, then runs every test.
+# S3 server, Xvfb and a tray host) if missing, checks formatting and lints, runs
+# every test, then the desktop app for real under Xvfb, then the OEM brand build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh test
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
-cargo test --locked --all-targets
+ICED_TEST_BACKEND=tiny-skia cargo test --locked --all-targets
+scripts/gui-check.sh
 scripts/check-brand.sh

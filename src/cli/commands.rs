@@ -10,7 +10,7 @@ use crate::{
     config::{self, ByteSize, Compression, HumanDuration},
     engine::{self, BackupRequest, RestoreRequest, SnapshotInfo},
     error::{Error, Result, exit},
-    jobs::{JobKind, JobSpec},
+    jobs::{JobKind, JobSpec, plan},
 };
 
 pub fn run(ctx: &Context, command: Command) -> Result<i32> {
@@ -90,7 +90,7 @@ fn init(ctx: &Context, compression: Option<&str>, chunker_from: Option<&str>) ->
     };
     let other = match chunker_from {
         Some(name) => {
-            let (t, _) = super::target_from_config(&ctx.config()?, name, None)?;
+            let (t, _) = plan::target(&ctx.config()?, name, None)?;
             Some(engine::open(&t, ctx.progress())?)
         }
         None => None,
@@ -127,61 +127,47 @@ fn init(ctx: &Context, compression: Option<&str>, chunker_from: Option<&str>) ->
 
 fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
     let (target, rc) = ctx.target()?;
+    // the config's backup first (when there is one), then the flags on top
+    let mut req = match &rc {
+        Some(rc) => plan::backup_request(rc)?,
+        None => BackupRequest {
+            host: gethostname::gethostname().to_string_lossy().to_string(),
+            ..BackupRequest::default()
+        },
+    };
     let b = rc.as_ref().map(|r| r.backup.clone()).unwrap_or_default();
-    let paths: Vec<PathBuf> = if args.paths.is_empty() {
-        b.paths
-            .clone()
-            .unwrap_or_default()
-            .into_iter()
-            .map(PathBuf::from)
-            .collect()
-    } else {
-        args.paths.clone()
-    };
-    let concat = |a: Option<Vec<String>>, b: &[String]| {
-        let mut v = a.unwrap_or_default();
-        v.extend(b.iter().cloned());
-        v
-    };
-    let exclude_larger_than = match &args.exclude_larger_than {
-        Some(s) => Some(s.parse::<ByteSize>().map_err(Error::Usage)?.0),
-        None => b.exclude_larger_than.map(|s| s.0),
-    };
-    let mut exclude_files = b.exclude_file.clone().unwrap_or_default();
-    exclude_files.extend(args.exclude_files.iter().cloned());
-    let mut iexclude_files = b.iexclude_file.clone().unwrap_or_default();
-    iexclude_files.extend(args.iexclude_files.iter().cloned());
-    let host = args
-        .host
-        .clone()
-        .or_else(|| rc.as_ref().map(config::RepoConfig::host))
-        .unwrap_or_else(|| gethostname::gethostname().to_string_lossy().to_string());
-    let req = BackupRequest {
-        paths,
-        excludes: concat(b.exclude.clone(), &args.excludes),
-        iexcludes: concat(b.iexclude.clone(), &args.iexcludes),
-        exclude_files,
-        iexclude_files,
-        exclude_if_present: concat(b.exclude_if_present.clone(), &args.exclude_if_present),
-        exclude_caches: args.exclude_caches || b.exclude_caches.unwrap_or(false),
-        one_file_system: args.one_file_system || b.one_file_system.unwrap_or(false),
-        exclude_larger_than,
-        tags: concat(b.tags.clone(), &args.tags),
-        host,
-        dry_run: args.dry_run,
-        time: args.time.clone(),
-        source: source(&args, &b)?,
-        minimum_size: b.minimum_backup_size.map(|s| s.0),
-    };
-    let hooks = hooks(&b);
+    if !args.paths.is_empty() {
+        req.paths = args.paths.clone();
+        // paths on the command line mean files, even when the config reads a command
+        if matches!(req.source, engine::BackupSource::Command { .. }) {
+            req.source = engine::BackupSource::Files;
+        }
+    }
+    if let Some(s) = &args.exclude_larger_than {
+        req.exclude_larger_than = Some(s.parse::<ByteSize>().map_err(Error::Usage)?.0);
+    }
+    req.excludes.extend(args.excludes.iter().cloned());
+    req.iexcludes.extend(args.iexcludes.iter().cloned());
+    req.exclude_files.extend(args.exclude_files.iter().cloned());
+    req.iexclude_files
+        .extend(args.iexclude_files.iter().cloned());
+    req.exclude_if_present
+        .extend(args.exclude_if_present.iter().cloned());
+    req.exclude_caches |= args.exclude_caches;
+    req.one_file_system |= args.one_file_system;
+    req.tags.extend(args.tags.iter().cloned());
+    if let Some(h) = &args.host {
+        req.host = h.clone();
+    }
+    req.dry_run = args.dry_run;
+    req.time = args.time.clone();
+    if let Some(s) = stdin_source(&args, &b) {
+        req.source = s;
+    }
+    let hooks = plan::hooks(&b);
     // (a config's password command was checked when the password was read)
     if let (Some(_), Some(path)) = (&rc, ctx.config_path()) {
-        let runs_commands = !hooks.pre.is_empty()
-            || !hooks.post.is_empty()
-            || matches!(req.source, engine::BackupSource::Command { .. });
-        if runs_commands {
-            config::secrets::check_safe_for_commands(&path)?;
-        }
+        plan::check_commands_allowed(&path, &req, &hooks)?;
     }
     if args.scheduled && !scheduled_backup_is_due(ctx, &target, rc.as_ref(), args.force)? {
         return Ok(exit::OK);
@@ -190,7 +176,7 @@ fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
         .as_ref()
         .and_then(|r| r.repo.storage_heuristics)
         .unwrap_or(true);
-    let spec = super::jobrun::with_repo_settings(
+    let spec = plan::with_repo_settings(
         JobSpec::new(
             target,
             JobKind::Backup {
@@ -301,50 +287,25 @@ fn scheduled_backup_is_due(
     }
 }
 
-/// What the backup reads: `--stdin`, `--stdin-command`, or the config's source.
-fn source(args: &BackupArgs, b: &config::BackupSettings) -> Result<engine::BackupSource> {
-    let filename = |default: &str| {
+/// A backup of standard input or of a command's output asked for on the command line.
+fn stdin_source(args: &BackupArgs, b: &config::BackupSettings) -> Option<engine::BackupSource> {
+    let filename = || {
         args.stdin_filename
             .clone()
             .or_else(|| b.stdin_filename.clone())
-            .unwrap_or_else(|| default.to_string())
+            .unwrap_or_else(|| "stdin".to_string())
     };
     if args.stdin {
-        return Ok(engine::BackupSource::Stdin {
-            filename: filename("stdin"),
+        return Some(engine::BackupSource::Stdin {
+            filename: filename(),
         });
     }
-    if let Some(cmd) = &args.stdin_command {
-        return Ok(engine::BackupSource::Command {
+    args.stdin_command
+        .as_ref()
+        .map(|cmd| engine::BackupSource::Command {
             command: cmd.clone(),
-            filename: filename("stdin"),
-        });
-    }
-    match (b.source, &b.stdin_command) {
-        (Some(config::schema::SourceKind::Command), Some(cmd)) if args.paths.is_empty() => {
-            Ok(engine::BackupSource::Command {
-                command: cmd.clone(),
-                filename: filename("stdin"),
-            })
-        }
-        (Some(config::schema::SourceKind::Command), None) => Err(Error::Usage(
-            "backup.source is \"command\" but no backup.stdin-command is set".into(),
-        )),
-        _ => Ok(engine::BackupSource::Files),
-    }
-}
-
-/// The pre/post commands of the repository's backup settings.
-fn hooks(b: &config::BackupSettings) -> crate::jobs::hooks::Hooks {
-    crate::jobs::hooks::Hooks {
-        pre: b.pre_exec_commands.clone().unwrap_or_default(),
-        pre_timeout: b.pre_exec_timeout.map(|d| d.0),
-        pre_failure_is_fatal: b.pre_exec_failure_is_fatal.unwrap_or(false),
-        post: b.post_exec_commands.clone().unwrap_or_default(),
-        post_timeout: b.post_exec_timeout.map(|d| d.0),
-        post_failure_is_fatal: b.post_exec_failure_is_fatal.unwrap_or(false),
-        post_run_on_failure: b.post_exec_run_on_failure.unwrap_or(false),
-    }
+            filename: filename(),
+        })
 }
 
 fn snapshots(ctx: &Context, filter: &FilterArgs) -> Result<i32> {

@@ -13,15 +13,6 @@ use crate::{
     jobs::{self, JobEvent, JobOptions, JobSpec, child::Outcome},
 };
 
-/// Applies a configured repository's job settings (priority, time limit) to a spec.
-pub fn with_repo_settings(mut spec: JobSpec, rc: Option<&crate::config::RepoConfig>) -> JobSpec {
-    if let Some(rc) = rc {
-        spec.priority = rc.repo.priority.unwrap_or_default();
-        spec.timeout = rc.repo.job_timeout.map(|t| t.0);
-    }
-    spec
-}
-
 /// Runs `spec` to its end and returns its typed outcome.
 pub fn run<T: DeserializeOwned>(
     ctx: &Context,

@@ -18,7 +18,7 @@ use crate::{
         },
     },
     error::{Error, Result, exit},
-    jobs::{JobKind, JobSpec},
+    jobs::{JobKind, JobSpec, plan},
 };
 
 /// Runs a job for the configured (or given) repository; returns where and what.
@@ -28,7 +28,7 @@ fn job<T: DeserializeOwned>(
 ) -> Result<(engine::RepoUsed, T)> {
     let (target, rc) = ctx.target()?;
     let kind = kind(rc.as_ref())?;
-    let spec = jobrun::with_repo_settings(JobSpec::new(target, kind), rc.as_ref());
+    let spec = plan::with_repo_settings(JobSpec::new(target, kind), rc.as_ref());
     let (outcome, _) = jobrun::run::<T>(ctx, spec)?;
     Ok((outcome.repository, outcome.summary))
 }
@@ -319,7 +319,7 @@ pub fn copy(
     to_password_file: Option<std::path::PathBuf>,
 ) -> Result<i32> {
     let destination = match (to, to_repository) {
-        (Some(name), _) => super::target_from_config(&ctx.config()?, &name, None)?.0,
+        (Some(name), _) => plan::target(&ctx.config()?, &name, None)?.0,
         (None, Some(uri)) => {
             let source = match (to_password_file, std::env::var("NPBACKUP_TO_PASSWORD")) {
                 (Some(f), _) => PasswordSource::File(f),

@@ -4,7 +4,6 @@
 
 mod commands;
 mod jobrun;
-mod logging;
 mod maintenance;
 mod multi;
 pub mod output;
@@ -458,7 +457,7 @@ pub fn main() -> i32 {
     if matches!(cli.command, Command::Job) {
         return crate::jobs::child::main();
     }
-    let _guard = logging::init(
+    let _guard = crate::logging::init(
         cli.global.verbose,
         cli.global.quiet || cli.global.json || cli.global.json_events,
     );
@@ -648,47 +647,8 @@ impl Context {
             Some(n) => n.clone(),
             None => config.default_repo_name()?,
         };
-        let (target, rc) = target_from_config(&config, &name, self.password_override(false))?;
+        let (target, rc) =
+            crate::jobs::plan::target(&config, &name, self.password_override(false))?;
         Ok((target, Some(rc)))
-    }
-}
-
-/// The target of a configured repository; `password` (from the command line or
-/// environment) replaces the configured source when given.
-pub fn target_from_config(
-    config: &Config,
-    name: &str,
-    password: Option<PasswordSource>,
-) -> Result<(RepoTarget, RepoConfig)> {
-    {
-        let rc = config.repo(name)?;
-        let password = match password {
-            Some(given) => given,
-            None => {
-                // a password command from the config runs only from a file no one else can change
-                if matches!(rc.password, PasswordSource::Command(_)) {
-                    config::secrets::check_safe_for_commands(&config.path)?;
-                }
-                rc.password.clone()
-            }
-        };
-        let password = password.resolve().map_err(|e| match e {
-            Error::Credentials(m) => Error::Credentials(format!("repository `{name}`: {m}")),
-            other => other,
-        })?;
-        crate::redact::register(password.expose());
-        let mut uris = vec![rc.uri.clone()];
-        uris.extend(rc.fallback_uris.iter().cloned());
-        Ok((
-            RepoTarget {
-                name: name.to_string(),
-                uris,
-                backend_options: rc.backend_options.clone(),
-                password,
-                cache_dir: rc.repo.cache_dir.clone(),
-                no_cache: rc.repo.no_cache.unwrap_or(false),
-            },
-            rc,
-        ))
     }
 }

@@ -105,36 +105,13 @@ pub fn print_human_error(err: &Error) {
     }
 }
 
-/// "1.5 MB"-style size.
-pub fn size(bytes: u64) -> String {
-    bytesize::ByteSize(bytes).display().si().to_string()
-}
-
-/// A timestamp (RFC 3339 text from the engine) in local time, "2026-11-24 22:15:02".
-pub fn local_time(ts: &str) -> String {
-    ts.parse::<jiff::Timestamp>()
-        .map(|t| {
-            t.to_zoned(jiff::tz::TimeZone::system())
-                .strftime("%Y-%m-%d %H:%M:%S")
-                .to_string()
-        })
-        .unwrap_or_else(|_| ts.to_string())
-}
+pub use crate::humanize::{local_time, size};
 
 /// How long ago, in words ("3 hours ago").
 pub fn ago(ts: &str) -> String {
-    let Ok(t) = ts.parse::<jiff::Timestamp>() else {
-        return String::new();
-    };
-    let secs = jiff::Timestamp::now().as_second() - t.as_second();
-    let secs = secs.max(0) as u64;
-    let (n, unit) = match secs {
-        0..=89 => return "just now".into(),
-        90..=5399 => (secs / 60, "minute"),
-        5400..=129_599 => (secs / 3600, "hour"),
-        _ => (secs / 86_400, "day"),
-    };
-    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+    ts.parse::<jiff::Timestamp>()
+        .map(|t| crate::humanize::ago(t, jiff::Timestamp::now()))
+        .unwrap_or_default()
 }
 
 /// Prints rows as an aligned table with a header.

@@ -25,7 +25,7 @@ pub use schema::{
     BackupSettings, ByteSize, Compression, HumanDuration, RepoSettings, RetentionSettings, Section,
 };
 pub use secrets::{PasswordSource, Secret};
-pub use template::{InitOutcome, write_default_config};
+pub use template::{InitOutcome, default_paths, write_default_config};
 pub use vars::Variables;
 
 use crate::error::{Error, Result};
@@ -250,6 +250,13 @@ impl Config {
         } else {
             Err(Error::Config(errors))
         }
+    }
+
+    /// The desktop app's settings (defaults where unset; the file was validated at load).
+    pub fn desktop(&self) -> schema::Desktop {
+        table_at(&self.raw, "desktop")
+            .and_then(|t| Value::Table(t.clone()).try_into::<schema::Desktop>().ok())
+            .unwrap_or_default()
     }
 
     /// The configured repositories, in file order of their names (sorted).
@@ -478,7 +485,7 @@ impl Config {
         self.check_keys::<schema::ConfigFile>(
             &self.raw,
             &[],
-            &["identity", "groups", "repos"],
+            &["identity", "desktop", "groups", "repos"],
             errors,
         );
         match self.raw.get("identity") {
@@ -486,6 +493,13 @@ impl Config {
                 self.check_keys::<schema::Identity>(t, &["identity"], &[], errors)
             }
             Some(_) => errors.push(self.error(&["identity"], "must be a table: [identity]".into())),
+            None => {}
+        }
+        match self.raw.get("desktop") {
+            Some(Value::Table(t)) => {
+                self.check_keys::<schema::Desktop>(t, &["desktop"], &[], errors)
+            }
+            Some(_) => errors.push(self.error(&["desktop"], "must be a table: [desktop]".into())),
             None => {}
         }
         for kind in ["groups", "repos"] {

@@ -13,6 +13,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 pub struct ConfigFile {
     /// Who this machine is; used in variables, snapshot hosts and (later) metrics.
     pub identity: Option<Identity>,
+    /// How the desktop app behaves (notifications).
+    pub desktop: Option<Desktop>,
     /// Named groups of settings that repositories inherit.
     #[serde(default)]
     pub groups: BTreeMap<String, Section>,
@@ -29,6 +31,16 @@ pub struct Identity {
     pub machine_id: Option<String>,
     pub machine_group: Option<String>,
     pub tenant: Option<String>,
+}
+
+/// `[desktop]`: the desktop app's own settings.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Desktop {
+    /// A notification when a backup succeeds (default true; failures always notify).
+    pub notify_on_success: Option<bool>,
+    /// A notification when a repository's last backup is older than `minimum-backup-age` (default true).
+    pub notify_when_too_old: Option<bool>,
 }
 
 /// A `[groups.NAME]` or `[repos.NAME]` table: the same keys, so that a group can

@@ -95,7 +95,8 @@ fn toml_string(s: &str) -> String {
     toml::Value::String(s.to_string()).to_string()
 }
 
-fn default_paths() -> Vec<PathBuf> {
+/// The folders a new configuration backs up: the Documents folder, else home.
+pub fn default_paths() -> Vec<PathBuf> {
     let Some(dirs) = directories::UserDirs::new() else {
         return Vec::new();
     };

@@ -18,7 +18,8 @@ use super::OpenRepo;
 use crate::error::{Error, Result};
 
 /// Which snapshots a command looks at.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct SnapshotFilter {
     /// All of these tags must be present.
     pub tags: Vec<String>,

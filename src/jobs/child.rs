@@ -240,6 +240,29 @@ fn run(spec: &JobSpec) -> Result<serde_json::Value> {
             let snap = engine::resolve_snapshot(&open, snapshot, &Default::default())?;
             outcome(used, &engine::restore(open, &snap, request)?)
         }
+        // listing needs no lock (restic's `snapshots --no-lock`): a front end
+        // refreshes often and must work on a repository it may only read
+        JobKind::Snapshots { filter } => {
+            let (open, used) = open(spec, bars)?;
+            let infos: Vec<engine::SnapshotInfo> = engine::snapshots(&open, filter)?
+                .iter()
+                .map(engine::SnapshotInfo::from)
+                .collect();
+            outcome(used, &infos)
+        }
+        JobKind::Unlock => {
+            let (open, used) = open(spec, bars)?;
+            outcome(used, &engine::repolock::remove_stale_locks(&open)?)
+        }
+        JobKind::Init { compression } => {
+            let open = engine::init(&spec.repo, *compression, None, bars)?;
+            let used = open.used(&spec.repo.name);
+            let id = open.repo.config().id.to_hex().to_string();
+            outcome(
+                used,
+                &serde_json::json!({ "id": id, "compression": compression.to_string() }),
+            )
+        }
         kind => {
             let (open, used) = open(spec, bars)?;
             let lock = match kind.lock() {
@@ -355,7 +378,13 @@ fn run_locked(
                 &serde_json::json!({ "added": new, "removed": removed }),
             )
         }
-        JobKind::Restore { .. } => Err(Error::Usage("restore does not run under a lock".into())),
+        JobKind::Restore { .. }
+        | JobKind::Snapshots { .. }
+        | JobKind::Unlock
+        | JobKind::Init { .. } => Err(Error::Usage(format!(
+            "{} does not run under a lock",
+            kind.name()
+        ))),
     }
 }
 

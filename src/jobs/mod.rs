@@ -11,7 +11,9 @@ pub mod event;
 pub mod health;
 pub mod hooks;
 pub mod lock;
+pub mod plan;
 mod progress;
+pub mod status;
 pub mod worker;
 
 use serde::{Deserialize, Serialize};
@@ -20,9 +22,9 @@ pub use event::{ErrorInfo, Finished, JobEvent, Progress};
 pub use worker::{JobOptions, RunningJob, run_to_end, start};
 
 use crate::{
-    config::Secret,
+    config::{Compression, Secret},
     engine::{
-        BackupRequest, RepoTarget, RestoreRequest,
+        BackupRequest, RepoTarget, RestoreRequest, SnapshotFilter,
         ops::{CheckRequest, ForgetRequest, PruneRequest, RepairWhat},
     },
 };
@@ -90,6 +92,17 @@ pub enum JobKind {
         #[serde(with = "crate::config::secrets::exposed")]
         password: Secret,
     },
+    /// List the snapshots (oldest first); reads the repository without locking it.
+    Snapshots {
+        #[serde(default)]
+        filter: SnapshotFilter,
+    },
+    /// Remove the locks whose holders are gone (restic's `unlock`).
+    Unlock,
+    /// Create the repository at the target's primary location.
+    Init {
+        compression: Compression,
+    },
 }
 
 /// How a job locks the repository.
@@ -108,7 +121,12 @@ impl JobKind {
     pub fn lock(&self) -> LockKind {
         match self {
             // copy only reads its source; it locks its target itself
-            JobKind::Restore { .. } | JobKind::Check(_) | JobKind::Copy { .. } => LockKind::None,
+            JobKind::Restore { .. }
+            | JobKind::Check(_)
+            | JobKind::Copy { .. }
+            | JobKind::Snapshots { .. }
+            | JobKind::Unlock
+            | JobKind::Init { .. } => LockKind::None,
             JobKind::Backup { .. } | JobKind::KeyAdd { .. } => LockKind::Shared,
             JobKind::Forget(r) if r.dry_run => LockKind::None,
             JobKind::Prune(r) if r.dry_run => LockKind::None,
@@ -136,6 +154,9 @@ impl JobKind {
             JobKind::KeyRemove { .. } => "key remove",
             JobKind::Copy { .. } => "copy",
             JobKind::KeyPasswd { .. } => "key passwd",
+            JobKind::Snapshots { .. } => "snapshots",
+            JobKind::Unlock => "unlock",
+            JobKind::Init { .. } => "init",
         }
     }
 }

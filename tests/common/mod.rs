@@ -432,3 +432,26 @@ pub fn restic_ok(cmd: &mut std::process::Command) -> String {
 pub fn restic_check(w: &World, repo: &str) {
     restic_ok(restic(w, repo).args(["check", "--read-data"]));
 }
+
+/// `files` files of `mb` MiB of incompressible data each, different for every `dir`.
+pub fn make_data(dir: &Path, files: usize, mb: usize) {
+    fs::create_dir_all(dir).unwrap();
+    let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+    for b in dir.as_os_str().as_encoded_bytes() {
+        x = (x ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3) | 1;
+    }
+    for i in 0..files {
+        let mut f =
+            std::io::BufWriter::new(fs::File::create(dir.join(format!("data-{i}.bin"))).unwrap());
+        let mut buf = vec![0u8; 1 << 20];
+        for _ in 0..mb {
+            for chunk in buf.chunks_mut(8) {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
+            }
+            f.write_all(&buf).unwrap();
+        }
+    }
+}

@@ -1,0 +1,762 @@
+//! The desktop app: an iced daemon (it lives on in the tray when its window is
+//! closed) with one main window. It owns the configuration, the jobs in flight,
+//! the tray icon and the notifier; the dashboard owns what is shown.
+//!
+//! `apply` turns a message into state changes and a list of `Effect`s (start a
+//! job, cancel one, notify, open a window…); `update` turns those into iced
+//! tasks. Tests drive `apply` and perform the effects themselves, with real jobs
+//! on real repositories, since iced's simulator runs no tasks.
+
+use std::{
+    collections::{HashMap, HashSet},
+    path::PathBuf,
+    time::Duration,
+};
+
+use iced::{Element, Size, Subscription, Task, Theme, window};
+use jiff::Timestamp;
+
+use super::{
+    dashboard::{self, Action, Dashboard, Event, JobRecord, Outcome, RepoPanel, Setup},
+    external::{self, External},
+    icon::{self, Sign},
+    notify::{Level, Notice, Notifier},
+    runner::{Runner, Ticket},
+    theme,
+    tray::Tray,
+};
+use crate::{
+    config::{self, Compression, Config},
+    customization::PRODUCT_NAME,
+    engine::{
+        SnapshotInfo,
+        ops::{CheckRequest, PruneRequest},
+    },
+    error::Error,
+    jobs::{
+        ErrorInfo, Finished, JobEvent, JobKind, JobSpec,
+        child::Outcome as JobOutcome,
+        plan,
+        status::{Problem, RepoState},
+    },
+};
+
+/// How the app was started.
+#[derive(Debug, Clone, Default)]
+pub struct Launch {
+    /// `-c PATH`: the configuration file (default: the usual places).
+    pub config: Option<PathBuf>,
+    /// The program that runs jobs (`__job`); default: this executable.
+    pub job_program: Option<PathBuf>,
+    /// Put an icon in the tray.
+    pub tray: bool,
+    /// Send desktop notifications.
+    pub notifications: bool,
+    /// Start in the tray, without opening the window.
+    pub hidden: bool,
+}
+
+/// What a job of the app is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Purpose {
+    /// Reading the snapshot list (in the background, no progress panel).
+    List,
+    /// An action the user asked for (progress panel, result, notification).
+    Foreground(Action),
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Dashboard(dashboard::Message),
+    Job(Ticket, JobEvent),
+    External(External),
+    WindowOpened(window::Id),
+    WindowCloseRequested(window::Id),
+    WindowClosed(window::Id),
+    Tick,
+}
+
+/// Something the app needs done outside its state.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    Run(Ticket, Box<JobSpec>),
+    Cancel(Ticket),
+    Copy(String),
+    Notify(Notice),
+    OpenWindow,
+    CloseWindow(window::Id),
+    Quit,
+}
+
+/// Re-read every snapshot list this often (backups made elsewhere, by the
+/// scheduler or the CLI, show up without a click).
+const RELIST_EVERY: Duration = Duration::from_secs(15 * 60);
+const TICK: Duration = Duration::from_secs(30);
+
+pub struct App {
+    launch: Launch,
+    pub dashboard: Dashboard,
+    config: Option<Config>,
+    jobs: HashMap<Ticket, (String, Purpose)>,
+    next_ticket: Ticket,
+    window: Option<window::Id>,
+    tray: Option<Tray>,
+    notifier: Notifier,
+    runner: Runner,
+    too_old_notified: HashSet<String>,
+    last_listed: Timestamp,
+    quitting: bool,
+}
+
+impl App {
+    /// The app and what it must do first (read the snapshot lists).
+    pub fn new(launch: Launch) -> (App, Vec<Effect>) {
+        let mut app = App {
+            notifier: Notifier::new(launch.notifications),
+            runner: Runner::new(launch.job_program.clone()),
+            launch,
+            dashboard: Dashboard::new(Vec::new(), Timestamp::now()),
+            config: None,
+            jobs: HashMap::new(),
+            next_ticket: 1,
+            window: None,
+            tray: None,
+            too_old_notified: HashSet::new(),
+            last_listed: Timestamp::now(),
+            quitting: false,
+        };
+        let effects = app.load_config();
+        if app.launch.tray {
+            let names: Vec<String> = app.dashboard.repos.iter().map(|r| r.name.clone()).collect();
+            app.tray = Tray::start(&names);
+        }
+        app.refresh_tray();
+        (app, effects)
+    }
+
+    /// iced's boot: the app, its first jobs, and its window (unless started hidden in a tray).
+    pub fn boot(launch: Launch) -> (App, Task<Message>) {
+        let (mut app, mut effects) = App::new(launch);
+        if !app.launch.hidden || app.tray.is_none() {
+            effects.push(Effect::OpenWindow);
+        }
+        let task = app.perform(effects);
+        (app, task)
+    }
+
+    /// (Re)reads the configuration and lists every repository's snapshots.
+    fn load_config(&mut self) -> Vec<Effect> {
+        self.read_config();
+        let names: Vec<String> = self
+            .dashboard
+            .repos
+            .iter()
+            .map(|r| r.name.clone())
+            .collect();
+        names.iter().flat_map(|n| self.list(n)).collect()
+    }
+
+    /// Reads the configuration: the repositories, or why there are none to show.
+    fn read_config(&mut self) {
+        self.dashboard.setup = None;
+        let path = config::find_config(self.launch.config.as_deref())
+            .or_else(config::user_config_path)
+            .filter(|p| p.exists());
+        let Some(path) = path else {
+            let config = self
+                .launch
+                .config
+                .clone()
+                .or_else(config::user_config_path)
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            let repository = if crate::customization::DEFAULT_REPOSITORY_URI.is_empty() {
+                config::default_repository_path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default()
+            } else {
+                crate::customization::DEFAULT_REPOSITORY_URI.to_string()
+            };
+            self.dashboard.setup = Some(Setup::NoConfig {
+                config,
+                repository,
+                paths: config::default_paths()
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect(),
+            });
+            self.config = None;
+            self.dashboard.repos.clear();
+            return;
+        };
+        let config = match Config::load(&path) {
+            Ok(c) => c,
+            Err(e) => {
+                self.dashboard.setup = Some(Setup::Invalid {
+                    errors: e.to_string(),
+                });
+                self.config = None;
+                self.dashboard.repos.clear();
+                return;
+            }
+        };
+        let previous = self.dashboard.current().map(|r| r.name.clone());
+        self.dashboard.repos = config
+            .repo_names()
+            .into_iter()
+            .filter_map(|name| {
+                let rc = config.repo(&name).ok()?;
+                Some(RepoPanel::new(
+                    name,
+                    rc.host(),
+                    rc.repo.minimum_backup_age.map(|d| d.0),
+                ))
+            })
+            .collect();
+        // the repository a user would pick first: "default", else the first
+        self.dashboard.selected = previous
+            .or_else(|| config.default_repo_name().ok())
+            .and_then(|n| self.dashboard.repos.iter().position(|r| r.name == n))
+            .unwrap_or(0);
+        self.config = Some(config);
+    }
+
+    pub fn update(&mut self, message: Message) -> Task<Message> {
+        let effects = self.apply(message);
+        self.perform(effects)
+    }
+
+    /// Applies `message`; returns what must be done outside the app's state.
+    pub fn apply(&mut self, message: Message) -> Vec<Effect> {
+        let effects = match message {
+            Message::Dashboard(dashboard::Message::Refresh) if self.dashboard.setup.is_some() => {
+                self.load_config()
+            }
+            Message::Dashboard(m) => match self.dashboard.update(m) {
+                None => Vec::new(),
+                Some(event) => self.on_event(event),
+            },
+            Message::Job(ticket, event) => self.on_job_event(ticket, event),
+            Message::External(e) => self.on_external(e),
+            Message::WindowOpened(id) => {
+                self.window = Some(id);
+                Vec::new()
+            }
+            Message::WindowCloseRequested(id) => {
+                if self.tray.is_some() {
+                    // the app lives on in the tray
+                    vec![Effect::CloseWindow(id)]
+                } else {
+                    // without a tray nothing could bring the window back
+                    self.quit()
+                }
+            }
+            Message::WindowClosed(id) => {
+                if self.window == Some(id) {
+                    self.window = None;
+                }
+                Vec::new()
+            }
+            Message::Tick => self.tick(Timestamp::now()),
+        };
+        self.refresh_tray();
+        effects
+    }
+
+    fn on_event(&mut self, event: Event) -> Vec<Effect> {
+        match event {
+            Event::Start { repo, action, ids } => self.start(&repo, action, ids),
+            Event::Cancel(ticket) => vec![Effect::Cancel(ticket)],
+            Event::Refresh(repo) => self.list(&repo),
+            Event::Copy(text) => vec![Effect::Copy(text)],
+            Event::SetUp => self.set_up_default(),
+            Event::Quit => self.quit(),
+        }
+    }
+
+    fn on_external(&mut self, e: External) -> Vec<Effect> {
+        match e {
+            External::Open => vec![Effect::OpenWindow],
+            External::Quit => self.quit(),
+            External::BackUpNow(Some(repo)) => self.start(&repo, Action::Backup, Vec::new()),
+            External::BackUpNow(None) => {
+                let idle: Vec<String> = self
+                    .dashboard
+                    .repos
+                    .iter()
+                    .filter(|r| r.job.is_none())
+                    .map(|r| r.name.clone())
+                    .collect();
+                idle.iter()
+                    .flat_map(|r| self.start(r, Action::Backup, Vec::new()))
+                    .collect()
+            }
+        }
+    }
+
+    /// Cancels what runs (cleanly: the jobs remove their locks), then ends.
+    fn quit(&mut self) -> Vec<Effect> {
+        if self.jobs.is_empty() {
+            return vec![Effect::Quit];
+        }
+        self.quitting = true;
+        self.jobs.keys().map(|t| Effect::Cancel(*t)).collect()
+    }
+
+    /// Moves "now" on, judges the ages again, and re-reads the lists now and then.
+    pub fn tick(&mut self, now: Timestamp) -> Vec<Effect> {
+        self.dashboard.now = now;
+        let mut effects = Vec::new();
+        let names: Vec<String> = self
+            .dashboard
+            .repos
+            .iter()
+            .map(|r| r.name.clone())
+            .collect();
+        for name in &names {
+            if let Some(r) = self.dashboard.repo_mut(name)
+                && matches!(
+                    r.state,
+                    RepoState::UpToDate { .. } | RepoState::TooOld { .. } | RepoState::Never
+                )
+            {
+                let snaps: Vec<SnapshotInfo> = r.table.rows().cloned().collect();
+                r.state = RepoState::judge(&snaps, &r.host, r.max_age, now);
+            }
+            effects.extend(self.notify_if_too_old(name));
+        }
+        if crate::humanize::age(self.last_listed, now) >= RELIST_EVERY {
+            self.last_listed = now;
+            for name in &names {
+                effects.extend(self.list(name));
+            }
+        }
+        effects
+    }
+
+    fn ticket(&mut self) -> Ticket {
+        let t = self.next_ticket;
+        self.next_ticket += 1;
+        t
+    }
+
+    /// Starts reading `repo`'s snapshot list (unless it is being read).
+    fn list(&mut self, repo: &str) -> Vec<Effect> {
+        let Some(config) = &self.config else {
+            return Vec::new();
+        };
+        if self
+            .dashboard
+            .repos
+            .iter()
+            .any(|r| r.name == repo && r.loading)
+        {
+            return Vec::new();
+        }
+        let spec = plan::target(config, repo, None).map(|(target, rc)| {
+            plan::with_repo_settings(
+                JobSpec::new(
+                    target,
+                    JobKind::Snapshots {
+                        filter: Default::default(),
+                    },
+                ),
+                Some(&rc),
+            )
+        });
+        let ticket = self.ticket();
+        let Some(panel) = self.dashboard.repo_mut(repo) else {
+            return Vec::new();
+        };
+        match spec {
+            Ok(spec) => {
+                panel.loading = true;
+                self.jobs.insert(ticket, (repo.to_string(), Purpose::List));
+                vec![Effect::Run(ticket, Box::new(spec))]
+            }
+            Err(e) => {
+                panel.state = RepoState::Unavailable(Problem::from_error(&ErrorInfo::from(&e)));
+                Vec::new()
+            }
+        }
+    }
+
+    /// Starts `action` on `repo`, unless a job of the window runs there already.
+    fn start(&mut self, repo: &str, action: Action, ids: Vec<String>) -> Vec<Effect> {
+        let Some(config) = &self.config else {
+            return Vec::new();
+        };
+        if self
+            .dashboard
+            .repos
+            .iter()
+            .any(|r| r.name == repo && r.job.is_some())
+        {
+            return Vec::new();
+        }
+        let spec = config.repo(repo).and_then(|rc| {
+            let kind = match action {
+                Action::Backup => plan::backup_job(config, &rc)?,
+                Action::Forget => plan::forget_ids(ids),
+                Action::Check => JobKind::Check(CheckRequest::default()),
+                Action::Housekeeping => plan::housekeeping_job(&rc, CheckRequest::default())?,
+                Action::Prune => JobKind::Prune(PruneRequest::default()),
+                Action::Unlock => JobKind::Unlock,
+                Action::Init => JobKind::Init {
+                    compression: rc.repo.compression.unwrap_or(Compression::Auto),
+                },
+            };
+            let (target, rc) = plan::target(config, repo, None)?;
+            Ok(plan::with_repo_settings(
+                JobSpec::new(target, kind),
+                Some(&rc),
+            ))
+        });
+        let ticket = self.ticket();
+        self.dashboard.job_started(repo, ticket, action);
+        match spec {
+            Ok(spec) => {
+                self.jobs
+                    .insert(ticket, (repo.to_string(), Purpose::Foreground(action)));
+                vec![Effect::Run(ticket, Box::new(spec))]
+            }
+            // it could not even start: the same result panel as a failed job
+            Err(e) => {
+                let finished = not_started(&e);
+                let record = self.dashboard.job_event(repo, JobEvent::Finished(finished));
+                record
+                    .map(|r| self.notify_finished(repo, &r))
+                    .unwrap_or_default()
+            }
+        }
+    }
+
+    fn on_job_event(&mut self, ticket: Ticket, event: JobEvent) -> Vec<Effect> {
+        let Some((repo, purpose)) = self.jobs.get(&ticket).cloned() else {
+            return Vec::new();
+        };
+        let finished = matches!(event, JobEvent::Finished(_));
+        if finished {
+            self.jobs.remove(&ticket);
+        }
+        let mut effects = match purpose {
+            Purpose::List => match event {
+                JobEvent::Finished(f) => {
+                    self.listed(&repo, &f);
+                    self.notify_if_too_old(&repo)
+                }
+                _ => Vec::new(),
+            },
+            Purpose::Foreground(action) => match self.dashboard.job_event(&repo, event) {
+                Some(record) => {
+                    let mut e = self.notify_finished(&repo, &record);
+                    let ok = matches!(record.outcome, Outcome::Succeeded | Outcome::Warned);
+                    if ok && action.changes_snapshots() {
+                        e.extend(self.list(&repo));
+                    }
+                    e
+                }
+                None => Vec::new(),
+            },
+        };
+        if finished && self.quitting && self.jobs.is_empty() {
+            effects.push(Effect::Quit);
+        }
+        effects
+    }
+
+    /// A snapshot list arrived (or could not be read).
+    fn listed(&mut self, repo: &str, f: &Finished) {
+        let now = self.dashboard.now;
+        let Some(panel) = self.dashboard.repo_mut(repo) else {
+            return;
+        };
+        panel.loading = false;
+        if !f.ok {
+            let problem = match &f.error {
+                Some(e) => Problem::from_error(e),
+                None => Problem::from_error(&ErrorInfo {
+                    kind: "failed".into(),
+                    message: "the snapshot list could not be read".into(),
+                    exit_code: 8,
+                }),
+            };
+            panel.state = RepoState::Unavailable(problem);
+            return;
+        }
+        let parsed = f
+            .result
+            .clone()
+            .map(serde_json::from_value::<JobOutcome<Vec<SnapshotInfo>>>);
+        match parsed {
+            Some(Ok(outcome)) => {
+                panel.state = RepoState::judge(&outcome.summary, &panel.host, panel.max_age, now);
+                panel.table.set(outcome.summary);
+            }
+            _ => {
+                panel.state = RepoState::Unavailable(Problem::from_error(&ErrorInfo {
+                    kind: "failed".into(),
+                    message: "the job returned a snapshot list this version cannot read".into(),
+                    exit_code: 8,
+                }));
+            }
+        }
+    }
+
+    fn notify_finished(&self, repo: &str, record: &JobRecord) -> Vec<Effect> {
+        if record.action != Action::Backup {
+            return Vec::new();
+        }
+        let desktop = self
+            .config
+            .as_ref()
+            .map(Config::desktop)
+            .unwrap_or_default();
+        let body = record.details.join("\n");
+        let notice = match record.outcome {
+            Outcome::Succeeded | Outcome::Warned if desktop.notify_on_success.unwrap_or(true) => {
+                Notice {
+                    level: if record.outcome == Outcome::Warned {
+                        Level::Warning
+                    } else {
+                        Level::Info
+                    },
+                    summary: format!("{}: {}", repo, record.headline),
+                    body,
+                }
+            }
+            Outcome::Failed => Notice {
+                level: Level::Error,
+                summary: format!("{}: {}", repo, record.headline),
+                body,
+            },
+            _ => return Vec::new(),
+        };
+        vec![Effect::Notify(notice)]
+    }
+
+    /// One notice when a repository turns too old (again after it was fine).
+    fn notify_if_too_old(&mut self, repo: &str) -> Vec<Effect> {
+        let Some(panel) = self.dashboard.repos.iter().find(|r| r.name == repo) else {
+            return Vec::new();
+        };
+        let RepoState::TooOld { last, .. } = panel.state else {
+            if matches!(panel.state, RepoState::UpToDate { .. }) {
+                self.too_old_notified.remove(repo);
+            }
+            return Vec::new();
+        };
+        let wanted = self
+            .config
+            .as_ref()
+            .map(Config::desktop)
+            .unwrap_or_default()
+            .notify_when_too_old
+            .unwrap_or(true);
+        if !wanted || !self.too_old_notified.insert(repo.to_string()) {
+            return Vec::new();
+        }
+        vec![Effect::Notify(Notice {
+            level: Level::Warning,
+            summary: format!("{repo}: the last backup is too old"),
+            body: format!(
+                "The last backup was made {}. Open {PRODUCT_NAME} and back up now.",
+                crate::humanize::ago(last, self.dashboard.now)
+            ),
+        })]
+    }
+
+    /// Writes the embedded default configuration, then creates its repository.
+    fn set_up_default(&mut self) -> Vec<Effect> {
+        let path = self.launch.config.clone().or_else(config::user_config_path);
+        let written = match (path, config::default_repository_path()) {
+            (Some(path), Some(local)) => {
+                config::write_default_config(&path, None, &local, &[]).map(|_| path)
+            }
+            _ => Err(Error::Usage(
+                "cannot tell where your configuration and data folders are (is $HOME set?)".into(),
+            )),
+        };
+        match written {
+            Ok(path) => {
+                self.launch.config = Some(path);
+                // no lists yet: they would fail until the repository exists
+                self.read_config();
+                let names: Vec<String> = self
+                    .dashboard
+                    .repos
+                    .iter()
+                    .map(|r| r.name.clone())
+                    .collect();
+                names
+                    .iter()
+                    .flat_map(|name| self.start(name, Action::Init, Vec::new()))
+                    .collect()
+            }
+            Err(e) => {
+                self.dashboard.setup = Some(Setup::Invalid {
+                    errors: e.to_string(),
+                });
+                Vec::new()
+            }
+        }
+    }
+
+    /// The tray's icon, tooltip and last result, from the repositories' states.
+    fn refresh_tray(&mut self) {
+        let Some(tray) = self.tray.as_mut() else {
+            return;
+        };
+        let (sign, tooltip, last) = tray_summary(&self.dashboard);
+        tray.show(sign, &tooltip, &last);
+    }
+
+    fn perform(&mut self, effects: Vec<Effect>) -> Task<Message> {
+        Task::batch(effects.into_iter().map(|e| self.perform_one(e)))
+    }
+
+    fn perform_one(&mut self, effect: Effect) -> Task<Message> {
+        match effect {
+            Effect::Run(ticket, spec) => self
+                .runner
+                .run(ticket, *spec)
+                .map(|(ticket, event)| Message::Job(ticket, event)),
+            Effect::Cancel(ticket) => {
+                self.runner.cancel(ticket);
+                Task::none()
+            }
+            Effect::Copy(text) => iced::clipboard::write(text),
+            Effect::Notify(notice) => {
+                self.notifier.show(notice);
+                Task::none()
+            }
+            Effect::OpenWindow => match self.window {
+                Some(id) => window::gain_focus(id),
+                None => {
+                    let (id, opened) = window::open(window_settings());
+                    self.window = Some(id);
+                    opened.map(Message::WindowOpened)
+                }
+            },
+            Effect::CloseWindow(id) => window::close(id),
+            Effect::Quit => iced::exit(),
+        }
+    }
+
+    pub fn view(&self, _window: window::Id) -> Element<'_, Message> {
+        self.view_main()
+    }
+
+    /// The main window's contents (also what the UI tests look at).
+    pub fn view_main(&self) -> Element<'_, Message> {
+        self.dashboard.view().map(Message::Dashboard)
+    }
+
+    pub fn title(&self, _window: window::Id) -> String {
+        match self.dashboard.current() {
+            Some(r) if self.dashboard.repos.len() > 1 => format!("{PRODUCT_NAME} — {}", r.name),
+            _ => PRODUCT_NAME.to_string(),
+        }
+    }
+
+    pub fn theme(&self, _window: window::Id) -> Theme {
+        theme::theme()
+    }
+
+    pub fn subscription(&self) -> Subscription<Message> {
+        Subscription::batch([
+            window::close_requests().map(Message::WindowCloseRequested),
+            window::close_events().map(Message::WindowClosed),
+            Subscription::run(external::events).map(Message::External),
+            iced::time::every(TICK).map(|_| Message::Tick),
+        ])
+    }
+
+    /// The tickets of the jobs in flight (for tests and diagnostics).
+    pub fn jobs_in_flight(&self) -> usize {
+        self.jobs.len()
+    }
+}
+
+/// A job that could not start, as the `finished` event it would have sent.
+fn not_started(e: &Error) -> Finished {
+    Finished {
+        ok: false,
+        cancelled: false,
+        result: None,
+        error: Some(ErrorInfo::from(e)),
+        warnings: Vec::new(),
+        duration_seconds: 0.0,
+    }
+}
+
+/// The tray's sign, tooltip and "last result" line.
+pub fn tray_summary(d: &Dashboard) -> (Sign, String, String) {
+    let running = d.repos.iter().any(|r| r.job.is_some());
+    let failed = d.repos.iter().any(|r| {
+        matches!(r.state, RepoState::Unavailable(_))
+            || r.last
+                .as_ref()
+                .is_some_and(|l| l.outcome == Outcome::Failed)
+    });
+    let attention = d.repos.iter().any(|r| r.state.needs_attention());
+    let all_ok = !d.repos.is_empty()
+        && d.repos
+            .iter()
+            .all(|r| matches!(r.state, RepoState::UpToDate { .. }));
+    let sign = if running {
+        Sign::Running
+    } else if failed {
+        Sign::Error
+    } else if attention {
+        Sign::Warning
+    } else if all_ok {
+        Sign::Ok
+    } else {
+        Sign::App
+    };
+    let mut tooltip = vec![PRODUCT_NAME.to_string()];
+    for r in &d.repos {
+        let state = match (&r.job, &r.state) {
+            (Some(j), _) => format!("{}…", j.action.doing().to_lowercase()),
+            (None, RepoState::UpToDate { last }) | (None, RepoState::TooOld { last, .. }) => {
+                format!("backed up {}", crate::humanize::ago(*last, d.now))
+            }
+            (None, RepoState::Never) => "never backed up".into(),
+            (None, RepoState::Unavailable(p)) => p.headline().to_lowercase(),
+            (None, RepoState::Unknown) => "checking…".into(),
+        };
+        tooltip.push(format!("{}: {state}", r.name));
+    }
+    let last = d
+        .repos
+        .iter()
+        .filter_map(|r| r.last.as_ref().map(|l| (r, l)))
+        .max_by_key(|(_, l)| l.at)
+        .map(|(r, l)| {
+            format!(
+                "Last: {} — {} ({})",
+                r.name,
+                l.headline,
+                crate::humanize::ago(l.at, d.now)
+            )
+        })
+        .unwrap_or_else(|| "No job has run yet".into());
+    (sign, tooltip.join("\n"), last)
+}
+
+fn window_settings() -> window::Settings {
+    let img = icon::draw(Sign::App, 64);
+    window::Settings {
+        size: Size::new(1040.0, 720.0),
+        min_size: Some(Size::new(720.0, 480.0)),
+        icon: window::icon::from_rgba(img.rgba, img.size, img.size).ok(),
+        exit_on_close_request: false,
+        #[cfg(target_os = "linux")]
+        platform_specific: window::settings::PlatformSpecific {
+            application_id: crate::customization::SHORT_NAME.to_string(),
+            ..Default::default()
+        },
+        ..window::Settings::default()
+    }
+}

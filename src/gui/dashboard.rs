@@ -1,0 +1,1050 @@
+//! The main window's screen: pick a repository, see at a glance whether it is
+//! backed up (the status banner), its snapshots (the table), back up now, watch
+//! a job's progress and cancel it, read the last result and its log, forget
+//! snapshots, run the maintenance operations. It holds what is shown; it starts
+//! nothing itself: `update` hands an `Event` to the app, which runs the jobs and
+//! feeds their events back through `job_event`.
+
+use std::time::Duration;
+
+use iced::{
+    Alignment, Color, Element, Font, Length,
+    font::Weight,
+    widget::{
+        Space, button, center, column, container, opaque, pick_list, progress_bar, row, scrollable,
+        stack, text,
+    },
+};
+use jiff::Timestamp;
+
+use super::{
+    runner::Ticket,
+    snapshot_table::{self, SnapshotTable},
+    theme::{self, Colours},
+};
+use crate::{
+    customization as brand,
+    engine::SnapshotInfo,
+    humanize,
+    jobs::{
+        Finished, JobEvent, Progress,
+        status::{Problem, RepoState},
+    },
+};
+
+/// The most log lines kept per job (the oldest go first).
+const LOG_LINES: usize = 5000;
+
+/// What a job started from the window does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Backup,
+    Forget,
+    Check,
+    Housekeeping,
+    Prune,
+    Unlock,
+    Init,
+}
+
+impl Action {
+    /// "Backup", as in "Backup finished".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Action::Backup => "Backup",
+            Action::Forget => "Forget",
+            Action::Check => "Check",
+            Action::Housekeeping => "Housekeeping",
+            Action::Prune => "Prune",
+            Action::Unlock => "Stale-lock removal",
+            Action::Init => "Repository creation",
+        }
+    }
+
+    /// What its button says.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Unlock => "Remove stale locks",
+            other => other.noun(),
+        }
+    }
+
+    /// "Backing up", while it runs.
+    pub fn doing(self) -> &'static str {
+        match self {
+            Action::Backup => "Backing up",
+            Action::Forget => "Forgetting snapshots",
+            Action::Check => "Checking the repository",
+            Action::Housekeeping => "Housekeeping",
+            Action::Prune => "Pruning",
+            Action::Unlock => "Removing stale locks",
+            Action::Init => "Creating the repository",
+        }
+    }
+
+    /// Whether the snapshot list changes when it succeeds.
+    pub fn changes_snapshots(self) -> bool {
+        matches!(
+            self,
+            Action::Backup | Action::Forget | Action::Housekeeping | Action::Init
+        )
+    }
+}
+
+/// The maintenance operations offered in the Operations dialog.
+pub const OPERATIONS: [(Action, &str); 4] = [
+    (
+        Action::Check,
+        "Reads the repository's structure and reports damage. Safe to run at any time.",
+    ),
+    (
+        Action::Housekeeping,
+        "Check, then forget snapshots by the retention policy, then prune.",
+    ),
+    (
+        Action::Prune,
+        "Frees the space of data no snapshot uses any more.",
+    ),
+    (
+        Action::Unlock,
+        "Removes locks left by jobs that are no longer running (after a crash).",
+    ),
+];
+
+/// A job that is running on a repository.
+#[derive(Debug, Clone)]
+pub struct ActiveJob {
+    pub ticket: Ticket,
+    pub action: Action,
+    pub progress: Option<Progress>,
+    pub log: Vec<String>,
+    pub cancelling: bool,
+}
+
+/// How the last job went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Succeeded,
+    /// Succeeded, with warnings worth reading.
+    Warned,
+    Failed,
+    Cancelled,
+}
+
+/// The last job's result, kept for the result panel and the log view.
+#[derive(Debug, Clone)]
+pub struct JobRecord {
+    pub action: Action,
+    pub outcome: Outcome,
+    /// One sentence: what happened.
+    pub headline: String,
+    /// What it did, or what went wrong and what to do.
+    pub details: Vec<String>,
+    pub log: Vec<String>,
+    pub at: Timestamp,
+}
+
+/// One repository as the window shows it.
+#[derive(Debug, Clone)]
+pub struct RepoPanel {
+    pub name: String,
+    /// Whose backups count for the status (this machine's snapshot host).
+    pub host: String,
+    pub max_age: Option<Duration>,
+    pub state: RepoState,
+    /// The snapshot list is being read.
+    pub loading: bool,
+    pub table: SnapshotTable,
+    pub job: Option<ActiveJob>,
+    pub last: Option<JobRecord>,
+}
+
+impl RepoPanel {
+    pub fn new(name: String, host: String, max_age: Option<Duration>) -> RepoPanel {
+        RepoPanel {
+            name,
+            host,
+            max_age,
+            state: RepoState::Unknown,
+            loading: false,
+            table: SnapshotTable::default(),
+            job: None,
+            last: None,
+        }
+    }
+}
+
+/// Why there is nothing to show yet.
+#[derive(Debug, Clone)]
+pub enum Setup {
+    /// No configuration file: offer the embedded default.
+    NoConfig {
+        config: String,
+        repository: String,
+        paths: Vec<String>,
+    },
+    /// The configuration file has errors (each "FILE:LINE: key: message").
+    Invalid { errors: String },
+}
+
+/// A dialog over the window.
+#[derive(Debug, Clone)]
+pub enum Modal {
+    ConfirmForget(Vec<SnapshotInfo>),
+    Operations,
+    Log,
+    About,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    SelectRepo(String),
+    BackUpNow,
+    Refresh,
+    Table(snapshot_table::Message),
+    AskForget,
+    ConfirmForget,
+    ShowOperations,
+    Run(Action),
+    Cancel,
+    ShowLog,
+    CopyLog,
+    ShowAbout,
+    CloseModal,
+    SetUp,
+    Quit,
+}
+
+/// What the app must do for the screen.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// Start `action` on repository `repo` (`ids`: the snapshots to forget).
+    Start {
+        repo: String,
+        action: Action,
+        ids: Vec<String>,
+    },
+    Cancel(Ticket),
+    /// Read the snapshot list of `repo` again.
+    Refresh(String),
+    Copy(String),
+    /// Write the default configuration and create its repository.
+    SetUp,
+    Quit,
+}
+
+/// The main screen's state.
+#[derive(Debug, Clone)]
+pub struct Dashboard {
+    pub repos: Vec<RepoPanel>,
+    pub selected: usize,
+    pub modal: Option<Modal>,
+    pub setup: Option<Setup>,
+    /// "Now" for the ages shown (moved on by a timer, fixed in tests).
+    pub now: Timestamp,
+}
+
+impl Dashboard {
+    pub fn new(repos: Vec<RepoPanel>, now: Timestamp) -> Dashboard {
+        Dashboard {
+            repos,
+            selected: 0,
+            modal: None,
+            setup: None,
+            now,
+        }
+    }
+
+    pub fn current(&self) -> Option<&RepoPanel> {
+        self.repos.get(self.selected)
+    }
+
+    pub fn current_mut(&mut self) -> Option<&mut RepoPanel> {
+        self.repos.get_mut(self.selected)
+    }
+
+    pub fn repo_mut(&mut self, name: &str) -> Option<&mut RepoPanel> {
+        self.repos.iter_mut().find(|r| r.name == name)
+    }
+
+    pub fn update(&mut self, message: Message) -> Option<Event> {
+        match message {
+            Message::SelectRepo(name) => {
+                if let Some(i) = self.repos.iter().position(|r| r.name == name) {
+                    self.selected = i;
+                }
+                None
+            }
+            Message::Table(m) => {
+                self.current_mut()?.table.update(m);
+                None
+            }
+            Message::BackUpNow => self.start(Action::Backup, Vec::new()),
+            Message::Run(action) => {
+                self.modal = None;
+                self.start(action, Vec::new())
+            }
+            Message::Refresh => {
+                let repo = self.current()?;
+                (!repo.loading).then(|| Event::Refresh(repo.name.clone()))
+            }
+            Message::AskForget => {
+                let chosen: Vec<SnapshotInfo> = self
+                    .current()?
+                    .table
+                    .selected()
+                    .into_iter()
+                    .cloned()
+                    .collect();
+                if !chosen.is_empty() {
+                    self.modal = Some(Modal::ConfirmForget(chosen));
+                }
+                None
+            }
+            Message::ConfirmForget => {
+                let Some(Modal::ConfirmForget(chosen)) = self.modal.take() else {
+                    return None;
+                };
+                let ids = chosen.into_iter().map(|s| s.id).collect();
+                if let Some(repo) = self.current_mut() {
+                    repo.table.clear_selection();
+                }
+                self.start(Action::Forget, ids)
+            }
+            Message::Cancel => {
+                let job = self.current_mut()?.job.as_mut()?;
+                job.cancelling = true;
+                Some(Event::Cancel(job.ticket))
+            }
+            Message::CopyLog => {
+                let repo = self.current()?;
+                let log = match (&repo.job, &repo.last) {
+                    (Some(job), _) => &job.log,
+                    (None, Some(last)) => &last.log,
+                    (None, None) => return None,
+                };
+                Some(Event::Copy(log.join("\n")))
+            }
+            Message::ShowOperations => {
+                self.modal = Some(Modal::Operations);
+                None
+            }
+            Message::ShowLog => {
+                self.modal = Some(Modal::Log);
+                None
+            }
+            Message::ShowAbout => {
+                self.modal = Some(Modal::About);
+                None
+            }
+            Message::CloseModal => {
+                self.modal = None;
+                None
+            }
+            Message::SetUp => Some(Event::SetUp),
+            Message::Quit => Some(Event::Quit),
+        }
+    }
+
+    fn start(&self, action: Action, ids: Vec<String>) -> Option<Event> {
+        let repo = self.current()?;
+        repo.job.is_none().then(|| Event::Start {
+            repo: repo.name.clone(),
+            action,
+            ids,
+        })
+    }
+
+    /// Records that `action` started on `repo` as job `ticket`.
+    pub fn job_started(&mut self, repo: &str, ticket: Ticket, action: Action) {
+        if let Some(r) = self.repo_mut(repo) {
+            r.job = Some(ActiveJob {
+                ticket,
+                action,
+                progress: None,
+                log: Vec::new(),
+                cancelling: false,
+            });
+        }
+    }
+
+    /// Applies an event of the foreground job of `repo`; returns the record when
+    /// the job has just finished.
+    pub fn job_event(&mut self, repo: &str, event: JobEvent) -> Option<JobRecord> {
+        let now = self.now;
+        let r = self.repo_mut(repo)?;
+        let job = r.job.as_mut()?;
+        match event {
+            JobEvent::Started { pid, .. } => {
+                push_log(&mut job.log, format!("job started (process {pid})"))
+            }
+            JobEvent::Progress(p) => job.progress = Some(p),
+            JobEvent::Log { level, message } => {
+                push_log(&mut job.log, format!("[{level}] {message}"))
+            }
+            JobEvent::Warning { message } => push_log(&mut job.log, format!("[warning] {message}")),
+            JobEvent::Finished(f) => {
+                let job = r.job.take()?;
+                let record = record(job, &f, now);
+                r.last = Some(record.clone());
+                return Some(record);
+            }
+        }
+        None
+    }
+
+    // ----- view -----
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let page: Element<'_, Message> = match (&self.setup, self.current()) {
+            (Some(setup), _) => self.setup_view(setup),
+            (None, Some(repo)) => self.repo_view(repo),
+            (None, None) => center(text("No repository is configured.")).into(),
+        };
+        match &self.modal {
+            None => page,
+            Some(modal) => {
+                let dialog = container(self.modal_view(modal))
+                    .padding(20)
+                    .max_width(640)
+                    .style(theme::card);
+                stack![
+                    page,
+                    opaque(center(dialog).style(theme::backdrop).padding(30))
+                ]
+                .into()
+            }
+        }
+    }
+
+    fn top_bar(&self) -> Element<'_, Message> {
+        let names: Vec<String> = self.repos.iter().map(|r| r.name.clone()).collect();
+        let chooser: Element<'_, Message> = if names.len() > 1 {
+            pick_list(
+                names,
+                self.current().map(|r| r.name.clone()),
+                Message::SelectRepo,
+            )
+            .text_size(14)
+            .into()
+        } else {
+            text(self.current().map(|r| r.name.clone()).unwrap_or_default())
+                .size(15)
+                .into()
+        };
+        let busy = self.current().is_none_or(|r| r.loading);
+        row![
+            text(brand::PRODUCT_NAME)
+                .size(20)
+                .font(bold())
+                .color(Colours::primary()),
+            Space::new().width(16),
+            text("Repository").size(14),
+            chooser,
+            Space::new().width(Length::Fill),
+            button(text("Refresh").size(14))
+                .on_press_maybe((!busy).then_some(Message::Refresh))
+                .style(button::secondary),
+            button(text("Operations").size(14))
+                .on_press(Message::ShowOperations)
+                .style(button::secondary),
+            button(text("About").size(14))
+                .on_press(Message::ShowAbout)
+                .style(button::secondary),
+        ]
+        .spacing(8)
+        .align_y(Alignment::Center)
+        .into()
+    }
+
+    fn repo_view<'a>(&'a self, repo: &'a RepoPanel) -> Element<'a, Message> {
+        let selected = repo.table.selected().len();
+        let running = repo.job.is_some();
+        let actions = row![
+            button(text("Back up now").size(15).font(bold()))
+                .on_press_maybe((!running).then_some(Message::BackUpNow))
+                .padding([8, 18])
+                .style(button::primary),
+            button(
+                text(if selected == 0 {
+                    "Forget selected".to_string()
+                } else {
+                    format!("Forget selected ({selected})")
+                })
+                .size(14)
+            )
+            .on_press_maybe((selected > 0 && !running).then_some(Message::AskForget))
+            .padding([8, 14])
+            .style(button::danger),
+            Space::new().width(Length::Fill),
+            text(self.count_text(repo)).size(13),
+        ]
+        .spacing(10)
+        .align_y(Alignment::Center);
+
+        let mut page = column![self.top_bar(), self.banner(repo), actions].spacing(14);
+        if let Some(job) = &repo.job {
+            page = page.push(progress_panel(job));
+        } else if let Some(last) = &repo.last {
+            page = page.push(self.result_panel(last));
+        }
+        let table: Element<'_, Message> = if repo.table.is_empty() {
+            let note = if repo.loading {
+                "Reading the snapshot list…"
+            } else {
+                "No snapshots yet."
+            };
+            center(text(note).size(14)).into()
+        } else {
+            repo.table.view().map(Message::Table)
+        };
+        page = page.push(
+            container(table)
+                .style(theme::card)
+                .height(Length::Fill)
+                .width(Length::Fill)
+                .clip(true),
+        );
+        container(page).padding(16).into()
+    }
+
+    fn count_text(&self, repo: &RepoPanel) -> String {
+        match (repo.loading, repo.table.len()) {
+            (true, _) => "Reading the snapshot list…".into(),
+            (false, 1) => "1 snapshot".into(),
+            (false, n) => format!("{n} snapshots"),
+        }
+    }
+
+    /// The status banner: what state the repository is in, in words.
+    fn banner<'a>(&'a self, repo: &'a RepoPanel) -> Element<'a, Message> {
+        let limit = repo
+            .max_age
+            .map(|d| humantime::format_duration(d).to_string());
+        let (colour, headline, lines): (Color, String, Vec<String>) = if let Some(job) = &repo.job {
+            (
+                Colours::running(),
+                format!("{}…", job.action.doing()),
+                vec![
+                    job.progress
+                        .as_ref()
+                        .map(|p| capitalise(&p.phase))
+                        .unwrap_or_else(|| "Starting".into()),
+                ],
+            )
+        } else {
+            match &repo.state {
+                RepoState::Unknown => (
+                    Colours::running(),
+                    "Checking the repository…".into(),
+                    vec![],
+                ),
+                RepoState::UpToDate { last } => (
+                    Colours::ok(),
+                    format!("Backed up {}", humanize::ago(*last, self.now)),
+                    vec![format!(
+                        "Last backup of {}: {}{}",
+                        host_name(&repo.host),
+                        humanize::local(*last),
+                        limit
+                            .map(|l| format!(" · considered too old after {l}"))
+                            .unwrap_or_default()
+                    )],
+                ),
+                RepoState::TooOld { last, max_age } => (
+                    Colours::warning(),
+                    format!(
+                        "The last backup is too old: {}",
+                        humanize::ago(*last, self.now)
+                    ),
+                    vec![
+                        format!(
+                            "Last backup of {}: {}; backups should be younger than {}.",
+                            host_name(&repo.host),
+                            humanize::local(*last),
+                            humantime::format_duration(*max_age)
+                        ),
+                        "Back up now to be safe again.".into(),
+                    ],
+                ),
+                RepoState::Never => (
+                    Colours::warning(),
+                    "Never backed up".into(),
+                    vec![format!(
+                        "This repository has no backup of {} yet. Back up now to make the first one.",
+                        host_name(&repo.host)
+                    )],
+                ),
+                RepoState::Unavailable(p) => {
+                    (Colours::error(), p.headline().into(), problem_lines(p))
+                }
+            }
+        };
+        let mut body = column![text(headline).size(18).font(bold())].spacing(4);
+        for l in lines {
+            body = body.push(text(l).size(14));
+        }
+        container(
+            row![status_dot(colour), body]
+                .spacing(12)
+                .align_y(Alignment::Center),
+        )
+        .padding(14)
+        .width(Length::Fill)
+        .style(theme::banner(colour))
+        .into()
+    }
+
+    fn result_panel<'a>(&'a self, last: &'a JobRecord) -> Element<'a, Message> {
+        let colour = match last.outcome {
+            Outcome::Succeeded => Colours::ok(),
+            Outcome::Warned | Outcome::Cancelled => Colours::warning(),
+            Outcome::Failed => Colours::error(),
+        };
+        let mut body = column![
+            text(format!(
+                "{} ({})",
+                last.headline,
+                humanize::ago(last.at, self.now)
+            ))
+            .size(15)
+            .font(bold())
+            .color(colour)
+        ]
+        .spacing(3);
+        for d in &last.details {
+            body = body.push(text(d).size(13));
+        }
+        container(
+            row![
+                body.width(Length::Fill),
+                button(text("Show log").size(13))
+                    .on_press(Message::ShowLog)
+                    .style(button::secondary)
+            ]
+            .align_y(Alignment::Center)
+            .spacing(10),
+        )
+        .padding(12)
+        .width(Length::Fill)
+        .style(theme::card)
+        .into()
+    }
+
+    fn modal_view<'a>(&'a self, modal: &'a Modal) -> Element<'a, Message> {
+        let close = || {
+            button(text("Close").size(14))
+                .on_press(Message::CloseModal)
+                .style(button::secondary)
+        };
+        match modal {
+            Modal::ConfirmForget(chosen) => {
+                let repo = self.current().map(|r| r.name.as_str()).unwrap_or_default();
+                let mut list = column![].spacing(2);
+                for s in chosen {
+                    list = list.push(
+                        text(format!(
+                            "{}  {}  {}",
+                            s.short_id,
+                            humanize::local_time(&s.time),
+                            s.host
+                        ))
+                        .size(13)
+                        .font(Font::MONOSPACE),
+                    );
+                }
+                column![
+                    text(format!(
+                        "Forget {} snapshot{} from {repo}?",
+                        chosen.len(),
+                        if chosen.len() == 1 { "" } else { "s" }
+                    ))
+                    .size(18)
+                    .font(bold()),
+                    text("These snapshots will be removed from the list; their files can no longer be restored from them. The space they alone use is freed by the next prune.").size(14),
+                    scrollable(list).height(Length::Shrink).height(200),
+                    row![
+                        Space::new().width(Length::Fill),
+                        button(text("Keep them").size(14))
+                            .on_press(Message::CloseModal)
+                            .style(button::secondary),
+                        button(text("Forget").size(14))
+                            .on_press(Message::ConfirmForget)
+                            .style(button::danger),
+                    ]
+                    .spacing(10),
+                ]
+                .spacing(12)
+                .into()
+            }
+            Modal::Operations => {
+                let running = self.current().is_none_or(|r| r.job.is_some());
+                let mut list = column![
+                    text("Operations").size(18).font(bold()),
+                    text(format!(
+                        "On repository {}. The result shows in the window when the operation ends.",
+                        self.current().map(|r| r.name.as_str()).unwrap_or_default()
+                    ))
+                    .size(14)
+                ]
+                .spacing(12);
+                for (action, about) in OPERATIONS {
+                    list = list.push(
+                        row![
+                            button(text(action.label()).size(14))
+                                .on_press_maybe((!running).then_some(Message::Run(action)))
+                                .width(190),
+                            text(about).size(13).width(Length::Fill),
+                        ]
+                        .spacing(12)
+                        .align_y(Alignment::Center),
+                    );
+                }
+                list.push(row![Space::new().width(Length::Fill), close()])
+                    .into()
+            }
+            Modal::Log => {
+                let (title, log): (String, &[String]) = match self.current() {
+                    Some(RepoPanel { job: Some(j), .. }) => (format!("{} (running)", j.action.noun()), &j.log),
+                    Some(RepoPanel { last: Some(l), .. }) => (l.headline.clone(), &l.log),
+                    _ => ("No job has run yet".into(), &[]),
+                };
+                let mut lines = column![].spacing(1);
+                for l in log {
+                    lines = lines.push(text(l).size(12).font(Font::MONOSPACE));
+                }
+                if log.is_empty() {
+                    lines = lines.push(text("(the job wrote nothing to its log)").size(12));
+                }
+                column![
+                    text(title).size(18).font(bold()),
+                    container(scrollable(lines).height(320).width(Length::Fill))
+                        .padding(8)
+                        .style(theme::card),
+                    row![
+                        Space::new().width(Length::Fill),
+                        button(text("Copy to clipboard").size(14))
+                            .on_press(Message::CopyLog)
+                            .style(button::secondary),
+                        close(),
+                    ]
+                    .spacing(10),
+                ]
+                .spacing(12)
+                .into()
+            }
+            Modal::About => column![
+                text(brand::PRODUCT_NAME).size(22).font(bold()).color(Colours::primary()),
+                text(brand::VERSION_LINE).size(14),
+                text(brand::COPYRIGHT).size(14),
+                text(format!("Made by {}. Support: {}", brand::COMPANY, brand::SUPPORT_URL)).size(14),
+                text("Licence: GNU General Public License, version 3. Backups use the restic repository format (via rustic_core): they can also be opened with restic or rustic.").size(13),
+                row![Space::new().width(Length::Fill), close()],
+            ]
+            .spacing(10)
+            .into(),
+        }
+    }
+
+    fn setup_view<'a>(&'a self, setup: &'a Setup) -> Element<'a, Message> {
+        let body: Element<'_, Message> = match setup {
+            Setup::NoConfig {
+                config,
+                repository,
+                paths,
+            } => column![
+                text(format!("Welcome to {}", brand::PRODUCT_NAME))
+                    .size(24)
+                    .font(bold())
+                    .color(Colours::primary()),
+                text("There is no configuration yet. Start with the default:").size(15),
+                text(format!("• back up {}", paths.join(", "))).size(14),
+                text(format!("• into an encrypted repository at {repository} (no server needed)")).size(14),
+                text(format!("• with a strong password generated for you and kept beside the configuration ({config})")).size(14),
+                text("Keep a copy of that password somewhere safe: without it, nobody can read the backups, including you.").size(14),
+                row![
+                    Space::new().width(Length::Fill),
+                    button(text("Quit").size(14)).on_press(Message::Quit).style(button::secondary),
+                    button(text("Set up with these defaults").size(15).font(bold()))
+                        .on_press(Message::SetUp)
+                        .padding([8, 18])
+                        .style(button::primary),
+                ]
+                .spacing(10),
+            ]
+            .spacing(12)
+            .into(),
+            Setup::Invalid { errors } => column![
+                text("The configuration could not be read")
+                    .size(22)
+                    .font(bold())
+                    .color(Colours::error()),
+                text("Correct what is listed below in the file, then reload.").size(15),
+                container(scrollable(text(errors).size(13).font(Font::MONOSPACE)).height(Length::Shrink))
+                    .padding(10)
+                    .style(theme::card),
+                row![
+                    Space::new().width(Length::Fill),
+                    button(text("Quit").size(14)).on_press(Message::Quit).style(button::secondary),
+                    button(text("Reload").size(14)).on_press(Message::Refresh).style(button::primary),
+                ]
+                .spacing(10),
+            ]
+            .spacing(12)
+            .into(),
+        };
+        center(
+            container(body)
+                .padding(24)
+                .max_width(720)
+                .style(theme::card),
+        )
+        .padding(20)
+        .into()
+    }
+}
+
+/// The progress panel of a running job.
+fn progress_panel(job: &ActiveJob) -> Element<'_, Message> {
+    let p = job.progress.clone().unwrap_or_default();
+    let fraction = match p.bytes_total {
+        Some(total) if total > 0 => (p.bytes_done as f32 / total as f32).clamp(0.0, 1.0),
+        _ => 0.0,
+    };
+    let mut facts = Vec::new();
+    match p.bytes_total {
+        Some(total) => facts.push(format!(
+            "{} of {}",
+            humanize::size(p.bytes_done),
+            humanize::size(total)
+        )),
+        None if p.bytes_done > 0 => facts.push(humanize::size(p.bytes_done)),
+        None => {}
+    }
+    match (p.files_done, p.files_total) {
+        (Some(d), Some(t)) => facts.push(format!("{d} of {t} files")),
+        (Some(d), None) => facts.push(format!("{d} files")),
+        _ => {}
+    }
+    if p.rate > 0.0 {
+        facts.push(format!("{}/s", humanize::size(p.rate as u64)));
+    }
+    if let Some(eta) = p.eta_seconds {
+        facts.push(format!(
+            "about {} left",
+            humanize::duration(Duration::from_secs(eta))
+        ));
+    }
+    let phase = if p.phase.is_empty() {
+        "Starting".to_string()
+    } else {
+        capitalise(&p.phase)
+    };
+    let cancel = button(
+        text(if job.cancelling {
+            "Cancelling…"
+        } else {
+            "Cancel"
+        })
+        .size(14),
+    )
+    .on_press_maybe((!job.cancelling).then_some(Message::Cancel))
+    .style(button::danger);
+    container(
+        column![
+            row![
+                text(format!("{}: {phase}", job.action.doing()))
+                    .size(15)
+                    .font(bold())
+                    .width(Length::Fill),
+                button(text("Show log").size(13))
+                    .on_press(Message::ShowLog)
+                    .style(button::secondary),
+                cancel,
+            ]
+            .spacing(10)
+            .align_y(Alignment::Center),
+            progress_bar(0.0..=1.0, fraction).girth(10),
+            text(facts.join(" · ")).size(13),
+            text(p.current.unwrap_or_default())
+                .size(12)
+                .wrapping(text::Wrapping::None),
+        ]
+        .spacing(6),
+    )
+    .padding(12)
+    .width(Length::Fill)
+    .clip(true)
+    .style(theme::card)
+    .into()
+}
+
+/// The record of a finished job, in words.
+fn record(job: ActiveJob, f: &Finished, now: Timestamp) -> JobRecord {
+    let mut log = job.log;
+    for w in &f.warnings {
+        push_log(&mut log, format!("[warning] {w}"));
+    }
+    let action = job.action;
+    let (outcome, headline, mut details) = if f.ok {
+        let details = summary_lines(action, f.result.as_ref());
+        if f.warnings.is_empty() {
+            (
+                Outcome::Succeeded,
+                format!("{} finished", action.noun()),
+                details,
+            )
+        } else {
+            (
+                Outcome::Warned,
+                format!("{} finished with warnings", action.noun()),
+                details,
+            )
+        }
+    } else if f.cancelled {
+        (
+            Outcome::Cancelled,
+            format!("{} was cancelled", action.noun()),
+            vec!["Nothing was lost: the next run picks up where this one stopped.".into()],
+        )
+    } else {
+        let (headline, lines) = match &f.error {
+            Some(e) => {
+                let p = Problem::from_error(e);
+                (
+                    format!("{} failed: {}", action.noun(), lower_first(p.headline())),
+                    problem_lines(&p),
+                )
+            }
+            None => (format!("{} failed", action.noun()), vec![]),
+        };
+        (Outcome::Failed, headline, lines)
+    };
+    details.extend(f.warnings.iter().take(3).map(|w| format!("Warning: {w}")));
+    push_log(
+        &mut log,
+        format!("finished after {:.1}s: {headline}", f.duration_seconds),
+    );
+    JobRecord {
+        action,
+        outcome,
+        headline,
+        details,
+        log,
+        at: now,
+    }
+}
+
+/// What a successful job did, from its result.
+fn summary_lines(action: Action, result: Option<&serde_json::Value>) -> Vec<String> {
+    let Some(s) = result.and_then(|r| r.get("summary")) else {
+        return Vec::new();
+    };
+    let n = |k: &str| s.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);
+    match action {
+        Action::Backup => vec![format!(
+            "{} new, {} changed, {} unchanged files · {} added ({} stored) · {} processed in {}",
+            n("files_new"),
+            n("files_changed"),
+            n("files_unmodified"),
+            humanize::size(n("data_added")),
+            humanize::size(n("data_added_packed")),
+            humanize::size(n("total_bytes_processed")),
+            humanize::duration(Duration::from_secs_f64(
+                s.get("duration_seconds")
+                    .and_then(serde_json::Value::as_f64)
+                    .unwrap_or(0.0)
+                    .max(0.0)
+            ))
+        )],
+        Action::Forget => vec![format!("{} removed, {} kept", n("removed"), n("kept"))],
+        Action::Prune => vec![format!(
+            "{} freed; {} still unused",
+            humanize::size(n("bytes_removed")),
+            humanize::size(n("bytes_unused_after"))
+        )],
+        Action::Check => vec!["No errors were found.".into()],
+        Action::Housekeeping => {
+            let forget = s.get("forget");
+            let removed = forget
+                .and_then(|f| f.get("removed"))
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(0);
+            let freed = s
+                .get("prune")
+                .and_then(|p| p.get("bytes_removed"))
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(0);
+            vec![format!(
+                "No errors found · {removed} snapshots forgotten · {} freed",
+                humanize::size(freed)
+            )]
+        }
+        Action::Unlock => {
+            let count = s.as_array().map(Vec::len).unwrap_or(0);
+            vec![match count {
+                0 => "There was no stale lock.".into(),
+                1 => "Removed 1 stale lock.".into(),
+                n => format!("Removed {n} stale locks."),
+            }]
+        }
+        Action::Init => vec!["The repository is ready for its first backup.".into()],
+    }
+}
+
+fn problem_lines(p: &Problem) -> Vec<String> {
+    let mut lines = vec![p.advice()];
+    lines.extend(p.detail.lines().take(6).map(str::to_string));
+    lines
+}
+
+fn push_log(log: &mut Vec<String>, line: String) {
+    if log.len() >= LOG_LINES {
+        log.remove(0);
+    }
+    log.push(line);
+}
+
+fn status_dot<'a>(colour: Color) -> Element<'a, Message> {
+    container(Space::new().width(14).height(14))
+        .style(move |_| container::Style {
+            background: Some(colour.into()),
+            border: iced::Border {
+                radius: 7.0.into(),
+                ..Default::default()
+            },
+            ..Default::default()
+        })
+        .into()
+}
+
+fn host_name(host: &str) -> String {
+    if host.is_empty() {
+        "this computer".into()
+    } else {
+        host.to_string()
+    }
+}
+
+fn bold() -> Font {
+    Font {
+        weight: Weight::Bold,
+        ..Font::DEFAULT
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,50 @@
+//! Events from outside the window: the tray icon's menu and clicks, and clicks on
+//! our notifications. Those arrive on threads of their own (D-Bus), so they go
+//! through one channel that the app reads as a subscription.
+
+use std::sync::{LazyLock, Mutex, PoisonError};
+
+use iced::futures::{
+    Stream,
+    channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded},
+    stream,
+};
+
+/// Something the user did outside the window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum External {
+    /// Back up one repository now, or all of them (`None`).
+    BackUpNow(Option<String>),
+    /// Show the main window.
+    Open,
+    /// End the app.
+    Quit,
+}
+
+type Channel = (
+    UnboundedSender<External>,
+    Mutex<Option<UnboundedReceiver<External>>>,
+);
+
+static CHANNEL: LazyLock<Channel> = LazyLock::new(|| {
+    let (tx, rx) = unbounded();
+    (tx, Mutex::new(Some(rx)))
+});
+
+/// Sends an event to the app (from any thread).
+pub fn send(event: External) {
+    let _ = CHANNEL.0.unbounded_send(event);
+}
+
+/// The events, for the app's subscription (the first caller gets them all).
+pub fn events() -> impl Stream<Item = External> {
+    let rx = CHANNEL
+        .1
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    match rx {
+        Some(rx) => stream::StreamExt::left_stream(rx),
+        None => stream::StreamExt::right_stream(stream::pending()),
+    }
+}

@@ -1,0 +1,128 @@
+//! `npbackup-gui`: the desktop app. An iced daemon with a main window (the
+//! dashboard), a tray icon and desktop notifications, over the job worker: every
+//! repository operation runs as a job process, never on the window's threads.
+//! This is the only module that uses iced; it uses `jobs` (and through it
+//! `config` and `engine` types), never the engine's functions directly.
+
+pub mod app;
+pub mod dashboard;
+pub mod external;
+pub mod icon;
+pub mod notify;
+pub mod runner;
+pub mod snapshot_table;
+pub mod theme;
+pub mod tray;
+
+use std::{ffi::OsString, path::PathBuf};
+
+pub use app::{App, Effect, Launch, Message};
+
+use crate::customization::{PRODUCT_NAME, SHORT_NAME, VERSION_LINE};
+
+const USAGE: &str = "Usage: {gui} [-c CONFIG] [--hidden] [--no-tray] [--no-notifications]
+
+  -c, --config FILE     the configuration file (default: the usual places)
+      --hidden          start in the tray, without opening the window
+      --no-tray         no tray icon (closing the window then quits)
+      --no-notifications  no desktop notifications
+  -h, --help            this help
+  -V, --version         the version";
+
+fn usage() -> String {
+    USAGE.replace("{gui}", &format!("{SHORT_NAME}-gui"))
+}
+
+/// Reads the command line: the launch options, or the exit code to end with.
+fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Launch, i32> {
+    let mut launch = Launch {
+        tray: true,
+        notifications: true,
+        ..Launch::default()
+    };
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.to_str() {
+            Some("-c" | "--config") => match args.next() {
+                Some(p) => launch.config = Some(PathBuf::from(p)),
+                None => {
+                    eprintln!(
+                        "error: {} needs a file\n\n{}",
+                        arg.to_string_lossy(),
+                        usage()
+                    );
+                    return Err(crate::error::exit::USAGE);
+                }
+            },
+            Some("--hidden") => launch.hidden = true,
+            Some("--no-tray") => launch.tray = false,
+            Some("--no-notifications") => launch.notifications = false,
+            Some("-h" | "--help") => {
+                println!("{PRODUCT_NAME}: the desktop app.\n\n{}", usage());
+                return Err(0);
+            }
+            Some("-V" | "--version") => {
+                println!("{VERSION_LINE}");
+                return Err(0);
+            }
+            _ => {
+                eprintln!("error: unexpected argument {:?}\n\n{}", arg, usage());
+                return Err(crate::error::exit::USAGE);
+            }
+        }
+    }
+    Ok(launch)
+}
+
+/// The desktop app's main; returns the exit code.
+pub fn main() -> i32 {
+    let mut args = std::env::args_os().skip(1).peekable();
+    // the job worker starts this same executable to run a job
+    if args.peek().is_some_and(|a| a == "__job") {
+        return crate::jobs::child::main();
+    }
+    let launch = match parse(args) {
+        Ok(l) => l,
+        Err(code) => return code,
+    };
+    let _guard = crate::logging::init(0, false);
+    tracing::info!("{VERSION_LINE} starting");
+    let result = iced::daemon(move || App::boot(launch.clone()), App::update, App::view)
+        .title(App::title)
+        .theme(App::theme)
+        .subscription(App::subscription)
+        .run();
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            let msg = format!(
+                "{PRODUCT_NAME} could not open its window: {e}. Is a graphical session available (DISPLAY or WAYLAND_DISPLAY)? The command-line tool works without one."
+            );
+            tracing::error!("{msg}");
+            eprintln!("error: {msg}");
+            crate::error::exit::FAILED
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<OsString> {
+        a.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn the_command_line_is_read() {
+        let l = parse(args(&["-c", "/tmp/x.toml", "--hidden", "--no-tray"])).unwrap();
+        assert_eq!(l.config, Some(PathBuf::from("/tmp/x.toml")));
+        assert!(l.hidden && !l.tray && l.notifications);
+        assert_eq!(parse(args(&["-c"])).unwrap_err(), crate::error::exit::USAGE);
+        assert_eq!(
+            parse(args(&["--bogus"])).unwrap_err(),
+            crate::error::exit::USAGE
+        );
+        assert_eq!(parse(args(&["--version"])).unwrap_err(), 0);
+    }
+}

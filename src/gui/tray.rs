@@ -1,0 +1,173 @@
+//! The tray icon (StatusNotifierItem over D-Bus, through tray-icon's `ksni`
+//! backend: no GTK). Its icon tells the state at a glance (ok, running, warning,
+//! error), its tooltip the last backup, and its menu offers "Back up now" (per
+//! repository, or all), "Open", the last result and "Quit". Menu clicks arrive
+//! on a D-Bus thread and reach the app through `external`.
+//!
+//! Without a session bus there is no tray: the app runs with its window alone
+//! and says so once in the log. Without a tray host (a StatusNotifierWatcher) the
+//! icon is registered anyway and appears when a host starts; the log says that too.
+
+use std::collections::HashMap;
+
+use tray_icon::{
+    Icon, TrayIcon, TrayIconBuilder, TrayIconEvent,
+    menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem, Submenu},
+};
+
+use super::{
+    external::{self, External},
+    icon::{self, Sign},
+};
+use crate::customization::PRODUCT_NAME;
+
+const OPEN: &str = "open";
+const QUIT: &str = "quit";
+const BACKUP_ALL: &str = "backup-all";
+const BACKUP_PREFIX: &str = "backup:";
+
+/// The tray icon and the menu items that change.
+pub struct Tray {
+    icon: TrayIcon,
+    last: MenuItem,
+    sign: Sign,
+    icons: HashMap<Sign, Icon>,
+}
+
+impl Tray {
+    /// Puts the icon in the tray, or returns `None` (logged) when there is no tray.
+    pub fn start(repos: &[String]) -> Option<Tray> {
+        match Self::build(repos) {
+            Ok(tray) => {
+                if !watcher_present() {
+                    tracing::info!(
+                        "no tray host (StatusNotifierWatcher) is running on this desktop: the tray icon will appear when one starts; the window works without it"
+                    );
+                }
+                Some(tray)
+            }
+            Err(e) => {
+                tracing::info!(
+                    "no tray is available ({e}); {PRODUCT_NAME} runs with its window only"
+                );
+                None
+            }
+        }
+    }
+
+    fn build(repos: &[String]) -> Result<Tray, String> {
+        let menu = Menu::new();
+        let last = MenuItem::with_id("last", "No backup run yet", false, None);
+        let err = |e: tray_icon::menu::Error| e.to_string();
+        if repos.len() > 1 {
+            let sub = Submenu::new("Back up now", true);
+            for r in repos {
+                sub.append(&MenuItem::with_id(
+                    format!("{BACKUP_PREFIX}{r}"),
+                    r,
+                    true,
+                    None,
+                ))
+                .map_err(err)?;
+            }
+            sub.append(&PredefinedMenuItem::separator()).map_err(err)?;
+            sub.append(&MenuItem::with_id(
+                BACKUP_ALL,
+                "All repositories",
+                true,
+                None,
+            ))
+            .map_err(err)?;
+            menu.append(&sub).map_err(err)?;
+        } else {
+            menu.append(&MenuItem::with_id(BACKUP_ALL, "Back up now", true, None))
+                .map_err(err)?;
+        }
+        menu.append(&MenuItem::with_id(
+            OPEN,
+            format!("Open {PRODUCT_NAME}"),
+            true,
+            None,
+        ))
+        .map_err(err)?;
+        menu.append(&PredefinedMenuItem::separator()).map_err(err)?;
+        menu.append(&last).map_err(err)?;
+        menu.append(&PredefinedMenuItem::separator()).map_err(err)?;
+        menu.append(&MenuItem::with_id(QUIT, "Quit", true, None))
+            .map_err(err)?;
+
+        let mut icons = HashMap::new();
+        for sign in [
+            Sign::Ok,
+            Sign::Running,
+            Sign::Warning,
+            Sign::Error,
+            Sign::App,
+        ] {
+            let img = icon::draw(sign, 64);
+            let i = Icon::from_rgba(img.rgba, img.size, img.size).map_err(|e| e.to_string())?;
+            icons.insert(sign, i);
+        }
+        let sign = Sign::App;
+        let icon = TrayIconBuilder::new()
+            .with_id(crate::customization::SHORT_NAME)
+            .with_menu(Box::new(menu))
+            .with_tooltip(PRODUCT_NAME)
+            .with_title(PRODUCT_NAME)
+            .with_icon(icons[&sign].clone())
+            .build()
+            .map_err(|e| e.to_string())?;
+
+        MenuEvent::set_event_handler(Some(|e: MenuEvent| {
+            let id = e.id().0.as_str();
+            let event = match id {
+                OPEN => External::Open,
+                QUIT => External::Quit,
+                BACKUP_ALL => External::BackUpNow(None),
+                other => match other.strip_prefix(BACKUP_PREFIX) {
+                    Some(repo) => External::BackUpNow(Some(repo.to_string())),
+                    None => return,
+                },
+            };
+            external::send(event);
+        }));
+        // a click on the icon itself opens the window
+        TrayIconEvent::set_event_handler(Some(|e: TrayIconEvent| {
+            if matches!(
+                e,
+                TrayIconEvent::Click { .. } | TrayIconEvent::DoubleClick { .. }
+            ) {
+                external::send(External::Open);
+            }
+        }));
+        Ok(Tray {
+            icon,
+            last,
+            sign,
+            icons,
+        })
+    }
+
+    /// Shows `sign`, the tooltip and the last result.
+    pub fn show(&mut self, sign: Sign, tooltip: &str, last: &str) {
+        if sign != self.sign {
+            if let Some(i) = self.icons.get(&sign) {
+                let _ = self.icon.set_icon(Some(i.clone()));
+            }
+            self.sign = sign;
+        }
+        let _ = self.icon.set_tooltip(Some(tooltip));
+        self.last.set_text(last);
+    }
+}
+
+/// Whether a StatusNotifierWatcher (a tray host) is on the session bus.
+fn watcher_present() -> bool {
+    zbus::block_on(async {
+        let conn = zbus::Connection::session().await.ok()?;
+        let dbus = zbus::fdo::DBusProxy::new(&conn).await.ok()?;
+        let name = zbus::names::BusName::try_from("org.kde.StatusNotifierWatcher").ok()?;
+        dbus.name_has_owner(name).await.ok()
+    })
+    .unwrap_or(false)
+}

@@ -1,0 +1,82 @@
+//! Numbers and times in the words people read: "1.5 MB", "2026-11-24 22:15:02",
+//! "3 hours ago". Shared by every front end so the CLI and the window agree.
+
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+/// "1.5 MB"-style size.
+pub fn size(bytes: u64) -> String {
+    bytesize::ByteSize(bytes).display().si().to_string()
+}
+
+/// A timestamp (RFC 3339 text from the engine) in local time, "2026-11-24 22:15:02".
+pub fn local_time(ts: &str) -> String {
+    ts.parse::<Timestamp>()
+        .map(local)
+        .unwrap_or_else(|_| ts.to_string())
+}
+
+/// A timestamp in local time, "2026-11-24 22:15:02".
+pub fn local(t: Timestamp) -> String {
+    t.to_zoned(jiff::tz::TimeZone::system())
+        .strftime("%Y-%m-%d %H:%M:%S")
+        .to_string()
+}
+
+/// How long ago `then` was (zero for the future: a clock set wrong is not "old").
+pub fn age(then: Timestamp, now: Timestamp) -> Duration {
+    Duration::from_secs((now.as_second() - then.as_second()).max(0) as u64)
+}
+
+/// "3 minutes ago", "2 days ago": the age rounded to the unit that reads best.
+pub fn ago(then: Timestamp, now: Timestamp) -> String {
+    let secs = age(then, now).as_secs();
+    let (n, unit) = match secs {
+        0..=89 => return "just now".into(),
+        90..=5399 => ((secs + 30) / 60, "minute"),
+        5400..=129_599 => ((secs + 1800) / 3600, "hour"),
+        129_600..=5_183_999 => ((secs + 43_200) / 86_400, "day"),
+        5_184_000..=47_335_999 => (secs / 2_592_000, "month"),
+        _ => (secs / 31_536_000, "year"),
+    };
+    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+}
+
+/// A duration in words, "1h 5m", "42s".
+pub fn duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m {:02}s", secs / 60, secs % 60),
+        _ => format!("{}h {:02}m", secs / 3600, (secs % 3600) / 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn ages_read_like_speech() {
+        let now = ts("2026-01-10T12:00:00Z");
+        assert_eq!(ago(ts("2026-01-10T11:59:30Z"), now), "just now");
+        assert_eq!(ago(ts("2026-01-10T11:58:00Z"), now), "2 minutes ago");
+        assert_eq!(ago(ts("2026-01-10T09:00:00Z"), now), "3 hours ago");
+        assert_eq!(ago(ts("2026-01-08T12:00:00Z"), now), "2 days ago");
+        assert_eq!(ago(ts("2025-10-10T12:00:00Z"), now), "3 months ago");
+        // a snapshot from the future (clock skew) is not negative
+        assert_eq!(ago(ts("2026-01-11T12:00:00Z"), now), "just now");
+    }
+
+    #[test]
+    fn durations_are_short() {
+        assert_eq!(duration(Duration::from_secs(42)), "42s");
+        assert_eq!(duration(Duration::from_secs(65)), "1m 05s");
+        assert_eq!(duration(Duration::from_secs(3900)), "1h 05m");
+    }
+}

@@ -1,0 +1,201 @@
+//! From a configured repository to the jobs a front end runs on it: the target
+//! (with its password resolved), the backup the config describes, housekeeping by
+//! the configured retention. The CLI adds its flags on top; the GUI, the tray and
+//! (later) the scheduler use these as they are, so "Back up now" means the same
+//! backup everywhere. This module reads `config` and builds `engine` requests; it
+//! runs nothing.
+
+use std::path::{Path, PathBuf};
+
+use super::{JobKind, JobSpec, hooks::Hooks};
+use crate::{
+    config::{self, Config, PasswordSource, RepoConfig, schema::SourceKind},
+    engine::{
+        BackupRequest, BackupSource, RepoTarget,
+        ops::{CheckRequest, ForgetRequest, PruneRequest, RetentionPolicy},
+    },
+    error::{Error, Result},
+};
+
+/// The target of configured repository `name`; `password` (from the command line
+/// or environment) replaces the configured source when given.
+pub fn target(
+    config: &Config,
+    name: &str,
+    password: Option<PasswordSource>,
+) -> Result<(RepoTarget, RepoConfig)> {
+    let rc = config.repo(name)?;
+    let password = match password {
+        Some(given) => given,
+        None => {
+            // a password command from the config runs only from a file no one else can change
+            if matches!(rc.password, PasswordSource::Command(_)) {
+                config::secrets::check_safe_for_commands(&config.path)?;
+            }
+            rc.password.clone()
+        }
+    };
+    let password = password.resolve().map_err(|e| match e {
+        Error::Credentials(m) => Error::Credentials(format!("repository `{name}`: {m}")),
+        other => other,
+    })?;
+    crate::redact::register(password.expose());
+    let mut uris = vec![rc.uri.clone()];
+    uris.extend(rc.fallback_uris.iter().cloned());
+    Ok((
+        RepoTarget {
+            name: name.to_string(),
+            uris,
+            backend_options: rc.backend_options.clone(),
+            password,
+            cache_dir: rc.repo.cache_dir.clone(),
+            no_cache: rc.repo.no_cache.unwrap_or(false),
+        },
+        rc,
+    ))
+}
+
+/// Applies a configured repository's job settings (priority, time limit) to a spec.
+pub fn with_repo_settings(mut spec: JobSpec, rc: Option<&RepoConfig>) -> JobSpec {
+    if let Some(rc) = rc {
+        spec.priority = rc.repo.priority.unwrap_or_default();
+        spec.timeout = rc.repo.job_timeout.map(|t| t.0);
+    }
+    spec
+}
+
+/// What the config says a backup reads: files, or a command's output.
+pub fn config_source(b: &config::BackupSettings) -> Result<BackupSource> {
+    let filename = b
+        .stdin_filename
+        .clone()
+        .unwrap_or_else(|| "stdin".to_string());
+    match (b.source, &b.stdin_command) {
+        (Some(SourceKind::Command), Some(cmd)) => Ok(BackupSource::Command {
+            command: cmd.clone(),
+            filename,
+        }),
+        (Some(SourceKind::Command), None) => Err(Error::Usage(
+            "backup.source is \"command\" but no backup.stdin-command is set".into(),
+        )),
+        _ => Ok(BackupSource::Files),
+    }
+}
+
+/// The backup the repository's settings describe, before any command-line flag.
+pub fn backup_request(rc: &RepoConfig) -> Result<BackupRequest> {
+    let b = &rc.backup;
+    Ok(BackupRequest {
+        paths: b
+            .paths
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .map(PathBuf::from)
+            .collect(),
+        excludes: b.exclude.clone().unwrap_or_default(),
+        iexcludes: b.iexclude.clone().unwrap_or_default(),
+        exclude_files: b.exclude_file.clone().unwrap_or_default(),
+        iexclude_files: b.iexclude_file.clone().unwrap_or_default(),
+        exclude_if_present: b.exclude_if_present.clone().unwrap_or_default(),
+        exclude_caches: b.exclude_caches.unwrap_or(false),
+        one_file_system: b.one_file_system.unwrap_or(false),
+        exclude_larger_than: b.exclude_larger_than.map(|s| s.0),
+        tags: b.tags.clone().unwrap_or_default(),
+        host: rc.host(),
+        dry_run: false,
+        time: None,
+        source: config_source(b)?,
+        minimum_size: b.minimum_backup_size.map(|s| s.0),
+    })
+}
+
+/// The pre/post commands of the repository's backup settings.
+pub fn hooks(b: &config::BackupSettings) -> Hooks {
+    Hooks {
+        pre: b.pre_exec_commands.clone().unwrap_or_default(),
+        pre_timeout: b.pre_exec_timeout.map(|d| d.0),
+        pre_failure_is_fatal: b.pre_exec_failure_is_fatal.unwrap_or(false),
+        post: b.post_exec_commands.clone().unwrap_or_default(),
+        post_timeout: b.post_exec_timeout.map(|d| d.0),
+        post_failure_is_fatal: b.post_exec_failure_is_fatal.unwrap_or(false),
+        post_run_on_failure: b.post_exec_run_on_failure.unwrap_or(false),
+    }
+}
+
+/// Refuses a job that runs commands (hooks, a command source) when the config
+/// file others could change is where those commands come from.
+pub fn check_commands_allowed(
+    config_path: &Path,
+    request: &BackupRequest,
+    hooks: &Hooks,
+) -> Result<()> {
+    let runs_commands = !hooks.pre.is_empty()
+        || !hooks.post.is_empty()
+        || matches!(request.source, BackupSource::Command { .. });
+    if runs_commands {
+        config::secrets::check_safe_for_commands(config_path)?;
+    }
+    Ok(())
+}
+
+/// The configured backup of `rc` as a job ("Back up now").
+pub fn backup_job(config: &Config, rc: &RepoConfig) -> Result<JobKind> {
+    let request = backup_request(rc)?;
+    if request.paths.is_empty() && matches!(request.source, BackupSource::Files) {
+        return Err(Error::Usage(format!(
+            "repository `{}` has nothing to back up: set backup.paths in {}",
+            rc.name,
+            config.path.display()
+        )));
+    }
+    let hooks = hooks(&rc.backup);
+    check_commands_allowed(&config.path, &request, &hooks)?;
+    Ok(JobKind::Backup {
+        request,
+        hooks,
+        heuristics: rc.repo.storage_heuristics.unwrap_or(true),
+    })
+}
+
+/// The configured retention policy of `rc`, if it has one.
+pub fn retention_policy(rc: &RepoConfig) -> Option<RetentionPolicy> {
+    Some(RetentionPolicy::from(&rc.retention)).filter(|p| !p.is_empty())
+}
+
+/// Forget by the configured retention policy.
+pub fn forget_by_policy(rc: &RepoConfig, dry_run: bool) -> Result<ForgetRequest> {
+    let policy = retention_policy(rc).ok_or_else(|| {
+        Error::Usage(format!(
+            "repository `{}` has no retention policy: set [retention] (e.g. preset = \"gfs\") for it or its group",
+            rc.name
+        ))
+    })?;
+    Ok(ForgetRequest {
+        ids: Vec::new(),
+        tags: Vec::new(),
+        policy: Some(policy),
+        group_by: rc.retention.group_by.clone(),
+        dry_run,
+    })
+}
+
+/// Forget exactly these snapshots.
+pub fn forget_ids(ids: Vec<String>) -> JobKind {
+    JobKind::Forget(ForgetRequest {
+        ids,
+        tags: Vec::new(),
+        policy: None,
+        group_by: None,
+        dry_run: false,
+    })
+}
+
+/// check → forget by the configured policy → prune.
+pub fn housekeeping_job(rc: &RepoConfig, check: CheckRequest) -> Result<JobKind> {
+    Ok(JobKind::Housekeeping {
+        check,
+        forget: forget_by_policy(rc, false)?,
+        prune: PruneRequest::default(),
+    })
+}
