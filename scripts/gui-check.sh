@@ -40,14 +40,15 @@ fail() {
     echo "gui-check: FAILED: $*" >&2
     echo "--- log files:" >&2
     cat "$work"/home/.local/state/*/logs/* 2>/dev/null | tail -n 40 >&2 || true
-    for f in "$work"/*.out; do echo "--- $f" >&2; tail -n 20 "$f" >&2; done
+    for f in "$work"/*.out; do echo "--- $f" >&2; grep -v "^ " "$f" | tail -n 12 >&2; done
     exit 1
 }
 
 # an X server of our own
 display=99
 while [ -e "/tmp/.X11-unix/X$display" ] || [ -e "/tmp/.X$display-lock" ]; do display=$((display + 1)); done
-Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp >"$work/xvfb.out" 2>&1 &
+# -noreset: Xvfb would otherwise restart when its last client leaves, refusing the next one meanwhile
+Xvfb ":$display" -screen 0 1280x800x24 -nolisten tcp -noreset >"$work/xvfb.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; done
 [ -e "/tmp/.X11-unix/X$display" ] || fail "Xvfb did not start"
@@ -107,7 +108,7 @@ esac
 menu=$(gdbus call --session --dest "$dest" --object-path "$path" \
     --method org.freedesktop.DBus.Properties.Get org.kde.StatusNotifierItem Menu | grep -o "'/[^']*'" | tr -d "'")
 [ -n "$menu" ] || fail "the tray item has no menu"
-layout=$(gdbus call --session --dest "$dest" --object-path "$menu" --method com.canonical.dbusmenu.GetLayout 0 -1 '[]')
+layout=$(gdbus call --session --dest "$dest" --object-path "$menu" --method com.canonical.dbusmenu.GetLayout -- 0 -1 '[]')
 echo "$layout" >"$WORK/menu.txt"
 menu_id() { # the id of the item labelled $1
     echo "$layout" | grep -oP "\((\d+), \{[^}]*'label': <'$1'>" | grep -oP '^\(\d+' | tr -d '('

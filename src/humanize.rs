@@ -43,6 +43,25 @@ pub fn ago(then: Timestamp, now: Timestamp) -> String {
     format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
 }
 
+/// A period in words, "1 day", "12 hours", "2 weeks": for limits people set.
+pub fn period(d: Duration) -> String {
+    let secs = d.as_secs();
+    let units = [
+        (604_800, "week"),
+        (86_400, "day"),
+        (3600, "hour"),
+        (60, "minute"),
+        (1, "second"),
+    ];
+    for (size, unit) in units {
+        if secs >= size && secs.is_multiple_of(size) {
+            let n = secs / size;
+            return format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+        }
+    }
+    humantime::format_duration(d).to_string()
+}
+
 /// A duration in words, "1h 5m", "42s".
 pub fn duration(d: Duration) -> String {
     let secs = d.as_secs();
@@ -71,6 +90,15 @@ mod tests {
         assert_eq!(ago(ts("2025-10-10T12:00:00Z"), now), "3 months ago");
         // a snapshot from the future (clock skew) is not negative
         assert_eq!(ago(ts("2026-01-11T12:00:00Z"), now), "just now");
+    }
+
+    #[test]
+    fn periods_use_the_largest_whole_unit() {
+        assert_eq!(period(Duration::from_secs(86_400)), "1 day");
+        assert_eq!(period(Duration::from_secs(2 * 86_400)), "2 days");
+        assert_eq!(period(Duration::from_secs(14 * 86_400)), "2 weeks");
+        assert_eq!(period(Duration::from_secs(36 * 3600)), "36 hours");
+        assert_eq!(period(Duration::from_secs(90)), "90 seconds");
     }
 
     #[test]

@@ -40,7 +40,8 @@ pub fn init(verbosity: u8, quiet: bool) -> Option<WorkerGuard> {
             fmt::layer()
                 .with_ansi(false)
                 .with_writer(move || RedactingWriter(writer.clone()))
-                .with_filter(EnvFilter::new("info")),
+                // our own info, others' warnings (windowing and D-Bus libraries are chatty)
+                .with_filter(EnvFilter::new("warn,npbackup=info")),
         )
     });
     let _ = tracing_subscriber::registry()

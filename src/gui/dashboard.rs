@@ -518,19 +518,21 @@ impl Dashboard {
 
     /// The status banner: what state the repository is in, in words.
     fn banner<'a>(&'a self, repo: &'a RepoPanel) -> Element<'a, Message> {
-        let limit = repo
-            .max_age
-            .map(|d| humantime::format_duration(d).to_string());
+        let limit = repo.max_age.map(humanize::period);
         let (colour, headline, lines): (Color, String, Vec<String>) = if let Some(job) = &repo.job {
+            // while a job runs, the banner still says how things stood before it
+            let before = match repo.state.last_backup() {
+                Some(last) => format!(
+                    "Last backup: {} ({})",
+                    humanize::local(last),
+                    humanize::ago(last, self.now)
+                ),
+                None => "No backup of this computer yet.".into(),
+            };
             (
                 Colours::running(),
                 format!("{}…", job.action.doing()),
-                vec![
-                    job.progress
-                        .as_ref()
-                        .map(|p| capitalise(&p.phase))
-                        .unwrap_or_else(|| "Starting".into()),
-                ],
+                vec![before],
             )
         } else {
             match &repo.state {
@@ -547,7 +549,7 @@ impl Dashboard {
                         host_name(&repo.host),
                         humanize::local(*last),
                         limit
-                            .map(|l| format!(" · considered too old after {l}"))
+                            .map(|l| format!(" · backups older than {l} count as too old"))
                             .unwrap_or_default()
                     )],
                 ),
@@ -562,7 +564,7 @@ impl Dashboard {
                             "Last backup of {}: {}; backups should be younger than {}.",
                             host_name(&repo.host),
                             humanize::local(*last),
-                            humantime::format_duration(*max_age)
+                            humanize::period(*max_age)
                         ),
                         "Back up now to be safe again.".into(),
                     ],
@@ -661,8 +663,12 @@ impl Dashboard {
                     ))
                     .size(18)
                     .font(bold()),
-                    text("These snapshots will be removed from the list; their files can no longer be restored from them. The space they alone use is freed by the next prune.").size(14),
-                    scrollable(list).height(Length::Shrink).height(200),
+                    text(if chosen.len() == 1 {
+                        "This snapshot will be removed from the list; its files can no longer be restored from it. The space only it uses is freed by the next prune."
+                    } else {
+                        "These snapshots will be removed from the list; their files can no longer be restored from them. The space only they use is freed by the next prune."
+                    }).size(14),
+                    container(scrollable(list).height(Length::Shrink)).max_height(220),
                     row![
                         Space::new().width(Length::Fill),
                         button(text("Keep them").size(14))
@@ -835,10 +841,13 @@ fn progress_panel(job: &ActiveJob) -> Element<'_, Message> {
             humanize::duration(Duration::from_secs(eta))
         ));
     }
-    let phase = if p.phase.is_empty() {
-        "Starting".to_string()
+    // "Backing up: reading the index"; just "Backing up" when the phase says the same
+    let title = if p.phase.is_empty() {
+        format!("{}: starting", job.action.doing())
+    } else if p.phase.eq_ignore_ascii_case(job.action.doing()) {
+        job.action.doing().to_string()
     } else {
-        capitalise(&p.phase)
+        format!("{}: {}", job.action.doing(), p.phase)
     };
     let cancel = button(
         text(if job.cancelling {
@@ -853,10 +862,7 @@ fn progress_panel(job: &ActiveJob) -> Element<'_, Message> {
     container(
         column![
             row![
-                text(format!("{}: {phase}", job.action.doing()))
-                    .size(15)
-                    .font(bold())
-                    .width(Length::Fill),
+                text(title).size(15).font(bold()).width(Length::Fill),
                 button(text("Show log").size(13))
                     .on_press(Message::ShowLog)
                     .style(button::secondary),
@@ -866,10 +872,11 @@ fn progress_panel(job: &ActiveJob) -> Element<'_, Message> {
             .align_y(Alignment::Center),
             progress_bar(0.0..=1.0, fraction).girth(10),
             text(facts.join(" · ")).size(13),
-            text(p.current.unwrap_or_default())
-                .size(12)
-                .wrapping(text::Wrapping::None),
         ]
+        .extend(
+            p.current
+                .map(|c| text(c).size(12).wrapping(text::Wrapping::None).into()),
+        )
         .spacing(6),
     )
     .padding(12)
@@ -1030,14 +1037,6 @@ fn bold() -> Font {
     Font {
         weight: Weight::Bold,
         ..Font::DEFAULT
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(c) => c.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 

@@ -87,21 +87,39 @@ pub fn main() -> i32 {
     };
     let _guard = crate::logging::init(0, false);
     tracing::info!("{VERSION_LINE} starting");
-    let result = iced::daemon(move || App::boot(launch.clone()), App::update, App::view)
-        .title(App::title)
-        .theme(App::theme)
-        .subscription(App::subscription)
-        .run();
+    let no_window = |why: String| {
+        let msg = format!(
+            "{PRODUCT_NAME} could not open its window: {why}. The command-line tool ({}) works without one.",
+            crate::customization::CLI_NAME
+        );
+        tracing::error!("{msg}");
+        eprintln!("error: {msg}");
+        crate::error::exit::FAILED
+    };
+    #[cfg(all(unix, not(target_os = "macos")))]
+    if std::env::var_os("DISPLAY").is_none() && std::env::var_os("WAYLAND_DISPLAY").is_none() {
+        return no_window(
+            "there is no graphical session (neither DISPLAY nor WAYLAND_DISPLAY is set)".into(),
+        );
+    }
+    // iced panics when the display refuses the connection: say so in words
+    let result = std::panic::catch_unwind(move || {
+        iced::daemon(move || App::boot(launch.clone()), App::update, App::view)
+            .title(App::title)
+            .theme(App::theme)
+            .subscription(App::subscription)
+            .run()
+    });
     match result {
-        Ok(()) => 0,
-        Err(e) => {
-            let msg = format!(
-                "{PRODUCT_NAME} could not open its window: {e}. Is a graphical session available (DISPLAY or WAYLAND_DISPLAY)? The command-line tool works without one."
-            );
-            tracing::error!("{msg}");
-            eprintln!("error: {msg}");
-            crate::error::exit::FAILED
-        }
+        Ok(Ok(())) => 0,
+        Ok(Err(e)) => no_window(e.to_string()),
+        Err(panic) => no_window(
+            panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_else(|| "the windowing system failed".into()),
+        ),
     }
 }
 

@@ -257,12 +257,16 @@ impl SnapshotTable {
                 .width(28)
                 .center();
             body = body.push(
-                button(row![tick, cells].align_y(iced::Alignment::Center))
-                    .on_press(Message::Toggle(r.info.id.clone()))
-                    .style(theme::table_row(selected, pos % 2 == 1))
-                    .padding(0)
-                    .height(ROW_HEIGHT)
-                    .width(Length::Fill),
+                button(
+                    row![tick, cells]
+                        .height(Length::Fill)
+                        .align_y(iced::Alignment::Center),
+                )
+                .on_press(Message::Toggle(r.info.id.clone()))
+                .style(theme::table_row(selected, pos % 2 == 1))
+                .padding(0)
+                .height(ROW_HEIGHT)
+                .width(Length::Fill),
             );
         }
         body = body.push(Space::new().height(below));
