@@ -4,10 +4,11 @@
 #   1. a prepared config (one backup made): the window opens and stays up;
 #      screenshot target/gui-check/window.png
 #   2. with a real tray host (status-notifier-watcher + gtk-sni-tray-standalone,
-#      in a private D-Bus session): the tray item is registered, its menu is read
-#      over D-Bus (dbusmenu), "Back up now" is clicked there and a second snapshot
-#      appears; screenshot target/gui-check/tray.png; "Quit" from the menu ends
-#      the app with exit code 0
+#      in a private D-Bus session) and a real notification daemon (dunst): the
+#      tray item is registered, its menu is read over D-Bus (dbusmenu), "Back up
+#      now" is clicked there, a second snapshot appears and exactly one
+#      notification says the backup finished; screenshot target/gui-check/tray.png;
+#      "Quit" from the menu ends the app with exit code 0
 #   3. without a tray host, and without a session bus: the window still opens and
 #      the log says once that there is no tray
 #
@@ -23,7 +24,7 @@ out="$PWD/target/gui-check"
 for b in "$gui" "$cli"; do
     [ -x "$b" ] || { echo "gui-check: $b is missing: build first (cargo build)" >&2; exit 1; }
 done
-for t in Xvfb dbus-run-session import xdotool gdbus status-notifier-watcher gtk-sni-tray-standalone; do
+for t in Xvfb dbus-run-session import xdotool gdbus status-notifier-watcher gtk-sni-tray-standalone dunst dunstctl; do
     command -v "$t" >/dev/null || { echo "gui-check: $t is missing: run scripts/install-deps.sh test" >&2; exit 1; }
 done
 
@@ -86,9 +87,11 @@ for _ in $(seq 50); do
 done
 gtk-sni-tray-standalone --bottom >"$WORK/tray-host.out" 2>&1 &
 host=$!
+dunst >"$WORK/dunst.out" 2>&1 &
+notifier=$!
 "$GUI" >"$WORK/gui-tray.out" 2>&1 &
 gui=$!
-trap 'kill $gui $host $watcher 2>/dev/null || true' EXIT
+trap 'kill $gui $host $watcher $notifier 2>/dev/null || true' EXIT
 
 # the tray item, as the watcher knows it ("service/path" or a bus name)
 item=""
@@ -129,9 +132,19 @@ for _ in $(seq 150); do
     sleep 0.2
 done
 [ "$("$COUNT")" = 2 ] || fail "\"Back up now\" in the tray made no snapshot"
-sleep 2 # the list refreshes and the tray shows the result
+# one notification, saying the backup finished
+for _ in $(seq 50); do
+    [ "$(dunstctl count displayed)" -ge 1 ] && break
+    sleep 0.2
+done
+sleep 1 # the list refreshes and the tray shows the result
 import -window root "$OUT/tray.png"
 kill -0 $gui 2>/dev/null || fail "npbackup-gui died after the backup"
+[ "$(dunstctl count displayed)" = 1 ] || fail "expected one notification, dunst shows $(dunstctl count displayed)"
+dunstctl close-all
+sleep 0.5
+dunstctl history >"$WORK/notifications.json"
+grep -q "default: Backup finished" "$WORK/notifications.json" || fail "no \"Backup finished\" notification: $(cat "$WORK/notifications.json")"
 
 # "Quit" in the menu ends the app cleanly
 gdbus call --session --dest "$dest" --object-path "$menu" --method com.canonical.dbusmenu.Event \
@@ -144,7 +157,7 @@ printf '#!/bin/sh\n"%s" --json snapshots | python3 -c '"'"'import json,sys; prin
 chmod +x "$work/count.sh"
 WORK="$work" GUI="$gui" OUT="$out" COUNT="$work/count.sh" \
     dbus-run-session -- bash "$work/tray.sh" || fail "the tray run failed"
-echo "gui-check: tray: item registered, menu read over D-Bus, \"Back up now\" made a snapshot, \"Quit\" ended the app"
+echo "gui-check: tray: item registered, menu read over D-Bus, \"Back up now\" made a snapshot and one notification, \"Quit\" ended the app"
 
 # --- 1: the window, for a look (no tray host; a session bus) ---
 logs="$HOME/.local/state/npbackup/logs"

@@ -39,9 +39,10 @@ if [ "$what" = "build" ]; then exit 0; fi
 # Python's venv (for the S3 server below).
 apt_install restic rclone openssh-server openssh-client python3 python3-venv
 # The desktop app under test: a virtual X server, screenshots and window lookup, a
-# private D-Bus session with gdbus, and a real StatusNotifierItem host (watcher + tray).
+# private D-Bus session with gdbus, a real StatusNotifierItem host (watcher + tray) and a
+# real notification daemon (dunst).
 apt_install xvfb xauth imagemagick xdotool dbus libglib2.0-bin \
-    haskell-status-notifier-item-utils haskell-gtk-sni-tray-utils
+    haskell-status-notifier-item-utils haskell-gtk-sni-tray-utils dunst
 
 mkdir -p "$tools"
 

@@ -1,171 +1,17 @@
 //! The desktop app's main flows, through its real view (iced_test's simulator:
-//! find texts, click buttons) and real jobs on real temporary repositories. The
-//! simulator runs no tasks, so `Harness` performs the app's effects itself: it
-//! runs each job with the job worker and feeds its events back, as the app's
-//! runner does.
+//! find texts, click buttons) and real jobs on real temporary repositories (see
+//! `gui_harness::Harness`).
 #![cfg(feature = "gui")]
 
 mod common;
+mod gui_harness;
 
-use std::{
-    collections::VecDeque,
-    path::{Path, PathBuf},
-};
+use std::path::{Path, PathBuf};
 
 use common::*;
+use gui_harness::Harness;
 use iced_test::simulator;
-use npbackup::{
-    gui::{App, Effect, Launch, Message, notify::Notice},
-    jobs::{self, JobEvent, JobOptions},
-};
-
-/// The app with its effects performed for real.
-struct Harness {
-    app: App,
-    pending: VecDeque<Effect>,
-    program: PathBuf,
-    runtime: tokio::runtime::Runtime,
-    notices: Vec<Notice>,
-    copied: Vec<String>,
-}
-
-impl Harness {
-    fn new(w: &World, config: &Path) -> Harness {
-        // jobs run the CLI in the test's own HOME (cache, locks, history)
-        let program = w.path("job.sh");
-        std::fs::write(
-            &program,
-            format!(
-                "#!/bin/sh\nHOME='{}' exec '{}' \"$@\"\n",
-                w.home().display(),
-                assert_cmd::cargo::cargo_bin("npbackup-cli").display()
-            ),
-        )
-        .unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
-        let (app, effects) = App::new(Launch {
-            config: Some(config.to_path_buf()),
-            job_program: Some(program.clone()),
-            tray: false,
-            notifications: false,
-            hidden: false,
-        });
-        Harness {
-            app,
-            pending: effects.into(),
-            program,
-            runtime: tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap(),
-            notices: Vec::new(),
-            copied: Vec::new(),
-        }
-    }
-
-    fn send(&mut self, message: Message) {
-        let effects = self.app.apply(message);
-        self.pending.extend(effects);
-    }
-
-    /// Performs every pending effect, running jobs to their end.
-    fn settle(&mut self) {
-        self.settle_with(|_, _| Vec::new());
-    }
-
-    /// Like `settle`; `during` may answer each job event with messages (a click
-    /// while a job runs).
-    fn settle_with(&mut self, mut during: impl FnMut(&App, &JobEvent) -> Vec<Message>) {
-        while let Some(effect) = self.pending.pop_front() {
-            match effect {
-                Effect::Run(ticket, spec) => {
-                    let opts = JobOptions {
-                        program: Some(self.program.clone()),
-                        ..JobOptions::default()
-                    };
-                    let mut job = self
-                        .runtime
-                        .block_on(jobs::start(&spec, &opts))
-                        .expect("the job starts");
-                    let canceller = job.canceller();
-                    loop {
-                        let event = match self.runtime.block_on(job.events.recv()) {
-                            Ok(e) => e,
-                            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                            Err(_) => break,
-                        };
-                        let last = matches!(event, JobEvent::Finished(_));
-                        let replies = during(&self.app, &event);
-                        let mut effects = self.app.apply(Message::Job(ticket, event));
-                        for m in replies {
-                            effects.extend(self.app.apply(m));
-                        }
-                        for e in effects {
-                            match e {
-                                Effect::Cancel(t) if t == ticket => canceller.cancel(),
-                                other => self.pending.push_back(other),
-                            }
-                        }
-                        if last {
-                            break;
-                        }
-                    }
-                    let _ = self.runtime.block_on(job.wait());
-                }
-                Effect::Notify(n) => self.notices.push(n),
-                Effect::Copy(text) => self.copied.push(text),
-                Effect::Cancel(_) | Effect::OpenWindow | Effect::CloseWindow(_) | Effect::Quit => {}
-            }
-        }
-    }
-
-    /// Clicks the button (or row) showing `label`, as a user would.
-    fn click(&mut self, label: &str) {
-        let messages: Vec<Message> = {
-            let mut ui = simulator(self.app.view_main());
-            ui.click(label)
-                .unwrap_or_else(|e| panic!("cannot click {label:?}: {e:?}\n{}", self.texts()));
-            ui.into_messages().collect()
-        };
-        assert!(!messages.is_empty(), "clicking {label:?} did nothing");
-        for m in messages {
-            self.send(m);
-        }
-    }
-
-    /// Whether the window shows exactly `label` somewhere.
-    fn shows(&self, label: &str) -> bool {
-        let mut ui = simulator(self.app.view_main());
-        ui.find(label).is_ok()
-    }
-
-    /// Whether some text in the window contains `part`.
-    fn shows_part(&self, part: &str) -> bool {
-        self.texts().contains(part)
-    }
-
-    /// Every text the window shows, one per line (for assertions and failure messages).
-    fn texts(&self) -> String {
-        let mut ui = simulator(self.app.view_main());
-        let mut found = Vec::new();
-        let _ = ui.find(|c: iced_test::selector::Candidate<'_>| {
-            if let iced_test::selector::Candidate::Text { content, .. } = c {
-                found.push(content.to_string());
-            }
-            None::<()>
-        });
-        found.join("\n")
-    }
-
-    fn assert_shows(&self, label: &str) {
-        assert!(
-            self.shows(label),
-            "the window does not show {label:?}; it shows:\n{}",
-            self.texts()
-        );
-    }
-}
+use npbackup::jobs::JobEvent;
 
 fn config(w: &World, repo: &Path, src: &Path, extra: &str) -> PathBuf {
     w.config(&format!(
@@ -200,6 +46,31 @@ fn init(w: &World, repo: &Path) {
     run(w.cli_repo(&repo.display().to_string()).arg("init"), 0);
 }
 
+/// A backup by the CLI, as host "gui-test".
+fn backup(w: &World, repo: &Path, src: &Path) {
+    run(
+        w.cli_repo(&repo.display().to_string())
+            .args(["backup", "--host", "gui-test"])
+            .arg(src),
+        0,
+    );
+}
+
+/// The snapshots' short ids, oldest first, as the CLI lists them.
+fn short_ids(w: &World, repo: &Path) -> Vec<String> {
+    let out = run(
+        w.cli_repo(&repo.display().to_string())
+            .args(["--json", "snapshots"]),
+        0,
+    );
+    json(&out)["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["short_id"].as_str().unwrap().to_string())
+        .collect()
+}
+
 #[test]
 fn never_backed_up_then_back_up_now_then_up_to_date() {
     let w = World::new();
@@ -221,15 +92,7 @@ fn never_backed_up_then_back_up_now_then_up_to_date() {
     h.assert_shows("1 snapshot");
     assert!(h.shows_part("new, 0 changed"), "{}", h.texts());
     // the table shows the snapshot the CLI sees
-    let out = run(
-        w.cli_repo(&repo.display().to_string())
-            .args(["--json", "snapshots"]),
-        0,
-    );
-    let short = json(&out)["result"][0]["short_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let short = short_ids(&w, &repo).remove(0);
     h.assert_shows(&short);
     h.assert_shows("gui-test");
     // one notification, for the success
@@ -251,12 +114,7 @@ fn a_backup_gets_too_old_and_says_so_once() {
     let (src, repo) = (w.path("src"), w.path("repo"));
     make_tree(&src, false);
     init(&w, &repo);
-    run(
-        w.cli_repo(&repo.display().to_string())
-            .args(["backup", "--host", "gui-test"])
-            .arg(&src),
-        0,
-    );
+    backup(&w, &repo, &src);
     let mut h = Harness::new(&w, &config(&w, &repo, &src, ""));
     h.settle();
     assert!(h.shows_part("Backed up "), "{}", h.texts());
@@ -349,25 +207,12 @@ fn forget_selected_asks_first_and_operations_report_their_result() {
     make_tree(&src, false);
     init(&w, &repo);
     for _ in 0..2 {
-        run(
-            w.cli_repo(&repo.display().to_string())
-                .args(["backup", "--host", "gui-test"])
-                .arg(&src),
-            0,
-        );
+        backup(&w, &repo, &src);
     }
     let mut h = Harness::new(&w, &config(&w, &repo, &src, ""));
     h.settle();
     h.assert_shows("2 snapshots");
-    let out = run(
-        w.cli_repo(&repo.display().to_string())
-            .args(["--json", "snapshots"]),
-        0,
-    );
-    let oldest = json(&out)["result"][0]["short_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let oldest = short_ids(&w, &repo).remove(0);
     h.click(&oldest);
     h.assert_shows("Forget selected (1)");
     h.click("Forget selected (1)");

@@ -147,12 +147,7 @@ impl App {
     /// (Re)reads the configuration and lists every repository's snapshots.
     fn load_config(&mut self) -> Vec<Effect> {
         self.read_config();
-        let names: Vec<String> = self
-            .dashboard
-            .repos
-            .iter()
-            .map(|r| r.name.clone())
-            .collect();
+        let names = self.dashboard.repo_names();
         names.iter().flat_map(|n| self.list(n)).collect()
     }
 
@@ -307,12 +302,7 @@ impl App {
     pub fn tick(&mut self, now: Timestamp) -> Vec<Effect> {
         self.dashboard.now = now;
         let mut effects = Vec::new();
-        let names: Vec<String> = self
-            .dashboard
-            .repos
-            .iter()
-            .map(|r| r.name.clone())
-            .collect();
+        let names = self.dashboard.repo_names();
         for name in &names {
             if let Some(r) = self.dashboard.repo_mut(name)
                 && matches!(
@@ -345,12 +335,7 @@ impl App {
         let Some(config) = &self.config else {
             return Vec::new();
         };
-        if self
-            .dashboard
-            .repos
-            .iter()
-            .any(|r| r.name == repo && r.loading)
-        {
+        if self.dashboard.repo(repo).is_some_and(|r| r.loading) {
             return Vec::new();
         }
         let spec = plan::target(config, repo, None).map(|(target, rc)| {
@@ -386,12 +371,7 @@ impl App {
         let Some(config) = &self.config else {
             return Vec::new();
         };
-        if self
-            .dashboard
-            .repos
-            .iter()
-            .any(|r| r.name == repo && r.job.is_some())
-        {
+        if self.dashboard.repo(repo).is_some_and(|r| r.job.is_some()) {
             return Vec::new();
         }
         let spec = config.repo(repo).and_then(|rc| {
@@ -537,7 +517,7 @@ impl App {
 
     /// One notice when a repository turns too old (again after it was fine).
     fn notify_if_too_old(&mut self, repo: &str) -> Vec<Effect> {
-        let Some(panel) = self.dashboard.repos.iter().find(|r| r.name == repo) else {
+        let Some(panel) = self.dashboard.repo(repo) else {
             return Vec::new();
         };
         let RepoState::TooOld { last, .. } = panel.state else {
@@ -582,12 +562,7 @@ impl App {
                 self.launch.config = Some(path);
                 // no lists yet: they would fail until the repository exists
                 self.read_config();
-                let names: Vec<String> = self
-                    .dashboard
-                    .repos
-                    .iter()
-                    .map(|r| r.name.clone())
-                    .collect();
+                let names = self.dashboard.repo_names();
                 names
                     .iter()
                     .flat_map(|name| self.start(name, Action::Init, Vec::new()))
@@ -758,5 +733,48 @@ fn window_settings() -> window::Settings {
             ..Default::default()
         },
         ..window::Settings::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jobs::status::ProblemKind;
+
+    fn panel(name: &str, state: RepoState) -> RepoPanel {
+        let mut p = RepoPanel::new(name.into(), "me".into(), None);
+        p.state = state;
+        p
+    }
+
+    #[test]
+    fn the_tray_shows_the_most_urgent_state() {
+        let now: Timestamp = "2026-01-10T12:00:00Z".parse().unwrap();
+        let recent = RepoState::UpToDate {
+            last: "2026-01-10T09:00:00Z".parse().unwrap(),
+        };
+        let mut d = Dashboard::new(
+            vec![panel("docs", recent.clone()), panel("photos", recent)],
+            now,
+        );
+        let (sign, tooltip, last) = tray_summary(&d);
+        assert_eq!(sign, Sign::Ok);
+        assert!(tooltip.contains("docs: backed up 3 hours ago"), "{tooltip}");
+        assert_eq!(last, "No job has run yet");
+
+        d.repos[1].state = RepoState::Never;
+        assert_eq!(tray_summary(&d).0, Sign::Warning);
+        assert!(tray_summary(&d).1.contains("photos: never backed up"));
+
+        d.repos[1].state = RepoState::Unavailable(Problem {
+            kind: ProblemKind::Unreachable,
+            detail: "connection refused".into(),
+        });
+        assert_eq!(tray_summary(&d).0, Sign::Error);
+
+        d.job_started("docs", 7, Action::Backup);
+        let (sign, tooltip, _) = tray_summary(&d);
+        assert_eq!(sign, Sign::Running, "a running job shows first");
+        assert!(tooltip.contains("docs: backing up…"), "{tooltip}");
     }
 }

@@ -255,12 +255,21 @@ impl Dashboard {
         }
     }
 
+    /// The repositories' names, in the order shown.
+    pub fn repo_names(&self) -> Vec<String> {
+        self.repos.iter().map(|r| r.name.clone()).collect()
+    }
+
     pub fn current(&self) -> Option<&RepoPanel> {
         self.repos.get(self.selected)
     }
 
     pub fn current_mut(&mut self) -> Option<&mut RepoPanel> {
         self.repos.get_mut(self.selected)
+    }
+
+    pub fn repo(&self, name: &str) -> Option<&RepoPanel> {
+        self.repos.iter().find(|r| r.name == name)
     }
 
     pub fn repo_mut(&mut self, name: &str) -> Option<&mut RepoPanel> {

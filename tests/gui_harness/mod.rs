@@ -1,0 +1,166 @@
+//! The desktop app under test: `Harness` drives `App` through its real view
+//! (iced_test's simulator: find the texts a person reads, click what they click)
+//! and performs the app's effects itself, since the simulator runs no tasks: it
+//! runs each job with the job worker and feeds the events back, as the app's
+//! runner does.
+
+use std::{
+    collections::VecDeque,
+    path::{Path, PathBuf},
+};
+
+use iced_test::simulator;
+use npbackup::{
+    gui::{App, Effect, Launch, Message, notify::Notice},
+    jobs::{self, JobEvent, JobOptions},
+};
+
+use crate::common::World;
+
+/// The app with its effects performed for real.
+pub struct Harness {
+    pub app: App,
+    pub pending: VecDeque<Effect>,
+    program: PathBuf,
+    runtime: tokio::runtime::Runtime,
+    pub notices: Vec<Notice>,
+    pub copied: Vec<String>,
+}
+
+impl Harness {
+    pub fn new(w: &World, config: &Path) -> Harness {
+        // jobs run the CLI in the test's own HOME (cache, locks, history)
+        let program = w.path("job.sh");
+        std::fs::write(
+            &program,
+            format!(
+                "#!/bin/sh\nHOME='{}' exec '{}' \"$@\"\n",
+                w.home().display(),
+                assert_cmd::cargo::cargo_bin("npbackup-cli").display()
+            ),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&program, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let (app, effects) = App::new(Launch {
+            config: Some(config.to_path_buf()),
+            job_program: Some(program.clone()),
+            tray: false,
+            notifications: false,
+            hidden: false,
+        });
+        Harness {
+            app,
+            pending: effects.into(),
+            program,
+            runtime: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap(),
+            notices: Vec::new(),
+            copied: Vec::new(),
+        }
+    }
+
+    pub fn send(&mut self, message: Message) {
+        let effects = self.app.apply(message);
+        self.pending.extend(effects);
+    }
+
+    /// Performs every pending effect, running jobs to their end.
+    pub fn settle(&mut self) {
+        self.settle_with(|_, _| Vec::new());
+    }
+
+    /// Like `settle`; `during` may answer each job event with messages (a click
+    /// while a job runs).
+    pub fn settle_with(&mut self, mut during: impl FnMut(&App, &JobEvent) -> Vec<Message>) {
+        while let Some(effect) = self.pending.pop_front() {
+            match effect {
+                Effect::Run(ticket, spec) => {
+                    let opts = JobOptions {
+                        program: Some(self.program.clone()),
+                        ..JobOptions::default()
+                    };
+                    let mut job = self
+                        .runtime
+                        .block_on(jobs::start(&spec, &opts))
+                        .expect("the job starts");
+                    let canceller = job.canceller();
+                    loop {
+                        let event = match self.runtime.block_on(job.events.recv()) {
+                            Ok(e) => e,
+                            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                            Err(_) => break,
+                        };
+                        let last = matches!(event, JobEvent::Finished(_));
+                        let replies = during(&self.app, &event);
+                        let mut effects = self.app.apply(Message::Job(ticket, event));
+                        for m in replies {
+                            effects.extend(self.app.apply(m));
+                        }
+                        for e in effects {
+                            match e {
+                                Effect::Cancel(t) if t == ticket => canceller.cancel(),
+                                other => self.pending.push_back(other),
+                            }
+                        }
+                        if last {
+                            break;
+                        }
+                    }
+                    let _ = self.runtime.block_on(job.wait());
+                }
+                Effect::Notify(n) => self.notices.push(n),
+                Effect::Copy(text) => self.copied.push(text),
+                Effect::Cancel(_) | Effect::OpenWindow | Effect::CloseWindow(_) | Effect::Quit => {}
+            }
+        }
+    }
+
+    /// Clicks the button (or row) showing `label`, as a user would.
+    pub fn click(&mut self, label: &str) {
+        let messages: Vec<Message> = {
+            let mut ui = simulator(self.app.view_main());
+            ui.click(label)
+                .unwrap_or_else(|e| panic!("cannot click {label:?}: {e:?}\n{}", self.texts()));
+            ui.into_messages().collect()
+        };
+        assert!(!messages.is_empty(), "clicking {label:?} did nothing");
+        for m in messages {
+            self.send(m);
+        }
+    }
+
+    /// Whether the window shows exactly `label` somewhere.
+    pub fn shows(&self, label: &str) -> bool {
+        let mut ui = simulator(self.app.view_main());
+        ui.find(label).is_ok()
+    }
+
+    /// Whether some text in the window contains `part`.
+    pub fn shows_part(&self, part: &str) -> bool {
+        self.texts().contains(part)
+    }
+
+    /// Every text the window shows, one per line (for assertions and failure messages).
+    pub fn texts(&self) -> String {
+        let mut ui = simulator(self.app.view_main());
+        let mut found = Vec::new();
+        let _ = ui.find(|c: iced_test::selector::Candidate<'_>| {
+            if let iced_test::selector::Candidate::Text { content, .. } = c {
+                found.push(content.to_string());
+            }
+            None::<()>
+        });
+        found.join("\n")
+    }
+
+    pub fn assert_shows(&self, label: &str) {
+        assert!(
+            self.shows(label),
+            "the window does not show {label:?}; it shows:\n{}",
+            self.texts()
+        );
+    }
+}
