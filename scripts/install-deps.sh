@@ -35,9 +35,10 @@ apt_install gcc pkg-config ca-certificates \
 
 if [ "$what" = "build" ]; then exit 0; fi
 
-# Test peers from Debian: the real restic binary (interop), OpenSSH (SFTP on loopback),
+# Test peers from Debian: the real restic binary (interop), OpenSSH (SFTP on loopback), the
+# Prometheus push gateway (monitoring),
 # Python's venv (for the S3 server below).
-apt_install restic rclone openssh-server openssh-client python3 python3-venv
+apt_install restic rclone openssh-server openssh-client python3 python3-venv prometheus-pushgateway
 # The desktop app under test: a virtual X server, screenshots and window lookup, a
 # private D-Bus session with gdbus, a real StatusNotifierItem host (watcher + tray) and a
 # real notification daemon (dunst).

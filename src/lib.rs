@@ -15,6 +15,7 @@ pub mod gui;
 pub mod humanize;
 pub mod jobs;
 pub mod logging;
+pub mod monitor;
 pub mod redact;
 
 pub use error::{Error, Result};

@@ -186,7 +186,7 @@ fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
             },
         ),
         rc.as_ref(),
-    );
+    )?;
     let (outcome, warnings) = super::jobrun::run::<engine::BackupSummary>(ctx, spec)?;
     let (used, summary) = (outcome.repository, outcome.summary);
     if ctx.global.json_events {

@@ -28,7 +28,7 @@ fn job<T: DeserializeOwned>(
 ) -> Result<(engine::RepoUsed, T)> {
     let (target, rc) = ctx.target()?;
     let kind = kind(rc.as_ref())?;
-    let spec = plan::with_repo_settings(JobSpec::new(target, kind), rc.as_ref());
+    let spec = plan::with_repo_settings(JobSpec::new(target, kind), rc.as_ref())?;
     let (outcome, _) = jobrun::run::<T>(ctx, spec)?;
     Ok((outcome.repository, outcome.summary))
 }

@@ -34,7 +34,13 @@ use crate::error::{Error, Result};
 const DEFAULTS: &str = include_str!("../../assets/defaults.toml");
 
 /// Keys of a section that hold tables checked on their own.
-const SUBTABLES: &[&str] = &["backup", "repo", "retention", "backend-options"];
+const SUBTABLES: &[&str] = &[
+    "backup",
+    "repo",
+    "retention",
+    "monitoring",
+    "backend-options",
+];
 /// Keys that choose a password; a repository that sets one replaces its group's.
 const PASSWORD_KEYS: &[&str] = &[
     "password",
@@ -100,6 +106,7 @@ pub struct RepoConfig {
     pub backup: BackupSettings,
     pub repo: RepoSettings,
     pub retention: RetentionSettings,
+    pub monitoring: schema::MonitoringSettings,
     /// The machine identity these settings were expanded with.
     pub variables: Variables,
     /// Dotted key → the layers its value came from (several for merged lists).
@@ -379,6 +386,7 @@ impl Config {
             backup: section.backup.clone().unwrap_or_default(),
             repo: section.repo.clone().unwrap_or_default(),
             retention: section.retention.clone().unwrap_or_default(),
+            monitoring: section.monitoring.clone().unwrap_or_default(),
             variables,
             origins,
             effective: merged,
@@ -536,6 +544,12 @@ impl Config {
                             "retention" => {
                                 self.check_keys::<RetentionSettings>(t, &sub_path, &[], errors)
                             }
+                            "monitoring" => self.check_keys::<schema::MonitoringSettings>(
+                                t,
+                                &sub_path,
+                                &[],
+                                errors,
+                            ),
                             _ => self.check_keys::<BTreeMap<String, schema::Scalar>>(
                                 t,
                                 &sub_path,

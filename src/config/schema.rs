@@ -33,6 +33,38 @@ pub struct Identity {
     pub tenant: Option<String>,
 }
 
+/// `.monitoring`: where a job's metrics and pings go. Nothing is sent unless a
+/// destination is set.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct MonitoringSettings {
+    /// The `instance` label (default `${MACHINE_ID}`).
+    pub instance: Option<String>,
+    /// The `backup_job` label (default `${REPO_NAME}`).
+    pub backup_job: Option<String>,
+    /// More labels on every metric.
+    pub labels: Option<BTreeMap<String, String>>,
+    /// A node_exporter textfile-collector folder: one `.prom` file per repository and action.
+    pub prometheus_textfile_dir: Option<PathBuf>,
+    /// Push gateway URLs (`http(s)://host:9091[/metrics/job/NAME]`), tried in order.
+    pub push_urls: Option<Vec<String>>,
+    /// Basic authentication for the push gateway.
+    pub push_username: Option<String>,
+    /// The push password, from this environment variable...
+    pub push_password_env: Option<String>,
+    /// ...or from this file.
+    pub push_password_file: Option<PathBuf>,
+    /// A PEM file of CA certificates to trust for the push gateway.
+    pub push_ca_file: Option<PathBuf>,
+    /// Accept any TLS certificate (self-signed test setups only).
+    pub push_insecure_tls: Option<bool>,
+    /// How long one push or ping may take (default 10 s).
+    pub timeout: Option<HumanDuration>,
+    /// A healthchecks.io-style URL: `/start` when a backup or housekeeping begins,
+    /// the URL itself on success, `/fail` (with the end of the log) on failure.
+    pub healthchecks_url: Option<String>,
+}
+
 /// `[desktop]`: the desktop app's own settings.
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -67,6 +99,7 @@ pub struct Section {
     pub backup: Option<BackupSettings>,
     pub repo: Option<RepoSettings>,
     pub retention: Option<RetentionSettings>,
+    pub monitoring: Option<MonitoringSettings>,
 }
 
 /// `backup`: what to back up and what to leave out.

@@ -41,6 +41,23 @@ pub mod exposed {
     }
 }
 
+/// `exposed` for an optional secret.
+pub mod exposed_opt {
+    use super::Secret;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(s: &Option<Secret>, ser: S) -> Result<S::Ok, S::Error> {
+        match s {
+            Some(s) => ser.serialize_some(s.expose()),
+            None => ser.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Secret>, D::Error> {
+        Option::<String>::deserialize(d).map(|o| o.map(Secret::new))
+    }
+}
+
 /// Where a repository's password comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PasswordSource {

@@ -338,7 +338,7 @@ impl App {
         if self.dashboard.repo(repo).is_some_and(|r| r.loading) {
             return Vec::new();
         }
-        let spec = plan::target(config, repo, None).map(|(target, rc)| {
+        let spec = plan::target(config, repo, None).and_then(|(target, rc)| {
             plan::with_repo_settings(
                 JobSpec::new(
                     target,
@@ -387,10 +387,7 @@ impl App {
                 },
             };
             let (target, rc) = plan::target(config, repo, None)?;
-            Ok(plan::with_repo_settings(
-                JobSpec::new(target, kind),
-                Some(&rc),
-            ))
+            plan::with_repo_settings(JobSpec::new(target, kind), Some(&rc))
         });
         let ticket = self.ticket();
         self.dashboard.job_started(repo, ticket, action);

@@ -21,12 +21,32 @@ use crate::{
 
 static STDOUT: Mutex<()> = Mutex::new(());
 static WARNINGS: Mutex<Vec<String>> = Mutex::new(Vec::new());
+/// The last log and warning lines, for failure pings.
+static LOG_TAIL: Mutex<std::collections::VecDeque<String>> =
+    Mutex::new(std::collections::VecDeque::new());
+const LOG_TAIL_LINES: usize = 60;
+/// What the storage heuristics found (for the metrics).
+static OUTLIERS: Mutex<Vec<super::health::Outlier>> = Mutex::new(Vec::new());
+/// The job being run (for the report at the end, also after a signal).
+static SPEC: std::sync::OnceLock<JobSpec> = std::sync::OnceLock::new();
 type Cleanup = Box<dyn FnOnce() + Send>;
 static CLEANUPS: Mutex<Vec<Cleanup>> = Mutex::new(Vec::new());
 
 /// Writes one event line to stdout (secrets redacted).
 pub fn emit(event: &JobEvent) {
     let line = redact(&event.to_line());
+    let kept = match event {
+        JobEvent::Log { level, message } => Some(format!("[{level}] {message}")),
+        JobEvent::Warning { message } => Some(format!("[warning] {message}")),
+        _ => None,
+    };
+    if let Some(kept) = kept {
+        let mut tail = LOG_TAIL.lock().unwrap_or_else(PoisonError::into_inner);
+        if tail.len() >= LOG_TAIL_LINES {
+            tail.pop_front();
+        }
+        tail.push_back(redact(&kept));
+    }
     let _guard = STDOUT.lock().unwrap_or_else(PoisonError::into_inner);
     let mut out = std::io::stdout().lock();
     // A closed stdout means the watcher is gone; the job finishes regardless.
@@ -164,11 +184,20 @@ pub fn main() -> i32 {
         pid: std::process::id(),
         time: jiff::Timestamp::now().to_string(),
     });
-    let result = run(&spec);
+    if let Some(m) = &spec.monitoring {
+        for w in crate::monitor::job_started(m, spec.kind.name()) {
+            warn(w);
+        }
+    }
+    let spec = SPEC.get_or_init(|| spec);
+    let result = run(spec);
     finish(started, result, false)
 }
 
 fn finish(started: Instant, result: Result<serde_json::Value>, cancelled: bool) -> i32 {
+    if let Some(spec) = SPEC.get() {
+        report(spec, started, &result);
+    }
     let warnings = std::mem::take(&mut *WARNINGS.lock().unwrap_or_else(PoisonError::into_inner));
     let (ok, result, error, code) = match result {
         Ok(v) => (true, Some(v), None, exit::OK),
@@ -183,6 +212,82 @@ fn finish(started: Instant, result: Result<serde_json::Value>, cancelled: bool) 
         duration_seconds: started.elapsed().as_secs_f64(),
     }));
     code
+}
+
+/// Sends the job's metrics and end ping (monitoring problems become warnings).
+fn report(spec: &JobSpec, started: Instant, result: &Result<serde_json::Value>) {
+    let Some(m) = &spec.monitoring else {
+        return;
+    };
+    // listing snapshots is a read the window repeats; it is not a job to monitor
+    if matches!(spec.kind, JobKind::Snapshots { .. }) {
+        return;
+    }
+    use super::health::Outlier;
+    use crate::monitor::{ExecState, Heuristics, Report};
+    let outliers = OUTLIERS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    let backup = match (&spec.kind, result) {
+        (JobKind::Backup { .. }, Ok(v)) => v.get("summary").cloned(),
+        _ => None,
+    };
+    let (ok, state, sub_min_size) = match result {
+        Ok(_) => (true, None, false),
+        Err(e) => {
+            let critical = matches!(
+                e,
+                Error::Credentials(_)
+                    | Error::Unreachable(_)
+                    | Error::NotInitialised { .. }
+                    | Error::Config(_)
+            );
+            let too_small = matches!(e, Error::Input(m) if m.contains("minimum-backup-size"));
+            (false, critical.then_some(ExecState::Critical), too_small)
+        }
+    };
+    let last_success = if ok && matches!(spec.kind, JobKind::Backup { .. }) {
+        Some(jiff::Timestamp::now().as_second())
+    } else {
+        super::health::history_path(spec.repo.primary())
+            .and_then(|p| super::health::load(&p).pop())
+            .and_then(|r| r.time.parse::<jiff::Timestamp>().ok())
+            .map(|t| t.as_second())
+    };
+    let report = Report {
+        action: spec.kind.name().to_string(),
+        ok,
+        state,
+        backup,
+        exec_seconds: started.elapsed().as_secs_f64(),
+        warnings: WARNINGS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len(),
+        sub_min_size,
+        heuristics: Heuristics {
+            too_small: outliers.contains(&Outlier::TooSmall),
+            too_large: outliers.contains(&Outlier::TooLarge),
+            too_many_changed_files: outliers.contains(&Outlier::TooManyChangedFiles),
+        },
+        last_success,
+        log_tail: {
+            let mut tail: Vec<String> = LOG_TAIL
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .iter()
+                .cloned()
+                .collect();
+            if let Err(e) = result {
+                tail.push(redact(&format!("[error] {e}")));
+            }
+            tail.join("\n")
+        },
+    };
+    for w in crate::monitor::job_finished(m, &report) {
+        warn(w);
+    }
 }
 
 fn install_signal_handler(started: Instant) {
@@ -401,7 +506,11 @@ fn judge_backup(location: &str, value: &serde_json::Value) {
         return;
     };
     let run = super::health::Run::from(&summary);
-    for w in super::health::judge(&super::health::load(&path), &run) {
+    for (outlier, w) in super::health::judge(&super::health::load(&path), &run) {
+        OUTLIERS
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(outlier);
         warn(w);
     }
     if let Err(e) = super::health::record(&path, &run) {

@@ -79,8 +79,16 @@ fn size(b: u64) -> String {
     bytesize::ByteSize(b).display().si().to_string()
 }
 
+/// How a backup differs from the last ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outlier {
+    TooSmall,
+    TooLarge,
+    TooManyChangedFiles,
+}
+
 /// Warnings for `run` compared with the mean of `past` (needs 3 runs or more).
-pub fn judge(past: &[Run], run: &Run) -> Vec<String> {
+pub fn judge(past: &[Run], run: &Run) -> Vec<(Outlier, String)> {
     if past.len() < 3 {
         return Vec::new();
     }
@@ -90,29 +98,29 @@ pub fn judge(past: &[Run], run: &Run) -> Vec<String> {
     let mut out = Vec::new();
     let bytes = run.bytes_processed as f64;
     if mean_bytes > 0.0 && bytes < mean_bytes * 0.5 {
-        out.push(format!(
+        out.push((Outlier::TooSmall, format!(
             "this backup is too small: {} processed against {} on average over the last {} runs (is a source missing or unmounted?)",
             size(run.bytes_processed),
             size(mean_bytes as u64),
             past.len()
-        ));
+        )));
     }
     if mean_bytes > 0.0 && bytes > mean_bytes * 2.0 {
-        out.push(format!(
+        out.push((Outlier::TooLarge, format!(
             "this backup is too large: {} processed against {} on average over the last {} runs",
             size(run.bytes_processed),
             size(mean_bytes as u64),
             past.len()
-        ));
+        )));
     }
     let changed = run.files_changed as f64;
     if changed > 100.0 && changed > mean_changed * 3.0 {
-        out.push(format!(
+        out.push((Outlier::TooManyChangedFiles, format!(
             "too many changed files: {} against {:.0} on average over the last {} runs (mass changes can mean encryption by malware)",
             run.files_changed,
             mean_changed,
             past.len()
-        ));
+        )));
     }
     out
 }
@@ -134,9 +142,15 @@ mod tests {
     fn judges_against_the_mean() {
         let past = vec![run(1000, 10), run(1100, 12), run(900, 8)];
         assert!(judge(&past, &run(1000, 10)).is_empty());
-        assert!(judge(&past, &run(400, 10))[0].contains("too small"));
-        assert!(judge(&past, &run(2500, 10))[0].contains("too large"));
-        assert!(judge(&past, &run(1000, 500))[0].contains("too many changed files"));
+        let small = &judge(&past, &run(400, 10))[0];
+        assert!(small.0 == Outlier::TooSmall && small.1.contains("too small"));
+        let large = &judge(&past, &run(2500, 10))[0];
+        assert!(large.0 == Outlier::TooLarge && large.1.contains("too large"));
+        let changed = &judge(&past, &run(1000, 500))[0];
+        assert!(
+            changed.0 == Outlier::TooManyChangedFiles
+                && changed.1.contains("too many changed files")
+        );
         assert!(
             judge(&past[..2], &run(1, 10_000)).is_empty(),
             "too little history to judge"

@@ -44,6 +44,9 @@ pub struct JobSpec {
     /// Cancel the job after this long (the watcher enforces it).
     #[serde(default)]
     pub timeout: Option<std::time::Duration>,
+    /// Where the job reports its metrics and pings (none when `None`).
+    #[serde(default)]
+    pub monitoring: Option<crate::monitor::Monitoring>,
 }
 
 /// What a job does.
@@ -193,6 +196,7 @@ impl JobSpec {
             priority: Priority::Normal,
             wait_for_lock: None,
             timeout: None,
+            monitoring: None,
         }
     }
 }

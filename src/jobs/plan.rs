@@ -55,13 +55,15 @@ pub fn target(
     ))
 }
 
-/// Applies a configured repository's job settings (priority, time limit) to a spec.
-pub fn with_repo_settings(mut spec: JobSpec, rc: Option<&RepoConfig>) -> JobSpec {
+/// Applies a configured repository's job settings (priority, time limit,
+/// monitoring) to a spec.
+pub fn with_repo_settings(mut spec: JobSpec, rc: Option<&RepoConfig>) -> Result<JobSpec> {
     if let Some(rc) = rc {
         spec.priority = rc.repo.priority.unwrap_or_default();
         spec.timeout = rc.repo.job_timeout.map(|t| t.0);
+        spec.monitoring = crate::monitor::Monitoring::from_config(rc)?;
     }
-    spec
+    Ok(spec)
 }
 
 /// What the config says a backup reads: files, or a command's output.

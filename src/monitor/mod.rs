@@ -1,0 +1,194 @@
+//! Monitoring: what a job tells the people who watch many machines. After a job,
+//! its metrics — under the original tool's names, so existing Grafana dashboards
+//! keep working — go to a node_exporter textfile and/or push gateways (tried in
+//! order); backups and housekeeping ping a healthchecks-style URL when they start
+//! and end. Monitoring never fails a job: what goes wrong comes back as warnings
+//! for the job's result.
+//!
+//! This module takes plain data (settings resolved from the config, a `Report`
+//! of the job); it does not know jobs, the engine or rustic_core.
+
+pub mod metrics;
+pub mod ping;
+pub mod push;
+
+use std::{collections::BTreeMap, path::PathBuf, time::Duration};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{RepoConfig, Secret};
+
+/// Where a repository's jobs report, resolved from its `monitoring` settings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Monitoring {
+    /// Labels on every metric: instance, group, backup_job, repo_name, tenant, os,
+    /// version and the user's own (the action is added per job).
+    pub labels: BTreeMap<String, String>,
+    pub textfile_dir: Option<PathBuf>,
+    pub push_urls: Vec<String>,
+    pub push_username: Option<String>,
+    /// Travels to the job process through its spec (a pipe), never printed.
+    #[serde(default, with = "crate::config::secrets::exposed_opt")]
+    pub push_password: Option<Secret>,
+    pub push_ca_file: Option<PathBuf>,
+    pub push_insecure_tls: bool,
+    pub timeout: Duration,
+    pub healthchecks_url: Option<String>,
+}
+
+impl Monitoring {
+    /// The settings of `rc`, or `None` when it sends nothing anywhere.
+    pub fn from_config(rc: &RepoConfig) -> crate::Result<Option<Monitoring>> {
+        let m = &rc.monitoring;
+        let push_urls = m.push_urls.clone().unwrap_or_default();
+        if m.prometheus_textfile_dir.is_none()
+            && push_urls.is_empty()
+            && m.healthchecks_url.is_none()
+        {
+            return Ok(None);
+        }
+        let var = |k: &str| rc.variables.0.get(k).cloned().unwrap_or_default();
+        let mut labels = BTreeMap::new();
+        labels.insert(
+            "instance".to_string(),
+            m.instance.clone().unwrap_or_else(|| var("MACHINE_ID")),
+        );
+        labels.insert(
+            "backup_job".to_string(),
+            m.backup_job.clone().unwrap_or_else(|| rc.name.clone()),
+        );
+        labels.insert("repo_name".to_string(), rc.name.clone());
+        labels.insert("group".to_string(), rc.group.clone().unwrap_or_default());
+        labels.insert("tenant".to_string(), var("TENANT"));
+        labels.insert("os".to_string(), std::env::consts::OS.to_string());
+        labels.insert("version".to_string(), env!("CARGO_PKG_VERSION").to_string());
+        for (k, v) in m.labels.clone().unwrap_or_default() {
+            labels.insert(k, v);
+        }
+        let push_password = match (&m.push_password_env, &m.push_password_file) {
+            (Some(env), _) => Some(crate::config::PasswordSource::Env(env.clone()).resolve()?),
+            (None, Some(file)) => {
+                Some(crate::config::PasswordSource::File(file.clone()).resolve()?)
+            }
+            (None, None) => None,
+        };
+        if let Some(p) = &push_password {
+            crate::redact::register(p.expose());
+        }
+        Ok(Some(Monitoring {
+            labels,
+            textfile_dir: m.prometheus_textfile_dir.clone(),
+            push_urls,
+            push_username: m.push_username.clone(),
+            push_password,
+            push_ca_file: m.push_ca_file.clone(),
+            push_insecure_tls: m.push_insecure_tls.unwrap_or(false),
+            timeout: m.timeout.map(|t| t.0).unwrap_or(Duration::from_secs(10)),
+            healthchecks_url: m.healthchecks_url.clone(),
+        }))
+    }
+}
+
+/// How a job went, as monitoring counts it (the original tool's `npbackup_exec_state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExecState {
+    Ok = 0,
+    /// Done, with warnings.
+    Warning = 1,
+    /// The job failed (or was cancelled).
+    Error = 2,
+    /// The job could not work at all: no repository, wrong password, unreachable, crashed.
+    Critical = 3,
+}
+
+/// What a job did, for its metrics and pings.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// "backup", "housekeeping", "check"…
+    pub action: String,
+    pub ok: bool,
+    pub state: Option<ExecState>,
+    /// A backup's summary (`engine::BackupSummary` as JSON), when it made one.
+    pub backup: Option<serde_json::Value>,
+    /// The whole job, seconds.
+    pub exec_seconds: f64,
+    pub warnings: usize,
+    /// The backup processed less than `minimum-backup-size`.
+    pub sub_min_size: bool,
+    pub heuristics: Heuristics,
+    /// Unix time of the last successful backup (this one, or an earlier one).
+    pub last_success: Option<i64>,
+    /// The end of the job's log, for failure pings.
+    pub log_tail: String,
+}
+
+/// The storage heuristics' verdicts on a backup.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Heuristics {
+    pub too_small: bool,
+    pub too_large: bool,
+    pub too_many_changed_files: bool,
+}
+
+impl Report {
+    pub fn exec_state(&self) -> ExecState {
+        self.state.unwrap_or(match (self.ok, self.warnings) {
+            (true, 0) => ExecState::Ok,
+            (true, _) => ExecState::Warning,
+            (false, _) => ExecState::Error,
+        })
+    }
+}
+
+/// Whether `action` pings healthchecks (jobs that change state, not reads).
+pub fn pings(action: &str) -> bool {
+    matches!(action, "backup" | "housekeeping")
+}
+
+/// When a job starts: the start ping. Returns a warning when it could not be sent.
+pub fn job_started(m: &Monitoring, action: &str) -> Vec<String> {
+    match (&m.healthchecks_url, pings(action)) {
+        (Some(url), true) => ping::start(url, m.timeout).err().into_iter().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// When a job has ended: metrics to every destination, the end ping. Returns warnings.
+pub fn job_finished(m: &Monitoring, report: &Report) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let mut labels = m.labels.clone();
+    labels.insert("action".to_string(), report.action.clone());
+    let now = jiff::Timestamp::now().as_second();
+    let text = metrics::render(&labels, report, now);
+    if let Some(dir) = &m.textfile_dir {
+        let name = format!(
+            "{}-{}-{}.prom",
+            crate::customization::SHORT_NAME,
+            push::file_safe(
+                labels
+                    .get("repo_name")
+                    .map(String::as_str)
+                    .unwrap_or("repo")
+            ),
+            push::file_safe(&report.action)
+        );
+        if let Err(e) = push::write_textfile(&dir.join(name), &text) {
+            warnings.push(format!(
+                "the metrics could not be written to {}: {e}",
+                dir.display()
+            ));
+        }
+    }
+    if !m.push_urls.is_empty() {
+        warnings.extend(push::push(m, &labels, &text));
+    }
+    if let (Some(url), true) = (&m.healthchecks_url, pings(&report.action)) {
+        let sent = if report.ok {
+            ping::success(url, &report.log_tail, m.timeout)
+        } else {
+            ping::failure(url, &report.log_tail, m.timeout)
+        };
+        warnings.extend(sent.err());
+    }
+    warnings
+}
