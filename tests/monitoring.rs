@@ -291,3 +291,53 @@ fn the_push_uses_basic_authentication_without_showing_the_password() {
     let all = format!("{}{}", stdout(&out), stderr(&out));
     assert!(!all.contains("s3cr3t-push-pw"), "{all}");
 }
+
+#[test]
+fn the_metrics_command_reads_every_repository() {
+    let w = World::new();
+    let cfg = config(&w, "");
+    let missing = w.path("missing");
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(
+        &cfg,
+        format!(
+            "{text}\n[repos.gone]\ngroup = \"office\"\nuri = \"{}\"\npassword-file = \"{}\"\n",
+            missing.display(),
+            w.password_file().display()
+        ),
+    )
+    .unwrap();
+    run(cli(&w, &cfg).args(["--repo", "docs", "backup"]), 0);
+    let out = run(cli(&w, &cfg).arg("metrics"), 0);
+    let s = samples(&stdout(&out));
+    let of = |repo: &str, name: &str| {
+        s.iter()
+            .find(|(n, l, _)| {
+                n == name && l["repo_name"] == repo && l.get("state").is_none_or(|st| st == "total")
+            })
+            .unwrap_or_else(|| panic!("no {name} for {repo}: {s:?}"))
+            .2
+    };
+    assert_eq!(of("docs", "npbackup_exec_state"), 0.0);
+    assert_eq!(of("docs", "restic_backup_failure"), 0.0);
+    assert!(of("docs", "restic_files") > 0.0);
+    let last = of("docs", "npbackup_last_success_timestamp");
+    assert!(
+        (jiff::Timestamp::now().as_second() as f64 - last).abs() < 600.0,
+        "{last}"
+    );
+    // the repository that cannot be read is reported, not skipped
+    assert_eq!(of("gone", "npbackup_exec_state"), 3.0);
+    assert_eq!(of("gone", "restic_backup_failure"), 1.0);
+
+    // one repository, into a file for the textfile collector
+    let file = w.path("npbackup.prom");
+    run(
+        cli(&w, &cfg)
+            .args(["--repo", "docs", "metrics", "--output"])
+            .arg(&file),
+        0,
+    );
+    let s = samples(&std::fs::read_to_string(&file).unwrap());
+    assert!(s.iter().all(|(_, l, _)| l["repo_name"] == "docs"), "{s:?}");
+}

@@ -57,6 +57,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         Command::Housekeeping(args) => super::maintenance::housekeeping(ctx, args),
         Command::Key(cmd) => super::maintenance::key(ctx, cmd),
         Command::Unlock => unlock(ctx),
+        Command::Metrics { output } => super::metrics::run(ctx, output.as_deref()),
         Command::Copy {
             to,
             to_repository,

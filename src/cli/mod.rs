@@ -5,6 +5,7 @@
 mod commands;
 mod jobrun;
 mod maintenance;
+mod metrics;
 mod multi;
 pub mod output;
 mod progress;
@@ -182,6 +183,15 @@ pub enum Command {
     },
     /// Remove stale locks (of crashed jobs, ours or restic's) from the repository.
     Unlock,
+    /// Print the current metrics of every configured repository (or those chosen
+    /// with --repo/--group), in the Prometheus text format: its latest backup of this
+    /// machine and whether it is recent. For a node_exporter textfile collector run
+    /// by cron, or a monitoring check.
+    Metrics {
+        /// Write the metrics to this file (atomically) instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Manage the repository's keys (passwords).
     #[command(subcommand)]
     Key(KeyCommand),
@@ -466,6 +476,8 @@ pub fn main() -> i32 {
         global: cli.global.clone(),
     };
     match multi::selection(&ctx) {
+        // metrics reads every chosen repository itself: one exposition, not several
+        Ok(Some(_)) if matches!(cli.command, Command::Metrics { .. }) => {}
         Ok(Some(names)) => return multi::run_each(&ctx, name, &names),
         Ok(None) => {}
         Err(err) => {
@@ -514,6 +526,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Key(_) => "key",
         Command::Copy { .. } => "copy",
         Command::Unlock => "unlock",
+        Command::Metrics { .. } => "metrics",
         Command::Job => "__job",
     }
 }

@@ -20,53 +20,48 @@ use prometheus::{Encoder, GaugeVec, Opts, Registry, TextEncoder};
 
 use super::Report;
 
-/// One metric family being built.
-struct Family<'a> {
-    registry: &'a Registry,
-    labels: &'a BTreeMap<String, String>,
-}
-
-impl Family<'_> {
-    /// Sets `name{labels, extra…} = value`.
-    fn set(&self, name: &str, help: &str, extra: &[(&str, &str)], value: f64) {
-        let mut names: Vec<&str> = self.labels.keys().map(String::as_str).collect();
-        let mut values: Vec<&str> = self.labels.values().map(String::as_str).collect();
-        for (k, v) in extra {
-            names.push(k);
-            values.push(v);
-        }
-        // each name is set once per report; a name or label the format refuses is skipped
-        let Ok(vec) = GaugeVec::new(Opts::new(name, help), &names) else {
-            return;
-        };
-        if self.registry.register(Box::new(vec.clone())).is_ok()
-            && let Ok(g) = vec.get_metric_with_label_values(&values)
-        {
-            g.set(value);
-        }
-    }
+/// One sample: `name{labels} value`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    pub name: &'static str,
+    pub help: &'static str,
+    pub labels: BTreeMap<String, String>,
+    pub value: f64,
 }
 
 /// The metrics of `report`, with `labels` (and a `timestamp` of `now` where the
 /// original tool puts one).
 pub fn render(labels: &BTreeMap<String, String>, report: &Report, now: i64) -> String {
-    // label values are kept as given; empty ones are left out, as the original does
-    let labels: BTreeMap<String, String> = labels
+    encode(&samples(labels, report, now))
+}
+
+/// The samples of one report.
+pub fn samples(labels: &BTreeMap<String, String>, report: &Report, now: i64) -> Vec<Sample> {
+    // empty label values are left out, as the original does
+    let base: BTreeMap<String, String> = labels
         .iter()
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| (sanitize(k), v.clone()))
         .collect();
-    let registry = Registry::new();
-    let f = Family {
-        registry: &registry,
-        labels: &labels,
-    };
+    let mut out = Vec::new();
     let ts = now.to_string();
+    let mut push = |name: &'static str, help: &'static str, extra: &[(&str, &str)], value: f64| {
+        let mut labels = base.clone();
+        for (k, v) in extra {
+            labels.insert(k.to_string(), v.to_string());
+        }
+        out.push(Sample {
+            name,
+            help,
+            labels,
+            value,
+        });
+    };
     let stamp = [("timestamp", ts.as_str())];
     let flag = |b: bool| if b { 1.0 } else { 0.0 };
 
     if report.action == "backup" {
-        f.set(
+        push(
             "restic_backup_failure",
             "1 when the backup failed or was too small",
             &stamp,
@@ -74,143 +69,151 @@ pub fn render(labels: &BTreeMap<String, String>, report: &Report, now: i64) -> S
         );
         if let Some(s) = &report.backup {
             let n = |k: &str| s.get(k).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
-            let mut files = GaugeSet::new("restic_files", "Files of the backup, by state");
-            files.add("new", n("files_new"));
-            files.add("changed", n("files_changed"));
-            files.add("unmodified", n("files_unmodified"));
-            files.add("total", n("total_files_processed"));
-            let mut dirs = GaugeSet::new("restic_dirs", "Folders of the backup, by state");
-            dirs.add("new", n("dirs_new"));
-            dirs.add("changed", n("dirs_changed"));
-            dirs.add("unmodified", n("dirs_unmodified"));
-            for set in [files, dirs] {
-                set.register(&registry, &labels);
+            const FILES: &str = "Files of the backup, by state";
+            const DIRS: &str = "Folders of the backup, by state";
+            for (state, key) in [
+                ("new", "files_new"),
+                ("changed", "files_changed"),
+                ("unmodified", "files_unmodified"),
+                ("total", "total_files_processed"),
+            ] {
+                push("restic_files", FILES, &[("state", state)], n(key));
             }
-            f.set(
+            for (state, key) in [
+                ("new", "dirs_new"),
+                ("changed", "dirs_changed"),
+                ("unmodified", "dirs_unmodified"),
+            ] {
+                push("restic_dirs", DIRS, &[("state", state)], n(key));
+            }
+            push(
                 "restic_data_added",
                 "Bytes added to the repository",
                 &[],
                 n("data_added"),
             );
-            f.set(
+            push(
                 "restic_data_stored",
                 "Bytes stored (compressed) in the repository",
                 &[],
                 n("data_added_packed"),
             );
-            f.set(
+            push(
                 "restic_total_bytes_processed",
                 "Bytes read from the sources",
                 &[],
                 n("total_bytes_processed"),
             );
-            f.set(
+            push(
                 "restic_snasphot_size_bytes",
                 "Bytes read from the sources (the original tool's name)",
                 &[("type", "processed")],
                 n("total_bytes_processed"),
             );
-            f.set(
+            push(
                 "restic_total_duration_seconds",
                 "Duration of the backup",
                 &[],
                 n("duration_seconds"),
             );
         }
-        f.set(
+        push(
             "restic_errors",
             "1 when the backup ended in error",
             &[],
             flag(!report.ok),
         );
-        f.set(
+        push(
             "npbackup_backup_sub_min_size",
             "1 when the backup processed less than minimum-backup-size",
             &stamp,
             flag(report.sub_min_size),
         );
         let h = report.heuristics;
-        for (name, on) in [
-            ("npbackup_storage_heuristics_too_low", h.too_small),
-            ("npbackup_storage_heuristics_too_high", h.too_large),
-            (
-                "npbackup_storage_heuristics_too_many_modified_files",
-                h.too_many_changed_files,
-            ),
-        ] {
-            f.set(
-                name,
-                "1 when the backup is unlike the last ones",
-                &stamp,
-                flag(on),
-            );
-        }
+        const UNLIKE: &str = "1 when the backup is unlike the last ones";
+        push(
+            "npbackup_storage_heuristics_too_low",
+            UNLIKE,
+            &stamp,
+            flag(h.too_small),
+        );
+        push(
+            "npbackup_storage_heuristics_too_high",
+            UNLIKE,
+            &stamp,
+            flag(h.too_large),
+        );
+        push(
+            "npbackup_storage_heuristics_too_many_modified_files",
+            UNLIKE,
+            &stamp,
+            flag(h.too_many_changed_files),
+        );
     }
-    f.set(
+    push(
         "npbackup_exec_state",
         "0 ok, 1 warning, 2 error, 3 critical",
         &stamp,
         report.exec_state() as i32 as f64,
     );
-    f.set(
+    push(
         "npbackup_exec_time",
         "Seconds the job took",
         &stamp,
         report.exec_seconds,
     );
     if let Some(t) = report.last_success {
-        f.set(
+        push(
             "npbackup_last_success_timestamp",
             "Unix time of the last successful backup",
             &[],
             t as f64,
         );
     }
-    let mut out = Vec::new();
-    let encoder = TextEncoder::new();
-    if encoder.encode(&registry.gather(), &mut out).is_err() {
-        return String::new();
-    }
-    String::from_utf8(out).unwrap_or_default()
+    out
 }
 
-/// A metric with a `state` label (restic_files, restic_dirs).
-struct GaugeSet {
-    name: &'static str,
-    help: &'static str,
-    states: Vec<(&'static str, f64)>,
-}
-
-impl GaugeSet {
-    fn new(name: &'static str, help: &'static str) -> GaugeSet {
-        GaugeSet {
-            name,
-            help,
-            states: Vec::new(),
+/// The Prometheus text of `samples` (of one or many reports): one family per
+/// name, its label names the union of its samples' (absent ones empty).
+pub fn encode(samples: &[Sample]) -> String {
+    let registry = Registry::new();
+    let mut names: Vec<&'static str> = samples.iter().map(|s| s.name).collect();
+    names.dedup();
+    let mut seen = std::collections::BTreeSet::new();
+    for name in names {
+        if !seen.insert(name) {
+            continue;
         }
-    }
-
-    fn add(&mut self, state: &'static str, value: f64) {
-        self.states.push((state, value));
-    }
-
-    fn register(self, registry: &Registry, labels: &BTreeMap<String, String>) {
-        let mut names: Vec<&str> = labels.keys().map(String::as_str).collect();
-        names.push("state");
-        let Ok(vec) = GaugeVec::new(Opts::new(self.name, self.help), &names) else {
-            return;
+        let family: Vec<&Sample> = samples.iter().filter(|s| s.name == name).collect();
+        let keys: std::collections::BTreeSet<&str> = family
+            .iter()
+            .flat_map(|s| s.labels.keys().map(String::as_str))
+            .collect();
+        let keys: Vec<&str> = keys.into_iter().collect();
+        let Ok(vec) = GaugeVec::new(Opts::new(name, family[0].help), &keys) else {
+            continue;
         };
         if registry.register(Box::new(vec.clone())).is_err() {
-            return;
+            continue;
         }
-        for (state, value) in self.states {
-            let mut values: Vec<&str> = labels.values().map(String::as_str).collect();
-            values.push(state);
+        for s in family {
+            let values: Vec<&str> = keys
+                .iter()
+                .map(|k| s.labels.get(*k).map(String::as_str).unwrap_or(""))
+                .collect();
             if let Ok(g) = vec.get_metric_with_label_values(&values) {
-                g.set(value);
+                g.set(s.value);
             }
         }
     }
+    let mut out = Vec::new();
+    if TextEncoder::new()
+        .encode(&registry.gather(), &mut out)
+        .is_err()
+    {
+        return String::new();
+    }
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// A label name Prometheus accepts: letters, digits and `_`, not starting with a digit.

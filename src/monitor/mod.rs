@@ -47,24 +47,7 @@ impl Monitoring {
         {
             return Ok(None);
         }
-        let var = |k: &str| rc.variables.0.get(k).cloned().unwrap_or_default();
-        let mut labels = BTreeMap::new();
-        labels.insert(
-            "instance".to_string(),
-            m.instance.clone().unwrap_or_else(|| var("MACHINE_ID")),
-        );
-        labels.insert(
-            "backup_job".to_string(),
-            m.backup_job.clone().unwrap_or_else(|| rc.name.clone()),
-        );
-        labels.insert("repo_name".to_string(), rc.name.clone());
-        labels.insert("group".to_string(), rc.group.clone().unwrap_or_default());
-        labels.insert("tenant".to_string(), var("TENANT"));
-        labels.insert("os".to_string(), std::env::consts::OS.to_string());
-        labels.insert("version".to_string(), env!("CARGO_PKG_VERSION").to_string());
-        for (k, v) in m.labels.clone().unwrap_or_default() {
-            labels.insert(k, v);
-        }
+        let labels = labels(rc);
         let push_password = match (&m.push_password_env, &m.push_password_file) {
             (Some(env), _) => Some(crate::config::PasswordSource::Env(env.clone()).resolve()?),
             (None, Some(file)) => {
@@ -87,6 +70,31 @@ impl Monitoring {
             healthchecks_url: m.healthchecks_url.clone(),
         }))
     }
+}
+
+/// The labels of every metric of `rc`: instance, backup_job, repo_name, group,
+/// tenant, os, version and the user's own (the action is added per job).
+pub fn labels(rc: &RepoConfig) -> BTreeMap<String, String> {
+    let m = &rc.monitoring;
+    let var = |k: &str| rc.variables.0.get(k).cloned().unwrap_or_default();
+    let mut labels = BTreeMap::new();
+    labels.insert(
+        "instance".to_string(),
+        m.instance.clone().unwrap_or_else(|| var("MACHINE_ID")),
+    );
+    labels.insert(
+        "backup_job".to_string(),
+        m.backup_job.clone().unwrap_or_else(|| rc.name.clone()),
+    );
+    labels.insert("repo_name".to_string(), rc.name.clone());
+    labels.insert("group".to_string(), rc.group.clone().unwrap_or_default());
+    labels.insert("tenant".to_string(), var("TENANT"));
+    labels.insert("os".to_string(), std::env::consts::OS.to_string());
+    labels.insert("version".to_string(), env!("CARGO_PKG_VERSION").to_string());
+    for (k, v) in m.labels.clone().unwrap_or_default() {
+        labels.insert(k, v);
+    }
+    labels
 }
 
 /// How a job went, as monitoring counts it (the original tool's `npbackup_exec_state`).
