@@ -38,7 +38,7 @@ if [ "$what" = "build" ]; then exit 0; fi
 # Test peers from Debian: the real restic binary (interop), OpenSSH (SFTP on loopback), the
 # Prometheus push gateway (monitoring),
 # Python's venv (for the S3 server below).
-apt_install restic rclone openssh-server openssh-client python3 python3-venv prometheus-pushgateway
+apt_install restic rclone openssh-server openssh-client python3 python3-venv prometheus-pushgateway openssl
 # The desktop app under test: a virtual X server, screenshots and window lookup, a
 # private D-Bus session with gdbus, a real StatusNotifierItem host (watcher + tray) and a
 # real notification daemon (dunst).
@@ -55,13 +55,20 @@ if [ ! -x "$tools/bin/rustic-server" ] || [ "$(cat "$tools/rustic-server.version
     echo "$RUSTIC_SERVER_VERSION" > "$tools/rustic-server.version"
 fi
 
-# A real S3-compatible server (moto, from PyPI) in its own virtualenv.
+# A real S3-compatible server (moto) and a real SMTP server (aiosmtpd), from PyPI,
+# in their own virtualenv.
 MOTO_VERSION=5.2.5
+AIOSMTPD_VERSION=1.4.6
 if [ ! -x "$tools/venv/bin/moto_server" ] || [ "$(cat "$tools/moto.version" 2>/dev/null)" != "$MOTO_VERSION" ]; then
     echo "installing moto[server] $MOTO_VERSION"
     python3 -m venv "$tools/venv"
     "$tools/venv/bin/pip" install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION"
     echo "$MOTO_VERSION" > "$tools/moto.version"
+fi
+if [ "$(cat "$tools/aiosmtpd.version" 2>/dev/null)" != "$AIOSMTPD_VERSION" ]; then
+    echo "installing aiosmtpd $AIOSMTPD_VERSION"
+    "$tools/venv/bin/pip" install --quiet --disable-pip-version-check "aiosmtpd==$AIOSMTPD_VERSION"
+    echo "$AIOSMTPD_VERSION" > "$tools/aiosmtpd.version"
 fi
 
 echo "test tools ready in $tools"

@@ -341,3 +341,321 @@ fn the_metrics_command_reads_every_repository() {
     let s = samples(&std::fs::read_to_string(&file).unwrap());
     assert!(s.iter().all(|(_, l, _)| l["repo_name"] == "docs"), "{s:?}");
 }
+
+#[test]
+fn webhooks_get_the_events_they_asked_for_and_retry() {
+    let w = World::new();
+    let sink = HttpSink::start();
+    let dead = free_port();
+    let cfg = config(
+        &w,
+        &format!(
+            r#"
+[[groups.office.monitoring.webhooks]]
+url = "http://127.0.0.1:{port}/all"
+
+[[groups.office.monitoring.webhooks]]
+url = "http://127.0.0.1:{port}/failures"
+method = "GET"
+events = ["backup-failure", "operation-failure"]
+
+[[groups.office.monitoring.webhooks]]
+url = "http://127.0.0.1:{dead}/down"
+retries = 1
+timeout = "2s"
+"#,
+            port = sink.port
+        ),
+    );
+    let out = run(cli(&w, &cfg).args(["--json", "backup"]), 0);
+    let got = sink.requests();
+    assert_eq!(got.len(), 1, "only the hook for all events: {got:?}");
+    assert_eq!(
+        (got[0].method.as_str(), got[0].path.as_str()),
+        ("POST", "/all")
+    );
+    let event: serde_json::Value = serde_json::from_str(&got[0].body).unwrap();
+    assert_eq!(event["event"], "backup-success");
+    assert_eq!(event["labels"]["repo_name"], "docs");
+    assert_eq!(event["labels"]["instance"], "pc-42");
+    assert!(
+        event["summary"]["files_new"].as_u64().unwrap() > 0,
+        "{event}"
+    );
+    // the dead hook was tried twice and is a warning, not a failure
+    let warnings = json(&out)["result"]["warnings"].to_string();
+    assert!(warnings.contains("failed after 2 attempt(s)"), "{warnings}");
+
+    // a failed backup: both live hooks; the GET one has the facts in its query
+    edit(
+        &cfg,
+        "[groups.office.backup]\n",
+        "[groups.office.backup]\nminimum-backup-size = \"1 TB\"\n",
+    );
+    run(cli(&w, &cfg).arg("backup"), 7);
+    let got = sink.requests();
+    assert_eq!(got.len(), 3, "{got:?}");
+    let get = got
+        .iter()
+        .find(|r| r.method == "GET")
+        .expect("the GET hook");
+    assert!(get.path.starts_with("/failures?"), "{}", get.path);
+    assert!(get.path.contains("event=backup-failure"), "{}", get.path);
+    assert!(get.path.contains("repo_name=docs"), "{}", get.path);
+
+    // an unknown event is a configuration error naming it
+    edit(
+        &cfg,
+        "events = [\"backup-failure\"",
+        "events = [\"backup-fialure\"",
+    );
+    let out = run(cli(&w, &cfg).arg("backup"), 2);
+    assert!(stderr(&out).contains("backup-fialure"), "{}", stderr(&out));
+}
+
+/// The real SMTP server of tests/fixtures/smtp_sink.py on a free port; mail lands in `dir`.
+fn smtp_sink(dir: &Path, tls: Option<(&Path, &Path)>) -> (Server, u16) {
+    let port = free_port();
+    std::fs::create_dir_all(dir).unwrap();
+    let python = tools_dir().join("venv/bin/python");
+    let mut cmd = Command::new(&python);
+    cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/smtp_sink.py"))
+        .arg(port.to_string())
+        .arg(dir);
+    if let Some((cert, key)) = tls {
+        cmd.arg(cert).arg(key);
+    }
+    let child = cmd
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "{}: {e} (scripts/install-deps.sh test installs aiosmtpd)",
+                python.display()
+            )
+        });
+    wait_for_port(port);
+    (Server(child), port)
+}
+
+fn mails(dir: &Path) -> Vec<String> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+#[test]
+fn mail_reaches_the_recipients_of_each_event() {
+    let w = World::new();
+    let inbox = w.path("inbox");
+    let (_smtp, port) = smtp_sink(&inbox, None);
+    let cfg = config(
+        &w,
+        &format!(
+            r#"
+[groups.office.monitoring.email]
+smtp-server = "127.0.0.1"
+smtp-port = {port}
+security = "none"
+username = "mailer"
+password-env = "MAIL_SECRET"
+from = "Backups <backup@example.org>"
+on-backup-success = ["happy@example.org"]
+on-backup-failure = ["admin@example.org", "boss@example.org"]
+on-backup-too-old = ["admin@example.org"]
+"#
+        ),
+    );
+    let env = ("MAIL_SECRET", "m41l-pw");
+    run(cli(&w, &cfg).env(env.0, env.1).arg("backup"), 0);
+    let got = mails(&inbox);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].contains("X-Envelope-To: happy@example.org"),
+        "{}",
+        got[0]
+    );
+    assert!(got[0].contains("X-Authenticated: yes"), "{}", got[0]);
+    assert!(
+        got[0].contains("Subject: [NPBackup] pc-42 / docs: backup succeeded"),
+        "{}",
+        got[0]
+    );
+    assert!(got[0].contains("Files: "), "{}", got[0]);
+
+    edit(
+        &cfg,
+        "[groups.office.backup]\n",
+        "[groups.office.backup]\nminimum-backup-size = \"1 TB\"\n",
+    );
+    run(cli(&w, &cfg).env(env.0, env.1).arg("backup"), 7);
+    let got = mails(&inbox);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(
+        got[1].contains("X-Envelope-To: admin@example.org,boss@example.org"),
+        "{}",
+        got[1]
+    );
+    assert!(got[1].contains("backup FAILED"), "{}", got[1]);
+    assert!(
+        got[1].contains("minimum-backup-size"),
+        "the reason is in the mail: {}",
+        got[1]
+    );
+
+    // too old (a cron job's check): one mail to its recipients
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    run(
+        cli(&w, &cfg).env(env.0, env.1).args([
+            "has-recent-snapshot",
+            "--max-age",
+            "1s",
+            "--notify",
+        ]),
+        1,
+    );
+    let got = mails(&inbox);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert!(got[2].contains("TOO OLD"), "{}", got[2]);
+
+    // the test mail, and a wrong password said plainly without showing it
+    let out = run(
+        cli(&w, &cfg)
+            .env(env.0, env.1)
+            .args(["send-test-email", "--to", "me@example.org"]),
+        0,
+    );
+    assert!(stdout(&out).contains("me@example.org"));
+    assert!(mails(&inbox)[3].contains("test mail"));
+    let out = run(
+        cli(&w, &cfg)
+            .env(env.0, "wrong-pw-123")
+            .arg("send-test-email"),
+        6,
+    );
+    assert!(
+        stderr(&out).contains("could not be sent"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("wrong-pw-123"), "{}", stderr(&out));
+}
+
+#[test]
+fn mail_goes_through_starttls_with_the_configured_ca() {
+    let w = World::new();
+    // a test CA and a server certificate it signed, for 127.0.0.1
+    let (ca, cert, key) = (w.path("ca.pem"), w.path("cert.pem"), w.path("key.pem"));
+    let openssl = |args: &[&str]| {
+        let out = Command::new("openssl")
+            .current_dir(w.dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=Test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+    ]);
+    openssl(&[
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "leaf.csr",
+    ]);
+    std::fs::write(
+        w.path("leaf.ext"),
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "leaf.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "leaf.ext",
+        "-out",
+        "cert.pem",
+    ]);
+    let inbox = w.path("inbox");
+    let (_smtp, port) = smtp_sink(&inbox, Some((&cert, &key)));
+    let cfg = config(
+        &w,
+        &format!(
+            r#"
+[groups.office.monitoring.email]
+smtp-server = "127.0.0.1"
+smtp-port = {port}
+security = "starttls"
+ca-file = "{ca}"
+username = "mailer"
+password-env = "MAIL_SECRET"
+on-backup-success = ["admin@example.org"]
+"#,
+            ca = ca.display()
+        ),
+    );
+    let out = run(
+        cli(&w, &cfg)
+            .env("MAIL_SECRET", "m41l-pw")
+            .args(["--json", "backup"]),
+        0,
+    );
+    let got = mails(&inbox);
+    assert_eq!(got.len(), 1, "{}", json(&out)["result"]["warnings"]);
+    assert!(got[0].contains("X-TLS: yes"), "{}", got[0]);
+    // without trusting that certificate, the mail is refused: a warning, the backup stands
+    edit(&cfg, &format!("ca-file = \"{}\"\n", ca.display()), "");
+    let out = run(
+        cli(&w, &cfg)
+            .env("MAIL_SECRET", "m41l-pw")
+            .args(["--json", "backup"]),
+        0,
+    );
+    assert!(
+        json(&out)["result"]["warnings"]
+            .to_string()
+            .contains("could not be sent"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(mails(&inbox).len(), 1);
+}

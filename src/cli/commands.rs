@@ -35,9 +35,11 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             snapshot2,
         } => diff(ctx, &snapshot1, &snapshot2),
         Command::Stats => stats(ctx),
-        Command::HasRecentSnapshot { max_age, filter } => {
-            has_recent(ctx, max_age.as_deref(), &filter)
-        }
+        Command::HasRecentSnapshot {
+            max_age,
+            notify,
+            filter,
+        } => has_recent(ctx, max_age.as_deref(), notify, &filter),
         Command::Config(c) => config_cmd(ctx, c),
         Command::Completions { shell } => {
             clap_complete::generate(
@@ -57,7 +59,8 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         Command::Housekeeping(args) => super::maintenance::housekeeping(ctx, args),
         Command::Key(cmd) => super::maintenance::key(ctx, cmd),
         Command::Unlock => unlock(ctx),
-        Command::Metrics { output } => super::metrics::run(ctx, output.as_deref()),
+        Command::Metrics { output } => super::monitoring::metrics(ctx, output.as_deref()),
+        Command::SendTestEmail { to } => super::monitoring::send_test_email(ctx, &to),
         Command::Copy {
             to,
             to_repository,
@@ -581,7 +584,12 @@ fn stats(ctx: &Context) -> Result<i32> {
     Ok(exit::OK)
 }
 
-fn has_recent(ctx: &Context, max_age: Option<&str>, filter: &FilterArgs) -> Result<i32> {
+fn has_recent(
+    ctx: &Context,
+    max_age: Option<&str>,
+    notify: bool,
+    filter: &FilterArgs,
+) -> Result<i32> {
     let (open, name, rc) = open(ctx)?;
     let max_age: Duration = match max_age {
         Some(s) => s.parse::<HumanDuration>().map_err(Error::Usage)?.0,
@@ -629,6 +637,20 @@ fn has_recent(ctx: &Context, max_age: Option<&str>, filter: &FilterArgs) -> Resu
                 humantime::format_duration(max_age)
             ),
             None => println!("too old: no snapshot at all"),
+        }
+    }
+    if notify && !recent {
+        let message = match (&answer.latest, answer.age_seconds) {
+            (Some(l), Some(age)) => format!(
+                "The latest backup ({}) is {} old; the limit is {}.",
+                output::local_time(&l.time),
+                humantime::format_duration(Duration::from_secs(age)),
+                humantime::format_duration(max_age)
+            ),
+            _ => "There is no backup at all.".to_string(),
+        };
+        if let Some(rc) = &rc {
+            super::monitoring::tell_too_old(rc, &message);
         }
     }
     Ok(if recent { exit::OK } else { exit::NEGATIVE })

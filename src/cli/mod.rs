@@ -5,7 +5,7 @@
 mod commands;
 mod jobrun;
 mod maintenance;
-mod metrics;
+mod monitoring;
 mod multi;
 pub mod output;
 mod progress;
@@ -152,6 +152,10 @@ pub enum Command {
         /// e.g. "1d", "12h" (default: the repository's minimum-backup-age).
         #[arg(long, value_name = "DURATION")]
         max_age: Option<String>,
+        /// When it is too old, tell the webhooks and mail recipients of the
+        /// `backup-too-old` event (for a cron job).
+        #[arg(long)]
+        notify: bool,
         #[command(flatten)]
         filter: FilterArgs,
     },
@@ -191,6 +195,12 @@ pub enum Command {
         /// Write the metrics to this file (atomically) instead of standard output.
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
+    },
+    /// Send a test mail through the repository's monitoring.email settings, to
+    /// every recipient it names (or to --to).
+    SendTestEmail {
+        #[arg(long, value_name = "ADDRESS")]
+        to: Vec<String>,
     },
     /// Manage the repository's keys (passwords).
     #[command(subcommand)]
@@ -527,6 +537,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Copy { .. } => "copy",
         Command::Unlock => "unlock",
         Command::Metrics { .. } => "metrics",
+        Command::SendTestEmail { .. } => "send-test-email",
         Command::Job => "__job",
     }
 }

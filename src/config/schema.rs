@@ -63,6 +63,53 @@ pub struct MonitoringSettings {
     /// A healthchecks.io-style URL: `/start` when a backup or housekeeping begins,
     /// the URL itself on success, `/fail` (with the end of the log) on failure.
     pub healthchecks_url: Option<String>,
+    /// HTTP endpoints told about chosen events.
+    pub webhooks: Option<Vec<WebhookSettings>>,
+    /// Mail about chosen events.
+    pub email: Option<EmailSettings>,
+}
+
+/// One webhook: `[[groups.NAME.monitoring.webhooks]]`.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct WebhookSettings {
+    pub url: String,
+    /// "POST" (the event as JSON, the default) or "GET" (the key facts as query parameters).
+    pub method: Option<String>,
+    /// backup-success, backup-failure, operation-success, operation-failure,
+    /// backup-too-old (default: all of them).
+    pub events: Option<Vec<String>>,
+    /// Tries after the first failure, waiting 1 s, 2 s, 4 s… (default 3).
+    pub retries: Option<u32>,
+    /// Per attempt (default 10 s).
+    pub timeout: Option<HumanDuration>,
+}
+
+/// `.monitoring.email`: SMTP and who gets which mail.
+#[derive(Debug, Default, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct EmailSettings {
+    pub smtp_server: Option<String>,
+    /// Default 587 for starttls, 465 for tls, 25 for none.
+    pub smtp_port: Option<u16>,
+    /// "starttls" (default), "tls" or "none".
+    pub security: Option<String>,
+    pub username: Option<String>,
+    /// The SMTP password, from this environment variable...
+    pub password_env: Option<String>,
+    /// ...or from this file.
+    pub password_file: Option<PathBuf>,
+    /// A PEM file of CA certificates to trust for the SMTP server.
+    pub ca_file: Option<PathBuf>,
+    /// Accept any TLS certificate (self-signed test setups only).
+    pub insecure_tls: Option<bool>,
+    /// The sender, e.g. "Backups <backup@example.org>".
+    pub from: Option<String>,
+    pub on_backup_success: Option<Vec<String>>,
+    pub on_backup_failure: Option<Vec<String>>,
+    pub on_operation_success: Option<Vec<String>>,
+    pub on_operation_failure: Option<Vec<String>>,
+    pub on_backup_too_old: Option<Vec<String>>,
 }
 
 /// `[desktop]`: the desktop app's own settings.

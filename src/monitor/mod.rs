@@ -8,9 +8,11 @@
 //! This module takes plain data (settings resolved from the config, a `Report`
 //! of the job); it does not know jobs, the engine or rustic_core.
 
+pub mod email;
 pub mod metrics;
 pub mod ping;
 pub mod push;
+pub mod webhook;
 
 use std::{collections::BTreeMap, path::PathBuf, time::Duration};
 
@@ -34,6 +36,50 @@ pub struct Monitoring {
     pub push_insecure_tls: bool,
     pub timeout: Duration,
     pub healthchecks_url: Option<String>,
+    #[serde(default)]
+    pub webhooks: Vec<webhook::Webhook>,
+    #[serde(default)]
+    pub email: Option<email::Email>,
+}
+
+/// What happened, for webhooks and mail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    BackupSuccess,
+    BackupFailure,
+    OperationSuccess,
+    OperationFailure,
+    BackupTooOld,
+}
+
+impl Event {
+    pub fn name(self) -> &'static str {
+        match self {
+            Event::BackupSuccess => "backup-success",
+            Event::BackupFailure => "backup-failure",
+            Event::OperationSuccess => "operation-success",
+            Event::OperationFailure => "operation-failure",
+            Event::BackupTooOld => "backup-too-old",
+        }
+    }
+
+    pub const ALL: [Event; 5] = [
+        Event::BackupSuccess,
+        Event::BackupFailure,
+        Event::OperationSuccess,
+        Event::OperationFailure,
+        Event::BackupTooOld,
+    ];
+
+    /// The event a finished job is.
+    pub fn of(report: &Report) -> Event {
+        match (report.action == "backup", report.ok && !report.sub_min_size) {
+            (true, true) => Event::BackupSuccess,
+            (true, false) => Event::BackupFailure,
+            (false, true) => Event::OperationSuccess,
+            (false, false) => Event::OperationFailure,
+        }
+    }
 }
 
 impl Monitoring {
@@ -41,9 +87,46 @@ impl Monitoring {
     pub fn from_config(rc: &RepoConfig) -> crate::Result<Option<Monitoring>> {
         let m = &rc.monitoring;
         let push_urls = m.push_urls.clone().unwrap_or_default();
+        let timeout = m.timeout.map(|t| t.0).unwrap_or(Duration::from_secs(10));
+        let email = match &m.email {
+            Some(e) => email::Email::resolve(e, timeout)?,
+            None => None,
+        };
+        let mut webhooks = Vec::new();
+        for w in m.webhooks.clone().unwrap_or_default() {
+            let get = match w.method.as_deref().map(str::to_ascii_uppercase).as_deref() {
+                None | Some("POST") => false,
+                Some("GET") => true,
+                Some(other) => {
+                    return Err(crate::Error::Usage(format!(
+                        "monitoring.webhooks: method `{other}` for {}: use POST or GET",
+                        crate::config::secrets::mask_uri(&w.url)
+                    )));
+                }
+            };
+            let events = w.events.clone().unwrap_or_default();
+            if let Some(bad) = events
+                .iter()
+                .find(|e| !Event::ALL.iter().any(|k| k.name() == e.as_str()))
+            {
+                return Err(crate::Error::Usage(format!(
+                    "monitoring.webhooks: unknown event `{bad}`: use {}",
+                    Event::ALL.map(Event::name).join(", ")
+                )));
+            }
+            webhooks.push(webhook::Webhook {
+                url: w.url,
+                get,
+                events,
+                retries: w.retries.unwrap_or(3),
+                timeout: w.timeout.map(|t| t.0).unwrap_or(Duration::from_secs(10)),
+            });
+        }
         if m.prometheus_textfile_dir.is_none()
             && push_urls.is_empty()
             && m.healthchecks_url.is_none()
+            && webhooks.is_empty()
+            && email.is_none()
         {
             return Ok(None);
         }
@@ -66,8 +149,10 @@ impl Monitoring {
             push_password,
             push_ca_file: m.push_ca_file.clone(),
             push_insecure_tls: m.push_insecure_tls.unwrap_or(false),
-            timeout: m.timeout.map(|t| t.0).unwrap_or(Duration::from_secs(10)),
+            timeout,
             healthchecks_url: m.healthchecks_url.clone(),
+            webhooks,
+            email,
         }))
     }
 }
@@ -197,6 +282,40 @@ pub fn job_finished(m: &Monitoring, report: &Report) -> Vec<String> {
             ping::failure(url, &report.log_tail, m.timeout)
         };
         warnings.extend(sent.err());
+    }
+    let message = if report.ok {
+        String::new()
+    } else {
+        report
+            .log_tail
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .to_string()
+    };
+    warnings.extend(tell(m, Event::of(report), &labels, report, &message));
+    warnings
+}
+
+/// Sends `event` to the webhooks and mail recipients that asked for it; returns warnings.
+pub fn tell(
+    m: &Monitoring,
+    event: Event,
+    labels: &BTreeMap<String, String>,
+    report: &Report,
+    message: &str,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let body = webhook::payload(event, labels, report, message);
+    for hook in m.webhooks.iter().filter(|h| h.wants(event)) {
+        warnings.extend(webhook::send(hook, &body).err());
+    }
+    if let Some(mail) = &m.email {
+        let to = mail.recipients(event);
+        if !to.is_empty() {
+            let (subject, text) = email::compose(event, labels, report, message);
+            warnings.extend(mail.send(to, &subject, &text).err());
+        }
     }
     warnings
 }

@@ -1,0 +1,196 @@
+//! The monitoring commands. `metrics`: the current state of each repository as
+//! Prometheus metrics, read from the repository itself (its newest backup of this
+//! machine), for a textfile collector run by cron or a monitoring check; a
+//! repository that cannot be read is reported (`npbackup_exec_state` 3,
+//! `restic_backup_failure` 1), not skipped. `send-test-email`, and the
+//! `backup-too-old` event of `has-recent-snapshot --notify`.
+
+use std::path::Path;
+
+use super::{CliProgress, Context, multi};
+use crate::{
+    engine::{self, SnapshotFilter},
+    error::{Error, Result, exit},
+    jobs::plan,
+    monitor::{self, Event, ExecState, Monitoring, Report, metrics},
+};
+
+/// Tells the webhooks and mail recipients of `rc` that its last backup is too old
+/// (problems are printed as warnings: the answer of the command stands).
+pub fn tell_too_old(rc: &crate::config::RepoConfig, message: &str) {
+    let m = match Monitoring::from_config(rc) {
+        Ok(Some(m)) => m,
+        Ok(None) => return,
+        Err(e) => {
+            eprintln!("warning: cannot notify: {e}");
+            return;
+        }
+    };
+    let mut labels = m.labels.clone();
+    labels.insert("action".into(), "backup".into());
+    let report = Report {
+        action: "backup".into(),
+        ok: false,
+        state: Some(ExecState::Warning),
+        ..Report::default()
+    };
+    for w in monitor::tell(&m, Event::BackupTooOld, &labels, &report, message) {
+        eprintln!("warning: {w}");
+    }
+}
+
+/// Sends a test mail with the repository's mail settings.
+pub fn send_test_email(ctx: &Context, to: &[String]) -> Result<i32> {
+    let (_, rc) = ctx.target()?;
+    let rc = rc.ok_or_else(|| {
+        Error::Usage(
+            "send-test-email needs a configured repository (its monitoring.email settings)".into(),
+        )
+    })?;
+    let mail = Monitoring::from_config(&rc)?
+        .and_then(|m| m.email)
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "repository `{}` has no monitoring.email.smtp-server",
+                rc.name
+            ))
+        })?;
+    let mut recipients: Vec<String> = to.to_vec();
+    if recipients.is_empty() {
+        for (_, list) in &mail.recipients {
+            for r in list {
+                if !recipients.contains(r) {
+                    recipients.push(r.clone());
+                }
+            }
+        }
+    }
+    if recipients.is_empty() {
+        return Err(Error::Usage(
+            "no recipient: give --to ADDRESS, or set monitoring.email.on-backup-failure (or another on-* list)".into(),
+        ));
+    }
+    let labels = monitor::labels(&rc);
+    let subject = format!(
+        "[{}] {} / {}: test mail",
+        crate::customization::PRODUCT_NAME,
+        labels.get("instance").cloned().unwrap_or_default(),
+        rc.name
+    );
+    let body = format!(
+        "This is a test mail from {} on {}, repository {}.\nIf you read this, mail about backups will reach you.\n\n-- \n{}",
+        crate::customization::PRODUCT_NAME,
+        labels.get("instance").cloned().unwrap_or_default(),
+        rc.name,
+        crate::customization::VERSION_LINE
+    );
+    mail.send(&recipients, &subject, &body)
+        .map_err(Error::Unreachable)?;
+    if ctx.global.json {
+        super::output::print_json(
+            "send-test-email",
+            None,
+            &serde_json::json!({ "sent_to": recipients }),
+        );
+    } else {
+        println!("sent a test mail to {}", recipients.join(", "));
+    }
+    Ok(exit::OK)
+}
+
+pub fn metrics(ctx: &Context, output: Option<&Path>) -> Result<i32> {
+    let config = ctx.config()?;
+    let names = match multi::selection(ctx)? {
+        Some(names) => names,
+        None => match &ctx.global.repo_name {
+            Some(one) => vec![one.clone()],
+            None => config.repo_names(),
+        },
+    };
+    let now = jiff::Timestamp::now();
+    let mut samples = Vec::new();
+    for name in &names {
+        let rc = config.repo(name)?;
+        let mut labels = monitor::labels(&rc);
+        labels.insert("action".into(), "backup".into());
+        let report = current(&config, name, &rc, now).unwrap_or_else(|e| {
+            tracing::warn!("{name}: {e}");
+            Report {
+                action: "backup".into(),
+                ok: false,
+                state: Some(ExecState::Critical),
+                log_tail: e.to_string(),
+                ..Report::default()
+            }
+        });
+        samples.extend(metrics::samples(&labels, &report, now.as_second()));
+    }
+    let text = metrics::encode(&samples);
+    match output {
+        Some(path) => monitor::push::write_textfile(path, &text)
+            .map_err(|e| Error::io("writing the metrics", path, e))?,
+        None => print!("{text}"),
+    }
+    Ok(exit::OK)
+}
+
+/// The newest backup of this machine in repository `name`, as a report.
+fn current(
+    config: &crate::config::Config,
+    name: &str,
+    rc: &crate::config::RepoConfig,
+    now: jiff::Timestamp,
+) -> Result<Report> {
+    let (target, _) = plan::target(config, name, None)?;
+    let open = engine::open(&target, CliProgress::Hidden)?;
+    let filter = SnapshotFilter {
+        hosts: vec![rc.host()],
+        ..SnapshotFilter::default()
+    };
+    let latest = engine::snapshots(&open, &filter)?.pop();
+    let Some(latest) = latest else {
+        // never backed up: a failure for the dashboards
+        return Ok(Report {
+            action: "backup".into(),
+            ok: false,
+            ..Report::default()
+        });
+    };
+    let when = latest.time.timestamp();
+    let too_old = rc
+        .repo
+        .minimum_backup_age
+        .is_some_and(|max| crate::humanize::age(when, now) > max.0);
+    let backup = latest.summary.as_ref().map(|s| {
+        serde_json::json!({
+            "files_new": s.files_new,
+            "files_changed": s.files_changed,
+            "files_unmodified": s.files_unmodified,
+            "total_files_processed": s.total_files_processed,
+            "dirs_new": s.dirs_new,
+            "dirs_changed": s.dirs_changed,
+            "dirs_unmodified": s.dirs_unmodified,
+            "data_added": s.data_added,
+            "data_added_packed": s.data_added_packed,
+            "total_bytes_processed": s.total_bytes_processed,
+            "duration_seconds": s.backup_duration,
+        })
+    });
+    Ok(Report {
+        action: "backup".into(),
+        ok: true,
+        state: Some(if too_old {
+            ExecState::Warning
+        } else {
+            ExecState::Ok
+        }),
+        backup,
+        exec_seconds: latest
+            .summary
+            .as_ref()
+            .map(|s| s.total_duration)
+            .unwrap_or(0.0),
+        last_success: Some(when.as_second()),
+        ..Report::default()
+    })
+}

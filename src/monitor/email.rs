@@ -1,0 +1,266 @@
+//! Mail about events: SMTP with STARTTLS, TLS or none, with or without
+//! authentication; the subject and body name the brand, the machine, the
+//! repository, the result and its key numbers. Recipients are chosen per event.
+
+use std::{path::PathBuf, time::Duration};
+
+use lettre::{
+    Message, SmtpTransport, Transport,
+    message::{Mailbox, header::ContentType},
+    transport::smtp::{
+        authentication::Credentials,
+        client::{Certificate, Tls, TlsParameters},
+    },
+};
+use serde::{Deserialize, Serialize};
+
+use super::{Event, Report};
+use crate::{
+    config::{PasswordSource, Secret, schema::EmailSettings},
+    customization::PRODUCT_NAME,
+    error::{Error, Result},
+    humanize,
+};
+
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Security {
+    None,
+    StartTls,
+    Tls,
+}
+
+/// Mail settings, resolved (password read) from the config.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Email {
+    pub server: String,
+    pub port: u16,
+    pub security: Security,
+    pub username: Option<String>,
+    #[serde(default, with = "crate::config::secrets::exposed_opt")]
+    pub password: Option<Secret>,
+    pub ca_file: Option<PathBuf>,
+    pub insecure_tls: bool,
+    pub from: String,
+    pub recipients: Vec<(String, Vec<String>)>,
+    pub timeout: Duration,
+}
+
+impl Email {
+    /// The settings, or `None` when there is no server; an error names what is wrong.
+    pub fn resolve(s: &EmailSettings, timeout: Duration) -> Result<Option<Email>> {
+        let Some(server) = s.smtp_server.clone().filter(|v| !v.is_empty()) else {
+            return Ok(None);
+        };
+        let security = match s.security.as_deref().unwrap_or("starttls") {
+            "starttls" => Security::StartTls,
+            "tls" => Security::Tls,
+            "none" => Security::None,
+            other => {
+                return Err(Error::Usage(format!(
+                    "monitoring.email.security is `{other}`: use starttls, tls or none"
+                )));
+            }
+        };
+        let port = s.smtp_port.unwrap_or(match security {
+            Security::StartTls => 587,
+            Security::Tls => 465,
+            Security::None => 25,
+        });
+        let password = match (&s.password_env, &s.password_file) {
+            (Some(env), _) => Some(PasswordSource::Env(env.clone()).resolve()?),
+            (None, Some(file)) => Some(PasswordSource::File(file.clone()).resolve()?),
+            (None, None) => None,
+        };
+        if let Some(p) = &password {
+            crate::redact::register(p.expose());
+        }
+        // the login when it is an address, else the product at this machine
+        let from = s.from.clone().unwrap_or_else(|| {
+            let address = s
+                .username
+                .clone()
+                .filter(|u| u.contains('@'))
+                .unwrap_or_else(|| {
+                    format!(
+                        "{}@{}",
+                        crate::customization::SHORT_NAME,
+                        gethostname::gethostname().to_string_lossy()
+                    )
+                });
+            format!("{PRODUCT_NAME} <{address}>")
+        });
+        let list = |v: &Option<Vec<String>>| v.clone().unwrap_or_default();
+        let recipients = vec![
+            (
+                Event::BackupSuccess.name().to_string(),
+                list(&s.on_backup_success),
+            ),
+            (
+                Event::BackupFailure.name().to_string(),
+                list(&s.on_backup_failure),
+            ),
+            (
+                Event::OperationSuccess.name().to_string(),
+                list(&s.on_operation_success),
+            ),
+            (
+                Event::OperationFailure.name().to_string(),
+                list(&s.on_operation_failure),
+            ),
+            (
+                Event::BackupTooOld.name().to_string(),
+                list(&s.on_backup_too_old),
+            ),
+        ];
+        Ok(Some(Email {
+            server,
+            port,
+            security,
+            username: s.username.clone(),
+            password,
+            ca_file: s.ca_file.clone(),
+            insecure_tls: s.insecure_tls.unwrap_or(false),
+            from,
+            recipients,
+            timeout,
+        }))
+    }
+
+    /// Who gets mail about `event`.
+    pub fn recipients(&self, event: Event) -> &[String] {
+        self.recipients
+            .iter()
+            .find(|(e, _)| e == event.name())
+            .map(|(_, r)| r.as_slice())
+            .unwrap_or_default()
+    }
+
+    fn transport(&self) -> std::result::Result<SmtpTransport, String> {
+        let tls = || -> std::result::Result<TlsParameters, String> {
+            let mut b = TlsParameters::builder(self.server.clone());
+            if let Some(ca) = &self.ca_file {
+                let pem =
+                    std::fs::read(ca).map_err(|e| format!("cannot read {}: {e}", ca.display()))?;
+                let cert = Certificate::from_pem(&pem)
+                    .map_err(|e| format!("{} holds no PEM certificate: {e}", ca.display()))?;
+                b = b.add_root_certificate(cert);
+            }
+            if self.insecure_tls {
+                b = b.dangerous_accept_invalid_certs(true);
+            }
+            b.build().map_err(|e| e.to_string())
+        };
+        let mut b = SmtpTransport::builder_dangerous(&self.server)
+            .port(self.port)
+            .timeout(Some(self.timeout));
+        b = match self.security {
+            Security::None => b.tls(Tls::None),
+            Security::StartTls => b.tls(Tls::Required(tls()?)),
+            Security::Tls => b.tls(Tls::Wrapper(tls()?)),
+        };
+        if let Some(user) = &self.username {
+            let pw = self
+                .password
+                .as_ref()
+                .map(|p| p.expose().to_string())
+                .unwrap_or_default();
+            b = b.credentials(Credentials::new(user.clone(), pw));
+        }
+        Ok(b.build())
+    }
+
+    /// Sends one mail to `to`.
+    pub fn send(
+        &self,
+        to: &[String],
+        subject: &str,
+        body: &str,
+    ) -> std::result::Result<(), String> {
+        let from: Mailbox = self.from.parse().map_err(|e| {
+            format!(
+                "monitoring.email.from `{}` is not an address: {e}",
+                self.from
+            )
+        })?;
+        let mut message = Message::builder().from(from).subject(subject);
+        for r in to {
+            let mailbox: Mailbox = r
+                .parse()
+                .map_err(|e| format!("`{r}` is not an e-mail address: {e}"))?;
+            message = message.to(mailbox);
+        }
+        let message = message
+            .header(ContentType::TEXT_PLAIN)
+            .body(body.to_string())
+            .map_err(|e| e.to_string())?;
+        self.transport()?.send(&message).map(|_| ()).map_err(|e| {
+            format!(
+                "the mail to {} could not be sent through {}:{}: {}",
+                to.join(", "),
+                self.server,
+                self.port,
+                crate::redact::redact(&e.to_string())
+            )
+        })
+    }
+}
+
+/// The subject and body of the mail about `event`.
+pub fn compose(
+    event: Event,
+    labels: &std::collections::BTreeMap<String, String>,
+    report: &Report,
+    message: &str,
+) -> (String, String) {
+    let repo = labels.get("repo_name").cloned().unwrap_or_default();
+    let machine = labels.get("instance").cloned().unwrap_or_default();
+    let what = match event {
+        Event::BackupSuccess => "backup succeeded".to_string(),
+        Event::BackupFailure => "backup FAILED".to_string(),
+        Event::OperationSuccess => format!("{} succeeded", report.action),
+        Event::OperationFailure => format!("{} FAILED", report.action),
+        Event::BackupTooOld => "the last backup is TOO OLD".to_string(),
+    };
+    let subject = format!("[{PRODUCT_NAME}] {machine} / {repo}: {what}");
+    let mut body = vec![
+        format!("{PRODUCT_NAME} on {machine}, repository {repo}: {what}."),
+        String::new(),
+    ];
+    if !message.is_empty() {
+        body.push(message.to_string());
+        body.push(String::new());
+    }
+    if let Some(s) = &report.backup {
+        let n = |k: &str| s.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);
+        body.push(format!(
+            "Files: {} new, {} changed, {} unchanged",
+            n("files_new"),
+            n("files_changed"),
+            n("files_unmodified")
+        ));
+        body.push(format!(
+            "Added: {} ({} stored); processed {}",
+            humanize::size(n("data_added")),
+            humanize::size(n("data_added_packed")),
+            humanize::size(n("total_bytes_processed"))
+        ));
+    }
+    if report.exec_seconds > 0.0 {
+        body.push(format!(
+            "Duration: {}",
+            humanize::duration(Duration::from_secs_f64(report.exec_seconds.max(0.0)))
+        ));
+    }
+    if report.warnings > 0 {
+        body.push(format!("Warnings: {}", report.warnings));
+    }
+    if !report.log_tail.is_empty() && !report.ok {
+        body.push(String::new());
+        body.push("The end of the log:".into());
+        body.push(report.log_tail.clone());
+    }
+    body.push(String::new());
+    body.push(format!("-- \n{}", crate::customization::VERSION_LINE));
+    (subject, body.join("\n"))
+}

@@ -1,0 +1,95 @@
+//! Webhooks: an HTTP request per event a hook asked for — the event as JSON in a
+//! POST, or its key facts as query parameters of a GET — retried with a growing
+//! pause (1 s, 2 s, 4 s…), each attempt with a time limit. What still fails is a
+//! warning.
+
+use std::{collections::BTreeMap, time::Duration};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Event, Report};
+
+/// A webhook, resolved from its settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Webhook {
+    pub url: String,
+    pub get: bool,
+    /// The events it wants (all when empty).
+    pub events: Vec<String>,
+    pub retries: u32,
+    pub timeout: Duration,
+}
+
+impl Webhook {
+    pub fn wants(&self, event: Event) -> bool {
+        self.events.is_empty() || self.events.iter().any(|e| e == event.name())
+    }
+}
+
+/// The JSON an event is sent as.
+pub fn payload(
+    event: Event,
+    labels: &BTreeMap<String, String>,
+    report: &Report,
+    message: &str,
+) -> serde_json::Value {
+    serde_json::json!({
+        "event": event.name(),
+        "product": crate::customization::PRODUCT_NAME,
+        "version": env!("CARGO_PKG_VERSION"),
+        "time": jiff::Timestamp::now().to_string(),
+        "labels": labels,
+        "action": report.action,
+        "ok": report.ok,
+        "exec_state": report.exec_state() as i32,
+        "duration_seconds": report.exec_seconds,
+        "summary": report.backup,
+        "warnings": report.warnings,
+        "message": message,
+    })
+}
+
+/// Sends `body` to `hook`; returns a warning when every attempt failed.
+pub fn send(hook: &Webhook, body: &serde_json::Value) -> Result<(), String> {
+    let client = reqwest::blocking::Client::builder()
+        .timeout(hook.timeout)
+        .user_agent(crate::customization::VERSION_LINE)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let shown = crate::config::secrets::mask_uri(&hook.url);
+    let mut last = String::new();
+    for attempt in 0..=hook.retries {
+        if attempt > 0 {
+            std::thread::sleep(Duration::from_secs(1 << (attempt - 1).min(5)));
+        }
+        let req = if hook.get {
+            let mut query: Vec<(String, String)> = Vec::new();
+            for key in ["event", "action", "ok", "exec_state", "message"] {
+                if let Some(v) = body.get(key) {
+                    let v = v
+                        .as_str()
+                        .map(str::to_string)
+                        .unwrap_or_else(|| v.to_string());
+                    query.push((key.to_string(), v));
+                }
+            }
+            if let Some(labels) = body.get("labels").and_then(|l| l.as_object()) {
+                for (k, v) in labels {
+                    query.push((k.clone(), v.as_str().unwrap_or_default().to_string()));
+                }
+            }
+            client.get(&hook.url).query(&query)
+        } else {
+            client.post(&hook.url).json(body)
+        };
+        match req.send() {
+            Ok(r) if r.status().is_success() => return Ok(()),
+            Ok(r) => last = format!("HTTP {}", r.status()),
+            Err(e) => last = crate::redact::redact(&e.to_string()),
+        }
+    }
+    Err(format!(
+        "the webhook {shown} failed after {} attempt(s): {last}",
+        hook.retries + 1
+    ))
+}
