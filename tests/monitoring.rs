@@ -140,6 +140,15 @@ fn a_backup_writes_the_textfile_with_the_original_names() {
         );
     }
     assert!(labels.contains_key("version"));
+    assert_eq!(labels["npversion"], labels["version"]);
+    assert_eq!(labels["backup_type"], "files");
+    // the spellings the original's Grafana dashboard reads
+    assert_eq!(
+        value(&s, "restic_repo_files", Some("total")),
+        value(&s, "restic_files", Some("total"))
+    );
+    assert!(s.iter().any(|(n, _, _)| n == "restic_snasphot_size_bytes"));
+    assert!(s.iter().any(|(n, _, _)| n == "restic_repo_dirs"));
 
     // a check writes its own file, and leaves the backup's alone
     run(cli(&w, &cfg).arg("check"), 0);

@@ -2,7 +2,8 @@
 //! and labels (its Grafana dashboards use them):
 //!
 //! - backups: `restic_backup_failure`, `restic_files{state=new|changed|unmodified|total}`,
-//!   `restic_dirs{state=new|changed|unmodified}`, `restic_data_added`,
+//!   `restic_dirs{state=new|changed|unmodified}` (both also as `restic_repo_files`
+//!   and `restic_repo_dirs`, which the original's Grafana dashboard reads), `restic_data_added`,
 //!   `restic_data_stored`, `restic_total_bytes_processed` (and the original's
 //!   `restic_snasphot_size_bytes{type="processed"}`, spelling included),
 //!   `restic_total_duration_seconds`, `restic_errors`,
@@ -71,20 +72,25 @@ pub fn samples(labels: &BTreeMap<String, String>, report: &Report, now: i64) -> 
             let n = |k: &str| s.get(k).and_then(serde_json::Value::as_f64).unwrap_or(0.0);
             const FILES: &str = "Files of the backup, by state";
             const DIRS: &str = "Folders of the backup, by state";
-            for (state, key) in [
-                ("new", "files_new"),
-                ("changed", "files_changed"),
-                ("unmodified", "files_unmodified"),
-                ("total", "total_files_processed"),
-            ] {
-                push("restic_files", FILES, &[("state", state)], n(key));
+            // the original's dashboards read both spellings
+            for name in ["restic_files", "restic_repo_files"] {
+                for (state, key) in [
+                    ("new", "files_new"),
+                    ("changed", "files_changed"),
+                    ("unmodified", "files_unmodified"),
+                    ("total", "total_files_processed"),
+                ] {
+                    push(name, FILES, &[("state", state)], n(key));
+                }
             }
-            for (state, key) in [
-                ("new", "dirs_new"),
-                ("changed", "dirs_changed"),
-                ("unmodified", "dirs_unmodified"),
-            ] {
-                push("restic_dirs", DIRS, &[("state", state)], n(key));
+            for name in ["restic_dirs", "restic_repo_dirs"] {
+                for (state, key) in [
+                    ("new", "dirs_new"),
+                    ("changed", "dirs_changed"),
+                    ("unmodified", "dirs_unmodified"),
+                ] {
+                    push(name, DIRS, &[("state", state)], n(key));
+                }
             }
             push(
                 "restic_data_added",

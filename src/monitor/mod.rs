@@ -158,7 +158,8 @@ impl Monitoring {
 }
 
 /// The labels of every metric of `rc`: instance, backup_job, repo_name, group,
-/// tenant, os, version and the user's own (the action is added per job).
+/// tenant, os, version (and npversion, the original's name), and the user's own
+/// (the action, and a backup's backup_type, are added per job).
 pub fn labels(rc: &RepoConfig) -> BTreeMap<String, String> {
     let m = &rc.monitoring;
     let var = |k: &str| rc.variables.0.get(k).cloned().unwrap_or_default();
@@ -176,6 +177,11 @@ pub fn labels(rc: &RepoConfig) -> BTreeMap<String, String> {
     labels.insert("tenant".to_string(), var("TENANT"));
     labels.insert("os".to_string(), std::env::consts::OS.to_string());
     labels.insert("version".to_string(), env!("CARGO_PKG_VERSION").to_string());
+    // the original tool's name for the version label, read by its dashboards
+    labels.insert(
+        "npversion".to_string(),
+        env!("CARGO_PKG_VERSION").to_string(),
+    );
     for (k, v) in m.labels.clone().unwrap_or_default() {
         labels.insert(k, v);
     }
