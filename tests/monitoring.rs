@@ -534,6 +534,46 @@ on-backup-too-old = ["admin@example.org"]
     let got = mails(&inbox);
     assert_eq!(got.len(), 3, "{got:?}");
     assert!(got[2].contains("TOO OLD"), "{}", got[2]);
+    // checked again (cron, every minute): told once per episode, not every time
+    let check = |w: &World, code| {
+        run(
+            cli(w, &cfg).env(env.0, env.1).args([
+                "has-recent-snapshot",
+                "--max-age",
+                "1s",
+                "--notify",
+            ]),
+            code,
+        )
+    };
+    check(&w, 1);
+    assert_eq!(mails(&inbox).len(), 3);
+    // recent again, then too old again: told again
+    edit(&cfg, "minimum-backup-size = \"1 TB\"\n", "");
+    run(cli(&w, &cfg).env(env.0, env.1).arg("backup"), 0);
+    run(
+        cli(&w, &cfg).env(env.0, env.1).args([
+            "has-recent-snapshot",
+            "--max-age",
+            "1h",
+            "--notify",
+        ]),
+        0,
+    );
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    check(&w, 1);
+    let got = mails(&inbox);
+    assert_eq!(
+        got.len(),
+        5,
+        "success mail, then a new too-old notice: {got:?}"
+    );
+    assert!(got[4].contains("TOO OLD"));
+    edit(
+        &cfg,
+        "[groups.office.backup]\n",
+        "[groups.office.backup]\nminimum-backup-size = \"1 TB\"\n",
+    );
 
     // the test mail, and a wrong password said plainly without showing it
     let out = run(
@@ -543,7 +583,7 @@ on-backup-too-old = ["admin@example.org"]
         0,
     );
     assert!(stdout(&out).contains("me@example.org"));
-    assert!(mails(&inbox)[3].contains("test mail"));
+    assert!(mails(&inbox)[5].contains("test mail"));
     let out = run(
         cli(&w, &cfg)
             .env(env.0, "wrong-pw-123")

@@ -639,6 +639,9 @@ fn has_recent(
             None => println!("too old: no snapshot at all"),
         }
     }
+    if notify && recent {
+        super::monitoring::too_old_resolved(&target_location(&open));
+    }
     if notify && !recent {
         let message = match (&answer.latest, answer.age_seconds) {
             (Some(l), Some(age)) => format!(
@@ -650,10 +653,15 @@ fn has_recent(
             _ => "There is no backup at all.".to_string(),
         };
         if let Some(rc) = &rc {
-            super::monitoring::tell_too_old(rc, &message);
+            super::monitoring::tell_too_old(rc, &target_location(&open), &message);
         }
     }
     Ok(if recent { exit::OK } else { exit::NEGATIVE })
+}
+
+/// The location a repository was reached at, as the per-location files of this machine name it.
+fn target_location(open: &engine::OpenRepo) -> String {
+    open.location.repository.clone()
 }
 
 fn config_cmd(ctx: &Context, c: ConfigCommand) -> Result<i32> {

@@ -15,9 +15,40 @@ use crate::{
     monitor::{self, Event, ExecState, Monitoring, Report, metrics},
 };
 
-/// Tells the webhooks and mail recipients of `rc` that its last backup is too old
-/// (problems are printed as warnings: the answer of the command stands).
-pub fn tell_too_old(rc: &crate::config::RepoConfig, message: &str) {
+/// The marker that says "too old" was told for `location` (so a check run every
+/// minute tells it once per episode, not once per minute).
+fn too_old_marker(location: &str) -> Option<std::path::PathBuf> {
+    let dirs = directories::ProjectDirs::from(
+        crate::customization::QUALIFIER,
+        crate::customization::COMPANY,
+        crate::customization::SHORT_NAME,
+    )?;
+    Some(dirs.data_local_dir().join("notified").join(format!(
+        "{:016x}.too-old",
+        crate::jobs::location_hash(location)
+    )))
+}
+
+/// The repository is recent again: the next time it is too old will be told.
+pub fn too_old_resolved(location: &str) {
+    if let Some(m) = too_old_marker(location) {
+        let _ = std::fs::remove_file(m);
+    }
+}
+
+/// Tells the webhooks and mail recipients of `rc` that its last backup is too old,
+/// once until it is recent again (problems are printed as warnings: the answer of
+/// the command stands).
+pub fn tell_too_old(rc: &crate::config::RepoConfig, location: &str, message: &str) {
+    let marker = too_old_marker(location);
+    if let Some(m) = marker.as_ref().filter(|m| m.exists()) {
+        tracing::info!(
+            "`{}` is still too old; it was told already ({})",
+            rc.name,
+            m.display()
+        );
+        return;
+    }
     let m = match Monitoring::from_config(rc) {
         Ok(Some(m)) => m,
         Ok(None) => return,
@@ -34,8 +65,25 @@ pub fn tell_too_old(rc: &crate::config::RepoConfig, message: &str) {
         state: Some(ExecState::Warning),
         ..Report::default()
     };
-    for w in monitor::tell(&m, Event::BackupTooOld, &labels, &report, message) {
+    let warnings = monitor::tell(&m, Event::BackupTooOld, &labels, &report, message);
+    for w in &warnings {
         eprintln!("warning: {w}");
+    }
+    // told (or nobody to tell): remember it; a failed delivery is tried again next time
+    if warnings.is_empty()
+        && let Some(marker) = marker
+    {
+        let written = marker
+            .parent()
+            .map(std::fs::create_dir_all)
+            .unwrap_or(Ok(()))
+            .and_then(|()| std::fs::write(&marker, jiff::Timestamp::now().to_string()));
+        if let Err(e) = written {
+            eprintln!(
+                "warning: cannot record the notice in {}: {e}",
+                marker.display()
+            );
+        }
     }
 }
 
