@@ -267,3 +267,33 @@ fn the_about_box_names_the_brand_and_version() {
     h.click("Close");
     assert!(!h.shows(npbackup::customization::VERSION_LINE));
 }
+
+#[test]
+fn a_test_mail_can_be_sent_from_the_operations() {
+    let w = World::new();
+    let (src, repo) = (w.path("src"), w.path("repo"));
+    make_tree(&src, false);
+    init(&w, &repo);
+    let inbox = w.path("inbox");
+    let (_smtp, port) = smtp_sink(&inbox, None);
+    std::fs::write(w.path("smtp.password"), "m41l-pw\n").unwrap();
+    let extra = format!(
+        "\n[groups.default.monitoring.email]\nsmtp-server = \"127.0.0.1\"\nsmtp-port = {port}\nsecurity = \"none\"\nusername = \"mailer\"\npassword-file = \"{}\"\non-backup-failure = [\"admin@example.org\"]\n",
+        w.path("smtp.password").display()
+    );
+    let mut h = Harness::new(&w, &config(&w, &repo, &src, &extra));
+    h.settle();
+    h.click("Operations");
+    h.click("Send a test e-mail");
+    h.settle();
+    h.assert_shows("Test e-mail finished (just now)");
+    h.assert_shows("Sent to admin@example.org.");
+    let got = mails(&inbox);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert!(
+        got[0].contains("X-Envelope-To: admin@example.org"),
+        "{}",
+        got[0]
+    );
+    assert!(got[0].contains("test mail"), "{}", got[0]);
+}

@@ -422,45 +422,6 @@ timeout = "2s"
     assert!(stderr(&out).contains("backup-fialure"), "{}", stderr(&out));
 }
 
-/// The real SMTP server of tests/fixtures/smtp_sink.py on a free port; mail lands in `dir`.
-fn smtp_sink(dir: &Path, tls: Option<(&Path, &Path)>) -> (Server, u16) {
-    let port = free_port();
-    std::fs::create_dir_all(dir).unwrap();
-    let python = tools_dir().join("venv/bin/python");
-    let mut cmd = Command::new(&python);
-    cmd.arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/smtp_sink.py"))
-        .arg(port.to_string())
-        .arg(dir);
-    if let Some((cert, key)) = tls {
-        cmd.arg(cert).arg(key);
-    }
-    let child = cmd
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!(
-                "{}: {e} (scripts/install-deps.sh test installs aiosmtpd)",
-                python.display()
-            )
-        });
-    wait_for_port(port);
-    (Server(child), port)
-}
-
-fn mails(dir: &Path) -> Vec<String> {
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect()
-}
-
 #[test]
 fn mail_reaches_the_recipients_of_each_event() {
     let w = World::new();

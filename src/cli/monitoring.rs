@@ -103,37 +103,7 @@ pub fn send_test_email(ctx: &Context, to: &[String]) -> Result<i32> {
                 rc.name
             ))
         })?;
-    let mut recipients: Vec<String> = to.to_vec();
-    if recipients.is_empty() {
-        for (_, list) in &mail.recipients {
-            for r in list {
-                if !recipients.contains(r) {
-                    recipients.push(r.clone());
-                }
-            }
-        }
-    }
-    if recipients.is_empty() {
-        return Err(Error::Usage(
-            "no recipient: give --to ADDRESS, or set monitoring.email.on-backup-failure (or another on-* list)".into(),
-        ));
-    }
-    let labels = monitor::labels(&rc);
-    let subject = format!(
-        "[{}] {} / {}: test mail",
-        crate::customization::PRODUCT_NAME,
-        labels.get("instance").cloned().unwrap_or_default(),
-        rc.name
-    );
-    let body = format!(
-        "This is a test mail from {} on {}, repository {}.\nIf you read this, mail about backups will reach you.\n\n-- \n{}",
-        crate::customization::PRODUCT_NAME,
-        labels.get("instance").cloned().unwrap_or_default(),
-        rc.name,
-        crate::customization::VERSION_LINE
-    );
-    mail.send(&recipients, &subject, &body)
-        .map_err(Error::Unreachable)?;
+    let recipients = monitor::email::send_test(&mail, &rc.name, to)?;
     if ctx.global.json {
         super::output::print_json(
             "send-test-email",

@@ -201,11 +201,14 @@ impl App {
             .into_iter()
             .filter_map(|name| {
                 let rc = config.repo(&name).ok()?;
-                Some(RepoPanel::new(
-                    name,
-                    rc.host(),
-                    rc.repo.minimum_backup_age.map(|d| d.0),
-                ))
+                let mut panel =
+                    RepoPanel::new(name, rc.host(), rc.repo.minimum_backup_age.map(|d| d.0));
+                panel.has_email = rc
+                    .monitoring
+                    .email
+                    .as_ref()
+                    .is_some_and(|e| e.smtp_server.as_ref().is_some_and(|s| !s.is_empty()));
+                Some(panel)
             })
             .collect();
         // the repository a user would pick first: "default", else the first
@@ -385,6 +388,7 @@ impl App {
                 Action::Init => JobKind::Init {
                     compression: rc.repo.compression.unwrap_or(Compression::Auto),
                 },
+                Action::TestEmail => JobKind::TestEmail { to: Vec::new() },
             };
             let (target, rc) = plan::target(config, repo, None)?;
             plan::with_repo_settings(JobSpec::new(target, kind), Some(&rc))

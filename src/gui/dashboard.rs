@@ -45,6 +45,7 @@ pub enum Action {
     Prune,
     Unlock,
     Init,
+    TestEmail,
 }
 
 impl Action {
@@ -58,6 +59,7 @@ impl Action {
             Action::Prune => "Prune",
             Action::Unlock => "Stale-lock removal",
             Action::Init => "Repository creation",
+            Action::TestEmail => "Test e-mail",
         }
     }
 
@@ -65,6 +67,7 @@ impl Action {
     pub fn label(self) -> &'static str {
         match self {
             Action::Unlock => "Remove stale locks",
+            Action::TestEmail => "Send a test e-mail",
             other => other.noun(),
         }
     }
@@ -79,6 +82,7 @@ impl Action {
             Action::Prune => "Pruning",
             Action::Unlock => "Removing stale locks",
             Action::Init => "Creating the repository",
+            Action::TestEmail => "Sending a test e-mail",
         }
     }
 
@@ -157,6 +161,8 @@ pub struct RepoPanel {
     pub table: SnapshotTable,
     pub job: Option<ActiveJob>,
     pub last: Option<JobRecord>,
+    /// Mail is configured (`monitoring.email`): offer a test mail.
+    pub has_email: bool,
 }
 
 impl RepoPanel {
@@ -170,6 +176,7 @@ impl RepoPanel {
             table: SnapshotTable::default(),
             job: None,
             last: None,
+            has_email: false,
         }
     }
 }
@@ -703,7 +710,11 @@ impl Dashboard {
                     .size(14)
                 ]
                 .spacing(12);
-                for (action, about) in OPERATIONS {
+                let mail = self.current().is_some_and(|r| r.has_email).then_some((
+                    Action::TestEmail,
+                    "Sends a mail to the recipients of this repository's monitoring settings.",
+                ));
+                for (action, about) in OPERATIONS.into_iter().chain(mail) {
                     list = list.push(
                         row![
                             button(text(action.label()).size(14))
@@ -1005,6 +1016,14 @@ fn summary_lines(action: Action, result: Option<&serde_json::Value>) -> Vec<Stri
             }]
         }
         Action::Init => vec!["The repository is ready for its first backup.".into()],
+        Action::TestEmail => {
+            let to: Vec<&str> = s
+                .get("sent_to")
+                .and_then(serde_json::Value::as_array)
+                .map(|a| a.iter().filter_map(serde_json::Value::as_str).collect())
+                .unwrap_or_default();
+            vec![format!("Sent to {}.", to.join(", "))]
+        }
     }
 }
 

@@ -220,7 +220,10 @@ fn report(spec: &JobSpec, started: Instant, result: &Result<serde_json::Value>) 
         return;
     };
     // listing snapshots is a read the window repeats; it is not a job to monitor
-    if matches!(spec.kind, JobKind::Snapshots { .. }) {
+    if matches!(
+        spec.kind,
+        JobKind::Snapshots { .. } | JobKind::TestEmail { .. }
+    ) {
         return;
     }
     use super::health::Outlier;
@@ -369,6 +372,21 @@ fn run(spec: &JobSpec) -> Result<serde_json::Value> {
             let (open, used) = open(spec, bars)?;
             outcome(used, &engine::repolock::remove_stale_locks(&open)?)
         }
+        // no repository involved: the monitoring settings travel in the spec
+        JobKind::TestEmail { to } => {
+            let mail = spec
+                .monitoring
+                .as_ref()
+                .and_then(|m| m.email.as_ref())
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "repository `{}` has no monitoring.email.smtp-server",
+                        spec.repo.name
+                    ))
+                })?;
+            let sent_to = crate::monitor::email::send_test(mail, &spec.repo.name, to)?;
+            Ok(serde_json::json!({ "summary": { "sent_to": sent_to } }))
+        }
         JobKind::Init { compression } => {
             let open = engine::init(&spec.repo, *compression, None, bars)?;
             let used = open.used(&spec.repo.name);
@@ -496,7 +514,8 @@ fn run_locked(
         JobKind::Restore { .. }
         | JobKind::Snapshots { .. }
         | JobKind::Unlock
-        | JobKind::Init { .. } => Err(Error::Usage(format!(
+        | JobKind::Init { .. }
+        | JobKind::TestEmail { .. } => Err(Error::Usage(format!(
             "{} does not run under a lock",
             kind.name()
         ))),

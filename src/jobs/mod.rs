@@ -106,6 +106,12 @@ pub enum JobKind {
     Init {
         compression: Compression,
     },
+    /// Send a test mail through the repository's monitoring settings (to `to`,
+    /// or to every recipient they name).
+    TestEmail {
+        #[serde(default)]
+        to: Vec<String>,
+    },
 }
 
 /// How a job locks the repository.
@@ -129,7 +135,8 @@ impl JobKind {
             | JobKind::Copy { .. }
             | JobKind::Snapshots { .. }
             | JobKind::Unlock
-            | JobKind::Init { .. } => LockKind::None,
+            | JobKind::Init { .. }
+            | JobKind::TestEmail { .. } => LockKind::None,
             JobKind::Backup { .. } | JobKind::KeyAdd { .. } => LockKind::Shared,
             JobKind::Forget(r) if r.dry_run => LockKind::None,
             JobKind::Prune(r) if r.dry_run => LockKind::None,
@@ -160,6 +167,7 @@ impl JobKind {
             JobKind::Snapshots { .. } => "snapshots",
             JobKind::Unlock => "unlock",
             JobKind::Init { .. } => "init",
+            JobKind::TestEmail { .. } => "test email",
         }
     }
 }

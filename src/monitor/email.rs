@@ -206,6 +206,35 @@ impl Email {
     }
 }
 
+/// Sends a test mail about repository `repo` to `to`, or to every recipient of
+/// `mail`; returns who it went to.
+pub fn send_test(mail: &Email, repo: &str, to: &[String]) -> Result<Vec<String>> {
+    let mut recipients: Vec<String> = to.to_vec();
+    if recipients.is_empty() {
+        for (_, list) in &mail.recipients {
+            for r in list {
+                if !recipients.contains(r) {
+                    recipients.push(r.clone());
+                }
+            }
+        }
+    }
+    if recipients.is_empty() {
+        return Err(Error::Usage(
+            "no recipient: name one, or set monitoring.email.on-backup-failure (or another on-* list)".into(),
+        ));
+    }
+    let machine = gethostname::gethostname().to_string_lossy().to_string();
+    let subject = format!("[{PRODUCT_NAME}] {machine} / {repo}: test mail");
+    let body = format!(
+        "This is a test mail from {PRODUCT_NAME} on {machine}, repository {repo}.\nIf you read this, mail about backups will reach you.\n\n-- \n{}",
+        crate::customization::VERSION_LINE
+    );
+    mail.send(&recipients, &subject, &body)
+        .map_err(Error::Unreachable)?;
+    Ok(recipients)
+}
+
 /// The subject and body of the mail about `event`.
 pub fn compose(
     event: Event,
