@@ -34,8 +34,8 @@ pub fn ago(then: Timestamp, now: Timestamp) -> String {
     let secs = age(then, now).as_secs();
     let (n, unit) = match secs {
         0..=89 => return "just now".into(),
-        90..=5399 => ((secs + 30) / 60, "minute"),
-        5400..=129_599 => ((secs + 1800) / 3600, "hour"),
+        90..=3569 => ((secs + 30) / 60, "minute"),
+        3570..=129_599 => ((secs + 1800) / 3600, "hour"),
         129_600..=5_183_999 => ((secs + 43_200) / 86_400, "day"),
         5_184_000..=47_335_999 => (secs / 2_592_000, "month"),
         _ => (secs / 31_536_000, "year"),

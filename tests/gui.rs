@@ -164,6 +164,12 @@ fn a_missing_repository_says_what_to_do() {
     let mut h = Harness::new(&w, &config(&w, &w.path("nowhere"), &src, ""));
     h.settle();
     h.assert_shows("There is no repository at this location yet");
+    // the window can fix that one itself
+    h.click("Create the repository");
+    h.settle();
+    h.assert_shows("Repository creation finished (just now)");
+    h.assert_shows("Never backed up");
+    restic_check(&w, &w.path("nowhere").display().to_string());
 }
 
 #[test]

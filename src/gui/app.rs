@@ -208,6 +208,7 @@ impl App {
                     .email
                     .as_ref()
                     .is_some_and(|e| e.smtp_server.as_ref().is_some_and(|s| !s.is_empty()));
+                panel.group = rc.group.clone();
                 Some(panel)
             })
             .collect();

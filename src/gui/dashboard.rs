@@ -28,7 +28,7 @@ use crate::{
     humanize,
     jobs::{
         Finished, JobEvent, Progress,
-        status::{Problem, RepoState},
+        status::{Problem, ProblemKind, RepoState},
     },
 };
 
@@ -163,6 +163,8 @@ pub struct RepoPanel {
     pub last: Option<JobRecord>,
     /// Mail is configured (`monitoring.email`): offer a test mail.
     pub has_email: bool,
+    /// The group it inherits from, shown in the selector.
+    pub group: Option<String>,
 }
 
 impl RepoPanel {
@@ -177,6 +179,32 @@ impl RepoPanel {
             job: None,
             last: None,
             has_email: false,
+            group: None,
+        }
+    }
+}
+
+/// A repository in the selector: its name, and its group when it has one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RepoChoice {
+    name: String,
+    group: Option<String>,
+}
+
+impl RepoChoice {
+    fn of(r: &RepoPanel) -> RepoChoice {
+        RepoChoice {
+            name: r.name.clone(),
+            group: r.group.clone(),
+        }
+    }
+}
+
+impl std::fmt::Display for RepoChoice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.group {
+            Some(g) => write!(f, "{} (group {g})", self.name),
+            None => f.write_str(&self.name),
         }
     }
 }
@@ -434,13 +462,11 @@ impl Dashboard {
     }
 
     fn top_bar(&self) -> Element<'_, Message> {
-        let names: Vec<String> = self.repos.iter().map(|r| r.name.clone()).collect();
-        let chooser: Element<'_, Message> = if names.len() > 1 {
-            pick_list(
-                names,
-                self.current().map(|r| r.name.clone()),
-                Message::SelectRepo,
-            )
+        let choices: Vec<RepoChoice> = self.repos.iter().map(RepoChoice::of).collect();
+        let chooser: Element<'_, Message> = if choices.len() > 1 {
+            pick_list(choices, self.current().map(RepoChoice::of), |c| {
+                Message::SelectRepo(c.name)
+            })
             .text_size(14)
             .into()
         } else {
@@ -602,8 +628,23 @@ impl Dashboard {
         for l in lines {
             body = body.push(text(l).size(14));
         }
+        // the one problem the window can fix by itself
+        let fix: Option<Element<'_, Message>> = match &repo.state {
+            RepoState::Unavailable(p)
+                if p.kind == ProblemKind::NotInitialised && repo.job.is_none() =>
+            {
+                Some(
+                    button(text("Create the repository").size(14))
+                        .on_press(Message::Run(Action::Init))
+                        .style(button::primary)
+                        .into(),
+                )
+            }
+            _ => None,
+        };
         container(
-            row![status_dot(colour), body]
+            row![status_dot(colour), body.width(Length::Fill)]
+                .push(fix)
                 .spacing(12)
                 .align_y(Alignment::Center),
         )

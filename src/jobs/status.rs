@@ -84,7 +84,7 @@ impl Problem {
             }
             ProblemKind::NotInitialised => {
                 return format!(
-                    "Create the repository ({} init), or correct its location in the settings.",
+                    "Create it (here, or with {} init), or correct its location in the settings.",
                     crate::customization::CLI_NAME
                 );
             }
