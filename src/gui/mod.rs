@@ -62,7 +62,7 @@ fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Launch, i32> {
                 return Err(0);
             }
             Some("-V" | "--version") => {
-                println!("{VERSION_LINE}");
+                println!("{SHORT_NAME}-gui {VERSION_LINE}");
                 return Err(0);
             }
             _ => {
@@ -92,8 +92,9 @@ pub fn main() -> i32 {
             "{PRODUCT_NAME} could not open its window: {why}. The command-line tool ({}) works without one.",
             crate::customization::CLI_NAME
         );
+        // to stderr (warnings and errors go there) and to the log file, which is what
+        // is left when the app was started from a desktop launcher
         tracing::error!("{msg}");
-        eprintln!("error: {msg}");
         crate::error::exit::FAILED
     };
     #[cfg(all(unix, not(target_os = "macos")))]
