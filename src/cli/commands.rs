@@ -265,10 +265,9 @@ fn scheduled_backup_is_due(
         ..Default::default()
     };
     let latest = engine::snapshots(&open, &filter)?.pop();
-    let age = latest.as_ref().map(|s| {
-        let secs = jiff::Timestamp::now().as_second() - s.time.timestamp().as_second();
-        std::time::Duration::from_secs(secs.max(0) as u64)
-    });
+    let age = latest
+        .as_ref()
+        .map(|s| crate::humanize::age(s.time.timestamp(), jiff::Timestamp::now()));
     match age {
         Some(age) if age < max_age => {
             let msg = format!(
@@ -606,10 +605,9 @@ fn has_recent(
     let snaps = engine::snapshots(&open, &filter.to_filter())?;
     let latest = snaps.last().map(SnapshotInfo::from);
     let now = jiff::Timestamp::now();
-    let age = snaps.last().map(|s| {
-        let secs = now.as_second() - s.time.timestamp().as_second();
-        Duration::from_secs(secs.max(0) as u64)
-    });
+    let age = snaps
+        .last()
+        .map(|s| crate::humanize::age(s.time.timestamp(), now));
     let recent = age.is_some_and(|a| a <= max_age);
     #[derive(serde::Serialize)]
     struct Answer {

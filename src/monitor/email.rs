@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Event, Report};
 use crate::{
-    config::{PasswordSource, Secret, schema::EmailSettings},
+    config::{Secret, schema::EmailSettings},
     customization::PRODUCT_NAME,
     error::{Error, Result},
     humanize,
@@ -67,14 +67,7 @@ impl Email {
             Security::Tls => 465,
             Security::None => 25,
         });
-        let password = match (&s.password_env, &s.password_file) {
-            (Some(env), _) => Some(PasswordSource::Env(env.clone()).resolve()?),
-            (None, Some(file)) => Some(PasswordSource::File(file.clone()).resolve()?),
-            (None, None) => None,
-        };
-        if let Some(p) = &password {
-            crate::redact::register(p.expose());
-        }
+        let password = super::secret(&s.password_env, &s.password_file)?;
         // the login when it is an address, else the product at this machine
         let from = s.from.clone().unwrap_or_else(|| {
             let address = s

@@ -9,6 +9,7 @@
 //! of the job); it does not know jobs, the engine or rustic_core.
 
 pub mod email;
+mod http;
 pub mod metrics;
 pub mod ping;
 pub mod push;
@@ -131,16 +132,7 @@ impl Monitoring {
             return Ok(None);
         }
         let labels = labels(rc);
-        let push_password = match (&m.push_password_env, &m.push_password_file) {
-            (Some(env), _) => Some(crate::config::PasswordSource::Env(env.clone()).resolve()?),
-            (None, Some(file)) => {
-                Some(crate::config::PasswordSource::File(file.clone()).resolve()?)
-            }
-            (None, None) => None,
-        };
-        if let Some(p) = &push_password {
-            crate::redact::register(p.expose());
-        }
+        let push_password = secret(&m.push_password_env, &m.push_password_file)?;
         Ok(Some(Monitoring {
             labels,
             textfile_dir: m.prometheus_textfile_dir.clone(),
@@ -155,6 +147,19 @@ impl Monitoring {
             email,
         }))
     }
+}
+
+/// A secret of the monitoring settings, from an environment variable (first) or
+/// a file; registered for redaction as soon as it is read.
+pub fn secret(env: &Option<String>, file: &Option<PathBuf>) -> crate::Result<Option<Secret>> {
+    let source = match (env, file) {
+        (Some(env), _) => crate::config::PasswordSource::Env(env.clone()),
+        (None, Some(file)) => crate::config::PasswordSource::File(file.clone()),
+        (None, None) => return Ok(None),
+    };
+    let secret = source.resolve()?;
+    crate::redact::register(secret.expose());
+    Ok(Some(secret))
 }
 
 /// The labels of every metric of `rc`: instance, backup_job, repo_name, group,

@@ -5,24 +5,18 @@
 use std::time::Duration;
 
 fn send(url: &str, body: &str, timeout: Duration) -> Result<(), String> {
-    let client = reqwest::blocking::Client::builder()
-        .timeout(timeout)
-        .user_agent(crate::customization::VERSION_LINE)
-        .build()
-        .map_err(|e| e.to_string())?;
-    let shown = crate::config::secrets::mask_uri(url);
-    let mut last = String::new();
-    for attempt in 0..2 {
-        if attempt > 0 {
-            std::thread::sleep(Duration::from_secs(1));
-        }
-        match client.post(url).body(body.to_string()).send() {
-            Ok(r) if r.status().is_success() => return Ok(()),
-            Ok(r) => last = format!("HTTP {}", r.status()),
-            Err(e) => last = crate::redact::redact(&e.to_string()),
-        }
-    }
-    Err(format!("the health check ping to {shown} failed: {last}"))
+    super::http::send(
+        timeout,
+        2,
+        |_| Duration::from_secs(1),
+        |c| c.post(url).body(body.to_string()),
+    )
+    .map_err(|why| {
+        format!(
+            "the health check ping to {} failed: {why}",
+            crate::config::secrets::mask_uri(url)
+        )
+    })
 }
 
 fn join(base: &str, suffix: &str) -> String {

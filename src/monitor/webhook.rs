@@ -51,45 +51,41 @@ pub fn payload(
 
 /// Sends `body` to `hook`; returns a warning when every attempt failed.
 pub fn send(hook: &Webhook, body: &serde_json::Value) -> Result<(), String> {
-    let client = reqwest::blocking::Client::builder()
-        .timeout(hook.timeout)
-        .user_agent(crate::customization::VERSION_LINE)
-        .build()
-        .map_err(|e| e.to_string())?;
     let shown = crate::config::secrets::mask_uri(&hook.url);
-    let mut last = String::new();
-    for attempt in 0..=hook.retries {
-        if attempt > 0 {
-            std::thread::sleep(Duration::from_secs(1 << (attempt - 1).min(5)));
+    // GET carries the key facts as query parameters, POST the whole event
+    let mut query: Vec<(String, String)> = Vec::new();
+    if hook.get {
+        for key in ["event", "action", "ok", "exec_state", "message"] {
+            if let Some(v) = body.get(key) {
+                let v = v
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string());
+                query.push((key.to_string(), v));
+            }
         }
-        let req = if hook.get {
-            let mut query: Vec<(String, String)> = Vec::new();
-            for key in ["event", "action", "ok", "exec_state", "message"] {
-                if let Some(v) = body.get(key) {
-                    let v = v
-                        .as_str()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| v.to_string());
-                    query.push((key.to_string(), v));
-                }
+        if let Some(labels) = body.get("labels").and_then(|l| l.as_object()) {
+            for (k, v) in labels {
+                query.push((k.clone(), v.as_str().unwrap_or_default().to_string()));
             }
-            if let Some(labels) = body.get("labels").and_then(|l| l.as_object()) {
-                for (k, v) in labels {
-                    query.push((k.clone(), v.as_str().unwrap_or_default().to_string()));
-                }
-            }
-            client.get(&hook.url).query(&query)
-        } else {
-            client.post(&hook.url).json(body)
-        };
-        match req.send() {
-            Ok(r) if r.status().is_success() => return Ok(()),
-            Ok(r) => last = format!("HTTP {}", r.status()),
-            Err(e) => last = crate::redact::redact(&e.to_string()),
         }
     }
-    Err(format!(
-        "the webhook {shown} failed after {} attempt(s): {last}",
-        hook.retries + 1
-    ))
+    super::http::send(
+        hook.timeout,
+        hook.retries + 1,
+        |n| Duration::from_secs(1 << (n - 1).min(5)),
+        |c| {
+            if hook.get {
+                c.get(&hook.url).query(&query)
+            } else {
+                c.post(&hook.url).json(body)
+            }
+        },
+    )
+    .map_err(|last| {
+        format!(
+            "the webhook {shown} failed after {} attempt(s): {last}",
+            hook.retries + 1
+        )
+    })
 }
