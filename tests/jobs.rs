@@ -4,64 +4,14 @@
 
 mod common;
 
-use std::{
-    fs,
-    io::{BufRead, BufReader},
-    path::Path,
-    process::{Child, Stdio},
-};
+use std::{fs, path::Path, process::Stdio};
 
 use common::*;
-
-fn spawn_events(w: &World, repo: &str, args: &[&str]) -> Child {
-    let mut cmd = w.std_cli_repo(repo);
-    cmd.arg("--json-events")
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd.spawn().unwrap()
-}
-
-fn events_until(
-    child: &mut Child,
-    mut stop: impl FnMut(&serde_json::Value) -> bool,
-) -> Vec<serde_json::Value> {
-    let stdout = child.stdout.take().unwrap();
-    let mut reader = BufReader::new(stdout);
-    let mut seen = Vec::new();
-    let mut line = String::new();
-    loop {
-        line.clear();
-        if reader.read_line(&mut line).unwrap() == 0 {
-            break;
-        }
-        let ev: serde_json::Value =
-            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not an event ({e}): {line}"));
-        let done = stop(&ev);
-        seen.push(ev);
-        if done {
-            break;
-        }
-    }
-    // keep draining in the background so the child never blocks on a full pipe
-    std::thread::spawn(move || {
-        let mut rest = String::new();
-        let _ = std::io::Read::read_to_string(&mut reader, &mut rest);
-    });
-    seen
-}
 
 fn signal_kill(pid: i64) {
     // SAFETY: killing a job process this test started.
     unsafe {
         libc::kill(pid as libc::pid_t, libc::SIGKILL);
-    }
-}
-
-fn interrupt(child: &Child) {
-    // SAFETY: sending SIGINT (Ctrl-C) to our own child.
-    unsafe {
-        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
     }
 }
 

@@ -429,9 +429,15 @@ fn find(ctx: &Context, pattern: &str, filter: &FilterArgs) -> Result<i32> {
 
 fn restore(ctx: &Context, args: RestoreArgs) -> Result<i32> {
     let (target, _) = ctx.target()?;
+    // restic's SNAPSHOT:PATH restores PATH's contents directly into the target
+    let (snapshot, base) = match args.snapshot.split_once(':') {
+        Some((snap, path)) => (snap.to_string(), Some(path.to_string())),
+        None => (args.snapshot.clone(), None),
+    };
     let req = RestoreRequest {
         target: args.target.clone(),
         includes: args.includes.clone(),
+        base,
         overwrite: args.overwrite.into(),
         dry_run: args.dry_run,
         sparse: args.sparse,
@@ -439,27 +445,44 @@ fn restore(ctx: &Context, args: RestoreArgs) -> Result<i32> {
     let spec = JobSpec::new(
         target,
         JobKind::Restore {
-            snapshot: args.snapshot.clone(),
+            snapshot,
             request: req,
         },
     );
     let (outcome, _warnings) = super::jobrun::run::<engine::RestoreSummary>(ctx, spec)?;
     let (used, summary) = (outcome.repository, outcome.summary);
-    let partial = (!summary.conflicts.is_empty()).then(|| {
-        Error::Partial(format!(
-            "{} existing item{} left untouched (--overwrite never)",
-            summary.conflicts.len(),
-            if summary.conflicts.len() == 1 {
-                " was"
-            } else {
-                "s were"
-            }
-        ))
-    });
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    let problem = if !summary.failed.is_empty() {
+        Some(Error::Job {
+            kind: "failed".into(),
+            exit_code: exit::FAILED,
+            message: format!(
+                "{} could not be restored (the rest was)",
+                plural(summary.failed.len(), "item", "items")
+            ),
+        })
+    } else if !summary.conflicts.is_empty() {
+        Some(Error::Partial(format!(
+            "{} left untouched (--overwrite never)",
+            plural(
+                summary.conflicts.len(),
+                "existing item was",
+                "existing items were"
+            )
+        )))
+    } else {
+        None
+    };
     if ctx.global.json_events {
-        // the events already said everything; the exit code still tells conflicts
+        // the events already said everything; the exit code still tells
     } else if ctx.global.json {
-        match &partial {
+        match &problem {
             Some(err) => output::print_json_with_error("restore", Some(&used), &summary, err),
             None => output::print_json("restore", Some(&used), &summary),
         }
@@ -483,12 +506,14 @@ fn restore(ctx: &Context, args: RestoreArgs) -> Result<i32> {
                 println!("  {c}");
             }
         }
+        if !summary.failed.is_empty() {
+            println!("not restored:");
+            for f in &summary.failed {
+                println!("  {}: {}", f.path, f.reason);
+            }
+        }
     }
-    Ok(if partial.is_some() {
-        exit::PARTIAL
-    } else {
-        exit::OK
-    })
+    Ok(problem.map_or(exit::OK, |e| e.exit_code()))
 }
 
 fn dump(ctx: &Context, snapshot: &str, path: &str) -> Result<i32> {

@@ -309,7 +309,8 @@ impl FilterArgs {
 
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
-    /// Snapshot id (or its first characters), or `latest`.
+    /// Snapshot id (or its first characters), or `latest`; `ID:PATH` restores the
+    /// contents of the snapshot's folder PATH directly into the target.
     pub snapshot: String,
     /// Folder to restore into (created if missing).
     #[arg(long, short = 't')]

@@ -6,6 +6,7 @@
 
 mod backup;
 mod browse;
+pub mod crypto;
 pub mod location;
 pub mod ops;
 pub mod repolock;
@@ -27,7 +28,9 @@ pub use browse::{
     resolve_snapshot, snapshots,
 };
 pub use location::Location;
-pub use restore::{Overwrite, RestoreRequest, RestoreSummary, restore};
+pub use restore::{
+    Overwrite, RestoreFailure, RestoreRequest, RestoreSummary, abort as abort_restore, restore,
+};
 pub use stats::{RepoStats, stats};
 
 use crate::{
@@ -60,6 +63,8 @@ impl RepoTarget {
 /// An open repository and where it was found.
 pub struct OpenRepo {
     pub repo: Repository<OpenStatus>,
+    /// The raw backends, for reading pack ranges beside rustic_core (restore).
+    pub backends: rustic_core::RepositoryBackends,
     /// The location used (secrets masked).
     pub uri: String,
     /// The parsed location used.
@@ -166,6 +171,7 @@ pub fn open(target: &RepoTarget, pb: impl ProgressBars + Clone) -> Result<OpenRe
         }
         return Ok(OpenRepo {
             repo,
+            backends,
             uri: masked,
             location,
             fallback: (i > 0).then_some(i),
@@ -245,6 +251,7 @@ pub fn init(
     .map_err(|e| Error::engine(format!("creating the repository at {masked}"), &e))?;
     Ok(OpenRepo {
         repo,
+        backends,
         uri: masked,
         location,
         fallback: None,

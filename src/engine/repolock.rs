@@ -17,14 +17,10 @@ use std::{
     time::Duration,
 };
 
-use aes256ctr_poly1305aes::{
-    Aes256CtrPoly1305Aes,
-    aead::{AeadInPlace, generic_array::GenericArray},
-};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::OpenRepo;
+use super::{OpenRepo, crypto::RepoKey};
 use crate::error::{Error, Result};
 
 /// restic refreshes its locks this often…
@@ -349,54 +345,10 @@ fn store_for(open: &OpenRepo) -> Result<Option<Box<dyn LockStore>>> {
     Ok(None)
 }
 
-/// The repository's data key, as the AEAD wants it (encrypt ‖ k ‖ r).
-fn aead_key(open: &OpenRepo) -> Result<[u8; 64]> {
-    let mk = open.repo.key();
-    if mk.encrypt.len() != 32 || mk.mac.k.len() != 16 || mk.mac.r.len() != 16 {
-        return Err(Error::Usage(
-            "the repository key has an unexpected shape".into(),
-        ));
-    }
-    let mut key = [0u8; 64];
-    key[..32].copy_from_slice(&mk.encrypt);
-    key[32..48].copy_from_slice(&mk.mac.k);
-    key[48..].copy_from_slice(&mk.mac.r);
-    Ok(key)
-}
-
-fn encrypt(key: &[u8; 64], plain: &[u8]) -> Result<Vec<u8>> {
-    let mut nonce = [0u8; 16];
-    getrandom::fill(&mut nonce)
-        .map_err(|e| Error::Usage(format!("no randomness for the lock: {e}")))?;
-    let cipher = Aes256CtrPoly1305Aes::new(GenericArray::from_slice(key));
-    let mut buf = plain.to_vec();
-    let tag = cipher
-        .encrypt_in_place_detached(GenericArray::from_slice(&nonce), &[], &mut buf)
-        .map_err(|_| Error::Usage("cannot encrypt the lock".into()))?;
-    let mut out = Vec::with_capacity(16 + buf.len() + 16);
-    out.extend_from_slice(&nonce);
-    out.extend_from_slice(&buf);
-    out.extend_from_slice(&tag);
-    Ok(out)
-}
-
-fn decrypt(key: &[u8; 64], data: &[u8]) -> Option<Vec<u8>> {
-    if data.len() < 32 {
-        return None;
-    }
-    let (nonce, rest) = data.split_at(16);
-    let (body, tag) = rest.split_at(rest.len() - 16);
-    let cipher = Aes256CtrPoly1305Aes::new(GenericArray::from_slice(key));
-    let mut buf = body.to_vec();
-    cipher
-        .decrypt_in_place_detached(
-            GenericArray::from_slice(nonce),
-            &[],
-            &mut buf,
-            GenericArray::from_slice(tag),
-        )
-        .ok()?;
-    // repository format 2 compresses unpacked files: a leading 2 means zstd follows
+/// Decrypts a lock file. Repository format 2 compresses unpacked files: a
+/// leading 2 means zstd follows.
+fn decrypt(key: &RepoKey, data: &[u8]) -> Option<Vec<u8>> {
+    let buf = key.decrypt(data)?;
     match buf.first() {
         Some(b'{') | Some(b'[') => Some(buf),
         Some(2) => zstd::decode_all(&buf[1..]).ok(),
@@ -411,7 +363,7 @@ fn hex(bytes: &[u8]) -> String {
 /// The locks other than ours currently in the repository (unreadable ones skipped).
 fn read_locks(
     store: &dyn LockStore,
-    key: &[u8; 64],
+    key: &RepoKey,
     except: Option<&str>,
 ) -> Result<Vec<(String, LockInfo)>> {
     let mut out = Vec::new();
@@ -467,7 +419,7 @@ pub fn remove_stale_locks(open: &OpenRepo) -> Result<Vec<LockInfo>> {
     let Some(store) = store_for(open)? else {
         return Ok(Vec::new());
     };
-    let key = aead_key(open)?;
+    let key = RepoKey::of(&open.repo)?;
     let before = read_locks(store.as_ref(), &key, None)?;
     let kept: Vec<String> = remove_stale(store.as_ref(), before.clone())
         .into_iter()
@@ -493,7 +445,7 @@ fn conflict(locks: &[(String, LockInfo)], exclusive: bool) -> Option<LockInfo> {
 
 struct Held {
     store: Box<dyn LockStore>,
-    key: [u8; 64],
+    key: RepoKey,
     exclusive: bool,
     current: Mutex<Option<String>>,
 }
@@ -519,7 +471,7 @@ impl Held {
         };
         let plain = serde_json::to_vec(&info)
             .map_err(|e| Error::Usage(format!("cannot encode the lock: {e}")))?;
-        let data = encrypt(&self.key, &plain)?;
+        let data = self.key.encrypt(&plain)?;
         let name = hex(&Sha256::digest(&data));
         self.store.write(&name, &data)?;
         Ok(name)
@@ -584,7 +536,7 @@ pub fn acquire(open: &OpenRepo, exclusive: bool) -> Result<ResticLock> {
         );
         return Ok(ResticLock(None));
     };
-    let key = aead_key(open)?;
+    let key = RepoKey::of(&open.repo)?;
     let refuse = |holder: LockInfo| {
         Error::Locked(format!(
             "the repository {} is locked{} by another program ({}). Wait for it to finish; if that program is gone, `restic unlock` removes a stale lock.",
@@ -664,13 +616,13 @@ mod tests {
 
     #[test]
     fn encryption_round_trips_and_detects_tampering() {
-        let key = [7u8; 64];
-        let data = encrypt(&key, br#"{"a":1}"#).unwrap();
+        let key = RepoKey::from_bytes([7u8; 64]);
+        let data = key.encrypt(br#"{"a":1}"#).unwrap();
         assert_eq!(decrypt(&key, &data).unwrap(), br#"{"a":1}"#);
         let mut bad = data.clone();
         bad[20] ^= 1;
         assert!(decrypt(&key, &bad).is_none());
-        assert!(decrypt(&[8u8; 64], &data).is_none());
+        assert!(decrypt(&RepoKey::from_bytes([8u8; 64]), &data).is_none());
     }
 
     #[test]

@@ -353,11 +353,6 @@ fn run(spec: &JobSpec) -> Result<serde_json::Value> {
     };
     let bars = EventBars::start();
     match &spec.kind {
-        JobKind::Restore { snapshot, request } => {
-            let (open, used) = open(spec, bars)?;
-            let snap = engine::resolve_snapshot(&open, snapshot, &Default::default())?;
-            outcome(used, &engine::restore(open, &snap, request)?)
-        }
         // listing needs no lock (restic's `snapshots --no-lock`): a front end
         // refreshes often and must work on a repository it may only read
         JobKind::Snapshots { filter } => {
@@ -444,6 +439,13 @@ fn run_locked(
             }
             Ok(value)
         }
+        // under a reader's lock, so that no prune removes what is being read
+        JobKind::Restore { snapshot, request } => {
+            let snap = engine::resolve_snapshot(&open, snapshot, &Default::default())?;
+            // a cancel removes the partly written files (none has its final name yet)
+            on_cancel(engine::abort_restore);
+            outcome(used, &engine::restore(open, &snap, request)?)
+        }
         JobKind::Forget(req) => outcome(used, &ops::forget(&open, req)?),
         JobKind::Prune(req) => outcome(used, &ops::prune(&open, req)?),
         JobKind::Check(req) => outcome(used, &ops::check(open, req)?),
@@ -511,8 +513,7 @@ fn run_locked(
                 &serde_json::json!({ "added": new, "removed": removed }),
             )
         }
-        JobKind::Restore { .. }
-        | JobKind::Snapshots { .. }
+        JobKind::Snapshots { .. }
         | JobKind::Unlock
         | JobKind::Init { .. }
         | JobKind::TestEmail { .. } => Err(Error::Usage(format!(

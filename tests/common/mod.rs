@@ -8,12 +8,13 @@ use std::{
     ffi::OsStr,
     fs,
     io::Write,
+    io::{BufRead, BufReader},
     os::unix::{
         ffi::OsStrExt,
         fs::{MetadataExt, PermissionsExt, symlink},
     },
     path::{Path, PathBuf},
-    process::Output,
+    process::{Child, Output, Stdio},
 };
 
 use assert_cmd::Command;
@@ -589,5 +590,53 @@ pub fn mails(dir: &Path) -> Vec<String> {
 pub fn assert_has(text: &str, parts: &[&str]) {
     for part in parts {
         assert!(text.contains(part), "{part:?} is missing from:\n{text}");
+    }
+}
+
+/// Runs the CLI with `--json-events`, stdout and stderr piped.
+pub fn spawn_events(w: &World, repo: &str, args: &[&str]) -> Child {
+    let mut cmd = w.std_cli_repo(repo);
+    cmd.arg("--json-events")
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd.spawn().unwrap()
+}
+
+/// Reads events until `stop` says so (or the stream ends); keeps draining after.
+pub fn events_until(
+    child: &mut Child,
+    mut stop: impl FnMut(&serde_json::Value) -> bool,
+) -> Vec<serde_json::Value> {
+    let stdout = child.stdout.take().unwrap();
+    let mut reader = BufReader::new(stdout);
+    let mut seen = Vec::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        let ev: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not an event ({e}): {line}"));
+        let done = stop(&ev);
+        seen.push(ev);
+        if done {
+            break;
+        }
+    }
+    // keep draining in the background so the child never blocks on a full pipe
+    std::thread::spawn(move || {
+        let mut rest = String::new();
+        let _ = std::io::Read::read_to_string(&mut reader, &mut rest);
+    });
+    seen
+}
+
+/// Sends SIGINT (Ctrl-C) to the child.
+pub fn interrupt(child: &Child) {
+    // SAFETY: sending SIGINT (Ctrl-C) to our own child.
+    unsafe {
+        libc::kill(child.id() as libc::pid_t, libc::SIGINT);
     }
 }
