@@ -303,3 +303,217 @@ fn a_test_mail_can_be_sent_from_the_operations() {
     );
     assert!(got[0].contains("test mail"), "{}", got[0]);
 }
+
+fn browse(m: npbackup::gui::browser::Message) -> npbackup::gui::Message {
+    npbackup::gui::Message::Browser(m)
+}
+
+/// Two snapshots: in the second, hello.txt changed, new.txt appeared, run.sh went.
+fn two_snapshots(w: &World) -> (PathBuf, PathBuf, Vec<String>) {
+    let (src, repo) = (w.path("src"), w.path("repo"));
+    make_tree(&src, false);
+    init(w, &repo);
+    backup(w, &repo, &src);
+    std::fs::write(src.join("docs/hello.txt"), "hello again, a longer text\n").unwrap();
+    std::fs::write(src.join("docs/new.txt"), "new\n").unwrap();
+    std::fs::remove_file(src.join("docs/run.sh")).unwrap();
+    backup(w, &repo, &src);
+    let out = run(
+        w.cli_repo(&repo.display().to_string())
+            .args(["--json", "snapshots"]),
+        0,
+    );
+    let ids = json(&out)["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    (src, repo, ids)
+}
+
+#[test]
+fn find_a_file_pick_its_old_version_and_restore_it_into_a_folder() {
+    use npbackup::gui::browser::Message as B;
+    let w = World::new();
+    let (src, repo, ids) = two_snapshots(&w);
+    let mut h = Harness::new(&w, &config(&w, &repo, &src, ""));
+    h.settle();
+    h.click("Browse and restore");
+    h.settle();
+    // the newest snapshot opens at its root: the first folder of the source's path
+    let top = src
+        .components()
+        .nth(1)
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy()
+        .to_string();
+    assert!(h.shows_part(&top), "{}", h.texts());
+
+    // find it by a part of its name, in every snapshot
+    h.send(browse(B::SearchInput("HELLO".into())));
+    h.click("Find");
+    h.settle();
+    let hello = src.join("docs/hello.txt").display().to_string();
+    h.assert_shows(&hello);
+    // hello.txt and the link to it, each in both snapshots
+    assert!(h.shows_part("2 paths found, 4 versions"), "{}", h.texts());
+
+    // its history: two different versions
+    h.send(browse(B::Reveal {
+        snapshot: ids[1].clone(),
+        path: hello.clone(),
+    }));
+    h.settle();
+    h.assert_shows("   📄 hello.txt");
+    h.click("Show history");
+    h.settle();
+    assert!(
+        h.shows_part("In 2 snapshots, 2 different versions"),
+        "{}",
+        h.texts()
+    );
+
+    // restore the old one into a folder of our choice, reviewed first
+    let target = w.path("got-it-back");
+    h.send(browse(B::RestoreVersion {
+        snapshot: ids[0].clone(),
+        path: hello.clone(),
+    }));
+    h.send(browse(B::Folder(target.display().to_string())));
+    h.click("Review");
+    h.settle();
+    assert!(
+        h.shows_part("1 file (12 B) will be written"),
+        "{}",
+        h.texts()
+    );
+    assert!(!target.exists(), "a review writes nothing");
+    h.click("Restore now");
+    h.settle();
+    assert_eq!(
+        std::fs::read_to_string(target.join("hello.txt")).unwrap(),
+        "hello world\n"
+    );
+    assert!(h.shows_part("Restore finished"), "{}", h.texts());
+    assert!(
+        h.notices
+            .iter()
+            .any(|n| n.summary.contains("Restore finished"))
+    );
+
+    // again with "keep them": the file there is left alone
+    std::fs::write(target.join("hello.txt"), "mine\n").unwrap();
+    for (overwrite, expect) in [
+        (npbackup::engine::Overwrite::Never, "mine\n"),
+        (npbackup::engine::Overwrite::IfChanged, "hello world\n"),
+    ] {
+        h.send(browse(B::RestoreVersion {
+            snapshot: ids[0].clone(),
+            path: hello.clone(),
+        }));
+        h.send(browse(B::Folder(target.display().to_string())));
+        h.send(browse(B::Overwrite(overwrite)));
+        h.click("Review");
+        h.settle();
+        if overwrite == npbackup::engine::Overwrite::Never {
+            assert!(
+                h.shows_part("1 existing item will be left as it is"),
+                "{}",
+                h.texts()
+            );
+        }
+        h.click("Restore now");
+        h.settle();
+        assert_eq!(
+            std::fs::read_to_string(target.join("hello.txt")).unwrap(),
+            expect
+        );
+    }
+}
+
+#[test]
+fn browse_a_tree_compare_preview_and_restore_the_ticked_files() {
+    use npbackup::gui::browser::Message as B;
+    let w = World::new();
+    let (src, repo, ids) = two_snapshots(&w);
+    let mut h = Harness::new(&w, &config(&w, &repo, &src, ""));
+    h.settle();
+    h.click("Browse and restore");
+    h.settle();
+    // open the folders one by one, as a person clicks them
+    let docs = src.join("docs");
+    for part in docs.components().skip(1) {
+        let name = part.as_os_str().to_string_lossy().to_string();
+        h.click(&format!("▸ 📁 {name}"));
+        h.settle();
+    }
+    h.assert_shows("   📄 hello.txt");
+    h.assert_shows("   📄 new.txt");
+    h.click("▸ 📁 private");
+    h.settle();
+    h.assert_shows("   📄 secret-notes.md");
+
+    // preview: the file is written out and handed to the desktop
+    h.click("   📄 new.txt");
+    h.click("Open");
+    h.settle();
+    assert_eq!(h.opened.len(), 1, "{:?}", h.opened);
+    assert_eq!(std::fs::read_to_string(&h.opened[0]).unwrap(), "new\n");
+
+    // tick two files in two folders and restore them into one folder
+    h.click("   📄 secret-notes.md");
+    h.click("Restore 2 items…");
+    let target = w.path("ticked");
+    h.send(browse(B::Folder(target.display().to_string())));
+    h.click("Review");
+    h.settle();
+    h.click("Restore now");
+    h.settle();
+    assert_eq!(
+        std::fs::read(target.join("new.txt")).unwrap(),
+        std::fs::read(docs.join("new.txt")).unwrap()
+    );
+    assert_eq!(
+        std::fs::read(target.join("private/secret-notes.md")).unwrap(),
+        std::fs::read(docs.join("private/secret-notes.md")).unwrap()
+    );
+
+    // what changed since the first snapshot
+    h.click("Compare");
+    h.settle();
+    assert!(
+        h.shows_part("1 added, 1 removed, 1 changed"),
+        "{}",
+        h.texts()
+    );
+    h.assert_shows(&docs.join("new.txt").display().to_string());
+    h.assert_shows("− removed");
+
+    // the first snapshot has nothing before it
+    h.click("Files");
+    let first = short_ids(&w, &repo).remove(0);
+    let _ = ids;
+    h.send(browse(B::Pick(
+        h.app
+            .browser
+            .as_ref()
+            .unwrap()
+            .0
+            .choices()
+            .into_iter()
+            .find(|c| c.to_string().contains(&first))
+            .unwrap(),
+    )));
+    h.settle();
+    h.click("Compare");
+    h.settle();
+    assert!(h.shows_part("This is the first snapshot"), "{}", h.texts());
+
+    // back to the dashboard; the session ends cleanly
+    h.click("← Back");
+    h.settle();
+    h.assert_shows("Back up now");
+    assert_eq!(h.app.jobs_in_flight(), 0);
+}

@@ -63,6 +63,7 @@ pub fn run<T: DeserializeOwned>(
                 }
                 JobEvent::Log { level, message } => tracing::info!("[job {level}] {message}"),
                 JobEvent::Started { pid, .. } => tracing::debug!("job process {pid} started"),
+                JobEvent::Reply { .. } => {}
                 JobEvent::Finished(_) => {
                     if let Some(bar) = &bar {
                         bar.finish_and_clear();

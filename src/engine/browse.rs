@@ -3,7 +3,6 @@
 //! comparing two snapshots and dumping one file.
 
 use std::{
-    cmp::Ordering,
     io::Write,
     path::{Path, PathBuf},
 };
@@ -142,11 +141,11 @@ fn filter_note(filter: &SnapshotFilter) -> &'static str {
 }
 
 /// One entry of a listing.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Entry {
     pub path: String,
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: String,
     pub size: u64,
     pub mode: Option<u32>,
     pub mtime: Option<String>,
@@ -154,7 +153,7 @@ pub struct Entry {
     pub link_target: Option<String>,
 }
 
-fn kind_of(node: &Node) -> &'static str {
+pub(super) fn kind_of(node: &Node) -> &'static str {
     match node.node_type {
         NodeType::File => "file",
         NodeType::Dir => "dir",
@@ -166,10 +165,10 @@ fn kind_of(node: &Node) -> &'static str {
     }
 }
 
-fn entry(path: &Path, node: &Node) -> Entry {
+pub(super) fn entry(path: &Path, node: &Node) -> Entry {
     Entry {
         path: path.to_string_lossy().to_string(),
-        kind: kind_of(node),
+        kind: kind_of(node).to_string(),
         size: node.meta.size,
         mode: node.meta.mode,
         mtime: node.meta.mtime.map(|t| t.to_string()),
@@ -235,7 +234,7 @@ fn indexed_ids(open: OpenRepo) -> Result<Repository<impl rustic_core::IndexedIds
 
 /// Every version of every file whose name (or, when the pattern has a `/`, path)
 /// matches `pattern`, across all snapshots matching `filter`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct FindHit {
     pub snapshot: String,
     pub time: String,
@@ -245,41 +244,21 @@ pub struct FindHit {
 }
 
 pub fn find(open: OpenRepo, pattern: &str, filter: &SnapshotFilter) -> Result<Vec<FindHit>> {
-    let full_path = pattern.contains('/');
-    let glob = globset::GlobBuilder::new(pattern)
-        .literal_separator(false)
-        .build()
-        .map_err(|e| Error::Input(format!("`{pattern}` is not a valid pattern: {e}")))?
-        .compile_matcher();
-    let snaps = snapshots(&open, filter)?;
-    let repo = indexed_ids(open)?;
-    let matcher = |path: &Path, node: &Node| -> bool {
-        if full_path {
-            glob.is_match(Path::new("/").join(path))
-        } else {
-            glob.is_match(node.name().as_ref() as &std::ffi::OsStr)
-        }
-    };
-    let found = repo
-        .find_matching_nodes(snaps.iter().map(|s| s.tree), &matcher)
-        .map_err(|e| Error::engine("searching the snapshots", &e))?;
-    let mut hits = Vec::new();
-    for (snap, matches) in snaps.iter().zip(found.matches.iter()) {
-        for (path_idx, node_idx) in matches {
-            let path = Path::new("/").join(&found.paths[*path_idx]);
-            hits.push(FindHit {
-                snapshot: snap.id.to_hex().to_string(),
-                time: snap.time.timestamp().to_string(),
-                host: snap.hostname.clone(),
-                entry: entry(&path, &found.nodes[*node_idx]),
-            });
-        }
+    let ids: Vec<String> = snapshots(&open, filter)?
+        .iter()
+        .map(|s| s.id.to_hex().to_string())
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
+    let session = super::Session::open(open)?;
+    let mut hits = Vec::new();
+    session.find(pattern, &ids, &|| false, &mut |found| hits.extend(found))?;
     Ok(hits)
 }
 
 /// What differs between two snapshots at one path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DiffKind {
     Added,
@@ -292,7 +271,7 @@ pub enum DiffKind {
     TypeChanged,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct DiffEntry {
     pub path: String,
     pub change: DiffKind,
@@ -302,90 +281,8 @@ pub struct DiffEntry {
 
 /// Compares two snapshots, path by path.
 pub fn diff(open: OpenRepo, a: &SnapshotFile, b: &SnapshotFile) -> Result<Vec<DiffEntry>> {
-    let repo = indexed_ids(open)?;
-    let opts = LsOptions::default();
-    let root_a = node_at(&repo, a, "/")?;
-    let root_b = node_at(&repo, b, "/")?;
-    let mut left = repo
-        .ls(&root_a, &opts)
-        .map_err(|e| Error::engine("reading a snapshot", &e))?
-        .peekable();
-    let mut right = repo
-        .ls(&root_b, &opts)
-        .map_err(|e| Error::engine("reading a snapshot", &e))?
-        .peekable();
-    let mut out = Vec::new();
-    let err = |e: Box<rustic_core::RusticError>| Error::engine("reading a snapshot", &e);
-    loop {
-        let order = match (left.peek(), right.peek()) {
-            (None, None) => break,
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (Some(Ok((pa, _))), Some(Ok((pb, _)))) => pa.cmp(pb),
-            (Some(Err(_)), _) => {
-                return Err(err(left
-                    .next()
-                    .and_then(Result::err)
-                    .expect("peeked an error")));
-            }
-            (_, Some(Err(_))) => {
-                return Err(err(right
-                    .next()
-                    .and_then(Result::err)
-                    .expect("peeked an error")));
-            }
-        };
-        let path_of = |p: &Path| Path::new("/").join(p).to_string_lossy().to_string();
-        match order {
-            Ordering::Less => {
-                let (p, n) = left.next().expect("peeked").map_err(err)?;
-                out.push(DiffEntry {
-                    path: path_of(&p),
-                    change: DiffKind::Removed,
-                    size_before: Some(n.meta.size),
-                    size_after: None,
-                });
-            }
-            Ordering::Greater => {
-                let (p, n) = right.next().expect("peeked").map_err(err)?;
-                out.push(DiffEntry {
-                    path: path_of(&p),
-                    change: DiffKind::Added,
-                    size_before: None,
-                    size_after: Some(n.meta.size),
-                });
-            }
-            Ordering::Equal => {
-                let (p, na) = left.next().expect("peeked").map_err(err)?;
-                let (_, nb) = right.next().expect("peeked").map_err(err)?;
-                let change = if std::mem::discriminant(&na.node_type)
-                    != std::mem::discriminant(&nb.node_type)
-                {
-                    Some(DiffKind::TypeChanged)
-                } else if na.content != nb.content || na.node_type != nb.node_type {
-                    Some(DiffKind::Changed)
-                } else if !na.is_dir()
-                    && (na.meta.mode != nb.meta.mode
-                        || na.meta.mtime != nb.meta.mtime
-                        || na.meta.uid != nb.meta.uid
-                        || na.meta.gid != nb.meta.gid)
-                {
-                    Some(DiffKind::Metadata)
-                } else {
-                    None
-                };
-                if let Some(change) = change {
-                    out.push(DiffEntry {
-                        path: path_of(&p),
-                        change,
-                        size_before: Some(na.meta.size),
-                        size_after: Some(nb.meta.size),
-                    });
-                }
-            }
-        }
-    }
-    Ok(out)
+    let session = super::Session::open(open)?;
+    session.diff(&a.id.to_hex(), &b.id.to_hex())
 }
 
 /// Writes the content of the file at `path` in `snap` to `out`.

@@ -11,6 +11,7 @@ pub mod location;
 pub mod ops;
 pub mod repolock;
 mod restore;
+mod session;
 mod stats;
 
 use std::{collections::BTreeMap, path::PathBuf};
@@ -31,6 +32,7 @@ pub use location::Location;
 pub use restore::{
     Overwrite, RestoreFailure, RestoreRequest, RestoreSummary, abort as abort_restore, restore,
 };
+pub use session::{Session, Version};
 pub use stats::{RepoStats, stats};
 
 use crate::{

@@ -56,7 +56,7 @@ pub enum Overwrite {
     Always,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RestoreRequest {
     pub target: PathBuf,
     /// Paths inside the snapshot to restore (all when empty).

@@ -17,6 +17,7 @@ use iced::{Element, Size, Subscription, Task, Theme, window};
 use jiff::Timestamp;
 
 use super::{
+    browser::{self, Browser},
     dashboard::{self, Action, Dashboard, Event, JobRecord, Outcome, RepoPanel, Setup},
     external::{self, External},
     icon::{self, Sign},
@@ -29,12 +30,12 @@ use crate::{
     config::{self, Compression, Config},
     customization::PRODUCT_NAME,
     engine::{
-        SnapshotInfo,
+        RestoreSummary, SnapshotInfo,
         ops::{CheckRequest, PruneRequest},
     },
     error::Error,
     jobs::{
-        ErrorInfo, Finished, JobEvent, JobKind, JobSpec,
+        BrowseRequest, ErrorInfo, Finished, JobEvent, JobKind, JobSpec,
         child::Outcome as JobOutcome,
         plan,
         status::{Problem, RepoState},
@@ -63,11 +64,18 @@ enum Purpose {
     List,
     /// An action the user asked for (progress panel, result, notification).
     Foreground(Action),
+    /// The browser's session.
+    Session,
+    /// The browser's review of a restore (a dry run).
+    Review,
+    /// A file written for a preview, opened when it is complete.
+    Preview,
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
     Dashboard(dashboard::Message),
+    Browser(browser::Message),
     Job(Ticket, JobEvent),
     External(External),
     WindowOpened(window::Id),
@@ -81,6 +89,12 @@ pub enum Message {
 pub enum Effect {
     Run(Ticket, Box<JobSpec>),
     Cancel(Ticket),
+    /// Start a browsing session; `Request` asks it, `CloseSession` ends it.
+    OpenSession(Ticket, Box<JobSpec>),
+    Request(Ticket, BrowseRequest),
+    CloseSession(Ticket),
+    /// Open a file with the desktop's default application.
+    OpenPath(PathBuf),
     Copy(String),
     Notify(Notice),
     OpenWindow,
@@ -96,6 +110,8 @@ const TICK: Duration = Duration::from_secs(30);
 pub struct App {
     launch: Launch,
     pub dashboard: Dashboard,
+    /// The browser, when it is shown, with its session's ticket.
+    pub browser: Option<(Browser, Ticket)>,
     config: Option<Config>,
     jobs: HashMap<Ticket, (String, Purpose)>,
     next_ticket: Ticket,
@@ -116,6 +132,7 @@ impl App {
             runner: Runner::new(launch.job_program.clone()),
             launch,
             dashboard: Dashboard::new(Vec::new(), Timestamp::now()),
+            browser: None,
             config: None,
             jobs: HashMap::new(),
             next_ticket: 1,
@@ -235,6 +252,16 @@ impl App {
                 None => Vec::new(),
                 Some(event) => self.on_event(event),
             },
+            Message::Browser(m) => {
+                let events = match self.browser.as_mut() {
+                    Some((b, _)) => b.update(m),
+                    None => Vec::new(),
+                };
+                events
+                    .into_iter()
+                    .flat_map(|e| self.on_browser_event(e))
+                    .collect()
+            }
             Message::Job(ticket, event) => self.on_job_event(ticket, event),
             Message::External(e) => self.on_external(e),
             Message::WindowOpened(id) => {
@@ -270,6 +297,106 @@ impl App {
             Event::Copy(text) => vec![Effect::Copy(text)],
             Event::SetUp => self.set_up_default(),
             Event::Quit => self.quit(),
+            Event::Browse { repo, snapshot } => self.browse(&repo, snapshot),
+        }
+    }
+
+    /// Opens the browser on `snapshot` of `repo`, with a session of its own.
+    fn browse(&mut self, repo: &str, snapshot: String) -> Vec<Effect> {
+        let mut effects = self.close_browser();
+        let Some(config) = &self.config else {
+            return effects;
+        };
+        let spec = plan::target(config, repo, None).and_then(|(target, rc)| {
+            plan::with_repo_settings(JobSpec::new(target, JobKind::Browse), Some(&rc))
+        });
+        let snapshots: Vec<SnapshotInfo> = self
+            .dashboard
+            .repo(repo)
+            .map(|r| {
+                let mut v: Vec<SnapshotInfo> = r.table.rows().cloned().collect();
+                v.sort_by(|a, b| a.time.cmp(&b.time));
+                v
+            })
+            .unwrap_or_default();
+        let ticket = self.ticket();
+        let (mut b, first) = Browser::new(repo.to_string(), &snapshots, snapshot, restore_folder());
+        match spec {
+            Ok(spec) => {
+                self.jobs
+                    .insert(ticket, (repo.to_string(), Purpose::Session));
+                effects.push(Effect::OpenSession(ticket, Box::new(spec)));
+            }
+            Err(e) => b.on_session_end(Some(e.to_string())),
+        }
+        self.browser = Some((b, ticket));
+        for e in first {
+            effects.extend(self.on_browser_event(e));
+        }
+        effects
+    }
+
+    fn close_browser(&mut self) -> Vec<Effect> {
+        match self.browser.take() {
+            Some((_, ticket)) => vec![Effect::CloseSession(ticket)],
+            None => Vec::new(),
+        }
+    }
+
+    fn on_browser_event(&mut self, event: browser::Event) -> Vec<Effect> {
+        let Some((b, session)) = self.browser.as_ref() else {
+            return Vec::new();
+        };
+        let (repo, session) = (b.repo.clone(), *session);
+        match event {
+            browser::Event::Request(r) => vec![Effect::Request(session, r)],
+            browser::Event::Close => self.close_browser(),
+            browser::Event::Restore { snapshot, request } => {
+                let review = request.dry_run;
+                let kind = JobKind::Restore { snapshot, request };
+                if review {
+                    self.start_background(&repo, Purpose::Review, kind)
+                } else {
+                    self.start_kind(&repo, Action::Restore, Ok(kind))
+                }
+            }
+            browser::Event::Preview { snapshot, path } => {
+                let name = std::path::Path::new(&path)
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_else(|| "file".into());
+                let to = preview_dir()
+                    .join(snapshot.chars().take(8).collect::<String>())
+                    .join(name);
+                self.start_background(
+                    &repo,
+                    Purpose::Preview,
+                    JobKind::Dump { snapshot, path, to },
+                )
+            }
+        }
+    }
+
+    /// Starts a job of the window with no progress panel (its answer goes to the browser).
+    fn start_background(&mut self, repo: &str, purpose: Purpose, kind: JobKind) -> Vec<Effect> {
+        let Some(config) = &self.config else {
+            return Vec::new();
+        };
+        let spec = plan::target(config, repo, None).and_then(|(target, rc)| {
+            plan::with_repo_settings(JobSpec::new(target, kind), Some(&rc))
+        });
+        match spec {
+            Ok(spec) => {
+                let ticket = self.ticket();
+                self.jobs.insert(ticket, (repo.to_string(), purpose));
+                vec![Effect::Run(ticket, Box::new(spec))]
+            }
+            Err(e) => {
+                if let Some((b, _)) = self.browser.as_mut() {
+                    b.on_review(Err(e.to_string()));
+                }
+                Vec::new()
+            }
         }
     }
 
@@ -375,11 +502,8 @@ impl App {
         let Some(config) = &self.config else {
             return Vec::new();
         };
-        if self.dashboard.repo(repo).is_some_and(|r| r.job.is_some()) {
-            return Vec::new();
-        }
-        let spec = config.repo(repo).and_then(|rc| {
-            let kind = match action {
+        let kind = config.repo(repo).and_then(|rc| {
+            Ok(match action {
                 Action::Backup => plan::backup_job(config, &rc)?,
                 Action::Forget => plan::forget_ids(ids),
                 Action::Check => JobKind::Check(CheckRequest::default()),
@@ -390,7 +514,28 @@ impl App {
                     compression: rc.repo.compression.unwrap_or(Compression::Auto),
                 },
                 Action::TestEmail => JobKind::TestEmail { to: Vec::new() },
-            };
+                Action::Restore => {
+                    return Err(Error::Usage("a restore starts from the browser".into()));
+                }
+            })
+        });
+        self.start_kind(repo, action, kind)
+    }
+
+    /// Starts job `kind` as `action` on `repo` (progress panel, result, notification).
+    fn start_kind(
+        &mut self,
+        repo: &str,
+        action: Action,
+        kind: crate::error::Result<JobKind>,
+    ) -> Vec<Effect> {
+        let Some(config) = &self.config else {
+            return Vec::new();
+        };
+        if self.dashboard.repo(repo).is_some_and(|r| r.job.is_some()) {
+            return Vec::new();
+        }
+        let spec = kind.and_then(|kind| {
             let (target, rc) = plan::target(config, repo, None)?;
             plan::with_repo_settings(JobSpec::new(target, kind), Some(&rc))
         });
@@ -427,6 +572,47 @@ impl App {
                     self.listed(&repo, &f);
                     self.notify_if_too_old(&repo)
                 }
+                _ => Vec::new(),
+            },
+            Purpose::Session => {
+                if let Some((b, t)) = self.browser.as_mut()
+                    && *t == ticket
+                {
+                    match event {
+                        JobEvent::Reply {
+                            id,
+                            done,
+                            result,
+                            error,
+                        } => b.on_reply(id, done, result, error),
+                        JobEvent::Finished(f) => {
+                            b.on_session_end(f.error.map(|e| e.message));
+                        }
+                        _ => {}
+                    }
+                }
+                Vec::new()
+            }
+            Purpose::Review => {
+                if let JobEvent::Finished(f) = event
+                    && let Some((b, _)) = self.browser.as_mut()
+                {
+                    b.on_review(review_of(&f));
+                }
+                Vec::new()
+            }
+            Purpose::Preview => match event {
+                JobEvent::Finished(f) if f.ok => f
+                    .result
+                    .as_ref()
+                    .and_then(|r| r.get("summary")?.get("path")?.as_str())
+                    .map(|p| vec![Effect::OpenPath(PathBuf::from(p))])
+                    .unwrap_or_default(),
+                JobEvent::Finished(f) => vec![Effect::Notify(Notice {
+                    level: Level::Error,
+                    summary: "The file cannot be opened".into(),
+                    body: f.error.map(|e| e.message).unwrap_or_default(),
+                })],
                 _ => Vec::new(),
             },
             Purpose::Foreground(action) => match self.dashboard.job_event(&repo, event) {
@@ -486,7 +672,7 @@ impl App {
     }
 
     fn notify_finished(&self, repo: &str, record: &JobRecord) -> Vec<Effect> {
-        if record.action != Action::Backup {
+        if !matches!(record.action, Action::Backup | Action::Restore) {
             return Vec::new();
         }
         let desktop = self
@@ -602,6 +788,22 @@ impl App {
                 self.runner.cancel(ticket);
                 Task::none()
             }
+            Effect::OpenSession(ticket, spec) => self
+                .runner
+                .open_session(ticket, *spec)
+                .map(|(ticket, event)| Message::Job(ticket, event)),
+            Effect::Request(ticket, request) => {
+                self.runner.request(ticket, request);
+                Task::none()
+            }
+            Effect::CloseSession(ticket) => {
+                self.runner.close(ticket);
+                Task::none()
+            }
+            Effect::OpenPath(path) => {
+                super::external::open_path(&path);
+                Task::none()
+            }
             Effect::Copy(text) => iced::clipboard::write(text),
             Effect::Notify(notice) => {
                 self.notifier.show(notice);
@@ -626,7 +828,21 @@ impl App {
 
     /// The main window's contents (also what the UI tests look at).
     pub fn view_main(&self) -> Element<'_, Message> {
-        self.dashboard.view().map(Message::Dashboard)
+        match &self.browser {
+            Some((b, _)) => {
+                let page = b.view().map(Message::Browser);
+                match self.dashboard.job_strip(&b.repo) {
+                    Some(strip) => iced::widget::column![
+                        page,
+                        iced::widget::container(strip.map(Message::Dashboard)).padding([0, 16])
+                    ]
+                    .padding([0, 0])
+                    .into(),
+                    None => page,
+                }
+            }
+            None => self.dashboard.view().map(Message::Dashboard),
+        }
     }
 
     pub fn title(&self, _window: window::Id) -> String {
@@ -646,6 +862,16 @@ impl App {
             window::close_events().map(Message::WindowClosed),
             Subscription::run(external::events).map(Message::External),
             iced::time::every(TICK).map(|_| Message::Tick),
+            if self.browser.is_some() {
+                iced::keyboard::listen().filter_map(|e| match e {
+                    iced::keyboard::Event::KeyPressed { key, .. } => {
+                        Some(Message::Browser(browser::Message::Key(key)))
+                    }
+                    _ => None,
+                })
+            } else {
+                Subscription::none()
+            },
         ])
     }
 
@@ -653,6 +879,38 @@ impl App {
     pub fn jobs_in_flight(&self) -> usize {
         self.jobs.len()
     }
+}
+
+/// The dry run's summary, or why it failed.
+fn review_of(f: &Finished) -> Result<RestoreSummary, String> {
+    if !f.ok {
+        return Err(f
+            .error
+            .as_ref()
+            .map(|e| e.message.clone())
+            .unwrap_or_else(|| "the review failed".into()));
+    }
+    f.result
+        .clone()
+        .map(serde_json::from_value::<JobOutcome<RestoreSummary>>)
+        .and_then(Result::ok)
+        .map(|o| o.summary)
+        .ok_or_else(|| "the review returned nothing this version can read".into())
+}
+
+/// Where "Into a folder" points first: a "Restored" folder in the user's home.
+fn restore_folder() -> String {
+    directories::UserDirs::new()
+        .map(|d| d.home_dir().join("Restored").display().to_string())
+        .unwrap_or_default()
+}
+
+/// Where previews are written (the user's cache; replaced on each preview).
+fn preview_dir() -> PathBuf {
+    use crate::customization::{COMPANY, QUALIFIER, SHORT_NAME};
+    directories::ProjectDirs::from(QUALIFIER, COMPANY, SHORT_NAME)
+        .map(|d| d.cache_dir().join("preview"))
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("{SHORT_NAME}-preview")))
 }
 
 /// A job that could not start, as the `finished` event it would have sent.

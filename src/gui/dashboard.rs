@@ -46,6 +46,7 @@ pub enum Action {
     Unlock,
     Init,
     TestEmail,
+    Restore,
 }
 
 impl Action {
@@ -60,6 +61,7 @@ impl Action {
             Action::Unlock => "Stale-lock removal",
             Action::Init => "Repository creation",
             Action::TestEmail => "Test e-mail",
+            Action::Restore => "Restore",
         }
     }
 
@@ -83,6 +85,7 @@ impl Action {
             Action::Unlock => "Removing stale locks",
             Action::Init => "Creating the repository",
             Action::TestEmail => "Sending a test e-mail",
+            Action::Restore => "Restoring",
         }
     }
 
@@ -248,6 +251,8 @@ pub enum Message {
     CloseModal,
     SetUp,
     Quit,
+    /// Open the browser on the selected snapshot (or the newest).
+    Browse,
 }
 
 /// What the app must do for the screen.
@@ -266,6 +271,11 @@ pub enum Event {
     /// Write the default configuration and create its repository.
     SetUp,
     Quit,
+    /// Browse snapshot `snapshot` (a full id) of `repo`.
+    Browse {
+        repo: String,
+        snapshot: String,
+    },
 }
 
 /// The main screen's state.
@@ -387,6 +397,22 @@ impl Dashboard {
             }
             Message::SetUp => Some(Event::SetUp),
             Message::Quit => Some(Event::Quit),
+            Message::Browse => {
+                let repo = self.current()?;
+                let chosen = repo.table.selected();
+                let snap = if chosen.len() == 1 {
+                    chosen[0].clone()
+                } else {
+                    repo.table
+                        .rows()
+                        .max_by(|a, b| a.time.cmp(&b.time))?
+                        .clone()
+                };
+                Some(Event::Browse {
+                    repo: repo.name.clone(),
+                    snapshot: snap.id,
+                })
+            }
         }
     }
 
@@ -427,6 +453,7 @@ impl Dashboard {
                 push_log(&mut job.log, format!("[{level}] {message}"))
             }
             JobEvent::Warning { message } => push_log(&mut job.log, format!("[warning] {message}")),
+            JobEvent::Reply { .. } => {}
             JobEvent::Finished(f) => {
                 let job = r.job.take()?;
                 let record = record(job, &f, now);
@@ -518,6 +545,17 @@ impl Dashboard {
             .on_press_maybe((selected > 0 && !running).then_some(Message::AskForget))
             .padding([8, 14])
             .style(button::danger),
+            button(
+                text(if selected == 1 {
+                    "Browse this snapshot"
+                } else {
+                    "Browse and restore"
+                })
+                .size(14)
+            )
+            .on_press_maybe((!repo.table.is_empty()).then_some(Message::Browse))
+            .padding([8, 14])
+            .style(button::secondary),
             Space::new().width(Length::Fill),
             text(self.count_text(repo)).size(13),
         ]
@@ -652,6 +690,17 @@ impl Dashboard {
         .width(Length::Fill)
         .style(theme::banner(colour))
         .into()
+    }
+
+    /// The running job of `repo` (progress and Cancel), else its last restore's
+    /// result: what the browser shows under its page.
+    pub fn job_strip(&self, repo: &str) -> Option<Element<'_, Message>> {
+        let r = self.repo(repo)?;
+        match (&r.job, &r.last) {
+            (Some(job), _) => Some(progress_panel(job)),
+            (None, Some(last)) if last.action == Action::Restore => Some(self.result_panel(last)),
+            _ => None,
+        }
     }
 
     fn result_panel<'a>(&'a self, last: &'a JobRecord) -> Element<'a, Message> {
@@ -1057,6 +1106,43 @@ fn summary_lines(action: Action, result: Option<&serde_json::Value>) -> Vec<Stri
             }]
         }
         Action::Init => vec!["The repository is ready for its first backup.".into()],
+        Action::Restore => {
+            let mut lines = vec![format!(
+                "{} files ({}) restored into {} · {} already up to date",
+                n("files_restored"),
+                humanize::size(n("bytes_restored")),
+                s.get("target")
+                    .and_then(serde_json::Value::as_str)
+                    .unwrap_or("?"),
+                n("files_unchanged")
+            )];
+            let list = |k: &str| {
+                s.get(k)
+                    .and_then(serde_json::Value::as_array)
+                    .cloned()
+                    .unwrap_or_default()
+            };
+            let conflicts = list("conflicts");
+            if !conflicts.is_empty() {
+                lines.push(format!(
+                    "{} existing item(s) left untouched, e.g. {}",
+                    conflicts.len(),
+                    conflicts[0].as_str().unwrap_or("?")
+                ));
+            }
+            for f in list("failed").iter().take(5) {
+                lines.push(format!(
+                    "Not restored: {}: {}",
+                    f.get("path")
+                        .and_then(serde_json::Value::as_str)
+                        .unwrap_or("?"),
+                    f.get("reason")
+                        .and_then(serde_json::Value::as_str)
+                        .unwrap_or("?")
+                ));
+            }
+            lines
+        }
         Action::TestEmail => {
             let to: Vec<&str> = s
                 .get("sent_to")

@@ -48,3 +48,32 @@ pub fn events() -> impl Stream<Item = External> {
         None => stream::StreamExt::right_stream(stream::pending()),
     }
 }
+
+/// Opens `path` with the desktop's default application (in the background; a
+/// desktop without one logs why).
+pub fn open_path(path: &std::path::Path) {
+    #[cfg(target_os = "macos")]
+    let mut cmd = std::process::Command::new("open");
+    #[cfg(windows)]
+    let mut cmd = {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    };
+    #[cfg(not(any(target_os = "macos", windows)))]
+    let mut cmd = std::process::Command::new("xdg-open");
+    cmd.arg(path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    match cmd.spawn() {
+        // reaped on a thread of its own, so that it leaves no zombie
+        Ok(mut child) => {
+            std::thread::spawn(move || child.wait());
+        }
+        Err(e) => tracing::warn!(
+            "cannot open {} with the default application: {e}",
+            path.display()
+        ),
+    }
+}

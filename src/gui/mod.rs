@@ -5,6 +5,7 @@
 //! `config` and `engine` types), never the engine's functions directly.
 
 pub mod app;
+pub mod browser;
 pub mod dashboard;
 pub mod external;
 pub mod icon;

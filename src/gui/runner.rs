@@ -12,7 +12,9 @@ use std::{
 use iced::{Task, futures::SinkExt};
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::jobs::{self, ErrorInfo, Finished, JobEvent, JobOptions, JobSpec, worker::Canceller};
+use crate::jobs::{
+    self, BrowseRequest, ErrorInfo, Finished, JobEvent, JobOptions, JobSpec, worker::Canceller,
+};
 
 /// Tells the app's jobs apart.
 pub type Ticket = u64;
@@ -23,12 +25,16 @@ enum Slot {
     Running(Canceller),
 }
 
+/// Requests waiting for a browsing session's input, by ticket.
+type Inputs = Arc<Mutex<HashMap<Ticket, tokio::sync::mpsc::UnboundedSender<BrowseRequest>>>>;
+
 /// Starts and cancels jobs.
 #[derive(Clone, Default)]
 pub struct Runner {
     /// The program with the `__job` command (default: this executable).
     pub program: Option<PathBuf>,
     slots: Arc<Mutex<HashMap<Ticket, Slot>>>,
+    inputs: Inputs,
 }
 
 impl Runner {
@@ -36,12 +42,43 @@ impl Runner {
         Runner {
             program,
             slots: Arc::default(),
+            inputs: Arc::default(),
         }
     }
 
     /// A task that runs `spec` and yields each of its events, the last being `Finished`.
     pub fn run(&self, ticket: Ticket, spec: JobSpec) -> Task<(Ticket, JobEvent)> {
+        self.launch(ticket, spec, None)
+    }
+
+    /// Like `run`, for a browsing session: `request` sends it questions, and
+    /// `close` ends it.
+    pub fn open_session(&self, ticket: Ticket, spec: JobSpec) -> Task<(Ticket, JobEvent)> {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        lock(&self.inputs).insert(ticket, tx);
+        self.launch(ticket, spec, Some(rx))
+    }
+
+    /// Sends `request` to session `ticket` (queued until it has started).
+    pub fn request(&self, ticket: Ticket, request: BrowseRequest) {
+        if let Some(tx) = lock(&self.inputs).get(&ticket) {
+            let _ = tx.send(request);
+        }
+    }
+
+    /// Ends session `ticket` (its input closes; it finishes on its own).
+    pub fn close(&self, ticket: Ticket) {
+        lock(&self.inputs).remove(&ticket);
+    }
+
+    fn launch(
+        &self,
+        ticket: Ticket,
+        spec: JobSpec,
+        requests: Option<tokio::sync::mpsc::UnboundedReceiver<BrowseRequest>>,
+    ) -> Task<(Ticket, JobEvent)> {
         let slots = self.slots.clone();
+        let inputs = self.inputs.clone();
         let program = self.program.clone();
         lock(&slots).insert(ticket, Slot::Starting(false));
         let events = iced::stream::channel(64, async move |mut out| {
@@ -50,10 +87,28 @@ impl Runner {
                 timeout: spec.timeout,
                 ..JobOptions::default()
             };
-            let mut job = match jobs::start(&spec, &opts).await {
+            let started = match requests {
+                None => jobs::start(&spec, &opts).await,
+                Some(mut requests) => match jobs::start_session(&spec, &opts).await {
+                    Ok((job, mut input)) => {
+                        // forward the requests until the app closes the session
+                        tokio::spawn(async move {
+                            while let Some(r) = requests.recv().await {
+                                if input.send(&r).await.is_err() {
+                                    break;
+                                }
+                            }
+                        });
+                        Ok(job)
+                    }
+                    Err(e) => Err(e),
+                },
+            };
+            let mut job = match started {
                 Ok(job) => job,
                 Err(e) => {
                     lock(&slots).remove(&ticket);
+                    lock(&inputs).remove(&ticket);
                     let _ = out
                         .send(JobEvent::Finished(Finished {
                             ok: false,
@@ -91,6 +146,7 @@ impl Runner {
                 }
             }
             lock(&slots).remove(&ticket);
+            lock(&inputs).remove(&ticket);
             // reap the process (its result was the `finished` event)
             let _ = job.wait().await;
         });

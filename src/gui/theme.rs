@@ -136,6 +136,25 @@ pub fn table_row(selected: bool, odd: bool) -> impl Fn(&Theme, button::Status) -
     }
 }
 
+/// A row of the file tree: striped, highlighted when it has the focus.
+pub fn tree_row(focused: bool, odd: bool) -> impl Fn(&Theme) -> container::Style {
+    move |theme| {
+        let p = theme.extended_palette();
+        let background = if focused {
+            mix(Colours::primary(), Color::WHITE, 0.80)
+        } else if odd {
+            Color::from_rgb8(0xF3, 0xF5, 0xF8)
+        } else {
+            Color::WHITE
+        };
+        container::Style {
+            background: Some(Background::Color(background)),
+            text_color: Some(p.background.base.text),
+            ..container::Style::default()
+        }
+    }
+}
+
 /// A header cell: a flat button that sorts.
 pub fn header_cell(theme: &Theme, status: button::Status) -> button::Style {
     let p = theme.extended_palette();

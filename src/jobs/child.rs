@@ -363,6 +363,12 @@ fn run(spec: &JobSpec) -> Result<serde_json::Value> {
                 .collect();
             outcome(used, &infos)
         }
+        // a session reads only, for as long as a window shows it: it takes no lock,
+        // which would keep prune away all that time
+        JobKind::Browse => {
+            let (open, _) = open(spec, bars)?;
+            super::browse::serve(open)
+        }
         JobKind::Unlock => {
             let (open, used) = open(spec, bars)?;
             outcome(used, &engine::repolock::remove_stale_locks(&open)?)
@@ -444,7 +450,21 @@ fn run_locked(
             let snap = engine::resolve_snapshot(&open, snapshot, &Default::default())?;
             // a cancel removes the partly written files (none has its final name yet)
             on_cancel(engine::abort_restore);
-            outcome(used, &engine::restore(open, &snap, request)?)
+            let summary = engine::restore(open, &snap, request)?;
+            if let Some(first) = summary.failed.first() {
+                warn(format!(
+                    "{} item(s) could not be restored; the first: {}: {}",
+                    summary.failed.len(),
+                    first.path,
+                    first.reason
+                ));
+            }
+            outcome(used, &summary)
+        }
+        JobKind::Dump { snapshot, path, to } => {
+            let snap = engine::resolve_snapshot(&open, snapshot, &Default::default())?;
+            let written = dump_to(open, &snap, path, to)?;
+            outcome(used, &serde_json::json!({ "path": written }))
         }
         JobKind::Forget(req) => outcome(used, &ops::forget(&open, req)?),
         JobKind::Prune(req) => outcome(used, &ops::prune(&open, req)?),
@@ -514,6 +534,7 @@ fn run_locked(
             )
         }
         JobKind::Snapshots { .. }
+        | JobKind::Browse
         | JobKind::Unlock
         | JobKind::Init { .. }
         | JobKind::TestEmail { .. } => Err(Error::Usage(format!(
@@ -595,6 +616,40 @@ fn backup_with_hooks(
 }
 
 /// A second handle on the same repository (check consumes its handle).
+/// Writes a file of `snap` to `to` (through a temporary name, so that `to` is
+/// either complete or absent).
+fn dump_to(
+    open: engine::OpenRepo,
+    snap: &rustic_core::repofile::SnapshotFile,
+    path: &str,
+    to: &std::path::Path,
+) -> Result<std::path::PathBuf> {
+    if let Some(dir) = to.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io("creating the folder", dir, e))?;
+    }
+    let temp = to.with_extension("partial");
+    let file = std::fs::File::create(&temp).map_err(|e| Error::io("creating", &temp, e))?;
+    let _ = std::fs::remove_file(to);
+    on_cancel({
+        let temp = temp.clone();
+        move || {
+            let _ = std::fs::remove_file(temp);
+        }
+    });
+    let mut out = std::io::BufWriter::new(file);
+    let written = engine::dump(open, snap, path, &mut out)
+        .and_then(|()| std::io::Write::flush(&mut out).map_err(|e| Error::io("writing", &temp, e)));
+    drop(out);
+    match written.and_then(|()| std::fs::rename(&temp, to).map_err(|e| Error::io("naming", to, e)))
+    {
+        Ok(()) => Ok(to.to_path_buf()),
+        Err(e) => {
+            let _ = std::fs::remove_file(&temp);
+            Err(e)
+        }
+    }
+}
+
 fn reopen(spec: &JobSpec, open: &engine::OpenRepo) -> Result<engine::OpenRepo> {
     let mut target = spec.repo.clone();
     target.uris = vec![open.location.repository.clone()];

@@ -22,6 +22,16 @@ pub enum JobEvent {
     Log { level: String, message: String },
     /// Something the user should know that does not fail the job.
     Warning { message: String },
+    /// The answer (or, with `done: false`, a part of it) to request `id` of a
+    /// browsing session; request 0 is the session's opening.
+    Reply {
+        id: u64,
+        done: bool,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        result: Option<serde_json::Value>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        error: Option<ErrorInfo>,
+    },
     /// The last event: the outcome.
     Finished(Finished),
 }

@@ -6,6 +6,7 @@
 //! threads. `worker` starts and watches jobs; `child` is the process side.
 //! This module uses `engine` and `config`; front ends use this module.
 
+pub mod browse;
 pub mod child;
 pub mod event;
 pub mod health;
@@ -19,7 +20,7 @@ pub mod worker;
 use serde::{Deserialize, Serialize};
 
 pub use event::{ErrorInfo, Finished, JobEvent, Progress};
-pub use worker::{JobOptions, RunningJob, run_to_end, start};
+pub use worker::{JobOptions, RunningJob, SessionInput, run_to_end, start, start_session};
 
 use crate::{
     config::{Compression, Secret},
@@ -112,6 +113,42 @@ pub enum JobKind {
         #[serde(default)]
         to: Vec<String>,
     },
+    /// A browsing session: reads `BrowseRequest`s on stdin (one per line, after
+    /// the spec) and answers each with `reply` events, until stdin closes.
+    Browse,
+    /// Write one file of a snapshot to `to` (for a preview).
+    Dump {
+        snapshot: String,
+        path: String,
+        to: std::path::PathBuf,
+    },
+}
+
+/// A question to a browsing session.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BrowseRequest {
+    /// Chosen by the asker, above 0; the replies carry it.
+    pub id: u64,
+    #[serde(flatten)]
+    pub op: BrowseOp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "kebab-case")]
+pub enum BrowseOp {
+    /// One folder's entries.
+    Ls { snapshot: String, path: String },
+    /// Names matching `pattern` in `snapshots` (all when empty), newest first,
+    /// one reply per snapshot; a newer `find` stops an older one.
+    Find {
+        pattern: String,
+        #[serde(default)]
+        snapshots: Vec<String>,
+    },
+    /// Every snapshot's version of `path`.
+    History { path: String },
+    /// What changed from snapshot `from` to `to`.
+    Diff { from: String, to: String },
 }
 
 /// How a job locks the repository.
@@ -136,7 +173,9 @@ impl JobKind {
             | JobKind::Snapshots { .. }
             | JobKind::Unlock
             | JobKind::Init { .. }
-            | JobKind::TestEmail { .. } => LockKind::None,
+            | JobKind::TestEmail { .. }
+            | JobKind::Browse
+            | JobKind::Dump { .. } => LockKind::None,
             JobKind::Backup { .. } | JobKind::KeyAdd { .. } => LockKind::Shared,
             JobKind::Forget(r) if r.dry_run => LockKind::None,
             JobKind::Prune(r) if r.dry_run => LockKind::None,
@@ -168,6 +207,8 @@ impl JobKind {
             JobKind::Unlock => "unlock",
             JobKind::Init { .. } => "init",
             JobKind::TestEmail { .. } => "test email",
+            JobKind::Browse => "browse",
+            JobKind::Dump { .. } => "dump",
         }
     }
 }

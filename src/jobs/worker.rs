@@ -99,6 +99,40 @@ fn failed(message: String, cancelled: bool) -> Finished {
 
 /// Starts `spec` in a job process.
 pub async fn start(spec: &JobSpec, opts: &JobOptions) -> Result<RunningJob> {
+    Ok(launch(spec, opts, false).await?.0)
+}
+
+/// Where the requests of a browsing session go (its stdin); dropping it ends the session.
+pub struct SessionInput(tokio::process::ChildStdin);
+
+impl SessionInput {
+    pub async fn send(&mut self, request: &super::BrowseRequest) -> Result<()> {
+        let mut line = serde_json::to_vec(request)
+            .map_err(|e| Error::Usage(format!("cannot encode the request: {e}")))?;
+        line.push(b'\n');
+        self.0
+            .write_all(&line)
+            .await
+            .map_err(|e| Error::io("sending a request to", "the browsing session", e))
+    }
+}
+
+/// Starts a browsing session (`JobKind::Browse`): a job that answers requests
+/// until its input is dropped.
+pub async fn start_session(
+    spec: &JobSpec,
+    opts: &JobOptions,
+) -> Result<(RunningJob, SessionInput)> {
+    let (job, stdin) = launch(spec, opts, true).await?;
+    let stdin = stdin.ok_or_else(|| Error::Usage("the session has no input".into()))?;
+    Ok((job, SessionInput(stdin)))
+}
+
+async fn launch(
+    spec: &JobSpec,
+    opts: &JobOptions,
+    keep_stdin: bool,
+) -> Result<(RunningJob, Option<tokio::process::ChildStdin>)> {
     let program = match &opts.program {
         Some(p) => p.clone(),
         None => std::env::current_exe()
@@ -134,14 +168,18 @@ pub async fn start(spec: &JobSpec, opts: &JobOptions) -> Result<RunningJob> {
         .write_all(&input)
         .await
         .map_err(|e| Error::io("sending the job to", &program, e))?;
-    if opts.forward_stdin {
+    let kept = if keep_stdin {
+        Some(stdin)
+    } else if opts.forward_stdin {
         tokio::spawn(async move {
             let _ = tokio::io::copy(&mut tokio::io::stdin(), &mut stdin).await;
             let _ = stdin.shutdown().await;
         });
+        None
     } else {
         drop(stdin);
-    }
+        None
+    };
 
     let tx = sender.clone();
     let timeout = opts.timeout;
@@ -231,12 +269,15 @@ pub async fn start(spec: &JobSpec, opts: &JobOptions) -> Result<RunningJob> {
         }
         result
     });
-    Ok(RunningJob {
-        events,
-        sender,
-        cancel,
-        done,
-    })
+    Ok((
+        RunningJob {
+            events,
+            sender,
+            cancel,
+            done,
+        },
+        kept,
+    ))
 }
 
 /// Asks the job process to stop (SIGTERM); it cleans up and reports `cancelled`.

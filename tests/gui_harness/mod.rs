@@ -5,14 +5,14 @@
 //! runner does.
 
 use std::{
-    collections::VecDeque,
+    collections::{HashMap, VecDeque},
     path::{Path, PathBuf},
 };
 
 use iced_test::simulator;
 use npbackup::{
     gui::{App, Effect, Launch, Message, notify::Notice},
-    jobs::{self, JobEvent, JobOptions},
+    jobs::{self, JobEvent, JobOptions, RunningJob, SessionInput},
 };
 
 use crate::common::World;
@@ -25,6 +25,9 @@ pub struct Harness {
     runtime: tokio::runtime::Runtime,
     pub notices: Vec<Notice>,
     pub copied: Vec<String>,
+    /// Files the app asked the desktop to open.
+    pub opened: Vec<PathBuf>,
+    sessions: HashMap<u64, (RunningJob, Option<SessionInput>)>,
 }
 
 impl Harness {
@@ -59,6 +62,28 @@ impl Harness {
                 .unwrap(),
             notices: Vec::new(),
             copied: Vec::new(),
+            opened: Vec::new(),
+            sessions: HashMap::new(),
+        }
+    }
+
+    /// Feeds session `ticket`'s events to the app until `until` says so (or it ends).
+    fn pump(&mut self, ticket: u64, mut until: impl FnMut(&JobEvent) -> bool) {
+        loop {
+            let Some((job, _)) = self.sessions.get_mut(&ticket) else {
+                return;
+            };
+            let event = match self.runtime.block_on(job.events.recv()) {
+                Ok(e) => e,
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(_) => return,
+            };
+            let stop = until(&event) || matches!(event, JobEvent::Finished(_));
+            let effects = self.app.apply(Message::Job(ticket, event));
+            self.pending.extend(effects);
+            if stop {
+                return;
+            }
         }
     }
 
@@ -111,6 +136,43 @@ impl Harness {
                     }
                     let _ = self.runtime.block_on(job.wait());
                 }
+                Effect::OpenSession(ticket, spec) => {
+                    let opts = JobOptions {
+                        program: Some(self.program.clone()),
+                        ..JobOptions::default()
+                    };
+                    let session = self
+                        .runtime
+                        .block_on(jobs::start_session(&spec, &opts))
+                        .expect("the session starts");
+                    self.sessions.insert(ticket, (session.0, Some(session.1)));
+                    self.pump(ticket, |e| matches!(e, JobEvent::Reply { id: 0, .. }));
+                }
+                Effect::Request(ticket, request) => {
+                    let Some((_, Some(input))) = self.sessions.get_mut(&ticket) else {
+                        continue;
+                    };
+                    self.runtime
+                        .block_on(input.send(&request))
+                        .expect("the session takes the request");
+                    let id = request.id;
+                    self.pump(
+                        ticket,
+                        |e| matches!(e, JobEvent::Reply { id: r, done: true, .. } if *r == id),
+                    );
+                }
+                Effect::CloseSession(ticket) => {
+                    // its input closes: it finishes, and the app hears of it
+                    if let Some((_, input)) = self.sessions.get_mut(&ticket) {
+                        input.take();
+                        self.pump(ticket, |_| false);
+                    }
+                    if let Some((job, _)) = self.sessions.remove(&ticket) {
+                        let f = self.runtime.block_on(job.wait());
+                        assert!(f.ok, "the session ended badly: {f:?}");
+                    }
+                }
+                Effect::OpenPath(p) => self.opened.push(p),
                 Effect::Notify(n) => self.notices.push(n),
                 Effect::Copy(text) => self.copied.push(text),
                 Effect::Cancel(_) | Effect::OpenWindow | Effect::CloseWindow(_) | Effect::Quit => {}

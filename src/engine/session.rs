@@ -1,0 +1,439 @@
+//! A browsing session: the repository opened once (snapshots and the tree index
+//! in memory), then any number of questions: list a folder, search by name across
+//! snapshots, a path's history, the difference between two snapshots. The
+//! desktop app keeps one open while its browser is shown, so a folder opens in
+//! one or two tree reads instead of a repository open.
+//!
+//! Trees are content-addressed: a folder unchanged between snapshots is the same
+//! tree. Search and diff use that: a tree searched once is not searched again for
+//! the next snapshot, and equal subtrees are not compared.
+
+use std::{
+    cell::RefCell,
+    collections::HashMap,
+    path::{Path, PathBuf},
+    rc::Rc,
+};
+
+use rustic_core::{
+    IndexedIdsStatus, Repository, TreeId,
+    repofile::{Node, SnapshotFile},
+};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    OpenRepo,
+    browse::{DiffEntry, DiffKind, Entry, FindHit, entry, kind_of},
+};
+use crate::error::{Error, Result};
+
+/// Trees kept in memory between questions (folders a user goes back to).
+const TREE_CACHE: usize = 8192;
+
+/// One version of a path in the history across snapshots.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Version {
+    pub snapshot: String,
+    /// Seconds since the epoch.
+    pub time: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub size: u64,
+    pub mtime: Option<String>,
+    /// The content differs from the previous snapshot that had this path (always
+    /// true for the first).
+    pub changed: bool,
+}
+
+pub struct Session {
+    repo: Repository<IndexedIdsStatus>,
+    /// Oldest first.
+    snaps: Vec<SnapshotFile>,
+    trees: RefCell<HashMap<TreeId, Rc<Vec<Node>>>>,
+}
+
+impl Session {
+    pub fn open(open: OpenRepo) -> Result<Session> {
+        let mut snaps = open
+            .repo
+            .get_all_snapshots()
+            .map_err(|e| Error::engine(format!("reading the snapshots of {}", open.uri), &e))?;
+        snaps.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
+        let repo = open
+            .repo
+            .to_indexed_ids()
+            .map_err(|e| Error::engine(format!("reading the index of {}", open.uri), &e))?;
+        Ok(Session {
+            repo,
+            snaps,
+            trees: RefCell::default(),
+        })
+    }
+
+    /// The snapshots, oldest first.
+    pub fn snapshots(&self) -> &[SnapshotFile] {
+        &self.snaps
+    }
+
+    /// The snapshot with this id (or unambiguous prefix).
+    pub fn snapshot(&self, id: &str) -> Result<&SnapshotFile> {
+        let id = id.to_ascii_lowercase();
+        let mut found = self
+            .snaps
+            .iter()
+            .filter(|s| !id.is_empty() && s.id.to_hex().starts_with(&id));
+        match (found.next(), found.next()) {
+            (Some(s), None) => Ok(s),
+            (None, _) => Err(Error::Input(format!(
+                "no snapshot `{id}` in this repository (was it forgotten?)"
+            ))),
+            (Some(_), Some(_)) => Err(Error::Input(format!(
+                "`{id}` matches several snapshots: give more characters"
+            ))),
+        }
+    }
+
+    fn tree(&self, id: TreeId) -> Result<Rc<Vec<Node>>> {
+        if let Some(t) = self.trees.borrow().get(&id) {
+            return Ok(t.clone());
+        }
+        let tree = self
+            .repo
+            .get_tree(&id)
+            .map_err(|e| Error::engine("reading a folder of the snapshot", &e))?;
+        let nodes = Rc::new(tree.nodes);
+        let mut cache = self.trees.borrow_mut();
+        if cache.len() >= TREE_CACHE {
+            cache.clear();
+        }
+        cache.insert(id, nodes.clone());
+        Ok(nodes)
+    }
+
+    /// The node at `path` in the tree `root` (`None` when absent).
+    fn node_at(&self, root: TreeId, path: &Path) -> Result<Option<Node>> {
+        let mut tree = root;
+        let mut node: Option<Node> = None;
+        for part in path.components().filter_map(|c| match c {
+            std::path::Component::Normal(p) => Some(p),
+            _ => None,
+        }) {
+            if let Some(n) = &node {
+                match n.subtree {
+                    Some(sub) if n.is_dir() => tree = sub,
+                    _ => return Ok(None),
+                }
+            }
+            let nodes = self.tree(tree)?;
+            match nodes
+                .iter()
+                .find(|n| n.name().as_ref() as &std::ffi::OsStr == part)
+            {
+                Some(n) => node = Some(n.clone()),
+                None => return Ok(None),
+            }
+        }
+        Ok(node)
+    }
+
+    /// The entries of the folder `path` of snapshot `snap` (one level).
+    pub fn ls(&self, snap: &str, path: &str) -> Result<Vec<Entry>> {
+        let snap = self.snapshot(snap)?;
+        let path = absolute(path);
+        let tree = if path == Path::new("/") {
+            snap.tree
+        } else {
+            match self.node_at(snap.tree, &path)? {
+                Some(n) if n.is_dir() => n
+                    .subtree
+                    .ok_or_else(|| Error::Input(format!("`{}` has no contents", path.display())))?,
+                Some(n) => {
+                    return Err(Error::Input(format!(
+                        "`{}` is a {}, not a folder",
+                        path.display(),
+                        kind_of(&n)
+                    )));
+                }
+                None => {
+                    return Err(Error::Input(format!(
+                        "`{}` does not exist in snapshot {}",
+                        path.display(),
+                        short(snap)
+                    )));
+                }
+            }
+        };
+        Ok(self
+            .tree(tree)?
+            .iter()
+            .map(|n| entry(&path.join(n.name().as_ref() as &std::ffi::OsStr), n))
+            .collect())
+    }
+
+    /// Finds names matching `pattern` in the snapshots `ids` (all when empty),
+    /// newest snapshot first; `each` gets one snapshot's hits at a time. A pattern
+    /// without `*`, `?` or `[` matches anywhere in the name; case is ignored; a
+    /// pattern with a `/` matches the whole path. Stops early when `stop` says so.
+    pub fn find(
+        &self,
+        pattern: &str,
+        ids: &[String],
+        stop: &dyn Fn() -> bool,
+        each: &mut dyn FnMut(Vec<FindHit>),
+    ) -> Result<()> {
+        let matcher = Matcher::new(pattern)?;
+        let snaps: Vec<&SnapshotFile> = if ids.is_empty() {
+            self.snaps.iter().rev().collect()
+        } else {
+            ids.iter()
+                .map(|id| self.snapshot(id))
+                .collect::<Result<_>>()?
+        };
+        let mut memo = HashMap::new();
+        for snap in snaps {
+            if stop() {
+                return Ok(());
+            }
+            let found = self.search(snap.tree, Path::new("/"), &matcher, &mut memo, stop)?;
+            let hits = found
+                .iter()
+                .map(|(p, n)| FindHit {
+                    snapshot: snap.id.to_hex().to_string(),
+                    time: snap.time.timestamp().to_string(),
+                    host: snap.hostname.clone(),
+                    entry: entry(&Path::new("/").join(p), n),
+                })
+                .collect();
+            each(hits);
+        }
+        Ok(())
+    }
+
+    /// The matches under `tree` (paths relative to it); trees seen before come from `memo`.
+    #[allow(clippy::type_complexity)]
+    fn search(
+        &self,
+        tree: TreeId,
+        at: &Path,
+        matcher: &Matcher,
+        memo: &mut HashMap<TreeId, Rc<Vec<(PathBuf, Node)>>>,
+        stop: &dyn Fn() -> bool,
+    ) -> Result<Rc<Vec<(PathBuf, Node)>>> {
+        // whole-path patterns depend on where the tree is: memoised by place too
+        if !matcher.full_path
+            && let Some(found) = memo.get(&tree)
+        {
+            return Ok(found.clone());
+        }
+        let mut out = Vec::new();
+        if !stop() {
+            for node in self.tree(tree)?.iter() {
+                let name = PathBuf::from(node.name().as_ref() as &std::ffi::OsStr);
+                if matcher.matches(&at.join(&name), &name) {
+                    out.push((name.clone(), node.clone()));
+                }
+                if let (true, Some(sub)) = (node.is_dir(), node.subtree) {
+                    let below = self.search(sub, &at.join(&name), matcher, memo, stop)?;
+                    out.extend(below.iter().map(|(p, n)| (name.join(p), n.clone())));
+                }
+            }
+        }
+        let out = Rc::new(out);
+        if !matcher.full_path && !stop() {
+            memo.insert(tree, out.clone());
+        }
+        Ok(out)
+    }
+
+    /// Every snapshot's version of `path`, oldest first (snapshots without it left out).
+    pub fn history(&self, path: &str) -> Result<Vec<Version>> {
+        let path = absolute(path);
+        let mut out: Vec<Version> = Vec::new();
+        let mut previous: Option<Node> = None;
+        for snap in &self.snaps {
+            let Some(node) = self.node_at(snap.tree, &path)? else {
+                continue;
+            };
+            let changed = previous.as_ref().is_none_or(|p| {
+                p.content != node.content
+                    || p.subtree != node.subtree
+                    || p.node_type != node.node_type
+            });
+            out.push(Version {
+                snapshot: snap.id.to_hex().to_string(),
+                time: snap.time.timestamp().to_string(),
+                kind: kind_of(&node).to_string(),
+                size: node.meta.size,
+                mtime: node.meta.mtime.map(|t| t.to_string()),
+                changed,
+            });
+            previous = Some(node);
+        }
+        if out.is_empty() {
+            return Err(Error::Input(format!(
+                "`{}` is in no snapshot of this repository",
+                path.display()
+            )));
+        }
+        Ok(out)
+    }
+
+    /// What changed from snapshot `a` to snapshot `b`, path by path.
+    pub fn diff(&self, a: &str, b: &str) -> Result<Vec<DiffEntry>> {
+        let (a, b) = (self.snapshot(a)?.tree, self.snapshot(b)?.tree);
+        let mut out = Vec::new();
+        self.diff_trees(Some(a), Some(b), Path::new("/"), &mut out)?;
+        Ok(out)
+    }
+
+    fn diff_trees(
+        &self,
+        a: Option<TreeId>,
+        b: Option<TreeId>,
+        at: &Path,
+        out: &mut Vec<DiffEntry>,
+    ) -> Result<()> {
+        if a == b {
+            return Ok(());
+        }
+        let empty = Rc::new(Vec::new());
+        let left = a
+            .map(|t| self.tree(t))
+            .transpose()?
+            .unwrap_or(empty.clone());
+        let right = b.map(|t| self.tree(t)).transpose()?.unwrap_or(empty);
+        let mut by_name: std::collections::BTreeMap<PathBuf, (Option<&Node>, Option<&Node>)> =
+            Default::default();
+        for n in left.iter() {
+            by_name
+                .entry(PathBuf::from(n.name().as_ref() as &std::ffi::OsStr))
+                .or_default()
+                .0 = Some(n);
+        }
+        for n in right.iter() {
+            by_name
+                .entry(PathBuf::from(n.name().as_ref() as &std::ffi::OsStr))
+                .or_default()
+                .1 = Some(n);
+        }
+        for (name, pair) in by_name {
+            let path = at.join(&name);
+            let text = path.to_string_lossy().to_string();
+            let dir = |n: Option<&Node>| n.filter(|n| n.is_dir()).and_then(|n| n.subtree);
+            match pair {
+                (Some(x), None) => {
+                    out.push(DiffEntry {
+                        path: text,
+                        change: DiffKind::Removed,
+                        size_before: Some(x.meta.size),
+                        size_after: None,
+                    });
+                    self.diff_trees(dir(Some(x)), None, &path, out)?;
+                }
+                (None, Some(y)) => {
+                    out.push(DiffEntry {
+                        path: text,
+                        change: DiffKind::Added,
+                        size_before: None,
+                        size_after: Some(y.meta.size),
+                    });
+                    self.diff_trees(None, dir(Some(y)), &path, out)?;
+                }
+                (Some(x), Some(y)) => {
+                    let change = if std::mem::discriminant(&x.node_type)
+                        != std::mem::discriminant(&y.node_type)
+                    {
+                        Some(DiffKind::TypeChanged)
+                    } else if x.is_dir() {
+                        None
+                    } else if x.content != y.content || x.node_type != y.node_type {
+                        Some(DiffKind::Changed)
+                    } else if x.meta.mode != y.meta.mode
+                        || x.meta.mtime != y.meta.mtime
+                        || x.meta.uid != y.meta.uid
+                        || x.meta.gid != y.meta.gid
+                    {
+                        Some(DiffKind::Metadata)
+                    } else {
+                        None
+                    };
+                    if let Some(change) = change {
+                        out.push(DiffEntry {
+                            path: text,
+                            change,
+                            size_before: Some(x.meta.size),
+                            size_after: Some(y.meta.size),
+                        });
+                    }
+                    self.diff_trees(dir(Some(x)), dir(Some(y)), &path, out)?;
+                }
+                (None, None) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+fn absolute(path: &str) -> PathBuf {
+    Path::new("/").join(path.trim().trim_start_matches('/'))
+}
+
+fn short(snap: &SnapshotFile) -> String {
+    snap.id.to_hex().chars().take(8).collect()
+}
+
+/// A name (or, with a `/`, whole-path) pattern.
+struct Matcher {
+    glob: globset::GlobMatcher,
+    full_path: bool,
+}
+
+impl Matcher {
+    fn new(pattern: &str) -> Result<Matcher> {
+        let pattern = pattern.trim();
+        if pattern.is_empty() {
+            return Err(Error::Input("search for what? The pattern is empty".into()));
+        }
+        let full_path = pattern.contains('/');
+        let wild = pattern.contains(['*', '?', '[']);
+        let text = if wild || full_path {
+            pattern.to_string()
+        } else {
+            format!("*{pattern}*")
+        };
+        let glob = globset::GlobBuilder::new(&text)
+            .case_insensitive(true)
+            .literal_separator(false)
+            .build()
+            .map_err(|e| Error::Input(format!("`{pattern}` is not a valid pattern: {e}")))?
+            .compile_matcher();
+        Ok(Matcher { glob, full_path })
+    }
+
+    fn matches(&self, path: &Path, name: &Path) -> bool {
+        if self.full_path {
+            self.glob.is_match(path)
+        } else {
+            self.glob.is_match(name)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_words_match_inside_names_and_ignore_case() {
+        let m = Matcher::new("report").unwrap();
+        assert!(m.matches(Path::new("/a/Q3-Report.pdf"), Path::new("Q3-Report.pdf")));
+        assert!(!m.matches(Path::new("/report/x.txt"), Path::new("x.txt")));
+        let g = Matcher::new("*.PDF").unwrap();
+        assert!(g.matches(Path::new("/a/b.pdf"), Path::new("b.pdf")));
+        assert!(!g.matches(Path::new("/a/b.pdf.txt"), Path::new("b.pdf.txt")));
+        let p = Matcher::new("/home/*/notes.md").unwrap();
+        assert!(p.matches(Path::new("/home/ann/notes.md"), Path::new("notes.md")));
+        assert!(Matcher::new("  ").is_err());
+        assert!(Matcher::new("[").is_err());
+    }
+}

@@ -1,0 +1,94 @@
+//! The job side of a browsing session (`JobKind::Browse`): opens the repository
+//! once, then answers the `BrowseRequest`s that arrive on stdin, one `reply`
+//! event each (a search sends one per snapshot), until stdin closes.
+
+use std::{
+    io::BufRead,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+        mpsc,
+    },
+};
+
+use super::{BrowseOp, BrowseRequest, ErrorInfo, JobEvent, child::emit};
+use crate::{
+    engine::{self, Session},
+    error::{Error, Result},
+};
+
+fn reply(id: u64, done: bool, result: Result<serde_json::Value>) {
+    let (result, error) = match result {
+        Ok(v) => (Some(v), None),
+        Err(e) => (None, Some(ErrorInfo::from(&e))),
+    };
+    emit(&JobEvent::Reply {
+        id,
+        done,
+        result,
+        error,
+    });
+}
+
+fn value<T: serde::Serialize>(v: Result<T>) -> Result<serde_json::Value> {
+    v.and_then(|v| {
+        serde_json::to_value(v).map_err(|e| Error::Usage(format!("cannot encode a reply: {e}")))
+    })
+}
+
+/// Serves requests until stdin closes; the result counts them.
+pub fn serve(open: engine::OpenRepo) -> Result<serde_json::Value> {
+    let session = Session::open(open)?;
+    reply(
+        0,
+        true,
+        Ok(serde_json::json!({ "snapshots": session.snapshots().len() })),
+    );
+    // stdin is read on its own thread, so that a newer search can stop an older one
+    let newest_find = Arc::new(AtomicU64::new(0));
+    let (tx, rx) = mpsc::channel::<BrowseRequest>();
+    let newest = newest_find.clone();
+    std::thread::spawn(move || {
+        let stdin = std::io::stdin();
+        for line in stdin.lock().lines() {
+            let Ok(line) = line else { break };
+            if line.trim().is_empty() {
+                continue;
+            }
+            match serde_json::from_str::<BrowseRequest>(&line) {
+                Ok(req) => {
+                    if matches!(req.op, BrowseOp::Find { .. }) {
+                        newest.fetch_max(req.id, Ordering::SeqCst);
+                    }
+                    if tx.send(req).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => super::child::warn(format!("ignoring a malformed request: {e}")),
+            }
+        }
+    });
+    let mut served = 0u64;
+    for req in rx {
+        served += 1;
+        let id = req.id;
+        match req.op {
+            BrowseOp::Ls { snapshot, path } => reply(id, true, value(session.ls(&snapshot, &path))),
+            BrowseOp::History { path } => reply(id, true, value(session.history(&path))),
+            BrowseOp::Diff { from, to } => reply(id, true, value(session.diff(&from, &to))),
+            BrowseOp::Find { pattern, snapshots } => {
+                let stop = || newest_find.load(Ordering::SeqCst) > id;
+                let done = session.find(&pattern, &snapshots, &stop, &mut |hits| {
+                    if !hits.is_empty() {
+                        reply(id, false, value(Ok(hits)));
+                    }
+                });
+                match done {
+                    Ok(()) => reply(id, true, Ok(serde_json::json!({ "stopped": stop() }))),
+                    Err(e) => reply(id, true, Err(e)),
+                }
+            }
+        }
+    }
+    Ok(serde_json::json!({ "requests": served }))
+}
