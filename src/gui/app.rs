@@ -829,7 +829,8 @@ impl App {
     /// The main window's contents (also what the UI tests look at).
     pub fn view_main(&self) -> Element<'_, Message> {
         match &self.browser {
-            Some((b, _)) => {
+            // a dialog of the dashboard (the log of the restore) shows over it
+            Some((b, _)) if self.dashboard.modal.is_none() => {
                 let page = b.view().map(Message::Browser);
                 match self.dashboard.job_strip(&b.repo) {
                     Some(strip) => iced::widget::column![
@@ -841,7 +842,7 @@ impl App {
                     None => page,
                 }
             }
-            None => self.dashboard.view().map(Message::Dashboard),
+            _ => self.dashboard.view().map(Message::Dashboard),
         }
     }
 

@@ -902,32 +902,32 @@ impl Browser {
         let checked = self.checked.contains(&e.path);
         let path = e.path.clone();
         let tick = checkbox(checked).on_toggle(move |on| Message::Check(path.clone(), on));
-        let icon = match e.kind.as_str() {
-            "dir" => {
-                if self.expanded.contains(&e.path) {
-                    "▾ 📁"
-                } else {
-                    "▸ 📁"
-                }
-            }
-            "file" => "   📄",
-            "symlink" => "   🔗",
-            _ => "   ⚙",
-        };
+        // the type shows in the name, in glyphs every font has: "▸ docs/", "notes.md",
+        // "link → target", "pipe (fifo)"
         let label: Element<'_, Message> = if is_dir {
+            let arrow = if self.expanded.contains(&e.path) {
+                "▾"
+            } else {
+                "▸"
+            };
             let status = match self.folders.get(&e.path) {
                 Some(Folder::Loading) if self.expanded.contains(&e.path) => " (reading…)",
                 Some(Folder::Failed(_)) => " (cannot be read)",
                 _ => "",
             };
-            button(text(format!("{icon} {name}{status}")).size(13))
+            button(text(format!("{arrow} {name}/{status}")).size(13))
                 .on_press(Message::Expand(e.path.clone()))
                 .style(button::text)
                 .padding(0)
                 .into()
         } else {
+            let shown = match (e.kind.as_str(), &e.link_target) {
+                ("file", _) => name,
+                ("symlink", Some(t)) => format!("{name} → {t}"),
+                (kind, _) => format!("{name} ({kind})"),
+            };
             let path = e.path.clone();
-            button(text(format!("{icon} {name}")).size(13))
+            button(text(shown).size(13))
                 .on_press(Message::Check(path.clone(), !checked))
                 .style(button::text)
                 .padding(0)
