@@ -181,6 +181,16 @@ pub(super) fn entry(path: &Path, node: &Node) -> Entry {
     }
 }
 
+/// A path inside a snapshot made absolute: "docs/a" → "/docs/a", "" → "/".
+pub(super) fn absolute(path: &str) -> PathBuf {
+    Path::new("/").join(path.trim().trim_start_matches('/'))
+}
+
+/// The first 8 characters of a snapshot's id, as messages show it.
+pub(super) fn short_id(snap: &SnapshotFile) -> String {
+    snap.id.to_hex().chars().take(8).collect()
+}
+
 fn snapshot_path(path: &str) -> String {
     let p = path.trim();
     if p.is_empty() {
@@ -201,7 +211,7 @@ fn node_at(
     repo.node_from_snapshot_and_path(snap, &p).map_err(|_| {
         Error::Input(format!(
             "`{p}` does not exist in snapshot {}",
-            &snap.id.to_hex().to_string()[..8]
+            short_id(snap)
         ))
     })
 }
@@ -297,7 +307,7 @@ pub fn dump(open: OpenRepo, snap: &SnapshotFile, path: &str, out: &mut impl Writ
             "`{}` is a {} in snapshot {}: dump writes the content of one file (use `restore --include` for folders)",
             snapshot_path(path),
             kind_of(&node),
-            &snap.id.to_hex().to_string()[..8]
+            short_id(snap)
         )));
     }
     repo.dump(&node, out)

@@ -31,7 +31,11 @@ use rustic_core::{
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{OpenRepo, crypto::RepoKey};
+use super::{
+    OpenRepo,
+    browse::{absolute, short_id},
+    crypto::RepoKey,
+};
 use crate::error::{Error, Result};
 
 /// The longest range of a pack read at once (a single larger blob is read alone).
@@ -349,15 +353,6 @@ struct Plan {
     summary: RestoreSummary,
 }
 
-fn normalise(include: &str) -> PathBuf {
-    let p = include.trim();
-    Path::new("/").join(p.trim_start_matches('/'))
-}
-
-fn short(snap: &SnapshotFile) -> String {
-    snap.id.to_hex().chars().take(8).collect()
-}
-
 fn mtime_of(meta: &fs::Metadata) -> Option<jiff::Timestamp> {
     meta.modified()
         .ok()
@@ -390,8 +385,8 @@ pub fn restore(
         .to_indexed()
         .map_err(|e| Error::engine(format!("reading the index of {}", open.uri), &e))?;
 
-    let base = req.base.as_deref().map(normalise);
-    let mut includes: Vec<PathBuf> = req.includes.iter().map(|i| normalise(i)).collect();
+    let base = req.base.as_deref().map(absolute);
+    let mut includes: Vec<PathBuf> = req.includes.iter().map(|i| absolute(i)).collect();
     if includes.is_empty() {
         includes.push(base.clone().unwrap_or_else(|| PathBuf::from("/")));
     }
@@ -445,7 +440,7 @@ pub fn restore(
                 Error::Input(format!(
                     "`{}` does not exist in snapshot {}",
                     root.display(),
-                    short(snap)
+                    short_id(snap)
                 ))
             })?;
         let rel = match &base {
@@ -462,10 +457,9 @@ pub fn restore(
                 source: e,
             })?;
         }
+        // the target itself is merged into, its own metadata left alone
         if dest != req.target {
             walk.item(&dest, &node)?;
-        } else if node.is_dir() {
-            // the target itself: merged into, its own metadata left alone
         }
         if node.is_dir() {
             let opts = LsOptions::default().recursive(true);
@@ -521,6 +515,21 @@ impl<R: rustic_core::IndexedFull> Walk<'_, rustic_core::Repository<R>> {
         self.plan.summary.conflicts.push(path.display().to_string());
     }
 
+    /// Whether the item already at `dest` keeps this one out: with `--overwrite
+    /// never` any item does (a conflict); otherwise only one that `blocks` (a
+    /// folder where a file goes, or the reverse: a failure saying `why`).
+    fn kept_out(&mut self, dest: &Path, blocks: bool, why: &str) -> bool {
+        if self.req.overwrite == Overwrite::Never {
+            self.conflict(dest);
+            true
+        } else if blocks {
+            self.fail(dest, why);
+            true
+        } else {
+            false
+        }
+    }
+
     fn item(&mut self, dest: &Path, node: &Node) -> Result<()> {
         if let Some(skip) = &self.skip {
             if dest.starts_with(skip) {
@@ -535,11 +544,7 @@ impl<R: rustic_core::IndexedFull> Walk<'_, rustic_core::Repository<R>> {
                 match existing {
                     Some(m) if m.is_dir() => {}
                     Some(_) => {
-                        if self.req.overwrite == Overwrite::Never {
-                            self.conflict(dest);
-                        } else {
-                            self.fail(dest, "a file is in the way of this folder");
-                        }
+                        self.kept_out(dest, true, "a file is in the way of this folder");
                         self.skip = Some(dest.to_path_buf());
                         return Ok(());
                     }
@@ -571,12 +576,7 @@ impl<R: rustic_core::IndexedFull> Walk<'_, rustic_core::Repository<R>> {
                     _ => return Ok(()),
                 };
                 if let Some(m) = &existing {
-                    if self.req.overwrite == Overwrite::Never {
-                        self.conflict(dest);
-                        return Ok(());
-                    }
-                    if m.is_dir() {
-                        self.fail(dest, "a folder is in the way");
+                    if self.kept_out(dest, m.is_dir(), "a folder is in the way") {
                         return Ok(());
                     }
                     if let Special::Symlink(target) = &special
@@ -597,15 +597,10 @@ impl<R: rustic_core::IndexedFull> Walk<'_, rustic_core::Repository<R>> {
 
     fn file(&mut self, dest: &Path, node: &Node, existing: Option<fs::Metadata>) -> Result<()> {
         let size = node.meta.size;
-        if let Some(m) = &existing {
-            if self.req.overwrite == Overwrite::Never {
-                self.conflict(dest);
-                return Ok(());
-            }
-            if m.is_dir() {
-                self.fail(dest, "a folder is in the way of this file");
-                return Ok(());
-            }
+        if let Some(m) = &existing
+            && self.kept_out(dest, m.is_dir(), "a folder is in the way of this file")
+        {
+            return Ok(());
         }
         // a hard link to a file of this restore
         if node.meta.links > 1 {
@@ -760,7 +755,7 @@ fn write_contents(
             let file = &plan.files[idx];
             if let Err(e) = ensure_created(file).and_then(|()| finish_file(file)) {
                 fail_file(file, e.to_string());
-                finish_failed(file);
+                discard_temp(&file.temp);
             }
         }
     }
@@ -916,10 +911,6 @@ fn fail_file(file: &FileJob, why: String) {
     st.failed.get_or_insert(why);
 }
 
-fn finish_failed(file: &FileJob) {
-    discard_temp(&file.temp);
-}
-
 /// One blob of `file` written (or failed); the last one completes the file.
 fn blob_done(file: &FileJob, failure: Option<&str>) {
     let (last, failed) = {
@@ -934,10 +925,10 @@ fn blob_done(file: &FileJob, failure: Option<&str>) {
         return;
     }
     if failed {
-        finish_failed(file);
+        discard_temp(&file.temp);
     } else if let Err(e) = finish_file(file) {
         fail_file(file, e.to_string());
-        finish_failed(file);
+        discard_temp(&file.temp);
     }
 }
 

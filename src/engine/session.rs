@@ -23,7 +23,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     OpenRepo,
-    browse::{DiffEntry, DiffKind, Entry, FindHit, entry, kind_of},
+    browse::{DiffEntry, DiffKind, Entry, FindHit, absolute, entry, kind_of, short_id},
 };
 use crate::error::{Error, Result};
 
@@ -158,7 +158,7 @@ impl Session {
                     return Err(Error::Input(format!(
                         "`{}` does not exist in snapshot {}",
                         path.display(),
-                        short(snap)
+                        short_id(snap)
                     )));
                 }
             }
@@ -372,14 +372,6 @@ impl Session {
         }
         Ok(())
     }
-}
-
-fn absolute(path: &str) -> PathBuf {
-    Path::new("/").join(path.trim().trim_start_matches('/'))
-}
-
-fn short(snap: &SnapshotFile) -> String {
-    snap.id.to_hex().chars().take(8).collect()
 }
 
 /// A name (or, with a `/`, whole-path) pattern.
