@@ -332,15 +332,21 @@ fn two_snapshots(w: &World) -> (PathBuf, PathBuf, Vec<String>) {
     (src, repo, ids)
 }
 
+/// The app on `two_snapshots`, its browser open on the newest.
+fn browsing_two_snapshots(w: &World) -> (PathBuf, Vec<String>, Harness) {
+    let (src, repo, ids) = two_snapshots(w);
+    let mut h = Harness::new(w, &config(w, &repo, &src, ""));
+    h.settle();
+    h.click("Browse and restore");
+    h.settle();
+    (src, ids, h)
+}
+
 #[test]
 fn find_a_file_pick_its_old_version_and_restore_it_into_a_folder() {
     use npbackup::gui::browser::Message as B;
     let w = World::new();
-    let (src, repo, ids) = two_snapshots(&w);
-    let mut h = Harness::new(&w, &config(&w, &repo, &src, ""));
-    h.settle();
-    h.click("Browse and restore");
-    h.settle();
+    let (src, ids, mut h) = browsing_two_snapshots(&w);
     // the newest snapshot opens at its root: the first folder of the source's path
     let top = src
         .components()
@@ -437,11 +443,7 @@ fn find_a_file_pick_its_old_version_and_restore_it_into_a_folder() {
 fn browse_a_tree_compare_preview_and_restore_the_ticked_files() {
     use npbackup::gui::browser::Message as B;
     let w = World::new();
-    let (src, repo, ids) = two_snapshots(&w);
-    let mut h = Harness::new(&w, &config(&w, &repo, &src, ""));
-    h.settle();
-    h.click("Browse and restore");
-    h.settle();
+    let (src, ids, mut h) = browsing_two_snapshots(&w);
     // open the folders one by one, as a person clicks them
     let docs = src.join("docs");
     for part in docs.components().skip(1) {
@@ -493,8 +495,8 @@ fn browse_a_tree_compare_preview_and_restore_the_ticked_files() {
 
     // the first snapshot has nothing before it
     h.click("Files");
-    let first = short_ids(&w, &repo).remove(0);
-    let _ = ids;
+    // the oldest snapshot, as the picker names it
+    let first = &ids[0][..8];
     h.send(browse(B::Pick(
         h.app
             .browser
@@ -503,7 +505,7 @@ fn browse_a_tree_compare_preview_and_restore_the_ticked_files() {
             .0
             .choices()
             .into_iter()
-            .find(|c| c.to_string().contains(&first))
+            .find(|c| c.to_string().contains(first))
             .unwrap(),
     )));
     h.settle();

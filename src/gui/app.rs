@@ -307,9 +307,7 @@ impl App {
         let Some(config) = &self.config else {
             return effects;
         };
-        let spec = plan::target(config, repo, None).and_then(|(target, rc)| {
-            plan::with_repo_settings(JobSpec::new(target, JobKind::Browse), Some(&rc))
-        });
+        let spec = plan::job(config, repo, JobKind::Browse);
         let snapshots: Vec<SnapshotInfo> = self
             .dashboard
             .repo(repo)
@@ -382,9 +380,7 @@ impl App {
         let Some(config) = &self.config else {
             return Vec::new();
         };
-        let spec = plan::target(config, repo, None).and_then(|(target, rc)| {
-            plan::with_repo_settings(JobSpec::new(target, kind), Some(&rc))
-        });
+        let spec = plan::job(config, repo, kind);
         match spec {
             Ok(spec) => {
                 let ticket = self.ticket();
@@ -469,17 +465,13 @@ impl App {
         if self.dashboard.repo(repo).is_some_and(|r| r.loading) {
             return Vec::new();
         }
-        let spec = plan::target(config, repo, None).and_then(|(target, rc)| {
-            plan::with_repo_settings(
-                JobSpec::new(
-                    target,
-                    JobKind::Snapshots {
-                        filter: Default::default(),
-                    },
-                ),
-                Some(&rc),
-            )
-        });
+        let spec = plan::job(
+            config,
+            repo,
+            JobKind::Snapshots {
+                filter: Default::default(),
+            },
+        );
         let ticket = self.ticket();
         let Some(panel) = self.dashboard.repo_mut(repo) else {
             return Vec::new();
@@ -535,10 +527,7 @@ impl App {
         if self.dashboard.repo(repo).is_some_and(|r| r.job.is_some()) {
             return Vec::new();
         }
-        let spec = kind.and_then(|kind| {
-            let (target, rc) = plan::target(config, repo, None)?;
-            plan::with_repo_settings(JobSpec::new(target, kind), Some(&rc))
-        });
+        let spec = kind.and_then(|kind| plan::job(config, repo, kind));
         let ticket = self.ticket();
         self.dashboard.job_started(repo, ticket, action);
         match spec {

@@ -16,12 +16,15 @@ use iced::{
     Alignment, Element, Length,
     keyboard::{Key, key::Named},
     widget::{
-        Space, button, center, checkbox, column, container, opaque, pick_list, radio, row,
-        scrollable, stack, text, text_input,
+        Space, button, center, checkbox, column, container, pick_list, radio, row, scrollable,
+        text, text_input,
     },
 };
 
-use super::theme;
+use super::{
+    snapshot_table,
+    theme::{self, bold},
+};
 use crate::{
     engine::{
         DiffEntry, DiffKind, Entry, FindHit, Overwrite, RestoreRequest, RestoreSummary, Version,
@@ -32,7 +35,6 @@ use crate::{
 
 /// Height of one row of the tree (fixed, so the rows in view follow from the offset).
 pub const ROW_HEIGHT: f32 = 28.0;
-const OVERSCAN: usize = 8;
 /// The most search hits kept (a search for "e" across years of snapshots).
 const MAX_HITS: usize = 20_000;
 
@@ -309,20 +311,7 @@ impl Browser {
             Message::Back => return vec![Event::Close],
             Message::Pick(c) => {
                 if c.id != self.snapshot {
-                    self.snapshot = c.id;
-                    self.folders.clear();
-                    self.checked.clear();
-                    let open: Vec<String> = self.expanded.iter().cloned().collect();
-                    let mut out = self.open_folder("/".into());
-                    for p in open {
-                        out.extend(self.open_folder(p));
-                    }
-                    self.diff = None;
-                    self.compare_from = None;
-                    if self.tab == Tab::Compare {
-                        out.extend(self.compare());
-                    }
-                    return out;
+                    return self.switch_to(c.id);
                 }
             }
             Message::Tab(t) => {
@@ -384,24 +373,11 @@ impl Browser {
                 }
             }
             Message::AskRestore => {
-                self.dialog = Some(RestoreDialog {
-                    snapshot: self.snapshot.clone(),
-                    paths: self.checked.iter().cloned().collect(),
-                    destination: Destination::Folder,
-                    folder: self.default_folder.clone(),
-                    overwrite: Overwrite::IfChanged,
-                    stage: Stage::Choosing,
-                });
+                let paths = self.checked.iter().cloned().collect();
+                self.dialog = Some(self.dialog_for(self.snapshot.clone(), paths));
             }
             Message::RestoreVersion { snapshot, path } => {
-                self.dialog = Some(RestoreDialog {
-                    snapshot,
-                    paths: vec![path],
-                    destination: Destination::Folder,
-                    folder: self.default_folder.clone(),
-                    overwrite: Overwrite::IfChanged,
-                    stage: Stage::Choosing,
-                });
+                self.dialog = Some(self.dialog_for(snapshot, vec![path]));
             }
             Message::Destination(d) => self.edit(|dl| dl.destination = d),
             Message::Folder(f) => self.edit(|dl| dl.folder = f),
@@ -431,6 +407,18 @@ impl Browser {
             Message::CloseDialog => self.dialog = None,
         }
         Vec::new()
+    }
+
+    /// The restore dialog for `paths` of `snapshot`, with the usual choices.
+    fn dialog_for(&self, snapshot: String, paths: Vec<String>) -> RestoreDialog {
+        RestoreDialog {
+            snapshot,
+            paths,
+            destination: Destination::Folder,
+            folder: self.default_folder.clone(),
+            overwrite: Overwrite::IfChanged,
+            stage: Stage::Choosing,
+        }
     }
 
     /// A change in the dialog sends it back to choosing (the review no longer holds).
@@ -508,15 +496,30 @@ impl Browser {
         vec![self.ask(BrowseOp::Diff { from, to }, Pending::Diff)]
     }
 
+    /// Shows snapshot `id` instead: its root and the folders open before are read;
+    /// ticks and the comparison (of the other snapshot) go.
+    fn switch_to(&mut self, id: String) -> Vec<Event> {
+        self.snapshot = id;
+        self.folders.clear();
+        self.checked.clear();
+        self.diff = None;
+        self.compare_from = None;
+        let open: Vec<String> = std::iter::once("/".to_string())
+            .chain(self.expanded.iter().cloned())
+            .collect();
+        let mut out: Vec<Event> = open.into_iter().flat_map(|p| self.open_folder(p)).collect();
+        if self.tab == Tab::Compare {
+            out.extend(self.compare());
+        }
+        out
+    }
+
     /// Opens `path` of `snapshot` in the tree: its folders are read and expanded.
     fn reveal(&mut self, snapshot: String, path: String) -> Vec<Event> {
         let mut out = Vec::new();
         if snapshot != self.snapshot {
-            self.snapshot = snapshot;
-            self.folders.clear();
-            self.checked.clear();
             self.expanded.clear();
-            out.extend(self.open_folder("/".into()));
+            out.extend(self.switch_to(snapshot));
         }
         let mut at = PathBuf::from("/");
         let parent = parent_of(&path);
@@ -800,17 +803,7 @@ impl Browser {
         let page = container(page).padding(16);
         match &self.dialog {
             None => page.into(),
-            Some(d) => {
-                let dialog = container(self.dialog_view(d))
-                    .padding(20)
-                    .max_width(640)
-                    .style(theme::card);
-                stack![
-                    page,
-                    opaque(center(dialog).style(theme::backdrop).padding(30))
-                ]
-                .into()
-            }
+            Some(d) => theme::overlay(page, self.dialog_view(d)),
         }
     }
 
@@ -876,16 +869,11 @@ impl Browser {
             };
             return column![header, center(text(note).size(14))].into();
         }
-        let first = ((self.offset / ROW_HEIGHT).floor().max(0.0) as usize).saturating_sub(OVERSCAN);
-        let count = (self.viewport / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN + 1;
-        let range = first.min(rows.len())..first.saturating_add(count).min(rows.len());
-        let above = range.start as f32 * ROW_HEIGHT;
-        let below = (rows.len() - range.end) as f32 * ROW_HEIGHT;
-        let mut body = column![Space::new().height(above)];
-        for (pos, (depth, e)) in rows[range.clone()].iter().enumerate() {
-            body = body.push(self.row_view(*depth, e, (range.start + pos) % 2 == 1));
-        }
-        body = body.push(Space::new().height(below));
+        let range = snapshot_table::in_view(rows.len(), ROW_HEIGHT, self.offset, self.viewport);
+        let body = snapshot_table::virtual_rows(rows.len(), ROW_HEIGHT, range, |pos| {
+            let (depth, e) = rows[pos];
+            self.row_view(depth, e, pos % 2 == 1)
+        });
         column![
             header,
             scrollable(body)
@@ -989,32 +977,15 @@ impl Browser {
                 let changed = older.is_none_or(|o| {
                     o.entry.size != hit.entry.size || o.entry.mtime != hit.entry.mtime
                 });
-                let line = format!(
-                    "{} · {} · {}{}",
-                    humanize::local_time(&hit.time),
-                    &hit.snapshot[..8.min(hit.snapshot.len())],
-                    humanize::size(hit.entry.size),
-                    if changed { "" } else { " (unchanged)" }
-                );
-                list = list.push(
-                    row![
-                        Space::new().width(16),
-                        text(line).size(13),
-                        Space::new().width(Length::Fill),
-                        button(text("Show").size(12))
-                            .on_press(Message::Reveal {
-                                snapshot: hit.snapshot.clone(),
-                                path: path.clone(),
-                            })
-                            .style(button::secondary),
-                        button(text("Restore").size(12)).on_press(Message::RestoreVersion {
-                            snapshot: hit.snapshot.clone(),
-                            path: path.clone(),
-                        }),
-                    ]
-                    .spacing(6)
-                    .align_y(Alignment::Center),
-                );
+                list = list.push(version_row(
+                    16.0,
+                    &hit.time,
+                    &hit.snapshot,
+                    hit.entry.size,
+                    if changed { "" } else { " (unchanged)" },
+                    path,
+                    "Restore",
+                ));
             }
         }
         scrollable(list.padding(10)).height(Length::Fill).into()
@@ -1042,33 +1013,15 @@ impl Browser {
                     .size(13),
                 );
                 for x in v.iter().rev() {
-                    let line = format!(
-                        "{} · {} · {}{}",
-                        humanize::local_time(&x.time),
-                        &x.snapshot[..8.min(x.snapshot.len())],
-                        humanize::size(x.size),
-                        if x.changed { " · changed" } else { "" }
-                    );
-                    list = list.push(
-                        row![
-                            text(line).size(13),
-                            Space::new().width(Length::Fill),
-                            button(text("Show").size(12))
-                                .on_press(Message::Reveal {
-                                    snapshot: x.snapshot.clone(),
-                                    path: path.clone(),
-                                })
-                                .style(button::secondary),
-                            button(text("Restore this version").size(12)).on_press(
-                                Message::RestoreVersion {
-                                    snapshot: x.snapshot.clone(),
-                                    path: path.clone(),
-                                }
-                            ),
-                        ]
-                        .spacing(6)
-                        .align_y(Alignment::Center),
-                    );
+                    list = list.push(version_row(
+                        0.0,
+                        &x.time,
+                        &x.snapshot,
+                        x.size,
+                        if x.changed { " · changed" } else { "" },
+                        path,
+                        "Restore this version",
+                    ));
                 }
             }
         }
@@ -1282,11 +1235,41 @@ impl Browser {
     }
 }
 
-fn bold() -> iced::Font {
-    iced::Font {
-        weight: iced::font::Weight::Bold,
-        ..iced::Font::DEFAULT
-    }
+/// One version of `path` in a list: "time · snapshot · size" and `note`, then
+/// Show (it in the tree) and a button that restores it.
+fn version_row<'a>(
+    indent: f32,
+    time: &str,
+    snapshot: &str,
+    size: u64,
+    note: &str,
+    path: &str,
+    restore: &'a str,
+) -> Element<'a, Message> {
+    let line = format!(
+        "{} · {} · {}{note}",
+        humanize::local_time(time),
+        &snapshot[..8.min(snapshot.len())],
+        humanize::size(size),
+    );
+    row![
+        Space::new().width(indent),
+        text(line).size(13),
+        Space::new().width(Length::Fill),
+        button(text("Show").size(12))
+            .on_press(Message::Reveal {
+                snapshot: snapshot.to_string(),
+                path: path.to_string(),
+            })
+            .style(button::secondary),
+        button(text(restore).size(12)).on_press(Message::RestoreVersion {
+            snapshot: snapshot.to_string(),
+            path: path.to_string(),
+        }),
+    ]
+    .spacing(6)
+    .align_y(Alignment::Center)
+    .into()
 }
 
 fn parent_of(path: &str) -> String {

@@ -9,10 +9,8 @@ use std::time::Duration;
 
 use iced::{
     Alignment, Color, Element, Font, Length,
-    font::Weight,
     widget::{
-        Space, button, center, column, container, opaque, pick_list, progress_bar, row, scrollable,
-        stack, text,
+        Space, button, center, column, container, pick_list, progress_bar, row, scrollable, text,
     },
 };
 use jiff::Timestamp;
@@ -20,7 +18,7 @@ use jiff::Timestamp;
 use super::{
     runner::Ticket,
     snapshot_table::{self, SnapshotTable},
-    theme::{self, Colours},
+    theme::{self, Colours, bold},
 };
 use crate::{
     customization as brand,
@@ -474,17 +472,7 @@ impl Dashboard {
         };
         match &self.modal {
             None => page,
-            Some(modal) => {
-                let dialog = container(self.modal_view(modal))
-                    .padding(20)
-                    .max_width(640)
-                    .style(theme::card);
-                stack![
-                    page,
-                    opaque(center(dialog).style(theme::backdrop).padding(30))
-                ]
-                .into()
-            }
+            Some(modal) => theme::overlay(page, self.modal_view(modal)),
         }
     }
 
@@ -1185,13 +1173,6 @@ fn host_name(host: &str) -> String {
         "this computer".into()
     } else {
         host.to_string()
-    }
-}
-
-fn bold() -> Font {
-    Font {
-        weight: Weight::Bold,
-        ..Font::DEFAULT
     }
 }
 

@@ -217,9 +217,7 @@ impl SnapshotTable {
 
     /// The range of display positions to build for the current scroll position.
     pub fn visible(&self) -> std::ops::Range<usize> {
-        let first = ((self.offset / ROW_HEIGHT).floor().max(0.0) as usize).saturating_sub(OVERSCAN);
-        let count = (self.viewport / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN + 1;
-        first.min(self.order.len())..first.saturating_add(count).min(self.order.len())
+        in_view(self.order.len(), ROW_HEIGHT, self.offset, self.viewport)
     }
 
     pub fn view(&self) -> Element<'_, Message> {
@@ -238,11 +236,7 @@ impl SnapshotTable {
         }));
         let header = container(row![Space::new().width(28), header]).style(theme::table_header);
 
-        let range = self.visible();
-        let above = range.start as f32 * ROW_HEIGHT;
-        let below = (self.order.len() - range.end) as f32 * ROW_HEIGHT;
-        let mut body = column![Space::new().height(above)];
-        for pos in range {
+        let body = virtual_rows(self.order.len(), ROW_HEIGHT, self.visible(), |pos| {
             let r = &self.rows[self.order[pos]];
             let selected = self.selected.contains(&r.info.id);
             let cells = row(Column::ALL.iter().map(|&c| {
@@ -256,20 +250,18 @@ impl SnapshotTable {
                 .size(13)
                 .width(28)
                 .center();
-            body = body.push(
-                button(
-                    row![tick, cells]
-                        .height(Length::Fill)
-                        .align_y(iced::Alignment::Center),
-                )
-                .on_press(Message::Toggle(r.info.id.clone()))
-                .style(theme::table_row(selected, pos % 2 == 1))
-                .padding(0)
-                .height(ROW_HEIGHT)
-                .width(Length::Fill),
-            );
-        }
-        body = body.push(Space::new().height(below));
+            button(
+                row![tick, cells]
+                    .height(Length::Fill)
+                    .align_y(iced::Alignment::Center),
+            )
+            .on_press(Message::Toggle(r.info.id.clone()))
+            .style(theme::table_row(selected, pos % 2 == 1))
+            .padding(0)
+            .height(ROW_HEIGHT)
+            .width(Length::Fill)
+            .into()
+        });
         column![
             header,
             scrollable(body)
@@ -279,6 +271,31 @@ impl SnapshotTable {
         ]
         .into()
     }
+}
+
+/// Of `len` rows `row_height` high, those to build for a list scrolled to `offset`
+/// in a `viewport` this high (with `OVERSCAN` rows more on each side).
+pub fn in_view(len: usize, row_height: f32, offset: f32, viewport: f32) -> std::ops::Range<usize> {
+    let first = ((offset / row_height).floor().max(0.0) as usize).saturating_sub(OVERSCAN);
+    let count = (viewport / row_height).ceil() as usize + 2 * OVERSCAN + 1;
+    first.min(len)..first.saturating_add(count).min(len)
+}
+
+/// The body of a list of `len` rows `row_height` high: the rows of `range`, built
+/// by `build`, between empty space of the height of the rows not built, so that
+/// the scrollbar is that of the whole list.
+pub fn virtual_rows<'a, M: 'a>(
+    len: usize,
+    row_height: f32,
+    range: std::ops::Range<usize>,
+    build: impl FnMut(usize) -> Element<'a, M>,
+) -> Element<'a, M> {
+    let above = range.start as f32 * row_height;
+    let below = (len - range.end) as f32 * row_height;
+    column![Space::new().height(above)]
+        .extend(range.map(build))
+        .push(Space::new().height(below))
+        .into()
 }
 
 /// 12345 → "12,345".

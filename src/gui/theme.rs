@@ -4,9 +4,10 @@
 //! inline in the views.
 
 use iced::{
-    Background, Border, Color, Theme,
+    Background, Border, Color, Element, Font, Theme,
+    font::Weight,
     theme::Palette,
-    widget::{button, container},
+    widget::{button, center, container, opaque, stack},
 };
 
 use crate::customization as brand;
@@ -178,6 +179,27 @@ pub fn mix(a: Color, b: Color, amount: f32) -> Color {
         a.g + (b.g - a.g) * t,
         a.b + (b.b - a.b) * t,
     )
+}
+
+/// The bold variant of the default font (titles, headlines).
+pub fn bold() -> Font {
+    Font {
+        weight: Weight::Bold,
+        ..Font::DEFAULT
+    }
+}
+
+/// `dialog` on a card over `page`, which is dimmed and takes no input meanwhile.
+pub fn overlay<'a, M: 'a>(
+    page: impl Into<Element<'a, M>>,
+    dialog: impl Into<Element<'a, M>>,
+) -> Element<'a, M> {
+    let dialog = container(dialog).padding(20).max_width(640).style(card);
+    stack![
+        page.into(),
+        opaque(center(dialog).style(backdrop).padding(30))
+    ]
+    .into()
 }
 
 #[cfg(test)]

@@ -66,6 +66,13 @@ pub fn with_repo_settings(mut spec: JobSpec, rc: Option<&RepoConfig>) -> Result<
     Ok(spec)
 }
 
+/// Job `kind` on configured repository `name`, with its configured password and
+/// job settings: how the window (and later the scheduler) starts every job.
+pub fn job(config: &Config, name: &str, kind: JobKind) -> Result<JobSpec> {
+    let (target, rc) = target(config, name, None)?;
+    with_repo_settings(JobSpec::new(target, kind), Some(&rc))
+}
+
 /// What the config says a backup reads: files, or a command's output.
 pub fn config_source(b: &config::BackupSettings) -> Result<BackupSource> {
     let filename = b
