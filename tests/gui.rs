@@ -467,8 +467,17 @@ fn browse_a_tree_compare_preview_and_restore_the_ticked_files() {
     // tick two files in two folders and restore them into one folder
     h.click("secret-notes.md");
     h.click("Restore 2 items…");
+    // the folder comes from the desktop's dialog; a cancelled dialog changes nothing
     let target = w.path("ticked");
-    h.send(browse(B::Folder(target.display().to_string())));
+    h.click("Choose…");
+    h.settle();
+    let before = h.app.browser.as_ref().unwrap().0.dialog.clone().unwrap();
+    assert_eq!(h.folder_dialogs, [PathBuf::from(&before.folder)]);
+    h.folder_answer = Some(target.clone());
+    h.click("Choose…");
+    h.settle();
+    let dialog = h.app.browser.as_ref().unwrap().0.dialog.clone().unwrap();
+    assert_eq!(dialog.folder, target.display().to_string());
     h.click("Review");
     h.settle();
     h.click("Restore now");
@@ -518,4 +527,67 @@ fn browse_a_tree_compare_preview_and_restore_the_ticked_files() {
     h.settle();
     h.assert_shows("Back up now");
     assert_eq!(h.app.jobs_in_flight(), 0);
+}
+
+#[test]
+fn cancel_stops_a_restore_and_leaves_no_half_written_file() {
+    use npbackup::gui::browser::Message as B;
+    let w = World::new();
+    let (src, repo) = (w.path("src"), w.path("repo"));
+    make_data(&src, 2, 100);
+    init(&w, &repo);
+    backup(&w, &repo, &src);
+    let mut h = Harness::new(&w, &config(&w, &repo, &src, ""));
+    h.settle();
+    h.click("Browse and restore");
+    h.settle();
+    let target = w.path("restored");
+    let restore_all = |h: &mut Harness| {
+        h.click("Restore the whole snapshot…");
+        h.send(browse(B::Folder(target.display().to_string())));
+        h.click("Review");
+        h.settle();
+        h.click("Restore now");
+    };
+    restore_all(&mut h);
+    let mut clicked = false;
+    h.settle_with(|app, event| {
+        let JobEvent::Progress(p) = event else {
+            return Vec::new();
+        };
+        if clicked || p.bytes_done < 10_000_000 {
+            return Vec::new();
+        }
+        clicked = true;
+        // the progress panel under the browser, with its Cancel button
+        let mut ui = simulator(app.view_main());
+        ui.click("Cancel")
+            .expect("a Cancel button while the restore runs");
+        ui.into_messages().collect()
+    });
+    assert!(clicked, "the restore ended before it could be cancelled");
+    assert!(h.shows_part("Restore was cancelled"), "{}", h.texts());
+    // whatever is under a real name is whole; nothing temporary is left
+    let restored = target.join(src.strip_prefix("/").unwrap());
+    let mut complete = 0;
+    for p in walk(&target) {
+        let name = p.file_name().unwrap().to_string_lossy().to_string();
+        assert!(!name.ends_with("-partial"), "left behind: {}", p.display());
+        if p.is_file() {
+            assert_eq!(
+                std::fs::read(&p).unwrap(),
+                std::fs::read(src.join(&name)).unwrap(),
+                "{} is whole",
+                p.display()
+            );
+            complete += 1;
+        }
+    }
+    assert!(complete < 2, "the cancel came after the restore was done");
+
+    // the next restore completes
+    restore_all(&mut h);
+    h.settle();
+    assert!(h.shows_part("Restore finished"), "{}", h.texts());
+    assert_same_tree(&src, &restored);
 }

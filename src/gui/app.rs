@@ -55,6 +55,8 @@ pub struct Launch {
     pub notifications: bool,
     /// Start in the tray, without opening the window.
     pub hidden: bool,
+    /// Offer the desktop's folder dialog (`None`: when the desktop has one).
+    pub folder_dialog: Option<bool>,
 }
 
 /// What a job of the app is for.
@@ -95,6 +97,8 @@ pub enum Effect {
     CloseSession(Ticket),
     /// Open a file with the desktop's default application.
     OpenPath(PathBuf),
+    /// Ask for a folder to restore into (the desktop's dialog), starting at this one.
+    PickFolder(PathBuf),
     Copy(String),
     Notify(Notice),
     OpenWindow,
@@ -319,6 +323,10 @@ impl App {
             .unwrap_or_default();
         let ticket = self.ticket();
         let (mut b, first) = Browser::new(repo.to_string(), &snapshots, snapshot, restore_folder());
+        b.folder_dialog = self
+            .launch
+            .folder_dialog
+            .unwrap_or_else(external::folder_dialog_available);
         match spec {
             Ok(spec) => {
                 self.jobs
@@ -348,6 +356,7 @@ impl App {
         let (repo, session) = (b.repo.clone(), *session);
         match event {
             browser::Event::Request(r) => vec![Effect::Request(session, r)],
+            browser::Event::ChooseFolder { start } => vec![Effect::PickFolder(start)],
             browser::Event::Close => self.close_browser(),
             browser::Event::Restore { snapshot, request } => {
                 let review = request.dry_run;
@@ -793,6 +802,10 @@ impl App {
                 super::external::open_path(&path);
                 Task::none()
             }
+            Effect::PickFolder(start) => Task::perform(
+                external::pick_folder("Restore into".into(), start),
+                |folder| Message::Browser(browser::Message::FolderChosen(folder)),
+            ),
             Effect::Copy(text) => iced::clipboard::write(text),
             Effect::Notify(notice) => {
                 self.notifier.show(notice);

@@ -186,6 +186,10 @@ pub enum Message {
     },
     Destination(Destination),
     Folder(String),
+    /// Open the desktop's folder dialog.
+    ChooseFolder,
+    /// What the folder dialog gave (`None`: it was cancelled).
+    FolderChosen(Option<PathBuf>),
     Overwrite(Overwrite),
     Review,
     ConfirmRestore,
@@ -204,6 +208,10 @@ pub enum Event {
     Preview {
         snapshot: String,
         path: String,
+    },
+    /// Show the desktop's folder dialog, starting at `start`.
+    ChooseFolder {
+        start: PathBuf,
     },
     Close,
 }
@@ -235,6 +243,8 @@ pub struct Browser {
     pub dialog: Option<RestoreDialog>,
     /// Where "Into a folder" points at first.
     default_folder: String,
+    /// The desktop has a folder dialog ("Choose…" beside the folder's path).
+    pub folder_dialog: bool,
     /// The session could not be opened (or died).
     pub broken: Option<String>,
     next_id: u64,
@@ -275,6 +285,7 @@ impl Browser {
             diff_filter: String::new(),
             dialog: None,
             default_folder: restore_folder,
+            folder_dialog: false,
             broken: None,
             next_id: 1,
             pending: HashMap::new(),
@@ -381,6 +392,18 @@ impl Browser {
             }
             Message::Destination(d) => self.edit(|dl| dl.destination = d),
             Message::Folder(f) => self.edit(|dl| dl.folder = f),
+            Message::ChooseFolder => {
+                if let Some(d) = &self.dialog {
+                    return vec![Event::ChooseFolder {
+                        start: PathBuf::from(d.folder.trim()),
+                    }];
+                }
+            }
+            Message::FolderChosen(Some(folder)) => self.edit(|dl| {
+                dl.folder = folder.display().to_string();
+                dl.destination = Destination::Folder;
+            }),
+            Message::FolderChosen(None) => {}
             Message::Overwrite(o) => self.edit(|dl| dl.overwrite = o),
             Message::Review => {
                 let Some(dialog) = self.dialog.as_mut() else {
@@ -1135,12 +1158,21 @@ impl Browser {
         ]
         .spacing(10);
         if d.destination == Destination::Folder {
-            col = col.push(
-                text_input("Folder to restore into", &d.folder)
-                    .on_input(Message::Folder)
-                    .size(14)
-                    .padding(6),
-            );
+            let field = text_input("Folder to restore into (its full path)", &d.folder)
+                .on_input(Message::Folder)
+                .size(14)
+                .padding(6);
+            col = col.push(if self.folder_dialog {
+                row![
+                    field,
+                    button(text("Choose…").size(14)).on_press(Message::ChooseFolder)
+                ]
+                .spacing(8)
+                .align_y(Alignment::Center)
+                .into()
+            } else {
+                Element::from(field)
+            });
         }
         col = col.push(
             radio(

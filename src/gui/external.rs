@@ -77,3 +77,58 @@ pub fn open_path(path: &std::path::Path) {
         ),
     }
 }
+
+/// Whether this desktop can show a folder dialog: always on Windows and macOS; on
+/// other systems when the desktop portal answers on the session bus or zenity is
+/// installed (rfd tries them in that order). Without one the window asks for a
+/// typed path instead of offering a button that would do nothing.
+pub fn folder_dialog_available() -> bool {
+    static AVAILABLE: LazyLock<bool> = LazyLock::new(|| {
+        if cfg!(any(windows, target_os = "macos")) {
+            return true;
+        }
+        let zenity = std::env::var_os("PATH").is_some_and(|paths| {
+            std::env::split_paths(&paths).any(|dir| dir.join("zenity").is_file())
+        });
+        zenity || portal_on_session_bus()
+    });
+    *AVAILABLE
+}
+
+/// The desktop portal is running, or D-Bus can start it.
+fn portal_on_session_bus() -> bool {
+    on_session_bus("org.freedesktop.portal.Desktop", true)
+}
+
+/// Whether `name` has an owner on the session bus (or, with `activatable`, D-Bus
+/// can start one). A blocking call: for start-up checks.
+pub fn on_session_bus(name: &str, activatable: bool) -> bool {
+    zbus::block_on(async {
+        let conn = zbus::Connection::session().await.ok()?;
+        let dbus = zbus::fdo::DBusProxy::new(&conn).await.ok()?;
+        let bus_name = zbus::names::BusName::try_from(name).ok()?;
+        if dbus.name_has_owner(bus_name).await.ok()? {
+            return Some(true);
+        }
+        if !activatable {
+            return Some(false);
+        }
+        let names = dbus.list_activatable_names().await.ok()?;
+        Some(names.iter().any(|n| n.as_str() == name))
+    })
+    .unwrap_or(false)
+}
+
+/// Asks the user for a folder with the desktop's own dialog, starting in
+/// `start`; `None` when they cancel it (or no dialog could be shown: rfd logs why).
+pub async fn pick_folder(title: String, start: std::path::PathBuf) -> Option<std::path::PathBuf> {
+    let mut dialog = rfd::AsyncFileDialog::new().set_title(title);
+    // a folder still to be made opens at its nearest existing parent
+    if let Some(dir) = start.ancestors().find(|p| p.is_dir()) {
+        dialog = dialog.set_directory(dir);
+    }
+    dialog
+        .pick_folder()
+        .await
+        .map(|handle| handle.path().to_path_buf())
+}

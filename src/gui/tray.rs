@@ -163,11 +163,5 @@ impl Tray {
 
 /// Whether a StatusNotifierWatcher (a tray host) is on the session bus.
 fn watcher_present() -> bool {
-    zbus::block_on(async {
-        let conn = zbus::Connection::session().await.ok()?;
-        let dbus = zbus::fdo::DBusProxy::new(&conn).await.ok()?;
-        let name = zbus::names::BusName::try_from("org.kde.StatusNotifierWatcher").ok()?;
-        dbus.name_has_owner(name).await.ok()
-    })
-    .unwrap_or(false)
+    external::on_session_bus("org.kde.StatusNotifierWatcher", false)
 }

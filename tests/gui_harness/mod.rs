@@ -27,6 +27,10 @@ pub struct Harness {
     pub copied: Vec<String>,
     /// Files the app asked the desktop to open.
     pub opened: Vec<PathBuf>,
+    /// Where each folder dialog the app asked for started.
+    pub folder_dialogs: Vec<PathBuf>,
+    /// What the next folder dialog answers (`None`: the user cancels it).
+    pub folder_answer: Option<PathBuf>,
     sessions: HashMap<u64, (RunningJob, Option<SessionInput>)>,
 }
 
@@ -51,6 +55,7 @@ impl Harness {
             tray: false,
             notifications: false,
             hidden: false,
+            folder_dialog: Some(true),
         });
         Harness {
             app,
@@ -63,6 +68,8 @@ impl Harness {
             notices: Vec::new(),
             copied: Vec::new(),
             opened: Vec::new(),
+            folder_dialogs: Vec::new(),
+            folder_answer: None,
             sessions: HashMap::new(),
         }
     }
@@ -173,6 +180,13 @@ impl Harness {
                     }
                 }
                 Effect::OpenPath(p) => self.opened.push(p),
+                Effect::PickFolder(start) => {
+                    self.folder_dialogs.push(start);
+                    let answer = self.folder_answer.take();
+                    self.send(Message::Browser(
+                        npbackup::gui::browser::Message::FolderChosen(answer),
+                    ));
+                }
                 Effect::Notify(n) => self.notices.push(n),
                 Effect::Copy(text) => self.copied.push(text),
                 Effect::Cancel(_) | Effect::OpenWindow | Effect::CloseWindow(_) | Effect::Quit => {}
