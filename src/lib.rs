@@ -17,5 +17,6 @@ pub mod jobs;
 pub mod logging;
 pub mod monitor;
 pub mod redact;
+pub mod schedule;
 
 pub use error::{Error, Result};

@@ -3,6 +3,8 @@
 //! Presentation only: the work is done by `engine` (later through `jobs`).
 
 mod commands;
+#[cfg(unix)]
+mod daemon;
 mod jobrun;
 mod maintenance;
 mod monitoring;
@@ -205,6 +207,15 @@ pub enum Command {
     /// Manage the repository's keys (passwords).
     #[command(subcommand)]
     Key(KeyCommand),
+    /// The scheduler: runs each repository's scheduled backups, housekeeping and
+    /// checks (`daemon run`, the default), or asks the running one.
+    Daemon {
+        #[command(subcommand)]
+        action: Option<DaemonCommand>,
+    },
+    /// Install the scheduler as a service started at login (--user) or boot (--system).
+    #[command(subcommand)]
+    Service(ServiceCommand),
     /// Create, check and show the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -444,6 +455,61 @@ pub struct NewPassword {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum DaemonCommand {
+    /// Run the scheduler in the foreground until SIGTERM (what the service runs).
+    Run {
+        /// How long running jobs may go on after SIGTERM before they are cancelled safely.
+        #[arg(long, default_value = "30s", value_name = "DURATION")]
+        grace: String,
+    },
+    /// What is scheduled, when it runs next and how it last ended.
+    Status,
+    /// Run a repository's task now (a backup unless --task), scheduled or not.
+    RunNow {
+        repo: String,
+        /// backup, housekeeping or check.
+        #[arg(long, default_value = "backup")]
+        task: String,
+    },
+    /// Hold scheduled runs for a while ("1h", "30m") or "until-tomorrow" (the next midnight).
+    Pause {
+        #[arg(default_value = "1h")]
+        duration: String,
+    },
+    /// Let scheduled runs go again.
+    Resume,
+    /// Cancel the task a repository is running.
+    Cancel { repo: String },
+    /// Print the scheduler's events as they happen (one JSON object a line with --json).
+    Watch,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServiceCommand {
+    /// Write the service and start it (systemd on Linux, launchd on macOS).
+    Install(ServiceArgs),
+    /// Stop the service and remove it.
+    Uninstall(ServiceArgs),
+    /// Whether the service is installed, enabled and running.
+    Status(ServiceArgs),
+    /// Print the unit `install` would write (for packages and configuration management).
+    Print(ServiceArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServiceArgs {
+    /// For your user, from login (the default).
+    #[arg(long, conflicts_with = "system")]
+    pub user: bool,
+    /// For the whole machine, as root, from boot.
+    #[arg(long)]
+    pub system: bool,
+    /// Write the service without enabling or starting it.
+    #[arg(long)]
+    pub no_start: bool,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Write a commented default configuration (a local repository, no server needed).
     Init {
@@ -478,8 +544,19 @@ pub fn main() -> i32 {
     if matches!(cli.command, Command::Job) {
         return crate::jobs::child::main();
     }
+    // the scheduler says what it starts and how it ends (to the journal, under systemd)
+    let daemon = matches!(
+        cli.command,
+        Command::Daemon {
+            action: None | Some(DaemonCommand::Run { .. })
+        }
+    );
     let _guard = crate::logging::init(
-        cli.global.verbose,
+        if daemon {
+            cli.global.verbose.max(1)
+        } else {
+            cli.global.verbose
+        },
         cli.global.quiet || cli.global.json || cli.global.json_events,
     );
     let name = command_name(&cli.command);
@@ -539,6 +616,8 @@ fn command_name(c: &Command) -> &'static str {
         Command::Unlock => "unlock",
         Command::Metrics { .. } => "metrics",
         Command::SendTestEmail { .. } => "send-test-email",
+        Command::Daemon { .. } => "daemon",
+        Command::Service(_) => "service",
         Command::Job => "__job",
     }
 }

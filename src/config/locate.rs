@@ -52,3 +52,24 @@ pub fn log_dir() -> Option<PathBuf> {
             .join("logs")
     })
 }
+
+/// Where the scheduler keeps what it ran and when (`$XDG_STATE_HOME/npbackup`,
+/// `~/.local/state/npbackup`; the system service sets `XDG_STATE_HOME=/var/lib`).
+pub fn state_dir() -> Option<PathBuf> {
+    project_dirs().map(|d| {
+        d.state_dir()
+            .unwrap_or_else(|| d.data_local_dir())
+            .to_path_buf()
+    })
+}
+
+/// Where this user's locks and the scheduler's socket live (`$XDG_RUNTIME_DIR/npbackup`;
+/// the system service sets `XDG_RUNTIME_DIR=/run`), else a folder in the data dir,
+/// else the temp dir.
+pub fn runtime_dir() -> PathBuf {
+    let dirs = project_dirs();
+    dirs.as_ref()
+        .and_then(|d| d.runtime_dir().map(PathBuf::from))
+        .or_else(|| dirs.as_ref().map(|d| d.data_local_dir().join("run")))
+        .unwrap_or_else(|| std::env::temp_dir().join(SHORT_NAME))
+}

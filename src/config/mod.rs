@@ -8,6 +8,7 @@ pub mod schema;
 pub mod secrets;
 mod template;
 mod vars;
+pub mod when;
 
 use std::{
     collections::BTreeMap,
@@ -19,14 +20,17 @@ use serde::{Serialize, de::DeserializeOwned};
 use toml::Value;
 
 pub use locate::{
-    CONFIG_ENV, default_repository_path, find_config, log_dir, system_config_path, user_config_path,
+    CONFIG_ENV, default_repository_path, find_config, log_dir, runtime_dir, state_dir,
+    system_config_path, user_config_path,
 };
 pub use schema::{
-    BackupSettings, ByteSize, Compression, HumanDuration, RepoSettings, RetentionSettings, Section,
+    BackupSettings, ByteSize, Compression, HumanDuration, RepoSettings, RetentionSettings,
+    ScheduleSettings, Section,
 };
 pub use secrets::{PasswordSource, Secret};
 pub use template::{InitOutcome, default_paths, write_default_config};
 pub use vars::Variables;
+pub use when::When;
 
 use crate::error::{Error, Result};
 
@@ -39,6 +43,7 @@ const SUBTABLES: &[&str] = &[
     "repo",
     "retention",
     "monitoring",
+    "schedule",
     "backend-options",
 ];
 /// Keys that choose a password; a repository that sets one replaces its group's.
@@ -107,6 +112,7 @@ pub struct RepoConfig {
     pub repo: RepoSettings,
     pub retention: RetentionSettings,
     pub monitoring: schema::MonitoringSettings,
+    pub schedule: ScheduleSettings,
     /// The machine identity these settings were expanded with.
     pub variables: Variables,
     /// Dotted key → the layers its value came from (several for merged lists).
@@ -387,6 +393,7 @@ impl Config {
             repo: section.repo.clone().unwrap_or_default(),
             retention: section.retention.clone().unwrap_or_default(),
             monitoring: section.monitoring.clone().unwrap_or_default(),
+            schedule: section.schedule.clone().unwrap_or_default(),
             variables,
             origins,
             effective: merged,
@@ -550,6 +557,9 @@ impl Config {
                                 &[],
                                 errors,
                             ),
+                            "schedule" => {
+                                self.check_keys::<ScheduleSettings>(t, &sub_path, &[], errors)
+                            }
                             _ => self.check_keys::<BTreeMap<String, schema::Scalar>>(
                                 t,
                                 &sub_path,

@@ -147,6 +147,29 @@ pub struct Section {
     pub repo: Option<RepoSettings>,
     pub retention: Option<RetentionSettings>,
     pub monitoring: Option<MonitoringSettings>,
+    pub schedule: Option<ScheduleSettings>,
+}
+
+/// `schedule`: what the scheduler (`npbackup-cli daemon`, or the desktop app while it
+/// runs without one) does by itself for this repository, and when.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct ScheduleSettings {
+    /// When to back up: "manual" (the default), "every 6h", "daily at 02:30",
+    /// "weekdays at 18:00", "mon,thu at 21:00" or "cron 0 */4 * * *".
+    pub backup: Option<super::When>,
+    /// When to run housekeeping (check, forget by the retention policy, prune).
+    pub housekeeping: Option<super::When>,
+    /// When to check the repository's structure.
+    pub check: Option<super::When>,
+    /// With `check`: also read and verify this share of the data ("5%", "1/10", "2 GiB").
+    pub check_read_data_subset: Option<String>,
+    /// Skip a scheduled backup while this machine's last snapshot is younger than this.
+    pub skip_if_recent: Option<HumanDuration>,
+    /// Wait for mains power: no scheduled task on battery (where the system tells).
+    pub on_ac_power_only: Option<bool>,
+    /// Wait while the network connection is metered (where the system tells).
+    pub not_on_metered_network: Option<bool>,
 }
 
 /// `backup`: what to back up and what to leave out.

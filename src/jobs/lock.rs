@@ -12,10 +12,7 @@ use std::{
 
 use serde::{Deserialize, Serialize};
 
-use crate::{
-    customization::{COMPANY, QUALIFIER, SHORT_NAME},
-    error::{Error, Result},
-};
+use crate::error::{Error, Result};
 
 /// Who holds a lock (the file's content).
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -57,13 +54,7 @@ impl Drop for RepoLock {
 /// Where lock files live (`$XDG_RUNTIME_DIR/npbackup/locks`, else a folder in the
 /// data dir, else the temp dir).
 pub fn lock_dir() -> PathBuf {
-    let dirs = directories::ProjectDirs::from(QUALIFIER, COMPANY, SHORT_NAME);
-    let base = dirs
-        .as_ref()
-        .and_then(|d| d.runtime_dir().map(PathBuf::from))
-        .or_else(|| dirs.as_ref().map(|d| d.data_local_dir().join("run")))
-        .unwrap_or_else(|| std::env::temp_dir().join(SHORT_NAME));
-    base.join("locks")
+    crate::config::runtime_dir().join("locks")
 }
 
 /// A file name for a repository location: readable part plus a hash of the whole.

@@ -1,0 +1,355 @@
+//! The daemon's local endpoint: a Unix socket (`$XDG_RUNTIME_DIR/npbackup/daemon.sock`,
+//! `/run/npbackup/daemon.sock` for the system service) that only its own user (and
+//! root) may use: the socket is 0600 and each connection's peer credentials are
+//! checked. One JSON request per line, one JSON reply per line; `watch` streams the
+//! daemon's events until the client hangs up. The CLI, the desktop app and the
+//! tray are its clients.
+
+use std::{
+    io::{BufRead, BufReader, Write},
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use tokio::{
+    io::{AsyncBufReadExt, AsyncWriteExt},
+    net::{UnixListener, UnixStream},
+    sync::{broadcast, mpsc, oneshot},
+};
+
+use super::TaskKind;
+use crate::{
+    error::{Error, Result},
+    jobs::JobEvent,
+};
+
+/// What a client asks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "kebab-case")]
+pub enum Request {
+    Status,
+    /// Run a task now, scheduled or not (also while paused).
+    RunNow {
+        repo: String,
+        #[serde(default = "backup")]
+        task: TaskKind,
+    },
+    /// Scheduled runs wait until then.
+    Pause {
+        until: Timestamp,
+    },
+    Resume,
+    /// Cancel the repository's running task.
+    Cancel {
+        repo: String,
+    },
+    /// Stream the daemon's events.
+    Watch,
+}
+
+fn backup() -> TaskKind {
+    TaskKind::Backup
+}
+
+/// The answer to a request.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Reply {
+    pub ok: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<Status>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl Reply {
+    pub fn done(message: impl Into<String>) -> Reply {
+        Reply {
+            ok: true,
+            error: None,
+            status: None,
+            message: Some(message.into()),
+        }
+    }
+
+    pub fn refused(error: impl Into<String>) -> Reply {
+        Reply {
+            ok: false,
+            error: Some(error.into()),
+            status: None,
+            message: None,
+        }
+    }
+}
+
+/// The daemon's state as its clients see it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Status {
+    pub pid: u32,
+    pub config: PathBuf,
+    pub paused_until: Option<Timestamp>,
+    pub tasks: Vec<TaskStatus>,
+    /// What keeps part of the config from being scheduled (a broken file or repository).
+    pub problems: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TaskStatus {
+    pub repo: String,
+    pub task: TaskKind,
+    /// The schedule as written ("daily at 02:30").
+    pub when: String,
+    pub next_run: Option<Timestamp>,
+    pub last_run: Option<Timestamp>,
+    pub last_result: Option<String>,
+    pub last_ok: Option<bool>,
+    pub running: bool,
+    /// Why a due run waits (battery, metered network).
+    pub waiting: Option<String>,
+}
+
+/// What the daemon tells its watchers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum DaemonEvent {
+    Started {
+        repo: String,
+        task: TaskKind,
+        scheduled: bool,
+    },
+    /// An event of a running task's job (progress, log, warning…).
+    Job {
+        repo: String,
+        task: TaskKind,
+        event: Box<JobEvent>,
+    },
+    Ended {
+        repo: String,
+        task: TaskKind,
+        ok: bool,
+        result: String,
+    },
+    Waiting {
+        repo: String,
+        task: TaskKind,
+        reason: String,
+    },
+    Paused {
+        until: Option<Timestamp>,
+    },
+    Reloaded {
+        tasks: usize,
+        problems: Vec<String>,
+    },
+}
+
+/// The socket of this user's daemon.
+pub fn socket_path() -> PathBuf {
+    crate::config::runtime_dir().join("daemon.sock")
+}
+
+/// Where a client looks: this user's daemon, else the system's.
+pub fn client_socket_paths() -> Vec<PathBuf> {
+    let system = PathBuf::from(format!(
+        "/run/{}/daemon.sock",
+        crate::customization::SHORT_NAME
+    ));
+    let mut v = vec![socket_path()];
+    if !v.contains(&system) {
+        v.push(system);
+    }
+    v
+}
+
+/// Binds the socket (0600, in a 0700 folder). Refuses when a daemon already
+/// answers there; a socket left by a dead daemon is replaced.
+pub fn bind(path: &Path) -> Result<UnixListener> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io("creating the daemon's socket folder", dir, e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        }
+    }
+    if path.exists() {
+        if std::os::unix::net::UnixStream::connect(path).is_ok() {
+            return Err(Error::Usage(format!(
+                "a scheduler is already running for this user (it answers on {}): stop it first, or ask it with `daemon status`",
+                path.display()
+            )));
+        }
+        let _ = std::fs::remove_file(path);
+    }
+    let listener =
+        UnixListener::bind(path).map_err(|e| Error::io("opening the daemon's socket", path, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| Error::io("restricting the daemon's socket", path, e))?;
+    }
+    Ok(listener)
+}
+
+/// A request with the channel for its reply, as the daemon's loop receives it.
+pub type Incoming = (Request, oneshot::Sender<Reply>);
+
+/// Accepts clients until the listener fails: checks who they are, passes their
+/// requests to the daemon and streams events to watchers.
+pub async fn serve(
+    listener: UnixListener,
+    requests: mpsc::Sender<Incoming>,
+    events: broadcast::Sender<DaemonEvent>,
+) {
+    loop {
+        let Ok((stream, _)) = listener.accept().await else {
+            continue;
+        };
+        let (requests, events) = (requests.clone(), events.clone());
+        tokio::spawn(async move {
+            if let Err(e) = client(stream, requests, events).await {
+                tracing::debug!("a daemon client went away: {e}");
+            }
+        });
+    }
+}
+
+/// Whether a peer with this uid may use the daemon: its own user or root.
+pub fn allowed(peer_uid: u32) -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    peer_uid == me || peer_uid == 0
+}
+
+async fn client(
+    stream: UnixStream,
+    requests: mpsc::Sender<Incoming>,
+    events: broadcast::Sender<DaemonEvent>,
+) -> std::io::Result<()> {
+    let peer = stream.peer_cred()?;
+    let (read, mut write) = stream.into_split();
+    if !allowed(peer.uid()) {
+        tracing::warn!(
+            "refused a connection to the scheduler from user id {} (pid {:?})",
+            peer.uid(),
+            peer.pid()
+        );
+        let reply = Reply::refused("this scheduler belongs to another user");
+        write.write_all(&line(&reply)).await?;
+        return Ok(());
+    }
+    let mut lines = tokio::io::BufReader::new(read).lines();
+    while let Some(text) = lines.next_line().await? {
+        if text.trim().is_empty() {
+            continue;
+        }
+        let request = match serde_json::from_str::<Request>(&text) {
+            Ok(r) => r,
+            Err(e) => {
+                write
+                    .write_all(&line(&Reply::refused(format!("not a request: {e}"))))
+                    .await?;
+                continue;
+            }
+        };
+        if request == Request::Watch {
+            write.write_all(&line(&Reply::done("watching"))).await?;
+            let mut rx = events.subscribe();
+            loop {
+                match rx.recv().await {
+                    Ok(event) => write.write_all(&line(&event)).await?,
+                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(broadcast::error::RecvError::Closed) => return Ok(()),
+                }
+            }
+        }
+        let (tx, rx) = oneshot::channel();
+        if requests.send((request, tx)).await.is_err() {
+            return Ok(());
+        }
+        let reply = rx
+            .await
+            .unwrap_or_else(|_| Reply::refused("the scheduler is stopping"));
+        write.write_all(&line(&reply)).await?;
+    }
+    Ok(())
+}
+
+fn line<T: Serialize>(v: &T) -> Vec<u8> {
+    let mut l = serde_json::to_vec(v).unwrap_or_else(|_| b"{}".to_vec());
+    l.push(b'\n');
+    l
+}
+
+/// Connects to the first daemon that answers (this user's, then the system's).
+fn connect() -> Result<std::os::unix::net::UnixStream> {
+    let mut tried = Vec::new();
+    for path in client_socket_paths() {
+        match std::os::unix::net::UnixStream::connect(&path) {
+            Ok(s) => return Ok(s),
+            Err(e) => tried.push(format!("{} ({e})", path.display())),
+        }
+    }
+    Err(Error::Unreachable(format!(
+        "no scheduler is running (tried {}): start it with `npbackup-cli daemon` or `npbackup-cli service install`",
+        tried.join(", ")
+    )))
+}
+
+/// Asks the running daemon (blocking; for the CLI).
+pub fn ask(request: &Request) -> Result<Reply> {
+    let stream = connect()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .map_err(|e| Error::io("talking to", "the scheduler", e))?;
+    // a daemon that refuses us answers and hangs up before reading: its answer is
+    // still there to read when our write fails
+    let written = (&stream).write_all(&line(request));
+    let mut reply = String::new();
+    let read = BufReader::new(&stream).read_line(&mut reply);
+    match (written, read) {
+        (_, Ok(n)) if n > 0 => {}
+        (Err(e), _) | (Ok(()), Err(e)) => {
+            return Err(Error::io("talking to", "the scheduler", e));
+        }
+        (Ok(()), Ok(_)) => return Err(Error::Unreachable("the scheduler hung up".into())),
+    }
+    serde_json::from_str(&reply).map_err(|e| {
+        Error::Unreachable(format!(
+            "the scheduler's answer cannot be read ({e}): {reply}"
+        ))
+    })
+}
+
+/// Streams the daemon's events to `each` until it stops or `each` says so.
+pub fn watch(mut each: impl FnMut(DaemonEvent) -> bool) -> Result<()> {
+    let stream = connect()?;
+    (&stream)
+        .write_all(&line(&Request::Watch))
+        .map_err(|e| Error::io("talking to", "the scheduler", e))?;
+    let mut lines = BufReader::new(&stream).lines();
+    match lines.next() {
+        Some(Ok(first)) => {
+            let reply: Reply = serde_json::from_str(&first)
+                .map_err(|e| Error::Unreachable(format!("the scheduler answered oddly ({e})")))?;
+            if !reply.ok {
+                return Err(Error::Unreachable(reply.error.unwrap_or_default()));
+            }
+        }
+        _ => return Err(Error::Unreachable("the scheduler hung up".into())),
+    }
+    for l in lines {
+        let Ok(l) = l else { break };
+        if let Ok(event) = serde_json::from_str(&l)
+            && !each(event)
+        {
+            break;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,315 @@
+//! Installing the scheduler as a service of the OS, so it starts at login (a user
+//! service) or at boot (a system service) and is restarted if it fails:
+//! systemd units on Linux, a launchd agent on macOS. The unit text is made here;
+//! `packaging/linux/` holds the same units for distribution packages (a test keeps
+//! them identical). Windows services are not built yet (see the README).
+
+use std::path::{Path, PathBuf};
+
+use crate::{
+    customization::{PRODUCT_NAME, SHORT_NAME},
+    error::{Error, Result},
+};
+
+/// For whom the service runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// The installing user, from login to logout.
+    User,
+    /// The whole machine, as root, from boot.
+    System,
+}
+
+impl Scope {
+    fn systemctl_args(self) -> &'static [&'static str] {
+        match self {
+            Scope::User => &["--user"],
+            Scope::System => &[],
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Scope::User => "user",
+            Scope::System => "system",
+        }
+    }
+}
+
+/// The unit's file name (`npbackup.service`).
+pub fn unit_name() -> String {
+    format!("{SHORT_NAME}.service")
+}
+
+/// Where the unit goes.
+pub fn unit_path(scope: Scope) -> Result<PathBuf> {
+    match scope {
+        Scope::System => Ok(PathBuf::from("/etc/systemd/system").join(unit_name())),
+        Scope::User => directories::BaseDirs::new()
+            .map(|d| d.config_dir().join("systemd/user").join(unit_name()))
+            .ok_or_else(|| Error::Usage("cannot find your home folder".into())),
+    }
+}
+
+/// The systemd unit that runs `exe daemon` on `config`.
+pub fn systemd_unit(scope: Scope, exe: &Path, config: &Path) -> String {
+    let quote = |p: &Path| {
+        let s = p.display().to_string();
+        if s.contains(char::is_whitespace) {
+            format!("\"{s}\"")
+        } else {
+            s
+        }
+    };
+    let (after, install, system_only) = match scope {
+        Scope::User => ("", "default.target", String::new()),
+        Scope::System => (
+            "After=network-online.target\nWants=network-online.target\n",
+            "multi-user.target",
+            format!(
+                "# state in /var/lib/{SHORT_NAME}, the socket in /run/{SHORT_NAME}\n\
+                 Environment=XDG_STATE_HOME=/var/lib XDG_RUNTIME_DIR=/run\n\
+                 StateDirectory={SHORT_NAME}\n\
+                 RuntimeDirectory={SHORT_NAME}\n\
+                 RuntimeDirectoryMode=0700\n\
+                 ProtectSystem=full\n\
+                 ProtectKernelTunables=yes\n\
+                 ProtectKernelModules=yes\n\
+                 ProtectControlGroups=yes\n\
+                 ProtectClock=yes\n\
+                 ProtectHostname=yes\n"
+            ),
+        ),
+    };
+    format!(
+        "[Unit]\n\
+         Description={PRODUCT_NAME} scheduler (backups and housekeeping on schedule)\n\
+         Documentation=man:{SHORT_NAME}-cli(1)\n\
+         {after}\
+         \n\
+         [Service]\n\
+         Type=simple\n\
+         ExecStart={exe} -c {config} daemon run\n\
+         ExecReload=/bin/kill -HUP $MAINPID\n\
+         Restart=on-failure\n\
+         RestartSec=30s\n\
+         # the daemon lets a running job finish for 30 s, then cancels it safely\n\
+         KillMode=mixed\n\
+         TimeoutStopSec=90s\n\
+         NoNewPrivileges=yes\n\
+         PrivateTmp=yes\n\
+         RestrictSUIDSGID=yes\n\
+         RestrictRealtime=yes\n\
+         LockPersonality=yes\n\
+         SystemCallArchitectures=native\n\
+         {system_only}\
+         \n\
+         [Install]\n\
+         WantedBy={install}\n",
+        exe = quote(exe),
+        config = quote(config),
+    )
+}
+
+/// The launchd agent (macOS) that runs `exe daemon` on `config` at login.
+pub fn launchd_agent(exe: &Path, config: &Path) -> String {
+    let esc = |p: &Path| {
+        p.display()
+            .to_string()
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<!DOCTYPE plist PUBLIC "-//Apple//DTD PLIST 1.0//EN" "http://www.apple.com/DTDs/PropertyList-1.0.dtd">
+<plist version="1.0">
+<dict>
+  <key>Label</key><string>{label}</string>
+  <key>ProgramArguments</key>
+  <array>
+    <string>{exe}</string><string>-c</string><string>{config}</string>
+    <string>daemon</string><string>run</string>
+  </array>
+  <key>RunAtLoad</key><true/>
+  <key>KeepAlive</key><dict><key>SuccessfulExit</key><false/></dict>
+</dict>
+</plist>
+"#,
+        label = launchd_label(),
+        exe = esc(exe),
+        config = esc(config),
+    )
+}
+
+fn launchd_label() -> String {
+    format!(
+        "{}.{}",
+        crate::customization::QUALIFIER,
+        SHORT_NAME.to_ascii_lowercase()
+    )
+}
+
+/// What `install` did, in words, line by line.
+pub fn install(scope: Scope, exe: &Path, config: &Path, start: bool) -> Result<Vec<String>> {
+    if cfg!(target_os = "macos") {
+        return install_launchd(exe, config, start);
+    }
+    if cfg!(windows) {
+        return Err(Error::Usage(
+            "the Windows service is not part of this build yet: use the Task Scheduler to run `daemon run` at logon".into(),
+        ));
+    }
+    if scope == Scope::System && !is_root() {
+        return Err(Error::Usage(
+            "a system service is installed by root: run this with sudo, or use --user".into(),
+        ));
+    }
+    let path = unit_path(scope)?;
+    write_file(&path, &systemd_unit(scope, exe, config))?;
+    let mut said = vec![format!("wrote {}", path.display())];
+    if start {
+        systemctl(scope, &["daemon-reload"])?;
+        systemctl(scope, &["enable", "--now", &unit_name()])?;
+        said.push(format!(
+            "enabled and started {} ({} service): it starts {}",
+            unit_name(),
+            scope.name(),
+            if scope == Scope::User {
+                "at each login"
+            } else {
+                "at boot"
+            }
+        ));
+        if scope == Scope::User {
+            said.push("to run it while you are logged out too: loginctl enable-linger".to_string());
+        }
+    } else {
+        said.push(format!(
+            "not started: systemctl {}enable --now {}",
+            if scope == Scope::User { "--user " } else { "" },
+            unit_name()
+        ));
+    }
+    Ok(said)
+}
+
+/// What `uninstall` did.
+pub fn uninstall(scope: Scope) -> Result<Vec<String>> {
+    let path = unit_path(scope)?;
+    let mut said = Vec::new();
+    if path.exists() {
+        // stopping may fail when it is not running or systemd is not there: go on
+        if let Err(e) = systemctl(scope, &["disable", "--now", &unit_name()]) {
+            said.push(format!("note: {e}"));
+        }
+        std::fs::remove_file(&path).map_err(|e| Error::io("removing", &path, e))?;
+        let _ = systemctl(scope, &["daemon-reload"]);
+        said.push(format!("removed {}", path.display()));
+    } else {
+        said.push(format!(
+            "no service installed ({} is absent)",
+            path.display()
+        ));
+    }
+    Ok(said)
+}
+
+/// Whether the unit is installed, enabled and running, in words.
+pub fn status(scope: Scope) -> Result<Vec<String>> {
+    let path = unit_path(scope)?;
+    if !path.exists() {
+        return Ok(vec![format!(
+            "not installed ({} is absent): `service install{}`",
+            path.display(),
+            if scope == Scope::User {
+                " --user"
+            } else {
+                " --system"
+            }
+        )]);
+    }
+    let query = |what: &str| {
+        let mut cmd = std::process::Command::new("systemctl");
+        cmd.args(scope.systemctl_args())
+            .args([what, &unit_name()])
+            .stdin(std::process::Stdio::null());
+        cmd.output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_else(|e| format!("unknown ({e})"))
+    };
+    Ok(vec![
+        format!("installed: {}", path.display()),
+        format!("enabled: {}", query("is-enabled")),
+        format!("running: {}", query("is-active")),
+    ])
+}
+
+fn systemctl(scope: Scope, args: &[&str]) -> Result<()> {
+    let out = std::process::Command::new("systemctl")
+        .args(scope.systemctl_args())
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| {
+            Error::Unreachable(format!(
+                "cannot run systemctl ({e}): is this a systemd system?"
+            ))
+        })?;
+    if out.status.success() {
+        return Ok(());
+    }
+    Err(Error::Unreachable(format!(
+        "`systemctl {}{}` failed: {}",
+        if scope == Scope::User { "--user " } else { "" },
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr).trim()
+    )))
+}
+
+fn install_launchd(exe: &Path, config: &Path, start: bool) -> Result<Vec<String>> {
+    let dir = directories::BaseDirs::new()
+        .map(|d| d.home_dir().join("Library/LaunchAgents"))
+        .ok_or_else(|| Error::Usage("cannot find your home folder".into()))?;
+    let path = dir.join(format!("{}.plist", launchd_label()));
+    write_file(&path, &launchd_agent(exe, config))?;
+    let mut said = vec![format!("wrote {}", path.display())];
+    if start {
+        let ok = std::process::Command::new("launchctl")
+            .args(["load", "-w"])
+            .arg(&path)
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        if !ok {
+            return Err(Error::Unreachable(format!(
+                "`launchctl load -w {}` failed",
+                path.display()
+            )));
+        }
+        said.push("loaded: it starts at each login".into());
+    }
+    Ok(said)
+}
+
+/// Writes through a temporary file and a rename (a unit is never half written).
+fn write_file(path: &Path, text: &str) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
+    }
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, text).map_err(|e| Error::io("writing", &tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| Error::io("writing", path, e))
+}
+
+fn is_root() -> bool {
+    #[cfg(unix)]
+    {
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        unsafe { libc::geteuid() == 0 }
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
