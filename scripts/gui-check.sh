@@ -146,6 +146,15 @@ sleep 0.5
 dunstctl history >"$WORK/notifications.json"
 grep -q "default: Backup finished" "$WORK/notifications.json" || fail "no \"Backup finished\" notification: $(cat "$WORK/notifications.json")"
 
+# "Pause backups for 1 hour": no scheduler service runs here, so the window holds
+# its own schedule, in the state file the service would read
+pause_id=$(menu_id "Pause backups for 1 hour")
+[ -n "$pause_id" ] || fail "no \"Pause backups for 1 hour\" in the tray menu: $layout"
+gdbus call --session --dest "$dest" --object-path "$menu" --method com.canonical.dbusmenu.Event \
+    "$pause_id" clicked '<0>' 0 >/dev/null
+for _ in $(seq 50); do grep -q '"paused_until": "' "$STATE" 2>/dev/null && break; sleep 0.2; done
+grep -q '"paused_until": "' "$STATE" || fail "\"Pause backups for 1 hour\" paused nothing ($STATE)"
+
 # "Quit" in the menu ends the app cleanly
 gdbus call --session --dest "$dest" --object-path "$menu" --method com.canonical.dbusmenu.Event \
     "$quit_id" clicked '<0>' 0 >/dev/null
@@ -155,9 +164,9 @@ wait $gui || fail "npbackup-gui exited with $? after Quit"
 EOF
 printf '#!/bin/sh\n"%s" --json snapshots | python3 -c '"'"'import json,sys; print(len(json.load(sys.stdin)["result"]))'"'"'\n' "$cli" >"$work/count.sh"
 chmod +x "$work/count.sh"
-WORK="$work" GUI="$gui" OUT="$out" COUNT="$work/count.sh" \
+WORK="$work" GUI="$gui" OUT="$out" COUNT="$work/count.sh" STATE="$HOME/.local/state/npbackup/scheduler.json" \
     dbus-run-session -- bash "$work/tray.sh" || fail "the tray run failed"
-echo "gui-check: tray: item registered, menu read over D-Bus, \"Back up now\" made a snapshot and one notification, \"Quit\" ended the app"
+echo "gui-check: tray: item registered, menu read over D-Bus, \"Back up now\" made a snapshot and one notification, \"Pause backups for 1 hour\" paused the schedule, \"Quit\" ended the app"
 
 # --- 1: the window, for a look (no tray host; a session bus) ---
 logs="$HOME/.local/state/npbackup/logs"

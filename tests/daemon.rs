@@ -8,98 +8,16 @@ mod common;
 
 use std::{
     path::{Path, PathBuf},
-    process::{Child, Stdio},
     time::{Duration, Instant},
 };
 
 use common::*;
-
-struct Daemon {
-    child: Child,
-}
-
-impl Drop for Daemon {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn signal(d: &Daemon, sig: libc::c_int) {
-    // SAFETY: signalling our own child.
-    unsafe {
-        libc::kill(d.child.id() as libc::pid_t, sig);
-    }
-}
-
-fn config_text(w: &World, repos: &[(&str, &Path, &Path, &str)]) -> String {
-    let mut text = String::new();
-    for (name, repo, src, schedule) in repos {
-        text.push_str(&format!(
-            r#"
-[repos.{name}]
-uri = "{repo}"
-password-file = "{pw}"
-[repos.{name}.backup]
-paths = ["{src}"]
-[repos.{name}.schedule]
-{schedule}
-"#,
-            repo = repo.display(),
-            src = src.display(),
-            pw = w.password_file().display()
-        ));
-    }
-    text
-}
-
-fn start(w: &World, config: &Path) -> Daemon {
-    let log = std::fs::File::create(w.path("daemon.log")).expect("a log file");
-    let child = w
-        .std_cli()
-        .arg("-c")
-        .arg(config)
-        .args(["daemon", "run", "--grace", "1s"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log)
-        .spawn()
-        .expect("the daemon starts");
-    let d = Daemon { child };
-    wait(w, "the daemon answers", 30, || status(w).is_some());
-    d
-}
-
-/// The daemon's status (None while it does not answer).
-fn status(w: &World) -> Option<serde_json::Value> {
-    let out = w.cli().args(["--json", "daemon", "status"]).output().ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    serde_json::from_slice::<serde_json::Value>(&out.stdout)
-        .ok()
-        .map(|v| v["result"].clone())
-}
 
 fn task<'a>(status: &'a serde_json::Value, repo: &str) -> &'a serde_json::Value {
     status["tasks"]
         .as_array()
         .and_then(|t| t.iter().find(|t| t["repo"] == repo))
         .unwrap_or_else(|| panic!("no task for {repo} in {status}"))
-}
-
-fn wait(w: &World, what: &str, secs: u64, mut ok: impl FnMut() -> bool) {
-    let until = Instant::now() + Duration::from_secs(secs);
-    while Instant::now() < until {
-        if ok() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(250));
-    }
-    panic!(
-        "timed out waiting for {what}; daemon log:\n{}",
-        std::fs::read_to_string(w.path("daemon.log")).unwrap_or_default()
-    );
 }
 
 fn snapshots(w: &World, repo: &Path) -> usize {
@@ -129,14 +47,14 @@ fn the_daemon_backs_up_on_schedule_reloads_and_stops_cleanly() {
         &w,
         &[("default", &repo, &src, r#"backup = "every 1h""#)],
     ));
-    let d = start(&w, &config);
+    let d = start_daemon(&w, &config);
 
     // never backed up: the first backup runs at once
-    wait(&w, "the first scheduled backup", 120, || {
-        status(&w).is_some_and(|s| task(&s, "default")["last_ok"] == true)
+    wait_for(&w, "the first scheduled backup", 120, || {
+        daemon_status(&w).is_some_and(|s| task(&s, "default")["last_ok"] == true)
     });
     assert_eq!(snapshots(&w, &repo), 1);
-    let s = status(&w).expect("status");
+    let s = daemon_status(&w).expect("status");
     let t = task(&s, "default");
     assert_eq!(t["when"], "every 1h");
     let next: jiff::Timestamp = t["next_run"].as_str().expect("a next run").parse().unwrap();
@@ -158,27 +76,27 @@ fn the_daemon_backs_up_on_schedule_reloads_and_stops_cleanly() {
         ),
     )
     .unwrap();
-    signal(&d, libc::SIGHUP);
-    wait(&w, "the reloaded schedule", 30, || {
-        status(&w).is_some_and(|s| s["tasks"].as_array().is_some_and(|t| t.len() == 2))
+    signal_daemon(&d, libc::SIGHUP);
+    wait_for(&w, "the reloaded schedule", 30, || {
+        daemon_status(&w).is_some_and(|s| s["tasks"].as_array().is_some_and(|t| t.len() == 2))
     });
     // a time of day: not due before its first slot
     assert_eq!(snapshots(&w, &repo2), 0);
 
     // paused, a backup asked for by hand still runs
     run(w.cli().args(["daemon", "pause", "1h"]), 0);
-    assert!(status(&w).is_some_and(|s| s["paused_until"].is_string()));
+    assert!(daemon_status(&w).is_some_and(|s| s["paused_until"].is_string()));
     let out = run(w.cli().args(["daemon", "run-now", "default"]), 0);
     assert!(
         stdout(&out).contains("default/backup started"),
         "{}",
         stdout(&out)
     );
-    wait(&w, "the backup asked for", 120, || {
+    wait_for(&w, "the backup asked for", 120, || {
         snapshots(&w, &repo) == 2
     });
     run(w.cli().args(["daemon", "resume"]), 0);
-    assert!(status(&w).is_some_and(|s| s["paused_until"].is_null()));
+    assert!(daemon_status(&w).is_some_and(|s| s["paused_until"].is_null()));
     let out = run(w.cli().args(["daemon", "run-now", "nosuch"]), 2);
     assert!(
         stderr(&out).contains("no repository named `nosuch`"),
@@ -189,11 +107,11 @@ fn the_daemon_backs_up_on_schedule_reloads_and_stops_cleanly() {
     // SIGTERM while the big backup runs: the daemon stops within its grace, the
     // repository is clean, and the run cut short is due again
     run(w.cli().args(["daemon", "run-now", "big"]), 0);
-    wait(&w, "the big backup to run", 30, || {
-        status(&w).is_some_and(|s| task(&s, "big")["running"] == true)
+    wait_for(&w, "the big backup to run", 30, || {
+        daemon_status(&w).is_some_and(|s| task(&s, "big")["running"] == true)
     });
     std::thread::sleep(Duration::from_millis(500));
-    signal(&d, libc::SIGTERM);
+    signal_daemon(&d, libc::SIGTERM);
     let mut d = d;
     let started = Instant::now();
     let code = loop {
@@ -221,10 +139,10 @@ fn the_daemon_backs_up_on_schedule_reloads_and_stops_cleanly() {
     }
 
     // restarted: the recent backup is not run again
-    let d = start(&w, &config);
+    let d = start_daemon(&w, &config);
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(snapshots(&w, &repo), 2, "no doubled run after a restart");
-    let s = status(&w).expect("status");
+    let s = daemon_status(&w).expect("status");
     assert_eq!(task(&s, "default")["running"], false);
     drop(d);
 }
@@ -255,10 +173,10 @@ fn missed_slots_run_once_when_the_daemon_comes_back() {
     });
     std::fs::create_dir_all(state_file(&w).parent().unwrap()).unwrap();
     std::fs::write(state_file(&w), state.to_string()).unwrap();
-    let _d = start(&w, &config);
-    wait(&w, "the catch-up backup", 120, || snapshots(&w, &repo) >= 1);
-    wait(&w, "the catch-up to end", 60, || {
-        status(&w).is_some_and(|s| task(&s, "default")["running"] == false)
+    let _d = start_daemon(&w, &config);
+    wait_for(&w, "the catch-up backup", 120, || snapshots(&w, &repo) >= 1);
+    wait_for(&w, "the catch-up to end", 60, || {
+        daemon_status(&w).is_some_and(|s| task(&s, "default")["running"] == false)
     });
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(snapshots(&w, &repo), 1, "one run for five missed slots");
@@ -277,7 +195,7 @@ fn the_socket_refuses_other_users() {
     make_tree(&src, false);
     init(&w, &repo);
     let config = w.config(&config_text(&w, &[("default", &repo, &src, "")]));
-    let _d = start(&w, &config);
+    let _d = start_daemon(&w, &config);
     let as_nobody = || {
         let mut cmd = w.std_cli();
         cmd.args(["daemon", "status"]).uid(65534).gid(65534);
@@ -307,7 +225,7 @@ fn the_socket_refuses_other_users() {
         String::from_utf8_lossy(&out.stderr)
     );
     // its owner is still served
-    assert!(status(&w).is_some());
+    assert!(daemon_status(&w).is_some());
 }
 
 #[test]

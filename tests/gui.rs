@@ -591,3 +591,97 @@ fn cancel_stops_a_restore_and_leaves_no_half_written_file() {
     assert!(h.shows_part("Restore finished"), "{}", h.texts());
     assert_same_tree(&src, &restored);
 }
+
+#[test]
+fn with_the_scheduler_running_the_window_shows_its_jobs_and_pauses_it() {
+    use npbackup::schedule::ipc::DaemonEvent;
+    let w = World::new();
+    let (src, repo) = (w.path("src"), w.path("repo"));
+    make_tree(&src, false);
+    init(&w, &repo);
+    let config = w.config(&config_text(
+        &w,
+        &[("default", &repo, &src, r#"backup = "daily at 03:00""#)],
+    ));
+    let _daemon = start_daemon(&w, &config);
+    let mut h = Harness::new(&w, &config);
+    h.settle();
+    h.connect_daemon();
+    assert!(
+        h.shows_part("Scheduled backups: daily at 03:00 · next"),
+        "{}",
+        h.texts()
+    );
+    assert!(h.shows_part("by the scheduler service"), "{}", h.texts());
+
+    // "Back up now" is the scheduler's job, shown here while it runs
+    h.click("Back up now");
+    h.settle();
+    let mut progress = false;
+    h.daemon_until(|e| {
+        progress |=
+            matches!(e, DaemonEvent::Job { event, .. } if matches!(**event, JobEvent::Progress(_)));
+        matches!(e, DaemonEvent::Ended { .. })
+    });
+    assert!(progress, "the scheduler's progress reached the window");
+    h.assert_shows("Backup finished (just now)");
+    assert_eq!(short_ids(&w, &repo).len(), 1);
+    assert_eq!(h.app.jobs_in_flight(), 0);
+
+    // the tray's "Pause backups for 1 hour" pauses the scheduler
+    let until = jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_hours(1))
+        .unwrap();
+    h.send(npbackup::gui::Message::External(
+        npbackup::gui::external::External::Pause(Some(until)),
+    ));
+    h.settle();
+    h.daemon_until(|e| matches!(e, DaemonEvent::Paused { .. }));
+    assert!(h.shows_part("paused until"), "{}", h.texts());
+    let status = daemon_status(&w).expect("the scheduler answers");
+    assert!(status["paused_until"].is_string(), "{status}");
+    h.send(npbackup::gui::Message::External(
+        npbackup::gui::external::External::Pause(None),
+    ));
+    h.settle();
+    h.daemon_until(|e| matches!(e, DaemonEvent::Paused { until: None }));
+    assert!(daemon_status(&w).is_some_and(|s| s["paused_until"].is_null()));
+}
+
+#[test]
+fn without_a_scheduler_the_window_runs_the_schedule_itself() {
+    let w = World::new();
+    let (src, repo) = (w.path("src"), w.path("repo"));
+    make_tree(&src, false);
+    init(&w, &repo);
+    let config = w.config(&config_text(
+        &w,
+        &[("default", &repo, &src, r#"backup = "every 1h""#)],
+    ));
+    let mut h = Harness::new(&w, &config);
+    h.settle();
+    // no scheduler answers: the window runs the schedule, and a task never run is due
+    h.send(npbackup::gui::Message::Daemon(
+        npbackup::gui::scheduler::DaemonMessage::Absent,
+    ));
+    h.settle();
+    h.assert_shows("Backup finished (just now)");
+    assert_eq!(short_ids(&w, &repo).len(), 1);
+    assert!(
+        h.shows_part("run while this window is open"),
+        "{}",
+        h.texts()
+    );
+    assert!(h.shows_part("every 1h · next"), "{}", h.texts());
+    // the run is recorded where the scheduler would look: the next tick starts nothing
+    let state: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(w.path("scheduler.json")).unwrap()).unwrap();
+    assert_eq!(state["tasks"]["default/backup"]["last_ok"], true, "{state}");
+    h.tick();
+    assert!(
+        !h.pending
+            .iter()
+            .any(|e| matches!(e, npbackup::gui::Effect::Run(..))),
+        "no second run within the hour"
+    );
+}

@@ -1,7 +1,7 @@
 //! `daemon …` and `service …`: run the scheduler, ask the running one over its
 //! socket, and install it as a service of the OS.
 
-use jiff::{Timestamp, ToSpan, Zoned};
+use jiff::{Timestamp, Zoned};
 
 use super::{Context, DaemonCommand, ServiceArgs, ServiceCommand, output};
 use crate::{
@@ -26,7 +26,7 @@ pub fn daemon(ctx: &Context, action: Option<DaemonCommand>) -> Result<i32> {
             said(ctx, ipc::ask(&Request::RunNow { repo, task })?)
         }
         DaemonCommand::Pause { duration } => {
-            let until = pause_until(&duration, &Zoned::now())?;
+            let until = crate::schedule::pause_until(&duration, &Zoned::now())?;
             said(ctx, ipc::ask(&Request::Pause { until })?)
         }
         DaemonCommand::Resume => said(ctx, ipc::ask(&Request::Resume)?),
@@ -71,25 +71,6 @@ fn run(ctx: &Context, grace: &str) -> Result<i32> {
         .map_err(|e| Error::io("starting", "the scheduler's runtime", e))?;
     runtime.block_on(daemon::run(opts))?;
     Ok(exit::OK)
-}
-
-/// "1h", "30m" or "until-tomorrow" (the next local midnight) from `now`.
-fn pause_until(text: &str, now: &Zoned) -> Result<Timestamp> {
-    let t = text.trim();
-    if matches!(t, "until-tomorrow" | "tomorrow") {
-        let midnight = now
-            .date()
-            .checked_add(1.day())
-            .ok()
-            .and_then(|d| d.to_zoned(now.time_zone().clone()).ok())
-            .ok_or_else(|| Error::Usage("cannot work out tomorrow's date".into()))?;
-        return Ok(midnight.timestamp());
-    }
-    let d: HumanDuration = t.parse().map_err(Error::Usage)?;
-    jiff::SignedDuration::try_from(d.0)
-        .ok()
-        .and_then(|d| now.timestamp().checked_add(d).ok())
-        .ok_or_else(|| Error::Usage(format!("`{t}` is too long a pause")))
 }
 
 fn said(ctx: &Context, reply: Reply) -> Result<i32> {
@@ -240,25 +221,5 @@ fn scope(args: &ServiceArgs) -> Scope {
         Scope::System
     } else {
         Scope::User
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pauses_for_a_while_or_until_midnight() {
-        let now: Zoned = "2026-03-02T22:15:00+01:00[Europe/Paris]"
-            .parse()
-            .expect("a time");
-        let hour = pause_until("1h", &now).expect("1h");
-        assert_eq!(hour.as_second() - now.timestamp().as_second(), 3600);
-        let tomorrow = pause_until("until-tomorrow", &now).expect("tomorrow");
-        assert_eq!(
-            tomorrow.to_zoned(now.time_zone().clone()).to_string(),
-            "2026-03-03T00:00:00+01:00[Europe/Paris]"
-        );
-        assert!(pause_until("soon", &now).is_err());
     }
 }

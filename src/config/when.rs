@@ -238,6 +238,10 @@ impl fmt::Display for When {
                     .collect();
                 let days = if *days == Days::ALL {
                     "daily".to_string()
+                } else if days.0 == [true, true, true, true, true, false, false] {
+                    "weekdays".to_string()
+                } else if days.0 == [false, false, false, false, false, true, true] {
+                    "weekends".to_string()
                 } else {
                     DAY_NAMES
                         .iter()
@@ -306,11 +310,9 @@ mod tests {
         assert_eq!(when("daily at 2:30").to_string(), "daily at 02:30");
         assert_eq!(when("at 09:00, 13:00").to_string(), "daily at 09:00, 13:00");
         assert_eq!(when("every day at 23:59").to_string(), "daily at 23:59");
-        assert_eq!(
-            when("weekdays at 18:00").to_string(),
-            "mon,tue,wed,thu,fri at 18:00"
-        );
-        assert_eq!(when("weekends at 10:00").to_string(), "sat,sun at 10:00");
+        assert_eq!(when("weekdays at 18:00").to_string(), "weekdays at 18:00");
+        assert_eq!(when("mon-fri at 18:00").to_string(), "weekdays at 18:00");
+        assert_eq!(when("sat,sun at 10:00").to_string(), "weekends at 10:00");
         assert_eq!(
             when("Monday,Wed,fri at 21:00").to_string(),
             "mon,wed,fri at 21:00"

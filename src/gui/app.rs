@@ -23,6 +23,7 @@ use super::{
     icon::{self, Sign},
     notify::{Level, Notice, Notifier},
     runner::{Runner, Ticket},
+    scheduler::{self, DaemonMessage, LocalSchedule},
     theme,
     tray::Tray,
 };
@@ -39,6 +40,10 @@ use crate::{
         child::Outcome as JobOutcome,
         plan,
         status::{Problem, RepoState},
+    },
+    schedule::{
+        self,
+        ipc::{DaemonEvent, Request, Status},
     },
 };
 
@@ -57,6 +62,11 @@ pub struct Launch {
     pub hidden: bool,
     /// Offer the desktop's folder dialog (`None`: when the desktop has one).
     pub folder_dialog: Option<bool>,
+    /// The scheduler's socket (`None`: this user's, else the system's).
+    pub daemon_socket: Option<PathBuf>,
+    /// The schedule's state file, when the app runs the schedule itself (`None`: the
+    /// daemon's, so the two never double a run).
+    pub schedule_state: Option<PathBuf>,
 }
 
 /// What a job of the app is for.
@@ -72,6 +82,8 @@ enum Purpose {
     Review,
     /// A file written for a preview, opened when it is complete.
     Preview,
+    /// A job of the scheduler (the daemon), shown here as it runs.
+    Daemon(Action),
 }
 
 #[derive(Debug, Clone)]
@@ -80,6 +92,7 @@ pub enum Message {
     Browser(browser::Message),
     Job(Ticket, JobEvent),
     External(External),
+    Daemon(scheduler::DaemonMessage),
     WindowOpened(window::Id),
     WindowCloseRequested(window::Id),
     WindowClosed(window::Id),
@@ -99,6 +112,8 @@ pub enum Effect {
     OpenPath(PathBuf),
     /// Ask for a folder to restore into (the desktop's dialog), starting at this one.
     PickFolder(PathBuf),
+    /// Ask the scheduler (the daemon) something; its answer comes back as a message.
+    AskDaemon(Request),
     Copy(String),
     Notify(Notice),
     OpenWindow,
@@ -126,6 +141,18 @@ pub struct App {
     too_old_notified: HashSet<String>,
     last_listed: Timestamp,
     quitting: bool,
+    /// The daemon's sockets, tried in order.
+    sockets: Vec<PathBuf>,
+    /// The daemon answers (its last status, once read).
+    daemon: Option<Option<Status>>,
+    /// The ticket under which each repository's daemon job is shown.
+    daemon_jobs: HashMap<String, Ticket>,
+    /// No daemon answered the last time the app looked.
+    daemon_absent: bool,
+    /// The schedule the app runs itself while no daemon answers.
+    local: Option<LocalSchedule>,
+    /// The app's own scheduled runs: their task and start.
+    scheduled: HashMap<Ticket, (String, Timestamp)>,
 }
 
 impl App {
@@ -145,6 +172,16 @@ impl App {
             too_old_notified: HashSet::new(),
             last_listed: Timestamp::now(),
             quitting: false,
+            sockets: Vec::new(),
+            daemon: None,
+            daemon_jobs: HashMap::new(),
+            daemon_absent: false,
+            local: None,
+            scheduled: HashMap::new(),
+        };
+        app.sockets = match &app.launch.daemon_socket {
+            Some(p) => vec![p.clone()],
+            None => schedule::ipc::client_socket_paths(),
         };
         let effects = app.load_config();
         if app.launch.tray {
@@ -168,6 +205,7 @@ impl App {
     /// (Re)reads the configuration and lists every repository's snapshots.
     fn load_config(&mut self) -> Vec<Effect> {
         self.read_config();
+        self.local = None;
         let names = self.dashboard.repo_names();
         names.iter().flat_map(|n| self.list(n)).collect()
     }
@@ -268,6 +306,7 @@ impl App {
             }
             Message::Job(ticket, event) => self.on_job_event(ticket, event),
             Message::External(e) => self.on_external(e),
+            Message::Daemon(m) => self.on_daemon(m),
             Message::WindowOpened(id) => {
                 self.window = Some(id);
                 Vec::new()
@@ -289,6 +328,7 @@ impl App {
             }
             Message::Tick => self.tick(Timestamp::now()),
         };
+        self.refresh_schedule_lines();
         self.refresh_tray();
         effects
     }
@@ -296,7 +336,13 @@ impl App {
     fn on_event(&mut self, event: Event) -> Vec<Effect> {
         match event {
             Event::Start { repo, action, ids } => self.start(&repo, action, ids),
-            Event::Cancel(ticket) => vec![Effect::Cancel(ticket)],
+            Event::Cancel(ticket) => match self.jobs.get(&ticket) {
+                // the daemon's job is cancelled by the daemon
+                Some((repo, Purpose::Daemon(_))) => {
+                    vec![Effect::AskDaemon(Request::Cancel { repo: repo.clone() })]
+                }
+                _ => vec![Effect::Cancel(ticket)],
+            },
             Event::Refresh(repo) => self.list(&repo),
             Event::Copy(text) => vec![Effect::Copy(text)],
             Event::SetUp => self.set_up_default(),
@@ -410,6 +456,7 @@ impl App {
             External::Open => vec![Effect::OpenWindow],
             External::Quit => self.quit(),
             External::BackUpNow(Some(repo)) => self.start(&repo, Action::Backup, Vec::new()),
+            External::Pause(until) => self.pause(until),
             External::BackUpNow(None) => {
                 let idle: Vec<String> = self
                     .dashboard
@@ -457,7 +504,185 @@ impl App {
                 effects.extend(self.list(name));
             }
         }
+        if self.daemon.is_some() {
+            effects.push(Effect::AskDaemon(Request::Status));
+        } else if self.daemon_absent {
+            // only once no scheduler answered: the two never run the same task
+            effects.extend(self.run_schedule(now));
+        }
         effects
+    }
+
+    /// Without a scheduler: starts the tasks due at `now` as the app's own jobs.
+    pub fn run_schedule(&mut self, now: Timestamp) -> Vec<Effect> {
+        if self.load_local_schedule(now).is_none() {
+            return Vec::new();
+        }
+        let Some(local) = self.local.as_ref() else {
+            return Vec::new();
+        };
+        let dashboard = &self.dashboard;
+        let due = local.due(now, |repo| {
+            dashboard.repo(repo).is_some_and(|r| r.job.is_none())
+        });
+        let mut effects = Vec::new();
+        for task in due {
+            let action = scheduler::action_of(task.kind);
+            effects.extend(self.start(&task.repo, action, Vec::new()));
+            match self.dashboard.repo(&task.repo).and_then(|r| r.job.as_ref()) {
+                Some(job) => {
+                    self.scheduled.insert(job.ticket, (task.key(), now));
+                }
+                // it could not start: that is this slot's run
+                None => {
+                    if let Some(l) = self.local.as_mut() {
+                        l.ran(&task.key(), now, false, "could not start".into());
+                    }
+                }
+            }
+        }
+        effects
+    }
+
+    /// The app's own schedule (read when first needed), when there is a config.
+    fn load_local_schedule(&mut self, now: Timestamp) -> Option<&mut LocalSchedule> {
+        let config = self.config.as_ref()?;
+        if self.local.is_none() {
+            let path = self.launch.schedule_state.clone().unwrap_or_else(|| {
+                config::state_dir()
+                    .unwrap_or_else(std::env::temp_dir)
+                    .join("scheduler.json")
+            });
+            self.local = Some(LocalSchedule::load(path, config, now));
+        }
+        self.local.as_mut()
+    }
+
+    /// Holds scheduled runs until `until` (`None`: resumes them): the daemon's, or
+    /// the app's own when no daemon runs.
+    fn pause(&mut self, until: Option<Timestamp>) -> Vec<Effect> {
+        if self.daemon.is_some() {
+            return vec![Effect::AskDaemon(match until {
+                Some(until) => Request::Pause { until },
+                None => Request::Resume,
+            })];
+        }
+        if let Some(local) = self.load_local_schedule(Timestamp::now()) {
+            local.state.paused_until = until;
+            local.save();
+        }
+        Vec::new()
+    }
+
+    fn on_daemon(&mut self, m: DaemonMessage) -> Vec<Effect> {
+        match m {
+            DaemonMessage::Connected => {
+                tracing::info!("connected to the scheduler: it runs the scheduled tasks");
+                self.daemon = Some(None);
+                self.daemon_absent = false;
+                // the daemon runs the schedule from now on
+                self.local = None;
+                vec![Effect::AskDaemon(Request::Status)]
+            }
+            DaemonMessage::Absent => {
+                self.daemon_absent = true;
+                self.run_schedule(Timestamp::now())
+            }
+            DaemonMessage::Disconnected => {
+                tracing::info!("the scheduler went away: this window runs the schedule while open");
+                self.daemon = None;
+                self.daemon_absent = true;
+                let _ = self.load_local_schedule(Timestamp::now());
+                let gone: Vec<(String, Ticket)> = self.daemon_jobs.drain().collect();
+                gone.into_iter()
+                    .flat_map(|(_, ticket)| {
+                        let f = not_started(&Error::Unreachable(
+                            "the scheduler stopped while this ran".into(),
+                        ));
+                        self.on_job_event(ticket, JobEvent::Finished(f))
+                    })
+                    .collect()
+            }
+            DaemonMessage::Status(status) => {
+                if self.daemon.is_some() {
+                    self.daemon = Some(status.map(|s| *s));
+                }
+                Vec::new()
+            }
+            DaemonMessage::Reply(Ok(_)) => Vec::new(),
+            DaemonMessage::Reply(Err(e)) => vec![Effect::Notify(Notice {
+                level: Level::Error,
+                summary: "The scheduler refused".into(),
+                body: e,
+            })],
+            DaemonMessage::Event(event) => self.on_daemon_event(*event),
+        }
+    }
+
+    fn on_daemon_event(&mut self, event: DaemonEvent) -> Vec<Effect> {
+        match event {
+            DaemonEvent::Started { repo, task, .. } => {
+                let action = scheduler::action_of(task);
+                let ticket = self.ticket();
+                self.jobs
+                    .insert(ticket, (repo.clone(), Purpose::Daemon(action)));
+                self.daemon_jobs.insert(repo.clone(), ticket);
+                if self.dashboard.repo(&repo).is_some_and(|r| r.job.is_none()) {
+                    self.dashboard.job_started(&repo, ticket, action);
+                }
+                Vec::new()
+            }
+            DaemonEvent::Job { repo, event, .. } => {
+                let Some(ticket) = self.daemon_jobs.get(&repo).copied() else {
+                    return Vec::new();
+                };
+                if matches!(*event, JobEvent::Finished(_)) {
+                    self.daemon_jobs.remove(&repo);
+                }
+                self.on_job_event(ticket, *event)
+            }
+            DaemonEvent::Ended {
+                repo, ok, result, ..
+            } => {
+                // a run that ended without a job (skipped, or it could not start)
+                let mut effects = Vec::new();
+                if let Some(ticket) = self.daemon_jobs.remove(&repo) {
+                    let f = Finished {
+                        ok,
+                        cancelled: false,
+                        result: None,
+                        error: (!ok).then(|| ErrorInfo {
+                            kind: "failed".into(),
+                            message: result.clone(),
+                            exit_code: 8,
+                        }),
+                        warnings: if ok { vec![result] } else { Vec::new() },
+                        duration_seconds: 0.0,
+                    };
+                    effects = self.on_job_event(ticket, JobEvent::Finished(f));
+                }
+                effects.push(Effect::AskDaemon(Request::Status));
+                effects
+            }
+            DaemonEvent::Waiting { .. }
+            | DaemonEvent::Paused { .. }
+            | DaemonEvent::Reloaded { .. } => vec![Effect::AskDaemon(Request::Status)],
+        }
+    }
+
+    /// Each repository's line about its schedule, from the daemon or the app's own.
+    fn refresh_schedule_lines(&mut self) {
+        let names = self.dashboard.repo_names();
+        for name in names {
+            let line = match (&self.daemon, &self.local) {
+                (Some(Some(status)), _) => scheduler::daemon_line(status, &name),
+                (None, Some(local)) => local.line(&name),
+                _ => None,
+            };
+            if let Some(panel) = self.dashboard.repo_mut(&name) {
+                panel.schedule = line;
+            }
+        }
     }
 
     fn ticket(&mut self) -> Ticket {
@@ -500,6 +725,18 @@ impl App {
 
     /// Starts `action` on `repo`, unless a job of the window runs there already.
     fn start(&mut self, repo: &str, action: Action, ids: Vec<String>) -> Vec<Effect> {
+        // with a scheduler running, what it can run, it runs (and the window shows it)
+        if self.daemon.is_some()
+            && let Some(task) = scheduler::task_of(action)
+        {
+            if self.dashboard.repo(repo).is_some_and(|r| r.job.is_some()) {
+                return Vec::new();
+            }
+            return vec![Effect::AskDaemon(Request::RunNow {
+                repo: repo.to_string(),
+                task,
+            })];
+        }
         let Some(config) = &self.config else {
             return Vec::new();
         };
@@ -563,6 +800,22 @@ impl App {
         let finished = matches!(event, JobEvent::Finished(_));
         if finished {
             self.jobs.remove(&ticket);
+            if let (JobEvent::Finished(f), Some((key, started))) =
+                (&event, self.scheduled.remove(&ticket))
+                && let Some(local) = self.local.as_mut()
+            {
+                let result = if f.ok {
+                    "finished".to_string()
+                } else if f.cancelled {
+                    "cancelled".to_string()
+                } else {
+                    f.error
+                        .as_ref()
+                        .map(|e| format!("failed: {}", e.message))
+                        .unwrap_or_else(|| "failed".into())
+                };
+                local.ran(&key, started, f.ok, result);
+            }
         }
         let mut effects = match purpose {
             Purpose::List => match event {
@@ -613,17 +866,19 @@ impl App {
                 })],
                 _ => Vec::new(),
             },
-            Purpose::Foreground(action) => match self.dashboard.job_event(&repo, event) {
-                Some(record) => {
-                    let mut e = self.notify_finished(&repo, &record);
-                    let ok = matches!(record.outcome, Outcome::Succeeded | Outcome::Warned);
-                    if ok && action.changes_snapshots() {
-                        e.extend(self.list(&repo));
+            Purpose::Foreground(action) | Purpose::Daemon(action) => {
+                match self.dashboard.job_event(&repo, event) {
+                    Some(record) => {
+                        let mut e = self.notify_finished(&repo, &record);
+                        let ok = matches!(record.outcome, Outcome::Succeeded | Outcome::Warned);
+                        if ok && action.changes_snapshots() {
+                            e.extend(self.list(&repo));
+                        }
+                        e
                     }
-                    e
+                    None => Vec::new(),
                 }
-                None => Vec::new(),
-            },
+            }
         };
         if finished && self.quitting && self.jobs.is_empty() {
             effects.push(Effect::Quit);
@@ -802,6 +1057,10 @@ impl App {
                 super::external::open_path(&path);
                 Task::none()
             }
+            Effect::AskDaemon(request) => Task::perform(
+                scheduler::ask(self.sockets.clone(), request),
+                Message::Daemon,
+            ),
             Effect::PickFolder(start) => Task::perform(
                 external::pick_folder("Restore into".into(), start),
                 |folder| Message::Browser(browser::Message::FolderChosen(folder)),
@@ -864,6 +1123,7 @@ impl App {
             window::close_requests().map(Message::WindowCloseRequested),
             window::close_events().map(Message::WindowClosed),
             Subscription::run(external::events).map(Message::External),
+            Subscription::run_with(self.sockets.clone(), scheduler::watch).map(Message::Daemon),
             iced::time::every(TICK).map(|_| Message::Tick),
             if self.browser.is_some() {
                 iced::keyboard::listen().filter_map(|e| match e {

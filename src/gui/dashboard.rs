@@ -166,6 +166,8 @@ pub struct RepoPanel {
     pub has_email: bool,
     /// The group it inherits from, shown in the selector.
     pub group: Option<String>,
+    /// Its backup schedule, next run and who runs it (a line of the banner).
+    pub schedule: Option<String>,
 }
 
 impl RepoPanel {
@@ -181,6 +183,7 @@ impl RepoPanel {
             last: None,
             has_email: false,
             group: None,
+            schedule: None,
         }
     }
 }
@@ -653,6 +656,9 @@ impl Dashboard {
         let mut body = column![text(headline).size(18).font(bold())].spacing(4);
         for l in lines {
             body = body.push(text(l).size(14));
+        }
+        if let Some(s) = &repo.schedule {
+            body = body.push(text(s).size(13));
         }
         // the one problem the window can fix by itself
         let fix: Option<Element<'_, Message>> = match &repo.state {

@@ -15,6 +15,8 @@ use iced::futures::{
 pub enum External {
     /// Back up one repository now, or all of them (`None`).
     BackUpNow(Option<String>),
+    /// Hold scheduled runs until then (`None`: let them go again).
+    Pause(Option<jiff::Timestamp>),
     /// Show the main window.
     Open,
     /// End the app.

@@ -11,6 +11,7 @@ pub mod external;
 pub mod icon;
 pub mod notify;
 pub mod runner;
+pub mod scheduler;
 pub mod snapshot_table;
 pub mod theme;
 pub mod tray;

@@ -25,6 +25,9 @@ const OPEN: &str = "open";
 const QUIT: &str = "quit";
 const BACKUP_ALL: &str = "backup-all";
 const BACKUP_PREFIX: &str = "backup:";
+const PAUSE_HOUR: &str = "pause-1h";
+const PAUSE_TOMORROW: &str = "pause-tomorrow";
+const RESUME: &str = "resume";
 
 /// The tray icon and the menu items that change.
 pub struct Tray {
@@ -83,6 +86,14 @@ impl Tray {
             menu.append(&MenuItem::with_id(BACKUP_ALL, "Back up now", true, None))
                 .map_err(err)?;
         }
+        for (id, label) in [
+            (PAUSE_HOUR, "Pause backups for 1 hour"),
+            (PAUSE_TOMORROW, "Pause backups until tomorrow"),
+            (RESUME, "Resume backups"),
+        ] {
+            menu.append(&MenuItem::with_id(id, label, true, None))
+                .map_err(err)?;
+        }
         menu.append(&MenuItem::with_id(
             OPEN,
             format!("Open {PRODUCT_NAME}"),
@@ -124,6 +135,18 @@ impl Tray {
                 OPEN => External::Open,
                 QUIT => External::Quit,
                 BACKUP_ALL => External::BackUpNow(None),
+                PAUSE_HOUR | PAUSE_TOMORROW => {
+                    let span = if id == PAUSE_HOUR {
+                        "1h"
+                    } else {
+                        "until-tomorrow"
+                    };
+                    match crate::schedule::pause_until(span, &jiff::Zoned::now()) {
+                        Ok(until) => External::Pause(Some(until)),
+                        Err(_) => return,
+                    }
+                }
+                RESUME => External::Pause(None),
                 other => match other.strip_prefix(BACKUP_PREFIX) {
                     Some(repo) => External::BackUpNow(Some(repo.to_string())),
                     None => return,

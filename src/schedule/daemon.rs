@@ -515,13 +515,17 @@ async fn run_job(
     loop {
         tokio::select! {
             event = job.events.recv() => match event {
-                Ok(JobEvent::Finished(_)) | Err(broadcast::error::RecvError::Closed) => break,
+                Err(broadcast::error::RecvError::Closed) => break,
                 Ok(event) => {
+                    let last = matches!(event, JobEvent::Finished(_));
                     let _ = events.send(DaemonEvent::Job {
                         repo: repo.to_string(),
                         task: kind,
                         event: Box::new(event),
                     });
+                    if last {
+                        break;
+                    }
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {}
             },

@@ -286,24 +286,31 @@ fn line<T: Serialize>(v: &T) -> Vec<u8> {
     l
 }
 
-/// Connects to the first daemon that answers (this user's, then the system's).
-fn connect() -> Result<std::os::unix::net::UnixStream> {
+/// Connects to the first daemon that answers at `paths`.
+fn connect(paths: &[PathBuf]) -> Result<std::os::unix::net::UnixStream> {
     let mut tried = Vec::new();
-    for path in client_socket_paths() {
-        match std::os::unix::net::UnixStream::connect(&path) {
+    for path in paths {
+        match std::os::unix::net::UnixStream::connect(path) {
             Ok(s) => return Ok(s),
             Err(e) => tried.push(format!("{} ({e})", path.display())),
         }
     }
     Err(Error::Unreachable(format!(
-        "no scheduler is running (tried {}): start it with `npbackup-cli daemon` or `npbackup-cli service install`",
-        tried.join(", ")
+        "no scheduler is running (tried {}): start it with `{} daemon` or `{} service install`",
+        tried.join(", "),
+        crate::customization::CLI_NAME,
+        crate::customization::CLI_NAME
     )))
 }
 
-/// Asks the running daemon (blocking; for the CLI).
+/// Asks the running daemon (this user's, else the system's). Blocking.
 pub fn ask(request: &Request) -> Result<Reply> {
-    let stream = connect()?;
+    ask_at(&client_socket_paths(), request)
+}
+
+/// Asks the daemon answering at the first of `paths`. Blocking.
+pub fn ask_at(paths: &[PathBuf], request: &Request) -> Result<Reply> {
+    let stream = connect(paths)?;
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .map_err(|e| Error::io("talking to", "the scheduler", e))?;
@@ -326,9 +333,14 @@ pub fn ask(request: &Request) -> Result<Reply> {
     })
 }
 
-/// Streams the daemon's events to `each` until it stops or `each` says so.
-pub fn watch(mut each: impl FnMut(DaemonEvent) -> bool) -> Result<()> {
-    let stream = connect()?;
+/// Streams the daemon's events to `each` until it stops or `each` says so. Blocking.
+pub fn watch(each: impl FnMut(DaemonEvent) -> bool) -> Result<()> {
+    watch_at(&client_socket_paths(), each)
+}
+
+/// `watch` on the daemon answering at the first of `paths`.
+pub fn watch_at(paths: &[PathBuf], mut each: impl FnMut(DaemonEvent) -> bool) -> Result<()> {
+    let stream = connect(paths)?;
     (&stream)
         .write_all(&line(&Request::Watch))
         .map_err(|e| Error::io("talking to", "the scheduler", e))?;

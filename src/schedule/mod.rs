@@ -157,9 +157,29 @@ pub fn random_delay(seed: u64, key: &str, slot: Timestamp, max: Duration) -> Dur
     Duration::from_millis(h % max_ms.saturating_add(1))
 }
 
+/// "1h", "30m" or "until-tomorrow" (the next local midnight) from `now`.
+pub fn pause_until(text: &str, now: &jiff::Zoned) -> crate::error::Result<Timestamp> {
+    let t = text.trim();
+    if matches!(t, "until-tomorrow" | "tomorrow") {
+        let midnight = now
+            .date()
+            .checked_add(jiff::ToSpan::day(1))
+            .ok()
+            .and_then(|d| d.to_zoned(now.time_zone().clone()).ok())
+            .ok_or_else(|| crate::error::Error::Usage("cannot work out tomorrow's date".into()))?;
+        return Ok(midnight.timestamp());
+    }
+    let d: crate::config::HumanDuration = t.parse().map_err(crate::error::Error::Usage)?;
+    jiff::SignedDuration::try_from(d.0)
+        .ok()
+        .and_then(|d| now.timestamp().checked_add(d).ok())
+        .ok_or_else(|| crate::error::Error::Usage(format!("`{t}` is too long a pause")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::Zoned;
     use jiff::civil::date;
 
     fn tz() -> TimeZone {
@@ -245,5 +265,20 @@ mod tests {
             random_delay(1, "a", t(2, 0, 0), Duration::ZERO),
             Duration::ZERO
         );
+    }
+
+    #[test]
+    fn pauses_for_a_while_or_until_midnight() {
+        let now: Zoned = "2026-03-02T22:15:00+01:00[Europe/Paris]"
+            .parse()
+            .expect("a time");
+        let hour = pause_until("1h", &now).expect("1h");
+        assert_eq!(hour.as_second() - now.timestamp().as_second(), 3600);
+        let tomorrow = pause_until("until-tomorrow", &now).expect("tomorrow");
+        assert_eq!(
+            tomorrow.to_zoned(now.time_zone().clone()).to_string(),
+            "2026-03-03T00:00:00+01:00[Europe/Paris]"
+        );
+        assert!(pause_until("soon", &now).is_err());
     }
 }

@@ -640,3 +640,89 @@ pub fn interrupt(child: &Child) {
         libc::kill(child.id() as libc::pid_t, libc::SIGINT);
     }
 }
+
+/// A scheduler (`daemon run`) of this test world, killed when dropped.
+pub struct Daemon {
+    pub child: Child,
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Sends `sig` to the scheduler.
+pub fn signal_daemon(d: &Daemon, sig: libc::c_int) {
+    // SAFETY: signalling our own child.
+    unsafe {
+        libc::kill(d.child.id() as libc::pid_t, sig);
+    }
+}
+
+/// Starts the scheduler on `config` (its log in `daemon.log`) and waits until it answers.
+pub fn start_daemon(w: &World, config: &Path) -> Daemon {
+    let log = fs::File::create(w.path("daemon.log")).expect("a log file");
+    let child = w
+        .std_cli()
+        .arg("-c")
+        .arg(config)
+        .args(["daemon", "run", "--grace", "1s"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .spawn()
+        .expect("the daemon starts");
+    let d = Daemon { child };
+    wait_for(w, "the daemon answers", 30, || daemon_status(w).is_some());
+    d
+}
+
+/// The scheduler's status (None while it does not answer).
+pub fn daemon_status(w: &World) -> Option<serde_json::Value> {
+    let out = w.cli().args(["--json", "daemon", "status"]).output().ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    serde_json::from_slice::<serde_json::Value>(&out.stdout)
+        .ok()
+        .map(|v| v["result"].clone())
+}
+
+/// Polls `ok` until it holds; fails with the scheduler's log after `secs`.
+pub fn wait_for(w: &World, what: &str, secs: u64, mut ok: impl FnMut() -> bool) {
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(secs);
+    while std::time::Instant::now() < until {
+        if ok() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    panic!(
+        "timed out waiting for {what}; daemon log:\n{}",
+        fs::read_to_string(w.path("daemon.log")).unwrap_or_default()
+    );
+}
+
+/// A config of repositories `(name, repo, src, schedule lines)`, passwords from the test's file.
+pub fn config_text(w: &World, repos: &[(&str, &Path, &Path, &str)]) -> String {
+    let mut text = String::new();
+    for (name, repo, src, schedule) in repos {
+        text.push_str(&format!(
+            r#"
+[repos.{name}]
+uri = "{repo}"
+password-file = "{pw}"
+[repos.{name}.backup]
+paths = ["{src}"]
+[repos.{name}.schedule]
+{schedule}
+"#,
+            repo = repo.display(),
+            src = src.display(),
+            pw = w.password_file().display()
+        ));
+    }
+    text
+}

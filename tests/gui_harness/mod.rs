@@ -3,6 +3,7 @@
 //! and performs the app's effects itself, since the simulator runs no tasks: it
 //! runs each job with the job worker and feeds the events back, as the app's
 //! runner does.
+#![allow(dead_code)]
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -11,8 +12,13 @@ use std::{
 
 use iced_test::simulator;
 use npbackup::{
-    gui::{App, Effect, Launch, Message, notify::Notice},
+    gui::{
+        App, Effect, Launch, Message,
+        notify::Notice,
+        scheduler::{self, DaemonMessage},
+    },
     jobs::{self, JobEvent, JobOptions, RunningJob, SessionInput},
+    schedule::ipc::DaemonEvent,
 };
 
 use crate::common::World;
@@ -32,6 +38,10 @@ pub struct Harness {
     /// What the next folder dialog answers (`None`: the user cancels it).
     pub folder_answer: Option<PathBuf>,
     sessions: HashMap<u64, (RunningJob, Option<SessionInput>)>,
+    /// Where the app looks for the scheduler (the test's own, if it starts one).
+    pub daemon_socket: PathBuf,
+    /// The scheduler's events, once `connect_daemon` watches them.
+    daemon_events: Option<std::sync::mpsc::Receiver<DaemonEvent>>,
 }
 
 impl Harness {
@@ -56,6 +66,8 @@ impl Harness {
             notifications: false,
             hidden: false,
             folder_dialog: Some(true),
+            daemon_socket: Some(daemon_socket(w)),
+            schedule_state: Some(w.path("scheduler.json")),
         });
         Harness {
             app,
@@ -70,6 +82,8 @@ impl Harness {
             opened: Vec::new(),
             folder_dialogs: Vec::new(),
             folder_answer: None,
+            daemon_socket: daemon_socket(w),
+            daemon_events: None,
             sessions: HashMap::new(),
         }
     }
@@ -180,6 +194,12 @@ impl Harness {
                     }
                 }
                 Effect::OpenPath(p) => self.opened.push(p),
+                Effect::AskDaemon(request) => {
+                    let answer = self
+                        .runtime
+                        .block_on(scheduler::ask(vec![self.daemon_socket.clone()], request));
+                    self.send(Message::Daemon(answer));
+                }
                 Effect::PickFolder(start) => {
                     self.folder_dialogs.push(start);
                     let answer = self.folder_answer.take();
@@ -192,6 +212,42 @@ impl Harness {
                 Effect::Cancel(_) | Effect::OpenWindow | Effect::CloseWindow(_) | Effect::Quit => {}
             }
         }
+    }
+
+    /// The app's timer going off now.
+    pub fn tick(&mut self) {
+        let effects = self.app.tick(jiff::Timestamp::now());
+        self.pending.extend(effects);
+    }
+
+    /// Watches the test's scheduler, as the app's subscription does, and tells the app.
+    pub fn connect_daemon(&mut self) {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let paths = vec![self.daemon_socket.clone()];
+        std::thread::spawn(move || {
+            let _ = npbackup::schedule::ipc::watch_at(&paths, |e| tx.send(e).is_ok());
+        });
+        self.daemon_events = Some(rx);
+        self.send(Message::Daemon(DaemonMessage::Connected));
+        self.settle();
+    }
+
+    /// Feeds the scheduler's events to the app (performing what they ask) until
+    /// `until` says so.
+    pub fn daemon_until(&mut self, mut until: impl FnMut(&DaemonEvent) -> bool) {
+        let rx = self.daemon_events.take().expect("connect_daemon first");
+        loop {
+            let event = rx
+                .recv_timeout(std::time::Duration::from_secs(120))
+                .expect("an event from the scheduler");
+            let stop = until(&event);
+            self.send(Message::Daemon(DaemonMessage::Event(Box::new(event))));
+            self.settle();
+            if stop {
+                break;
+            }
+        }
+        self.daemon_events = Some(rx);
     }
 
     /// Clicks the button (or row) showing `label`, as a user would.
@@ -239,4 +295,9 @@ impl Harness {
             self.texts()
         );
     }
+}
+
+/// Where a scheduler started in this test world answers.
+pub fn daemon_socket(w: &World) -> PathBuf {
+    w.home().join(".local/share/npbackup/run/daemon.sock")
 }
