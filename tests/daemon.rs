@@ -325,3 +325,40 @@ fn verify(unit: &Path) {
         unit.display()
     );
 }
+
+#[test]
+fn a_scheduled_backup_is_skipped_after_a_recent_one_but_not_one_asked_for() {
+    let w = World::new();
+    let (src, repo) = (w.path("src"), w.path("repo"));
+    make_tree(&src, false);
+    init(&w, &repo);
+    let config = w.config(&config_text(
+        &w,
+        &[(
+            "default",
+            &repo,
+            &src,
+            "backup = \"every 1h\"\nskip-if-recent = \"2h\"",
+        )],
+    ));
+    // a backup made a moment ago by hand, as this machine
+    run(w.cli().arg("-c").arg(&config).arg("backup"), 0);
+    let _d = start_daemon(&w, &config);
+    // the schedule's first run finds it and skips
+    wait_for(&w, "the scheduled run", 60, || {
+        daemon_status(&w).is_some_and(|s| task(&s, "default")["last_result"].is_string())
+    });
+    let s = daemon_status(&w).expect("status");
+    let result = task(&s, "default")["last_result"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        result.starts_with("skipped: the last backup is"),
+        "{result}"
+    );
+    assert_eq!(snapshots(&w, &repo), 1);
+    // "back up now" backs up all the same
+    run(w.cli().args(["daemon", "run-now", "default"]), 0);
+    wait_for(&w, "the backup asked for", 60, || snapshots(&w, &repo) == 2);
+}

@@ -293,7 +293,10 @@ impl Daemon {
         };
         let (events, done) = (self.events.clone(), self.done.clone());
         let (repo, kind) = (task.repo.clone(), task.kind);
-        let skip_if_recent = task.skip_if_recent.filter(|_| kind == TaskKind::Backup);
+        // a backup asked for by hand is made, recent or not
+        let skip_if_recent = task
+            .skip_if_recent
+            .filter(|_| kind == TaskKind::Backup && scheduled);
         tokio::spawn(async move {
             let end = match prepared {
                 Err(e) => RunEnd::NotStarted(e.to_string()),
