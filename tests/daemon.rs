@@ -39,14 +39,7 @@ fn state_file(w: &World) -> PathBuf {
 
 #[test]
 fn the_daemon_backs_up_on_schedule_reloads_and_stops_cleanly() {
-    let w = World::new();
-    let (src, repo) = (w.path("src"), w.path("repo"));
-    make_tree(&src, false);
-    init(&w, &repo);
-    let config = w.config(&config_text(
-        &w,
-        &[("default", &repo, &src, r#"backup = "every 1h""#)],
-    ));
+    let (w, src, repo, config) = one_repository(r#"backup = "every 1h""#);
     let d = start_daemon(&w, &config);
 
     // never backed up: the first backup runs at once
@@ -149,14 +142,7 @@ fn the_daemon_backs_up_on_schedule_reloads_and_stops_cleanly() {
 
 #[test]
 fn missed_slots_run_once_when_the_daemon_comes_back() {
-    let w = World::new();
-    let (src, repo) = (w.path("src"), w.path("repo"));
-    make_tree(&src, false);
-    init(&w, &repo);
-    let config = w.config(&config_text(
-        &w,
-        &[("default", &repo, &src, r#"backup = "every 1h""#)],
-    ));
+    let (w, _src, repo, config) = one_repository(r#"backup = "every 1h""#);
     // the machine was off for five hours after its last run
     let five_hours_ago = jiff::Timestamp::now()
         .checked_sub(jiff::SignedDuration::from_hours(5))
@@ -190,11 +176,7 @@ fn the_socket_refuses_other_users() {
         return;
     }
     use std::os::unix::{fs::PermissionsExt, process::CommandExt};
-    let w = World::new();
-    let (src, repo) = (w.path("src"), w.path("repo"));
-    make_tree(&src, false);
-    init(&w, &repo);
-    let config = w.config(&config_text(&w, &[("default", &repo, &src, "")]));
+    let (w, _src, _repo, config) = one_repository("");
     let _d = start_daemon(&w, &config);
     let as_nobody = || {
         let mut cmd = w.std_cli();

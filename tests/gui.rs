@@ -172,6 +172,26 @@ fn a_missing_repository_says_what_to_do() {
     restic_check(&w, &w.path("nowhere").display().to_string());
 }
 
+/// Runs the pending job, clicking the progress panel's "Cancel" once the job has
+/// done `bytes` (in `phase`, when given); says whether it did.
+fn settle_cancelling_past(h: &mut Harness, bytes: u64, phase: Option<&str>) -> bool {
+    let mut clicked = false;
+    h.settle_with(|app, event| {
+        let JobEvent::Progress(p) = event else {
+            return Vec::new();
+        };
+        if clicked || phase.is_some_and(|ph| p.phase != ph) || p.bytes_done < bytes {
+            return Vec::new();
+        }
+        clicked = true;
+        let mut ui = simulator(app.view_main());
+        ui.click("Cancel")
+            .expect("a Cancel button while the job runs");
+        ui.into_messages().collect()
+    });
+    clicked
+}
+
 #[test]
 fn cancel_stops_a_backup_and_the_next_one_succeeds() {
     let w = World::new();
@@ -181,22 +201,10 @@ fn cancel_stops_a_backup_and_the_next_one_succeeds() {
     let mut h = Harness::new(&w, &config(&w, &repo, &src, ""));
     h.settle();
     h.click("Back up now");
-    let mut clicked = false;
-    h.settle_with(|app, event| {
-        let JobEvent::Progress(p) = event else {
-            return Vec::new();
-        };
-        if clicked || p.phase != "backing up" || p.bytes_done < 10_000_000 {
-            return Vec::new();
-        }
-        clicked = true;
-        // the progress panel is up, with its Cancel button: click it
-        let mut ui = simulator(app.view_main());
-        ui.click("Cancel")
-            .expect("a Cancel button while the backup runs");
-        ui.into_messages().collect()
-    });
-    assert!(clicked, "the backup ended before it could be cancelled");
+    assert!(
+        settle_cancelling_past(&mut h, 10_000_000, Some("backing up")),
+        "the backup ended before it could be cancelled"
+    );
     h.assert_shows("Backup was cancelled (just now)");
     h.assert_shows("Never backed up");
     restic_check(&w, &repo.display().to_string());
@@ -550,22 +558,11 @@ fn cancel_stops_a_restore_and_leaves_no_half_written_file() {
         h.click("Restore now");
     };
     restore_all(&mut h);
-    let mut clicked = false;
-    h.settle_with(|app, event| {
-        let JobEvent::Progress(p) = event else {
-            return Vec::new();
-        };
-        if clicked || p.bytes_done < 10_000_000 {
-            return Vec::new();
-        }
-        clicked = true;
-        // the progress panel under the browser, with its Cancel button
-        let mut ui = simulator(app.view_main());
-        ui.click("Cancel")
-            .expect("a Cancel button while the restore runs");
-        ui.into_messages().collect()
-    });
-    assert!(clicked, "the restore ended before it could be cancelled");
+    // the progress panel under the browser has the Cancel button
+    assert!(
+        settle_cancelling_past(&mut h, 10_000_000, None),
+        "the restore ended before it could be cancelled"
+    );
     assert!(h.shows_part("Restore was cancelled"), "{}", h.texts());
     // whatever is under a real name is whole; nothing temporary is left
     let restored = target.join(src.strip_prefix("/").unwrap());
@@ -595,14 +592,7 @@ fn cancel_stops_a_restore_and_leaves_no_half_written_file() {
 #[test]
 fn with_the_scheduler_running_the_window_shows_its_jobs_and_pauses_it() {
     use npbackup::schedule::ipc::DaemonEvent;
-    let w = World::new();
-    let (src, repo) = (w.path("src"), w.path("repo"));
-    make_tree(&src, false);
-    init(&w, &repo);
-    let config = w.config(&config_text(
-        &w,
-        &[("default", &repo, &src, r#"backup = "daily at 03:00""#)],
-    ));
+    let (w, _src, repo, config) = one_repository(r#"backup = "daily at 03:00""#);
     let _daemon = start_daemon(&w, &config);
     let mut h = Harness::new(&w, &config);
     h.settle();
@@ -650,14 +640,7 @@ fn with_the_scheduler_running_the_window_shows_its_jobs_and_pauses_it() {
 
 #[test]
 fn without_a_scheduler_the_window_runs_the_schedule_itself() {
-    let w = World::new();
-    let (src, repo) = (w.path("src"), w.path("repo"));
-    make_tree(&src, false);
-    init(&w, &repo);
-    let config = w.config(&config_text(
-        &w,
-        &[("default", &repo, &src, r#"backup = "every 1h""#)],
-    ));
+    let (w, _src, repo, config) = one_repository(r#"backup = "every 1h""#);
     let mut h = Harness::new(&w, &config);
     h.settle();
     // no scheduler answers: the window runs the schedule, and a task never run is due

@@ -726,3 +726,14 @@ paths = ["{src}"]
     }
     text
 }
+
+/// A world with one initialised repository `default` backing up a test tree, and a
+/// config giving it `schedule` (lines of its `[repos.default.schedule]` table).
+pub fn one_repository(schedule: &str) -> (World, PathBuf, PathBuf, PathBuf) {
+    let w = World::new();
+    let (src, repo) = (w.path("src"), w.path("repo"));
+    make_tree(&src, false);
+    run(w.cli_repo(&repo.display().to_string()).arg("init"), 0);
+    let config = w.config(&config_text(&w, &[("default", &repo, &src, schedule)]));
+    (w, src, repo, config)
+}
