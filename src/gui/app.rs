@@ -474,6 +474,10 @@ impl App {
 
     /// Cancels what runs (cleanly: the jobs remove their locks), then ends.
     fn quit(&mut self) -> Vec<Effect> {
+        // the scheduler's jobs are the scheduler's: they go on without the window
+        self.jobs
+            .retain(|_, (_, purpose)| !matches!(purpose, Purpose::Daemon(_)));
+        self.daemon_jobs.clear();
         if self.jobs.is_empty() {
             return vec![Effect::Quit];
         }
