@@ -419,10 +419,34 @@ fn find_a_file_pick_its_old_version_and_restore_it_into_a_folder() {
 
     // again with "keep them": the file there is left alone
     std::fs::write(target.join("hello.txt"), "mine\n").unwrap();
-    for (overwrite, expect) in [
-        (npbackup::engine::Overwrite::Never, "mine\n"),
-        (npbackup::engine::Overwrite::IfChanged, "hello world\n"),
+    let restored = target.join("hello.txt");
+    for (overwrite, expect, before) in [
+        (npbackup::engine::Overwrite::Never, "mine\n", None),
+        (
+            npbackup::engine::Overwrite::IfChanged,
+            "hello world\n",
+            None,
+        ),
+        // other bytes, same size and time: "when changed" cannot see it…
+        (
+            npbackup::engine::Overwrite::IfChanged,
+            "HELLO WORLD\n",
+            Some("HELLO WORLD\n"),
+        ),
+        // …"whenever the content differs" reads it and replaces it
+        (
+            npbackup::engine::Overwrite::Always,
+            "hello world\n",
+            Some("HELLO WORLD\n"),
+        ),
     ] {
+        if let Some(text) = before {
+            let mtime = filetime::FileTime::from_last_modification_time(
+                &std::fs::metadata(&restored).unwrap(),
+            );
+            std::fs::write(&restored, text).unwrap();
+            filetime::set_file_mtime(&restored, mtime).unwrap();
+        }
         h.send(browse(B::RestoreVersion {
             snapshot: ids[0].clone(),
             path: hello.clone(),
