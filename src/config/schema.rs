@@ -120,6 +120,18 @@ pub struct Desktop {
     pub notify_on_success: Option<bool>,
     /// A notification when a repository's last backup is older than `minimum-backup-age` (default true).
     pub notify_when_too_old: Option<bool>,
+    /// "auto" (follow the desktop, the default), "light" or "dark".
+    pub theme: Option<ThemeChoice>,
+}
+
+/// The window's appearance.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ThemeChoice {
+    #[default]
+    Auto,
+    Light,
+    Dark,
 }
 
 /// A `[groups.NAME]` or `[repos.NAME]` table: the same keys, so that a group can

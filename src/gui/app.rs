@@ -96,6 +96,8 @@ pub enum Message {
     WindowOpened(window::Id),
     WindowCloseRequested(window::Id),
     WindowClosed(window::Id),
+    /// The desktop's light or dark preference (at start and when it changes).
+    Appearance(iced::theme::Mode),
     Tick,
 }
 
@@ -149,6 +151,8 @@ pub struct App {
     daemon_jobs: HashMap<String, Ticket>,
     /// No daemon answered the last time the app looked.
     daemon_absent: bool,
+    /// What the desktop prefers, light or dark.
+    desktop_appearance: theme::Appearance,
     /// The schedule the app runs itself while no daemon answers.
     local: Option<LocalSchedule>,
     /// The app's own scheduled runs: their task and start.
@@ -176,6 +180,7 @@ impl App {
             daemon: None,
             daemon_jobs: HashMap::new(),
             daemon_absent: false,
+            desktop_appearance: theme::Appearance::Light,
             local: None,
             scheduled: HashMap::new(),
         };
@@ -198,7 +203,10 @@ impl App {
         if !app.launch.hidden || app.tray.is_none() {
             effects.push(Effect::OpenWindow);
         }
-        let task = app.perform(effects);
+        let task = Task::batch([
+            app.perform(effects),
+            iced::system::theme().map(Message::Appearance),
+        ]);
         (app, task)
     }
 
@@ -327,6 +335,10 @@ impl App {
                 Vec::new()
             }
             Message::Tick => self.tick(Timestamp::now()),
+            Message::Appearance(mode) => {
+                self.desktop_appearance = theme::Appearance::from_mode(mode);
+                Vec::new()
+            }
         };
         self.refresh_schedule_lines();
         self.refresh_tray();
@@ -1119,7 +1131,21 @@ impl App {
     }
 
     pub fn theme(&self, _window: window::Id) -> Theme {
-        theme::theme()
+        theme::theme_for(self.appearance())
+    }
+
+    /// Light or dark: the config's choice, else the desktop's.
+    pub fn appearance(&self) -> theme::Appearance {
+        let choice = self
+            .config
+            .as_ref()
+            .and_then(|c| c.desktop().theme)
+            .unwrap_or_default();
+        match choice {
+            config::schema::ThemeChoice::Light => theme::Appearance::Light,
+            config::schema::ThemeChoice::Dark => theme::Appearance::Dark,
+            config::schema::ThemeChoice::Auto => self.desktop_appearance,
+        }
     }
 
     pub fn subscription(&self) -> Subscription<Message> {
@@ -1129,6 +1155,7 @@ impl App {
             Subscription::run(external::events).map(Message::External),
             Subscription::run_with(self.sockets.clone(), scheduler::watch).map(Message::Daemon),
             iced::time::every(TICK).map(|_| Message::Tick),
+            iced::system::theme_changes().map(Message::Appearance),
             if self.browser.is_some() {
                 iced::keyboard::listen().filter_map(|e| match e {
                     iced::keyboard::Event::KeyPressed { key, .. } => {

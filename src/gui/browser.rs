@@ -766,7 +766,7 @@ impl Browser {
                 .style(if self.tab == t {
                     button::primary
                 } else {
-                    button::secondary
+                    theme::secondary
                 })
                 .into()
         }))
@@ -779,7 +779,7 @@ impl Browser {
         let top = row![
             button(text("← Back").size(14))
                 .on_press(Message::Back)
-                .style(button::secondary),
+                .style(theme::secondary),
             text(format!("Browse {}", self.repo)).size(18),
             Space::new().width(Length::Fill),
             text("Snapshot").size(14),
@@ -849,10 +849,10 @@ impl Browser {
             Space::new().width(Length::Fill),
             button(text("Open").size(14))
                 .on_press_maybe(file.then_some(Message::Preview))
-                .style(button::secondary),
+                .style(theme::secondary),
             button(text("Show history").size(14))
                 .on_press_maybe(self.focus.is_some().then_some(Message::History))
-                .style(button::secondary),
+                .style(theme::secondary),
             button(text(restore_label).size(14))
                 .on_press_maybe(self.broken.is_none().then_some(Message::AskRestore))
                 .style(button::primary),
@@ -1253,7 +1253,7 @@ impl Browser {
             Space::new().width(Length::Fill),
             button(text("Cancel").size(14))
                 .on_press(Message::CloseDialog)
-                .style(button::secondary),
+                .style(theme::secondary),
             if ready {
                 button(text("Restore now").size(14)).on_press(Message::ConfirmRestore)
             } else {
@@ -1293,7 +1293,7 @@ fn version_row<'a>(
                 snapshot: snapshot.to_string(),
                 path: path.to_string(),
             })
-            .style(button::secondary),
+            .style(theme::secondary),
         button(text(restore).size(12)).on_press(Message::RestoreVersion {
             snapshot: snapshot.to_string(),
             path: path.to_string(),

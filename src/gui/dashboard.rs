@@ -497,20 +497,20 @@ impl Dashboard {
             text(brand::PRODUCT_NAME)
                 .size(20)
                 .font(bold())
-                .color(Colours::primary()),
+                .style(theme::coloured(Colours::primary())),
             Space::new().width(16),
             text("Repository").size(14),
             chooser,
             Space::new().width(Length::Fill),
             button(text("Refresh").size(14))
                 .on_press_maybe((!busy).then_some(Message::Refresh))
-                .style(button::secondary),
+                .style(theme::secondary),
             button(text("Operations").size(14))
                 .on_press(Message::ShowOperations)
-                .style(button::secondary),
+                .style(theme::secondary),
             button(text("About").size(14))
                 .on_press(Message::ShowAbout)
-                .style(button::secondary),
+                .style(theme::secondary),
         ]
         .spacing(8)
         .align_y(Alignment::Center)
@@ -546,7 +546,7 @@ impl Dashboard {
             )
             .on_press_maybe((!repo.table.is_empty()).then_some(Message::Browse))
             .padding([8, 14])
-            .style(button::secondary),
+            .style(theme::secondary),
             Space::new().width(Length::Fill),
             text(self.count_text(repo)).size(13),
         ]
@@ -711,7 +711,7 @@ impl Dashboard {
             ))
             .size(15)
             .font(bold())
-            .color(colour)
+            .style(theme::coloured(colour))
         ]
         .spacing(3);
         for d in &last.details {
@@ -722,7 +722,7 @@ impl Dashboard {
                 body.width(Length::Fill),
                 button(text("Show log").size(13))
                     .on_press(Message::ShowLog)
-                    .style(button::secondary)
+                    .style(theme::secondary)
             ]
             .align_y(Alignment::Center)
             .spacing(10),
@@ -737,7 +737,7 @@ impl Dashboard {
         let close = || {
             button(text("Close").size(14))
                 .on_press(Message::CloseModal)
-                .style(button::secondary)
+                .style(theme::secondary)
         };
         match modal {
             Modal::ConfirmForget(chosen) => {
@@ -773,7 +773,7 @@ impl Dashboard {
                         Space::new().width(Length::Fill),
                         button(text("Keep them").size(14))
                             .on_press(Message::CloseModal)
-                            .style(button::secondary),
+                            .style(theme::secondary),
                         button(text("Forget").size(14))
                             .on_press(Message::ConfirmForget)
                             .style(button::danger),
@@ -835,7 +835,7 @@ impl Dashboard {
                         Space::new().width(Length::Fill),
                         button(text("Copy to clipboard").size(14))
                             .on_press(Message::CopyLog)
-                            .style(button::secondary),
+                            .style(theme::secondary),
                         close(),
                     ]
                     .spacing(10),
@@ -844,7 +844,7 @@ impl Dashboard {
                 .into()
             }
             Modal::About => column![
-                text(brand::PRODUCT_NAME).size(22).font(bold()).color(Colours::primary()),
+                text(brand::PRODUCT_NAME).size(22).font(bold()).style(theme::coloured(Colours::primary())),
                 text(brand::VERSION_LINE).size(14),
                 text(brand::COPYRIGHT).size(14),
                 text(format!("Made by {}. Support: {}", brand::COMPANY, brand::SUPPORT_URL)).size(14),
@@ -866,7 +866,7 @@ impl Dashboard {
                 text(format!("Welcome to {}", brand::PRODUCT_NAME))
                     .size(24)
                     .font(bold())
-                    .color(Colours::primary()),
+                    .style(theme::coloured(Colours::primary())),
                 text("There is no configuration yet. Start with the default:").size(15),
                 text(format!("• back up {}", paths.join(", "))).size(14),
                 text(format!("• into an encrypted repository at {repository} (no server needed)")).size(14),
@@ -874,7 +874,7 @@ impl Dashboard {
                 text("Keep a copy of that password somewhere safe: without it, nobody can read the backups, including you.").size(14),
                 row![
                     Space::new().width(Length::Fill),
-                    button(text("Quit").size(14)).on_press(Message::Quit).style(button::secondary),
+                    button(text("Quit").size(14)).on_press(Message::Quit).style(theme::secondary),
                     button(text("Set up with these defaults").size(15).font(bold()))
                         .on_press(Message::SetUp)
                         .padding([8, 18])
@@ -888,14 +888,14 @@ impl Dashboard {
                 text("The configuration could not be read")
                     .size(22)
                     .font(bold())
-                    .color(Colours::error()),
+                    .style(theme::coloured(Colours::error())),
                 text("Correct what is listed below in the file, then reload.").size(15),
                 container(scrollable(text(errors).size(13).font(Font::MONOSPACE)).height(Length::Shrink))
                     .padding(10)
                     .style(theme::card),
                 row![
                     Space::new().width(Length::Fill),
-                    button(text("Quit").size(14)).on_press(Message::Quit).style(button::secondary),
+                    button(text("Quit").size(14)).on_press(Message::Quit).style(theme::secondary),
                     button(text("Reload").size(14)).on_press(Message::Refresh).style(button::primary),
                 ]
                 .spacing(10),
@@ -969,7 +969,7 @@ fn progress_panel(job: &ActiveJob) -> Element<'_, Message> {
                 text(title).size(15).font(bold()).width(Length::Fill),
                 button(text("Show log").size(13))
                     .on_press(Message::ShowLog)
-                    .style(button::secondary),
+                    .style(theme::secondary),
                 cancel,
             ]
             .spacing(10)

@@ -172,9 +172,7 @@ impl LocalSchedule {
     /// Records the end of a run the app started.
     pub fn ran(&mut self, key: &str, started: Timestamp, ok: bool, result: String) {
         if let Some(st) = self.state.tasks.get_mut(key) {
-            st.last_run = Some(started);
-            st.last_ok = Some(ok);
-            st.last_result = Some(result);
+            st.ran(started, ok, result);
             self.save();
         }
     }

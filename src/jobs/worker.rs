@@ -97,6 +97,19 @@ fn failed(message: String, cancelled: bool) -> Finished {
     }
 }
 
+/// This program's path, to start jobs with. When the file was replaced while we
+/// run (a package upgrade under a long-running scheduler or window), Linux names
+/// the old one "PATH (deleted)"; PATH itself then holds the new program, which
+/// is the one to start.
+pub fn this_program() -> Result<PathBuf> {
+    let exe =
+        std::env::current_exe().map_err(|e| Error::io("finding this program", "current_exe", e))?;
+    match exe.to_str().and_then(|s| s.strip_suffix(" (deleted)")) {
+        Some(path) => Ok(PathBuf::from(path)),
+        None => Ok(exe),
+    }
+}
+
 /// Starts `spec` in a job process.
 pub async fn start(spec: &JobSpec, opts: &JobOptions) -> Result<RunningJob> {
     Ok(launch(spec, opts, false).await?.0)
@@ -135,8 +148,7 @@ async fn launch(
 ) -> Result<(RunningJob, Option<tokio::process::ChildStdin>)> {
     let program = match &opts.program {
         Some(p) => p.clone(),
-        None => std::env::current_exe()
-            .map_err(|e| Error::io("finding this program", "current_exe", e))?,
+        None => this_program()?,
     };
     let mut input = serde_json::to_vec(spec)
         .map_err(|e| Error::Usage(format!("cannot encode the job: {e}")))?;

@@ -354,9 +354,7 @@ impl Daemon {
             tracing::error!("{key}: {result}");
         }
         if counts && let Some(st) = self.state.tasks.get_mut(&key) {
-            st.last_run = Some(done.started);
-            st.last_result = Some(result.clone());
-            st.last_ok = Some(ok);
+            st.ran(done.started, ok, result.clone());
             self.save();
         }
         let _ = self.events.send(DaemonEvent::Ended {

@@ -127,9 +127,28 @@ pub fn next_due(task: &Task, state: &TaskState, seed: u64, tz: &TimeZone) -> Opt
     let base = state.last_run.unwrap_or(state.since);
     let slot = task.when.due_after(base, state.last_run.is_some(), tz)?;
     let delay = random_delay(seed, &task.key(), slot, task.random_delay);
-    slot.checked_add(jiff::SignedDuration::try_from(delay).ok()?)
-        .ok()
+    let regular = slot
+        .checked_add(jiff::SignedDuration::try_from(delay).ok()?)
+        .ok()?;
+    // a failed run is tried again before its next slot: after 15 min, 30 min, 1 h… 4 h at most
+    match (state.failures, state.last_run) {
+        (0, _) | (_, None) => Some(regular),
+        (n, Some(last)) => {
+            let wait = RETRY_FIRST
+                .saturating_mul(1 << (n - 1).min(8))
+                .min(RETRY_LONGEST);
+            let retry = jiff::SignedDuration::try_from(wait)
+                .ok()
+                .and_then(|w| last.checked_add(w).ok())?;
+            Some(regular.min(retry))
+        }
+    }
 }
+
+/// The first retry of a failed run, doubled for each failure in a row…
+const RETRY_FIRST: Duration = Duration::from_secs(15 * 60);
+/// …up to this.
+const RETRY_LONGEST: Duration = Duration::from_secs(4 * 3600);
 
 /// A random time in `[0, max]` for this task's slot: the same across restarts (the
 /// daemon does not draw again when it comes back), different from machine to
@@ -245,6 +264,36 @@ mod tests {
             next_due(&task("every 6h", 0), &ran, 1, &tz()),
             Some(t(2, 17, 0))
         );
+    }
+
+    #[test]
+    fn a_failed_run_is_tried_again_sooner_then_less_often() {
+        let daily = task("daily at 02:30", 0);
+        let mut s = state(t(1, 0, 0), None);
+        s.ran(t(2, 10, 0), false, "failed: unreachable".into());
+        assert_eq!(next_due(&daily, &s, 1, &tz()), Some(t(2, 10, 15)));
+        s.ran(t(2, 10, 15), false, "failed".into());
+        s.ran(t(2, 10, 45), false, "failed".into());
+        assert_eq!(
+            next_due(&daily, &s, 1, &tz()),
+            Some(t(2, 11, 45)),
+            "an hour after the third"
+        );
+        for _ in 0..10 {
+            s.ran(t(2, 12, 0), false, "failed".into());
+        }
+        assert_eq!(
+            next_due(&daily, &s, 1, &tz()),
+            Some(t(2, 16, 0)),
+            "four hours at most"
+        );
+        // never later than the next slot anyway
+        let hourly = task("every 1h", 0);
+        assert_eq!(next_due(&hourly, &s, 1, &tz()), Some(t(2, 13, 0)));
+        // a success ends the retries
+        s.ran(t(2, 13, 0), true, "finished".into());
+        assert_eq!(s.failures, 0);
+        assert_eq!(next_due(&daily, &s, 1, &tz()), Some(t(3, 2, 30)));
     }
 
     #[test]

@@ -24,6 +24,23 @@ pub struct TaskState {
     /// How the last run ended, in words.
     pub last_result: Option<String>,
     pub last_ok: Option<bool>,
+    /// Failed runs in a row (a failed task is tried again sooner than its next slot).
+    #[serde(default)]
+    pub failures: u32,
+}
+
+impl TaskState {
+    /// Records a run that started at `started` and ended so.
+    pub fn ran(&mut self, started: Timestamp, ok: bool, result: String) {
+        self.last_run = Some(started);
+        self.last_ok = Some(ok);
+        self.last_result = Some(result);
+        self.failures = if ok {
+            0
+        } else {
+            self.failures.saturating_add(1)
+        };
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
