@@ -27,8 +27,10 @@ use super::{
 };
 use crate::error::{Error, Result};
 
-/// Trees kept in memory between questions (folders a user goes back to).
-const TREE_CACHE: usize = 8192;
+/// Folder entries kept in memory between questions (folders a user goes back
+/// to), counted in entries, not folders: a folder can hold one entry or a million.
+/// About 50 MB.
+const CACHED_ENTRIES: usize = 200_000;
 
 /// One version of a path in the history across snapshots.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,11 +47,18 @@ pub struct Version {
     pub changed: bool,
 }
 
+/// The folders read lately, up to `CACHED_ENTRIES` entries in all.
+#[derive(Default)]
+struct TreeCache {
+    trees: HashMap<TreeId, Rc<Vec<Node>>>,
+    entries: usize,
+}
+
 pub struct Session {
     repo: Repository<IndexedIdsStatus>,
     /// Oldest first.
     snaps: Vec<SnapshotFile>,
-    trees: RefCell<HashMap<TreeId, Rc<Vec<Node>>>>,
+    trees: RefCell<TreeCache>,
 }
 
 impl Session {
@@ -93,21 +102,38 @@ impl Session {
         }
     }
 
+    /// A folder's entries, kept for the next question (browsing goes back and forth).
     fn tree(&self, id: TreeId) -> Result<Rc<Vec<Node>>> {
-        if let Some(t) = self.trees.borrow().get(&id) {
+        if let Some(t) = self.trees.borrow().trees.get(&id) {
             return Ok(t.clone());
         }
+        let nodes = self.read_tree(id)?;
+        let mut cache = self.trees.borrow_mut();
+        if cache.entries + nodes.len() > CACHED_ENTRIES {
+            cache.trees.clear();
+            cache.entries = 0;
+        }
+        cache.entries += nodes.len();
+        cache.trees.insert(id, nodes.clone());
+        Ok(nodes)
+    }
+
+    /// A folder's entries for a walk through many snapshots (a search, a diff): from
+    /// the cache when there, else read without keeping them, so that one search
+    /// does not hold every folder of every snapshot in memory.
+    fn tree_passing(&self, id: TreeId) -> Result<Rc<Vec<Node>>> {
+        if let Some(t) = self.trees.borrow().trees.get(&id) {
+            return Ok(t.clone());
+        }
+        self.read_tree(id)
+    }
+
+    fn read_tree(&self, id: TreeId) -> Result<Rc<Vec<Node>>> {
         let tree = self
             .repo
             .get_tree(&id)
             .map_err(|e| Error::engine("reading a folder of the snapshot", &e))?;
-        let nodes = Rc::new(tree.nodes);
-        let mut cache = self.trees.borrow_mut();
-        if cache.len() >= TREE_CACHE {
-            cache.clear();
-        }
-        cache.insert(id, nodes.clone());
-        Ok(nodes)
+        Ok(Rc::new(tree.nodes))
     }
 
     /// The node at `path` in the tree `root` (`None` when absent).
@@ -227,7 +253,7 @@ impl Session {
         }
         let mut out = Vec::new();
         if !stop() {
-            for node in self.tree(tree)?.iter() {
+            for node in self.tree_passing(tree)?.iter() {
                 let name = PathBuf::from(node.name().as_ref() as &std::ffi::OsStr);
                 if matcher.matches(&at.join(&name), &name) {
                     out.push((name.clone(), node.clone()));
@@ -298,10 +324,10 @@ impl Session {
         }
         let empty = Rc::new(Vec::new());
         let left = a
-            .map(|t| self.tree(t))
+            .map(|t| self.tree_passing(t))
             .transpose()?
             .unwrap_or(empty.clone());
-        let right = b.map(|t| self.tree(t)).transpose()?.unwrap_or(empty);
+        let right = b.map(|t| self.tree_passing(t)).transpose()?.unwrap_or(empty);
         let mut by_name: std::collections::BTreeMap<PathBuf, (Option<&Node>, Option<&Node>)> =
             Default::default();
         for n in left.iter() {
