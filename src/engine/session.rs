@@ -47,6 +47,35 @@ pub struct Version {
     pub changed: bool,
 }
 
+/// What a search found under a folder, in the folder's order: its matching
+/// entries (their paths relative to it) and its sub-folders holding matches.
+/// Sub-folders are shared, so a folder unchanged across snapshots is searched,
+/// and its matches kept, once.
+enum Found {
+    Folder(Vec<Found>),
+    Hit(Entry),
+    Under(PathBuf, Rc<Found>),
+}
+
+impl Found {
+    fn is_empty(&self) -> bool {
+        matches!(self, Found::Folder(items) if items.is_empty())
+    }
+
+    /// The matches with their full paths, `at` being where this was found.
+    fn flatten(&self, at: &Path, out: &mut Vec<Entry>) {
+        match self {
+            Found::Folder(items) => items.iter().for_each(|i| i.flatten(at, out)),
+            Found::Hit(e) => {
+                let mut e = e.clone();
+                e.path = at.join(&e.path).to_string_lossy().to_string();
+                out.push(e);
+            }
+            Found::Under(name, found) => found.flatten(&at.join(name), out),
+        }
+    }
+}
+
 /// The folders read lately, up to `CACHED_ENTRIES` entries in all.
 #[derive(Default)]
 struct TreeCache {
@@ -221,13 +250,15 @@ impl Session {
                 return Ok(());
             }
             let found = self.search(snap.tree, Path::new("/"), &matcher, &mut memo, stop)?;
-            let hits = found
-                .iter()
-                .map(|(p, n)| FindHit {
+            let mut entries = Vec::new();
+            found.flatten(Path::new("/"), &mut entries);
+            let hits = entries
+                .into_iter()
+                .map(|entry| FindHit {
                     snapshot: snap.id.to_hex().to_string(),
                     time: snap.time.timestamp().to_string(),
                     host: snap.hostname.clone(),
-                    entry: entry(&Path::new("/").join(p), n),
+                    entry,
                 })
                 .collect();
             each(hits);
@@ -235,36 +266,37 @@ impl Session {
         Ok(())
     }
 
-    /// The matches under `tree` (paths relative to it); trees seen before come from `memo`.
-    #[allow(clippy::type_complexity)]
+    /// The matches under `tree`; trees seen before come from `memo` (shared, not copied).
     fn search(
         &self,
         tree: TreeId,
         at: &Path,
         matcher: &Matcher,
-        memo: &mut HashMap<TreeId, Rc<Vec<(PathBuf, Node)>>>,
+        memo: &mut HashMap<TreeId, Rc<Found>>,
         stop: &dyn Fn() -> bool,
-    ) -> Result<Rc<Vec<(PathBuf, Node)>>> {
+    ) -> Result<Rc<Found>> {
         // whole-path patterns depend on where the tree is: memoised by place too
         if !matcher.full_path
             && let Some(found) = memo.get(&tree)
         {
             return Ok(found.clone());
         }
-        let mut out = Vec::new();
+        let mut items = Vec::new();
         if !stop() {
             for node in self.tree_passing(tree)?.iter() {
                 let name = PathBuf::from(node.name().as_ref() as &std::ffi::OsStr);
                 if matcher.matches(&at.join(&name), &name) {
-                    out.push((name.clone(), node.clone()));
+                    items.push(Found::Hit(entry(&name, node)));
                 }
                 if let (true, Some(sub)) = (node.is_dir(), node.subtree) {
                     let below = self.search(sub, &at.join(&name), matcher, memo, stop)?;
-                    out.extend(below.iter().map(|(p, n)| (name.join(p), n.clone())));
+                    if !below.is_empty() {
+                        items.push(Found::Under(name, below));
+                    }
                 }
             }
         }
-        let out = Rc::new(out);
+        let out = Rc::new(Found::Folder(items));
         if !matcher.full_path && !stop() {
             memo.insert(tree, out.clone());
         }

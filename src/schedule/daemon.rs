@@ -587,7 +587,7 @@ fn describe(f: &Finished) -> String {
             .as_ref()
             .and_then(|r| r.get("summary")?.get("snapshot_id")?.as_str())
         {
-            s.push_str(&format!(", snapshot {}", &id[..id.len().min(8)]));
+            s.push_str(&format!(", snapshot {}", id.get(..8).unwrap_or(id)));
         }
         if !f.warnings.is_empty() {
             s.push_str(&format!(
