@@ -39,6 +39,9 @@ if [ "$what" = "build" ]; then exit 0; fi
 # Prometheus push gateway (monitoring),
 # Python's venv (for the S3 server below).
 apt_install restic rclone openssh-server openssh-client python3 python3-venv prometheus-pushgateway openssl
+# The scheduler's tests: time zones with daylight saving (tzdata) and systemd-analyze to verify
+# the service units (systemd is not started).
+apt_install tzdata systemd
 # The desktop app under test: a virtual X server, screenshots and window lookup, a
 # private D-Bus session with gdbus, a real StatusNotifierItem host (watcher + tray) and a
 # real notification daemon (dunst).

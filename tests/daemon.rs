@@ -178,9 +178,22 @@ fn the_socket_refuses_other_users() {
     use std::os::unix::{fs::PermissionsExt, process::CommandExt};
     let (w, _src, _repo, config) = one_repository("");
     let _d = start_daemon(&w, &config);
+    // the program where nobody can run it, wherever this checkout lives
+    let bin_dir = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(bin_dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let program = bin_dir.path().join("npbackup-cli");
+    std::fs::copy(assert_cmd::cargo::cargo_bin("npbackup-cli"), &program).unwrap();
     let as_nobody = || {
-        let mut cmd = w.std_cli();
-        cmd.args(["daemon", "status"]).uid(65534).gid(65534);
+        let mut cmd = std::process::Command::new(&program);
+        for (k, _) in std::env::vars() {
+            if k.starts_with("NPBACKUP_") || k.starts_with("XDG_") {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.env("HOME", w.home())
+            .args(["daemon", "status"])
+            .uid(65534)
+            .gid(65534);
         cmd.output().expect("run as nobody")
     };
     // the socket is the owner's alone

@@ -359,7 +359,10 @@ impl Session {
             .map(|t| self.tree_passing(t))
             .transpose()?
             .unwrap_or(empty.clone());
-        let right = b.map(|t| self.tree_passing(t)).transpose()?.unwrap_or(empty);
+        let right = b
+            .map(|t| self.tree_passing(t))
+            .transpose()?
+            .unwrap_or(empty);
         let mut by_name: std::collections::BTreeMap<PathBuf, (Option<&Node>, Option<&Node>)> =
             Default::default();
         for n in left.iter() {
