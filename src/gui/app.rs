@@ -522,11 +522,27 @@ impl App {
         }
         if self.daemon.is_some() {
             effects.push(Effect::AskDaemon(Request::Status));
-        } else if self.daemon_absent {
-            // only once no scheduler answered: the two never run the same task
+        }
+        // only once no scheduler answered, or the one that did runs another file:
+        // the two never run the same task
+        let other_file = matches!(self.daemon, Some(Some(_))) && !self.daemon_serves_us();
+        if self.daemon_absent || other_file {
             effects.extend(self.run_schedule(now));
         }
         effects
+    }
+
+    /// The scheduler that answers runs this window's configuration file (a window
+    /// started with `-c` on another file runs that file's schedule itself).
+    fn daemon_serves_us(&self) -> bool {
+        let (Some(Some(status)), Some(config)) = (&self.daemon, &self.config) else {
+            return false;
+        };
+        status.config == config.path
+            || status
+                .config
+                .canonicalize()
+                .is_ok_and(|a| config.path.canonicalize().is_ok_and(|b| a == b))
     }
 
     /// Without a scheduler: starts the tasks due at `now` as the app's own jobs.
@@ -577,7 +593,7 @@ impl App {
     /// Holds scheduled runs until `until` (`None`: resumes them): the daemon's, or
     /// the app's own when no daemon runs.
     fn pause(&mut self, until: Option<Timestamp>) -> Vec<Effect> {
-        if self.daemon.is_some() {
+        if self.daemon_serves_us() {
             return vec![Effect::AskDaemon(match until {
                 Some(until) => Request::Pause { until },
                 None => Request::Resume,
@@ -636,6 +652,10 @@ impl App {
     }
 
     fn on_daemon_event(&mut self, event: DaemonEvent) -> Vec<Effect> {
+        // a scheduler of another configuration file: its jobs are not this window's
+        if matches!(self.daemon, Some(Some(_))) && !self.daemon_serves_us() {
+            return Vec::new();
+        }
         match event {
             DaemonEvent::Started { repo, task, .. } => {
                 let action = scheduler::action_of(task);
@@ -691,8 +711,10 @@ impl App {
         let names = self.dashboard.repo_names();
         for name in names {
             let line = match (&self.daemon, &self.local) {
-                (Some(Some(status)), _) => scheduler::daemon_line(status, &name),
-                (None, Some(local)) => local.line(&name),
+                (Some(Some(status)), _) if self.daemon_serves_us() => {
+                    scheduler::daemon_line(status, &name)
+                }
+                (_, Some(local)) => local.line(&name),
                 _ => None,
             };
             if let Some(panel) = self.dashboard.repo_mut(&name) {
@@ -741,8 +763,8 @@ impl App {
 
     /// Starts `action` on `repo`, unless a job of the window runs there already.
     fn start(&mut self, repo: &str, action: Action, ids: Vec<String>) -> Vec<Effect> {
-        // with a scheduler running, what it can run, it runs (and the window shows it)
-        if self.daemon.is_some()
+        // with a scheduler running this file, what it can run, it runs (and the window shows it)
+        if self.daemon_serves_us()
             && let Some(task) = scheduler::task_of(action)
         {
             if self.dashboard.repo(repo).is_some_and(|r| r.job.is_some()) {
