@@ -24,6 +24,24 @@ pub fn local(t: Timestamp) -> String {
         .to_string()
 }
 
+/// A coming time as a person says it: "today 18:00", "tomorrow 02:30", "Sun 03:00"
+/// within a week, else "2026-12-24 10:00" (`now` and `t` in local time).
+pub fn upcoming(t: Timestamp, now: Timestamp) -> String {
+    upcoming_in(t, now, &jiff::tz::TimeZone::system())
+}
+
+fn upcoming_in(t: Timestamp, now: Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    let (t, now) = (t.to_zoned(tz.clone()), now.to_zoned(tz.clone()));
+    let days = (t.date() - now.date()).get_days();
+    let hm = t.strftime("%H:%M");
+    match days {
+        0 => format!("today {hm}"),
+        1 => format!("tomorrow {hm}"),
+        2..=6 => format!("{} {hm}", t.strftime("%a")),
+        _ => t.strftime("%Y-%m-%d %H:%M").to_string(),
+    }
+}
+
 /// How long ago `then` was (zero for the future: a clock set wrong is not "old").
 pub fn age(then: Timestamp, now: Timestamp) -> Duration {
     Duration::from_secs((now.as_second() - then.as_second()).max(0) as u64)
@@ -75,6 +93,35 @@ pub fn duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coming_times_read_as_days() {
+        let tz = jiff::tz::TimeZone::get("Europe/Paris").expect("tzdata");
+        let at = |s: &str| {
+            s.parse::<jiff::civil::DateTime>()
+                .expect("a time")
+                .to_zoned(tz.clone())
+                .expect("in Paris")
+                .timestamp()
+        };
+        let now = at("2026-11-27T13:00:00");
+        assert_eq!(
+            upcoming_in(at("2026-11-27T18:00:00"), now, &tz),
+            "today 18:00"
+        );
+        assert_eq!(
+            upcoming_in(at("2026-11-28T02:30:00"), now, &tz),
+            "tomorrow 02:30"
+        );
+        assert_eq!(
+            upcoming_in(at("2026-11-29T03:00:00"), now, &tz),
+            "Sun 03:00"
+        );
+        assert_eq!(
+            upcoming_in(at("2026-12-24T10:00:00"), now, &tz),
+            "2026-12-24 10:00"
+        );
+    }
 
     fn ts(s: &str) -> Timestamp {
         s.parse().unwrap()

@@ -112,7 +112,7 @@ fn status(ctx: &Context) -> Result<i32> {
     if let Some(until) = status.paused_until {
         println!(
             "Paused until {} (runs asked for by hand still go)",
-            humanize::local(until)
+            humanize::upcoming(until, now)
         );
     }
     for p in &status.problems {
@@ -128,7 +128,7 @@ fn status(ctx: &Context) -> Result<i32> {
             (true, _, _) => "running now".to_string(),
             (_, Some(w), _) => w.clone(),
             (_, _, Some(at)) if at <= now => "due now".to_string(),
-            (_, _, Some(at)) => format!("next {}", humanize::local(at)),
+            (_, _, Some(at)) => format!("next {}", humanize::upcoming(at, now)),
             (_, _, None) => "not scheduled".to_string(),
         };
         let last = match (t.last_run, &t.last_result) {

@@ -227,9 +227,9 @@ fn schedule_line(
 ) -> String {
     let now = Timestamp::now();
     let next = match (paused_until.filter(|p| *p > now), next) {
-        (Some(p), _) => format!("paused until {}", humanize::local(p)),
+        (Some(p), _) => format!("paused until {}", humanize::upcoming(p, now)),
         (None, Some(n)) if n <= now => "due now".to_string(),
-        (None, Some(n)) => format!("next {}", humanize::local(n)),
+        (None, Some(n)) => format!("next {}", humanize::upcoming(n, now)),
         (None, None) => "not scheduled".to_string(),
     };
     format!("Scheduled backups: {when} · {next} ({by})")

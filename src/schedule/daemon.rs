@@ -403,9 +403,10 @@ impl Daemon {
             Request::Pause { until } => {
                 self.state.paused_until = Some(until);
                 self.save();
-                tracing::info!("scheduled runs paused until {until}");
+                let when = crate::humanize::upcoming(until, Timestamp::now());
+                tracing::info!("scheduled runs paused until {when}");
                 let _ = self.events.send(DaemonEvent::Paused { until: Some(until) });
-                Reply::done(format!("scheduled runs paused until {until}"))
+                Reply::done(format!("scheduled runs paused until {when}"))
             }
             Request::Resume => {
                 self.state.paused_until = None;
