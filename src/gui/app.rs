@@ -294,6 +294,16 @@ impl App {
 
     /// Applies `message`; returns what must be done outside the app's state.
     pub fn apply(&mut self, message: Message) -> Vec<Effect> {
+        // the schedule lines change with the daemon, the clock, a pause from the tray, a
+        // job's end or a reload; not with each progress event or key press
+        let schedule_may_change = matches!(
+            message,
+            Message::Daemon(_)
+                | Message::Tick
+                | Message::External(_)
+                | Message::Job(_, JobEvent::Finished(_))
+                | Message::Dashboard(dashboard::Message::Refresh)
+        );
         let effects = match message {
             Message::Dashboard(dashboard::Message::Refresh) if self.dashboard.setup.is_some() => {
                 self.load_config()
@@ -340,7 +350,9 @@ impl App {
                 Vec::new()
             }
         };
-        self.refresh_schedule_lines();
+        if schedule_may_change {
+            self.refresh_schedule_lines();
+        }
         self.refresh_tray();
         effects
     }
@@ -842,17 +854,7 @@ impl App {
                 (&event, self.scheduled.remove(&ticket))
                 && let Some(local) = self.local.as_mut()
             {
-                let result = if f.ok {
-                    "finished".to_string()
-                } else if f.cancelled {
-                    "cancelled".to_string()
-                } else {
-                    f.error
-                        .as_ref()
-                        .map(|e| format!("failed: {}", e.message))
-                        .unwrap_or_else(|| "failed".into())
-                };
-                local.ran(&key, started, f.ok, result);
+                local.ran(&key, started, f.ok, schedule::run_result(f));
             }
         }
         let mut effects = match purpose {

@@ -14,7 +14,7 @@ use crate::{
     config::Config,
     humanize,
     schedule::{
-        self, State, Task, TaskKind, conditions,
+        self, State, Task, TaskKind,
         ipc::{DaemonEvent, Request, Status},
     },
 };
@@ -144,28 +144,14 @@ impl LocalSchedule {
         }
     }
 
-    /// The tasks due at `now` (not paused, their conditions met), for repositories
-    /// for which `idle` says nothing runs.
+    /// The tasks to start at `now` (due, not held back by a condition), for
+    /// repositories for which `idle` says nothing runs.
     pub fn due(&self, now: Timestamp, idle: impl Fn(&str) -> bool) -> Vec<Task> {
-        if self.state.paused(now) {
-            return Vec::new();
-        }
         let tz = jiff::tz::TimeZone::system();
-        let mut seen = std::collections::HashSet::new();
-        self.tasks
-            .iter()
-            .filter(|t| idle(&t.repo))
-            .filter(|t| {
-                self.state
-                    .tasks
-                    .get(&t.key())
-                    .and_then(|st| schedule::next_due(t, st, self.state.seed, &tz))
-                    .is_some_and(|d| d <= now)
-            })
-            .filter(|t| conditions::blocked(t).is_none())
-            // one task per repository at a time
-            .filter(|t| seen.insert(t.repo.clone()))
-            .cloned()
+        schedule::due_now(&self.tasks, &self.state, now, &tz, idle)
+            .into_iter()
+            .filter(|d| d.blocked.is_none())
+            .map(|d| d.task)
             .collect()
     }
 

@@ -114,9 +114,20 @@ pub fn text_colour(colour: Color, a: Appearance) -> Color {
         Appearance::Light => (Color::BLACK, [s.window, s.card, s.stripe]),
         Appearance::Dark => (Color::WHITE, [s.window, s.card, s.stripe]),
     };
+    until_readable(colour, toward, |c| {
+        surfaces.iter().all(|bg| contrast(c, *bg) >= AA)
+    })
+}
+
+/// WCAG AA's contrast for normal text.
+const AA: f32 = 4.5;
+
+/// `colour` moved towards `toward` in small steps until `readable` says so (or
+/// it has become `toward`).
+fn until_readable(colour: Color, toward: Color, readable: impl Fn(Color) -> bool) -> Color {
     let mut c = colour;
     let mut step = 0.0;
-    while surfaces.iter().any(|bg| contrast(c, *bg) < 4.5) && step < 1.0 {
+    while !readable(c) && step < 1.0 {
         step += 0.05;
         c = mix(colour, toward, step);
     }
@@ -194,12 +205,8 @@ pub fn secondary(theme: &Theme, status: button::Status) -> button::Style {
         } else {
             Color::WHITE
         };
-        let mut f = fill;
-        let mut t = 0.0;
-        while contrast(style.text_color, f) < 4.5 && t < 1.0 {
-            t += 0.05;
-            f = mix(fill, away, t);
-        }
+        let text = style.text_color;
+        let f = until_readable(fill, away, |f| contrast(text, f) >= AA);
         style.background = Some(Background::Color(f));
     }
     style

@@ -25,7 +25,7 @@ use tokio::{
 };
 
 use super::{
-    State, Task, TaskKind, conditions,
+    Due, State, Task, TaskKind,
     ipc::{self, DaemonEvent, Reply, Request, Status, TaskStatus},
     next_due,
 };
@@ -214,22 +214,15 @@ impl Daemon {
 
     /// Starts every due task whose repository is idle.
     fn start_due(&mut self, now: Timestamp) {
-        if self.stopping || self.state.paused(now) {
+        if self.stopping {
             return;
         }
-        let due: Vec<Task> = self
-            .tasks
-            .iter()
-            .filter(|t| !self.running.contains_key(&t.repo))
-            .filter(|t| self.due(t).is_some_and(|d| d <= now))
-            .cloned()
-            .collect();
-        for task in due {
-            // two tasks of one repository due together: the first goes, the next waits
-            if self.running.contains_key(&task.repo) {
-                continue;
-            }
-            if let Some(reason) = conditions::blocked(&task) {
+        let running = &self.running;
+        let due = super::due_now(&self.tasks, &self.state, now, &self.tz, |repo| {
+            !running.contains_key(repo)
+        });
+        for Due { task, blocked } in due {
+            if let Some(reason) = blocked {
                 if self.waiting.get(&task.key()) != Some(&reason) {
                     tracing::info!("{}: {reason}", task.key());
                     let _ = self.events.send(DaemonEvent::Waiting {
@@ -344,7 +337,7 @@ impl Daemon {
                 "cut short by the scheduler's shutdown".to_string(),
                 false,
             ),
-            RunEnd::Finished(f) => (f.ok, describe(f), true),
+            RunEnd::Finished(f) => (f.ok, super::run_result(f), true),
             RunEnd::Skipped(why) => (true, why.clone(), true),
             RunEnd::NotStarted(why) => (false, format!("not started: {why}"), true),
         };
@@ -577,36 +570,4 @@ async fn recent_backup(
             humantime::format_duration(max_age)
         )
     })
-}
-
-/// A job's end in words.
-fn describe(f: &Finished) -> String {
-    if f.ok {
-        let mut s = format!("finished in {:.0} s", f.duration_seconds);
-        if let Some(id) = f
-            .result
-            .as_ref()
-            .and_then(|r| r.get("summary")?.get("snapshot_id")?.as_str())
-        {
-            s.push_str(&format!(", snapshot {}", id.get(..8).unwrap_or(id)));
-        }
-        if !f.warnings.is_empty() {
-            s.push_str(&format!(
-                ", {} warning(s): {}",
-                f.warnings.len(),
-                f.warnings.join("; ")
-            ));
-        }
-        s
-    } else if f.cancelled {
-        "cancelled".into()
-    } else {
-        format!(
-            "failed: {}",
-            f.error
-                .as_ref()
-                .map(|e| e.message.clone())
-                .unwrap_or_else(|| "no reason given".into())
-        )
-    }
 }

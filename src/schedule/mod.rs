@@ -150,6 +150,84 @@ const RETRY_FIRST: Duration = Duration::from_secs(15 * 60);
 /// …up to this.
 const RETRY_LONGEST: Duration = Duration::from_secs(4 * 3600);
 
+/// A task due now, and why it must wait (a condition not met), if it must.
+pub struct Due {
+    pub task: Task,
+    pub blocked: Option<String>,
+}
+
+/// The tasks due at `now` (none while paused) of repositories for which `idle`
+/// holds, in the config's order. One task per repository: the first due that may
+/// run takes it; a task held back by a condition does not. The daemon and the
+/// window (when it runs the schedule itself) both pick their runs with this.
+pub fn due_now(
+    tasks: &[Task],
+    state: &State,
+    now: Timestamp,
+    tz: &TimeZone,
+    idle: impl Fn(&str) -> bool,
+) -> Vec<Due> {
+    if state.paused(now) {
+        return Vec::new();
+    }
+    let mut taken = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for task in tasks {
+        if taken.contains(&task.repo) || !idle(&task.repo) {
+            continue;
+        }
+        let due = state
+            .tasks
+            .get(&task.key())
+            .and_then(|st| next_due(task, st, state.seed, tz))
+            .is_some_and(|d| d <= now);
+        if !due {
+            continue;
+        }
+        let blocked = conditions::blocked(task);
+        if blocked.is_none() {
+            taken.insert(task.repo.clone());
+        }
+        out.push(Due {
+            task: task.clone(),
+            blocked,
+        });
+    }
+    out
+}
+
+/// How a run ended, in words, for the state file, `daemon status` and the log.
+pub fn run_result(f: &crate::jobs::Finished) -> String {
+    if f.ok {
+        let mut s = format!("finished in {:.0} s", f.duration_seconds);
+        if let Some(id) = f
+            .result
+            .as_ref()
+            .and_then(|r| r.get("summary")?.get("snapshot_id")?.as_str())
+        {
+            s.push_str(&format!(", snapshot {}", id.get(..8).unwrap_or(id)));
+        }
+        if !f.warnings.is_empty() {
+            s.push_str(&format!(
+                ", {} warning(s): {}",
+                f.warnings.len(),
+                f.warnings.join("; ")
+            ));
+        }
+        s
+    } else if f.cancelled {
+        "cancelled".into()
+    } else {
+        format!(
+            "failed: {}",
+            f.error
+                .as_ref()
+                .map(|e| e.message.clone())
+                .unwrap_or_else(|| "no reason given".into())
+        )
+    }
+}
+
 /// A random time in `[0, max]` for this task's slot: the same across restarts (the
 /// daemon does not draw again when it comes back), different from machine to
 /// machine (`seed` is drawn once per machine), so a fleet does not start together.
