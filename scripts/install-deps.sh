@@ -42,6 +42,9 @@ apt_install restic rclone openssh-server openssh-client python3 python3-venv pro
 # The scheduler's tests: time zones with daylight saving (tzdata) and systemd-analyze to verify
 # the service units (systemd is not started).
 apt_install tzdata systemd
+# Secrets in the OS keyring: a real Secret Service (GNOME Keyring, started inside a private
+# D-Bus session by the tests) and secret-tool to look at what was stored.
+apt_install gnome-keyring libsecret-tools
 # The desktop app under test: a virtual X server, screenshots and window lookup, a
 # private D-Bus session with gdbus, a real StatusNotifierItem host (watcher + tray) and a
 # real notification daemon (dunst).

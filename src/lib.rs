@@ -10,6 +10,7 @@ pub mod config;
 pub mod customization;
 pub mod engine;
 pub mod error;
+pub mod fsutil;
 #[cfg(feature = "gui")]
 pub mod gui;
 pub mod humanize;

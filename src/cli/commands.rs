@@ -58,6 +58,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         Command::Repair { what, dry_run } => super::maintenance::repair(ctx, what, dry_run),
         Command::Housekeeping(args) => super::maintenance::housekeeping(ctx, args),
         Command::Key(cmd) => super::maintenance::key(ctx, cmd),
+        Command::Keyring(cmd) => super::keyring::keyring_cmd(ctx, cmd),
         Command::Unlock => unlock(ctx),
         Command::Metrics { output } => super::monitoring::metrics(ctx, output.as_deref()),
         Command::SendTestEmail { to } => super::monitoring::send_test_email(ctx, &to),

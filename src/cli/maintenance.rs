@@ -277,14 +277,37 @@ pub fn key(ctx: &Context, cmd: KeyCommand) -> Result<i32> {
         }
         KeyCommand::Passwd(p) => {
             let password = new_password(&p)?;
-            let (used, s): (_, serde_json::Value) =
-                job(ctx, |_| Ok(JobKind::KeyPasswd { password }))?;
+            let entry = super::keyring::entry_in_use(ctx);
+            let (used, mut s): (_, serde_json::Value) = job(ctx, |_| {
+                Ok(JobKind::KeyPasswd {
+                    password: password.clone(),
+                })
+            })?;
+            // the configuration reads the keyring: it gets the new password at once
+            let kept = entry.map(|entry| {
+                let r = crate::config::keyring::set(&entry, &password, "repository password");
+                (entry, r)
+            });
+            if let Some((entry, r)) = &kept {
+                s["keyring_entry"] = serde_json::json!(entry);
+                s["keyring_updated"] = serde_json::json!(r.is_ok());
+            }
             render(ctx, "key", &used, &s, |s| {
                 println!(
-                    "password changed: key {} added and verified, key {} removed. Update your password file or keyring now.",
+                    "password changed: key {} added and verified, key {} removed.",
                     short(&s["added"]),
                     short(&s["removed"])
-                )
+                );
+                match &kept {
+                    Some((entry, Ok(()))) => {
+                        println!("the keyring entry '{entry}' holds the new password")
+                    }
+                    Some((entry, Err(e))) => println!(
+                        "the keyring entry '{entry}' could not be updated ({e}): store the new password with `{} keyring set` now",
+                        crate::customization::CLI_NAME
+                    ),
+                    None => println!("Update your password file or keyring now."),
+                }
             })
         }
     }

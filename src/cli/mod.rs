@@ -6,6 +6,7 @@ mod commands;
 #[cfg(unix)]
 mod daemon;
 mod jobrun;
+mod keyring;
 mod maintenance;
 mod monitoring;
 mod multi;
@@ -207,6 +208,9 @@ pub enum Command {
     /// Manage the repository's keys (passwords).
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Keep the repository's password and backend secrets in the OS keyring.
+    #[command(subcommand)]
+    Keyring(keyring::KeyringCommand),
     /// The scheduler: runs each repository's scheduled backups, housekeeping and
     /// checks (`daemon run`, the default), or asks the running one.
     Daemon {
@@ -612,6 +616,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Repair { .. } => "repair",
         Command::Housekeeping(_) => "housekeeping",
         Command::Key(_) => "key",
+        Command::Keyring(_) => "keyring",
         Command::Copy { .. } => "copy",
         Command::Unlock => "unlock",
         Command::Metrics { .. } => "metrics",

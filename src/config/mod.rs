@@ -3,6 +3,8 @@
 //! defaults, lists merged), `${VARIABLE}` expansion and password sources.
 //! It knows nothing of rustic_core: the engine receives a resolved `RepoConfig`.
 
+pub mod edit;
+pub mod keyring;
 mod locate;
 pub mod schema;
 pub mod secrets;
@@ -47,10 +49,11 @@ const SUBTABLES: &[&str] = &[
     "backend-options",
 ];
 /// Keys that choose a password; a repository that sets one replaces its group's.
-const PASSWORD_KEYS: &[&str] = &[
+pub const PASSWORD_KEYS: &[&str] = &[
     "password",
     "password-file",
     "password-command",
+    "password-keyring",
     "password-env",
 ];
 
@@ -419,6 +422,9 @@ impl Config {
         }
         if let Some(v) = &section.password_env {
             sources.push(("password-env", PasswordSource::Env(v.clone())));
+        }
+        if let Some(k) = &section.password_keyring {
+            sources.push(("password-keyring", PasswordSource::Keyring(k.clone())));
         }
         if sources.len() > 1 {
             let keys: Vec<_> = sources.iter().map(|(k, _)| *k).collect();

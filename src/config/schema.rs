@@ -153,7 +153,10 @@ pub struct Section {
     pub password_command: Option<String>,
     /// The name of an environment variable holding the password.
     pub password_env: Option<String>,
-    /// Passed to the backend as is (S3 keys, REST credentials, SFTP settings …).
+    /// The name of an entry in the OS keyring holding the password.
+    pub password_keyring: Option<String>,
+    /// Passed to the backend as is (S3 keys, REST credentials, SFTP settings …); a value
+    /// `keyring:NAME` is read from the OS keyring entry NAME.
     pub backend_options: Option<BTreeMap<String, Scalar>>,
     pub backup: Option<BackupSettings>,
     pub repo: Option<RepoSettings>,

@@ -1,6 +1,6 @@
 //! Repository passwords: where they come from (file, command, environment,
 //! inline) and the `Secret` type that keeps them out of logs and output.
-//! The OS keyring arrives with the setup-wizard issue as one more `PasswordSource`.
+//! The OS keyring is one more source (`config::keyring`).
 
 use std::{fmt, path::PathBuf, process::Command};
 
@@ -65,6 +65,8 @@ pub enum PasswordSource {
     File(PathBuf),
     Command(String),
     Env(String),
+    /// The name of an entry in the OS keyring (see `config::keyring`).
+    Keyring(String),
     /// Nothing configured: the front end may still find one in its own options.
     Missing,
 }
@@ -77,6 +79,7 @@ impl PasswordSource {
             PasswordSource::File(p) => format!("password-file {}", p.display()),
             PasswordSource::Command(c) => format!("password-command `{c}`"),
             PasswordSource::Env(v) => format!("password-env ${v}"),
+            PasswordSource::Keyring(k) => format!("password-keyring '{k}'"),
             PasswordSource::Missing => "none".into(),
         }
     }
@@ -108,8 +111,9 @@ impl PasswordSource {
                     "the environment variable {var} (password-env) is not set or empty"
                 ))),
             },
+            PasswordSource::Keyring(key) => super::keyring::get(key),
             PasswordSource::Missing => Err(Error::Credentials(
-                "no password given: set password-file, password-command or password-env for the repository, or NPBACKUP_PASSWORD / --password-file / --password-command".into(),
+                "no password given: set password-keyring, password-file, password-command or password-env for the repository, or NPBACKUP_PASSWORD / --password-file / --password-command".into(),
             )),
         }
     }

@@ -42,6 +42,21 @@ pub fn parse(uri: &str, user_options: &BTreeMap<String, String>) -> Result<Locat
     } else if let Some(rest) = uri.strip_prefix("s3:") {
         s3_options(rest, &mut options)?;
         "opendal:s3".to_string()
+    } else if let Some(url) = uri.strip_prefix("rest:") {
+        // the REST backend takes its account in the URL only; as options (which
+        // may come from the keyring) they keep the password out of the location
+        let mut user_options = user_options.clone();
+        let username = user_options.remove("username");
+        let password = user_options.remove("password");
+        let url = match (username, password) {
+            (None, None) => url.to_string(),
+            (username, password) => with_userinfo(url, username, password)?,
+        };
+        options.extend(user_options);
+        return Ok(Location {
+            repository: format!("rest:{url}"),
+            options,
+        });
     } else {
         uri.to_string()
     };
@@ -50,6 +65,49 @@ pub fn parse(uri: &str, user_options: &BTreeMap<String, String>) -> Result<Locat
         repository,
         options,
     })
+}
+
+/// `http://host/…` with `user:password@` put in (percent-encoded).
+fn with_userinfo(url: &str, username: Option<String>, password: Option<String>) -> Result<String> {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return Err(Error::Usage(format!(
+            "`rest:{url}` is not a REST location: write rest:http://host:8000/path"
+        )));
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    if rest[..authority_end].contains('@') {
+        return Err(Error::Usage(
+            "the REST location already names an account (user@host): give the account either in the location or as the backend options username and password, not both".into(),
+        ));
+    }
+    let Some(username) = username else {
+        return Err(Error::Usage(
+            "the backend option `password` of a REST location needs `username` too".into(),
+        ));
+    };
+    let userinfo = match password {
+        Some(p) => {
+            // an error quoting the URL must not show it, in either form
+            crate::redact::register(&p);
+            crate::redact::register(&percent_encode(&p));
+            format!("{}:{}", percent_encode(&username), percent_encode(&p))
+        }
+        None => percent_encode(&username),
+    };
+    Ok(format!("{scheme}://{userinfo}@{rest}"))
+}
+
+/// Everything but RFC 3986's unreserved characters, percent-encoded.
+fn percent_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// `sftp:user@host:/path` (restic) or `sftp://user@host:port/path`.
@@ -125,6 +183,33 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn rest_accounts_from_options_go_into_the_url() {
+        let opts = BTreeMap::from([
+            ("username".to_string(), "alice".to_string()),
+            ("password".to_string(), "p@ss:w/rd".to_string()),
+            ("timeout".to_string(), "1m".to_string()),
+        ]);
+        let l = parse("rest:http://host:8000/alice", &opts).unwrap();
+        assert_eq!(
+            l.repository,
+            "rest:http://alice:p%40ss%3Aw%2Frd@host:8000/alice"
+        );
+        assert_eq!(
+            l.options,
+            BTreeMap::from([("timeout".to_string(), "1m".to_string())])
+        );
+        assert!(parse("rest:http://bob@host/x", &opts).is_err());
+        let only_password = BTreeMap::from([("password".to_string(), "x".to_string())]);
+        assert!(parse("rest:http://host/x", &only_password).is_err());
+        assert_eq!(
+            parse("rest:http://host/x", &BTreeMap::new())
+                .unwrap()
+                .repository,
+            "rest:http://host/x"
+        );
     }
 
     #[test]

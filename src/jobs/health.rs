@@ -2,10 +2,7 @@
 //! warnings when this run looks unlike them (too small, too large, too many
 //! changed files) — the symptoms of an unmounted share or a ransomware run.
 
-use std::{
-    io::Write,
-    path::{Path, PathBuf},
-};
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -63,16 +60,12 @@ pub fn record(path: &Path, run: &Run) -> std::io::Result<()> {
     let mut runs = load(path);
     runs.push(run.clone());
     let keep = &runs[runs.len().saturating_sub(RUNS)..];
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("tmp");
-    let mut f = std::fs::File::create(&tmp)?;
+    let mut text = String::new();
     for r in keep {
-        writeln!(f, "{}", serde_json::to_string(r).unwrap_or_default())?;
+        text.push_str(&serde_json::to_string(r).unwrap_or_default());
+        text.push('\n');
     }
-    f.sync_all()?;
-    std::fs::rename(tmp, path)
+    crate::fsutil::write_atomic(path, text.as_bytes(), None)
 }
 
 fn size(b: u64) -> String {

@@ -40,13 +40,25 @@ pub fn target(
         other => other,
     })?;
     crate::redact::register(password.expose());
+    let mut backend_options = rc.backend_options.clone();
+    for (key, value) in backend_options.iter_mut() {
+        if value.starts_with(config::keyring::OPTION_PREFIX) {
+            *value = config::keyring::resolve_option(value).map_err(|e| match e {
+                Error::Credentials(m) => {
+                    Error::Credentials(format!("repository `{name}`, backend option {key}: {m}"))
+                }
+                other => other,
+            })?;
+            crate::redact::register(value);
+        }
+    }
     let mut uris = vec![rc.uri.clone()];
     uris.extend(rc.fallback_uris.iter().cloned());
     Ok((
         RepoTarget {
             name: name.to_string(),
             uris,
-            backend_options: rc.backend_options.clone(),
+            backend_options,
             password,
             cache_dir: rc.repo.cache_dir.clone(),
             no_cache: rc.repo.no_cache.unwrap_or(false),

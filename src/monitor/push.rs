@@ -4,37 +4,16 @@
 //! gateway (`…/metrics/job/J/instance/I/repo_name/R/action/A`), so a prune does
 //! not wipe the backup's metrics.
 
-use std::{collections::BTreeMap, io::Write, path::Path};
+use std::{collections::BTreeMap, path::Path};
 
 use base64::Engine;
 
 use super::Monitoring;
 
-/// Writes `text` to `path` atomically (a temporary file in the same folder, renamed).
+/// Writes `text` to `path` atomically, readable by all: node_exporter usually runs
+/// as its own user, and the collector reads `*.prom` only, never the temporary name.
 pub fn write_textfile(path: &Path, text: &str) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_default();
-    // the collector reads *.prom only: the temporary name is ignored
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            // node_exporter usually runs as its own user
-            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o644))?;
-        }
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    crate::fsutil::write_atomic(path, text.as_bytes(), Some(0o644))
 }
 
 /// A name safe in a file name.

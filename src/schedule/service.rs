@@ -294,12 +294,8 @@ fn install_launchd(exe: &Path, config: &Path, start: bool) -> Result<Vec<String>
 
 /// Writes through a temporary file and a rename (a unit is never half written).
 fn write_file(path: &Path, text: &str) -> Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io("creating", dir, e))?;
-    }
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, text).map_err(|e| Error::io("writing", &tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| Error::io("writing", path, e))
+    crate::fsutil::write_atomic(path, text.as_bytes(), None)
+        .map_err(|e| Error::io("writing", path, e))
 }
 
 fn is_root() -> bool {

@@ -3,11 +3,7 @@
 //! this machine's random seed. One JSON file, written atomically after each change,
 //! so a crash, a reboot or a sleep can neither skip nor repeat a run.
 
-use std::{
-    collections::BTreeMap,
-    io::Write,
-    path::{Path, PathBuf},
-};
+use std::{collections::BTreeMap, path::Path};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -88,18 +84,10 @@ impl State {
 
     /// Writes the state through a temporary file and a rename.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Error::io("creating the scheduler's state folder", dir, e))?;
-        let tmp: PathBuf = path.with_extension("json.tmp");
         let text = serde_json::to_vec_pretty(self)
             .map_err(|e| Error::Usage(format!("cannot encode the scheduler's state: {e}")))?;
-        let mut f = std::fs::File::create(&tmp)
-            .map_err(|e| Error::io("writing the scheduler's state", &tmp, e))?;
-        f.write_all(&text)
-            .and_then(|_| f.sync_all())
-            .map_err(|e| Error::io("writing the scheduler's state", &tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| Error::io("writing the scheduler's state", path, e))
+        crate::fsutil::write_atomic(path, &text, None)
+            .map_err(|e| Error::io("writing the scheduler's state", path, e))
     }
 
     /// Brings the state in line with the configured tasks at `now`: new tasks are

@@ -1,0 +1,375 @@
+//! `keyring`: moves a repository's password, or a backend secret, into the OS
+//! keyring and points the configuration at it; and back out into a file.
+
+use std::{io::IsTerminal, path::PathBuf};
+
+use clap::Subcommand;
+use serde::Serialize;
+
+use super::{Context, output};
+use crate::{
+    config::{
+        self, Config, PasswordSource, Secret,
+        edit::ConfigEdit,
+        keyring::{self, OPTION_PREFIX},
+    },
+    engine,
+    error::{Error, Result, exit},
+};
+
+#[derive(Debug, Subcommand)]
+pub enum KeyringCommand {
+    /// Whether the OS keyring can be used here, and which secrets of the
+    /// configuration live in it.
+    Status,
+    /// Put the repository's password in the OS keyring and point the configuration
+    /// at it. The password comes from --password-file, --password-command or
+    /// $NPBACKUP_PASSWORD, else from the repository's present source, else it is
+    /// asked for. It is tried on the repository first: a wrong one is not stored.
+    Set {
+        /// The entry's name in the keyring (default: REPO-password-XXXXXXXX).
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+    },
+    /// Put a backend secret (e.g. `secret_access_key`) in the OS keyring: the
+    /// configuration keeps `keyring:NAME` in its place. The value comes from the
+    /// configuration, else it is asked for (or read from standard input).
+    SetOption {
+        /// The backend option, as in `backend-options`.
+        option: String,
+        #[arg(long, value_name = "NAME")]
+        name: Option<String>,
+    },
+    /// Take the repository's password out of the keyring: it is written to FILE
+    /// (readable by you alone), the configuration points there, and the keyring
+    /// entry is removed.
+    Unset {
+        #[arg(long, value_name = "FILE")]
+        to_file: PathBuf,
+    },
+}
+
+pub fn keyring_cmd(ctx: &Context, cmd: KeyringCommand) -> Result<i32> {
+    match cmd {
+        KeyringCommand::Status => status(ctx),
+        KeyringCommand::Set { name } => set(ctx, name),
+        KeyringCommand::SetOption { option, name } => set_option(ctx, &option, name),
+        KeyringCommand::Unset { to_file } => unset(ctx, &to_file),
+    }
+}
+
+/// The configuration and the repository the command is about.
+fn config_and_repo(ctx: &Context) -> Result<(Config, String)> {
+    if ctx.global.repository.is_some() {
+        return Err(Error::Usage(
+            "the keyring commands change the configuration: name a configured repository with --repo, not a location with -r".into(),
+        ));
+    }
+    let config = ctx.config()?;
+    let name = match &ctx.global.repo_name {
+        Some(n) => n.clone(),
+        None => config.default_repo_name()?,
+    };
+    Ok((config, name))
+}
+
+#[derive(Serialize)]
+struct StatusDoc {
+    available: bool,
+    store: Option<String>,
+    problem: Option<String>,
+    service: String,
+    repositories: Vec<RepoDoc>,
+}
+
+#[derive(Serialize)]
+struct RepoDoc {
+    name: String,
+    password: String,
+    keyring_entries: Vec<String>,
+}
+
+fn status(ctx: &Context) -> Result<i32> {
+    let store = keyring::describe_store();
+    let mut repositories = Vec::new();
+    if let Some(path) = ctx.config_path() {
+        let config = Config::load(&path)?;
+        for name in config.repo_names() {
+            let rc = config.repo(&name)?;
+            let mut entries: Vec<String> = rc
+                .backend_options
+                .values()
+                .filter_map(|v| v.strip_prefix(OPTION_PREFIX).map(str::to_string))
+                .collect();
+            if let PasswordSource::Keyring(k) = &rc.password {
+                entries.insert(0, k.clone());
+            }
+            repositories.push(RepoDoc {
+                name,
+                password: rc.password.describe(),
+                keyring_entries: entries,
+            });
+        }
+    }
+    let doc = StatusDoc {
+        available: store.is_ok(),
+        store: store.as_ref().ok().cloned(),
+        problem: store.as_ref().err().cloned(),
+        service: keyring::service(),
+        repositories,
+    };
+    if ctx.global.json {
+        output::print_json("keyring", None, &doc);
+    } else {
+        match &store {
+            Ok(s) => println!("keyring: {s} (entries under the service '{}')", doc.service),
+            Err(why) => println!(
+                "keyring: not available: {why}\n  use password-file, password-command or password-env instead"
+            ),
+        }
+        for r in &doc.repositories {
+            println!("  {}: password from {}", r.name, r.password);
+        }
+    }
+    Ok(if store.is_ok() {
+        exit::OK
+    } else {
+        exit::NEGATIVE
+    })
+}
+
+/// The keyring entry the chosen configured repository reads its password from,
+/// unless the command line or environment gives another password.
+pub fn entry_in_use(ctx: &Context) -> Option<String> {
+    if ctx.global.repository.is_some() || ctx.password_override(false).is_some() {
+        return None;
+    }
+    let config = ctx.config().ok()?;
+    let name = match &ctx.global.repo_name {
+        Some(n) => n.clone(),
+        None => config.default_repo_name().ok()?,
+    };
+    match config.repo(&name).ok()?.password {
+        PasswordSource::Keyring(k) => Some(k),
+        _ => None,
+    }
+}
+
+/// Reads a secret from the terminal without echo, or one line from standard input.
+fn ask(prompt: &str) -> Result<Secret> {
+    let value = if std::io::stdin().is_terminal() {
+        rpassword::prompt_password(prompt)
+            .map_err(|e| Error::Input(format!("cannot read from the terminal: {e}")))?
+    } else {
+        let mut line = String::new();
+        std::io::stdin()
+            .read_line(&mut line)
+            .map_err(|e| Error::Input(format!("cannot read standard input: {e}")))?;
+        line.trim_end_matches(['\r', '\n']).to_string()
+    };
+    if value.is_empty() {
+        return Err(Error::Input("no secret was given".into()));
+    }
+    Ok(Secret::new(value))
+}
+
+#[derive(Serialize)]
+struct SetDoc {
+    repository: String,
+    entry: String,
+    config: PathBuf,
+    verified: bool,
+    note: Option<String>,
+}
+
+fn set(ctx: &Context, name: Option<String>) -> Result<i32> {
+    let (config, repo) = config_and_repo(ctx)?;
+    let rc = config.repo(&repo)?;
+    keyring::available().map_err(|why| {
+        Error::Credentials(format!(
+            "the OS keyring cannot be used: {why}. Nothing was changed."
+        ))
+    })?;
+    let password = match ctx.password_override(false) {
+        Some(source) => source.resolve()?,
+        None => match &rc.password {
+            PasswordSource::Missing | PasswordSource::Keyring(_) => {
+                ask(&format!("Password of repository {repo}: "))?
+            }
+            source => {
+                if matches!(source, PasswordSource::Command(_)) {
+                    config::secrets::check_safe_for_commands(&config.path)?;
+                }
+                source.resolve()?
+            }
+        },
+    };
+    crate::redact::register(password.expose());
+
+    // a wrong password must not replace a right one
+    let (target, _) = crate::jobs::plan::target(
+        &config,
+        &repo,
+        Some(PasswordSource::Inline(password.clone())),
+    )?;
+    let (verified, note) = match engine::open(&target, ctx.progress()) {
+        Ok(_) => (true, None),
+        Err(Error::Credentials(m)) => {
+            return Err(Error::Credentials(format!(
+                "{} Nothing was stored and the configuration is unchanged.",
+                m.trim_end_matches('.').to_string() + "."
+            )));
+        }
+        Err(e) => (
+            false,
+            Some(format!(
+                "the password could not be tried on the repository ({e}); it was stored as given"
+            )),
+        ),
+    };
+
+    let entry = name.unwrap_or_else(|| match &rc.password {
+        PasswordSource::Keyring(k) => k.clone(),
+        _ => keyring::new_key(&repo, "password"),
+    });
+    keyring::set(&entry, &password, &format!("password of repository {repo}"))?;
+    // read back: a keyring that accepts and forgets (a locked or read-only collection) is caught here
+    if keyring::get(&entry)?.expose() != password.expose() {
+        return Err(Error::Credentials(format!(
+            "the keyring did not keep the entry '{entry}'; the configuration is unchanged"
+        )));
+    }
+
+    let mut edit = ConfigEdit::open(&config.path)?;
+    let table = ["repos", repo.as_str()];
+    edit.replace(
+        &table,
+        config::PASSWORD_KEYS,
+        "password-keyring",
+        entry.as_str(),
+    );
+    edit.save()?;
+
+    let doc = SetDoc {
+        repository: repo.clone(),
+        entry: entry.clone(),
+        config: config.path.clone(),
+        verified,
+        note,
+    };
+    if ctx.global.json {
+        output::print_json("keyring", None, &doc);
+    } else {
+        println!(
+            "the password of repository {repo} is in the keyring as '{entry}'{}",
+            if verified {
+                " (it opens the repository)"
+            } else {
+                ""
+            }
+        );
+        println!(
+            "{} now says password-keyring = \"{entry}\" (the previous version is kept as {})",
+            config.path.display(),
+            config::edit::backup_path(&config.path).display()
+        );
+        if let Some(note) = &doc.note {
+            println!("note: {note}");
+        }
+        if let PasswordSource::File(f) = &rc.password {
+            println!(
+                "the password file {} is no longer used: delete it once you have a copy of the password somewhere safe",
+                f.display()
+            );
+        }
+    }
+    Ok(exit::OK)
+}
+
+fn set_option(ctx: &Context, option: &str, name: Option<String>) -> Result<i32> {
+    let (config, repo) = config_and_repo(ctx)?;
+    keyring::available().map_err(|why| {
+        Error::Credentials(format!(
+            "the OS keyring cannot be used: {why}. Nothing was changed."
+        ))
+    })?;
+    let mut edit = ConfigEdit::open(&config.path)?;
+    let table = ["repos", repo.as_str(), "backend-options"];
+    let present = edit.get_str(&table, option);
+    let value = match present.as_deref() {
+        Some(v) if !v.starts_with(OPTION_PREFIX) && !v.is_empty() => Secret::new(v),
+        _ => ask(&format!("Value of {option} for repository {repo}: "))?,
+    };
+    crate::redact::register(value.expose());
+    let entry = name.unwrap_or_else(|| {
+        let what = option.replace(['_', ' '], "-");
+        keyring::new_key(&repo, &what)
+    });
+    keyring::set(&entry, &value, &format!("{option} of repository {repo}"))?;
+    edit.set(&table, option, format!("{OPTION_PREFIX}{entry}"));
+    edit.save()?;
+    if ctx.global.json {
+        output::print_json(
+            "keyring",
+            None,
+            &serde_json::json!({"repository": repo, "option": option, "entry": entry}),
+        );
+    } else {
+        println!(
+            "{option} of repository {repo} is in the keyring as '{entry}'; {} now says {option} = \"{OPTION_PREFIX}{entry}\"",
+            config.path.display()
+        );
+    }
+    Ok(exit::OK)
+}
+
+fn unset(ctx: &Context, to_file: &std::path::Path) -> Result<i32> {
+    let (config, repo) = config_and_repo(ctx)?;
+    let rc = config.repo(&repo)?;
+    let PasswordSource::Keyring(entry) = &rc.password else {
+        return Err(Error::Usage(format!(
+            "repository {repo} does not take its password from the keyring (it uses {})",
+            rc.password.describe()
+        )));
+    };
+    let password = keyring::get(entry)?;
+    if to_file.exists() {
+        return Err(Error::Input(format!(
+            "{} already exists; choose a new file (nothing was changed)",
+            to_file.display()
+        )));
+    }
+    let to_file = std::path::absolute(to_file).map_err(|e| Error::io("resolving", to_file, e))?;
+    crate::fsutil::write_atomic(
+        &to_file,
+        format!("{}\n", password.expose()).as_bytes(),
+        Some(0o600),
+    )
+    .map_err(|e| Error::io("writing the password file", &to_file, e))?;
+    let mut edit = ConfigEdit::open(&config.path)?;
+    let table = ["repos", repo.as_str()];
+    edit.replace(
+        &table,
+        config::PASSWORD_KEYS,
+        "password-file",
+        to_file.display().to_string(),
+    );
+    if let Err(e) = edit.save() {
+        let _ = std::fs::remove_file(&to_file);
+        return Err(e);
+    }
+    let removed = keyring::delete(entry)?;
+    if ctx.global.json {
+        output::print_json(
+            "keyring",
+            None,
+            &serde_json::json!({"repository": repo, "password_file": to_file, "entry_removed": removed}),
+        );
+    } else {
+        println!(
+            "the password of repository {repo} is now in {} and the keyring entry '{entry}' is removed",
+            to_file.display()
+        );
+    }
+    Ok(exit::OK)
+}
