@@ -138,6 +138,21 @@ impl ConfigEdit {
         current.get(key)?.as_str().map(str::to_string)
     }
 
+    /// The strings of the array `key` in the table at `table`.
+    pub fn get_array(&self, table: &[&str], key: &str) -> Option<Vec<String>> {
+        let mut current: &dyn TableLike = self.doc.as_table();
+        for name in table {
+            current = current.get(name)?.as_table_like()?;
+        }
+        let array = current.get(key)?.as_array()?;
+        Some(
+            array
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+        )
+    }
+
     /// The file as it would be written.
     pub fn text(&self) -> String {
         self.doc.to_string()

@@ -8,6 +8,7 @@ pub mod keyring;
 mod locate;
 pub mod schema;
 pub mod secrets;
+pub mod setup;
 mod template;
 mod vars;
 pub mod when;

@@ -65,23 +65,7 @@ pub fn write_default_config(
             .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
             .collect()
     };
-    let paths_toml = toml::Value::Array(
-        paths
-            .iter()
-            .map(|p| toml::Value::String(p.display().to_string()))
-            .collect(),
-    );
-    let text = TEMPLATE
-        .replace("{{PRODUCT}}", PRODUCT_NAME)
-        .replace("{{SHORT}}", SHORT_NAME)
-        .replace("{{CLI}}", crate::customization::CLI_NAME)
-        .replace("{{PATHS}}", &paths_toml.to_string())
-        .replace("{{REPO_PATH}}", &toml_string(&repository))
-        .replace("{{PRESET}}", DEFAULT_RETENTION_PRESET)
-        .replace(
-            "{{PASSWORD_FILE}}",
-            &toml_string(&password_file.display().to_string()),
-        );
+    let text = template_text(&paths, &repository, &password_file);
     write_private(config_path, text.as_bytes())?;
     Ok(InitOutcome {
         config: config_path.to_path_buf(),
@@ -89,6 +73,28 @@ pub fn write_default_config(
         password_file,
         paths,
     })
+}
+
+/// The commented default configuration, filled in: the folders to back up, the
+/// repository location and its password file.
+pub fn template_text(paths: &[PathBuf], repository: &str, password_file: &Path) -> String {
+    let paths_toml = toml::Value::Array(
+        paths
+            .iter()
+            .map(|p| toml::Value::String(p.display().to_string()))
+            .collect(),
+    );
+    TEMPLATE
+        .replace("{{PRODUCT}}", PRODUCT_NAME)
+        .replace("{{SHORT}}", SHORT_NAME)
+        .replace("{{CLI}}", crate::customization::CLI_NAME)
+        .replace("{{PATHS}}", &paths_toml.to_string())
+        .replace("{{REPO_PATH}}", &toml_string(repository))
+        .replace("{{PRESET}}", DEFAULT_RETENTION_PRESET)
+        .replace(
+            "{{PASSWORD_FILE}}",
+            &toml_string(&password_file.display().to_string()),
+        )
 }
 
 fn toml_string(s: &str) -> String {

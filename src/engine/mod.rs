@@ -196,6 +196,63 @@ fn open_error(masked: &str, e: &RusticError) -> Error {
     }
 }
 
+/// What `probe` found at a location.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct Probe {
+    /// The location (secrets masked).
+    pub location: String,
+    /// A repository lives there (else it is empty or does not exist yet).
+    pub exists: bool,
+    /// With a password and a repository: whether the password opens it.
+    pub password_opens: Option<bool>,
+    /// A local folder that does not exist yet (init would create it).
+    pub missing_folder: bool,
+}
+
+/// Looks at the primary location without changing anything: reachable (else an
+/// `Unreachable` error), a repository there or not, and whether the target's
+/// password (when not empty) opens it. For a setup's "Test connection".
+pub fn probe(target: &RepoTarget, pb: impl ProgressBars + Clone) -> Result<Probe> {
+    let uri = target
+        .uris
+        .first()
+        .ok_or_else(|| Error::Usage("no repository location given".into()))?;
+    let masked = crate::config::secrets::mask_uri(uri);
+    let location = location::parse(uri, &target.backend_options)?;
+    let missing_folder = location.local_path().is_some_and(|p| !p.exists());
+    let backends = backend_for(&location)?;
+    let repo = Repository::new_with_progress(&repository_options(target), &backends, pb)
+        .map_err(|e| Error::engine(format!("preparing repository {masked}"), &e))?;
+    let exists = if missing_folder {
+        false
+    } else {
+        match repo.config_id() {
+            Ok(id) => id.is_some(),
+            Err(e) => {
+                return Err(Error::Unreachable(format!(
+                    "{masked} cannot be reached: {}",
+                    describe(&e)
+                )));
+            }
+        }
+    };
+    let password_opens = if exists && !target.password.expose().is_empty() {
+        match repo.open(&Credentials::password(target.password.expose())) {
+            Ok(_) => Some(true),
+            Err(e) if e.is_incorrect_password() => Some(false),
+            Err(e) => return Err(open_error(&masked, &e)),
+        }
+    } else {
+        None
+    };
+    Ok(Probe {
+        location: masked,
+        exists,
+        password_opens,
+        missing_folder,
+    })
+}
+
 /// Creates a repository at the primary location.
 pub fn init(
     target: &RepoTarget,

@@ -388,6 +388,9 @@ fn run(spec: &JobSpec) -> Result<serde_json::Value> {
             let sent_to = crate::monitor::email::send_test(mail, &spec.repo.name, to)?;
             Ok(serde_json::json!({ "summary": { "sent_to": sent_to } }))
         }
+        JobKind::Probe => Ok(serde_json::json!({
+            "summary": engine::probe(&spec.repo, bars)?
+        })),
         JobKind::Init { compression } => {
             let open = engine::init(&spec.repo, *compression, None, bars)?;
             let used = open.used(&spec.repo.name);
@@ -537,6 +540,7 @@ fn run_locked(
         | JobKind::Browse
         | JobKind::Unlock
         | JobKind::Init { .. }
+        | JobKind::Probe
         | JobKind::TestEmail { .. } => Err(Error::Usage(format!(
             "{} does not run under a lock",
             kind.name()

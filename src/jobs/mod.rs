@@ -103,6 +103,9 @@ pub enum JobKind {
     },
     /// Remove the locks whose holders are gone (restic's `unlock`).
     Unlock,
+    /// Look at the primary location without changing it: can it be reached, does a
+    /// repository live there, and (with a password) does the password open it.
+    Probe,
     /// Create the repository at the target's primary location.
     Init {
         compression: Compression,
@@ -173,6 +176,7 @@ impl JobKind {
             | JobKind::Snapshots { .. }
             | JobKind::Unlock
             | JobKind::Init { .. }
+            | JobKind::Probe
             | JobKind::TestEmail { .. }
             | JobKind::Browse
             | JobKind::Dump { .. } => LockKind::None,
@@ -206,6 +210,7 @@ impl JobKind {
             JobKind::Snapshots { .. } => "snapshots",
             JobKind::Unlock => "unlock",
             JobKind::Init { .. } => "init",
+            JobKind::Probe => "probe",
             JobKind::TestEmail { .. } => "test email",
             JobKind::Browse => "browse",
             JobKind::Dump { .. } => "dump",
