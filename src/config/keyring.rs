@@ -160,9 +160,34 @@ pub fn delete(key: &str) -> Result<bool> {
     }
 }
 
+/// Whether secrets can really be kept: a store answers, and an entry can be
+/// written, read back and removed (a Secret Service with no unlocked collection,
+/// or none at all behind the bus name, fails here rather than at the first backup).
+pub fn works() -> std::result::Result<(), String> {
+    available()?;
+    let key = "__probe__";
+    let probe = Secret::new("probe");
+    let round_trip = set(key, &probe, "a test entry, removed at once")
+        .and_then(|()| get(key))
+        .and_then(|got| {
+            let _ = delete(key);
+            if got.expose() == probe.expose() {
+                Ok(())
+            } else {
+                Err(Error::Credentials(
+                    "it did not keep what was written".into(),
+                ))
+            }
+        });
+    round_trip.map_err(|e| {
+        let _ = delete(key);
+        e.to_string()
+    })
+}
+
 /// The keyring's name ("Secret Service store, …"), or why there is none.
 pub fn describe_store() -> std::result::Result<String, String> {
-    available()?;
+    works()?;
     keyring_core::get_default_store()
         .map(|s| s.vendor())
         .ok_or_else(|| "no keyring store is set up".to_string())

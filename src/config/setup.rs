@@ -675,7 +675,7 @@ impl NewRepository {
              To get files back on any computer:\n\
              - install {product}, choose \"Open a repository\" and give the two lines above; or\n\
              - with restic (restic.net): restic -r {location} snapshots,\n\
-               then restic -r {location} restore latest --target ~/restored\n\
+             \u{20} then restic -r {location} restore latest --target ~/restored\n\
              - from the command line: {cli} -r {location} snapshots\n",
             product = crate::customization::PRODUCT_NAME,
             host = gethostname::gethostname().to_string_lossy(),

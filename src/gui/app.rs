@@ -26,6 +26,7 @@ use super::{
     scheduler::{self, DaemonMessage, LocalSchedule},
     theme,
     tray::Tray,
+    wizard::{self, Wizard},
 };
 use crate::{
     config::{self, Compression, Config},
@@ -84,12 +85,22 @@ enum Purpose {
     Preview,
     /// A job of the scheduler (the daemon), shown here as it runs.
     Daemon(Action),
+    /// The setup wizard's look at a destination.
+    Wizard,
+}
+
+/// What a folder dialog is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FolderFor {
+    Restore,
+    Wizard(wizard::FolderFor),
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
     Dashboard(dashboard::Message),
     Browser(browser::Message),
+    Wizard(wizard::Message),
     Job(Ticket, JobEvent),
     External(External),
     Daemon(scheduler::DaemonMessage),
@@ -112,8 +123,11 @@ pub enum Effect {
     CloseSession(Ticket),
     /// Open a file with the desktop's default application.
     OpenPath(PathBuf),
-    /// Ask for a folder to restore into (the desktop's dialog), starting at this one.
-    PickFolder(PathBuf),
+    /// Ask for a folder (the desktop's dialog), starting at this one; the answer
+    /// comes back as `App::folder_chosen`.
+    PickFolder(FolderFor, PathBuf),
+    /// Count the files and bytes the setup wizard's choice holds (`Wizard(Estimated)` answers).
+    Estimate(Vec<PathBuf>, Vec<config::setup::ExcludePreset>),
     /// Ask the scheduler (the daemon) something; its answer comes back as a message.
     AskDaemon(Request),
     Copy(String),
@@ -133,6 +147,10 @@ pub struct App {
     pub dashboard: Dashboard,
     /// The browser, when it is shown, with its session's ticket.
     pub browser: Option<(Browser, Ticket)>,
+    /// The setup wizard, when it is shown.
+    pub wizard: Option<Wizard>,
+    /// The repository whose first backup starts once its creation succeeds.
+    first_backup: Option<String>,
     config: Option<Config>,
     jobs: HashMap<Ticket, (String, Purpose)>,
     next_ticket: Ticket,
@@ -168,6 +186,8 @@ impl App {
             launch,
             dashboard: Dashboard::new(Vec::new(), Timestamp::now()),
             browser: None,
+            wizard: None,
+            first_backup: None,
             config: None,
             jobs: HashMap::new(),
             next_ticket: 1,
@@ -322,6 +342,16 @@ impl App {
                     .flat_map(|e| self.on_browser_event(e))
                     .collect()
             }
+            Message::Wizard(m) => {
+                let events = match self.wizard.as_mut() {
+                    Some(w) => w.update(m),
+                    None => Vec::new(),
+                };
+                events
+                    .into_iter()
+                    .flat_map(|e| self.on_wizard_event(e))
+                    .collect()
+            }
             Message::Job(ticket, event) => self.on_job_event(ticket, event),
             Message::External(e) => self.on_external(e),
             Message::Daemon(m) => self.on_daemon(m),
@@ -370,6 +400,7 @@ impl App {
             Event::Refresh(repo) => self.list(&repo),
             Event::Copy(text) => vec![Effect::Copy(text)],
             Event::SetUp => self.set_up_default(),
+            Event::Wizard => self.open_wizard(),
             Event::Quit => self.quit(),
             Event::Browse { repo, snapshot } => self.browse(&repo, snapshot),
         }
@@ -426,7 +457,9 @@ impl App {
         let (repo, session) = (b.repo.clone(), *session);
         match event {
             browser::Event::Request(r) => vec![Effect::Request(session, r)],
-            browser::Event::ChooseFolder { start } => vec![Effect::PickFolder(start)],
+            browser::Event::ChooseFolder { start } => {
+                vec![Effect::PickFolder(FolderFor::Restore, start)]
+            }
             browser::Event::Close => self.close_browser(),
             browser::Event::Restore { snapshot, request } => {
                 let review = request.dry_run;
@@ -906,6 +939,14 @@ impl App {
                 })],
                 _ => Vec::new(),
             },
+            Purpose::Wizard => {
+                if let JobEvent::Finished(f) = event
+                    && let Some(w) = self.wizard.as_mut()
+                {
+                    w.on_probe(probe_of(&f));
+                }
+                Vec::new()
+            }
             Purpose::Foreground(action) | Purpose::Daemon(action) => {
                 match self.dashboard.job_event(&repo, event) {
                     Some(record) => {
@@ -913,6 +954,12 @@ impl App {
                         let ok = matches!(record.outcome, Outcome::Succeeded | Outcome::Warned);
                         if ok && action.changes_snapshots() {
                             e.extend(self.list(&repo));
+                        }
+                        if action == Action::Init && self.first_backup.as_deref() == Some(&repo) {
+                            self.first_backup = None;
+                            if ok {
+                                e.extend(self.start(&repo, Action::Backup, Vec::new()));
+                            }
                         }
                         e
                     }
@@ -1058,6 +1105,130 @@ impl App {
         }
     }
 
+    /// The answer of a folder dialog, as the message for whoever asked.
+    pub fn folder_chosen(purpose: FolderFor, folder: Option<PathBuf>) -> Message {
+        match purpose {
+            FolderFor::Restore => Message::Browser(browser::Message::FolderChosen(folder)),
+            FolderFor::Wizard(w) => Message::Wizard(wizard::Message::FolderChosen(w, folder)),
+        }
+    }
+
+    /// Opens the setup wizard: a first configuration, or one more repository.
+    fn open_wizard(&mut self) -> Vec<Effect> {
+        let existing = self
+            .config
+            .as_ref()
+            .map(Config::repo_names)
+            .unwrap_or_default();
+        let default_destination = if existing.is_empty() {
+            config::default_repository_path().map(|p| p.display().to_string())
+        } else {
+            None
+        };
+        let (w, events) = Wizard::new(
+            existing,
+            config::keyring::works(),
+            self.launch
+                .folder_dialog
+                .unwrap_or_else(external::folder_dialog_available),
+            default_destination,
+            crate::customization::DEFAULT_RETENTION_PRESET,
+        );
+        self.wizard = Some(w);
+        events
+            .into_iter()
+            .flat_map(|e| self.on_wizard_event(e))
+            .collect()
+    }
+
+    fn on_wizard_event(&mut self, event: wizard::Event) -> Vec<Effect> {
+        match event {
+            wizard::Event::PickFolder(purpose, start) => {
+                vec![Effect::PickFolder(FolderFor::Wizard(purpose), start)]
+            }
+            wizard::Event::Estimate(paths, presets) => vec![Effect::Estimate(paths, presets)],
+            wizard::Event::Probe(target) => {
+                let ticket = self.ticket();
+                self.jobs
+                    .insert(ticket, (target.name.clone(), Purpose::Wizard));
+                vec![Effect::Run(
+                    ticket,
+                    Box::new(JobSpec::new(*target, JobKind::Probe)),
+                )]
+            }
+            wizard::Event::Copy(text) => vec![Effect::Copy(text)],
+            wizard::Event::SaveSheet(sheet) => {
+                let saved = save_recovery_sheet(&sheet);
+                let open = saved.as_ref().ok().cloned();
+                if let Some(w) = self.wizard.as_mut() {
+                    w.on_sheet(saved.map_err(|e| e.to_string()));
+                }
+                open.map(Effect::OpenPath).into_iter().collect()
+            }
+            wizard::Event::Cancel => {
+                self.wizard = None;
+                Vec::new()
+            }
+            wizard::Event::Finish {
+                repo,
+                exists,
+                first_backup,
+            } => {
+                let path = config::find_config(self.launch.config.as_deref())
+                    .or_else(|| self.launch.config.clone())
+                    .or_else(config::user_config_path);
+                let Some(path) = path else {
+                    if let Some(w) = self.wizard.as_mut() {
+                        w.on_failed(
+                            "cannot tell where your configuration folder is (is $HOME set?)".into(),
+                        );
+                    }
+                    return Vec::new();
+                };
+                match repo.write(&path) {
+                    Ok(written) => {
+                        self.wizard = None;
+                        self.launch.config = Some(path);
+                        self.read_config();
+                        if let Some(i) = self
+                            .dashboard
+                            .repos
+                            .iter()
+                            .position(|r| r.name == written.repo)
+                        {
+                            self.dashboard.selected = i;
+                        }
+                        let name = written.repo;
+                        let mut effects = Vec::new();
+                        for other in self.dashboard.repo_names() {
+                            if other != name {
+                                effects.extend(self.list(&other));
+                            }
+                        }
+                        if exists {
+                            effects.extend(self.list(&name));
+                            if first_backup {
+                                effects.extend(self.start(&name, Action::Backup, Vec::new()));
+                            }
+                        } else {
+                            if first_backup {
+                                self.first_backup = Some(name.clone());
+                            }
+                            effects.extend(self.start(&name, Action::Init, Vec::new()));
+                        }
+                        effects
+                    }
+                    Err(e) => {
+                        if let Some(w) = self.wizard.as_mut() {
+                            w.on_failed(e.to_string());
+                        }
+                        Vec::new()
+                    }
+                }
+            }
+        }
+    }
+
     /// The tray's icon, tooltip and last result, from the repositories' states.
     fn refresh_tray(&mut self) {
         let Some(tray) = self.tray.as_mut() else {
@@ -1101,9 +1272,23 @@ impl App {
                 scheduler::ask(self.sockets.clone(), request),
                 Message::Daemon,
             ),
-            Effect::PickFolder(start) => Task::perform(
-                external::pick_folder("Restore into".into(), start),
-                |folder| Message::Browser(browser::Message::FolderChosen(folder)),
+            Effect::PickFolder(purpose, start) => {
+                let title = match purpose {
+                    FolderFor::Restore => "Restore into",
+                    FolderFor::Wizard(wizard::FolderFor::Source) => "Back up this folder",
+                    FolderFor::Wizard(wizard::FolderFor::Destination) => "Keep the backups in",
+                };
+                Task::perform(external::pick_folder(title.into(), start), move |folder| {
+                    App::folder_chosen(purpose, folder)
+                })
+            }
+            Effect::Estimate(paths, presets) => Task::perform(
+                async move {
+                    tokio::task::spawn_blocking(move || config::setup::estimate(&paths, &presets))
+                        .await
+                        .unwrap_or((0, 0))
+                },
+                |(files, bytes)| Message::Wizard(wizard::Message::Estimated(files, bytes)),
             ),
             Effect::Copy(text) => iced::clipboard::write(text),
             Effect::Notify(notice) => {
@@ -1129,6 +1314,9 @@ impl App {
 
     /// The main window's contents (also what the UI tests look at).
     pub fn view_main(&self) -> Element<'_, Message> {
+        if let Some(w) = &self.wizard {
+            return w.view().map(Message::Wizard);
+        }
         match &self.browser {
             // a dialog of the dashboard (the log of the restore) shows over it
             Some((b, _)) if self.dashboard.modal.is_none() => {
@@ -1312,6 +1500,43 @@ fn window_settings() -> window::Settings {
         },
         ..window::Settings::default()
     }
+}
+
+/// What a probe job found, or why it could not look.
+fn probe_of(f: &Finished) -> Result<crate::engine::Probe, String> {
+    if !f.ok {
+        return Err(f
+            .error
+            .as_ref()
+            .map(|e| e.message.clone())
+            .unwrap_or_else(|| "the connection test failed".into()));
+    }
+    f.result
+        .as_ref()
+        .and_then(|r| r.get("summary"))
+        .and_then(|s| serde_json::from_value(s.clone()).ok())
+        .ok_or_else(|| "the connection test gave no answer this version can read".into())
+}
+
+/// Writes the recovery sheet into the home folder (readable by the user alone),
+/// never over an existing file.
+fn save_recovery_sheet(sheet: &str) -> std::io::Result<PathBuf> {
+    let home = directories::UserDirs::new()
+        .map(|d| d.home_dir().to_path_buf())
+        .ok_or_else(|| std::io::Error::other("no home folder"))?;
+    let base = format!("{PRODUCT_NAME} recovery sheet");
+    let path = (1..100)
+        .map(|i| {
+            if i == 1 {
+                home.join(format!("{base}.txt"))
+            } else {
+                home.join(format!("{base} ({i}).txt"))
+            }
+        })
+        .find(|p| !p.exists())
+        .ok_or_else(|| std::io::Error::other("too many recovery sheets in the home folder"))?;
+    crate::fsutil::write_atomic(&path, sheet.as_bytes(), Some(0o600))?;
+    Ok(path)
 }
 
 #[cfg(test)]

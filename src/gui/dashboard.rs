@@ -251,6 +251,8 @@ pub enum Message {
     ShowAbout,
     CloseModal,
     SetUp,
+    /// Open the setup wizard (first run, or one more repository).
+    Wizard,
     Quit,
     /// Open the browser on the selected snapshot (or the newest).
     Browse,
@@ -271,6 +273,7 @@ pub enum Event {
     Copy(String),
     /// Write the default configuration and create its repository.
     SetUp,
+    Wizard,
     Quit,
     /// Browse snapshot `snapshot` (a full id) of `repo`.
     Browse {
@@ -397,6 +400,7 @@ impl Dashboard {
                 None
             }
             Message::SetUp => Some(Event::SetUp),
+            Message::Wizard => Some(Event::Wizard),
             Message::Quit => Some(Event::Quit),
             Message::Browse => {
                 let repo = self.current()?;
@@ -507,6 +511,9 @@ impl Dashboard {
                 .style(theme::secondary),
             button(text("Operations").size(14))
                 .on_press(Message::ShowOperations)
+                .style(theme::secondary),
+            button(text("Add repository…").size(14))
+                .on_press(Message::Wizard)
                 .style(theme::secondary),
             button(text("About").size(14))
                 .on_press(Message::ShowAbout)
@@ -872,9 +879,14 @@ impl Dashboard {
                 text(format!("• into an encrypted repository at {repository} (no server needed)")).size(14),
                 text(format!("• with a strong password generated for you and kept beside the configuration ({config})")).size(14),
                 text("Keep a copy of that password somewhere safe: without it, nobody can read the backups, including you.").size(14),
+                text("Or choose each of these yourself: another folder, an external drive, a server or cloud storage, a schedule.").size(14),
                 row![
                     Space::new().width(Length::Fill),
                     button(text("Quit").size(14)).on_press(Message::Quit).style(theme::secondary),
+                    button(text("Set up step by step…").size(14))
+                        .on_press(Message::Wizard)
+                        .padding([8, 14])
+                        .style(theme::secondary),
                     button(text("Set up with these defaults").size(15).font(bold()))
                         .on_press(Message::SetUp)
                         .padding([8, 18])

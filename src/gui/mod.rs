@@ -15,6 +15,7 @@ pub mod scheduler;
 pub mod snapshot_table;
 pub mod theme;
 pub mod tray;
+pub mod wizard;
 
 use std::{ffi::OsString, path::PathBuf};
 

@@ -200,12 +200,16 @@ impl Harness {
                         .block_on(scheduler::ask(vec![self.daemon_socket.clone()], request));
                     self.send(Message::Daemon(answer));
                 }
-                Effect::PickFolder(start) => {
+                Effect::PickFolder(purpose, start) => {
                     self.folder_dialogs.push(start);
                     let answer = self.folder_answer.take();
-                    self.send(Message::Browser(
-                        npbackup::gui::browser::Message::FolderChosen(answer),
-                    ));
+                    self.send(App::folder_chosen(purpose, answer));
+                }
+                Effect::Estimate(paths, presets) => {
+                    let (files, bytes) = npbackup::config::setup::estimate(&paths, &presets);
+                    self.send(Message::Wizard(npbackup::gui::wizard::Message::Estimated(
+                        files, bytes,
+                    )));
                 }
                 Effect::Notify(n) => self.notices.push(n),
                 Effect::Copy(text) => self.copied.push(text),
@@ -259,6 +263,21 @@ impl Harness {
             ui.into_messages().collect()
         };
         assert!(!messages.is_empty(), "clicking {label:?} did nothing");
+        for m in messages {
+            self.send(m);
+        }
+    }
+
+    /// Clicks into the text field `id` and types `text`, as a user would.
+    pub fn type_into(&mut self, id: &'static str, text: &str) {
+        let messages: Vec<Message> = {
+            let mut ui = simulator(self.app.view_main());
+            ui.click(iced_test::selector::id(id))
+                .unwrap_or_else(|e| panic!("no text field {id:?}: {e:?}\n{}", self.texts()));
+            ui.typewrite(text);
+            ui.into_messages().collect()
+        };
+        assert!(!messages.is_empty(), "typing into {id:?} did nothing");
         for m in messages {
             self.send(m);
         }

@@ -1,0 +1,1193 @@
+//! The setup wizard: what to back up, where, the password, when, and a summary,
+//! each step checked as it is filled in. Shown when there is no configuration,
+//! and from "Add repository…". It holds the answers; the app performs what it
+//! asks (a folder dialog, a size estimate, a connection test, writing the
+//! configuration) and tells it the results.
+
+use std::path::PathBuf;
+
+use iced::{
+    Alignment, Element, Length,
+    widget::{
+        Space, button, center, checkbox, column, container, pick_list, radio, row, scrollable,
+        text, text_input,
+    },
+};
+
+use super::theme::{self, Colours, bold};
+use crate::{
+    config::{
+        Secret, When,
+        setup::{self, Destination, DestinationKind, ExcludePreset, NewRepository, PasswordStore},
+    },
+    customization::{CLI_NAME, PRODUCT_NAME},
+    engine::{Probe, RepoTarget},
+    humanize,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Step {
+    What,
+    Where,
+    Password,
+    When,
+    Summary,
+}
+
+impl Step {
+    const ALL: [Step; 5] = [
+        Step::What,
+        Step::Where,
+        Step::Password,
+        Step::When,
+        Step::Summary,
+    ];
+
+    fn title(self) -> &'static str {
+        match self {
+            Step::What => "What to back up",
+            Step::Where => "Where the backups go",
+            Step::Password => "The password",
+            Step::When => "When to back up",
+            Step::Summary => "Ready",
+        }
+    }
+
+    fn number(self) -> usize {
+        Step::ALL.iter().position(|s| *s == self).unwrap_or(0) + 1
+    }
+}
+
+/// How often scheduled backups run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Often {
+    Daily,
+    Hours,
+    Manual,
+}
+
+/// The state of the connection test.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    NotYet,
+    Running,
+    Done(Result<Probe, String>),
+}
+
+/// Who is asking for a folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FolderFor {
+    Source,
+    Destination,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Next,
+    Back,
+    Cancel,
+    Suggested(usize, bool),
+    NewPath(String),
+    AddPath,
+    RemovePath(usize),
+    Choose(FolderFor),
+    FolderChosen(FolderFor, Option<PathBuf>),
+    Exclude(ExcludePreset, bool),
+    Estimated(u64, u64),
+    Kind(DestinationKind),
+    Field(&'static str, String),
+    Test,
+    Generate(bool),
+    Typed(String),
+    TypedAgain(String),
+    CopyPassword,
+    SaveSheet,
+    Kept(bool),
+    Often(Often),
+    Time(String),
+    Hours(String),
+    SkipRecent(bool),
+    Retention(Retention),
+    Name(String),
+    FirstBackup(bool),
+    Finish,
+}
+
+/// What the wizard needs the app to do.
+#[derive(Debug, Clone)]
+pub enum Event {
+    PickFolder(FolderFor, PathBuf),
+    /// Count what the chosen folders hold (an `Estimated` message answers).
+    Estimate(Vec<PathBuf>, Vec<ExcludePreset>),
+    /// Look at the destination (`on_probe` answers).
+    Probe(Box<RepoTarget>),
+    Copy(String),
+    /// Write the recovery sheet (`on_sheet` answers).
+    SaveSheet(String),
+    /// Write the configuration; `exists` when the repository is already there; a
+    /// first backup when asked.
+    Finish {
+        repo: Box<NewRepository>,
+        exists: bool,
+        first_backup: bool,
+    },
+    Cancel,
+}
+
+/// A retention preset as offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retention(pub &'static str);
+
+impl Retention {
+    const ALL: [Retention; 5] = [
+        Retention("14d"),
+        Retention("30d"),
+        Retention("90d"),
+        Retention("gfs"),
+        Retention("keep-all"),
+    ];
+}
+
+impl std::fmt::Display for Retention {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.0 {
+            "14d" => "Every backup of the last 14 days",
+            "30d" => "Every backup of the last 30 days",
+            "90d" => "Every backup of the last 90 days",
+            "gfs" => "Daily for a week, weekly for a month, monthly for a year, then yearly",
+            _ => "Keep every backup",
+        })
+    }
+}
+
+pub struct Wizard {
+    pub step: Step,
+    /// Adding a repository to an existing configuration.
+    pub adding: bool,
+    pub name: String,
+    existing_names: Vec<String>,
+    pub folder_dialog: bool,
+    // what
+    suggested: Vec<(PathBuf, bool)>,
+    extra: Vec<PathBuf>,
+    new_path: String,
+    excludes: Vec<ExcludePreset>,
+    estimate: Option<(u64, u64)>,
+    // where
+    destination: Destination,
+    test: Test,
+    // password
+    keyring: Result<(), String>,
+    generate: bool,
+    generated: Secret,
+    typed: String,
+    typed_again: String,
+    kept: bool,
+    sheet: Option<Result<PathBuf, String>>,
+    password_check: Test,
+    // when
+    often: Often,
+    time: String,
+    hours: String,
+    skip_recent: bool,
+    retention: Retention,
+    // summary
+    first_backup: bool,
+    pub error: Option<String>,
+    pub busy: bool,
+}
+
+impl Wizard {
+    /// A wizard for a first configuration (`existing` empty) or for one more
+    /// repository beside `existing`. `keyring` says whether the OS keyring works.
+    pub fn new(
+        existing: Vec<String>,
+        keyring: Result<(), String>,
+        folder_dialog: bool,
+        default_destination: Option<String>,
+        retention: &str,
+    ) -> (Wizard, Vec<Event>) {
+        let suggested: Vec<(PathBuf, bool)> = suggested_folders()
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| (p, i == 0))
+            .collect();
+        let mut destination = Destination::new(DestinationKind::Local);
+        if let Some(d) = default_destination {
+            destination.values.insert("path", d);
+        }
+        let adding = !existing.is_empty();
+        let name = if adding {
+            (2..)
+                .map(|i| format!("backup{i}"))
+                .find(|n| !existing.contains(n))
+                .unwrap_or_else(|| "backup".into())
+        } else {
+            "default".into()
+        };
+        let w = Wizard {
+            step: Step::What,
+            adding,
+            name,
+            existing_names: existing,
+            folder_dialog,
+            suggested,
+            extra: Vec::new(),
+            new_path: String::new(),
+            excludes: ExcludePreset::ALL.to_vec(),
+            estimate: None,
+            destination,
+            test: Test::NotYet,
+            keyring,
+            generate: true,
+            generated: setup::generate_password().unwrap_or_else(|_| Secret::new("")),
+            typed: String::new(),
+            typed_again: String::new(),
+            kept: false,
+            sheet: None,
+            password_check: Test::NotYet,
+            often: Often::Daily,
+            time: "12:30".into(),
+            hours: "6".into(),
+            skip_recent: true,
+            retention: Retention::ALL
+                .into_iter()
+                .find(|r| r.0 == retention)
+                .unwrap_or(Retention("30d")),
+            first_backup: true,
+            error: None,
+            busy: false,
+        };
+        let first = vec![w.estimate_event()];
+        (w, first)
+    }
+
+    fn paths(&self) -> Vec<PathBuf> {
+        self.suggested
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(p, _)| p.clone())
+            .chain(self.extra.iter().cloned())
+            .collect()
+    }
+
+    fn estimate_event(&self) -> Event {
+        Event::Estimate(self.paths(), self.excludes.clone())
+    }
+
+    /// The repository already exists at the destination (the test said so).
+    fn exists(&self) -> bool {
+        matches!(&self.test, Test::Done(Ok(p)) if p.exists)
+    }
+
+    fn password(&self) -> Secret {
+        if self.generate && !self.exists() {
+            self.generated.clone()
+        } else {
+            Secret::new(self.typed.clone())
+        }
+    }
+
+    fn store(&self) -> PasswordStore {
+        if self.keyring.is_ok() {
+            PasswordStore::Keyring
+        } else {
+            PasswordStore::File
+        }
+    }
+
+    fn schedule(&self) -> String {
+        match self.often {
+            Often::Daily => format!("daily at {}", self.time.trim()),
+            Often::Hours => format!("every {}h", self.hours.trim()),
+            Often::Manual => "manual".into(),
+        }
+    }
+
+    fn skip_if_recent(&self) -> Option<String> {
+        if !self.skip_recent {
+            return None;
+        }
+        match self.often {
+            Often::Daily => Some("20h".into()),
+            Often::Hours => {
+                let h: u32 = self.hours.trim().parse().unwrap_or(2);
+                (h >= 2).then(|| format!("{}h", h - 1))
+            }
+            Often::Manual => None,
+        }
+    }
+
+    /// What the answers become.
+    pub fn new_repository(&self) -> NewRepository {
+        NewRepository {
+            name: self.name.trim().to_string(),
+            paths: self.paths(),
+            excludes: self.excludes.clone(),
+            destination: self.destination.clone(),
+            password: self.password(),
+            store: self.store(),
+            schedule: self.schedule(),
+            skip_if_recent: self.skip_if_recent(),
+            retention: self.retention.0.to_string(),
+        }
+    }
+
+    /// Why the current step cannot be left forward (None: it can).
+    pub fn problem(&self) -> Option<String> {
+        match self.step {
+            Step::What => {
+                let paths = self.paths();
+                if paths.is_empty() {
+                    return Some("Choose at least one folder to back up.".into());
+                }
+                paths
+                    .iter()
+                    .find(|p| !p.exists())
+                    .map(|p| format!("{} does not exist.", p.display()))
+            }
+            Step::Where => match (&self.destination.location(), &self.test) {
+                (Err(m), _) => Some(m.clone()),
+                (Ok(_), Test::NotYet) => Some("Test the connection first.".into()),
+                (Ok(_), Test::Running) => Some("Testing the connection…".into()),
+                (Ok(_), Test::Done(Err(e))) => Some(e.clone()),
+                (Ok(_), Test::Done(Ok(_))) => None,
+            },
+            Step::Password => {
+                if self.exists() {
+                    return match &self.password_check {
+                        _ if self.typed.is_empty() => {
+                            Some("Type the password of the existing repository.".into())
+                        }
+                        Test::Done(Ok(p)) if p.password_opens == Some(true) => None,
+                        Test::Done(Ok(_)) => {
+                            Some("This password does not open the repository.".into())
+                        }
+                        Test::Done(Err(e)) => Some(e.clone()),
+                        Test::Running => Some("Checking the password…".into()),
+                        Test::NotYet => Some("Check the password first.".into()),
+                    };
+                }
+                if !self.generate {
+                    let (score, _) = setup::strength(&self.typed);
+                    if self.typed.chars().count() < 8 {
+                        return Some(
+                            "Use at least 8 characters (a long passphrase is best).".into(),
+                        );
+                    }
+                    if score < setup::MIN_STRENGTH {
+                        return Some("This password is too easy to guess: make it longer, or let one be generated.".into());
+                    }
+                    if self.typed != self.typed_again {
+                        return Some("The two passwords differ.".into());
+                    }
+                }
+                (!self.kept)
+                    .then(|| "Confirm that you have kept the password somewhere safe.".into())
+            }
+            Step::When => {
+                if self.often == Often::Hours
+                    && !self
+                        .hours
+                        .trim()
+                        .parse::<u32>()
+                        .is_ok_and(|h| (1..=168).contains(&h))
+                {
+                    return Some("Every how many hours? A number from 1 to 168.".into());
+                }
+                self.schedule()
+                    .parse::<When>()
+                    .err()
+                    .map(|e| format!("The time: {e}"))
+            }
+            Step::Summary => {
+                let name = self.name.trim();
+                if name.is_empty()
+                    || !name
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || "-_".contains(c))
+                {
+                    Some("Name the repository with letters, digits, - and _.".into())
+                } else if self.existing_names.iter().any(|n| n == name) {
+                    Some(format!("There is already a repository named {name}."))
+                } else {
+                    None
+                }
+            }
+        }
+    }
+
+    pub fn update(&mut self, message: Message) -> Vec<Event> {
+        match message {
+            Message::Next => {
+                if self.problem().is_none() {
+                    self.step = match self.step {
+                        Step::What => Step::Where,
+                        Step::Where => Step::Password,
+                        Step::Password => Step::When,
+                        Step::When | Step::Summary => Step::Summary,
+                    };
+                }
+            }
+            Message::Back => {
+                self.error = None;
+                self.step = match self.step {
+                    Step::What | Step::Where => Step::What,
+                    Step::Password => Step::Where,
+                    Step::When => Step::Password,
+                    Step::Summary => Step::When,
+                };
+            }
+            Message::Cancel => return vec![Event::Cancel],
+            Message::Suggested(i, on) => {
+                if let Some(s) = self.suggested.get_mut(i) {
+                    s.1 = on;
+                }
+                return self.re_estimate();
+            }
+            Message::NewPath(p) => self.new_path = p,
+            Message::AddPath => {
+                let p = PathBuf::from(self.new_path.trim());
+                if !self.new_path.trim().is_empty() && !self.extra.contains(&p) {
+                    self.extra.push(p);
+                    self.new_path.clear();
+                    return self.re_estimate();
+                }
+            }
+            Message::RemovePath(i) => {
+                if i < self.extra.len() {
+                    self.extra.remove(i);
+                    return self.re_estimate();
+                }
+            }
+            Message::Choose(purpose) => {
+                let start = match purpose {
+                    FolderFor::Source => home(),
+                    FolderFor::Destination => {
+                        let p = PathBuf::from(self.destination.get("path"));
+                        p.parent()
+                            .filter(|p| p.exists())
+                            .map(PathBuf::from)
+                            .unwrap_or_else(home)
+                    }
+                };
+                return vec![Event::PickFolder(purpose, start)];
+            }
+            Message::FolderChosen(purpose, folder) => {
+                if let Some(folder) = folder {
+                    match purpose {
+                        FolderFor::Source => {
+                            if !self.extra.contains(&folder)
+                                && !self.suggested.iter().any(|(p, _)| *p == folder)
+                            {
+                                self.extra.push(folder);
+                            }
+                            return self.re_estimate();
+                        }
+                        FolderFor::Destination => {
+                            self.destination
+                                .values
+                                .insert("path", folder.display().to_string());
+                            self.test = Test::NotYet;
+                        }
+                    }
+                }
+            }
+            Message::Exclude(preset, on) => {
+                self.excludes.retain(|p| *p != preset);
+                if on {
+                    self.excludes.push(preset);
+                }
+                return self.re_estimate();
+            }
+            Message::Estimated(files, bytes) => self.estimate = Some((files, bytes)),
+            Message::Kind(kind) => {
+                if kind != self.destination.kind {
+                    self.destination = Destination::new(kind);
+                    self.test = Test::NotYet;
+                }
+            }
+            Message::Field(key, value) => {
+                self.destination.values.insert(key, value);
+                self.test = Test::NotYet;
+                self.password_check = Test::NotYet;
+            }
+            Message::Test if self.step == Step::Password => return self.check_password(),
+            Message::Test => {
+                if let Ok(target) = self.destination.target(&self.name, &Secret::new("")) {
+                    self.test = Test::Running;
+                    return vec![Event::Probe(Box::new(target))];
+                }
+            }
+            Message::Generate(on) => self.generate = on,
+            Message::Typed(p) => {
+                self.typed = p;
+                self.password_check = Test::NotYet;
+            }
+            Message::TypedAgain(p) => self.typed_again = p,
+            Message::CopyPassword => {
+                return vec![Event::Copy(self.password().expose().to_string())];
+            }
+            Message::SaveSheet => {
+                return vec![Event::SaveSheet(self.new_repository().recovery_sheet())];
+            }
+            Message::Kept(on) => self.kept = on,
+            Message::Often(o) => self.often = o,
+            Message::Time(t) => self.time = t,
+            Message::Hours(h) => self.hours = h,
+            Message::SkipRecent(on) => self.skip_recent = on,
+            Message::Retention(r) => self.retention = r,
+            Message::Name(n) => self.name = n,
+            Message::FirstBackup(on) => self.first_backup = on,
+            Message::Finish => {
+                if self.step == Step::Summary && self.problem().is_none() && !self.busy {
+                    self.busy = true;
+                    self.error = None;
+                    return vec![Event::Finish {
+                        repo: Box::new(self.new_repository()),
+                        exists: self.exists(),
+                        first_backup: self.first_backup,
+                    }];
+                }
+            }
+        }
+        Vec::new()
+    }
+
+    /// Asks for the password check of an existing repository.
+    fn check_password(&mut self) -> Vec<Event> {
+        match self
+            .destination
+            .target(&self.name, &Secret::new(self.typed.clone()))
+        {
+            Ok(target) if !self.typed.is_empty() => {
+                self.password_check = Test::Running;
+                vec![Event::Probe(Box::new(target))]
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether the probe in flight is the password check (else the connection test).
+    pub fn checking_password(&self) -> bool {
+        self.password_check == Test::Running
+    }
+
+    fn re_estimate(&mut self) -> Vec<Event> {
+        self.estimate = None;
+        vec![self.estimate_event()]
+    }
+
+    /// A probe's answer.
+    pub fn on_probe(&mut self, result: Result<Probe, String>) {
+        if self.password_check == Test::Running {
+            self.password_check = Test::Done(result);
+        } else {
+            self.test = Test::Done(result);
+        }
+    }
+
+    /// Where the recovery sheet went.
+    pub fn on_sheet(&mut self, result: Result<PathBuf, String>) {
+        self.sheet = Some(result);
+    }
+
+    /// Writing the configuration failed: say why and let the user go on.
+    pub fn on_failed(&mut self, error: String) {
+        self.busy = false;
+        self.error = Some(error);
+    }
+
+    pub fn view(&self) -> Element<'_, Message> {
+        let steps = row(Step::ALL.iter().map(|s| {
+            let label = text(format!("{}. {}", s.number(), s.title())).size(13);
+            let label = if *s == self.step {
+                label
+                    .font(bold())
+                    .style(theme::coloured(Colours::primary()))
+            } else {
+                label
+            };
+            label.into()
+        }))
+        .spacing(16);
+        let heading = text(if self.adding {
+            format!("Add a repository — {}", self.step.title())
+        } else if self.step == Step::What {
+            format!("Welcome to {PRODUCT_NAME} — {}", self.step.title())
+        } else {
+            self.step.title().to_string()
+        })
+        .size(22)
+        .font(bold());
+        let body = match self.step {
+            Step::What => self.what_view(),
+            Step::Where => self.where_view(),
+            Step::Password => self.password_view(),
+            Step::When => self.when_view(),
+            Step::Summary => self.summary_view(),
+        };
+        let problem = self.problem();
+        let note: Element<'_, Message> = match (&self.error, &problem) {
+            (Some(e), _) => text(e.clone())
+                .size(14)
+                .style(theme::coloured(Colours::error()))
+                .into(),
+            (None, Some(p)) if self.step != Step::Summary || !self.busy => {
+                text(p.clone()).size(13).into()
+            }
+            _ => Space::new().height(0).into(),
+        };
+        let forward: Element<'_, Message> = if self.step == Step::Summary {
+            button(
+                text(if self.busy {
+                    "Working…"
+                } else if self.exists() {
+                    "Connect"
+                } else {
+                    "Create the repository"
+                })
+                .size(15)
+                .font(bold()),
+            )
+            .on_press_maybe((problem.is_none() && !self.busy).then_some(Message::Finish))
+            .padding([8, 18])
+            .style(button::primary)
+            .into()
+        } else {
+            button(text("Next").size(15).font(bold()))
+                .on_press_maybe(problem.is_none().then_some(Message::Next))
+                .padding([8, 18])
+                .style(button::primary)
+                .into()
+        };
+        let footer = row![
+            button(text("Cancel").size(14))
+                .on_press(Message::Cancel)
+                .style(theme::secondary),
+            Space::new().width(Length::Fill),
+            button(text("Back").size(14))
+                .on_press_maybe((self.step != Step::What).then_some(Message::Back))
+                .style(theme::secondary),
+            forward,
+        ]
+        .spacing(10)
+        .align_y(Alignment::Center);
+        let card = container(
+            column![
+                steps,
+                heading,
+                scrollable(body).height(Length::Fill),
+                note,
+                footer
+            ]
+            .spacing(14),
+        )
+        .padding(24)
+        .max_width(820)
+        .style(theme::card);
+        center(card).padding(20).into()
+    }
+
+    fn what_view(&self) -> Element<'_, Message> {
+        let mut col = column![text("Choose the folders to back up:").size(15)].spacing(8);
+        for (i, (p, on)) in self.suggested.iter().enumerate() {
+            col = col.push(
+                checkbox(*on)
+                    .label(p.display().to_string())
+                    .on_toggle(move |v| Message::Suggested(i, v))
+                    .text_size(14),
+            );
+        }
+        for (i, p) in self.extra.iter().enumerate() {
+            col = col.push(
+                row![
+                    text(p.display().to_string()).size(14),
+                    button(text("Remove").size(12))
+                        .on_press(Message::RemovePath(i))
+                        .style(theme::secondary),
+                ]
+                .spacing(10)
+                .align_y(Alignment::Center),
+            );
+        }
+        let field = text_input("Another folder (its full path)", &self.new_path)
+            .id("wizard-new-path")
+            .on_input(Message::NewPath)
+            .on_submit(Message::AddPath)
+            .size(14)
+            .padding(6);
+        let mut add = row![
+            field,
+            button(text("Add").size(14))
+                .on_press(Message::AddPath)
+                .style(theme::secondary)
+        ]
+        .spacing(8)
+        .align_y(Alignment::Center);
+        if self.folder_dialog {
+            add = add.push(
+                button(text("Choose…").size(14)).on_press(Message::Choose(FolderFor::Source)),
+            );
+        }
+        col = col.push(add);
+        col = col.push(Space::new().height(6));
+        col = col.push(text("Leave out:").size(15));
+        for p in ExcludePreset::ALL {
+            col = col.push(
+                checkbox(self.excludes.contains(&p))
+                    .label(p.label())
+                    .on_toggle(move |v| Message::Exclude(p, v))
+                    .text_size(14),
+            );
+        }
+        col = col.push(
+            text(match self.estimate {
+                None => "Counting what the folders hold…".to_string(),
+                Some((files, bytes)) => format!(
+                    "About {} file{}, {} to back up (the first backup reads it all; later ones only what changed).",
+                    files,
+                    if files == 1 { "" } else { "s" },
+                    humanize::size(bytes)
+                ),
+            })
+            .size(14),
+        );
+        col.into()
+    }
+
+    fn where_view(&self) -> Element<'_, Message> {
+        let mut col = column![
+            text("Where should the backups go?").size(15),
+            pick_list(
+                DestinationKind::ALL.to_vec(),
+                Some(self.destination.kind),
+                Message::Kind
+            )
+            .text_size(14),
+        ]
+        .spacing(10);
+        for f in self.destination.kind.fields() {
+            let key = f.key;
+            let input = text_input(f.placeholder, self.destination.get_raw(key))
+                .id(key)
+                .on_input(move |v| Message::Field(key, v))
+                .secure(f.secret)
+                .size(14)
+                .padding(6);
+            let mut line = row![text(f.label).size(14).width(Length::Fixed(230.0)), input]
+                .spacing(10)
+                .align_y(Alignment::Center);
+            if self.destination.kind == DestinationKind::Local && self.folder_dialog {
+                line = line.push(
+                    button(text("Choose…").size(14))
+                        .on_press(Message::Choose(FolderFor::Destination)),
+                );
+            }
+            col = col.push(line);
+        }
+        if self.destination.kind == DestinationKind::Sftp {
+            col = col.push(
+                text("The server is reached with your SSH keys (ssh-agent or ~/.ssh): no password is stored.")
+                    .size(13),
+            );
+        }
+        col = col.push(
+            row![
+                button(text("Test connection").size(14))
+                    .on_press_maybe(
+                        (self.destination.location().is_ok() && self.test != Test::Running)
+                            .then_some(Message::Test)
+                    )
+                    .style(theme::secondary),
+                text(match &self.test {
+                    Test::NotYet => String::new(),
+                    Test::Running => "Testing…".into(),
+                    Test::Done(Ok(p)) if p.exists => format!(
+                        "Connected: a repository already exists at {}. It will be used (you give its password next).",
+                        p.location
+                    ),
+                    Test::Done(Ok(p)) if p.missing_folder => format!(
+                        "The folder {} does not exist yet: it will be created with the repository.",
+                        p.location
+                    ),
+                    Test::Done(Ok(p)) => format!(
+                        "Connected: {} is empty, a new repository will be created there.",
+                        p.location
+                    ),
+                    Test::Done(Err(e)) => format!("Failed: {e}"),
+                })
+                .size(14)
+                .style(match &self.test {
+                    Test::Done(Ok(_)) => theme::coloured(Colours::ok()),
+                    Test::Done(Err(_)) => theme::coloured(Colours::error()),
+                    _ => theme::coloured(Colours::running()),
+                }),
+            ]
+            .spacing(12)
+            .align_y(Alignment::Center),
+        );
+        col.into()
+    }
+
+    fn password_view(&self) -> Element<'_, Message> {
+        let mut col = column![].spacing(10);
+        if self.exists() {
+            col = col.push(text("A repository already exists there: type its password.").size(15));
+            col = col.push(
+                row![
+                    text_input("Password of the repository", &self.typed)
+                        .id("wizard-password")
+                        .on_input(Message::Typed)
+                        .on_submit(Message::Test)
+                        .secure(true)
+                        .size(14)
+                        .padding(6),
+                    button(text("Check password").size(14))
+                        .on_press_maybe(
+                            (!self.typed.is_empty() && self.password_check != Test::Running)
+                                .then_some(Message::Test)
+                        )
+                        .style(theme::secondary),
+                ]
+                .spacing(8)
+                .align_y(Alignment::Center),
+            );
+            if let Test::Done(Ok(p)) = &self.password_check
+                && p.password_opens == Some(true)
+            {
+                col = col.push(
+                    text("The password opens the repository.")
+                        .size(14)
+                        .style(theme::coloured(Colours::ok())),
+                );
+            }
+        } else {
+            col = col.push(
+                text("Backups are encrypted with a password. Nobody can read them without it.")
+                    .size(15),
+            );
+            col = col.push(
+                radio(
+                    "Generate a strong password for me",
+                    true,
+                    Some(self.generate),
+                    Message::Generate,
+                )
+                .size(16)
+                .text_size(14),
+            );
+            if self.generate {
+                col = col.push(
+                    row![
+                        text(self.generated.expose().to_string())
+                            .size(16)
+                            .font(iced::Font::MONOSPACE),
+                        button(text("Copy").size(13))
+                            .on_press(Message::CopyPassword)
+                            .style(theme::secondary),
+                    ]
+                    .spacing(12)
+                    .align_y(Alignment::Center),
+                );
+            }
+            col = col.push(
+                radio(
+                    "I will type my own",
+                    false,
+                    Some(self.generate),
+                    Message::Generate,
+                )
+                .size(16)
+                .text_size(14),
+            );
+            if !self.generate {
+                let (score, advice) = setup::strength(&self.typed);
+                col = col.push(
+                    text_input("Password", &self.typed)
+                        .id("wizard-password")
+                        .on_input(Message::Typed)
+                        .secure(true)
+                        .size(14)
+                        .padding(6),
+                );
+                col = col.push(
+                    text_input("The same password again", &self.typed_again)
+                        .id("wizard-password-again")
+                        .on_input(Message::TypedAgain)
+                        .secure(true)
+                        .size(14)
+                        .padding(6),
+                );
+                if !self.typed.is_empty() {
+                    let words = ["very weak", "weak", "fair", "strong", "very strong"];
+                    let colour = if score >= setup::MIN_STRENGTH {
+                        Colours::ok()
+                    } else {
+                        Colours::warning()
+                    };
+                    col = col.push(
+                        text(format!(
+                            "Strength: {}{}",
+                            words[usize::from(score.min(4))],
+                            if advice.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" — {advice}")
+                            }
+                        ))
+                        .size(14)
+                        .style(theme::coloured(colour)),
+                    );
+                }
+            }
+        }
+        col = col.push(text(match &self.keyring {
+            Ok(()) => "It will be kept in this computer's keyring, so backups run without asking for it.".to_string(),
+            Err(why) => format!(
+                "It will be kept in a file readable by you alone, beside the configuration ({why})."
+            ),
+        })
+        .size(13));
+        col = col.push(
+            container(
+                column![
+                    text("If you lose this password, your backups are lost: nobody can recover it, not even us.")
+                        .size(14)
+                        .font(bold()),
+                    text("Keep it somewhere other than this computer: print the recovery sheet, or save it in a password manager.")
+                        .size(13),
+                    row![
+                        button(text("Save recovery sheet…").size(13))
+                            .on_press(Message::SaveSheet)
+                            .style(theme::secondary),
+                        text(match &self.sheet {
+                            None => String::new(),
+                            Some(Ok(p)) => format!("Saved to {} — print it, then keep it safe.", p.display()),
+                            Some(Err(e)) => e.clone(),
+                        })
+                        .size(13),
+                    ]
+                    .spacing(10)
+                    .align_y(Alignment::Center),
+                    checkbox(self.kept)
+                        .label("I have kept the password somewhere safe")
+                        .on_toggle(Message::Kept)
+                        .text_size(14),
+                ]
+                .spacing(8),
+            )
+            .padding(12)
+            .style(theme::banner(Colours::warning())),
+        );
+        col.into()
+    }
+
+    fn when_view(&self) -> Element<'_, Message> {
+        let daily = row![
+            radio(
+                "Every day at",
+                Often::Daily,
+                Some(self.often),
+                Message::Often
+            )
+            .size(16)
+            .text_size(14),
+            text_input("12:30", &self.time)
+                .id("wizard-time")
+                .on_input(Message::Time)
+                .size(14)
+                .padding(6)
+                .width(Length::Fixed(90.0)),
+        ]
+        .spacing(10)
+        .align_y(Alignment::Center);
+        let hours = row![
+            radio("Every", Often::Hours, Some(self.often), Message::Often)
+                .size(16)
+                .text_size(14),
+            text_input("6", &self.hours)
+                .id("wizard-hours")
+                .on_input(Message::Hours)
+                .size(14)
+                .padding(6)
+                .width(Length::Fixed(70.0)),
+            text("hours").size(14),
+        ]
+        .spacing(10)
+        .align_y(Alignment::Center);
+        let mut col = column![
+            text("Back up by itself:").size(15),
+            daily,
+            hours,
+            radio(
+                "Only when I click Back up now",
+                Often::Manual,
+                Some(self.often),
+                Message::Often
+            )
+            .size(16)
+            .text_size(14),
+        ]
+        .spacing(10);
+        if self.often != Often::Manual {
+            col = col.push(
+                checkbox(self.skip_recent)
+                    .label("Skip a scheduled backup when a recent one exists (e.g. made by hand)")
+                    .on_toggle(Message::SkipRecent)
+                    .text_size(14),
+            );
+            col = col.push(
+                text(format!(
+                    "Scheduled backups run while this app is open, and always once the scheduler service is installed (`{CLI_NAME} service install --user`). A missed one runs when the computer is back on."
+                ))
+                .size(13),
+            );
+        }
+        col = col.push(Space::new().height(6));
+        col = col.push(text("Which backups to keep:").size(15));
+        col = col.push(
+            pick_list(
+                Retention::ALL.to_vec(),
+                Some(self.retention),
+                Message::Retention,
+            )
+            .text_size(14),
+        );
+        col.into()
+    }
+
+    fn summary_view(&self) -> Element<'_, Message> {
+        let r = self.new_repository();
+        let location = self
+            .destination
+            .location()
+            .map(|l| crate::config::secrets::mask_uri(&l.uri))
+            .unwrap_or_default();
+        let mut col = column![].spacing(8);
+        if self.adding {
+            col = col.push(
+                row![
+                    text("Name of the repository").size(14),
+                    text_input("backup2", &self.name)
+                        .id("wizard-name")
+                        .on_input(Message::Name)
+                        .size(14)
+                        .padding(6)
+                        .width(Length::Fixed(240.0)),
+                ]
+                .spacing(10)
+                .align_y(Alignment::Center),
+            );
+        }
+        let lines = [
+            format!(
+                "Back up: {}",
+                r.paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            format!(
+                "Leave out: {}",
+                if r.excludes.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    r.excludes
+                        .iter()
+                        .map(|e| {
+                            e.label()
+                                .split(" (")
+                                .next()
+                                .unwrap_or_default()
+                                .to_lowercase()
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            ),
+            format!(
+                "Into: {location} ({})",
+                if self.exists() {
+                    "the existing repository"
+                } else {
+                    "a new encrypted repository"
+                }
+            ),
+            format!(
+                "Password: kept {}",
+                match self.store() {
+                    PasswordStore::Keyring => "in this computer's keyring",
+                    PasswordStore::File => "in a file readable by you alone",
+                }
+            ),
+            format!(
+                "When: {}",
+                match self.often {
+                    Often::Manual => "when you click Back up now".to_string(),
+                    _ => self.schedule(),
+                }
+            ),
+            format!("Keep: {}", self.retention.to_string().to_lowercase()),
+        ];
+        for l in lines {
+            col = col.push(text(l).size(14));
+        }
+        col = col.push(Space::new().height(6));
+        col = col.push(
+            checkbox(self.first_backup)
+                .label("Make the first backup now")
+                .on_toggle(Message::FirstBackup)
+                .text_size(14),
+        );
+        col.into()
+    }
+}
+
+impl Destination {
+    /// The value as typed (for the input fields).
+    fn get_raw(&self, key: &str) -> &str {
+        self.values.get(key).map(String::as_str).unwrap_or("")
+    }
+}
+
+fn home() -> PathBuf {
+    directories::UserDirs::new()
+        .map(|d| d.home_dir().to_path_buf())
+        .unwrap_or_else(|| PathBuf::from("/"))
+}
+
+/// The user's usual folders that exist: Documents first.
+pub fn suggested_folders() -> Vec<PathBuf> {
+    let Some(d) = directories::UserDirs::new() else {
+        return Vec::new();
+    };
+    let home = d.home_dir().to_path_buf();
+    let mut out: Vec<PathBuf> = Vec::new();
+    for p in [
+        d.document_dir()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| home.join("Documents")),
+        d.picture_dir()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| home.join("Pictures")),
+        d.desktop_dir()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| home.join("Desktop")),
+        d.audio_dir()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| home.join("Music")),
+        d.video_dir()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| home.join("Videos")),
+    ] {
+        if p.is_dir() && p != home && !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    if out.is_empty() && home.is_dir() {
+        out.push(home);
+    }
+    out
+}
