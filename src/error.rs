@@ -32,6 +32,9 @@ pub mod exit {
     pub const PARTIAL: i32 = 9;
     /// The repository is locked by another job (of ours, or of restic).
     pub const LOCKED: i32 = 10;
+    /// The repository's permissions do not allow it (`permissions = ...`), or the
+    /// manager password was wrong.
+    pub const DENIED: i32 = 11;
     /// Interrupted by the user (SIGINT).
     pub const INTERRUPTED: i32 = 130;
 }
@@ -95,6 +98,10 @@ pub enum Error {
     #[error("{0}")]
     Locked(String),
 
+    /// Not allowed here: the repository's permissions, or the manager password.
+    #[error("{0}")]
+    Denied(String),
+
     /// The job was cancelled (by the user, a timeout or a shutdown).
     #[error("{0}")]
     Cancelled(String),
@@ -115,6 +122,7 @@ impl Error {
             Error::Job { exit_code, .. } => *exit_code,
             Error::Cancelled(_) => exit::INTERRUPTED,
             Error::Locked(_) => exit::LOCKED,
+            Error::Denied(_) => exit::DENIED,
         }
     }
 
@@ -133,6 +141,7 @@ impl Error {
             Error::Job { kind, .. } => kind,
             Error::Cancelled(_) => "cancelled",
             Error::Locked(_) => "locked",
+            Error::Denied(_) => "denied",
         }
     }
 

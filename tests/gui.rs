@@ -692,3 +692,59 @@ fn without_a_scheduler_the_window_runs_the_schedule_itself() {
         "no second run within the hour"
     );
 }
+
+#[test]
+fn a_locked_down_repository_offers_only_what_it_allows() {
+    let (w, src, repo, _) = one_repository("backup = \"manual\"");
+    backup(&w, &repo, &src);
+    let with = |permissions: &str| {
+        config_text(&w, &[("default", &repo, &src, "backup = \"manual\"")]).replace(
+            "[repos.default]\n",
+            &format!("[repos.default]\npermissions = \"{permissions}\"\n"),
+        )
+    };
+
+    // restore-only: browse and restore, nothing that writes
+    let config = w.config(&with("restore-only"));
+    let mut h = Harness::new(&w, &config);
+    h.settle();
+    h.assert_shows("1 snapshot");
+    h.assert_shows("Browse and restore");
+    h.assert_shows("This repository allows: list, browse and restore");
+    for hidden in [
+        "Back up now",
+        "Forget selected",
+        "Operations",
+        "Add repository…",
+    ] {
+        assert!(!h.shows(hidden), "{hidden} is offered:\n{}", h.texts());
+    }
+    // the tray's Back up now (or any other way in) is refused with a notice, and runs nothing
+    h.send(npbackup::gui::Message::External(
+        npbackup::gui::external::External::BackUpNow(None),
+    ));
+    h.settle();
+    assert_eq!(h.app.jobs_in_flight(), 0);
+    let notice = h.notices.last().expect("a notice");
+    assert!(
+        notice.body.contains("does not allow backing up"),
+        "{notice:?}"
+    );
+    h.assert_shows("1 snapshot");
+
+    // backup: back up, but neither browse nor forget
+    let config = w.config(&with("backup"));
+    let mut h = Harness::new(&w, &config);
+    h.settle();
+    h.assert_shows("Back up now");
+    assert!(!h.shows("Browse and restore"), "{}", h.texts());
+    assert!(!h.shows("Forget selected"), "{}", h.texts());
+    // its operations are the ones it allows: removing stale locks, not pruning
+    h.click("Operations");
+    h.assert_shows("Remove stale locks");
+    assert!(!h.shows("Prune"), "{}", h.texts());
+    h.click("Close");
+    h.click("Back up now");
+    h.settle();
+    h.assert_shows("2 snapshots");
+}

@@ -59,6 +59,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         Command::Housekeeping(args) => super::maintenance::housekeeping(ctx, args),
         Command::Key(cmd) => super::maintenance::key(ctx, cmd),
         Command::Keyring(cmd) => super::keyring::keyring_cmd(ctx, cmd),
+        Command::Permissions(cmd) => super::permissions::permissions_cmd(ctx, cmd),
         Command::Unlock => unlock(ctx),
         Command::Metrics { output } => super::monitoring::metrics(ctx, output.as_deref()),
         Command::SendTestEmail { to } => super::monitoring::send_test_email(ctx, &to),

@@ -70,6 +70,10 @@ fn config_and_repo(ctx: &Context) -> Result<(Config, String)> {
         Some(n) => n.clone(),
         None => config.default_repo_name()?,
     };
+    config
+        .repo(&name)?
+        .permissions
+        .check(&name, crate::config::permissions::Op::Configure)?;
     Ok((config, name))
 }
 
@@ -156,7 +160,7 @@ pub fn entry_in_use(ctx: &Context) -> Option<String> {
 }
 
 /// Reads a secret from the terminal without echo, or one line from standard input.
-fn ask(prompt: &str) -> Result<Secret> {
+pub(super) fn ask(prompt: &str) -> Result<Secret> {
     let value = if std::io::stdin().is_terminal() {
         rpassword::prompt_password(prompt)
             .map_err(|e| Error::Input(format!("cannot read from the terminal: {e}")))?
@@ -332,6 +336,8 @@ fn unset(ctx: &Context, to_file: &std::path::Path) -> Result<i32> {
             rc.password.describe()
         )));
     };
+    // the password leaves the keyring: the manager may keep it in
+    super::permissions::require_manager(&config)?;
     let password = keyring::get(entry)?;
     if to_file.exists() {
         return Err(Error::Input(format!(

@@ -342,7 +342,15 @@ pub fn copy(
     to_password_file: Option<std::path::PathBuf>,
 ) -> Result<i32> {
     let destination = match (to, to_repository) {
-        (Some(name), _) => plan::target(&ctx.config()?, &name, None)?.0,
+        (Some(name), _) => {
+            let config = ctx.config()?;
+            // copying into a repository adds snapshots to it
+            config
+                .repo(&name)?
+                .permissions
+                .check(&name, crate::config::permissions::Op::Backup)?;
+            plan::target(&config, &name, None)?.0
+        }
         (None, Some(uri)) => {
             let source = match (to_password_file, std::env::var("NPBACKUP_TO_PASSWORD")) {
                 (Some(f), _) => PasswordSource::File(f),

@@ -11,6 +11,7 @@ mod maintenance;
 mod monitoring;
 mod multi;
 pub mod output;
+mod permissions;
 mod progress;
 
 use std::path::PathBuf;
@@ -18,7 +19,7 @@ use std::path::PathBuf;
 use clap::{Args, CommandFactory, Parser, Subcommand};
 
 use crate::{
-    config::{self, Config, PasswordSource, RepoConfig, Secret},
+    config::{self, Config, PasswordSource, RepoConfig, Secret, permissions::Op},
     customization::PRODUCT_NAME,
     engine::{Overwrite, RepoTarget},
     error::{Error, Result, exit},
@@ -211,6 +212,9 @@ pub enum Command {
     /// Keep the repository's password and backend secrets in the OS keyring.
     #[command(subcommand)]
     Keyring(keyring::KeyringCommand),
+    /// What users may do with each repository, and the manager password that guards it.
+    #[command(subcommand)]
+    Permissions(permissions::PermissionsCommand),
     /// The scheduler: runs each repository's scheduled backups, housekeeping and
     /// checks (`daemon run`, the default), or asks the running one.
     Daemon {
@@ -566,6 +570,7 @@ pub fn main() -> i32 {
     let name = command_name(&cli.command);
     let ctx = Context {
         global: cli.global.clone(),
+        op: command_op(&cli.command),
     };
     match multi::selection(&ctx) {
         // metrics reads every chosen repository itself: one exposition, not several
@@ -595,6 +600,39 @@ pub fn main() -> i32 {
     }
 }
 
+/// What a command needs of a repository's permissions.
+fn command_op(c: &Command) -> Option<Op> {
+    Some(match c {
+        Command::Backup(_) => Op::Backup,
+        Command::Snapshots(_)
+        | Command::Ls { .. }
+        | Command::Find { .. }
+        | Command::Diff { .. }
+        | Command::Stats
+        | Command::HasRecentSnapshot { .. }
+        | Command::Metrics { .. }
+        | Command::SendTestEmail { .. } => Op::List,
+        Command::Restore(_) | Command::Dump { .. } => Op::Restore,
+        Command::Check(_) => Op::Check,
+        Command::Unlock => Op::Unlock,
+        Command::Init(_)
+        | Command::Forget(_)
+        | Command::Prune(_)
+        | Command::Housekeeping(_)
+        | Command::Repair { .. }
+        | Command::Key(_)
+        | Command::Copy { .. } => Op::Modify,
+        Command::Keyring(_) => Op::Configure,
+        Command::Permissions(_)
+        | Command::Daemon { .. }
+        | Command::Service(_)
+        | Command::Config(_)
+        | Command::Completions { .. }
+        | Command::Job
+        | Command::Man { .. } => return None,
+    })
+}
+
 fn command_name(c: &Command) -> &'static str {
     match c {
         Command::Init(_) => "init",
@@ -617,6 +655,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Housekeeping(_) => "housekeeping",
         Command::Key(_) => "key",
         Command::Keyring(_) => "keyring",
+        Command::Permissions(_) => "permissions",
         Command::Copy { .. } => "copy",
         Command::Unlock => "unlock",
         Command::Metrics { .. } => "metrics",
@@ -635,6 +674,9 @@ pub fn command() -> clap::Command {
 /// What every command needs to find its repository.
 pub struct Context {
     pub global: GlobalOpts,
+    /// What the command does to its repository, checked against the
+    /// repository's permissions (`None`: the command needs no repository).
+    pub op: Option<Op>,
 }
 
 fn env_nonempty(names: &[&str]) -> Option<String> {
@@ -756,6 +798,9 @@ impl Context {
             Some(n) => n.clone(),
             None => config.default_repo_name()?,
         };
+        if let Some(op) = self.op {
+            config.repo(&name)?.permissions.check(&name, op)?;
+        }
         let (target, rc) =
             crate::jobs::plan::target(&config, &name, self.password_override(false))?;
         Ok((target, Some(rc)))

@@ -6,6 +6,7 @@
 pub mod edit;
 pub mod keyring;
 mod locate;
+pub mod permissions;
 pub mod schema;
 pub mod secrets;
 pub mod setup;
@@ -117,6 +118,7 @@ pub struct RepoConfig {
     pub retention: RetentionSettings,
     pub monitoring: schema::MonitoringSettings,
     pub schedule: ScheduleSettings,
+    pub permissions: permissions::Permission,
     /// The machine identity these settings were expanded with.
     pub variables: Variables,
     /// Dotted key → the layers its value came from (several for merged lists).
@@ -276,6 +278,15 @@ impl Config {
             .unwrap_or_default()
     }
 
+    /// The argon2 hash of the manager password, when one is set.
+    pub fn manager_password_hash(&self) -> Option<String> {
+        table_at(&self.raw, "security")
+            .and_then(|t| t.get("manager-password-hash"))
+            .and_then(Value::as_str)
+            .filter(|h| !h.is_empty())
+            .map(str::to_string)
+    }
+
     /// The configured repositories, in file order of their names (sorted).
     pub fn repo_names(&self) -> Vec<String> {
         table_at(&self.raw, "repos")
@@ -398,6 +409,7 @@ impl Config {
             retention: section.retention.clone().unwrap_or_default(),
             monitoring: section.monitoring.clone().unwrap_or_default(),
             schedule: section.schedule.clone().unwrap_or_default(),
+            permissions: section.permissions.unwrap_or_default(),
             variables,
             origins,
             effective: merged,
@@ -507,9 +519,27 @@ impl Config {
         self.check_keys::<schema::ConfigFile>(
             &self.raw,
             &[],
-            &["identity", "desktop", "groups", "repos"],
+            &["identity", "desktop", "security", "groups", "repos"],
             errors,
         );
+        match self.raw.get("security") {
+            Some(Value::Table(t)) => {
+                self.check_keys::<schema::Security>(t, &["security"], &[], errors);
+                if let Some(h) = t.get("manager-password-hash").and_then(Value::as_str)
+                    && argon2::PasswordHash::new(h).is_err()
+                {
+                    errors.push(self.error(
+                        &["security", "manager-password-hash"],
+                        format!(
+                            "not an argon2 hash: set it with `{} permissions manager-password`",
+                            crate::customization::CLI_NAME
+                        ),
+                    ));
+                }
+            }
+            Some(_) => errors.push(self.error(&["security"], "must be a table: [security]".into())),
+            None => {}
+        }
         match self.raw.get("identity") {
             Some(Value::Table(t)) => {
                 self.check_keys::<schema::Identity>(t, &["identity"], &[], errors)

@@ -15,6 +15,8 @@ pub struct ConfigFile {
     pub identity: Option<Identity>,
     /// How the desktop app behaves (notifications).
     pub desktop: Option<Desktop>,
+    /// The manager password that guards permissions and secrets.
+    pub security: Option<Security>,
     /// Named groups of settings that repositories inherit.
     #[serde(default)]
     pub groups: BTreeMap<String, Section>,
@@ -112,6 +114,16 @@ pub struct EmailSettings {
     pub on_backup_too_old: Option<Vec<String>>,
 }
 
+/// `[security]`: for machines set up by an administrator.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Security {
+    /// The argon2 hash of the manager password (set it with
+    /// `npbackup-cli permissions manager-password`). Changing permissions, adding
+    /// repositories from the window and taking secrets out of the keyring ask for it.
+    pub manager_password_hash: Option<String>,
+}
+
 /// `[desktop]`: the desktop app's own settings.
 #[derive(Debug, Default, Clone, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
@@ -155,6 +167,9 @@ pub struct Section {
     pub password_env: Option<String>,
     /// The name of an entry in the OS keyring holding the password.
     pub password_keyring: Option<String>,
+    /// What users may do with the repository: "backup", "restore", "restore-only"
+    /// or "full" (the default).
+    pub permissions: Option<super::permissions::Permission>,
     /// Passed to the backend as is (S3 keys, REST credentials, SFTP settings …); a value
     /// `keyring:NAME` is read from the OS keyring entry NAME.
     pub backend_options: Option<BTreeMap<String, Scalar>>,

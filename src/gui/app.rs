@@ -296,9 +296,16 @@ impl App {
                     .as_ref()
                     .is_some_and(|e| e.smtp_server.as_ref().is_some_and(|s| !s.is_empty()));
                 panel.group = rc.group.clone();
+                panel.permissions = rc.permissions;
                 Some(panel)
             })
             .collect();
+        self.dashboard.can_configure = config.manager_password_hash().is_none()
+            && config.repo_names().iter().all(|n| {
+                config
+                    .repo(n)
+                    .is_ok_and(|rc| rc.permissions == config::permissions::Permission::Full)
+            });
         // the repository a user would pick first: "default", else the first
         self.dashboard.selected = previous
             .or_else(|| config.default_repo_name().ok())
@@ -808,6 +815,22 @@ impl App {
 
     /// Starts `action` on `repo`, unless a job of the window runs there already.
     fn start(&mut self, repo: &str, action: Action, ids: Vec<String>) -> Vec<Effect> {
+        // what is not offered cannot be asked for another way (the tray, a stale click)
+        if let Some(panel) = self.dashboard.repo(repo)
+            && !panel.permissions.allows(action.op())
+        {
+            let why = panel
+                .permissions
+                .check(repo, action.op())
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
+            return vec![Effect::Notify(Notice {
+                level: Level::Error,
+                summary: format!("{} is not allowed", action.noun()),
+                body: why,
+            })];
+        }
         // with a scheduler running this file, what it can run, it runs (and the window shows it)
         if self.daemon_serves_us()
             && let Some(task) = scheduler::task_of(action)
@@ -1115,6 +1138,9 @@ impl App {
 
     /// Opens the setup wizard: a first configuration, or one more repository.
     fn open_wizard(&mut self) -> Vec<Effect> {
+        if self.config.is_some() && !self.dashboard.can_configure {
+            return Vec::new();
+        }
         let existing = self
             .config
             .as_ref()

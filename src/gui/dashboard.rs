@@ -21,6 +21,7 @@ use super::{
     theme::{self, Colours, bold},
 };
 use crate::{
+    config::permissions::{Op, Permission},
     customization as brand,
     engine::SnapshotInfo,
     humanize,
@@ -48,6 +49,18 @@ pub enum Action {
 }
 
 impl Action {
+    /// What the action needs of the repository's permissions.
+    pub fn op(self) -> Op {
+        match self {
+            Action::Backup => Op::Backup,
+            Action::Forget | Action::Housekeeping | Action::Prune | Action::Init => Op::Modify,
+            Action::Check => Op::Check,
+            Action::Unlock => Op::Unlock,
+            Action::TestEmail => Op::List,
+            Action::Restore => Op::Restore,
+        }
+    }
+
     /// "Backup", as in "Backup finished".
     pub fn noun(self) -> &'static str {
         match self {
@@ -168,6 +181,8 @@ pub struct RepoPanel {
     pub group: Option<String>,
     /// Its backup schedule, next run and who runs it (a line of the banner).
     pub schedule: Option<String>,
+    /// What the user may do with it: actions it does not allow are not offered.
+    pub permissions: Permission,
 }
 
 impl RepoPanel {
@@ -182,6 +197,7 @@ impl RepoPanel {
             job: None,
             last: None,
             has_email: false,
+            permissions: Permission::Full,
             group: None,
             schedule: None,
         }
@@ -291,6 +307,9 @@ pub struct Dashboard {
     pub setup: Option<Setup>,
     /// "Now" for the ages shown (moved on by a timer, fixed in tests).
     pub now: Timestamp,
+    /// The configuration may be changed from the window (no manager password, every
+    /// repository with full permissions): "Add repository…" is offered.
+    pub can_configure: bool,
 }
 
 impl Dashboard {
@@ -301,6 +320,7 @@ impl Dashboard {
             modal: None,
             setup: None,
             now,
+            can_configure: true,
         }
     }
 
@@ -497,6 +517,9 @@ impl Dashboard {
                 .into()
         };
         let busy = self.current().is_none_or(|r| r.loading);
+        let operations = self
+            .current()
+            .is_some_and(|r| OPERATIONS.iter().any(|(a, _)| r.permissions.allows(a.op())));
         row![
             text(brand::PRODUCT_NAME)
                 .size(20)
@@ -509,12 +532,13 @@ impl Dashboard {
             button(text("Refresh").size(14))
                 .on_press_maybe((!busy).then_some(Message::Refresh))
                 .style(theme::secondary),
-            button(text("Operations").size(14))
+            operations.then(|| button(text("Operations").size(14))
                 .on_press(Message::ShowOperations)
-                .style(theme::secondary),
-            button(text("Add repository…").size(14))
-                .on_press(Message::Wizard)
-                .style(theme::secondary),
+                .style(theme::secondary)),
+            self.can_configure
+                .then(|| button(text("Add repository…").size(14))
+                    .on_press(Message::Wizard)
+                    .style(theme::secondary)),
             button(text("About").size(14))
                 .on_press(Message::ShowAbout)
                 .style(theme::secondary),
@@ -527,38 +551,58 @@ impl Dashboard {
     fn repo_view<'a>(&'a self, repo: &'a RepoPanel) -> Element<'a, Message> {
         let selected = repo.table.selected().len();
         let running = repo.job.is_some();
-        let actions = row![
-            button(text("Back up now").size(15).font(bold()))
-                .on_press_maybe((!running).then_some(Message::BackUpNow))
-                .padding([8, 18])
-                .style(button::primary),
-            button(
-                text(if selected == 0 {
-                    "Forget selected".to_string()
-                } else {
-                    format!("Forget selected ({selected})")
-                })
-                .size(14)
-            )
-            .on_press_maybe((selected > 0 && !running).then_some(Message::AskForget))
-            .padding([8, 14])
-            .style(button::danger),
-            button(
-                text(if selected == 1 {
-                    "Browse this snapshot"
-                } else {
-                    "Browse and restore"
-                })
-                .size(14)
-            )
-            .on_press_maybe((!repo.table.is_empty()).then_some(Message::Browse))
-            .padding([8, 14])
-            .style(theme::secondary),
-            Space::new().width(Length::Fill),
-            text(self.count_text(repo)).size(13),
-        ]
-        .spacing(10)
-        .align_y(Alignment::Center);
+        let may = |op| repo.permissions.allows(op);
+        let mut actions = row![].spacing(10).align_y(Alignment::Center);
+        if may(Op::Backup) {
+            actions = actions.push(
+                button(text("Back up now").size(15).font(bold()))
+                    .on_press_maybe((!running).then_some(Message::BackUpNow))
+                    .padding([8, 18])
+                    .style(button::primary),
+            );
+        }
+        if may(Op::Modify) {
+            actions = actions.push(
+                button(
+                    text(if selected == 0 {
+                        "Forget selected".to_string()
+                    } else {
+                        format!("Forget selected ({selected})")
+                    })
+                    .size(14),
+                )
+                .on_press_maybe((selected > 0 && !running).then_some(Message::AskForget))
+                .padding([8, 14])
+                .style(button::danger),
+            );
+        }
+        if may(Op::Restore) {
+            actions = actions.push(
+                button(
+                    text(if selected == 1 {
+                        "Browse this snapshot"
+                    } else {
+                        "Browse and restore"
+                    })
+                    .size(14),
+                )
+                .on_press_maybe((!repo.table.is_empty()).then_some(Message::Browse))
+                .padding([8, 14])
+                .style(theme::secondary),
+            );
+        }
+        if repo.permissions != Permission::Full {
+            actions = actions.push(
+                text(format!(
+                    "This repository allows: {}",
+                    repo.permissions.summary()
+                ))
+                .size(13),
+            );
+        }
+        let actions = actions
+            .push(Space::new().width(Length::Fill))
+            .push(text(self.count_text(repo)).size(13));
 
         let mut page = column![self.top_bar(), self.banner(repo), actions].spacing(14);
         if let Some(job) = &repo.job {
@@ -805,7 +849,11 @@ impl Dashboard {
                     Action::TestEmail,
                     "Sends a mail to the recipients of this repository's monitoring settings.",
                 ));
-                for (action, about) in OPERATIONS.into_iter().chain(mail) {
+                let may = |a: &(Action, &str)| {
+                    self.current()
+                        .is_some_and(|r| r.permissions.allows(a.0.op()))
+                };
+                for (action, about) in OPERATIONS.into_iter().chain(mail).filter(may) {
                     list = list.push(
                         row![
                             button(text(action.label()).size(14))
