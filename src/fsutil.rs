@@ -6,13 +6,12 @@ use std::{io::Write, path::Path};
 /// then renamed over `path`: a reader sees the old file or the new one, never a part,
 /// and a full disk leaves the old file as it was. `mode` (Unix) sets the new file's
 /// permissions before it gets its name; without it the file gets the default mode.
-/// The folder is created when missing.
+/// The folder must exist (`write_atomic_in_new_folder` creates it).
 pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Result<()> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    std::fs::create_dir_all(dir)?;
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
@@ -53,6 +52,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8], mode: Option<u32>) -> std::io::Re
     result
 }
 
+/// `write_atomic`, creating the folder (and its parents) first when missing.
+pub fn write_atomic_in_new_folder(
+    path: &Path,
+    bytes: &[u8],
+    mode: Option<u32>,
+) -> std::io::Result<()> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    write_atomic(path, bytes, mode)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,7 +72,11 @@ mod tests {
     fn replaces_whole_files_with_the_mode_asked() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sub/file.toml");
-        write_atomic(&path, b"one", Some(0o600)).unwrap();
+        assert!(
+            write_atomic(&path, b"one", Some(0o600)).is_err(),
+            "no folder"
+        );
+        write_atomic_in_new_folder(&path, b"one", Some(0o600)).unwrap();
         write_atomic(&path, b"two", Some(0o600)).unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         #[cfg(unix)]

@@ -174,7 +174,7 @@ impl ConfigEdit {
             crate::fsutil::write_atomic(&backup, &previous, Some(mode))
                 .map_err(|e| Error::io("keeping the previous configuration", &backup, e))?;
         }
-        crate::fsutil::write_atomic(&self.path, text.as_bytes(), Some(mode))
+        crate::fsutil::write_atomic_in_new_folder(&self.path, text.as_bytes(), Some(mode))
             .map_err(|e| Error::io("writing the configuration", &self.path, e))?;
         Ok(config)
     }

@@ -636,7 +636,7 @@ impl NewRepository {
             }
         }
         if self.store == PasswordStore::File {
-            crate::fsutil::write_atomic(
+            crate::fsutil::write_atomic_in_new_folder(
                 &password_file,
                 format!("{}\n", self.password.expose()).as_bytes(),
                 Some(0o600),

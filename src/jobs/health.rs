@@ -65,7 +65,7 @@ pub fn record(path: &Path, run: &Run) -> std::io::Result<()> {
         text.push_str(&serde_json::to_string(r).unwrap_or_default());
         text.push('\n');
     }
-    crate::fsutil::write_atomic(path, text.as_bytes(), None)
+    crate::fsutil::write_atomic_in_new_folder(path, text.as_bytes(), None)
 }
 
 fn size(b: u64) -> String {

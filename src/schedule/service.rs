@@ -294,7 +294,7 @@ fn install_launchd(exe: &Path, config: &Path, start: bool) -> Result<Vec<String>
 
 /// Writes through a temporary file and a rename (a unit is never half written).
 fn write_file(path: &Path, text: &str) -> Result<()> {
-    crate::fsutil::write_atomic(path, text.as_bytes(), None)
+    crate::fsutil::write_atomic_in_new_folder(path, text.as_bytes(), None)
         .map_err(|e| Error::io("writing", path, e))
 }
 

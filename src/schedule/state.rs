@@ -86,7 +86,7 @@ impl State {
     pub fn save(&self, path: &Path) -> Result<()> {
         let text = serde_json::to_vec_pretty(self)
             .map_err(|e| Error::Usage(format!("cannot encode the scheduler's state: {e}")))?;
-        crate::fsutil::write_atomic(path, &text, None)
+        crate::fsutil::write_atomic_in_new_folder(path, &text, None)
             .map_err(|e| Error::io("writing the scheduler's state", path, e))
     }
 
