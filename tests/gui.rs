@@ -748,3 +748,59 @@ fn a_locked_down_repository_offers_only_what_it_allows() {
     h.settle();
     h.assert_shows("2 snapshots");
 }
+
+#[test]
+fn the_viewer_opens_a_repository_by_location_and_password_read_only() {
+    use npbackup::gui::viewer::Message as V;
+    let w = World::new();
+    let (_src, repo, _) = two_snapshots(&w);
+    let mut h = Harness::viewer(&w);
+    h.settle();
+    h.assert_shows("Open a repository");
+
+    // a folder with no repository, then a wrong password: each said plainly
+    h.type_into("path", &w.path("nothing-here").display().to_string());
+    h.type_into("viewer-password", PASSWORD);
+    h.click("Open");
+    h.settle();
+    assert!(h.shows_part("There is no repository at"), "{}", h.texts());
+    h.send(npbackup::gui::Message::Viewer(V::Field(
+        "path",
+        repo.display().to_string(),
+    )));
+    h.send(npbackup::gui::Message::Viewer(V::Password("not-it".into())));
+    h.click("Open");
+    h.settle();
+    assert!(
+        h.shows_part("This password does not open the repository"),
+        "{}",
+        h.texts()
+    );
+
+    // the right one: the snapshots, browsing, and nothing that writes
+    h.send(npbackup::gui::Message::Viewer(V::Password(PASSWORD.into())));
+    h.click("Open");
+    h.settle();
+    h.assert_shows("2 snapshots");
+    assert!(h.app.title(iced::window::Id::unique()).contains("viewer"));
+    for hidden in [
+        "Back up now",
+        "Forget selected",
+        "Operations",
+        "Add repository…",
+    ] {
+        assert!(!h.shows(hidden), "{hidden} is offered:\n{}", h.texts());
+    }
+    h.click("Browse and restore");
+    h.settle();
+    h.assert_shows("Restore the whole snapshot…");
+    let root = w.dir.path().components().nth(1).unwrap();
+    assert!(
+        h.shows_part(&format!("{}/", root.as_os_str().to_string_lossy())),
+        "{}",
+        h.texts()
+    );
+    // no configuration was written anywhere
+    assert!(!w.path("no-config.toml").exists());
+    assert!(!w.home().join(".config").exists());
+}

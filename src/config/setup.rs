@@ -288,6 +288,34 @@ impl Destination {
     }
 }
 
+/// The name the viewer gives the repository it opens.
+pub const VIEWER_REPO: &str = "repository";
+
+impl Destination {
+    /// A configuration that lives in memory only, for the viewer: one repository,
+    /// `restore-only`, its password inline (never written anywhere).
+    pub fn viewer_config(&self, password: &Secret) -> Result<super::Config> {
+        let location = self
+            .location()
+            .map_err(|m| Error::Input(format!("the location is incomplete: {m}")))?;
+        let path = Path::new("(viewer: no configuration file)");
+        let mut edit = ConfigEdit::from_text(path, "")?;
+        let repo = ["repos", VIEWER_REPO];
+        edit.set(&repo, "uri", location.uri.as_str());
+        edit.set(&repo, "password", password.expose());
+        edit.set(&repo, "permissions", "restore-only");
+        for (key, value, _) in &location.options {
+            edit.set(
+                &["repos", VIEWER_REPO, "backend-options"],
+                key,
+                value.as_str(),
+            );
+        }
+        crate::redact::register(password.expose());
+        super::Config::from_text(path, edit.text(), true)
+    }
+}
+
 /// Files a backup is better without, offered as presets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ExcludePreset {

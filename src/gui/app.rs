@@ -26,6 +26,7 @@ use super::{
     scheduler::{self, DaemonMessage, LocalSchedule},
     theme,
     tray::Tray,
+    viewer::{self, Viewer},
     wizard::{self, Wizard},
 };
 use crate::{
@@ -68,6 +69,8 @@ pub struct Launch {
     /// The schedule's state file, when the app runs the schedule itself (`None`: the
     /// daemon's, so the two never double a run).
     pub schedule_state: Option<PathBuf>,
+    /// Start in viewer mode: open a repository by location and password, read-only.
+    pub viewer: bool,
 }
 
 /// What a job of the app is for.
@@ -87,6 +90,8 @@ enum Purpose {
     Daemon(Action),
     /// The setup wizard's look at a destination.
     Wizard,
+    /// The viewer's try of a location and password.
+    Viewer,
 }
 
 /// What a folder dialog is for.
@@ -94,6 +99,7 @@ enum Purpose {
 pub enum FolderFor {
     Restore,
     Wizard(wizard::FolderFor),
+    Viewer,
 }
 
 #[derive(Debug, Clone)]
@@ -101,6 +107,7 @@ pub enum Message {
     Dashboard(dashboard::Message),
     Browser(browser::Message),
     Wizard(wizard::Message),
+    Viewer(viewer::Message),
     Job(Ticket, JobEvent),
     External(External),
     Daemon(scheduler::DaemonMessage),
@@ -151,6 +158,10 @@ pub struct App {
     pub wizard: Option<Wizard>,
     /// The repository whose first backup starts once its creation succeeds.
     first_backup: Option<String>,
+    /// The viewer's form, when it is shown.
+    pub viewer: Option<Viewer>,
+    /// The repository the viewer opened: an in-memory configuration, read-only.
+    viewer_config: Option<Config>,
     config: Option<Config>,
     jobs: HashMap<Ticket, (String, Purpose)>,
     next_ticket: Ticket,
@@ -188,6 +199,8 @@ impl App {
             browser: None,
             wizard: None,
             first_backup: None,
+            viewer: None,
+            viewer_config: None,
             config: None,
             jobs: HashMap::new(),
             next_ticket: 1,
@@ -208,7 +221,12 @@ impl App {
             Some(p) => vec![p.clone()],
             None => schedule::ipc::client_socket_paths(),
         };
-        let effects = app.load_config();
+        let effects = if app.launch.viewer {
+            app.viewer = Some(Viewer::new(app.folder_dialog()));
+            Vec::new()
+        } else {
+            app.load_config()
+        };
         if app.launch.tray {
             let names: Vec<String> = app.dashboard.repos.iter().map(|r| r.name.clone()).collect();
             app.tray = Tray::start(&names);
@@ -238,9 +256,20 @@ impl App {
         names.iter().flat_map(|n| self.list(n)).collect()
     }
 
+    /// Whether to offer the desktop's folder dialog.
+    fn folder_dialog(&self) -> bool {
+        self.launch
+            .folder_dialog
+            .unwrap_or_else(external::folder_dialog_available)
+    }
+
     /// Reads the configuration: the repositories, or why there are none to show.
     fn read_config(&mut self) {
         self.dashboard.setup = None;
+        if let Some(config) = self.viewer_config.clone() {
+            self.show_config(config);
+            return;
+        }
         let path = config::find_config(self.launch.config.as_deref())
             .or_else(config::user_config_path)
             .filter(|p| p.exists());
@@ -282,6 +311,11 @@ impl App {
                 return;
             }
         };
+        self.show_config(config);
+    }
+
+    /// Shows the repositories of `config`.
+    fn show_config(&mut self, config: Config) {
         let previous = self.dashboard.current().map(|r| r.name.clone());
         self.dashboard.repos = config
             .repo_names()
@@ -359,6 +393,16 @@ impl App {
                     .flat_map(|e| self.on_wizard_event(e))
                     .collect()
             }
+            Message::Viewer(m) => {
+                let events = match self.viewer.as_mut() {
+                    Some(v) => v.update(m),
+                    None => Vec::new(),
+                };
+                events
+                    .into_iter()
+                    .flat_map(|e| self.on_viewer_event(e))
+                    .collect()
+            }
             Message::Job(ticket, event) => self.on_job_event(ticket, event),
             Message::External(e) => self.on_external(e),
             Message::Daemon(m) => self.on_daemon(m),
@@ -408,6 +452,10 @@ impl App {
             Event::Copy(text) => vec![Effect::Copy(text)],
             Event::SetUp => self.set_up_default(),
             Event::Wizard => self.open_wizard(),
+            Event::Viewer => {
+                self.viewer = Some(Viewer::new(self.folder_dialog()));
+                Vec::new()
+            }
             Event::Quit => self.quit(),
             Event::Browse { repo, snapshot } => self.browse(&repo, snapshot),
         }
@@ -962,6 +1010,19 @@ impl App {
                 })],
                 _ => Vec::new(),
             },
+            Purpose::Viewer => match event {
+                JobEvent::Finished(f) => {
+                    let events = match self.viewer.as_mut() {
+                        Some(v) => v.on_probe(probe_of(&f)),
+                        None => Vec::new(),
+                    };
+                    events
+                        .into_iter()
+                        .flat_map(|e| self.on_viewer_event(e))
+                        .collect()
+                }
+                _ => Vec::new(),
+            },
             Purpose::Wizard => {
                 if let JobEvent::Finished(f) = event
                     && let Some(w) = self.wizard.as_mut()
@@ -1133,6 +1194,7 @@ impl App {
         match purpose {
             FolderFor::Restore => Message::Browser(browser::Message::FolderChosen(folder)),
             FolderFor::Wizard(w) => Message::Wizard(wizard::Message::FolderChosen(w, folder)),
+            FolderFor::Viewer => Message::Viewer(viewer::Message::Chosen(folder)),
         }
     }
 
@@ -1165,6 +1227,35 @@ impl App {
             .into_iter()
             .flat_map(|e| self.on_wizard_event(e))
             .collect()
+    }
+
+    fn on_viewer_event(&mut self, event: viewer::Event) -> Vec<Effect> {
+        match event {
+            viewer::Event::PickFolder(start) => vec![Effect::PickFolder(FolderFor::Viewer, start)],
+            viewer::Event::Probe(target) => {
+                let ticket = self.ticket();
+                self.jobs
+                    .insert(ticket, (target.name.clone(), Purpose::Viewer));
+                vec![Effect::Run(
+                    ticket,
+                    Box::new(JobSpec::new(*target, JobKind::Probe)),
+                )]
+            }
+            viewer::Event::Opened(config) => {
+                self.viewer = None;
+                self.viewer_config = Some(*config);
+                self.load_config()
+            }
+            viewer::Event::Cancel => {
+                self.viewer = None;
+                if self.config.is_none() && self.dashboard.setup.is_none() {
+                    // started as a viewer: the usual window, for the usual configuration
+                    self.load_config()
+                } else {
+                    Vec::new()
+                }
+            }
+        }
     }
 
     fn on_wizard_event(&mut self, event: wizard::Event) -> Vec<Effect> {
@@ -1303,6 +1394,7 @@ impl App {
                     FolderFor::Restore => "Restore into",
                     FolderFor::Wizard(wizard::FolderFor::Source) => "Back up this folder",
                     FolderFor::Wizard(wizard::FolderFor::Destination) => "Keep the backups in",
+                    FolderFor::Viewer => "The repository's folder",
                 };
                 Task::perform(external::pick_folder(title.into(), start), move |folder| {
                     App::folder_chosen(purpose, folder)
@@ -1343,6 +1435,9 @@ impl App {
         if let Some(w) = &self.wizard {
             return w.view().map(Message::Wizard);
         }
+        if let Some(v) = &self.viewer {
+            return v.view().map(Message::Viewer);
+        }
         match &self.browser {
             // a dialog of the dashboard (the log of the restore) shows over it
             Some((b, _)) if self.dashboard.modal.is_none() => {
@@ -1362,6 +1457,9 @@ impl App {
     }
 
     pub fn title(&self, _window: window::Id) -> String {
+        if self.viewer.is_some() || self.viewer_config.is_some() {
+            return format!("{PRODUCT_NAME} — viewer (read-only)");
+        }
         match self.dashboard.current() {
             Some(r) if self.dashboard.repos.len() > 1 => format!("{PRODUCT_NAME} — {}", r.name),
             _ => PRODUCT_NAME.to_string(),

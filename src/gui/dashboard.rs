@@ -269,6 +269,8 @@ pub enum Message {
     SetUp,
     /// Open the setup wizard (first run, or one more repository).
     Wizard,
+    /// Open a repository read-only, without a configuration.
+    Viewer,
     Quit,
     /// Open the browser on the selected snapshot (or the newest).
     Browse,
@@ -290,6 +292,7 @@ pub enum Event {
     /// Write the default configuration and create its repository.
     SetUp,
     Wizard,
+    Viewer,
     Quit,
     /// Browse snapshot `snapshot` (a full id) of `repo`.
     Browse {
@@ -421,6 +424,7 @@ impl Dashboard {
             }
             Message::SetUp => Some(Event::SetUp),
             Message::Wizard => Some(Event::Wizard),
+            Message::Viewer => Some(Event::Viewer),
             Message::Quit => Some(Event::Quit),
             Message::Browse => {
                 let repo = self.current()?;
@@ -931,6 +935,10 @@ impl Dashboard {
                 row![
                     Space::new().width(Length::Fill),
                     button(text("Quit").size(14)).on_press(Message::Quit).style(theme::secondary),
+                    button(text("Open a repository…").size(14))
+                        .on_press(Message::Viewer)
+                        .padding([8, 14])
+                        .style(theme::secondary),
                     button(text("Set up step by step…").size(14))
                         .on_press(Message::Wizard)
                         .padding([8, 14])

@@ -15,6 +15,7 @@ pub mod scheduler;
 pub mod snapshot_table;
 pub mod theme;
 pub mod tray;
+pub mod viewer;
 pub mod wizard;
 
 use std::{ffi::OsString, path::PathBuf};
@@ -23,9 +24,12 @@ pub use app::{App, Effect, Launch, Message};
 
 use crate::customization::{PRODUCT_NAME, SHORT_NAME, VERSION_LINE};
 
-const USAGE: &str = "Usage: {gui} [-c CONFIG] [--hidden] [--no-tray] [--no-notifications]
+const USAGE: &str =
+    "Usage: {gui} [-c CONFIG] [--viewer] [--hidden] [--no-tray] [--no-notifications]
 
   -c, --config FILE     the configuration file (default: the usual places)
+      --viewer          open a repository by its location and password, read-only,
+                        without a configuration
       --hidden          start in the tray, without opening the window
       --no-tray         no tray icon (closing the window then quits)
       --no-notifications  no desktop notifications
@@ -58,6 +62,7 @@ fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Launch, i32> {
                 }
             },
             Some("--hidden") => launch.hidden = true,
+            Some("--viewer") => launch.viewer = true,
             Some("--no-tray") => launch.tray = false,
             Some("--no-notifications") => launch.notifications = false,
             Some("-h" | "--help") => {

@@ -757,41 +757,14 @@ impl Wizard {
     }
 
     fn where_view(&self) -> Element<'_, Message> {
-        let mut col = column![
-            text("Where should the backups go?").size(15),
-            pick_list(
-                DestinationKind::ALL.to_vec(),
-                Some(self.destination.kind),
-                Message::Kind
-            )
-            .text_size(14),
-        ]
-        .spacing(10);
-        for f in self.destination.kind.fields() {
-            let key = f.key;
-            let input = text_input(f.placeholder, self.destination.get_raw(key))
-                .id(key)
-                .on_input(move |v| Message::Field(key, v))
-                .secure(f.secret)
-                .size(14)
-                .padding(6);
-            let mut line = row![text(f.label).size(14).width(Length::Fixed(230.0)), input]
-                .spacing(10)
-                .align_y(Alignment::Center);
-            if self.destination.kind == DestinationKind::Local && self.folder_dialog {
-                line = line.push(
-                    button(text("Choose…").size(14))
-                        .on_press(Message::Choose(FolderFor::Destination)),
-                );
-            }
-            col = col.push(line);
-        }
-        if self.destination.kind == DestinationKind::Sftp {
-            col = col.push(
-                text("The server is reached with your SSH keys (ssh-agent or ~/.ssh): no password is stored.")
-                    .size(13),
-            );
-        }
+        let mut col = column![text("Where should the backups go?").size(15)].spacing(10);
+        col = col.push(destination_form(
+            &self.destination,
+            Message::Kind,
+            Message::Field,
+            self.folder_dialog
+                .then_some(Message::Choose(FolderFor::Destination)),
+        ));
         col = col.push(
             row![
                 button(text("Test connection").size(14))
@@ -1143,6 +1116,45 @@ impl Wizard {
         );
         col.into()
     }
+}
+
+/// The kind of a destination and its fields (text fields with the field's key as
+/// their id), with a folder dialog button for a local folder when `choose` is given.
+pub fn destination_form<'a, M: Clone + 'a>(
+    destination: &'a Destination,
+    kind: fn(DestinationKind) -> M,
+    field: fn(&'static str, String) -> M,
+    choose: Option<M>,
+) -> Element<'a, M> {
+    let mut col = column![
+        pick_list(DestinationKind::ALL.to_vec(), Some(destination.kind), kind).text_size(14),
+    ]
+    .spacing(10);
+    for f in destination.kind.fields() {
+        let key = f.key;
+        let input = text_input(f.placeholder, destination.get_raw(key))
+            .id(key)
+            .on_input(move |v| field(key, v))
+            .secure(f.secret)
+            .size(14)
+            .padding(6);
+        let mut line = row![text(f.label).size(14).width(Length::Fixed(230.0)), input]
+            .spacing(10)
+            .align_y(Alignment::Center);
+        if destination.kind == DestinationKind::Local
+            && let Some(choose) = &choose
+        {
+            line = line.push(button(text("Choose…").size(14)).on_press(choose.clone()));
+        }
+        col = col.push(line);
+    }
+    if destination.kind == DestinationKind::Sftp {
+        col = col.push(
+            text("The server is reached with your SSH keys (ssh-agent or ~/.ssh): no password is stored.")
+                .size(13),
+        );
+    }
+    col.into()
 }
 
 impl Destination {

@@ -46,6 +46,15 @@ pub struct Harness {
 
 impl Harness {
     pub fn new(w: &World, config: &Path) -> Harness {
+        Harness::start(w, config, false)
+    }
+
+    /// The app started as `npbackup-gui --viewer`.
+    pub fn viewer(w: &World) -> Harness {
+        Harness::start(w, &w.path("no-config.toml"), true)
+    }
+
+    fn start(w: &World, config: &Path, viewer: bool) -> Harness {
         // jobs run the CLI in the test's own HOME (cache, locks, history)
         let program = w.path("job.sh");
         std::fs::write(
@@ -68,6 +77,7 @@ impl Harness {
             folder_dialog: Some(true),
             daemon_socket: Some(daemon_socket(w)),
             schedule_state: Some(w.path("scheduler.json")),
+            viewer,
         });
         Harness {
             app,
