@@ -804,3 +804,112 @@ fn the_viewer_opens_a_repository_by_location_and_password_read_only() {
     assert!(!w.path("no-config.toml").exists());
     assert!(!w.home().join(".config").exists());
 }
+
+#[test]
+fn the_settings_edit_every_value_keep_comments_and_check_each_change() {
+    use npbackup::gui::{Message, settings::Message as S};
+    let w = World::new();
+    let (src, repo) = (w.path("src"), w.path("repo"));
+    make_tree(&src, false);
+    init(&w, &repo);
+    let config = w.config(&format!(
+        r#"# My backups: keep this comment.
+
+[groups.default.retention]
+# how long to keep
+preset = "gfs"
+
+[repos.docs]
+group = "default"
+uri = "{repo}"   # the USB disk
+password-file = "{pw}"
+backup.paths = ["{src}"]
+retention.preset = "14d"
+"#,
+        repo = repo.display(),
+        pw = w.password_file().display(),
+        src = src.display()
+    ));
+    let mut h = Harness::new(&w, &config);
+    h.settle();
+    h.click("Settings");
+    h.assert_shows("Sources & exclusions");
+    h.assert_shows("inherited from the defaults");
+    h.click("Schedule & retention");
+    h.assert_shows("Keep (preset)");
+
+    // a value that is not a number, then a schedule config check refuses: inline, no Save
+    h.type_into("retention.keep-last", "three");
+    assert!(h.shows_part("is not a whole number"), "{}", h.texts());
+    h.click("Discard changes");
+    h.type_into("schedule.backup", "every blue moon");
+    assert!(h.shows_part("blue moon"), "{}", h.texts());
+    let settings = h.app.settings.as_ref().unwrap();
+    assert!(settings.dirty());
+    h.click("Discard changes");
+
+    // a schedule of its own, and the preset back to the group's
+    h.click("Reset to inherited");
+    h.type_into("schedule.backup", "every 3h");
+    h.click("Save");
+    h.settle();
+    assert!(
+        h.shows_part("Saved. The previous version is kept"),
+        "{}",
+        h.texts()
+    );
+    let text = std::fs::read_to_string(&config).unwrap();
+    for kept in [
+        "# My backups: keep this comment.",
+        "# how long to keep",
+        "# the USB disk",
+    ] {
+        assert!(text.contains(kept), "{kept} lost:\n{text}");
+    }
+    assert!(!text.contains("14d"), "{text}");
+    let c = npbackup::config::Config::load(&config).unwrap();
+    let rc = c.repo("docs").unwrap();
+    assert_eq!(rc.schedule.backup.unwrap().to_string(), "every 3h");
+    assert_eq!(rc.retention.preset.unwrap().0, "gfs");
+    assert!(w.path("npbackup.toml.bak").exists());
+    h.assert_shows("inherited from group default");
+    h.click("Close");
+    h.assert_shows("Back up now");
+
+    // changed on disk by someone else: read again, and the settings say so
+    h.click("Settings");
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("\n[identity]\nmachine-id = \"edited-elsewhere\"\n");
+    std::fs::write(&config, &text).unwrap();
+    h.send(Message::WatchConfig);
+    h.settle();
+    assert!(h.shows_part("The file changed on disk"), "{}", h.texts());
+    h.send(Message::Settings(S::Scope(
+        npbackup::gui::settings::Scope::Machine,
+    )));
+    h.click("Advanced");
+    let texts = h.texts();
+    assert!(h.shows_part("Machine ID"), "{texts}");
+    h.click("Close");
+
+    // with a manager password, the settings open only with it
+    let hash = npbackup::config::permissions::hash_manager_password(
+        &npbackup::config::Secret::new("manager-pw-1"),
+    )
+    .unwrap();
+    text.push_str(&format!(
+        "\n[security]\nmanager-password-hash = \"{hash}\"\n"
+    ));
+    std::fs::write(&config, &text).unwrap();
+    h.send(Message::WatchConfig);
+    h.settle();
+    h.click("Settings");
+    h.assert_shows("A manager password protects these settings.");
+    h.type_into("manager-password", "guess-guess");
+    h.click("Unlock");
+    h.assert_shows("Wrong manager password.");
+    h.type_into("manager-password", "manager-pw-1");
+    h.click("Unlock");
+    h.assert_shows("Sources & exclusions");
+}

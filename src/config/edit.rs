@@ -74,6 +74,10 @@ impl ConfigEdit {
     pub fn set(&mut self, table: &[&str], key: &str, value: impl Into<toml_edit::Value>) {
         let t = self.table_mut(table);
         let mut value: toml_edit::Value = value.into();
+        if t.get(key).is_some_and(|i| !i.is_value()) {
+            // a table or an array of tables becomes the value
+            t.remove(key);
+        }
         match t.get_mut(key).and_then(Item::as_value_mut) {
             Some(old) => {
                 // keep the old value's surrounding whitespace and trailing comment
@@ -136,6 +140,43 @@ impl ConfigEdit {
             current = current.get(name)?.as_table_like()?;
         }
         current.get(key)?.as_str().map(str::to_string)
+    }
+
+    /// The item `key` in the table at `table`, as written.
+    pub fn get_item(&self, table: &[&str], key: &str) -> Option<&Item> {
+        let mut current: &dyn TableLike = self.doc.as_table();
+        for name in table {
+            current = current.get(name)?.as_table_like()?;
+        }
+        current.get(key)
+    }
+
+    /// Sets `key` to `value`, which may be a table: an inline table sets the keys
+    /// of an existing `[a.b]` table one by one (its layout and comments stay) and
+    /// removes those not given.
+    pub fn set_value(&mut self, table: &[&str], key: &str, value: toml_edit::Value) {
+        match value {
+            toml_edit::Value::InlineTable(map)
+                if self.get_item(table, key).is_some_and(|i| i.is_table()) =>
+            {
+                let mut at = table.to_vec();
+                at.push(key);
+                let old: Vec<String> = self
+                    .get_item(table, key)
+                    .and_then(Item::as_table_like)
+                    .map(|t| t.iter().map(|(k, _)| k.to_string()).collect())
+                    .unwrap_or_default();
+                for k in old {
+                    if !map.contains_key(&k) {
+                        self.remove(&at, &k);
+                    }
+                }
+                for (k, v) in map.iter() {
+                    self.set(&at, k, v.clone());
+                }
+            }
+            other => self.set(table, key, other),
+        }
     }
 
     /// The strings of the array `key` in the table at `table`.

@@ -4,6 +4,7 @@
 //! It knows nothing of rustic_core: the engine receives a resolved `RepoConfig`.
 
 pub mod edit;
+pub mod fields;
 pub mod keyring;
 mod locate;
 pub mod permissions;
@@ -40,6 +41,11 @@ use crate::error::{Error, Result};
 
 /// The built-in defaults every group and repository inherits from.
 const DEFAULTS: &str = include_str!("../../assets/defaults.toml");
+
+/// The built-in defaults every group and repository inherits.
+pub fn defaults_table() -> toml::Table {
+    DEFAULTS.parse().unwrap_or_default()
+}
 
 /// Keys of a section that hold tables checked on their own.
 const SUBTABLES: &[&str] = &[

@@ -170,6 +170,14 @@ pub fn owner_only(meta: &std::fs::Metadata) -> bool {
     }
 }
 
+/// Whether the file at `path` can be read by its owner alone (a missing file: yes,
+/// as files are created so).
+pub fn owner_only_path(path: &std::path::Path) -> bool {
+    std::fs::metadata(path)
+        .map(|m| owner_only(&m))
+        .unwrap_or(true)
+}
+
 /// Refuses a config file that others could have changed, before running any
 /// command it names: the file and its folder must not be writable by group or
 /// others, and must belong to the current user or root.

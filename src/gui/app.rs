@@ -24,6 +24,7 @@ use super::{
     notify::{Level, Notice, Notifier},
     runner::{Runner, Ticket},
     scheduler::{self, DaemonMessage, LocalSchedule},
+    settings::{self, Settings},
     theme,
     tray::Tray,
     viewer::{self, Viewer},
@@ -108,6 +109,9 @@ pub enum Message {
     Browser(browser::Message),
     Wizard(wizard::Message),
     Viewer(viewer::Message),
+    Settings(settings::Message),
+    /// Time to look whether the configuration file changed on disk.
+    WatchConfig,
     Job(Ticket, JobEvent),
     External(External),
     Daemon(scheduler::DaemonMessage),
@@ -148,6 +152,8 @@ pub enum Effect {
 /// scheduler or the CLI, show up without a click).
 const RELIST_EVERY: Duration = Duration::from_secs(15 * 60);
 const TICK: Duration = Duration::from_secs(30);
+/// How often the configuration file is looked at for changes made elsewhere.
+const WATCH_CONFIG: Duration = Duration::from_secs(2);
 
 pub struct App {
     launch: Launch,
@@ -162,6 +168,10 @@ pub struct App {
     pub viewer: Option<Viewer>,
     /// The repository the viewer opened: an in-memory configuration, read-only.
     viewer_config: Option<Config>,
+    /// The settings screen, when it is shown.
+    pub settings: Option<Settings>,
+    /// The configuration file as last read (path, modification time, size).
+    config_stamp: Option<(PathBuf, std::time::SystemTime, u64)>,
     config: Option<Config>,
     jobs: HashMap<Ticket, (String, Purpose)>,
     next_ticket: Ticket,
@@ -201,6 +211,8 @@ impl App {
             first_backup: None,
             viewer: None,
             viewer_config: None,
+            settings: None,
+            config_stamp: None,
             config: None,
             jobs: HashMap::new(),
             next_ticket: 1,
@@ -300,6 +312,7 @@ impl App {
             self.dashboard.repos.clear();
             return;
         };
+        self.config_stamp = file_stamp(&path);
         let config = match Config::load(&path) {
             Ok(c) => c,
             Err(e) => {
@@ -316,6 +329,7 @@ impl App {
 
     /// Shows the repositories of `config`.
     fn show_config(&mut self, config: Config) {
+        self.dashboard.has_settings = self.viewer_config.is_none();
         let previous = self.dashboard.current().map(|r| r.name.clone());
         self.dashboard.repos = config
             .repo_names()
@@ -361,6 +375,10 @@ impl App {
             message,
             Message::Daemon(_)
                 | Message::Tick
+                | Message::Settings(_)
+                | Message::WatchConfig
+                | Message::Wizard(_)
+                | Message::Viewer(_)
                 | Message::External(_)
                 | Message::Job(_, JobEvent::Finished(_))
                 | Message::Dashboard(dashboard::Message::Refresh)
@@ -403,6 +421,21 @@ impl App {
                     .flat_map(|e| self.on_viewer_event(e))
                     .collect()
             }
+            Message::Settings(m) => {
+                let events = match self.settings.as_mut() {
+                    Some(s) => s.update(m),
+                    None => Vec::new(),
+                };
+                let mut effects = Vec::new();
+                for e in events {
+                    match e {
+                        settings::Event::Saved => effects.extend(self.load_config()),
+                        settings::Event::Close => self.settings = None,
+                    }
+                }
+                effects
+            }
+            Message::WatchConfig => self.watch_config(),
             Message::Job(ticket, event) => self.on_job_event(ticket, event),
             Message::External(e) => self.on_external(e),
             Message::Daemon(m) => self.on_daemon(m),
@@ -452,6 +485,21 @@ impl App {
             Event::Copy(text) => vec![Effect::Copy(text)],
             Event::SetUp => self.set_up_default(),
             Event::Wizard => self.open_wizard(),
+            Event::Settings => {
+                if let Some(config) = &self.config {
+                    match Settings::open(config, self.dashboard.current().map(|r| r.name.clone())) {
+                        Ok(s) => self.settings = Some(s),
+                        Err(e) => {
+                            return vec![Effect::Notify(Notice {
+                                level: Level::Error,
+                                summary: "The settings cannot be shown".into(),
+                                body: e,
+                            })];
+                        }
+                    }
+                }
+                Vec::new()
+            }
             Event::Viewer => {
                 self.viewer = Some(Viewer::new(self.folder_dialog()));
                 Vec::new()
@@ -1189,6 +1237,31 @@ impl App {
         }
     }
 
+    /// Reads the configuration again when its file changed on disk (an editor, the
+    /// CLI, an administrator); the settings screen keeps unsaved changes and says so.
+    pub fn watch_config(&mut self) -> Vec<Effect> {
+        let Some((path, ..)) = self.config_stamp.clone() else {
+            return Vec::new();
+        };
+        let now = file_stamp(&path);
+        if now == self.config_stamp || now.is_none() {
+            return Vec::new();
+        }
+        if self.settings.as_ref().is_some_and(Settings::dirty) {
+            self.config_stamp = now;
+            if let Some(s) = self.settings.as_mut() {
+                s.file_changed(None);
+            }
+            return Vec::new();
+        }
+        tracing::info!("{} changed on disk: reading it again", path.display());
+        let effects = self.load_config();
+        if let (Some(s), Some(c)) = (self.settings.as_mut(), self.config.as_ref()) {
+            s.file_changed(Some(c));
+        }
+        effects
+    }
+
     /// The answer of a folder dialog, as the message for whoever asked.
     pub fn folder_chosen(purpose: FolderFor, folder: Option<PathBuf>) -> Message {
         match purpose {
@@ -1438,6 +1511,9 @@ impl App {
         if let Some(v) = &self.viewer {
             return v.view().map(Message::Viewer);
         }
+        if let Some(s) = &self.settings {
+            return s.view().map(Message::Settings);
+        }
         match &self.browser {
             // a dialog of the dashboard (the log of the restore) shows over it
             Some((b, _)) if self.dashboard.modal.is_none() => {
@@ -1491,6 +1567,7 @@ impl App {
             Subscription::run(external::events).map(Message::External),
             Subscription::run_with(self.sockets.clone(), scheduler::watch).map(Message::Daemon),
             iced::time::every(TICK).map(|_| Message::Tick),
+            iced::time::every(WATCH_CONFIG).map(|_| Message::WatchConfig),
             iced::system::theme_changes().map(Message::Appearance),
             if self.browser.is_some() {
                 iced::keyboard::listen().filter_map(|e| match e {
@@ -1624,6 +1701,12 @@ fn window_settings() -> window::Settings {
         },
         ..window::Settings::default()
     }
+}
+
+/// What tells a file changed: its path, modification time and size.
+fn file_stamp(path: &std::path::Path) -> Option<(PathBuf, std::time::SystemTime, u64)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((path.to_path_buf(), m.modified().ok()?, m.len()))
 }
 
 /// What a probe job found, or why it could not look.

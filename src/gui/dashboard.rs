@@ -271,6 +271,8 @@ pub enum Message {
     Wizard,
     /// Open a repository read-only, without a configuration.
     Viewer,
+    /// Open the settings screen.
+    Settings,
     Quit,
     /// Open the browser on the selected snapshot (or the newest).
     Browse,
@@ -293,6 +295,7 @@ pub enum Event {
     SetUp,
     Wizard,
     Viewer,
+    Settings,
     Quit,
     /// Browse snapshot `snapshot` (a full id) of `repo`.
     Browse {
@@ -313,6 +316,8 @@ pub struct Dashboard {
     /// The configuration may be changed from the window (no manager password, every
     /// repository with full permissions): "Add repository…" is offered.
     pub can_configure: bool,
+    /// The configuration comes from a file (not the viewer's): "Settings" is offered.
+    pub has_settings: bool,
 }
 
 impl Dashboard {
@@ -324,6 +329,7 @@ impl Dashboard {
             setup: None,
             now,
             can_configure: true,
+            has_settings: false,
         }
     }
 
@@ -425,6 +431,7 @@ impl Dashboard {
             Message::SetUp => Some(Event::SetUp),
             Message::Wizard => Some(Event::Wizard),
             Message::Viewer => Some(Event::Viewer),
+            Message::Settings => Some(Event::Settings),
             Message::Quit => Some(Event::Quit),
             Message::Browse => {
                 let repo = self.current()?;
@@ -538,6 +545,9 @@ impl Dashboard {
                 .style(theme::secondary),
             operations.then(|| button(text("Operations").size(14))
                 .on_press(Message::ShowOperations)
+                .style(theme::secondary)),
+            self.has_settings.then(|| button(text("Settings").size(14))
+                .on_press(Message::Settings)
                 .style(theme::secondary)),
             self.can_configure
                 .then(|| button(text("Add repository…").size(14))

@@ -12,6 +12,7 @@ pub mod icon;
 pub mod notify;
 pub mod runner;
 pub mod scheduler;
+pub mod settings;
 pub mod snapshot_table;
 pub mod theme;
 pub mod tray;

@@ -1,0 +1,698 @@
+//! Every setting of the configuration, described for the settings screen: where
+//! it belongs (a tab), what it is called, what kind of value it takes, and how a
+//! value typed in a text field becomes TOML and back. A test keeps this list
+//! equal to the schema, so a new setting cannot be forgotten here.
+
+/// The settings screen's tabs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Tab {
+    Sources,
+    Destination,
+    Schedule,
+    Commands,
+    Monitoring,
+    Advanced,
+}
+
+impl Tab {
+    pub const ALL: [Tab; 6] = [
+        Tab::Sources,
+        Tab::Destination,
+        Tab::Schedule,
+        Tab::Commands,
+        Tab::Monitoring,
+        Tab::Advanced,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Tab::Sources => "Sources & exclusions",
+            Tab::Destination => "Destination",
+            Tab::Schedule => "Schedule & retention",
+            Tab::Commands => "Pre/post commands",
+            Tab::Monitoring => "Monitoring",
+            Tab::Advanced => "Advanced",
+        }
+    }
+}
+
+/// The kind of value a setting takes, and so how it is typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Bool,
+    /// A whole number.
+    Number,
+    /// A list of strings, typed separated by commas (or as a TOML array).
+    List,
+    /// One of these words.
+    Choice(&'static [&'static str]),
+    /// A table of names and values, typed as `name = value, …` (or an inline table).
+    Map,
+    /// Anything else, typed as a TOML value (an array of tables).
+    Raw,
+    /// A secret written in the file: shown as set, never displayed.
+    Secret,
+}
+
+/// One setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldDef {
+    pub tab: Tab,
+    /// The dotted key inside its table (`backup.paths`, `identity.machine-id`).
+    pub key: &'static str,
+    pub label: &'static str,
+    pub kind: Kind,
+}
+
+const fn f(tab: Tab, key: &'static str, label: &'static str, kind: Kind) -> FieldDef {
+    FieldDef {
+        tab,
+        key,
+        label,
+        kind,
+    }
+}
+
+use Kind::*;
+use Tab::*;
+
+const PRESETS: &[&str] = &["14d", "30d", "90d", "gfs", "keep-all"];
+const DURATIONS_NOTE: Kind = Text;
+
+/// The settings of a group or repository table, in the order shown.
+pub const SECTION: &[FieldDef] = &[
+    f(
+        Sources,
+        "backup.paths",
+        "Folders and files to back up",
+        List,
+    ),
+    f(Sources, "backup.exclude", "Leave out (globs)", List),
+    f(
+        Sources,
+        "backup.iexclude",
+        "Leave out, ignoring case (globs)",
+        List,
+    ),
+    f(
+        Sources,
+        "backup.exclude-file",
+        "Files of globs to leave out",
+        List,
+    ),
+    f(
+        Sources,
+        "backup.iexclude-file",
+        "Files of globs to leave out, ignoring case",
+        List,
+    ),
+    f(
+        Sources,
+        "backup.exclude-if-present",
+        "Leave out folders holding a file named",
+        List,
+    ),
+    f(
+        Sources,
+        "backup.exclude-caches",
+        "Leave out folders with a CACHEDIR.TAG",
+        Bool,
+    ),
+    f(
+        Sources,
+        "backup.one-file-system",
+        "Stay on one file system",
+        Bool,
+    ),
+    f(
+        Sources,
+        "backup.exclude-larger-than",
+        "Leave out files larger than",
+        Text,
+    ),
+    f(
+        Sources,
+        "backup.source",
+        "What a backup reads",
+        Choice(&["files", "command"]),
+    ),
+    f(
+        Sources,
+        "backup.stdin-command",
+        "Command whose output is backed up",
+        Text,
+    ),
+    f(
+        Sources,
+        "backup.stdin-filename",
+        "File name of that output",
+        Text,
+    ),
+    f(Sources, "backup.tags", "Tags", List),
+    f(Sources, "backup.host", "Host name in snapshots", Text),
+    f(
+        Sources,
+        "backup.minimum-backup-size",
+        "Smaller than this is an error",
+        Text,
+    ),
+    f(Destination, "group", "Group it inherits from", Text),
+    f(Destination, "uri", "Location", Text),
+    f(Destination, "fallback-uris", "Fallback locations", List),
+    f(Destination, "password", "Password (in the file)", Secret),
+    f(
+        Destination,
+        "password-keyring",
+        "Password: keyring entry",
+        Text,
+    ),
+    f(Destination, "password-file", "Password: file", Text),
+    f(Destination, "password-command", "Password: command", Text),
+    f(
+        Destination,
+        "password-env",
+        "Password: environment variable",
+        Text,
+    ),
+    f(Destination, "backend-options", "Backend options", Map),
+    f(
+        Destination,
+        "permissions",
+        "Permissions",
+        Choice(&["backup", "restore", "restore-only", "full"]),
+    ),
+    f(Schedule, "schedule.backup", "Back up", Text),
+    f(Schedule, "schedule.housekeeping", "Housekeeping", Text),
+    f(Schedule, "schedule.check", "Check", Text),
+    f(
+        Schedule,
+        "schedule.check-read-data-subset",
+        "Check also reads",
+        Text,
+    ),
+    f(
+        Schedule,
+        "schedule.skip-if-recent",
+        "Skip when the last backup is younger than",
+        DURATIONS_NOTE,
+    ),
+    f(
+        Schedule,
+        "schedule.on-ac-power-only",
+        "Only on mains power",
+        Bool,
+    ),
+    f(
+        Schedule,
+        "schedule.not-on-metered-network",
+        "Not on a metered network",
+        Bool,
+    ),
+    f(
+        Schedule,
+        "retention.preset",
+        "Keep (preset)",
+        Choice(PRESETS),
+    ),
+    f(Schedule, "retention.keep-last", "Keep the last", Number),
+    f(Schedule, "retention.keep-hourly", "Keep hourly", Number),
+    f(Schedule, "retention.keep-daily", "Keep daily", Number),
+    f(Schedule, "retention.keep-weekly", "Keep weekly", Number),
+    f(Schedule, "retention.keep-monthly", "Keep monthly", Number),
+    f(Schedule, "retention.keep-yearly", "Keep yearly", Number),
+    f(Schedule, "retention.keep-within", "Keep all within", Text),
+    f(
+        Schedule,
+        "retention.keep-within-hourly",
+        "Keep hourly within",
+        Text,
+    ),
+    f(
+        Schedule,
+        "retention.keep-within-daily",
+        "Keep daily within",
+        Text,
+    ),
+    f(
+        Schedule,
+        "retention.keep-within-weekly",
+        "Keep weekly within",
+        Text,
+    ),
+    f(
+        Schedule,
+        "retention.keep-within-monthly",
+        "Keep monthly within",
+        Text,
+    ),
+    f(
+        Schedule,
+        "retention.keep-within-yearly",
+        "Keep yearly within",
+        Text,
+    ),
+    f(
+        Schedule,
+        "retention.keep-tags",
+        "Always keep snapshots tagged",
+        List,
+    ),
+    f(Schedule, "retention.group-by", "Group snapshots by", Text),
+    f(
+        Commands,
+        "backup.pre-exec-commands",
+        "Before the backup",
+        List,
+    ),
+    f(
+        Commands,
+        "backup.pre-exec-timeout",
+        "Time limit of each",
+        Text,
+    ),
+    f(
+        Commands,
+        "backup.pre-exec-failure-is-fatal",
+        "A failure cancels the backup",
+        Bool,
+    ),
+    f(
+        Commands,
+        "backup.post-exec-commands",
+        "After the backup",
+        List,
+    ),
+    f(
+        Commands,
+        "backup.post-exec-timeout",
+        "Time limit of each",
+        Text,
+    ),
+    f(
+        Commands,
+        "backup.post-exec-failure-is-fatal",
+        "A failure fails the job",
+        Bool,
+    ),
+    f(
+        Commands,
+        "backup.post-exec-run-on-failure",
+        "Also after a failed backup",
+        Bool,
+    ),
+    f(Monitoring, "monitoring.instance", "Instance label", Text),
+    f(
+        Monitoring,
+        "monitoring.backup-job",
+        "Backup job label",
+        Text,
+    ),
+    f(Monitoring, "monitoring.labels", "More labels", Map),
+    f(
+        Monitoring,
+        "monitoring.prometheus-textfile-dir",
+        "Textfile collector folder",
+        Text,
+    ),
+    f(
+        Monitoring,
+        "monitoring.push-urls",
+        "Push gateway URLs",
+        List,
+    ),
+    f(
+        Monitoring,
+        "monitoring.push-username",
+        "Push gateway user",
+        Text,
+    ),
+    f(
+        Monitoring,
+        "monitoring.push-password-env",
+        "Its password: environment variable",
+        Text,
+    ),
+    f(
+        Monitoring,
+        "monitoring.push-password-file",
+        "Its password: file",
+        Text,
+    ),
+    f(
+        Monitoring,
+        "monitoring.push-ca-file",
+        "CA certificates for it",
+        Text,
+    ),
+    f(
+        Monitoring,
+        "monitoring.push-insecure-tls",
+        "Accept any certificate",
+        Bool,
+    ),
+    f(
+        Monitoring,
+        "monitoring.timeout",
+        "Time limit of a push or ping",
+        Text,
+    ),
+    f(
+        Monitoring,
+        "monitoring.healthchecks-url",
+        "Healthchecks URL",
+        Text,
+    ),
+    f(Monitoring, "monitoring.webhooks", "Webhooks", Raw),
+    f(
+        Monitoring,
+        "monitoring.email.smtp-server",
+        "Mail: SMTP server",
+        Text,
+    ),
+    f(
+        Monitoring,
+        "monitoring.email.smtp-port",
+        "Mail: port",
+        Number,
+    ),
+    f(
+        Monitoring,
+        "monitoring.email.security",
+        "Mail: security",
+        Choice(&["starttls", "tls", "none"]),
+    ),
+    f(Monitoring, "monitoring.email.username", "Mail: user", Text),
+    f(
+        Monitoring,
+        "monitoring.email.password-env",
+        "Mail: password variable",
+        Text,
+    ),
+    f(
+        Monitoring,
+        "monitoring.email.password-file",
+        "Mail: password file",
+        Text,
+    ),
+    f(
+        Monitoring,
+        "monitoring.email.ca-file",
+        "Mail: CA certificates",
+        Text,
+    ),
+    f(
+        Monitoring,
+        "monitoring.email.insecure-tls",
+        "Mail: accept any certificate",
+        Bool,
+    ),
+    f(Monitoring, "monitoring.email.from", "Mail: sender", Text),
+    f(
+        Monitoring,
+        "monitoring.email.on-backup-success",
+        "Mail when a backup succeeds, to",
+        List,
+    ),
+    f(
+        Monitoring,
+        "monitoring.email.on-backup-failure",
+        "Mail when a backup fails, to",
+        List,
+    ),
+    f(
+        Monitoring,
+        "monitoring.email.on-operation-success",
+        "Mail when an operation succeeds, to",
+        List,
+    ),
+    f(
+        Monitoring,
+        "monitoring.email.on-operation-failure",
+        "Mail when an operation fails, to",
+        List,
+    ),
+    f(
+        Monitoring,
+        "monitoring.email.on-backup-too-old",
+        "Mail when backups are too old, to",
+        List,
+    ),
+    f(
+        Advanced,
+        "repo.compression",
+        "Compression (at creation)",
+        Text,
+    ),
+    f(Advanced, "repo.minimum-backup-age", "Too old after", Text),
+    f(Advanced, "repo.cache-dir", "Cache folder", Text),
+    f(Advanced, "repo.no-cache", "No cache", Bool),
+    f(
+        Advanced,
+        "repo.priority",
+        "Priority",
+        Choice(&["normal", "low"]),
+    ),
+    f(Advanced, "repo.job-timeout", "Time limit of a job", Text),
+    f(
+        Advanced,
+        "repo.random-delay",
+        "Random delay of scheduled runs",
+        Text,
+    ),
+    f(
+        Advanced,
+        "repo.storage-heuristics",
+        "Warn about unusual backups",
+        Bool,
+    ),
+];
+
+/// The settings of the machine (the file's top-level tables).
+pub const MACHINE: &[FieldDef] = &[
+    f(Advanced, "identity.machine-id", "Machine ID", Text),
+    f(Advanced, "identity.machine-group", "Machine group", Text),
+    f(Advanced, "identity.tenant", "Tenant", Text),
+    f(
+        Advanced,
+        "desktop.notify-on-success",
+        "Notify when a backup succeeds",
+        Bool,
+    ),
+    f(
+        Advanced,
+        "desktop.notify-when-too-old",
+        "Notify when backups are too old",
+        Bool,
+    ),
+    f(
+        Advanced,
+        "desktop.theme",
+        "Appearance",
+        Choice(&["auto", "light", "dark"]),
+    ),
+];
+
+impl FieldDef {
+    /// The table path and key inside `base` (`["repos", "docs"]`).
+    pub fn split<'a>(&self, base: &[&'a str]) -> (Vec<&'a str>, &'static str)
+    where
+        'static: 'a,
+    {
+        let mut parts: Vec<&'static str> = self.key.split('.').collect();
+        let last = parts.pop().unwrap_or(self.key);
+        let mut table: Vec<&'a str> = base.to_vec();
+        table.extend(parts);
+        (table, last)
+    }
+}
+
+/// A value as shown in a text field.
+pub fn display(kind: Kind, item: &toml_edit::Item) -> String {
+    match (kind, item) {
+        (Secret, _) => "(set in the file)".into(),
+        (_, toml_edit::Item::Value(toml_edit::Value::String(s))) => s.value().clone(),
+        (List, toml_edit::Item::Value(toml_edit::Value::Array(a)))
+            if a.iter()
+                .all(|v| v.as_str().is_some_and(|s| !s.contains(','))) =>
+        {
+            a.iter()
+                .filter_map(|v| v.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+        (Map, item) => match item.as_table_like() {
+            Some(t) => t
+                .iter()
+                .map(|(k, v)| {
+                    let v = v
+                        .as_value()
+                        .map(|v| v.to_string().trim().to_string())
+                        .unwrap_or_default();
+                    format!("{k} = {v}")
+                })
+                .collect::<Vec<_>>()
+                .join(", "),
+            None => item.to_string().trim().to_string(),
+        },
+        (_, toml_edit::Item::Value(v)) => v.to_string().trim().to_string(),
+        (_, other) => other.to_string().trim().to_string(),
+    }
+}
+
+/// What was typed, as the TOML value it stands for, or why it cannot be one.
+pub fn parse(kind: Kind, typed: &str) -> Result<toml_edit::Value, String> {
+    let t = typed.trim();
+    let as_toml = |text: &str| -> Result<toml_edit::Value, String> {
+        text.parse::<toml_edit::Value>().map_err(|e| {
+            format!(
+                "not a TOML value: {}",
+                e.to_string().lines().next().unwrap_or_default()
+            )
+        })
+    };
+    match kind {
+        Text => Ok(t.into()),
+        Bool => match t {
+            "true" | "yes" | "on" => Ok(true.into()),
+            "false" | "no" | "off" => Ok(false.into()),
+            _ => Err("write true or false".into()),
+        },
+        Number => t
+            .parse::<i64>()
+            .map(Into::into)
+            .map_err(|_| format!("`{t}` is not a whole number")),
+        Choice(words) => {
+            if words.contains(&t) {
+                Ok(t.into())
+            } else {
+                Err(format!("choose one of: {}", words.join(", ")))
+            }
+        }
+        List => {
+            if t.starts_with('[') {
+                return as_toml(t);
+            }
+            Ok(t.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect::<toml_edit::Array>()
+                .into())
+        }
+        Map => {
+            let text = if t.starts_with('{') {
+                t.to_string()
+            } else {
+                format!("{{ {t} }}")
+            };
+            as_toml(&text)
+        }
+        Raw => as_toml(t),
+        Secret => {
+            Err("a secret is not edited here: use the keyring, a password file or a command".into())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::schema;
+
+    /// The keys serde expects for `T`, read from its "unknown field" message.
+    fn keys_of<T: serde::de::DeserializeOwned>() -> Vec<String> {
+        let mut t = toml::Table::new();
+        t.insert("__no_such_key__".into(), toml::Value::Boolean(true));
+        let err = toml::Value::Table(t)
+            .try_into::<T>()
+            .err()
+            .map(|e| e.message().to_string())
+            .unwrap_or_default();
+        let list = err.split("expected one of").nth(1).unwrap_or_default();
+        list.split(',')
+            .map(|k| k.trim().trim_matches('`').to_string())
+            .filter(|k| !k.is_empty())
+            .collect()
+    }
+
+    fn prefixed(prefix: &str, keys: Vec<String>) -> Vec<String> {
+        keys.into_iter().map(|k| format!("{prefix}{k}")).collect()
+    }
+
+    #[test]
+    fn every_setting_of_the_schema_has_a_field() {
+        let tables = [
+            "backup",
+            "repo",
+            "retention",
+            "monitoring",
+            "schedule",
+            "monitoring.email",
+        ];
+        let mut expected: Vec<String> = keys_of::<schema::Section>()
+            .into_iter()
+            .filter(|k| !tables.contains(&k.as_str()))
+            .collect();
+        expected.extend(prefixed("backup.", keys_of::<schema::BackupSettings>()));
+        expected.extend(prefixed("repo.", keys_of::<schema::RepoSettings>()));
+        expected.extend(prefixed(
+            "retention.",
+            keys_of::<schema::RetentionSettings>(),
+        ));
+        expected.extend(
+            prefixed("monitoring.", keys_of::<schema::MonitoringSettings>())
+                .into_iter()
+                .filter(|k| k != "monitoring.email"),
+        );
+        expected.extend(prefixed(
+            "monitoring.email.",
+            keys_of::<schema::EmailSettings>(),
+        ));
+        expected.extend(prefixed("schedule.", keys_of::<schema::ScheduleSettings>()));
+        let mut have: Vec<String> = SECTION.iter().map(|f| f.key.to_string()).collect();
+        expected.sort();
+        have.sort();
+        assert!(
+            expected.len() > 80,
+            "the schema's keys were not read: {expected:?}"
+        );
+        assert_eq!(have, expected);
+
+        let mut machine: Vec<String> = prefixed("identity.", keys_of::<schema::Identity>());
+        machine.extend(prefixed("desktop.", keys_of::<schema::Desktop>()));
+        let mut have: Vec<String> = MACHINE.iter().map(|f| f.key.to_string()).collect();
+        machine.sort();
+        have.sort();
+        assert_eq!(have, machine);
+    }
+
+    #[test]
+    fn typed_values_become_toml_and_back() {
+        let item = |v: toml_edit::Value| toml_edit::Item::Value(v);
+        let list = parse(List, "/home/me/Documents, /srv/data ").unwrap();
+        assert_eq!(
+            list.to_string().trim(),
+            r#"["/home/me/Documents", "/srv/data"]"#
+        );
+        assert_eq!(display(List, &item(list)), "/home/me/Documents, /srv/data");
+        let map = parse(Map, r#"region = "eu", connections = 4"#).unwrap();
+        assert_eq!(
+            display(Map, &item(map)),
+            r#"region = "eu", connections = 4"#
+        );
+        assert!(parse(Bool, "maybe").is_err());
+        assert!(parse(Number, "4.5").is_err());
+        assert_eq!(parse(Choice(PRESETS), "gfs").unwrap().as_str(), Some("gfs"));
+        assert!(
+            parse(Choice(PRESETS), "forever")
+                .unwrap_err()
+                .contains("14d")
+        );
+        assert!(parse(Raw, "[{ url = \"http://x\" }]").is_ok());
+        assert!(parse(Secret, "x").is_err());
+        assert_eq!(
+            display(Secret, &item("hunter2".into())),
+            "(set in the file)"
+        );
+    }
+}
