@@ -35,6 +35,8 @@ fn a_new_user_sets_up_a_local_and_a_rest_repository_and_reconnects_an_existing_o
     let docs = home.join("Documents");
     make_tree(&docs, false);
     std::fs::create_dir_all(home.join("Pictures")).unwrap();
+    std::fs::create_dir_all(home.join("Projects/site")).unwrap();
+    std::fs::write(home.join("Projects/site/index.html"), b"<p>hi</p>").unwrap();
     std::fs::write(home.join("Pictures/cat.jpg"), b"not really a cat").unwrap();
     let tools = tools_dir();
     // SAFETY: this binary's only test sets the variables before any thread of its
@@ -61,6 +63,12 @@ fn a_new_user_sets_up_a_local_and_a_rest_repository_and_reconnects_an_existing_o
     h.assert_shows(&docs.display().to_string());
     h.assert_shows(&home.join("Pictures").display().to_string());
     assert!(h.shows_part("files,"), "{}", h.texts());
+    // another folder, typed with the path field's completion
+    h.type_into("wizard-new-path", &format!("{}/Pro", home.display()));
+    h.click(&format!("{}/", home.join("Projects").display()));
+    h.click("Add");
+    h.settle();
+    h.assert_shows(&home.join("Projects").display().to_string());
     h.click("Next");
 
     // 2. where: a server that is not there fails the test, and Next stays shut
@@ -119,7 +127,11 @@ fn a_new_user_sets_up_a_local_and_a_rest_repository_and_reconnects_an_existing_o
     h.click("Next");
 
     // 5. the summary, then the repository and its first backup
-    h.assert_shows(&format!("Back up: {}", docs.display()));
+    h.assert_shows(&format!(
+        "Back up: {}, {}",
+        docs.display(),
+        home.join("Projects").display()
+    ));
     h.assert_shows("When: daily at 12:30");
     h.click("Create the repository");
     h.settle();

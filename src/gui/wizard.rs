@@ -88,6 +88,8 @@ pub enum Message {
     Cancel,
     Suggested(usize, bool),
     NewPath(String),
+    /// Take this completion into the path field.
+    Complete(PathBuf),
     AddPath,
     RemovePath(usize),
     Choose(FolderFor),
@@ -171,6 +173,8 @@ pub struct Wizard {
     suggested: Vec<(PathBuf, bool)>,
     extra: Vec<PathBuf>,
     new_path: String,
+    /// Folders whose path begins with what was typed (the path field's completion).
+    completions: Vec<PathBuf>,
     excludes: Vec<ExcludePreset>,
     estimate: Option<(u64, u64)>,
     // where
@@ -234,6 +238,7 @@ impl Wizard {
             suggested,
             extra: Vec::new(),
             new_path: String::new(),
+            completions: Vec::new(),
             excludes: ExcludePreset::ALL.to_vec(),
             estimate: None,
             destination,
@@ -445,12 +450,33 @@ impl Wizard {
                 }
                 return self.re_estimate();
             }
-            Message::NewPath(p) => self.new_path = p,
+            Message::NewPath(p) => {
+                self.completions = complete_folder(&p);
+                self.new_path = p;
+            }
+            Message::Complete(p) => {
+                self.new_path = format!("{}/", p.display());
+                self.completions = complete_folder(&self.new_path);
+            }
             Message::AddPath => {
-                let p = PathBuf::from(self.new_path.trim());
-                if !self.new_path.trim().is_empty() && !self.extra.contains(&p) {
+                let typed = self.new_path.trim();
+                let typed = if typed.len() > 1 {
+                    typed.trim_end_matches('/')
+                } else {
+                    typed
+                };
+                let p = PathBuf::from(typed);
+                if let Some(s) = self.suggested.iter_mut().find(|(s, _)| *s == p) {
+                    // a suggested folder: tick it rather than list it twice
+                    s.1 = true;
+                    self.new_path.clear();
+                    self.completions.clear();
+                    return self.re_estimate();
+                }
+                if !typed.is_empty() && !self.extra.contains(&p) {
                     self.extra.push(p);
                     self.new_path.clear();
+                    self.completions.clear();
                     return self.re_estimate();
                 }
             }
@@ -731,6 +757,18 @@ impl Wizard {
             );
         }
         col = col.push(add);
+        if !self.completions.is_empty() {
+            let mut list = column![].spacing(2);
+            for c in &self.completions {
+                list = list.push(
+                    button(text(format!("{}/", c.display())).size(13))
+                        .on_press(Message::Complete(c.clone()))
+                        .padding([2, 8])
+                        .style(button::text),
+                );
+            }
+            col = col.push(list);
+        }
         col = col.push(Space::new().height(6));
         col = col.push(text("Leave out:").size(15));
         for p in ExcludePreset::ALL {
@@ -1164,6 +1202,37 @@ impl Destination {
     }
 }
 
+/// Up to eight folders whose path begins with `typed` (`~/` is the home folder),
+/// hidden ones only when a dot was typed.
+pub fn complete_folder(typed: &str) -> Vec<PathBuf> {
+    let typed = match typed.strip_prefix("~/") {
+        Some(rest) => format!("{}/{rest}", home().display()),
+        None => typed.to_string(),
+    };
+    if !typed.starts_with('/') {
+        return Vec::new();
+    }
+    let (dir, prefix) = match typed.rfind('/') {
+        Some(i) => (&typed[..=i], &typed[i + 1..]),
+        None => return Vec::new(),
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            name.starts_with(prefix) && (prefix.starts_with('.') || !name.starts_with('.'))
+        })
+        .map(|e| e.path())
+        .collect();
+    out.sort();
+    out.truncate(8);
+    out
+}
+
 fn home() -> PathBuf {
     directories::UserDirs::new()
         .map(|d| d.home_dir().to_path_buf())
@@ -1202,4 +1271,33 @@ pub fn suggested_folders() -> Vec<PathBuf> {
         out.push(home);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_path_field_completes_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        for d in ["Documents", "Downloads", ".hidden", "Music"] {
+            std::fs::create_dir(dir.path().join(d)).unwrap();
+        }
+        std::fs::write(dir.path().join("Dfile"), "").unwrap();
+        let base = dir.path().display().to_string();
+        let names = |typed: &str| -> Vec<String> {
+            complete_folder(typed)
+                .iter()
+                .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
+                .collect()
+        };
+        assert_eq!(names(&format!("{base}/Do")), ["Documents", "Downloads"]);
+        assert_eq!(
+            names(&format!("{base}/")),
+            ["Documents", "Downloads", "Music"]
+        );
+        assert_eq!(names(&format!("{base}/.h")), [".hidden"]);
+        assert!(names("relative/path").is_empty());
+        assert!(names(&format!("{base}/nothing/x")).is_empty());
+    }
 }
