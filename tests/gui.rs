@@ -693,6 +693,18 @@ fn without_a_scheduler_the_window_runs_the_schedule_itself() {
     );
 }
 
+/// The window offers nothing that writes to the repository or the configuration.
+fn assert_nothing_that_writes(h: &Harness) {
+    for hidden in [
+        "Back up now",
+        "Forget selected",
+        "Operations",
+        "Add repository…",
+    ] {
+        assert!(!h.shows(hidden), "{hidden} is offered:\n{}", h.texts());
+    }
+}
+
 #[test]
 fn a_locked_down_repository_offers_only_what_it_allows() {
     let (w, src, repo, _) = one_repository("backup = \"manual\"");
@@ -711,14 +723,7 @@ fn a_locked_down_repository_offers_only_what_it_allows() {
     h.assert_shows("1 snapshot");
     h.assert_shows("Browse and restore");
     h.assert_shows("This repository allows: list, browse and restore");
-    for hidden in [
-        "Back up now",
-        "Forget selected",
-        "Operations",
-        "Add repository…",
-    ] {
-        assert!(!h.shows(hidden), "{hidden} is offered:\n{}", h.texts());
-    }
+    assert_nothing_that_writes(&h);
     // the tray's Back up now (or any other way in) is refused with a notice, and runs nothing
     h.send(npbackup::gui::Message::External(
         npbackup::gui::external::External::BackUpNow(None),
@@ -783,14 +788,7 @@ fn the_viewer_opens_a_repository_by_location_and_password_read_only() {
     h.settle();
     h.assert_shows("2 snapshots");
     assert!(h.app.title(iced::window::Id::unique()).contains("viewer"));
-    for hidden in [
-        "Back up now",
-        "Forget selected",
-        "Operations",
-        "Add repository…",
-    ] {
-        assert!(!h.shows(hidden), "{hidden} is offered:\n{}", h.texts());
-    }
+    assert_nothing_that_writes(&h);
     h.click("Browse and restore");
     h.settle();
     h.assert_shows("Restore the whole snapshot…");

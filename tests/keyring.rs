@@ -294,25 +294,20 @@ fn a_missing_or_locked_keyring_is_named_and_changes_nothing() {
     let before = std::fs::read_to_string(&config).unwrap();
 
     // no D-Bus session at all: no Secret Service
-    let mut no_bus = w.std_cli();
-    no_bus
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("XDG_RUNTIME_DIR", w.path("nothing-here"))
-        .arg("-c")
-        .arg(&config);
-    let mut cmd = Command::from_std(no_bus);
-    let out = run(cmd.args(["keyring", "status"]), 1);
+    let no_bus = || {
+        let mut cmd = w.std_cli();
+        cmd.env_remove("DBUS_SESSION_BUS_ADDRESS")
+            .env("XDG_RUNTIME_DIR", w.path("nothing-here"))
+            .arg("-c")
+            .arg(&config);
+        Command::from_std(cmd)
+    };
+    let out = run(no_bus().args(["keyring", "status"]), 1);
     assert_has(
         &stdout(&out),
         &["not available", "no D-Bus session", "password-file"],
     );
-    let mut no_bus = w.std_cli();
-    no_bus
-        .env_remove("DBUS_SESSION_BUS_ADDRESS")
-        .env("XDG_RUNTIME_DIR", w.path("nothing-here"))
-        .arg("-c")
-        .arg(&config);
-    let out = run(Command::from_std(no_bus).args(["keyring", "set"]), 4);
+    let out = run(no_bus().args(["keyring", "set"]), 4);
     assert_has(
         &stderr(&out),
         &["keyring cannot be used", "Nothing was changed"],

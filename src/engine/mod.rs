@@ -196,6 +196,18 @@ fn open_error(masked: &str, e: &RusticError) -> Error {
     }
 }
 
+/// The target's primary location, parsed, and as it may be shown (secrets masked).
+fn primary_location(target: &RepoTarget) -> Result<(String, Location)> {
+    let uri = target
+        .uris
+        .first()
+        .ok_or_else(|| Error::Usage("no repository location given".into()))?;
+    Ok((
+        crate::config::secrets::mask_uri(uri),
+        location::parse(uri, &target.backend_options)?,
+    ))
+}
+
 /// What `probe` found at a location.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub struct Probe {
@@ -213,12 +225,7 @@ pub struct Probe {
 /// `Unreachable` error), a repository there or not, and whether the target's
 /// password (when not empty) opens it. For a setup's "Test connection".
 pub fn probe(target: &RepoTarget, pb: impl ProgressBars + Clone) -> Result<Probe> {
-    let uri = target
-        .uris
-        .first()
-        .ok_or_else(|| Error::Usage("no repository location given".into()))?;
-    let masked = crate::config::secrets::mask_uri(uri);
-    let location = location::parse(uri, &target.backend_options)?;
+    let (masked, location) = primary_location(target)?;
     let missing_folder = location.local_path().is_some_and(|p| !p.exists());
     let backends = backend_for(&location)?;
     let repo = Repository::new_with_progress(&repository_options(target), &backends, pb)
@@ -261,12 +268,7 @@ pub fn init(
     pb: impl ProgressBars + Clone,
 ) -> Result<OpenRepo> {
     crate::redact::register(target.password.expose());
-    let uri = target
-        .uris
-        .first()
-        .ok_or_else(|| Error::Usage("no repository location given".into()))?;
-    let masked = crate::config::secrets::mask_uri(uri);
-    let location = location::parse(uri, &target.backend_options)?;
+    let (masked, location) = primary_location(target)?;
     if target.password.expose().len() < 8 {
         return Err(Error::Credentials(
             "the password is too short: use at least 8 characters (a long passphrase is best)"
