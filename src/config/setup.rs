@@ -23,10 +23,12 @@ pub enum DestinationKind {
     B2,
     Azure,
     Rclone,
+    /// Any location restic or rustic understands, written as a URI.
+    Uri,
 }
 
 impl DestinationKind {
-    pub const ALL: [DestinationKind; 7] = [
+    pub const ALL: [DestinationKind; 8] = [
         DestinationKind::Local,
         DestinationKind::Sftp,
         DestinationKind::Rest,
@@ -34,6 +36,7 @@ impl DestinationKind {
         DestinationKind::B2,
         DestinationKind::Azure,
         DestinationKind::Rclone,
+        DestinationKind::Uri,
     ];
 
     /// What a person calls it.
@@ -46,6 +49,7 @@ impl DestinationKind {
             DestinationKind::B2 => "Backblaze B2",
             DestinationKind::Azure => "Azure Blob Storage",
             DestinationKind::Rclone => "An rclone remote",
+            DestinationKind::Uri => "Another location (written as a URI)",
         }
     }
 
@@ -105,6 +109,12 @@ impl DestinationKind {
                 "Remote and folder",
                 false,
                 "gdrive:backups/laptop",
+            )],
+            DestinationKind::Uri => vec![Field::new(
+                "uri",
+                "Location",
+                false,
+                "rest:https://backup.example.org/${MACHINE_ID} or opendal:…",
             )],
         }
     }
@@ -270,22 +280,54 @@ impl Destination {
                 }
                 format!("rclone:{remote}")
             }
+            DestinationKind::Uri => g("uri"),
         };
         Ok(Location { uri, options })
     }
 
-    /// A target for probing or creating the repository with `password` (secrets in hand).
+    /// A target for probing or creating the repository with `password` (secrets in
+    /// hand), its `${VARIABLES}` expanded as a new configuration will expand them.
     pub fn target(&self, name: &str, password: &Secret) -> std::result::Result<RepoTarget, String> {
         let l = self.location()?;
+        let uri = new_machine_variables(name).expand(&l.uri)?;
         Ok(RepoTarget {
             name: name.to_string(),
-            uris: vec![l.uri],
+            uris: vec![uri],
             backend_options: l.options.into_iter().map(|(k, v, _)| (k, v)).collect(),
             password: password.clone(),
             cache_dir: None,
             no_cache: false,
         })
     }
+}
+
+/// The variables of repository `name` in a new configuration (the template's
+/// identity: the machine ID is the host name; group "default").
+fn new_machine_variables(name: &str) -> super::Variables {
+    let host = gethostname::gethostname().to_string_lossy().to_string();
+    let mut v = super::Variables::default();
+    v.0.insert("HOSTNAME", host.clone());
+    v.0.insert("MACHINE_ID", host);
+    v.0.insert("MACHINE_GROUP", String::new());
+    v.0.insert("TENANT", String::new());
+    v.0.insert("REPO_NAME", name.to_string());
+    v.0.insert("REPO_GROUP", "default".into());
+    v
+}
+
+/// The brand's preset destination for new repositories, if it has one.
+pub fn brand_destination() -> Option<Destination> {
+    let uri = crate::customization::DEFAULT_REPOSITORY_URI;
+    (!uri.is_empty()).then(|| {
+        let mut d = Destination::new(DestinationKind::Uri);
+        d.values.insert("uri", uri.to_string());
+        d
+    })
+}
+
+/// Whether a user may change the brand's preset destination and retention.
+pub fn brand_defaults_fixed() -> bool {
+    brand_destination().is_some() && !crate::customization::WIZARD_MAY_CHANGE_DEFAULTS
 }
 
 /// The name the viewer gives the repository it opens.
@@ -782,6 +824,27 @@ mod tests {
             dest(DestinationKind::Rclone, &[("remote", "nocolon")])
                 .location()
                 .is_err()
+        );
+        // a URI keeps its variables in the configuration; the probe expands them
+        let d = dest(
+            DestinationKind::Uri,
+            &[("uri", "rest:http://nas:8000/${MACHINE_ID}/${REPO_NAME}")],
+        );
+        assert_eq!(
+            d.location().unwrap().uri,
+            "rest:http://nas:8000/${MACHINE_ID}/${REPO_NAME}"
+        );
+        let t = d.target("docs", &Secret::new("x")).unwrap();
+        let host = gethostname::gethostname().to_string_lossy().to_string();
+        assert_eq!(t.uris[0], format!("rest:http://nas:8000/{host}/docs"));
+        assert!(
+            dest(
+                DestinationKind::Uri,
+                &[("uri", "/srv/${NO_SUCH_VARIABLE_HERE}")]
+            )
+            .target("docs", &Secret::new("x"))
+            .unwrap_err()
+            .contains("NO_SUCH_VARIABLE_HERE")
         );
     }
 

@@ -1281,11 +1281,19 @@ impl App {
             .as_ref()
             .map(Config::repo_names)
             .unwrap_or_default();
-        let default_destination = if existing.is_empty() {
-            config::default_repository_path().map(|p| p.display().to_string())
-        } else {
-            None
-        };
+        let default_destination = config::setup::brand_destination().or_else(|| {
+            // a first repository starts in the user's data folder, as the default does
+            existing
+                .is_empty()
+                .then(config::default_repository_path)
+                .flatten()
+                .map(|p| {
+                    let mut d =
+                        config::setup::Destination::new(config::setup::DestinationKind::Local);
+                    d.values.insert("path", p.display().to_string());
+                    d
+                })
+        });
         let (w, events) = Wizard::new(
             existing,
             config::keyring::works(),
@@ -1294,6 +1302,7 @@ impl App {
                 .unwrap_or_else(external::folder_dialog_available),
             default_destination,
             crate::customization::DEFAULT_RETENTION_PRESET,
+            config::setup::brand_defaults_fixed(),
         );
         self.wizard = Some(w);
         events

@@ -169,6 +169,8 @@ pub struct Wizard {
     pub name: String,
     existing_names: Vec<String>,
     pub folder_dialog: bool,
+    /// The brand's destination and retention may not be changed.
+    fixed: bool,
     // what
     suggested: Vec<(PathBuf, bool)>,
     extra: Vec<PathBuf>,
@@ -203,23 +205,23 @@ pub struct Wizard {
 
 impl Wizard {
     /// A wizard for a first configuration (`existing` empty) or for one more
-    /// repository beside `existing`. `keyring` says whether the OS keyring works.
+    /// repository beside `existing`. `keyring` says whether the OS keyring works;
+    /// `destination` is where to start (the brand's preset, or a local folder), and
+    /// `fixed` keeps the brand's destination and retention as they are.
     pub fn new(
         existing: Vec<String>,
         keyring: Result<(), String>,
         folder_dialog: bool,
-        default_destination: Option<String>,
+        destination: Option<Destination>,
         retention: &str,
+        fixed: bool,
     ) -> (Wizard, Vec<Event>) {
         let suggested: Vec<(PathBuf, bool)> = suggested_folders()
             .into_iter()
             .enumerate()
             .map(|(i, p)| (p, i == 0))
             .collect();
-        let mut destination = Destination::new(DestinationKind::Local);
-        if let Some(d) = default_destination {
-            destination.values.insert("path", d);
-        }
+        let destination = destination.unwrap_or_else(|| Destination::new(DestinationKind::Local));
         let adding = !existing.is_empty();
         let name = if adding {
             (2..)
@@ -235,6 +237,7 @@ impl Wizard {
             name,
             existing_names: existing,
             folder_dialog,
+            fixed,
             suggested,
             extra: Vec::new(),
             new_path: String::new(),
@@ -527,6 +530,7 @@ impl Wizard {
                 return self.re_estimate();
             }
             Message::Estimated(files, bytes) => self.estimate = Some((files, bytes)),
+            Message::Kind(_) | Message::Field(..) | Message::Retention(_) if self.fixed => {}
             Message::Kind(kind) => {
                 if kind != self.destination.kind {
                     self.destination = Destination::new(kind);
@@ -796,13 +800,24 @@ impl Wizard {
 
     fn where_view(&self) -> Element<'_, Message> {
         let mut col = column![text("Where should the backups go?").size(15)].spacing(10);
-        col = col.push(destination_form(
-            &self.destination,
-            Message::Kind,
-            Message::Field,
-            self.folder_dialog
-                .then_some(Message::Choose(FolderFor::Destination)),
-        ));
+        if self.fixed {
+            col = col.push(
+                text(format!(
+                    "To {}, as {} set it up for this computer.",
+                    self.destination.get("uri"),
+                    crate::customization::COMPANY
+                ))
+                .size(14),
+            );
+        } else {
+            col = col.push(destination_form(
+                &self.destination,
+                Message::Kind,
+                Message::Field,
+                self.folder_dialog
+                    .then_some(Message::Choose(FolderFor::Destination)),
+            ));
+        }
         col = col.push(
             row![
                 button(text("Test connection").size(14))
@@ -1057,14 +1072,17 @@ impl Wizard {
         }
         col = col.push(Space::new().height(6));
         col = col.push(text("Which backups to keep:").size(15));
-        col = col.push(
+        col = col.push(if self.fixed {
+            Element::from(text(self.retention.to_string()).size(14))
+        } else {
             pick_list(
                 Retention::ALL.to_vec(),
                 Some(self.retention),
                 Message::Retention,
             )
-            .text_size(14),
-        );
+            .text_size(14)
+            .into()
+        });
         col.into()
     }
 
@@ -1276,6 +1294,26 @@ pub fn suggested_folders() -> Vec<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_brand_that_fixes_the_destination_keeps_it() {
+        let mut preset = Destination::new(DestinationKind::Uri);
+        preset.values.insert(
+            "uri",
+            "rest:https://backup.acme.example/${MACHINE_ID}".into(),
+        );
+        let (mut w, _) = Wizard::new(Vec::new(), Ok(()), false, Some(preset.clone()), "30d", true);
+        w.update(Message::Kind(DestinationKind::Local));
+        w.update(Message::Field("uri", "/tmp/elsewhere".into()));
+        w.update(Message::Retention(Retention("keep-all")));
+        let r = w.new_repository();
+        assert_eq!(r.destination, preset);
+        assert_eq!(r.retention, "30d");
+        // a brand that lets users choose starts there but allows another place
+        let (mut w, _) = Wizard::new(Vec::new(), Ok(()), false, Some(preset), "30d", false);
+        w.update(Message::Kind(DestinationKind::Local));
+        assert_eq!(w.new_repository().destination.kind, DestinationKind::Local);
+    }
 
     #[test]
     fn the_path_field_completes_folders() {
