@@ -45,6 +45,43 @@ const KEYS: &[(&str, &str, Kind)] = &[
     ),
 ];
 
+/// The files a brand ships beside branding.toml: path, generated constant, what it is.
+const FILES: &[(&str, &str, &str)] = &[
+    ("icons/app.png", "ICON_APP", "the application's icon"),
+    (
+        "icons/tray-ok.png",
+        "ICON_TRAY_OK",
+        "the tray icon when all is well",
+    ),
+    (
+        "icons/tray-running.png",
+        "ICON_TRAY_RUNNING",
+        "the tray icon while a job runs",
+    ),
+    (
+        "icons/tray-warning.png",
+        "ICON_TRAY_WARNING",
+        "the tray icon when something needs attention",
+    ),
+    (
+        "icons/tray-error.png",
+        "ICON_TRAY_ERROR",
+        "the tray icon when a backup failed",
+    ),
+    ("logo.png", "LOGO", "the logo"),
+    ("licence.txt", "LICENCE_TEXT", "the licence text"),
+];
+
+/// A PNG's width and height, or why the bytes are not a usable PNG.
+fn png_size(bytes: &[u8]) -> Result<(u32, u32), String> {
+    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    if bytes.len() < 24 || &bytes[..8] != SIGNATURE || &bytes[12..16] != b"IHDR" {
+        return Err("is not a PNG image".into());
+    }
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    Ok((be(&bytes[16..20]), be(&bytes[20..24])))
+}
+
 fn any(_: &str) -> Result<(), String> {
     Ok(())
 }
@@ -171,6 +208,44 @@ fn main() {
             fail(&format!("{}: unknown key `{key}`", file.display()));
         }
     }
+    for (rel, name, what) in FILES {
+        let path = dir.join(rel);
+        let bytes = fs::read(&path).unwrap_or_else(|e| {
+            fail(&format!(
+                "{}: cannot read {what} ({e}); a brand ships it beside branding.toml (scripts/brand-icons.sh draws icons from the brand's colours)",
+                path.display()
+            ))
+        });
+        let abs = fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if rel.ends_with(".png") {
+            let (w, h) =
+                png_size(&bytes).unwrap_or_else(|why| fail(&format!("{}: {why}", path.display())));
+            if w != h || w < 16 {
+                fail(&format!(
+                    "{}: {what} must be square and at least 16 pixels, not {w}x{h}",
+                    path.display()
+                ));
+            }
+            out.push_str(&format!(
+                "/// {what} ({rel} of the brand, a PNG).\npub const {name}: &[u8] = include_bytes!({:?});\n",
+                abs.display().to_string()
+            ));
+        } else {
+            if std::str::from_utf8(&bytes)
+                .map(|s| s.trim().is_empty())
+                .unwrap_or(true)
+            {
+                fail(&format!(
+                    "{}: {what} must be UTF-8 text, not empty",
+                    path.display()
+                ));
+            }
+            out.push_str(&format!(
+                "/// {what} ({rel} of the brand).\npub const {name}: &str = include_str!({:?});\n",
+                abs.display().to_string()
+            ));
+        }
+    }
     let short = lookup(&table, "short-name")
         .and_then(|v| v.as_str())
         .unwrap_or_default();
@@ -189,6 +264,62 @@ fn main() {
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").unwrap_or_else(|| fail("OUT_DIR not set")));
     fs::write(out_dir.join("customization.rs"), out)
         .unwrap_or_else(|e| fail(&format!("cannot write customization.rs: {e}")));
+    if env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("windows") {
+        let text = |k: &str| {
+            lookup(&table, k)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let png = fs::read(dir.join("icons/app.png")).unwrap_or_default();
+        let ico = out_dir.join("app.ico");
+        fs::write(&ico, ico_of_png(&png))
+            .unwrap_or_else(|e| fail(&format!("cannot write {}: {e}", ico.display())));
+        windows_metadata(
+            &text("product-name"),
+            &text("company"),
+            &text("copyright"),
+            &ico,
+        );
+    }
+}
+
+/// An .ico holding one PNG image (the form Windows reads since Vista).
+fn ico_of_png(png: &[u8]) -> Vec<u8> {
+    let (w, h) = png_size(png).unwrap_or((256, 256));
+    // 256 pixels and more are written as 0
+    let dim = |d: u32| if d >= 256 { 0u8 } else { d as u8 };
+    let mut ico = Vec::with_capacity(22 + png.len());
+    ico.extend_from_slice(&[0, 0, 1, 0, 1, 0]); // reserved, type icon, one image
+    ico.extend_from_slice(&[dim(w), dim(h), 0, 0]); // size, no palette, reserved
+    ico.extend_from_slice(&1u16.to_le_bytes()); // colour planes
+    ico.extend_from_slice(&32u16.to_le_bytes()); // bits per pixel
+    ico.extend_from_slice(&(png.len() as u32).to_le_bytes());
+    ico.extend_from_slice(&22u32.to_le_bytes()); // offset of the image
+    ico.extend_from_slice(png);
+    ico
+}
+
+/// The version resource and icon of the Windows executables (built on Windows).
+#[cfg(windows)]
+fn windows_metadata(product: &str, company: &str, copyright: &str, ico: &std::path::Path) {
+    let mut res = winresource::WindowsResource::new();
+    res.set("ProductName", product)
+        .set("FileDescription", product)
+        .set("CompanyName", company)
+        .set("LegalCopyright", copyright)
+        .set_icon(&ico.display().to_string());
+    if let Err(e) = res.compile() {
+        fail(&format!("cannot embed the Windows resources: {e}"));
+    }
+}
+
+/// Cross-built Windows executables get no resources: the resource compiler runs on Windows.
+#[cfg(not(windows))]
+fn windows_metadata(product: &str, _: &str, _: &str, _: &std::path::Path) {
+    println!(
+        "cargo:warning=building for Windows from another system: {product}'s executables get no version resource or icon (build on Windows for them)"
+    );
 }
 
 fn fail(msg: &str) -> ! {

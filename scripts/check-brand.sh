@@ -34,6 +34,10 @@ grep -qi "npbackup" "$conf" && fail "the config still names NPBackup"
 HOME="$home" "$cli" config check >/dev/null || fail "the brand's default config does not validate"
 rm -rf "$home"
 
+# the window: the brand's name, colours, icons and licence, and no other name (iced_test)
+NPBACKUP_RESOURCES="$brand" ICED_TEST_BACKEND=tiny-skia cargo test --quiet --locked --test gui_brand >/dev/null \
+    || fail "the window does not show only the brand (run: NPBACKUP_RESOURCES=$brand cargo test --test gui_brand)"
+
 # a broken brand fails the build, naming the file and the key
 broken="$(mktemp -d)"
 grep -v '^company' "$brand/branding.toml" >"$broken/branding.toml"
@@ -46,5 +50,17 @@ if out="$(NPBACKUP_RESOURCES="$broken" cargo build --locked --bin npbackup-cli 2
     fail "a brand with a malformed colour built"
 fi
 grep -q "key \`colours.primary\` \`blue\` is not a colour" <<<"$out" || fail "the colour error is unclear: $out"
+cp "$brand/branding.toml" "$broken/branding.toml"
+cp -r "$brand/icons" "$brand/logo.png" "$brand/licence.txt" "$broken/"
+rm "$broken/icons/tray-error.png"
+if out="$(NPBACKUP_RESOURCES="$broken" cargo build --locked --bin npbackup-cli 2>&1)"; then
+    fail "a brand without its error tray icon built"
+fi
+grep -q "$broken/icons/tray-error.png: cannot read the tray icon when a backup failed" <<<"$out" || fail "the missing icon is not named: $out"
+echo "not a png" >"$broken/icons/tray-error.png"
+if out="$(NPBACKUP_RESOURCES="$broken" cargo build --locked --bin npbackup-cli 2>&1)"; then
+    fail "a brand with a broken icon built"
+fi
+grep -q "$broken/icons/tray-error.png: is not a PNG image" <<<"$out" || fail "the broken icon is not named: $out"
 rm -rf "$broken"
 echo "branding: 1 passed, 0 failed"

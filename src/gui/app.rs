@@ -1697,7 +1697,7 @@ pub fn tray_summary(d: &Dashboard) -> (Sign, String, String) {
 }
 
 fn window_settings() -> window::Settings {
-    let img = icon::draw(Sign::App, 64);
+    let img = icon::image(Sign::App);
     window::Settings {
         size: Size::new(1040.0, 720.0),
         min_size: Some(Size::new(720.0, 480.0)),

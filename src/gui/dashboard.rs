@@ -884,7 +884,9 @@ impl Dashboard {
             }
             Modal::Log => {
                 let (title, log): (String, &[String]) = match self.current() {
-                    Some(RepoPanel { job: Some(j), .. }) => (format!("{} (running)", j.action.noun()), &j.log),
+                    Some(RepoPanel { job: Some(j), .. }) => {
+                        (format!("{} (running)", j.action.noun()), &j.log)
+                    }
                     Some(RepoPanel { last: Some(l), .. }) => (l.headline.clone(), &l.log),
                     _ => ("No job has run yet".into(), &[]),
                 };
@@ -913,11 +915,22 @@ impl Dashboard {
                 .into()
             }
             Modal::About => column![
-                text(brand::PRODUCT_NAME).size(22).font(bold()).style(theme::coloured(Colours::primary())),
+                text(brand::PRODUCT_NAME)
+                    .size(22)
+                    .font(bold())
+                    .style(theme::coloured(Colours::primary())),
                 text(brand::VERSION_LINE).size(14),
                 text(brand::COPYRIGHT).size(14),
-                text(format!("Made by {}. Support: {}", brand::COMPANY, brand::SUPPORT_URL)).size(14),
-                text("Licence: GNU General Public License, version 3. Backups use the restic repository format (via rustic_core): they can also be opened with restic or rustic.").size(13),
+                text(format!(
+                    "Made by {}. Support: {}",
+                    brand::COMPANY,
+                    brand::SUPPORT_URL
+                ))
+                .size(14),
+                container(scrollable(text(brand::LICENCE_TEXT.trim()).size(12)))
+                    .max_height(220)
+                    .padding(8)
+                    .style(theme::card),
                 row![Space::new().width(Length::Fill), close()],
             ]
             .spacing(10)

@@ -1,8 +1,5 @@
-//! The app's icons, drawn from the brand's colours at start (no image files to
-//! ship or decode): a disc in the state's colour with a white sign on it. The
-//! tray shows one per state; the window uses the brand's.
-
-use iced::Color;
+//! The app's icons: the brand's PNGs from `resources/` (build.rs embeds them),
+//! decoded at start. The tray shows one per state; the window uses the app icon.
 
 use super::theme::Colours;
 
@@ -27,89 +24,78 @@ pub struct Image {
     pub rgba: Vec<u8>,
 }
 
-/// Draws `sign` at `size`×`size` pixels, anti-aliased.
-pub fn draw(sign: Sign, size: u32) -> Image {
-    let colour = match sign {
+/// The brand's icon for `sign` (its PNG from `resources/`, decoded).
+pub fn image(sign: Sign) -> Image {
+    use crate::customization as brand;
+    let bytes = match sign {
+        Sign::App => brand::ICON_APP,
+        Sign::Ok => brand::ICON_TRAY_OK,
+        Sign::Running => brand::ICON_TRAY_RUNNING,
+        Sign::Warning => brand::ICON_TRAY_WARNING,
+        Sign::Error => brand::ICON_TRAY_ERROR,
+    };
+    decode(bytes).unwrap_or_else(|why| {
+        // build.rs checked the file's header; a damaged body still leaves an icon
+        tracing::warn!(
+            "the brand's {sign:?} icon cannot be decoded ({why}): a plain disc is shown"
+        );
+        disc(sign, 32)
+    })
+}
+
+/// A PNG as square RGBA pixels.
+fn decode(bytes: &[u8]) -> Result<Image, String> {
+    let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    decoder.set_transformations(png::Transformations::normalize_to_color8());
+    let mut reader = decoder.read_info().map_err(|e| e.to_string())?;
+    let mut buf = vec![0; reader.output_buffer_size().ok_or("too large")?];
+    let info = reader.next_frame(&mut buf).map_err(|e| e.to_string())?;
+    if info.width != info.height {
+        return Err(format!("{}x{} is not square", info.width, info.height));
+    }
+    let pixels = &buf[..info.buffer_size()];
+    let rgba: Vec<u8> = match info.color_type {
+        png::ColorType::Rgba => pixels.to_vec(),
+        png::ColorType::Rgb => pixels
+            .chunks(3)
+            .flat_map(|p| [p[0], p[1], p[2], 255])
+            .collect(),
+        png::ColorType::GrayscaleAlpha => pixels
+            .chunks(2)
+            .flat_map(|p| [p[0], p[0], p[0], p[1]])
+            .collect(),
+        png::ColorType::Grayscale => pixels.iter().flat_map(|g| [*g, *g, *g, 255]).collect(),
+        png::ColorType::Indexed => return Err("a palette image was not expanded".into()),
+    };
+    Ok(Image {
+        size: info.width,
+        rgba,
+    })
+}
+
+/// A disc in the state's colour (when the brand's icon cannot be read).
+fn disc(sign: Sign, size: u32) -> Image {
+    let c = match sign {
         Sign::App => Colours::primary(),
         Sign::Ok => Colours::ok(),
         Sign::Running => Colours::running(),
         Sign::Warning => Colours::warning(),
         Sign::Error => Colours::error(),
     };
-    const SAMPLES: u32 = 4;
-    let mut rgba = Vec::with_capacity((size * size * 4) as usize);
-    for py in 0..size {
-        for px in 0..size {
-            let (mut disc, mut mark) = (0.0f32, 0.0f32);
-            for sy in 0..SAMPLES {
-                for sx in 0..SAMPLES {
-                    // the sample in unit coordinates, centre (0,0), radius 1
-                    let x =
-                        ((px * SAMPLES + sx) as f32 + 0.5) / (size * SAMPLES) as f32 * 2.0 - 1.0;
-                    let y =
-                        ((py * SAMPLES + sy) as f32 + 0.5) / (size * SAMPLES) as f32 * 2.0 - 1.0;
-                    if x * x + y * y <= 0.94 * 0.94 {
-                        disc += 1.0;
-                        if on_sign(sign, x, y) {
-                            mark += 1.0;
-                        }
-                    }
-                }
-            }
-            let n = (SAMPLES * SAMPLES) as f32;
-            let (disc, mark) = (disc / n, mark / n);
-            // white sign over the coloured disc, transparent outside
-            let c = mix(
-                colour,
-                Color::WHITE,
-                if disc > 0.0 { mark / disc } else { 0.0 },
-            );
-            rgba.extend_from_slice(&[
+    let r = size as f32 / 2.0;
+    let rgba = (0..size * size)
+        .flat_map(|i| {
+            let (x, y) = ((i % size) as f32 + 0.5 - r, (i / size) as f32 + 0.5 - r);
+            let inside = (x * x + y * y).sqrt() <= r - 1.0;
+            [
                 (c.r * 255.0) as u8,
                 (c.g * 255.0) as u8,
                 (c.b * 255.0) as u8,
-                (disc * 255.0) as u8,
-            ]);
-        }
-    }
+                if inside { 255 } else { 0 },
+            ]
+        })
+        .collect();
     Image { size, rgba }
-}
-
-fn mix(a: Color, b: Color, t: f32) -> Color {
-    super::theme::mix(a, b, t)
-}
-
-/// Distance from (x, y) to the segment (ax, ay)–(bx, by).
-fn to_segment(x: f32, y: f32, (ax, ay): (f32, f32), (bx, by): (f32, f32)) -> f32 {
-    let (dx, dy) = (bx - ax, by - ay);
-    let t = (((x - ax) * dx + (y - ay) * dy) / (dx * dx + dy * dy)).clamp(0.0, 1.0);
-    let (cx, cy) = (ax + t * dx - x, ay + t * dy - y);
-    (cx * cx + cy * cy).sqrt()
-}
-
-fn on_sign(sign: Sign, x: f32, y: f32) -> bool {
-    const W: f32 = 0.13; // half the stroke width
-    let r = (x * x + y * y).sqrt();
-    match sign {
-        Sign::App => (0.48..0.62).contains(&r) || r < 0.16,
-        Sign::Ok => {
-            to_segment(x, y, (-0.42, 0.02), (-0.12, 0.32)) < W
-                || to_segment(x, y, (-0.12, 0.32), (0.45, -0.30)) < W
-        }
-        Sign::Running => {
-            // a ring with a gap at the top right: "going round"
-            (0.38..0.60).contains(&r) && !(x > 0.0 && y < 0.0 && x > -y * 0.4)
-                || to_segment(x, y, (0.18, -0.62), (0.52, -0.42)) < W * 0.8
-        }
-        Sign::Warning => {
-            to_segment(x, y, (0.0, -0.50), (0.0, 0.14)) < W
-                || (x * x + (y - 0.45).powi(2)).sqrt() < W * 1.2
-        }
-        Sign::Error => {
-            to_segment(x, y, (-0.38, -0.38), (0.38, 0.38)) < W
-                || to_segment(x, y, (-0.38, 0.38), (0.38, -0.38)) < W
-        }
-    }
 }
 
 #[cfg(test)]
@@ -117,7 +103,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn icons_have_a_transparent_corner_an_opaque_centre_and_a_sign() {
+    fn the_brand_icons_decode_with_a_transparent_corner_and_an_opaque_centre() {
         for sign in [
             Sign::App,
             Sign::Ok,
@@ -125,18 +111,16 @@ mod tests {
             Sign::Warning,
             Sign::Error,
         ] {
-            let img = draw(sign, 32);
-            assert_eq!(img.rgba.len(), 32 * 32 * 4);
+            let img = image(sign);
+            let n = img.size as usize;
+            assert!(n >= 16, "{sign:?}");
+            assert_eq!(img.rgba.len(), n * n * 4);
             assert_eq!(img.rgba[3], 0, "{sign:?}: corner is transparent");
-            let white = img
-                .rgba
-                .chunks(4)
-                .filter(|p| p[0] > 240 && p[1] > 240 && p[2] > 240 && p[3] > 240)
-                .count();
-            assert!(
-                white > 20,
-                "{sign:?}: the sign is drawn ({white} white pixels)"
-            );
+            let centre = (n / 2 * n + n / 2) * 4;
+            assert!(img.rgba[centre + 3] > 200, "{sign:?}: centre is opaque");
         }
+        assert!(decode(b"not a png").is_err());
+        let fallback = disc(Sign::Error, 16);
+        assert_eq!(fallback.rgba.len(), 16 * 16 * 4);
     }
 }

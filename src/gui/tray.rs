@@ -115,7 +115,7 @@ impl Tray {
             Sign::Error,
             Sign::App,
         ] {
-            let img = icon::draw(sign, 64);
+            let img = icon::image(sign);
             let i = Icon::from_rgba(img.rgba, img.size, img.size).map_err(|e| e.to_string())?;
             icons.insert(sign, i);
         }
