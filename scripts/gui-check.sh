@@ -54,6 +54,8 @@ pids+=($!)
 for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$display" ] && break; sleep 0.1; done
 [ -e "/tmp/.X11-unix/X$display" ] || fail "Xvfb did not start"
 export DISPLAY=":$display" ICED_BACKEND=tiny-skia
+# the menu items and texts this script looks for are the English ones
+export NPBACKUP_LOCALE=en
 
 # a user with a config, a repository and one backup
 export HOME="$work/home"

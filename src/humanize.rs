@@ -5,9 +5,26 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-/// "1.5 MB"-style size.
+/// "1.5 MB"-style size ("1,5 Mo" in French).
 pub fn size(bytes: u64) -> String {
-    bytesize::ByteSize(bytes).display().si().to_string()
+    let text = bytesize::ByteSize(bytes).display().si().to_string();
+    match crate::i18n::current() {
+        crate::i18n::Lang::En => text,
+        // French: a decimal comma, a space before the unit, octets
+        crate::i18n::Lang::Fr => {
+            let (number, unit) = text.split_once(' ').unwrap_or((&text, ""));
+            let unit = match unit {
+                "B" => "o",
+                "kB" => "ko",
+                "MB" => "Mo",
+                "GB" => "Go",
+                "TB" => "To",
+                "PB" => "Po",
+                other => other,
+            };
+            format!("{}\u{a0}{unit}", number.replace('.', ","))
+        }
+    }
 }
 
 /// A timestamp (RFC 3339 text from the engine) in local time, "2026-11-24 22:15:02".
@@ -33,11 +50,22 @@ pub fn upcoming(t: Timestamp, now: Timestamp) -> String {
 fn upcoming_in(t: Timestamp, now: Timestamp, tz: &jiff::tz::TimeZone) -> String {
     let (t, now) = (t.to_zoned(tz.clone()), now.to_zoned(tz.clone()));
     let days = (t.date() - now.date()).get_days();
-    let hm = t.strftime("%H:%M");
+    let hm = t.strftime("%H:%M").to_string();
     match days {
-        0 => format!("today {hm}"),
-        1 => format!("tomorrow {hm}"),
-        2..=6 => format!("{} {hm}", t.strftime("%a")),
+        0 => crate::t!("upcoming-today", time = hm),
+        1 => crate::t!("upcoming-tomorrow", time = hm),
+        2..=6 => {
+            let day = match t.weekday() {
+                jiff::civil::Weekday::Monday => crate::t!("weekday-1"),
+                jiff::civil::Weekday::Tuesday => crate::t!("weekday-2"),
+                jiff::civil::Weekday::Wednesday => crate::t!("weekday-3"),
+                jiff::civil::Weekday::Thursday => crate::t!("weekday-4"),
+                jiff::civil::Weekday::Friday => crate::t!("weekday-5"),
+                jiff::civil::Weekday::Saturday => crate::t!("weekday-6"),
+                jiff::civil::Weekday::Sunday => crate::t!("weekday-7"),
+            };
+            format!("{day} {hm}")
+        }
         _ => t.strftime("%Y-%m-%d %H:%M").to_string(),
     }
 }
@@ -50,31 +78,29 @@ pub fn age(then: Timestamp, now: Timestamp) -> Duration {
 /// "3 minutes ago", "2 days ago": the age rounded to the unit that reads best.
 pub fn ago(then: Timestamp, now: Timestamp) -> String {
     let secs = age(then, now).as_secs();
-    let (n, unit) = match secs {
-        0..=89 => return "just now".into(),
-        90..=3569 => ((secs + 30) / 60, "minute"),
-        3570..=129_599 => ((secs + 1800) / 3600, "hour"),
-        129_600..=5_183_999 => ((secs + 43_200) / 86_400, "day"),
-        5_184_000..=47_335_999 => (secs / 2_592_000, "month"),
-        _ => (secs / 31_536_000, "year"),
-    };
-    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+    match secs {
+        0..=89 => crate::t!("just-now"),
+        90..=3569 => crate::t!("ago-minutes", n = (secs + 30) / 60),
+        3570..=129_599 => crate::t!("ago-hours", n = (secs + 1800) / 3600),
+        129_600..=5_183_999 => crate::t!("ago-days", n = (secs + 43_200) / 86_400),
+        5_184_000..=47_335_999 => crate::t!("ago-months", n = secs / 2_592_000),
+        _ => crate::t!("ago-years", n = secs / 31_536_000),
+    }
 }
 
 /// A period in words, "1 day", "12 hours", "2 weeks": for limits people set.
 pub fn period(d: Duration) -> String {
     let secs = d.as_secs();
     let units = [
-        (604_800, "week"),
-        (86_400, "day"),
-        (3600, "hour"),
-        (60, "minute"),
-        (1, "second"),
+        (604_800, "period-weeks"),
+        (86_400, "period-days"),
+        (3600, "period-hours"),
+        (60, "period-minutes"),
+        (1, "period-seconds"),
     ];
-    for (size, unit) in units {
+    for (size, key) in units {
         if secs >= size && secs.is_multiple_of(size) {
-            let n = secs / size;
-            return format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+            return crate::i18n::tr_with(key, &[("n", (secs / size).into())]);
         }
     }
     humantime::format_duration(d).to_string()

@@ -14,6 +14,7 @@ pub mod fsutil;
 #[cfg(feature = "gui")]
 pub mod gui;
 pub mod humanize;
+pub mod i18n;
 pub mod jobs;
 pub mod logging;
 pub mod monitor;

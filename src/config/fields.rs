@@ -491,6 +491,12 @@ pub const MACHINE: &[FieldDef] = &[
         "Appearance",
         Choice(&["auto", "light", "dark"]),
     ),
+    f(
+        Advanced,
+        "desktop.language",
+        "Language",
+        Choice(&["auto", "en", "fr"]),
+    ),
 ];
 
 impl FieldDef {

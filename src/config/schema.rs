@@ -134,6 +134,30 @@ pub struct Desktop {
     pub notify_when_too_old: Option<bool>,
     /// "auto" (follow the desktop, the default), "light" or "dark".
     pub theme: Option<ThemeChoice>,
+    /// "auto" (the system's language, the default), "en" or "fr"; `$NPBACKUP_LOCALE`
+    /// wins over it.
+    pub language: Option<Language>,
+}
+
+/// The language of the desktop app.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Language {
+    #[default]
+    Auto,
+    En,
+    Fr,
+}
+
+impl Language {
+    /// The code `i18n::choose` takes ("auto", "en", "fr").
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Auto => "auto",
+            Language::En => "en",
+            Language::Fr => "fr",
+        }
+    }
 }
 
 /// The window's appearance.

@@ -7,6 +7,7 @@
 //! tasks. Tests drive `apply` and perform the effects themselves, with real jobs
 //! on real repositories, since iced's simulator runs no tasks.
 
+use crate::t;
 use std::{
     collections::{HashMap, HashSet},
     path::PathBuf,
@@ -72,6 +73,8 @@ pub struct Launch {
     pub schedule_state: Option<PathBuf>,
     /// Start in viewer mode: open a repository by location and password, read-only.
     pub viewer: bool,
+    /// The language, whatever the configuration and the system say (tests).
+    pub language: Option<crate::i18n::Lang>,
 }
 
 /// What a job of the app is for.
@@ -278,6 +281,7 @@ impl App {
     /// Reads the configuration: the repositories, or why there are none to show.
     fn read_config(&mut self) {
         self.dashboard.setup = None;
+        self.choose_language(None);
         if let Some(config) = self.viewer_config.clone() {
             self.show_config(config);
             return;
@@ -327,8 +331,22 @@ impl App {
         self.show_config(config);
     }
 
+    /// Chooses the language: the launch's, else `$NPBACKUP_LOCALE`, the configuration's,
+    /// the system's.
+    fn choose_language(&self, config: Option<&Config>) {
+        let lang = self.launch.language.unwrap_or_else(|| {
+            crate::i18n::choose(
+                config
+                    .and_then(|c| c.desktop().language)
+                    .map(config::schema::Language::code),
+            )
+        });
+        crate::i18n::set(lang);
+    }
+
     /// Shows the repositories of `config`.
     fn show_config(&mut self, config: Config) {
+        self.choose_language(Some(&config));
         self.dashboard.has_settings = self.viewer_config.is_none();
         let previous = self.dashboard.current().map(|r| r.name.clone());
         self.dashboard.repos = config
@@ -492,7 +510,7 @@ impl App {
                         Err(e) => {
                             return vec![Effect::Notify(Notice {
                                 level: Level::Error,
-                                summary: "The settings cannot be shown".into(),
+                                summary: t!("notice-settings-unavailable"),
                                 body: e,
                             })];
                         }
@@ -792,7 +810,7 @@ impl App {
             DaemonMessage::Reply(Ok(_)) => Vec::new(),
             DaemonMessage::Reply(Err(e)) => vec![Effect::Notify(Notice {
                 level: Level::Error,
-                summary: "The scheduler refused".into(),
+                summary: t!("notice-scheduler-refused"),
                 body: e,
             })],
             DaemonMessage::Event(event) => self.on_daemon_event(*event),
@@ -1053,7 +1071,7 @@ impl App {
                     .unwrap_or_default(),
                 JobEvent::Finished(f) => vec![Effect::Notify(Notice {
                     level: Level::Error,
-                    summary: "The file cannot be opened".into(),
+                    summary: t!("notice-file-cannot-open"),
                     body: f.error.map(|e| e.message).unwrap_or_default(),
                 })],
                 _ => Vec::new(),
@@ -1198,10 +1216,10 @@ impl App {
         }
         vec![Effect::Notify(Notice {
             level: Level::Warning,
-            summary: format!("{repo}: the last backup is too old"),
-            body: format!(
-                "The last backup was made {}. Open {PRODUCT_NAME} and back up now.",
-                crate::humanize::ago(last, self.dashboard.now)
+            summary: t!("notice-too-old", repo = repo),
+            body: t!(
+                "notice-too-old-body",
+                ago = crate::humanize::ago(last, self.dashboard.now)
             ),
         })]
     }

@@ -5,6 +5,7 @@
 //! nothing itself: `update` hands an `Event` to the app, which runs the jobs and
 //! feeds their events back through `job_event`.
 
+use crate::t;
 use std::time::Duration;
 
 use iced::{
@@ -945,28 +946,30 @@ impl Dashboard {
                 repository,
                 paths,
             } => column![
-                text(format!("Welcome to {}", brand::PRODUCT_NAME))
+                text(t!("welcome-title"))
                     .size(24)
                     .font(bold())
                     .style(theme::coloured(Colours::primary())),
-                text("There is no configuration yet. Start with the default:").size(15),
-                text(format!("• back up {}", paths.join(", "))).size(14),
-                text(format!("• into an encrypted repository at {repository} (no server needed)")).size(14),
-                text(format!("• with a strong password generated for you and kept beside the configuration ({config})")).size(14),
-                text("Keep a copy of that password somewhere safe: without it, nobody can read the backups, including you.").size(14),
-                text("Or choose each of these yourself: another folder, an external drive, a server or cloud storage, a schedule.").size(14),
+                text(t!("welcome-no-config")).size(15),
+                text(t!("welcome-back-up", paths = paths.join(", "))).size(14),
+                text(t!("welcome-into", repository = repository.as_str())).size(14),
+                text(t!("welcome-password", config = config.as_str())).size(14),
+                text(t!("welcome-keep-password")).size(14),
+                text(t!("welcome-or-choose")).size(14),
                 row![
                     Space::new().width(Length::Fill),
-                    button(text("Quit").size(14)).on_press(Message::Quit).style(theme::secondary),
-                    button(text("Open a repository…").size(14))
+                    button(text(t!("welcome-quit")).size(14))
+                        .on_press(Message::Quit)
+                        .style(theme::secondary),
+                    button(text(t!("welcome-open-repository")).size(14))
                         .on_press(Message::Viewer)
                         .padding([8, 14])
                         .style(theme::secondary),
-                    button(text("Set up step by step…").size(14))
+                    button(text(t!("welcome-step-by-step")).size(14))
                         .on_press(Message::Wizard)
                         .padding([8, 14])
                         .style(theme::secondary),
-                    button(text("Set up with these defaults").size(15).font(bold()))
+                    button(text(t!("welcome-defaults")).size(15).font(bold()))
                         .on_press(Message::SetUp)
                         .padding([8, 18])
                         .style(button::primary),
@@ -981,13 +984,19 @@ impl Dashboard {
                     .font(bold())
                     .style(theme::coloured(Colours::error())),
                 text("Correct what is listed below in the file, then reload.").size(15),
-                container(scrollable(text(errors).size(13).font(Font::MONOSPACE)).height(Length::Shrink))
-                    .padding(10)
-                    .style(theme::card),
+                container(
+                    scrollable(text(errors).size(13).font(Font::MONOSPACE)).height(Length::Shrink)
+                )
+                .padding(10)
+                .style(theme::card),
                 row![
                     Space::new().width(Length::Fill),
-                    button(text("Quit").size(14)).on_press(Message::Quit).style(theme::secondary),
-                    button(text("Reload").size(14)).on_press(Message::Refresh).style(button::primary),
+                    button(text("Quit").size(14))
+                        .on_press(Message::Quit)
+                        .style(theme::secondary),
+                    button(text("Reload").size(14))
+                        .on_press(Message::Refresh)
+                        .style(button::primary),
                 ]
                 .spacing(10),
             ]

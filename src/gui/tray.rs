@@ -8,6 +8,7 @@
 //! and says so once in the log. Without a tray host (a StatusNotifierWatcher) the
 //! icon is registered anyway and appears when a host starts; the log says that too.
 
+use crate::t;
 use std::collections::HashMap;
 
 use tray_icon::{
@@ -60,10 +61,10 @@ impl Tray {
 
     fn build(repos: &[String]) -> Result<Tray, String> {
         let menu = Menu::new();
-        let last = MenuItem::with_id("last", "No backup run yet", false, None);
+        let last = MenuItem::with_id("last", t!("tray-no-backup-yet"), false, None);
         let err = |e: tray_icon::menu::Error| e.to_string();
         if repos.len() > 1 {
-            let sub = Submenu::new("Back up now", true);
+            let sub = Submenu::new(t!("tray-back-up-now"), true);
             for r in repos {
                 sub.append(&MenuItem::with_id(
                     format!("{BACKUP_PREFIX}{r}"),
@@ -76,35 +77,35 @@ impl Tray {
             sub.append(&PredefinedMenuItem::separator()).map_err(err)?;
             sub.append(&MenuItem::with_id(
                 BACKUP_ALL,
-                "All repositories",
+                t!("tray-all-repositories"),
                 true,
                 None,
             ))
             .map_err(err)?;
             menu.append(&sub).map_err(err)?;
         } else {
-            menu.append(&MenuItem::with_id(BACKUP_ALL, "Back up now", true, None))
-                .map_err(err)?;
+            menu.append(&MenuItem::with_id(
+                BACKUP_ALL,
+                t!("tray-back-up-now"),
+                true,
+                None,
+            ))
+            .map_err(err)?;
         }
         for (id, label) in [
-            (PAUSE_HOUR, "Pause backups for 1 hour"),
-            (PAUSE_TOMORROW, "Pause backups until tomorrow"),
-            (RESUME, "Resume backups"),
+            (PAUSE_HOUR, t!("tray-pause-hour")),
+            (PAUSE_TOMORROW, t!("tray-pause-tomorrow")),
+            (RESUME, t!("tray-resume")),
         ] {
             menu.append(&MenuItem::with_id(id, label, true, None))
                 .map_err(err)?;
         }
-        menu.append(&MenuItem::with_id(
-            OPEN,
-            format!("Open {PRODUCT_NAME}"),
-            true,
-            None,
-        ))
-        .map_err(err)?;
+        menu.append(&MenuItem::with_id(OPEN, t!("tray-open"), true, None))
+            .map_err(err)?;
         menu.append(&PredefinedMenuItem::separator()).map_err(err)?;
         menu.append(&last).map_err(err)?;
         menu.append(&PredefinedMenuItem::separator()).map_err(err)?;
-        menu.append(&MenuItem::with_id(QUIT, "Quit", true, None))
+        menu.append(&MenuItem::with_id(QUIT, t!("tray-quit"), true, None))
             .map_err(err)?;
 
         let mut icons = HashMap::new();

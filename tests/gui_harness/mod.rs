@@ -46,15 +46,21 @@ pub struct Harness {
 
 impl Harness {
     pub fn new(w: &World, config: &Path) -> Harness {
-        Harness::start(w, config, false)
+        Harness::start(w, config, false, npbackup::i18n::Lang::En)
+    }
+
+    /// The app in another language (in a test binary of its own: the language is
+    /// the process's).
+    pub fn in_language(w: &World, config: &Path, lang: npbackup::i18n::Lang) -> Harness {
+        Harness::start(w, config, false, lang)
     }
 
     /// The app started as `npbackup-gui --viewer`.
     pub fn viewer(w: &World) -> Harness {
-        Harness::start(w, &w.path("no-config.toml"), true)
+        Harness::start(w, &w.path("no-config.toml"), true, npbackup::i18n::Lang::En)
     }
 
-    fn start(w: &World, config: &Path, viewer: bool) -> Harness {
+    fn start(w: &World, config: &Path, viewer: bool, lang: npbackup::i18n::Lang) -> Harness {
         // jobs run the CLI in the test's own HOME (cache, locks, history)
         let program = w.path("job.sh");
         std::fs::write(
@@ -78,6 +84,7 @@ impl Harness {
             daemon_socket: Some(daemon_socket(w)),
             schedule_state: Some(w.path("scheduler.json")),
             viewer,
+            language: Some(lang),
         });
         Harness {
             app,
