@@ -12,7 +12,21 @@ use npbackup::i18n::Lang;
 #[test]
 fn the_window_speaks_french() {
     let w = World::new();
-    let h = Harness::in_language(&w, &w.path("none-yet.toml"), Lang::Fr);
+    make_tree(&w.home().join("Documents"), false);
+    let tools = tools_dir();
+    // SAFETY: this binary's only test sets the variables before any thread of its
+    // own starts; nothing else in the process reads the environment meanwhile.
+    unsafe {
+        // the wizard suggests (and counts) the folders of this home, not the real one
+        std::env::set_var("HOME", w.home());
+        for (k, _) in std::env::vars() {
+            if k.starts_with("XDG_") || k.starts_with("NPBACKUP_") {
+                std::env::remove_var(k);
+            }
+        }
+        std::env::set_var("NPBACKUP_TEST_TOOLS", &tools);
+    }
+    let mut h = Harness::in_language(&w, &w.path("none-yet.toml"), Lang::Fr);
     let product = npbackup::customization::PRODUCT_NAME;
     h.assert_shows(&format!("Bienvenue dans {product}"));
     h.assert_shows("Configurer avec ces réglages");
@@ -32,4 +46,19 @@ fn the_window_speaks_french() {
         npbackup::humanize::period(std::time::Duration::from_secs(86_400)),
         "1 jour"
     );
+
+    // the setup wizard, in French from its first step
+    h.click("Configurer pas à pas…");
+    h.settle();
+    h.assert_shows(&format!("Bienvenue dans {product} — Que sauvegarder"));
+    h.assert_shows("Laisser de côté :");
+    assert!(
+        h.shows_part("à sauvegarder (la première sauvegarde lit tout"),
+        "{}",
+        h.texts()
+    );
+    h.click("Suivant");
+    h.assert_shows("Où mettre les sauvegardes ?");
+    h.assert_shows("Testez d'abord la connexion.");
+    h.click("Annuler");
 }

@@ -40,16 +40,16 @@ impl DestinationKind {
     ];
 
     /// What a person calls it.
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            DestinationKind::Local => "A folder or external drive",
-            DestinationKind::Sftp => "An SSH server (SFTP)",
-            DestinationKind::Rest => "A REST server (rest-server, rustic_server)",
-            DestinationKind::S3 => "S3-compatible storage (AWS, MinIO, Wasabi…)",
-            DestinationKind::B2 => "Backblaze B2",
-            DestinationKind::Azure => "Azure Blob Storage",
-            DestinationKind::Rclone => "An rclone remote",
-            DestinationKind::Uri => "Another location (written as a URI)",
+            DestinationKind::Local => crate::t!("dest-local"),
+            DestinationKind::Sftp => crate::t!("dest-sftp"),
+            DestinationKind::Rest => crate::t!("dest-rest"),
+            DestinationKind::S3 => crate::t!("dest-s3"),
+            DestinationKind::B2 => crate::t!("dest-b2"),
+            DestinationKind::Azure => crate::t!("dest-azure"),
+            DestinationKind::Rclone => crate::t!("dest-rclone"),
+            DestinationKind::Uri => crate::t!("dest-uri"),
         }
     }
 
@@ -122,7 +122,7 @@ impl DestinationKind {
 
 impl std::fmt::Display for DestinationKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.label())
+        f.write_str(&self.label())
     }
 }
 
@@ -152,6 +152,26 @@ impl Field {
 
     fn optional(&self) -> bool {
         self.label.ends_with("(optional)")
+    }
+
+    /// The field's label in the current language (its English label names the message).
+    pub fn text(&self) -> String {
+        crate::i18n::tr(&self.message_id())
+    }
+
+    fn message_id(&self) -> String {
+        let slug: String = self
+            .label
+            .to_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let slug = slug
+            .split('-')
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join("-");
+        format!("field-{slug}")
     }
 }
 
@@ -187,7 +207,7 @@ impl Destination {
     pub fn location(&self) -> std::result::Result<Location, String> {
         for f in self.kind.fields() {
             if !f.optional() && self.get(f.key).is_empty() {
-                return Err(format!("{} is needed", f.label));
+                return Err(crate::t!("setup-needed", field = f.text()));
             }
         }
         let g = |k| self.get(k).to_string();
@@ -196,14 +216,14 @@ impl Destination {
             DestinationKind::Local => {
                 let p = PathBuf::from(g("path"));
                 if !p.is_absolute() {
-                    return Err("Folder: give the whole path, starting with /".into());
+                    return Err(crate::t!("setup-whole-path"));
                 }
                 p.display().to_string()
             }
             DestinationKind::Sftp => {
                 let port = g("port");
                 if !port.is_empty() && port.parse::<u16>().is_err() {
-                    return Err(format!("Port: `{port}` is not a port number"));
+                    return Err(crate::t!("setup-port", port = port.as_str()));
                 }
                 let path = g("path");
                 let path = if path.starts_with('/') {
@@ -220,7 +240,7 @@ impl Destination {
             DestinationKind::Rest => {
                 let url = g("url");
                 if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    return Err("Address: start it with https:// (or http://)".into());
+                    return Err(crate::t!("setup-address-scheme"));
                 }
                 if !g("username").is_empty() {
                     options.push(("username".into(), g("username"), false));
@@ -228,14 +248,14 @@ impl Destination {
                         options.push(("password".into(), g("password"), true));
                     }
                 } else if !g("password").is_empty() {
-                    return Err("User: a password needs its user".into());
+                    return Err(crate::t!("setup-password-needs-user"));
                 }
                 format!("rest:{url}")
             }
             DestinationKind::S3 => {
                 let endpoint = g("endpoint");
                 if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
-                    return Err("Endpoint: start it with https:// (or http://)".into());
+                    return Err(crate::t!("setup-endpoint-scheme"));
                 }
                 let prefix = g("prefix");
                 let mut uri = format!("s3:{}/{}", endpoint.trim_end_matches('/'), g("bucket"));
@@ -276,7 +296,7 @@ impl Destination {
             DestinationKind::Rclone => {
                 let remote = g("remote");
                 if !remote.contains(':') {
-                    return Err("Remote and folder: write it as rclone does, REMOTE:folder".into());
+                    return Err(crate::t!("setup-rclone-form"));
                 }
                 format!("rclone:{remote}")
             }
@@ -373,11 +393,11 @@ impl ExcludePreset {
         ExcludePreset::System,
     ];
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            ExcludePreset::Caches => "Caches (browser and app caches, node_modules, __pycache__)",
-            ExcludePreset::Temporary => "Temporary files (*.tmp, *.swp, partial downloads)",
-            ExcludePreset::System => "System files (Thumbs.db, .DS_Store, trash folders)",
+            ExcludePreset::Caches => crate::t!("exclude-caches"),
+            ExcludePreset::Temporary => crate::t!("exclude-temporary"),
+            ExcludePreset::System => crate::t!("exclude-system"),
         }
     }
 
@@ -846,6 +866,19 @@ mod tests {
             .unwrap_err()
             .contains("NO_SUCH_VARIABLE_HERE")
         );
+    }
+
+    #[test]
+    fn every_destination_and_field_has_its_words() {
+        for kind in DestinationKind::ALL {
+            assert!(!kind.label().starts_with("dest-"), "{kind:?}");
+            for f in kind.fields() {
+                assert_ne!(f.text(), f.message_id(), "{kind:?} {}", f.key);
+            }
+        }
+        for p in ExcludePreset::ALL {
+            assert!(!p.label().starts_with("exclude-"), "{p:?}");
+        }
     }
 
     #[test]

@@ -15,12 +15,12 @@ use iced::{
 };
 
 use super::theme::{self, Colours, bold};
+use crate::t;
 use crate::{
     config::{
         Secret, When,
         setup::{self, Destination, DestinationKind, ExcludePreset, NewRepository, PasswordStore},
     },
-    customization::{CLI_NAME, PRODUCT_NAME},
     engine::{Probe, RepoTarget},
     humanize,
 };
@@ -43,13 +43,13 @@ impl Step {
         Step::Summary,
     ];
 
-    fn title(self) -> &'static str {
+    fn title(self) -> String {
         match self {
-            Step::What => "What to back up",
-            Step::Where => "Where the backups go",
-            Step::Password => "The password",
-            Step::When => "When to back up",
-            Step::Summary => "Ready",
+            Step::What => t!("wizard-step-what"),
+            Step::Where => t!("wizard-step-where"),
+            Step::Password => t!("wizard-step-password"),
+            Step::When => t!("wizard-step-when"),
+            Step::Summary => t!("wizard-step-ready"),
         }
     }
 
@@ -152,12 +152,12 @@ impl Retention {
 
 impl std::fmt::Display for Retention {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self.0 {
-            "14d" => "Every backup of the last 14 days",
-            "30d" => "Every backup of the last 30 days",
-            "90d" => "Every backup of the last 90 days",
-            "gfs" => "Daily for a week, weekly for a month, monthly for a year, then yearly",
-            _ => "Keep every backup",
+        f.write_str(&match self.0 {
+            "14d" => t!("wizard-keep-days", days = 14),
+            "30d" => t!("wizard-keep-days", days = 30),
+            "90d" => t!("wizard-keep-days", days = 90),
+            "gfs" => t!("wizard-keep-gfs"),
+            _ => t!("wizard-keep-all"),
         })
     }
 }
@@ -347,7 +347,7 @@ impl Wizard {
             Step::What => {
                 let paths = self.paths();
                 if paths.is_empty() {
-                    return Some("Choose at least one folder to back up.".into());
+                    return Some(t!("wizard-need-folder"));
                 }
                 paths
                     .iter()
@@ -356,42 +356,35 @@ impl Wizard {
             }
             Step::Where => match (&self.destination.location(), &self.test) {
                 (Err(m), _) => Some(m.clone()),
-                (Ok(_), Test::NotYet) => Some("Test the connection first.".into()),
-                (Ok(_), Test::Running) => Some("Testing the connection…".into()),
+                (Ok(_), Test::NotYet) => Some(t!("wizard-test-first")),
+                (Ok(_), Test::Running) => Some(t!("wizard-testing-connection")),
                 (Ok(_), Test::Done(Err(e))) => Some(e.clone()),
                 (Ok(_), Test::Done(Ok(_))) => None,
             },
             Step::Password => {
                 if self.exists() {
                     return match &self.password_check {
-                        _ if self.typed.is_empty() => {
-                            Some("Type the password of the existing repository.".into())
-                        }
+                        _ if self.typed.is_empty() => Some(t!("wizard-type-existing-password")),
                         Test::Done(Ok(p)) if p.password_opens == Some(true) => None,
-                        Test::Done(Ok(_)) => {
-                            Some("This password does not open the repository.".into())
-                        }
+                        Test::Done(Ok(_)) => Some(t!("wizard-password-wrong")),
                         Test::Done(Err(e)) => Some(e.clone()),
-                        Test::Running => Some("Checking the password…".into()),
-                        Test::NotYet => Some("Check the password first.".into()),
+                        Test::Running => Some(t!("wizard-checking-password")),
+                        Test::NotYet => Some(t!("wizard-check-password-first")),
                     };
                 }
                 if !self.generate {
                     let (score, _) = setup::strength(&self.typed);
                     if self.typed.chars().count() < 8 {
-                        return Some(
-                            "Use at least 8 characters (a long passphrase is best).".into(),
-                        );
+                        return Some(t!("wizard-password-short"));
                     }
                     if score < setup::MIN_STRENGTH {
-                        return Some("This password is too easy to guess: make it longer, or let one be generated.".into());
+                        return Some(t!("wizard-password-weak"));
                     }
                     if self.typed != self.typed_again {
-                        return Some("The two passwords differ.".into());
+                        return Some(t!("wizard-passwords-differ"));
                     }
                 }
-                (!self.kept)
-                    .then(|| "Confirm that you have kept the password somewhere safe.".into())
+                (!self.kept).then(|| t!("wizard-confirm-kept"))
             }
             Step::When => {
                 if self.often == Often::Hours
@@ -401,12 +394,12 @@ impl Wizard {
                         .parse::<u32>()
                         .is_ok_and(|h| (1..=168).contains(&h))
                 {
-                    return Some("Every how many hours? A number from 1 to 168.".into());
+                    return Some(t!("wizard-hours-range"));
                 }
                 self.schedule()
                     .parse::<When>()
                     .err()
-                    .map(|e| format!("The time: {e}"))
+                    .map(|e| t!("wizard-time-problem", problem = e))
             }
             Step::Summary => {
                 let name = self.name.trim();
@@ -415,9 +408,9 @@ impl Wizard {
                         .chars()
                         .all(|c| c.is_alphanumeric() || "-_".contains(c))
                 {
-                    Some("Name the repository with letters, digits, - and _.".into())
+                    Some(t!("wizard-name-chars"))
                 } else if self.existing_names.iter().any(|n| n == name) {
-                    Some(format!("There is already a repository named {name}."))
+                    Some(t!("wizard-name-taken", name = name))
                 } else {
                     None
                 }
@@ -642,9 +635,9 @@ impl Wizard {
         }))
         .spacing(16);
         let heading = text(if self.adding {
-            format!("Add a repository — {}", self.step.title())
+            t!("wizard-heading-add", step = self.step.title())
         } else if self.step == Step::What {
-            format!("Welcome to {PRODUCT_NAME} — {}", self.step.title())
+            t!("wizard-heading-welcome", step = self.step.title())
         } else {
             self.step.title().to_string()
         })
@@ -671,11 +664,11 @@ impl Wizard {
         let forward: Element<'_, Message> = if self.step == Step::Summary {
             button(
                 text(if self.busy {
-                    "Working…"
+                    t!("wizard-working")
                 } else if self.exists() {
-                    "Connect"
+                    t!("wizard-connect")
                 } else {
-                    "Create the repository"
+                    t!("wizard-create")
                 })
                 .size(15)
                 .font(bold()),
@@ -685,18 +678,18 @@ impl Wizard {
             .style(button::primary)
             .into()
         } else {
-            button(text("Next").size(15).font(bold()))
+            button(text(t!("wizard-next")).size(15).font(bold()))
                 .on_press_maybe(problem.is_none().then_some(Message::Next))
                 .padding([8, 18])
                 .style(button::primary)
                 .into()
         };
         let footer = row![
-            button(text("Cancel").size(14))
+            button(text(t!("wizard-cancel")).size(14))
                 .on_press(Message::Cancel)
                 .style(theme::secondary),
             Space::new().width(Length::Fill),
-            button(text("Back").size(14))
+            button(text(t!("wizard-back")).size(14))
                 .on_press_maybe((self.step != Step::What).then_some(Message::Back))
                 .style(theme::secondary),
             forward,
@@ -720,7 +713,7 @@ impl Wizard {
     }
 
     fn what_view(&self) -> Element<'_, Message> {
-        let mut col = column![text("Choose the folders to back up:").size(15)].spacing(8);
+        let mut col = column![text(t!("wizard-choose-folders")).size(15)].spacing(8);
         for (i, (p, on)) in self.suggested.iter().enumerate() {
             col = col.push(
                 checkbox(*on)
@@ -733,7 +726,7 @@ impl Wizard {
             col = col.push(
                 row![
                     text(p.display().to_string()).size(14),
-                    button(text("Remove").size(12))
+                    button(text(t!("wizard-remove")).size(12))
                         .on_press(Message::RemovePath(i))
                         .style(theme::secondary),
                 ]
@@ -741,7 +734,7 @@ impl Wizard {
                 .align_y(Alignment::Center),
             );
         }
-        let field = text_input("Another folder (its full path)", &self.new_path)
+        let field = text_input(&t!("wizard-another-folder"), &self.new_path)
             .id("wizard-new-path")
             .on_input(Message::NewPath)
             .on_submit(Message::AddPath)
@@ -749,7 +742,7 @@ impl Wizard {
             .padding(6);
         let mut add = row![
             field,
-            button(text("Add").size(14))
+            button(text(t!("wizard-add")).size(14))
                 .on_press(Message::AddPath)
                 .style(theme::secondary)
         ]
@@ -774,7 +767,7 @@ impl Wizard {
             col = col.push(list);
         }
         col = col.push(Space::new().height(6));
-        col = col.push(text("Leave out:").size(15));
+        col = col.push(text(t!("wizard-leave-out")).size(15));
         for p in ExcludePreset::ALL {
             col = col.push(
                 checkbox(self.excludes.contains(&p))
@@ -785,12 +778,11 @@ impl Wizard {
         }
         col = col.push(
             text(match self.estimate {
-                None => "Counting what the folders hold…".to_string(),
-                Some((files, bytes)) => format!(
-                    "About {} file{}, {} to back up (the first backup reads it all; later ones only what changed).",
-                    files,
-                    if files == 1 { "" } else { "s" },
-                    humanize::size(bytes)
+                None => t!("wizard-counting"),
+                Some((files, bytes)) => t!(
+                    "wizard-estimate",
+                    files = files,
+                    size = humanize::size(bytes)
                 ),
             })
             .size(14),
@@ -799,13 +791,13 @@ impl Wizard {
     }
 
     fn where_view(&self) -> Element<'_, Message> {
-        let mut col = column![text("Where should the backups go?").size(15)].spacing(10);
+        let mut col = column![text(t!("wizard-where-question")).size(15)].spacing(10);
         if self.fixed {
             col = col.push(
-                text(format!(
-                    "To {}, as {} set it up for this computer.",
-                    self.destination.get("uri"),
-                    crate::customization::COMPANY
+                text(t!(
+                    "wizard-fixed-destination",
+                    location = self.destination.get("uri"),
+                    company = crate::customization::COMPANY
                 ))
                 .size(14),
             );
@@ -820,7 +812,7 @@ impl Wizard {
         }
         col = col.push(
             row![
-                button(text("Test connection").size(14))
+                button(text(t!("wizard-test-connection")).size(14))
                     .on_press_maybe(
                         (self.destination.location().is_ok() && self.test != Test::Running)
                             .then_some(Message::Test)
@@ -828,20 +820,15 @@ impl Wizard {
                     .style(theme::secondary),
                 text(match &self.test {
                     Test::NotYet => String::new(),
-                    Test::Running => "Testing…".into(),
-                    Test::Done(Ok(p)) if p.exists => format!(
-                        "Connected: a repository already exists at {}. It will be used (you give its password next).",
-                        p.location
-                    ),
-                    Test::Done(Ok(p)) if p.missing_folder => format!(
-                        "The folder {} does not exist yet: it will be created with the repository.",
-                        p.location
-                    ),
-                    Test::Done(Ok(p)) => format!(
-                        "Connected: {} is empty, a new repository will be created there.",
-                        p.location
-                    ),
-                    Test::Done(Err(e)) => format!("Failed: {e}"),
+                    Test::Running => t!("wizard-testing"),
+                    Test::Done(Ok(p)) if p.exists => {
+                        t!("wizard-test-existing", location = p.location.as_str())
+                    }
+                    Test::Done(Ok(p)) if p.missing_folder => {
+                        t!("wizard-test-missing-folder", location = p.location.as_str())
+                    }
+                    Test::Done(Ok(p)) => t!("wizard-test-empty", location = p.location.as_str()),
+                    Test::Done(Err(e)) => t!("wizard-test-failed", problem = e.as_str()),
                 })
                 .size(14)
                 .style(match &self.test {
@@ -859,17 +846,17 @@ impl Wizard {
     fn password_view(&self) -> Element<'_, Message> {
         let mut col = column![].spacing(10);
         if self.exists() {
-            col = col.push(text("A repository already exists there: type its password.").size(15));
+            col = col.push(text(t!("wizard-existing-type-password")).size(15));
             col = col.push(
                 row![
-                    text_input("Password of the repository", &self.typed)
+                    text_input(&t!("wizard-password-of-repository"), &self.typed)
                         .id("wizard-password")
                         .on_input(Message::Typed)
                         .on_submit(Message::Test)
                         .secure(true)
                         .size(14)
                         .padding(6),
-                    button(text("Check password").size(14))
+                    button(text(t!("wizard-check-password")).size(14))
                         .on_press_maybe(
                             (!self.typed.is_empty() && self.password_check != Test::Running)
                                 .then_some(Message::Test)
@@ -883,19 +870,16 @@ impl Wizard {
                 && p.password_opens == Some(true)
             {
                 col = col.push(
-                    text("The password opens the repository.")
+                    text(t!("wizard-password-opens"))
                         .size(14)
                         .style(theme::coloured(Colours::ok())),
                 );
             }
         } else {
-            col = col.push(
-                text("Backups are encrypted with a password. Nobody can read them without it.")
-                    .size(15),
-            );
+            col = col.push(text(t!("wizard-encrypted")).size(15));
             col = col.push(
                 radio(
-                    "Generate a strong password for me",
+                    t!("wizard-generate"),
                     true,
                     Some(self.generate),
                     Message::Generate,
@@ -909,7 +893,7 @@ impl Wizard {
                         text(self.generated.expose().to_string())
                             .size(16)
                             .font(iced::Font::MONOSPACE),
-                        button(text("Copy").size(13))
+                        button(text(t!("wizard-copy")).size(13))
                             .on_press(Message::CopyPassword)
                             .style(theme::secondary),
                     ]
@@ -919,7 +903,7 @@ impl Wizard {
             }
             col = col.push(
                 radio(
-                    "I will type my own",
+                    t!("wizard-type-own"),
                     false,
                     Some(self.generate),
                     Message::Generate,
@@ -930,7 +914,7 @@ impl Wizard {
             if !self.generate {
                 let (score, advice) = setup::strength(&self.typed);
                 col = col.push(
-                    text_input("Password", &self.typed)
+                    text_input(&t!("wizard-password"), &self.typed)
                         .id("wizard-password")
                         .on_input(Message::Typed)
                         .secure(true)
@@ -938,7 +922,7 @@ impl Wizard {
                         .padding(6),
                 );
                 col = col.push(
-                    text_input("The same password again", &self.typed_again)
+                    text_input(&t!("wizard-password-again"), &self.typed_again)
                         .id("wizard-password-again")
                         .on_input(Message::TypedAgain)
                         .secure(true)
@@ -946,7 +930,13 @@ impl Wizard {
                         .padding(6),
                 );
                 if !self.typed.is_empty() {
-                    let words = ["very weak", "weak", "fair", "strong", "very strong"];
+                    let words = [
+                        t!("wizard-strength-0"),
+                        t!("wizard-strength-1"),
+                        t!("wizard-strength-2"),
+                        t!("wizard-strength-3"),
+                        t!("wizard-strength-4"),
+                    ];
                     let colour = if score >= setup::MIN_STRENGTH {
                         Colours::ok()
                     } else {
@@ -954,8 +944,11 @@ impl Wizard {
                     };
                     col = col.push(
                         text(format!(
-                            "Strength: {}{}",
-                            words[usize::from(score.min(4))],
+                            "{}{}",
+                            t!(
+                                "wizard-strength",
+                                level = words[usize::from(score.min(4))].as_str()
+                            ),
                             if advice.is_empty() {
                                 String::new()
                             } else {
@@ -968,28 +961,25 @@ impl Wizard {
                 }
             }
         }
-        col = col.push(text(match &self.keyring {
-            Ok(()) => "It will be kept in this computer's keyring, so backups run without asking for it.".to_string(),
-            Err(why) => format!(
-                "It will be kept in a file readable by you alone, beside the configuration ({why})."
-            ),
-        })
-        .size(13));
+        col = col.push(
+            text(match &self.keyring {
+                Ok(()) => t!("wizard-kept-keyring"),
+                Err(why) => t!("wizard-kept-file", why = why.as_str()),
+            })
+            .size(13),
+        );
         col = col.push(
             container(
                 column![
-                    text("If you lose this password, your backups are lost: nobody can recover it, not even us.")
-                        .size(14)
-                        .font(bold()),
-                    text("Keep it somewhere other than this computer: print the recovery sheet, or save it in a password manager.")
-                        .size(13),
+                    text(t!("wizard-lose-password")).size(14).font(bold()),
+                    text(t!("wizard-keep-elsewhere")).size(13),
                     row![
-                        button(text("Save recovery sheet…").size(13))
+                        button(text(t!("wizard-save-sheet")).size(13))
                             .on_press(Message::SaveSheet)
                             .style(theme::secondary),
                         text(match &self.sheet {
                             None => String::new(),
-                            Some(Ok(p)) => format!("Saved to {} — print it, then keep it safe.", p.display()),
+                            Some(Ok(p)) => t!("wizard-sheet-saved", path = p.display().to_string()),
                             Some(Err(e)) => e.clone(),
                         })
                         .size(13),
@@ -997,7 +987,7 @@ impl Wizard {
                     .spacing(10)
                     .align_y(Alignment::Center),
                     checkbox(self.kept)
-                        .label("I have kept the password somewhere safe")
+                        .label(t!("wizard-kept"))
                         .on_toggle(Message::Kept)
                         .text_size(14),
                 ]
@@ -1012,7 +1002,7 @@ impl Wizard {
     fn when_view(&self) -> Element<'_, Message> {
         let daily = row![
             radio(
-                "Every day at",
+                t!("wizard-every-day-at"),
                 Often::Daily,
                 Some(self.often),
                 Message::Often
@@ -1029,25 +1019,30 @@ impl Wizard {
         .spacing(10)
         .align_y(Alignment::Center);
         let hours = row![
-            radio("Every", Often::Hours, Some(self.often), Message::Often)
-                .size(16)
-                .text_size(14),
+            radio(
+                t!("wizard-every"),
+                Often::Hours,
+                Some(self.often),
+                Message::Often
+            )
+            .size(16)
+            .text_size(14),
             text_input("6", &self.hours)
                 .id("wizard-hours")
                 .on_input(Message::Hours)
                 .size(14)
                 .padding(6)
                 .width(Length::Fixed(70.0)),
-            text("hours").size(14),
+            text(t!("wizard-hours")).size(14),
         ]
         .spacing(10)
         .align_y(Alignment::Center);
         let mut col = column![
-            text("Back up by itself:").size(15),
+            text(t!("wizard-by-itself")).size(15),
             daily,
             hours,
             radio(
-                "Only when I click Back up now",
+                t!("wizard-only-manual"),
                 Often::Manual,
                 Some(self.often),
                 Message::Often
@@ -1059,19 +1054,14 @@ impl Wizard {
         if self.often != Often::Manual {
             col = col.push(
                 checkbox(self.skip_recent)
-                    .label("Skip a scheduled backup when a recent one exists (e.g. made by hand)")
+                    .label(t!("wizard-skip-recent"))
                     .on_toggle(Message::SkipRecent)
                     .text_size(14),
             );
-            col = col.push(
-                text(format!(
-                    "Scheduled backups run while this app is open, and always once the scheduler service is installed (`{CLI_NAME} service install --user`). A missed one runs when the computer is back on."
-                ))
-                .size(13),
-            );
+            col = col.push(text(t!("wizard-schedule-note")).size(13));
         }
         col = col.push(Space::new().height(6));
-        col = col.push(text("Which backups to keep:").size(15));
+        col = col.push(text(t!("wizard-which-keep")).size(15));
         col = col.push(if self.fixed {
             Element::from(text(self.retention.to_string()).size(14))
         } else {
@@ -1097,7 +1087,7 @@ impl Wizard {
         if self.adding {
             col = col.push(
                 row![
-                    text("Name of the repository").size(14),
+                    text(t!("wizard-repo-name")).size(14),
                     text_input("backup2", &self.name)
                         .id("wizard-name")
                         .on_input(Message::Name)
@@ -1110,18 +1100,19 @@ impl Wizard {
             );
         }
         let lines = [
-            format!(
-                "Back up: {}",
-                r.paths
+            t!(
+                "wizard-summary-back-up",
+                paths = r
+                    .paths
                     .iter()
                     .map(|p| p.display().to_string())
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
-            format!(
-                "Leave out: {}",
-                if r.excludes.is_empty() {
-                    "nothing".to_string()
+            t!(
+                "wizard-summary-leave-out",
+                what = if r.excludes.is_empty() {
+                    t!("wizard-summary-nothing")
                 } else {
                     r.excludes
                         .iter()
@@ -1136,29 +1127,26 @@ impl Wizard {
                         .join(", ")
                 }
             ),
-            format!(
-                "Into: {location} ({})",
-                if self.exists() {
-                    "the existing repository"
-                } else {
-                    "a new encrypted repository"
-                }
-            ),
-            format!(
-                "Password: kept {}",
-                match self.store() {
-                    PasswordStore::Keyring => "in this computer's keyring",
-                    PasswordStore::File => "in a file readable by you alone",
-                }
-            ),
-            format!(
-                "When: {}",
-                match self.often {
-                    Often::Manual => "when you click Back up now".to_string(),
+            if self.exists() {
+                t!("wizard-summary-into-existing", location = location.as_str())
+            } else {
+                t!("wizard-summary-into-new", location = location.as_str())
+            },
+            match self.store() {
+                PasswordStore::Keyring => t!("wizard-summary-password-keyring"),
+                PasswordStore::File => t!("wizard-summary-password-file"),
+            },
+            t!(
+                "wizard-summary-when",
+                when = match self.often {
+                    Often::Manual => t!("wizard-summary-manual"),
                     _ => self.schedule(),
                 }
             ),
-            format!("Keep: {}", self.retention.to_string().to_lowercase()),
+            t!(
+                "wizard-summary-keep",
+                what = self.retention.to_string().to_lowercase()
+            ),
         ];
         for l in lines {
             col = col.push(text(l).size(14));
@@ -1166,7 +1154,7 @@ impl Wizard {
         col = col.push(Space::new().height(6));
         col = col.push(
             checkbox(self.first_backup)
-                .label("Make the first backup now")
+                .label(t!("wizard-first-backup"))
                 .on_toggle(Message::FirstBackup)
                 .text_size(14),
         );
@@ -1194,7 +1182,7 @@ pub fn destination_form<'a, M: Clone + 'a>(
             .secure(f.secret)
             .size(14)
             .padding(6);
-        let mut line = row![text(f.label).size(14).width(Length::Fixed(230.0)), input]
+        let mut line = row![text(f.text()).size(14).width(Length::Fixed(230.0)), input]
             .spacing(10)
             .align_y(Alignment::Center);
         if destination.kind == DestinationKind::Local
@@ -1205,10 +1193,7 @@ pub fn destination_form<'a, M: Clone + 'a>(
         col = col.push(line);
     }
     if destination.kind == DestinationKind::Sftp {
-        col = col.push(
-            text("The server is reached with your SSH keys (ssh-agent or ~/.ssh): no password is stored.")
-                .size(13),
-        );
+        col = col.push(text(t!("wizard-ssh-keys")).size(13));
     }
     col.into()
 }
