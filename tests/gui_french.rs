@@ -61,4 +61,16 @@ fn the_window_speaks_french() {
     h.assert_shows("Où mettre les sauvegardes ?");
     h.assert_shows("Testez d'abord la connexion.");
     h.click("Annuler");
+
+    // the default set up in one click, then the main window and a backup, in French
+    h.click("Configurer avec ces réglages");
+    h.settle();
+    h.assert_shows("Jamais sauvegardé");
+    h.assert_shows("Création du dépôt terminée (à l'instant)");
+    h.assert_shows("0 instantané");
+    h.click("Sauvegarder maintenant");
+    h.settle();
+    h.assert_shows("Sauvegarde terminée (à l'instant)");
+    h.assert_shows("1 instantané");
+    assert!(h.shows_part("Dernière sauvegarde de"), "{}", h.texts());
 }

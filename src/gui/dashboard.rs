@@ -62,42 +62,57 @@ impl Action {
         }
     }
 
-    /// "Backup", as in "Backup finished".
-    pub fn noun(self) -> &'static str {
+    /// Its name in messages and translations ("backup", "test-email").
+    pub fn code(self) -> &'static str {
         match self {
-            Action::Backup => "Backup",
-            Action::Forget => "Forget",
-            Action::Check => "Check",
-            Action::Housekeeping => "Housekeeping",
-            Action::Prune => "Prune",
-            Action::Unlock => "Stale-lock removal",
-            Action::Init => "Repository creation",
-            Action::TestEmail => "Test e-mail",
-            Action::Restore => "Restore",
+            Action::Backup => "backup",
+            Action::Forget => "forget",
+            Action::Check => "check",
+            Action::Housekeeping => "housekeeping",
+            Action::Prune => "prune",
+            Action::Unlock => "unlock",
+            Action::Init => "init",
+            Action::TestEmail => "test-email",
+            Action::Restore => "restore",
+        }
+    }
+
+    /// "Backup", as in "Backup finished".
+    pub fn noun(self) -> String {
+        match self {
+            Action::Backup => t!("action-backup"),
+            Action::Forget => t!("action-forget"),
+            Action::Check => t!("action-check"),
+            Action::Housekeeping => t!("action-housekeeping"),
+            Action::Prune => t!("action-prune"),
+            Action::Unlock => t!("action-unlock"),
+            Action::Init => t!("action-init"),
+            Action::TestEmail => t!("action-test-email"),
+            Action::Restore => t!("action-restore"),
         }
     }
 
     /// What its button says.
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            Action::Unlock => "Remove stale locks",
-            Action::TestEmail => "Send a test e-mail",
+            Action::Unlock => t!("action-unlock-button"),
+            Action::TestEmail => t!("action-test-email-button"),
             other => other.noun(),
         }
     }
 
     /// "Backing up", while it runs.
-    pub fn doing(self) -> &'static str {
+    pub fn doing(self) -> String {
         match self {
-            Action::Backup => "Backing up",
-            Action::Forget => "Forgetting snapshots",
-            Action::Check => "Checking the repository",
-            Action::Housekeeping => "Housekeeping",
-            Action::Prune => "Pruning",
-            Action::Unlock => "Removing stale locks",
-            Action::Init => "Creating the repository",
-            Action::TestEmail => "Sending a test e-mail",
-            Action::Restore => "Restoring",
+            Action::Backup => t!("doing-backup"),
+            Action::Forget => t!("doing-forget"),
+            Action::Check => t!("doing-check"),
+            Action::Housekeeping => t!("doing-housekeeping"),
+            Action::Prune => t!("doing-prune"),
+            Action::Unlock => t!("doing-unlock"),
+            Action::Init => t!("doing-init"),
+            Action::TestEmail => t!("doing-test-email"),
+            Action::Restore => t!("doing-restore"),
         }
     }
 
@@ -112,22 +127,10 @@ impl Action {
 
 /// The maintenance operations offered in the Operations dialog.
 pub const OPERATIONS: [(Action, &str); 4] = [
-    (
-        Action::Check,
-        "Reads the repository's structure and reports damage. Safe to run at any time.",
-    ),
-    (
-        Action::Housekeeping,
-        "Check, then forget snapshots by the retention policy, then prune.",
-    ),
-    (
-        Action::Prune,
-        "Frees the space of data no snapshot uses any more.",
-    ),
-    (
-        Action::Unlock,
-        "Removes locks left by jobs that are no longer running (after a crash).",
-    ),
+    (Action::Check, "about-check"),
+    (Action::Housekeeping, "about-housekeeping"),
+    (Action::Prune, "about-prune"),
+    (Action::Unlock, "about-unlock"),
 ];
 
 /// A job that is running on a repository.
@@ -507,7 +510,7 @@ impl Dashboard {
         let page: Element<'_, Message> = match (&self.setup, self.current()) {
             (Some(setup), _) => self.setup_view(setup),
             (None, Some(repo)) => self.repo_view(repo),
-            (None, None) => center(text("No repository is configured.")).into(),
+            (None, None) => center(text(t!("no-repository"))).into(),
         };
         match &self.modal {
             None => page,
@@ -538,23 +541,24 @@ impl Dashboard {
                 .font(bold())
                 .style(theme::coloured(Colours::primary())),
             Space::new().width(16),
-            text("Repository").size(14),
+            text(t!("repository")).size(14),
             chooser,
             Space::new().width(Length::Fill),
-            button(text("Refresh").size(14))
+            button(text(t!("refresh")).size(14))
                 .on_press_maybe((!busy).then_some(Message::Refresh))
                 .style(theme::secondary),
-            operations.then(|| button(text("Operations").size(14))
+            operations.then(|| button(text(t!("operations-button")).size(14))
                 .on_press(Message::ShowOperations)
                 .style(theme::secondary)),
-            self.has_settings.then(|| button(text("Settings").size(14))
-                .on_press(Message::Settings)
-                .style(theme::secondary)),
+            self.has_settings
+                .then(|| button(text(t!("settings-button")).size(14))
+                    .on_press(Message::Settings)
+                    .style(theme::secondary)),
             self.can_configure
-                .then(|| button(text("Add repository…").size(14))
+                .then(|| button(text(t!("add-repository")).size(14))
                     .on_press(Message::Wizard)
                     .style(theme::secondary)),
-            button(text("About").size(14))
+            button(text(t!("about")).size(14))
                 .on_press(Message::ShowAbout)
                 .style(theme::secondary),
         ]
@@ -570,7 +574,7 @@ impl Dashboard {
         let mut actions = row![].spacing(10).align_y(Alignment::Center);
         if may(Op::Backup) {
             actions = actions.push(
-                button(text("Back up now").size(15).font(bold()))
+                button(text(t!("back-up-now")).size(15).font(bold()))
                     .on_press_maybe((!running).then_some(Message::BackUpNow))
                     .padding([8, 18])
                     .style(button::primary),
@@ -580,9 +584,9 @@ impl Dashboard {
             actions = actions.push(
                 button(
                     text(if selected == 0 {
-                        "Forget selected".to_string()
+                        t!("forget-selected")
                     } else {
-                        format!("Forget selected ({selected})")
+                        t!("forget-selected-n", n = selected)
                     })
                     .size(14),
                 )
@@ -595,9 +599,9 @@ impl Dashboard {
             actions = actions.push(
                 button(
                     text(if selected == 1 {
-                        "Browse this snapshot"
+                        t!("browse-this")
                     } else {
-                        "Browse and restore"
+                        t!("browse-and-restore")
                     })
                     .size(14),
                 )
@@ -607,13 +611,8 @@ impl Dashboard {
             );
         }
         if repo.permissions != Permission::Full {
-            actions = actions.push(
-                text(format!(
-                    "This repository allows: {}",
-                    repo.permissions.summary()
-                ))
-                .size(13),
-            );
+            actions = actions
+                .push(text(t!("repository-allows", what = repo.permissions.summary())).size(13));
         }
         let actions = actions
             .push(Space::new().width(Length::Fill))
@@ -627,9 +626,9 @@ impl Dashboard {
         }
         let table: Element<'_, Message> = if repo.table.is_empty() {
             let note = if repo.loading {
-                "Reading the snapshot list…"
+                t!("reading-snapshots")
             } else {
-                "No snapshots yet."
+                t!("no-snapshots")
             };
             center(text(note).size(14)).into()
         } else {
@@ -647,9 +646,8 @@ impl Dashboard {
 
     fn count_text(&self, repo: &RepoPanel) -> String {
         match (repo.loading, repo.table.len()) {
-            (true, _) => "Reading the snapshot list…".into(),
-            (false, 1) => "1 snapshot".into(),
-            (false, n) => format!("{n} snapshots"),
+            (true, _) => t!("reading-snapshots"),
+            (false, n) => t!("snapshot-count", n = n),
         }
     }
 
@@ -659,60 +657,53 @@ impl Dashboard {
         let (colour, headline, lines): (Color, String, Vec<String>) = if let Some(job) = &repo.job {
             // while a job runs, the banner still says how things stood before it
             let before = match repo.state.last_backup() {
-                Some(last) => format!(
-                    "Last backup: {} ({})",
-                    humanize::local(last),
-                    humanize::ago(last, self.now)
+                Some(last) => t!(
+                    "last-backup",
+                    time = humanize::local(last),
+                    ago = humanize::ago(last, self.now)
                 ),
-                None => "No backup of this computer yet.".into(),
+                None => t!("no-backup-yet"),
             };
             (
                 Colours::running(),
-                format!("{}…", job.action.doing()),
+                t!("doing-ellipsis", doing = job.action.doing()),
                 vec![before],
             )
         } else {
             match &repo.state {
-                RepoState::Unknown => (
-                    Colours::running(),
-                    "Checking the repository…".into(),
-                    vec![],
-                ),
+                RepoState::Unknown => (Colours::running(), t!("checking-repository"), vec![]),
                 RepoState::UpToDate { last } => (
                     Colours::ok(),
-                    format!("Backed up {}", humanize::ago(*last, self.now)),
+                    t!("backed-up", ago = humanize::ago(*last, self.now)),
                     vec![format!(
-                        "Last backup of {}: {}{}",
-                        host_name(&repo.host),
-                        humanize::local(*last),
+                        "{}{}",
+                        t!(
+                            "last-backup-of",
+                            host = host_name(&repo.host),
+                            time = humanize::local(*last)
+                        ),
                         limit
-                            .map(|l| format!(" · backups older than {l} count as too old"))
+                            .map(|l| t!("too-old-after", limit = l))
                             .unwrap_or_default()
                     )],
                 ),
                 RepoState::TooOld { last, max_age } => (
                     Colours::warning(),
-                    format!(
-                        "The last backup is too old: {}",
-                        humanize::ago(*last, self.now)
-                    ),
+                    t!("too-old", ago = humanize::ago(*last, self.now)),
                     vec![
-                        format!(
-                            "Last backup of {}: {}; backups should be younger than {}.",
-                            host_name(&repo.host),
-                            humanize::local(*last),
-                            humanize::period(*max_age)
+                        t!(
+                            "too-old-detail",
+                            host = host_name(&repo.host),
+                            time = humanize::local(*last),
+                            limit = humanize::period(*max_age)
                         ),
-                        "Back up now to be safe again.".into(),
+                        t!("back-up-to-be-safe"),
                     ],
                 ),
                 RepoState::Never => (
                     Colours::warning(),
-                    "Never backed up".into(),
-                    vec![format!(
-                        "This repository has no backup of {} yet. Back up now to make the first one.",
-                        host_name(&repo.host)
-                    )],
+                    t!("never-backed-up"),
+                    vec![t!("never-backed-up-detail", host = host_name(&repo.host))],
                 ),
                 RepoState::Unavailable(p) => {
                     (Colours::error(), p.headline().into(), problem_lines(p))
@@ -732,7 +723,7 @@ impl Dashboard {
                 if p.kind == ProblemKind::NotInitialised && repo.job.is_none() =>
             {
                 Some(
-                    button(text("Create the repository").size(14))
+                    button(text(t!("create-repository")).size(14))
                         .on_press(Message::Run(Action::Init))
                         .style(button::primary)
                         .into(),
@@ -786,7 +777,7 @@ impl Dashboard {
         container(
             row![
                 body.width(Length::Fill),
-                button(text("Show log").size(13))
+                button(text(t!("show-log")).size(13))
                     .on_press(Message::ShowLog)
                     .style(theme::secondary)
             ]
@@ -801,7 +792,7 @@ impl Dashboard {
 
     fn modal_view<'a>(&'a self, modal: &'a Modal) -> Element<'a, Message> {
         let close = || {
-            button(text("Close").size(14))
+            button(text(t!("close")).size(14))
                 .on_press(Message::CloseModal)
                 .style(theme::secondary)
         };
@@ -822,25 +813,17 @@ impl Dashboard {
                     );
                 }
                 column![
-                    text(format!(
-                        "Forget {} snapshot{} from {repo}?",
-                        chosen.len(),
-                        if chosen.len() == 1 { "" } else { "s" }
-                    ))
-                    .size(18)
-                    .font(bold()),
-                    text(if chosen.len() == 1 {
-                        "This snapshot will be removed from the list; its files can no longer be restored from it. The space only it uses is freed by the next prune."
-                    } else {
-                        "These snapshots will be removed from the list; their files can no longer be restored from them. The space only they use is freed by the next prune."
-                    }).size(14),
+                    text(t!("forget-question", n = chosen.len(), repo = repo))
+                        .size(18)
+                        .font(bold()),
+                    text(t!("forget-explained", n = chosen.len())).size(14),
                     container(scrollable(list).height(Length::Shrink)).max_height(220),
                     row![
                         Space::new().width(Length::Fill),
-                        button(text("Keep them").size(14))
+                        button(text(t!("keep-them")).size(14))
                             .on_press(Message::CloseModal)
                             .style(theme::secondary),
-                        button(text("Forget").size(14))
+                        button(text(t!("forget")).size(14))
                             .on_press(Message::ConfirmForget)
                             .style(button::danger),
                     ]
@@ -852,18 +835,18 @@ impl Dashboard {
             Modal::Operations => {
                 let running = self.current().is_none_or(|r| r.job.is_some());
                 let mut list = column![
-                    text("Operations").size(18).font(bold()),
-                    text(format!(
-                        "On repository {}. The result shows in the window when the operation ends.",
-                        self.current().map(|r| r.name.as_str()).unwrap_or_default()
+                    text(t!("operations")).size(18).font(bold()),
+                    text(t!(
+                        "operations-on",
+                        repo = self.current().map(|r| r.name.as_str()).unwrap_or_default()
                     ))
                     .size(14)
                 ]
                 .spacing(12);
-                let mail = self.current().is_some_and(|r| r.has_email).then_some((
-                    Action::TestEmail,
-                    "Sends a mail to the recipients of this repository's monitoring settings.",
-                ));
+                let mail = self
+                    .current()
+                    .is_some_and(|r| r.has_email)
+                    .then_some((Action::TestEmail, "about-test-email"));
                 let may = |a: &(Action, &str)| {
                     self.current()
                         .is_some_and(|r| r.permissions.allows(a.0.op()))
@@ -874,7 +857,7 @@ impl Dashboard {
                             button(text(action.label()).size(14))
                                 .on_press_maybe((!running).then_some(Message::Run(action)))
                                 .width(190),
-                            text(about).size(13).width(Length::Fill),
+                            text(crate::i18n::tr(about)).size(13).width(Length::Fill),
                         ]
                         .spacing(12)
                         .align_y(Alignment::Center),
@@ -905,7 +888,7 @@ impl Dashboard {
                         .style(theme::card),
                     row![
                         Space::new().width(Length::Fill),
-                        button(text("Copy to clipboard").size(14))
+                        button(text(t!("copy-to-clipboard")).size(14))
                             .on_press(Message::CopyLog)
                             .style(theme::secondary),
                         close(),
@@ -979,11 +962,11 @@ impl Dashboard {
             .spacing(12)
             .into(),
             Setup::Invalid { errors } => column![
-                text("The configuration could not be read")
+                text(t!("config-unreadable"))
                     .size(22)
                     .font(bold())
                     .style(theme::coloured(Colours::error())),
-                text("Correct what is listed below in the file, then reload.").size(15),
+                text(t!("config-correct")).size(15),
                 container(
                     scrollable(text(errors).size(13).font(Font::MONOSPACE)).height(Length::Shrink)
                 )
@@ -994,7 +977,7 @@ impl Dashboard {
                     button(text("Quit").size(14))
                         .on_press(Message::Quit)
                         .style(theme::secondary),
-                    button(text("Reload").size(14))
+                    button(text(t!("reload")).size(14))
                         .on_press(Message::Refresh)
                         .style(button::primary),
                 ]
@@ -1040,24 +1023,24 @@ fn progress_panel(job: &ActiveJob) -> Element<'_, Message> {
         facts.push(format!("{}/s", humanize::size(p.rate as u64)));
     }
     if let Some(eta) = p.eta_seconds {
-        facts.push(format!(
-            "about {} left",
-            humanize::duration(Duration::from_secs(eta))
+        facts.push(t!(
+            "time-left",
+            left = humanize::duration(Duration::from_secs(eta))
         ));
     }
     // "Backing up: reading the index"; just "Backing up" when the phase says the same
     let title = if p.phase.is_empty() {
-        format!("{}: starting", job.action.doing())
-    } else if p.phase.eq_ignore_ascii_case(job.action.doing()) {
-        job.action.doing().to_string()
+        t!("doing-starting", doing = job.action.doing())
+    } else if p.phase.eq_ignore_ascii_case(&job.action.doing()) {
+        job.action.doing()
     } else {
         format!("{}: {}", job.action.doing(), p.phase)
     };
     let cancel = button(
         text(if job.cancelling {
-            "Cancelling…"
+            t!("cancelling")
         } else {
-            "Cancel"
+            t!("cancel")
         })
         .size(14),
     )
@@ -1067,7 +1050,7 @@ fn progress_panel(job: &ActiveJob) -> Element<'_, Message> {
         column![
             row![
                 text(title).size(15).font(bold()).width(Length::Fill),
-                button(text("Show log").size(13))
+                button(text(t!("show-log")).size(13))
                     .on_press(Message::ShowLog)
                     .style(theme::secondary),
                 cancel,
@@ -1102,32 +1085,44 @@ fn record(job: ActiveJob, f: &Finished, now: Timestamp) -> JobRecord {
         if f.warnings.is_empty() {
             (
                 Outcome::Succeeded,
-                format!("{} finished", action.noun()),
+                t!("job-finished", action = action.code(), noun = action.noun()),
                 details,
             )
         } else {
             (
                 Outcome::Warned,
-                format!("{} finished with warnings", action.noun()),
+                t!("job-warned", action = action.code(), noun = action.noun()),
                 details,
             )
         }
     } else if f.cancelled {
         (
             Outcome::Cancelled,
-            format!("{} was cancelled", action.noun()),
-            vec!["Nothing was lost: the next run picks up where this one stopped.".into()],
+            t!(
+                "job-cancelled",
+                action = action.code(),
+                noun = action.noun()
+            ),
+            vec![t!("job-cancelled-detail")],
         )
     } else {
         let (headline, lines) = match &f.error {
             Some(e) => {
                 let p = Problem::from_error(e);
                 (
-                    format!("{} failed: {}", action.noun(), lower_first(p.headline())),
+                    t!(
+                        "job-failed-because",
+                        action = action.code(),
+                        noun = action.noun(),
+                        why = lower_first(p.headline())
+                    ),
                     problem_lines(&p),
                 )
             }
-            None => (format!("{} failed", action.noun()), vec![]),
+            None => (
+                t!("job-failed", action = action.code(), noun = action.noun()),
+                vec![],
+            ),
         };
         (Outcome::Failed, headline, lines)
     };

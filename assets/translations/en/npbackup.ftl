@@ -220,3 +220,90 @@ setup-rclone-form = Remote and folder: write it as rclone does, REMOTE:folder
 exclude-caches = Caches (browser and app caches, node_modules, __pycache__)
 exclude-temporary = Temporary files (*.tmp, *.swp, partial downloads)
 exclude-system = System files (Thumbs.db, .DS_Store, trash folders)
+
+## Main window
+action-backup = Backup
+doing-backup = Backing up
+action-forget = Forget
+doing-forget = Forgetting snapshots
+action-check = Check
+doing-check = Checking the repository
+action-housekeeping = Housekeeping
+doing-housekeeping = Housekeeping
+action-prune = Prune
+doing-prune = Pruning
+action-unlock = Stale-lock removal
+doing-unlock = Removing stale locks
+action-init = Repository creation
+doing-init = Creating the repository
+action-test-email = Test e-mail
+doing-test-email = Sending a test e-mail
+action-restore = Restore
+doing-restore = Restoring
+action-unlock-button = Remove stale locks
+action-test-email-button = Send a test e-mail
+about-check = Reads the repository's structure and reports damage. Safe to run at any time.
+about-housekeeping = Check, then forget snapshots by the retention policy, then prune.
+about-prune = Frees the space of data no snapshot uses any more.
+about-unlock = Removes locks left by jobs that are no longer running (after a crash).
+about-test-email = Sends a mail to the recipients of this repository's monitoring settings.
+operations = Operations
+operations-on = On repository { $repo }. The result shows in the window when the operation ends.
+no-repository = No repository is configured.
+repository = Repository
+refresh = Refresh
+operations-button = Operations
+settings-button = Settings
+add-repository = Add repository…
+about = About
+back-up-now = Back up now
+create-repository = Create the repository
+keep-them = Keep them
+forget = Forget
+copy-to-clipboard = Copy to clipboard
+config-unreadable = The configuration could not be read
+config-correct = Correct what is listed below in the file, then reload.
+reload = Reload
+show-log = Show log
+close = Close
+forget-selected = Forget selected
+forget-selected-n = Forget selected ({ $n })
+browse-this = Browse this snapshot
+browse-and-restore = Browse and restore
+repository-allows = This repository allows: { $what }
+reading-snapshots = Reading the snapshot list…
+snapshot-count = { $n ->
+    [one] { $n } snapshot
+   *[other] { $n } snapshots
+}
+no-snapshots = No snapshots yet.
+last-backup = Last backup: { $time } ({ $ago })
+no-backup-yet = No backup of this computer yet.
+checking-repository = Checking the repository…
+backed-up = Backed up { $ago }
+last-backup-of = Last backup of { $host }: { $time }
+too-old-after =  · backups older than { $limit } count as too old
+too-old = The last backup is too old: { $ago }
+too-old-detail = Last backup of { $host }: { $time }; backups should be younger than { $limit }.
+back-up-to-be-safe = Back up now to be safe again.
+never-backed-up = Never backed up
+never-backed-up-detail = This repository has no backup of { $host } yet. Back up now to make the first one.
+doing-ellipsis = { $doing }…
+forget-question = { $n ->
+    [one] Forget { $n } snapshot from { $repo }?
+   *[other] Forget { $n } snapshots from { $repo }?
+}
+forget-explained = { $n ->
+    [one] This snapshot will be removed from the list; its files can no longer be restored from it. The space only it uses is freed by the next prune.
+   *[other] These snapshots will be removed from the list; their files can no longer be restored from them. The space only they use is freed by the next prune.
+}
+job-finished = { $noun } finished
+job-warned = { $noun } finished with warnings
+job-cancelled = { $noun } was cancelled
+job-failed = { $noun } failed
+job-failed-because = { $noun } failed: { $why }
+job-cancelled-detail = Nothing was lost: the next run picks up where this one stopped.
+time-left = about { $left } left
+doing-starting = { $doing }: starting
+cancelling = Cancelling…
+cancel = Cancel

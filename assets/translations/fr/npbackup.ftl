@@ -217,3 +217,114 @@ setup-rclone-form = Distant et dossier : écrivez-le comme rclone, DISTANT:dossi
 exclude-caches = Caches (caches des navigateurs et des applications, node_modules, __pycache__)
 exclude-temporary = Fichiers temporaires (*.tmp, *.swp, téléchargements partiels)
 exclude-system = Fichiers système (Thumbs.db, .DS_Store, corbeilles)
+
+## Fenêtre principale
+action-backup = Sauvegarde
+doing-backup = Sauvegarde en cours
+action-forget = Oubli
+doing-forget = Oubli d'instantanés
+action-check = Vérification
+doing-check = Vérification du dépôt
+action-housekeeping = Entretien
+doing-housekeeping = Entretien
+action-prune = Élagage
+doing-prune = Élagage
+action-unlock = Suppression des verrous
+doing-unlock = Suppression des verrous périmés
+action-init = Création du dépôt
+doing-init = Création du dépôt
+action-test-email = E-mail de test
+doing-test-email = Envoi d'un e-mail de test
+action-restore = Restauration
+doing-restore = Restauration
+action-unlock-button = Supprimer les verrous périmés
+action-test-email-button = Envoyer un e-mail de test
+about-check = Lit la structure du dépôt et signale les dégâts. Sans risque, à tout moment.
+about-housekeeping = Vérifie, puis oublie les instantanés selon la politique de conservation, puis élague.
+about-prune = Libère la place des données qu'aucun instantané n'utilise plus.
+about-unlock = Supprime les verrous laissés par des tâches qui ne tournent plus (après un plantage).
+about-test-email = Envoie un courriel aux destinataires des réglages de supervision de ce dépôt.
+operations = Opérations
+operations-on = Sur le dépôt { $repo }. Le résultat s'affiche dans la fenêtre à la fin de l'opération.
+no-repository = Aucun dépôt n'est configuré.
+repository = Dépôt
+refresh = Actualiser
+operations-button = Opérations
+settings-button = Réglages
+add-repository = Ajouter un dépôt…
+about = À propos
+back-up-now = Sauvegarder maintenant
+create-repository = Créer le dépôt
+keep-them = Les garder
+forget = Oublier
+copy-to-clipboard = Copier dans le presse-papiers
+config-unreadable = La configuration n'a pas pu être lue
+config-correct = Corrigez ce qui est listé ci-dessous dans le fichier, puis rechargez.
+reload = Recharger
+show-log = Voir le journal
+close = Fermer
+forget-selected = Oublier la sélection
+forget-selected-n = Oublier la sélection ({ $n })
+browse-this = Parcourir cet instantané
+browse-and-restore = Parcourir et restaurer
+repository-allows = Ce dépôt permet : { $what }
+reading-snapshots = Lecture de la liste des instantanés…
+snapshot-count = { $n ->
+    [one] { $n } instantané
+   *[other] { $n } instantanés
+}
+no-snapshots = Aucun instantané pour l'instant.
+last-backup = Dernière sauvegarde : { $time } ({ $ago })
+no-backup-yet = Aucune sauvegarde de cet ordinateur pour l'instant.
+checking-repository = Vérification du dépôt…
+backed-up = Sauvegardé { $ago }
+last-backup-of = Dernière sauvegarde de { $host } : { $time }
+too-old-after =  · au-delà de { $limit }, une sauvegarde est trop ancienne
+too-old = La dernière sauvegarde est trop ancienne : { $ago }
+too-old-detail = Dernière sauvegarde de { $host } : { $time } ; une sauvegarde devrait avoir moins de { $limit }.
+back-up-to-be-safe = Sauvegardez maintenant pour être de nouveau à l'abri.
+never-backed-up = Jamais sauvegardé
+never-backed-up-detail = Ce dépôt n'a encore aucune sauvegarde de { $host }. Sauvegardez maintenant pour faire la première.
+doing-ellipsis = { $doing }…
+forget-question = { $n ->
+    [one] Oublier { $n } instantané de { $repo } ?
+   *[other] Oublier { $n } instantanés de { $repo } ?
+}
+forget-explained = { $n ->
+    [one] Cet instantané sera retiré de la liste ; ses fichiers ne pourront plus en être restaurés. La place qu'il est seul à utiliser sera libérée au prochain élagage.
+   *[other] Ces instantanés seront retirés de la liste ; leurs fichiers ne pourront plus en être restaurés. La place qu'ils sont seuls à utiliser sera libérée au prochain élagage.
+}
+job-finished = { $action ->
+    [forget] { $noun } terminé
+    [housekeeping] { $noun } terminé
+    [prune] { $noun } terminé
+    [test-email] { $noun } terminé
+   *[other] { $noun } terminée
+}
+job-warned = { $action ->
+    [forget] { $noun } terminé avec des avertissements
+    [housekeeping] { $noun } terminé avec des avertissements
+    [prune] { $noun } terminé avec des avertissements
+    [test-email] { $noun } terminé avec des avertissements
+   *[other] { $noun } terminée avec des avertissements
+}
+job-cancelled = { $action ->
+    [forget] { $noun } annulé
+    [housekeeping] { $noun } annulé
+    [prune] { $noun } annulé
+    [test-email] { $noun } annulé
+   *[other] { $noun } annulée
+}
+job-failed = { $action ->
+    [forget] Échec : { $noun }
+    [housekeeping] Échec : { $noun }
+    [prune] Échec : { $noun }
+    [test-email] Échec : { $noun }
+   *[other] Échec : { $noun }e
+}
+job-failed-because = Échec : { $noun } — { $why }
+job-cancelled-detail = Rien n'est perdu : la prochaine exécution reprend là où celle-ci s'est arrêtée.
+time-left = environ { $left } restant
+doing-starting = { $doing } : démarrage
+cancelling = Annulation…
+cancel = Annuler
