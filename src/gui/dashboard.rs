@@ -706,7 +706,7 @@ impl Dashboard {
                     vec![t!("never-backed-up-detail", host = host_name(&repo.host))],
                 ),
                 RepoState::Unavailable(p) => {
-                    (Colours::error(), p.headline().into(), problem_lines(p))
+                    (Colours::error(), p.headline(), problem_lines(p))
                 }
             }
         };
@@ -872,7 +872,7 @@ impl Dashboard {
                         (format!("{} (running)", j.action.noun()), &j.log)
                     }
                     Some(RepoPanel { last: Some(l), .. }) => (l.headline.clone(), &l.log),
-                    _ => ("No job has run yet".into(), &[]),
+                    _ => (t!("no-job-yet"), &[]),
                 };
                 let mut lines = column![].spacing(1);
                 for l in log {
@@ -905,10 +905,10 @@ impl Dashboard {
                     .style(theme::coloured(Colours::primary())),
                 text(brand::VERSION_LINE).size(14),
                 text(brand::COPYRIGHT).size(14),
-                text(format!(
-                    "Made by {}. Support: {}",
-                    brand::COMPANY,
-                    brand::SUPPORT_URL
+                text(t!(
+                    "made-by",
+                    company = brand::COMPANY,
+                    support = brand::SUPPORT_URL
                 ))
                 .size(14),
                 container(scrollable(text(brand::LICENCE_TEXT.trim()).size(12)))
@@ -974,7 +974,7 @@ impl Dashboard {
                 .style(theme::card),
                 row![
                     Space::new().width(Length::Fill),
-                    button(text("Quit").size(14))
+                    button(text(t!("welcome-quit")).size(14))
                         .on_press(Message::Quit)
                         .style(theme::secondary),
                     button(text(t!("reload")).size(14))
@@ -1114,7 +1114,7 @@ fn record(job: ActiveJob, f: &Finished, now: Timestamp) -> JobRecord {
                         "job-failed-because",
                         action = action.code(),
                         noun = action.noun(),
-                        why = lower_first(p.headline())
+                        why = lower_first(&p.headline())
                     ),
                     problem_lines(&p),
                 )
@@ -1148,28 +1148,32 @@ fn summary_lines(action: Action, result: Option<&serde_json::Value>) -> Vec<Stri
     };
     let n = |k: &str| s.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);
     match action {
-        Action::Backup => vec![format!(
-            "{} new, {} changed, {} unchanged files · {} added ({} stored) · {} processed in {}",
-            n("files_new"),
-            n("files_changed"),
-            n("files_unmodified"),
-            humanize::size(n("data_added")),
-            humanize::size(n("data_added_packed")),
-            humanize::size(n("total_bytes_processed")),
-            humanize::duration(Duration::from_secs_f64(
+        Action::Backup => vec![t!(
+            "summary-backup",
+            new = n("files_new"),
+            changed = n("files_changed"),
+            unchanged = n("files_unmodified"),
+            added = humanize::size(n("data_added")),
+            stored = humanize::size(n("data_added_packed")),
+            processed = humanize::size(n("total_bytes_processed")),
+            duration = humanize::duration(Duration::from_secs_f64(
                 s.get("duration_seconds")
                     .and_then(serde_json::Value::as_f64)
                     .unwrap_or(0.0)
                     .max(0.0)
             ))
         )],
-        Action::Forget => vec![format!("{} removed, {} kept", n("removed"), n("kept"))],
-        Action::Prune => vec![format!(
-            "{} freed; {} still unused",
-            humanize::size(n("bytes_removed")),
-            humanize::size(n("bytes_unused_after"))
+        Action::Forget => vec![t!(
+            "summary-forget",
+            removed = n("removed"),
+            kept = n("kept")
         )],
-        Action::Check => vec!["No errors were found.".into()],
+        Action::Prune => vec![t!(
+            "summary-prune",
+            freed = humanize::size(n("bytes_removed")),
+            unused = humanize::size(n("bytes_unused_after"))
+        )],
+        Action::Check => vec![t!("summary-check")],
         Action::Housekeeping => {
             let forget = s.get("forget");
             let removed = forget
@@ -1181,29 +1185,27 @@ fn summary_lines(action: Action, result: Option<&serde_json::Value>) -> Vec<Stri
                 .and_then(|p| p.get("bytes_removed"))
                 .and_then(serde_json::Value::as_u64)
                 .unwrap_or(0);
-            vec![format!(
-                "No errors found · {removed} snapshots forgotten · {} freed",
-                humanize::size(freed)
+            vec![t!(
+                "summary-housekeeping",
+                removed = removed,
+                freed = humanize::size(freed)
             )]
         }
         Action::Unlock => {
             let count = s.as_array().map(Vec::len).unwrap_or(0);
-            vec![match count {
-                0 => "There was no stale lock.".into(),
-                1 => "Removed 1 stale lock.".into(),
-                n => format!("Removed {n} stale locks."),
-            }]
+            vec![t!("summary-unlock", n = count)]
         }
-        Action::Init => vec!["The repository is ready for its first backup.".into()],
+        Action::Init => vec![t!("summary-init")],
         Action::Restore => {
-            let mut lines = vec![format!(
-                "{} files ({}) restored into {} · {} already up to date",
-                n("files_restored"),
-                humanize::size(n("bytes_restored")),
-                s.get("target")
+            let mut lines = vec![t!(
+                "summary-restore",
+                files = n("files_restored"),
+                size = humanize::size(n("bytes_restored")),
+                target = s
+                    .get("target")
                     .and_then(serde_json::Value::as_str)
                     .unwrap_or("?"),
-                n("files_unchanged")
+                unchanged = n("files_unchanged")
             )];
             let list = |k: &str| {
                 s.get(k)
@@ -1213,19 +1215,21 @@ fn summary_lines(action: Action, result: Option<&serde_json::Value>) -> Vec<Stri
             };
             let conflicts = list("conflicts");
             if !conflicts.is_empty() {
-                lines.push(format!(
-                    "{} existing item(s) left untouched, e.g. {}",
-                    conflicts.len(),
-                    conflicts[0].as_str().unwrap_or("?")
+                lines.push(t!(
+                    "summary-conflicts",
+                    n = conflicts.len(),
+                    example = conflicts[0].as_str().unwrap_or("?")
                 ));
             }
             for f in list("failed").iter().take(5) {
-                lines.push(format!(
-                    "Not restored: {}: {}",
-                    f.get("path")
+                lines.push(t!(
+                    "summary-not-restored",
+                    path = f
+                        .get("path")
                         .and_then(serde_json::Value::as_str)
                         .unwrap_or("?"),
-                    f.get("reason")
+                    reason = f
+                        .get("reason")
                         .and_then(serde_json::Value::as_str)
                         .unwrap_or("?")
                 ));
@@ -1238,7 +1242,7 @@ fn summary_lines(action: Action, result: Option<&serde_json::Value>) -> Vec<Stri
                 .and_then(serde_json::Value::as_array)
                 .map(|a| a.iter().filter_map(serde_json::Value::as_str).collect())
                 .unwrap_or_default();
-            vec![format!("Sent to {}.", to.join(", "))]
+            vec![t!("summary-sent", to = to.join(", "))]
         }
     }
 }

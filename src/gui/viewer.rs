@@ -11,6 +11,7 @@ use super::{
     theme::{self, Colours, bold},
     wizard::destination_form,
 };
+use crate::t;
 use crate::{
     config::{
         Secret,
@@ -116,11 +117,10 @@ impl Viewer {
         self.busy = false;
         let problem = match result {
             Err(e) => e,
-            Ok(p) if !p.exists => format!("There is no repository at {}.", p.location),
-            Ok(p) if p.password_opens != Some(true) => format!(
-                "This password does not open the repository at {}.",
-                p.location
-            ),
+            Ok(p) if !p.exists => t!("viewer-no-repository", location = p.location),
+            Ok(p) if p.password_opens != Some(true) => {
+                t!("viewer-wrong-password", location = p.location)
+            }
             Ok(_) => {
                 return match self
                     .destination
@@ -140,8 +140,8 @@ impl Viewer {
 
     pub fn view(&self) -> Element<'_, Message> {
         let body = column![
-            text("Open a repository").size(22).font(bold()),
-            text("Read-only: list the snapshots, browse them and restore files. Nothing is written to the repository, and no configuration is saved.").size(14),
+            text(t!("viewer-title")).size(22).font(bold()),
+            text(t!("viewer-intro")).size(14),
             destination_form(
                 &self.destination,
                 Message::Kind,
@@ -149,8 +149,10 @@ impl Viewer {
                 self.folder_dialog.then_some(Message::Choose),
             ),
             row![
-                text("Password").size(14).width(Length::Fixed(230.0)),
-                text_input("The repository's password", &self.password)
+                text(t!("wizard-password"))
+                    .size(14)
+                    .width(Length::Fixed(230.0)),
+                text_input(&t!("viewer-password-placeholder"), &self.password)
                     .id("viewer-password")
                     .on_input(Message::Password)
                     .on_submit(Message::Open)
@@ -166,15 +168,15 @@ impl Viewer {
                         .size(14)
                         .style(theme::coloured(Colours::error())),
                 ),
-                None if self.busy => text("Opening…").size(14).into(),
+                None if self.busy => text(t!("viewer-opening")).size(14).into(),
                 None => Space::new().height(0).into(),
             },
             row![
-                button(text("Cancel").size(14))
+                button(text(t!("cancel")).size(14))
                     .on_press(Message::Cancel)
                     .style(theme::secondary),
                 Space::new().width(Length::Fill),
-                button(text("Open").size(15).font(bold()))
+                button(text(t!("viewer-open")).size(15).font(bold()))
                     .on_press_maybe(self.ready().then_some(Message::Open))
                     .padding([8, 18])
                     .style(button::primary),

@@ -62,39 +62,27 @@ impl Problem {
     }
 
     /// One plain sentence: what is wrong.
-    pub fn headline(&self) -> &'static str {
+    pub fn headline(&self) -> String {
         match self.kind {
-            ProblemKind::WrongPassword => "The repository did not accept the password",
-            ProblemKind::Unreachable => "The repository cannot be reached",
-            ProblemKind::NotInitialised => "There is no repository at this location yet",
-            ProblemKind::Locked => "Another job is working on the repository",
-            ProblemKind::Config => "The configuration needs attention",
-            ProblemKind::Other => "The repository could not be read",
+            ProblemKind::WrongPassword => crate::t!("problem-wrong-password"),
+            ProblemKind::Unreachable => crate::t!("problem-unreachable"),
+            ProblemKind::NotInitialised => crate::t!("problem-not-initialised"),
+            ProblemKind::Locked => crate::t!("problem-locked"),
+            ProblemKind::Config => crate::t!("problem-config"),
+            ProblemKind::Other => crate::t!("problem-other"),
         }
     }
 
     /// What to do about it.
     pub fn advice(&self) -> String {
-        let text = match self.kind {
-            ProblemKind::WrongPassword => {
-                "Check the password (or password file/command) set for this repository in the settings."
-            }
-            ProblemKind::Unreachable => {
-                "Check the network connection and that the server or disk is available, then refresh."
-            }
-            ProblemKind::NotInitialised => {
-                return format!(
-                    "Create it (here, or with {} init), or correct its location in the settings.",
-                    crate::customization::CLI_NAME
-                );
-            }
-            ProblemKind::Locked => {
-                "Wait for the other job to finish; if none is running, remove the stale lock from Operations."
-            }
-            ProblemKind::Config => "Correct the setting named below, then refresh.",
-            ProblemKind::Other => "See the details below and the log of the last job.",
-        };
-        text.to_string()
+        match self.kind {
+            ProblemKind::WrongPassword => crate::t!("advice-wrong-password"),
+            ProblemKind::Unreachable => crate::t!("advice-unreachable"),
+            ProblemKind::NotInitialised => crate::t!("advice-not-initialised"),
+            ProblemKind::Locked => crate::t!("advice-locked"),
+            ProblemKind::Config => crate::t!("advice-config"),
+            ProblemKind::Other => crate::t!("advice-other"),
+        }
     }
 }
 

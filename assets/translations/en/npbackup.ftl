@@ -307,3 +307,41 @@ time-left = about { $left } left
 doing-starting = { $doing }: starting
 cancelling = Cancelling…
 cancel = Cancel
+
+## Results, problems, viewer
+summary-backup = { $new } new, { $changed } changed, { $unchanged } unchanged files · { $added } added ({ $stored } stored) · { $processed } processed in { $duration }
+summary-forget = { $removed } removed, { $kept } kept
+summary-prune = { $freed } freed; { $unused } still unused
+summary-check = No errors were found.
+summary-housekeeping = No errors found · { $removed } snapshots forgotten · { $freed } freed
+summary-unlock = { $n ->
+    [0] There was no stale lock.
+    [one] Removed { $n } stale lock.
+   *[other] Removed { $n } stale locks.
+}
+summary-init = The repository is ready for its first backup.
+summary-restore = { $files } files ({ $size }) restored into { $target } · { $unchanged } already up to date
+summary-conflicts = { $n } existing item(s) left untouched, e.g. { $example }
+summary-not-restored = Not restored: { $path }: { $reason }
+summary-sent = Sent to { $to }.
+no-job-yet = No job has run yet
+made-by = Made by { $company }. Support: { $support }
+problem-wrong-password = The repository did not accept the password
+problem-unreachable = The repository cannot be reached
+problem-not-initialised = There is no repository at this location yet
+problem-locked = Another job is working on the repository
+problem-config = The configuration needs attention
+problem-other = The repository could not be read
+advice-wrong-password = Check the password (or password file/command) set for this repository in the settings.
+advice-unreachable = Check the network connection and that the server or disk is available, then refresh.
+advice-not-initialised = Create it (here, or with { -cli } init), or correct its location in the settings.
+advice-locked = Wait for the other job to finish; if none is running, remove the stale lock from Operations.
+advice-config = Correct the setting named below, then refresh.
+advice-other = See the details below and the log of the last job.
+viewer-title = Open a repository
+viewer-intro = Read-only: list the snapshots, browse them and restore files. Nothing is written to the repository, and no configuration is saved.
+viewer-password-placeholder = The repository's password
+viewer-opening = Opening…
+viewer-open = Open
+viewer-no-repository = There is no repository at { $location }.
+viewer-wrong-password = This password does not open the repository at { $location }.

@@ -328,3 +328,41 @@ time-left = environ { $left } restant
 doing-starting = { $doing } : démarrage
 cancelling = Annulation…
 cancel = Annuler
+
+## Résultats, problèmes, visionneuse
+summary-backup = fichiers : { $new } nouveaux, { $changed } modifiés, { $unchanged } inchangés · { $added } ajoutés ({ $stored } stockés) · { $processed } lus en { $duration }
+summary-forget = { $removed } retirés, { $kept } gardés
+summary-prune = { $freed } libérés ; { $unused } encore inutilisés
+summary-check = Aucune erreur trouvée.
+summary-housekeeping = Aucune erreur · { $removed } instantanés oubliés · { $freed } libérés
+summary-unlock = { $n ->
+    [0] Il n'y avait aucun verrou périmé.
+    [one] { $n } verrou périmé supprimé.
+   *[other] { $n } verrous périmés supprimés.
+}
+summary-init = Le dépôt est prêt pour sa première sauvegarde.
+summary-restore = { $files } fichiers ({ $size }) restaurés dans { $target } · { $unchanged } déjà à jour
+summary-conflicts = { $n } élément(s) existant(s) laissé(s) tel(s) quel(s), par exemple { $example }
+summary-not-restored = Non restauré : { $path } : { $reason }
+summary-sent = Envoyé à { $to }.
+no-job-yet = Aucune tâche n'a encore tourné
+made-by = Fait par { $company }. Assistance : { $support }
+problem-wrong-password = Le dépôt n'a pas accepté le mot de passe
+problem-unreachable = Le dépôt est injoignable
+problem-not-initialised = Il n'y a pas encore de dépôt à cet emplacement
+problem-locked = Une autre tâche travaille sur le dépôt
+problem-config = La configuration demande votre attention
+problem-other = Le dépôt n'a pas pu être lu
+advice-wrong-password = Vérifiez le mot de passe (ou le fichier ou la commande qui le donne) réglé pour ce dépôt.
+advice-unreachable = Vérifiez la connexion réseau et que le serveur ou le disque est disponible, puis actualisez.
+advice-not-initialised = Créez-le (ici, ou avec { -cli } init), ou corrigez son emplacement dans les réglages.
+advice-locked = Attendez la fin de l'autre tâche ; si aucune ne tourne, supprimez le verrou périmé depuis Opérations.
+advice-config = Corrigez le réglage nommé ci-dessous, puis actualisez.
+advice-other = Voyez le détail ci-dessous et le journal de la dernière tâche.
+viewer-title = Ouvrir un dépôt
+viewer-intro = En lecture seule : lister les instantanés, les parcourir et restaurer des fichiers. Rien n'est écrit dans le dépôt, et aucune configuration n'est enregistrée.
+viewer-password-placeholder = Le mot de passe du dépôt
+viewer-opening = Ouverture…
+viewer-open = Ouvrir
+viewer-no-repository = Il n'y a pas de dépôt à { $location }.
+viewer-wrong-password = Ce mot de passe n'ouvre pas le dépôt à { $location }.
