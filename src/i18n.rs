@@ -255,5 +255,7 @@ pub(crate) mod tests {
         assert_eq!(fmt(1), "il y a 1 heure");
         assert_eq!(fmt(3), "il y a 3 heures");
         assert_eq!(tr("no-such-key-anywhere"), "no-such-key-anywhere");
+        // a message that goes after other text keeps its leading space
+        assert!(tr_with("too-old-after", &[("limit", "1 day".into())]).starts_with(" · "));
     }
 }

@@ -25,6 +25,7 @@ use super::{
     snapshot_table,
     theme::{self, bold},
 };
+use crate::t;
 use crate::{
     engine::{
         DiffEntry, DiffKind, Entry, FindHit, Overwrite, RestoreRequest, RestoreSummary, Version,
@@ -410,7 +411,7 @@ impl Browser {
                     return Vec::new();
                 };
                 if dialog.destination == Destination::Folder && dialog.folder.trim().is_empty() {
-                    dialog.stage = Stage::Failed("Choose the folder to restore into.".into());
+                    dialog.stage = Stage::Failed(t!("browser-choose-folder"));
                     return Vec::new();
                 }
                 dialog.stage = Stage::Reviewing;
@@ -508,9 +509,7 @@ impl Browser {
                 self.snapshots.get(pos + 1).map(|c| c.id.clone())
             });
         let Some(from) = from else {
-            self.diff = Some(Err(
-                "This is the first snapshot: there is nothing before it to compare with.".into(),
-            ));
+            self.diff = Some(Err(t!("browser-first-snapshot")));
             return Vec::new();
         };
         self.compare_from = Some(from.clone());
@@ -651,7 +650,7 @@ impl Browser {
                         sort_entries(&mut entries, self.sort, self.descending);
                         Folder::Loaded(entries)
                     }
-                    _ => Folder::Failed("the folder's listing could not be read".into()),
+                    _ => Folder::Failed(t!("browser-listing-failed")),
                 };
                 self.folders.insert(path, folder);
             }
@@ -666,9 +665,7 @@ impl Browser {
                 } else if let Some(Ok(hits)) = result.map(serde_json::from_value::<Vec<FindHit>>) {
                     for hit in hits {
                         if self.hit_count >= MAX_HITS {
-                            self.search_note = Some(format!(
-                                "Only the first {MAX_HITS} matches are shown: search for something more precise."
-                            ));
+                            self.search_note = Some(t!("browser-too-many", max = MAX_HITS));
                             break;
                         }
                         self.hit_count += 1;
@@ -689,7 +686,7 @@ impl Browser {
                 let versions = match (failed, result.map(serde_json::from_value::<Vec<Version>>)) {
                     (Some(e), _) => Err(e),
                     (None, Some(Ok(v))) => Ok(v),
-                    _ => Err("the history could not be read".into()),
+                    _ => Err(t!("browser-history-failed")),
                 };
                 self.history = Some((path, versions));
             }
@@ -698,7 +695,7 @@ impl Browser {
                     match (failed, result.map(serde_json::from_value::<Vec<DiffEntry>>)) {
                         (Some(e), _) => Err(e),
                         (None, Some(Ok(d))) => Ok(d),
-                        _ => Err("the comparison could not be read".into()),
+                        _ => Err(t!("browser-compare-failed")),
                     },
                 );
             }
@@ -719,7 +716,7 @@ impl Browser {
 
     /// The session ended (it failed, or the app closed it).
     pub fn on_session_end(&mut self, error: Option<String>) {
-        self.broken = Some(error.unwrap_or_else(|| "The browsing session ended.".into()));
+        self.broken = Some(error.unwrap_or_else(|| t!("browser-session-ended")));
     }
 
     /// The rows of the tree as shown: (depth, entry), folders' contents under them.
@@ -754,10 +751,10 @@ impl Browser {
 
     pub fn view(&self) -> Element<'_, Message> {
         let tabs = row([
-            (Tab::Files, "Files"),
-            (Tab::Search, "Search"),
-            (Tab::History, "History"),
-            (Tab::Compare, "Compare"),
+            (Tab::Files, t!("browser-tab-files")),
+            (Tab::Search, t!("browser-tab-search")),
+            (Tab::History, t!("browser-tab-history")),
+            (Tab::Compare, t!("browser-tab-compare")),
         ]
         .into_iter()
         .map(|(t, label)| {
@@ -777,27 +774,27 @@ impl Browser {
             .find(|c| c.id == self.snapshot)
             .cloned();
         let top = row![
-            button(text("← Back").size(14))
+            button(text(t!("browser-back")).size(14))
                 .on_press(Message::Back)
                 .style(theme::secondary),
-            text(format!("Browse {}", self.repo)).size(18),
+            text(t!("browser-title", repo = self.repo.as_str())).size(18),
             Space::new().width(Length::Fill),
-            text("Snapshot").size(14),
+            text(t!("browser-snapshot")).size(14),
             pick_list(self.snapshots.clone(), current, Message::Pick).text_size(14),
         ]
         .spacing(10)
         .align_y(Alignment::Center);
         let search = row![
-            text_input("Find files by name (e.g. report, *.pdf)", &self.query)
+            text_input(&t!("browser-find-placeholder"), &self.query)
                 .on_input(Message::SearchInput)
                 .on_submit(Message::Search)
                 .size(14)
                 .padding(6),
             checkbox(self.everywhere)
-                .label("In every snapshot")
+                .label(t!("browser-everywhere"))
                 .on_toggle(Message::SearchEverywhere)
                 .text_size(13),
-            button(text("Find").size(14)).on_press(Message::Search),
+            button(text(t!("browser-find")).size(14)).on_press(Message::Search),
         ]
         .spacing(10)
         .align_y(Alignment::Center);
@@ -833,24 +830,22 @@ impl Browser {
     fn actions(&self) -> Element<'_, Message> {
         let n = self.checked.len();
         let restore_label = if n == 0 {
-            "Restore the whole snapshot…".to_string()
-        } else if n == 1 {
-            "Restore 1 item…".to_string()
+            t!("browser-restore-all")
         } else {
-            format!("Restore {n} items…")
+            t!("browser-restore-n", n = n)
         };
         let file = self.focused_file().is_some();
         row![
             text(match &self.focus {
                 Some(f) => f.clone(),
-                None => "Tick files and folders to restore them.".into(),
+                None => t!("browser-tick"),
             })
             .size(13),
             Space::new().width(Length::Fill),
-            button(text("Open").size(14))
+            button(text(t!("browser-open")).size(14))
                 .on_press_maybe(file.then_some(Message::Preview))
                 .style(theme::secondary),
-            button(text("Show history").size(14))
+            button(text(t!("browser-show-history")).size(14))
                 .on_press_maybe(self.focus.is_some().then_some(Message::History))
                 .style(theme::secondary),
             button(text(restore_label).size(14))
@@ -887,8 +882,8 @@ impl Browser {
         if rows.is_empty() {
             let note = match self.folders.get("/") {
                 Some(Folder::Failed(e)) => format!("This snapshot cannot be read: {e}"),
-                Some(Folder::Loaded(_)) => "This snapshot is empty.".into(),
-                _ => "Opening the snapshot…".into(),
+                Some(Folder::Loaded(_)) => t!("browser-empty"),
+                _ => t!("browser-opening"),
             };
             return column![header, center(text(note).size(14))].into();
         }
@@ -922,9 +917,11 @@ impl Browser {
                 "▸"
             };
             let status = match self.folders.get(&e.path) {
-                Some(Folder::Loading) if self.expanded.contains(&e.path) => " (reading…)",
-                Some(Folder::Failed(_)) => " (cannot be read)",
-                _ => "",
+                Some(Folder::Loading) if self.expanded.contains(&e.path) => {
+                    t!("browser-reading")
+                }
+                Some(Folder::Failed(_)) => t!("browser-unreadable"),
+                _ => String::new(),
             };
             button(text(format!("{arrow} {name}/{status}")).size(13))
                 .on_press(Message::Expand(e.path.clone()))
@@ -977,18 +974,13 @@ impl Browser {
         let mut list = column![].spacing(2);
         let status = match (&self.search_note, self.searching.is_some(), self.hits.len()) {
             (Some(n), _, _) => n.clone(),
-            (None, true, 0) => "Searching…".into(),
-            (None, true, n) => format!("Searching… {n} paths so far"),
+            (None, true, 0) => t!("browser-searching"),
+            (None, true, n) => t!("browser-searching-n", n = n),
             (None, false, 0) if !self.query.trim().is_empty() => {
-                format!("Nothing named like “{}”.", self.query.trim())
+                t!("browser-nothing-like", query = self.query.trim())
             }
-            (None, false, 0) => "Type a name above and press Enter or Find.".into(),
-            (None, false, n) => format!(
-                "{n} path{} found, {} version{}",
-                if n == 1 { "" } else { "s" },
-                self.hit_count,
-                if self.hit_count == 1 { "" } else { "s" }
-            ),
+            (None, false, 0) => t!("browser-type-a-name"),
+            (None, false, n) => t!("browser-found", paths = n, versions = self.hit_count),
         };
         list = list.push(text(status).size(13));
         for (path, versions) in self.hits.iter().take(500) {
@@ -1005,9 +997,13 @@ impl Browser {
                     &hit.time,
                     &hit.snapshot,
                     hit.entry.size,
-                    if changed { "" } else { " (unchanged)" },
+                    &if changed {
+                        String::new()
+                    } else {
+                        t!("browser-unchanged")
+                    },
                     path,
-                    "Restore",
+                    t!("browser-restore"),
                 ));
             }
         }
@@ -1016,22 +1012,24 @@ impl Browser {
 
     fn history_view(&self) -> Element<'_, Message> {
         let Some((path, versions)) = &self.history else {
-            return center(text("Pick a file or folder in Files, then “Show history”.").size(14))
-                .into();
+            return center(text(t!("browser-pick-for-history")).size(14)).into();
         };
-        let mut list = column![text(format!("History of {path}")).size(15).font(bold())].spacing(4);
+        let mut list = column![
+            text(t!("browser-history-of", path = path.as_str()))
+                .size(15)
+                .font(bold())
+        ]
+        .spacing(4);
         match versions {
             Err(e) => list = list.push(text(e.clone()).size(13)),
-            Ok(v) if v.is_empty() => list = list.push(text("Reading every snapshot…").size(13)),
+            Ok(v) if v.is_empty() => list = list.push(text(t!("browser-reading-all")).size(13)),
             Ok(v) => {
                 let distinct = v.iter().filter(|x| x.changed).count();
                 list = list.push(
-                    text(format!(
-                        "In {} snapshot{}, {} different version{}",
-                        v.len(),
-                        if v.len() == 1 { "" } else { "s" },
-                        distinct,
-                        if distinct == 1 { "" } else { "s" }
+                    text(t!(
+                        "browser-history-summary",
+                        snapshots = v.len(),
+                        versions = distinct
                     ))
                     .size(13),
                 );
@@ -1041,9 +1039,13 @@ impl Browser {
                         &x.time,
                         &x.snapshot,
                         x.size,
-                        if x.changed { " · changed" } else { "" },
+                        &if x.changed {
+                            t!("browser-changed")
+                        } else {
+                            String::new()
+                        },
                         path,
-                        "Restore this version",
+                        t!("browser-restore-version"),
                     ));
                 }
             }
@@ -1063,10 +1065,10 @@ impl Browser {
             .as_ref()
             .and_then(|id| others.iter().find(|c| &c.id == id).cloned());
         let head = row![
-            text("Changes since").size(14),
+            text(t!("browser-changes-since")).size(14),
             pick_list(others, from, Message::CompareWith).text_size(13),
             Space::new().width(Length::Fill),
-            text_input("Filter paths", &self.diff_filter)
+            text_input(&t!("browser-filter"), &self.diff_filter)
                 .on_input(Message::DiffFilter)
                 .size(13)
                 .width(220),
@@ -1080,9 +1082,11 @@ impl Browser {
             Some(Ok(d))
                 if d.is_empty() && self.pending.values().any(|p| matches!(p, Pending::Diff)) =>
             {
-                list = list.push(text("Comparing…").size(13));
+                list = list.push(text(t!("browser-comparing")).size(13));
             }
-            Some(Ok(d)) if d.is_empty() => list = list.push(text("No differences.").size(13)),
+            Some(Ok(d)) if d.is_empty() => {
+                list = list.push(text(t!("browser-no-differences")).size(13))
+            }
             Some(Ok(d)) => {
                 let filter = self.diff_filter.to_lowercase();
                 let shown: Vec<&DiffEntry> = d
@@ -1091,29 +1095,33 @@ impl Browser {
                     .collect();
                 let count = |k: DiffKind| d.iter().filter(|e| e.change == k).count();
                 list = list.push(
-                    text(format!(
-                        "{} added, {} removed, {} changed",
-                        count(DiffKind::Added),
-                        count(DiffKind::Removed),
-                        count(DiffKind::Changed) + count(DiffKind::TypeChanged)
+                    text(t!(
+                        "browser-diff-counts",
+                        added = count(DiffKind::Added),
+                        removed = count(DiffKind::Removed),
+                        changed = count(DiffKind::Changed) + count(DiffKind::TypeChanged)
                     ))
                     .size(13),
                 );
                 for e in shown.iter().take(2000) {
                     let (mark, sizes) = match e.change {
-                        DiffKind::Added => ("+ added", humanize::size(e.size_after.unwrap_or(0))),
-                        DiffKind::Removed => {
-                            ("− removed", humanize::size(e.size_before.unwrap_or(0)))
-                        }
+                        DiffKind::Added => (
+                            t!("browser-mark-added"),
+                            humanize::size(e.size_after.unwrap_or(0)),
+                        ),
+                        DiffKind::Removed => (
+                            t!("browser-mark-removed"),
+                            humanize::size(e.size_before.unwrap_or(0)),
+                        ),
                         DiffKind::Changed | DiffKind::TypeChanged => (
-                            "~ changed",
+                            t!("browser-mark-changed"),
                             format!(
                                 "{} → {}",
                                 humanize::size(e.size_before.unwrap_or(0)),
                                 humanize::size(e.size_after.unwrap_or(0))
                             ),
                         ),
-                        DiffKind::Metadata => ("· metadata", String::new()),
+                        DiffKind::Metadata => (t!("browser-mark-metadata"), String::new()),
                     };
                     list = list.push(
                         row![
@@ -1140,15 +1148,15 @@ impl Browser {
 
     fn dialog_view<'a>(&'a self, d: &'a RestoreDialog) -> Element<'a, Message> {
         let what = match d.paths.len() {
-            0 => "the whole snapshot".to_string(),
+            0 => t!("browser-whole-snapshot"),
             1 => d.paths[0].clone(),
-            n => format!("{n} items"),
+            n => t!("browser-n-items", n = n),
         };
         let mut col = column![
-            text("Restore").size(18).font(bold()),
-            text(format!("What: {what}")).size(14),
+            text(t!("browser-restore")).size(18).font(bold()),
+            text(t!("browser-what", what = what)).size(14),
             radio(
-                "Into a folder",
+                t!("browser-into-folder"),
                 Destination::Folder,
                 Some(d.destination),
                 Message::Destination
@@ -1158,14 +1166,14 @@ impl Browser {
         ]
         .spacing(10);
         if d.destination == Destination::Folder {
-            let field = text_input("Folder to restore into (its full path)", &d.folder)
+            let field = text_input(&t!("browser-folder-placeholder"), &d.folder)
                 .on_input(Message::Folder)
                 .size(14)
                 .padding(6);
             col = col.push(if self.folder_dialog {
                 row![
                     field,
-                    button(text("Choose…").size(14)).on_press(Message::ChooseFolder)
+                    button(text(t!("choose")).size(14)).on_press(Message::ChooseFolder)
                 ]
                 .spacing(8)
                 .align_y(Alignment::Center)
@@ -1176,7 +1184,7 @@ impl Browser {
         }
         col = col.push(
             radio(
-                "To where it was (original location)",
+                t!("browser-original"),
                 Destination::Original,
                 Some(d.destination),
                 Message::Destination,
@@ -1184,17 +1192,11 @@ impl Browser {
             .size(16)
             .text_size(14),
         );
-        col = col.push(text("Files that already exist there:").size(14));
+        col = col.push(text(t!("browser-existing-files")).size(14));
         for (o, label) in [
-            (
-                Overwrite::IfChanged,
-                "Replace them when they changed (size or date)",
-            ),
-            (Overwrite::Never, "Keep them (never overwrite)"),
-            (
-                Overwrite::Always,
-                "Replace them whenever the content differs (reads them)",
-            ),
+            (Overwrite::IfChanged, t!("browser-overwrite-if-changed")),
+            (Overwrite::Never, t!("browser-overwrite-never")),
+            (Overwrite::Always, t!("browser-overwrite-always")),
         ] {
             col = col.push(
                 radio(label, o, Some(d.overwrite), Message::Overwrite)
@@ -1204,32 +1206,22 @@ impl Browser {
         }
         let (note, ready): (String, bool) = match &d.stage {
             Stage::Choosing => (String::new(), false),
-            Stage::Reviewing => ("Looking at what the restore would do…".into(), false),
+            Stage::Reviewing => (t!("browser-reviewing"), false),
             Stage::Failed(e) => (e.clone(), false),
             Stage::Reviewed(s) => {
-                let mut lines = vec![format!(
-                    "{} file{} ({}) will be written{}; {} already up to date.",
-                    s.files_restored,
-                    if s.files_restored == 1 { "" } else { "s" },
-                    humanize::size(s.bytes_restored),
-                    if s.files_replaced > 0 {
-                        format!(", {} of them replacing existing files", s.files_replaced)
-                    } else {
-                        String::new()
-                    },
-                    s.files_unchanged
+                let mut lines = vec![t!(
+                    "browser-review",
+                    files = s.files_restored,
+                    size = humanize::size(s.bytes_restored),
+                    replaced = s.files_replaced,
+                    unchanged = s.files_unchanged
                 )];
                 if !s.conflicts.is_empty() {
-                    lines.push(format!(
-                        "{} existing item{} will be left as {}: {}",
-                        s.conflicts.len(),
-                        if s.conflicts.len() == 1 { "" } else { "s" },
-                        if s.conflicts.len() == 1 {
-                            "it is"
-                        } else {
-                            "they are"
-                        },
-                        s.conflicts
+                    lines.push(t!(
+                        "browser-review-conflicts",
+                        n = s.conflicts.len(),
+                        examples = s
+                            .conflicts
                             .iter()
                             .take(3)
                             .cloned()
@@ -1238,10 +1230,7 @@ impl Browser {
                     ));
                 }
                 if !s.failed.is_empty() {
-                    lines.push(format!(
-                        "{} item(s) cannot be restored there.",
-                        s.failed.len()
-                    ));
+                    lines.push(t!("browser-review-failed", n = s.failed.len()));
                 }
                 (lines.join("\n"), true)
             }
@@ -1251,13 +1240,13 @@ impl Browser {
         }
         let buttons = row![
             Space::new().width(Length::Fill),
-            button(text("Cancel").size(14))
+            button(text(t!("cancel")).size(14))
                 .on_press(Message::CloseDialog)
                 .style(theme::secondary),
             if ready {
-                button(text("Restore now").size(14)).on_press(Message::ConfirmRestore)
+                button(text(t!("browser-restore-now")).size(14)).on_press(Message::ConfirmRestore)
             } else {
-                button(text("Review").size(14)).on_press_maybe(
+                button(text(t!("browser-review-button")).size(14)).on_press_maybe(
                     (!matches!(d.stage, Stage::Reviewing)).then_some(Message::Review),
                 )
             },
@@ -1276,7 +1265,7 @@ fn version_row<'a>(
     size: u64,
     note: &str,
     path: &str,
-    restore: &'a str,
+    restore: String,
 ) -> Element<'a, Message> {
     let line = format!(
         "{} · {} · {}{note}",
@@ -1288,7 +1277,7 @@ fn version_row<'a>(
         Space::new().width(indent),
         text(line).size(13),
         Space::new().width(Length::Fill),
-        button(text("Show").size(12))
+        button(text(t!("browser-show")).size(12))
             .on_press(Message::Reveal {
                 snapshot: snapshot.to_string(),
                 path: path.to_string(),

@@ -705,9 +705,7 @@ impl Dashboard {
                     t!("never-backed-up"),
                     vec![t!("never-backed-up-detail", host = host_name(&repo.host))],
                 ),
-                RepoState::Unavailable(p) => {
-                    (Colours::error(), p.headline(), problem_lines(p))
-                }
+                RepoState::Unavailable(p) => (Colours::error(), p.headline(), problem_lines(p)),
             }
         };
         let mut body = column![text(headline).size(18).font(bold())].spacing(4);

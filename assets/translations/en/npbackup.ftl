@@ -282,7 +282,7 @@ no-backup-yet = No backup of this computer yet.
 checking-repository = Checking the repository…
 backed-up = Backed up { $ago }
 last-backup-of = Last backup of { $host }: { $time }
-too-old-after =  · backups older than { $limit } count as too old
+too-old-after = {" "}· backups older than { $limit } count as too old
 too-old = The last backup is too old: { $ago }
 too-old-detail = Last backup of { $host }: { $time }; backups should be younger than { $limit }.
 back-up-to-be-safe = Back up now to be safe again.
@@ -345,3 +345,98 @@ viewer-opening = Opening…
 viewer-open = Open
 viewer-no-repository = There is no repository at { $location }.
 viewer-wrong-password = This password does not open the repository at { $location }.
+
+## Browser
+browser-choose-folder = Choose the folder to restore into.
+browser-first-snapshot = This is the first snapshot: there is nothing before it to compare with.
+browser-listing-failed = the folder's listing could not be read
+browser-too-many = Only the first { $max } matches are shown: search for something more precise.
+browser-history-failed = the history could not be read
+browser-compare-failed = the comparison could not be read
+browser-session-ended = The browsing session ended.
+browser-tab-files = Files
+browser-tab-search = Search
+browser-tab-history = History
+browser-tab-compare = Compare
+browser-back = ← Back
+browser-title = Browse { $repo }
+browser-snapshot = Snapshot
+browser-find-placeholder = Find files by name (e.g. report, *.pdf)
+browser-everywhere = In every snapshot
+browser-find = Find
+browser-restore-all = Restore the whole snapshot…
+browser-restore-n = { $n ->
+    [one] Restore { $n } item…
+   *[other] Restore { $n } items…
+}
+browser-tick = Tick files and folders to restore them.
+browser-open = Open
+browser-show-history = Show history
+browser-empty = This snapshot is empty.
+browser-opening = Opening the snapshot…
+browser-searching = Searching…
+browser-searching-n = Searching… { $n } paths so far
+browser-nothing-like = Nothing named like “{ $query }”.
+browser-type-a-name = Type a name above and press Enter or Find.
+browser-found = { $paths ->
+    [one] { $paths } path
+   *[other] { $paths } paths
+} found, { $versions ->
+    [one] { $versions } version
+   *[other] { $versions } versions
+}
+browser-unchanged = {" "}(unchanged)
+browser-restore = Restore
+browser-pick-for-history = Pick a file or folder in Files, then “Show history”.
+browser-history-of = History of { $path }
+browser-reading-all = Reading every snapshot…
+browser-history-summary = In { $snapshots ->
+    [one] { $snapshots } snapshot
+   *[other] { $snapshots } snapshots
+}, { $versions ->
+    [one] { $versions } different version
+   *[other] { $versions } different versions
+}
+browser-changed = {" "}· changed
+browser-restore-version = Restore this version
+browser-changes-since = Changes since
+browser-filter = Filter paths
+browser-comparing = Comparing…
+browser-no-differences = No differences.
+browser-diff-counts = { $added } added, { $removed } removed, { $changed } changed
+browser-whole-snapshot = the whole snapshot
+browser-n-items = { $n } items
+browser-what = What: { $what }
+browser-into-folder = Into a folder
+browser-folder-placeholder = Folder to restore into (its full path)
+choose = Choose…
+browser-original = To where it was (original location)
+browser-existing-files = Files that already exist there:
+browser-overwrite-if-changed = Replace them when they changed (size or date)
+browser-overwrite-never = Keep them (never overwrite)
+browser-overwrite-always = Replace them whenever the content differs (reads them)
+browser-reviewing = Looking at what the restore would do…
+browser-review = { $files ->
+    [one] { $files } file
+   *[other] { $files } files
+} ({ $size }) will be written{ $replaced ->
+    [0] {""}
+   *[other] , { $replaced } of them replacing existing files
+}; { $unchanged } already up to date.
+browser-review-conflicts = { $n ->
+    [one] { $n } existing item will be left as it is: { $examples }
+   *[other] { $n } existing items will be left as they are: { $examples }
+}
+browser-review-failed = { $n ->
+    [one] { $n } item cannot be restored there.
+   *[other] { $n } items cannot be restored there.
+}
+browser-restore-now = Restore now
+browser-review-button = Review
+browser-show = Show
+browser-reading = {" "}(reading…)
+browser-unreadable = {" "}(cannot be read)
+browser-mark-added = + added
+browser-mark-removed = − removed
+browser-mark-changed = ~ changed
+browser-mark-metadata = · metadata

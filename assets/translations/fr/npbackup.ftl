@@ -279,7 +279,7 @@ no-backup-yet = Aucune sauvegarde de cet ordinateur pour l'instant.
 checking-repository = Vérification du dépôt…
 backed-up = Sauvegardé { $ago }
 last-backup-of = Dernière sauvegarde de { $host } : { $time }
-too-old-after =  · au-delà de { $limit }, une sauvegarde est trop ancienne
+too-old-after = {" "}· au-delà de { $limit }, une sauvegarde est trop ancienne
 too-old = La dernière sauvegarde est trop ancienne : { $ago }
 too-old-detail = Dernière sauvegarde de { $host } : { $time } ; une sauvegarde devrait avoir moins de { $limit }.
 back-up-to-be-safe = Sauvegardez maintenant pour être de nouveau à l'abri.
@@ -366,3 +366,98 @@ viewer-opening = Ouverture…
 viewer-open = Ouvrir
 viewer-no-repository = Il n'y a pas de dépôt à { $location }.
 viewer-wrong-password = Ce mot de passe n'ouvre pas le dépôt à { $location }.
+
+## Navigateur
+browser-choose-folder = Choisissez le dossier où restaurer.
+browser-first-snapshot = C'est le premier instantané : il n'y a rien avant lui à comparer.
+browser-listing-failed = le contenu du dossier n'a pas pu être lu
+browser-too-many = Seuls les { $max } premiers résultats sont affichés : cherchez quelque chose de plus précis.
+browser-history-failed = l'historique n'a pas pu être lu
+browser-compare-failed = la comparaison n'a pas pu être lue
+browser-session-ended = La session de navigation est terminée.
+browser-tab-files = Fichiers
+browser-tab-search = Recherche
+browser-tab-history = Historique
+browser-tab-compare = Comparer
+browser-back = ← Retour
+browser-title = Parcourir { $repo }
+browser-snapshot = Instantané
+browser-find-placeholder = Chercher des fichiers par nom (par exemple rapport, *.pdf)
+browser-everywhere = Dans tous les instantanés
+browser-find = Chercher
+browser-restore-all = Restaurer tout l'instantané…
+browser-restore-n = { $n ->
+    [one] Restaurer { $n } élément…
+   *[other] Restaurer { $n } éléments…
+}
+browser-tick = Cochez des fichiers et des dossiers pour les restaurer.
+browser-open = Ouvrir
+browser-show-history = Voir l'historique
+browser-empty = Cet instantané est vide.
+browser-opening = Ouverture de l'instantané…
+browser-searching = Recherche…
+browser-searching-n = Recherche… { $n } chemins pour l'instant
+browser-nothing-like = Rien qui s'appelle comme « { $query } ».
+browser-type-a-name = Saisissez un nom ci-dessus et appuyez sur Entrée ou Chercher.
+browser-found = { $paths ->
+    [one] { $paths } chemin trouvé
+   *[other] { $paths } chemins trouvés
+}, { $versions ->
+    [one] { $versions } version
+   *[other] { $versions } versions
+}
+browser-unchanged = {" "}(inchangé)
+browser-restore = Restaurer
+browser-pick-for-history = Choisissez un fichier ou un dossier dans Fichiers, puis « Voir l'historique ».
+browser-history-of = Historique de { $path }
+browser-reading-all = Lecture de tous les instantanés…
+browser-history-summary = Dans { $snapshots ->
+    [one] { $snapshots } instantané
+   *[other] { $snapshots } instantanés
+}, { $versions ->
+    [one] { $versions } version différente
+   *[other] { $versions } versions différentes
+}
+browser-changed = {" "}· modifié
+browser-restore-version = Restaurer cette version
+browser-changes-since = Changements depuis
+browser-filter = Filtrer les chemins
+browser-comparing = Comparaison…
+browser-no-differences = Aucune différence.
+browser-diff-counts = { $added } ajoutés, { $removed } supprimés, { $changed } modifiés
+browser-whole-snapshot = tout l'instantané
+browser-n-items = { $n } éléments
+browser-what = Quoi : { $what }
+browser-into-folder = Dans un dossier
+browser-folder-placeholder = Dossier où restaurer (son chemin complet)
+choose = Choisir…
+browser-original = À son emplacement d'origine
+browser-existing-files = Les fichiers qui existent déjà à cet endroit :
+browser-overwrite-if-changed = Les remplacer s'ils ont changé (taille ou date)
+browser-overwrite-never = Les garder (ne jamais écraser)
+browser-overwrite-always = Les remplacer dès que le contenu diffère (les lit)
+browser-reviewing = Examen de ce que ferait la restauration…
+browser-review = { $files ->
+    [one] { $files } fichier sera écrit
+   *[other] { $files } fichiers seront écrits
+} ({ $size }){ $replaced ->
+    [0] {""}
+   *[other] , dont { $replaced } remplaçant des fichiers existants
+} ; { $unchanged } déjà à jour.
+browser-review-conflicts = { $n ->
+    [one] { $n } élément existant sera laissé tel quel : { $examples }
+   *[other] { $n } éléments existants seront laissés tels quels : { $examples }
+}
+browser-review-failed = { $n ->
+    [one] { $n } élément ne peut pas y être restauré.
+   *[other] { $n } éléments ne peuvent pas y être restaurés.
+}
+browser-restore-now = Restaurer maintenant
+browser-review-button = Examiner
+browser-show = Afficher
+browser-reading = {" "}(lecture…)
+browser-unreadable = {" "}(illisible)
+browser-mark-added = + ajouté
+browser-mark-removed = − supprimé
+browser-mark-changed = ~ modifié
+browser-mark-metadata = · métadonnées
