@@ -73,4 +73,15 @@ fn the_window_speaks_french() {
     h.assert_shows("Sauvegarde terminée (à l'instant)");
     h.assert_shows("1 instantané");
     assert!(h.shows_part("Dernière sauvegarde de"), "{}", h.texts());
+
+    // the browser and the settings
+    h.click("Parcourir et restaurer");
+    h.settle();
+    h.assert_shows("Restaurer tout l'instantané…");
+    h.click("← Retour");
+    h.settle();
+    h.click("Réglages");
+    h.assert_shows("Sources et exclusions");
+    h.assert_shows("Dossiers et fichiers à sauvegarder");
+    assert!(h.shows_part("hérité du groupe") || h.shows_part("hérité de"), "{}", h.texts());
 }

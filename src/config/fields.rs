@@ -24,14 +24,14 @@ impl Tab {
         Tab::Advanced,
     ];
 
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> String {
         match self {
-            Tab::Sources => "Sources & exclusions",
-            Tab::Destination => "Destination",
-            Tab::Schedule => "Schedule & retention",
-            Tab::Commands => "Pre/post commands",
-            Tab::Monitoring => "Monitoring",
-            Tab::Advanced => "Advanced",
+            Tab::Sources => crate::t!("tab-sources"),
+            Tab::Destination => crate::t!("tab-destination"),
+            Tab::Schedule => crate::t!("tab-schedule"),
+            Tab::Commands => crate::t!("tab-commands"),
+            Tab::Monitoring => crate::t!("tab-monitoring"),
+            Tab::Advanced => crate::t!("tab-advanced"),
         }
     }
 }
@@ -500,6 +500,11 @@ pub const MACHINE: &[FieldDef] = &[
 ];
 
 impl FieldDef {
+    /// The setting's name in the current language (`label` is the English one).
+    pub fn text(&self) -> String {
+        crate::i18n::tr(&format!("setting-{}", self.key.replace('.', "-")))
+    }
+
     /// The table path and key inside `base` (`["repos", "docs"]`).
     pub fn split<'a>(&self, base: &[&'a str]) -> (Vec<&'a str>, &'static str)
     where
@@ -516,7 +521,7 @@ impl FieldDef {
 /// A value as shown in a text field.
 pub fn display(kind: Kind, item: &toml_edit::Item) -> String {
     match (kind, item) {
-        (Secret, _) => "(set in the file)".into(),
+        (Secret, _) => crate::t!("settings-secret-set"),
         (_, toml_edit::Item::Value(toml_edit::Value::String(s))) => s.value().clone(),
         (List, toml_edit::Item::Value(toml_edit::Value::Array(a)))
             if a.iter()
@@ -670,6 +675,13 @@ mod tests {
         machine.sort();
         have.sort();
         assert_eq!(have, machine);
+    }
+
+    #[test]
+    fn every_setting_has_its_words() {
+        for f in SECTION.iter().chain(MACHINE) {
+            assert!(!f.text().starts_with("setting-"), "{}", f.key);
+        }
     }
 
     #[test]

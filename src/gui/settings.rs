@@ -21,6 +21,7 @@ use crate::config::{
     fields::{self, FieldDef, Kind, Tab},
     permissions,
 };
+use crate::t;
 
 /// Whose settings are shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,14 +34,23 @@ pub enum Scope {
 impl std::fmt::Display for Scope {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Scope::Machine => f.write_str("This computer"),
-            Scope::Group(g) => write!(f, "Group {g}"),
-            Scope::Repo(r) => write!(f, "Repository {r}"),
+            Scope::Machine => f.write_str(&t!("settings-scope-machine")),
+            Scope::Group(g) => f.write_str(&t!("settings-scope-group", name = g.as_str())),
+            Scope::Repo(r) => f.write_str(&t!("settings-scope-repo", name = r.as_str())),
         }
     }
 }
 
 impl Scope {
+    /// A name that does not depend on the language (changes are kept by it).
+    fn id(&self) -> String {
+        match self {
+            Scope::Machine => "machine".into(),
+            Scope::Group(g) => format!("group:{g}"),
+            Scope::Repo(r) => format!("repo:{r}"),
+        }
+    }
+
     fn base(&self) -> Vec<&str> {
         match self {
             Scope::Machine => Vec::new(),
@@ -156,14 +166,10 @@ impl Settings {
                     }
                     self.tab = tab;
                     self.locked = locked;
-                    self.note = Some("The file changed on disk: this is what it says now.".into());
+                    self.note = Some(t!("settings-file-changed"));
                 }
             }
-            _ => {
-                self.note = Some(
-                    "The file changed on disk since these changes began: saving replaces what changed there.".into(),
-                )
-            }
+            _ => self.note = Some(t!("settings-file-changed-dirty")),
         }
     }
 
@@ -181,7 +187,7 @@ impl Settings {
             return (None, problems);
         };
         for ((scope_key, key), change) in &self.changes {
-            let Some(scope) = self.scopes.iter().find(|s| s.to_string() == *scope_key) else {
+            let Some(scope) = self.scopes.iter().find(|s| s.id() == *scope_key) else {
                 continue;
             };
             let Some(field) = scope.fields().iter().find(|f| f.key == *key) else {
@@ -257,13 +263,12 @@ impl Settings {
             Message::Tab(t) => self.tab = t,
             Message::Edit(key, value) => {
                 self.changes
-                    .insert((self.scope.to_string(), key), Change::Set(value));
+                    .insert((self.scope.id(), key), Change::Set(value));
                 self.note = None;
                 self.validate();
             }
             Message::Reset(key) => {
-                self.changes
-                    .insert((self.scope.to_string(), key), Change::Reset);
+                self.changes.insert((self.scope.id(), key), Change::Reset);
                 self.note = None;
                 self.validate();
             }
@@ -286,9 +291,11 @@ impl Settings {
                         self.original = edit.text();
                         self.config = c;
                         self.changes.clear();
-                        self.note = Some(format!(
-                            "Saved. The previous version is kept as {}.",
-                            crate::config::edit::backup_path(&self.path).display()
+                        self.note = Some(t!(
+                            "settings-saved",
+                            path = crate::config::edit::backup_path(&self.path)
+                                .display()
+                                .to_string()
                         ));
                         return vec![Event::Saved];
                     }
@@ -301,7 +308,7 @@ impl Settings {
 
     /// The value `field` has in the current scope: (shown text, own, where it comes from).
     fn value_of(&self, field: &FieldDef) -> (String, bool, String) {
-        let typed = self.changes.get(&(self.scope.to_string(), field.key));
+        let typed = self.changes.get(&(self.scope.id(), field.key));
         let base = self.scope.base();
         let (table, last) = field.split(&base);
         let (edit, _) = self.working();
@@ -311,19 +318,19 @@ impl Settings {
             .map(|i| fields::display(field.kind, i));
         let inherited = self.inherited(field);
         match (typed, own) {
-            (Some(Change::Set(t)), _) => (t.clone(), true, "changed here (not saved)".into()),
+            (Some(Change::Set(t)), _) => (t.clone(), true, t!("settings-changed")),
             (_, Some(v)) => {
                 let from = match inherited {
                     Some((_, from)) if field.kind == Kind::List => {
-                        format!("set here (added to the list of {from})")
+                        t!("settings-added-to", from = from)
                     }
-                    _ => "set here".into(),
+                    _ => t!("settings-set-here"),
                 };
                 (v, true, from)
             }
             (_, None) => match inherited {
-                Some((v, from)) => (v, false, format!("inherited from {from}")),
-                None => (String::new(), false, "not set".into()),
+                Some((v, from)) => (v, false, t!("settings-inherited", from = from)),
+                None => (String::new(), false, t!("settings-not-set")),
             },
         }
     }
@@ -332,14 +339,17 @@ impl Settings {
     fn inherited(&self, field: &FieldDef) -> Option<(String, String)> {
         let (table, from): (toml::Table, String) = match &self.scope {
             Scope::Machine => return None,
-            Scope::Group(_) => (crate::config::defaults_table(), "the defaults".into()),
+            Scope::Group(_) => (
+                crate::config::defaults_table(),
+                t!("settings-from-defaults"),
+            ),
             Scope::Repo(r) => {
                 let rc = self.config.repo(r).ok()?;
                 let layers = rc.origins.get(field.key)?;
                 let from = layers.iter().rev().find(|l| **l != Layer::Own)?;
                 let name = match from {
-                    Layer::Group(g) => format!("group {g}"),
-                    _ => "the defaults".into(),
+                    Layer::Group(g) => t!("settings-from-group", name = g.as_str()),
+                    _ => t!("settings-from-defaults"),
                 };
                 // the inherited part alone: the group's (or default) value
                 let source = match from {
@@ -367,7 +377,7 @@ impl Settings {
 
     pub fn view(&self) -> Element<'_, Message> {
         let header = row![
-            text("Settings").size(22).font(bold()),
+            text(t!("settings-title")).size(22).font(bold()),
             Space::new().width(Length::Fill),
             text(self.path.display().to_string()).size(12),
         ]
@@ -376,17 +386,17 @@ impl Settings {
         if let Some((typed, wrong)) = &self.locked {
             let body = column![
                 header,
-                text("A manager password protects these settings.").size(15),
+                text(t!("settings-locked")).size(15),
                 row![
-                    text_input("Manager password", typed)
+                    text_input(&t!("settings-manager-password"), typed)
                         .id("manager-password")
                         .on_input(Message::ManagerPassword)
                         .on_submit(Message::Unlock)
                         .secure(true)
                         .size(14)
                         .padding(6),
-                    button(text("Unlock").size(14)).on_press(Message::Unlock),
-                    button(text("Close").size(14))
+                    button(text(t!("settings-unlock")).size(14)).on_press(Message::Unlock),
+                    button(text(t!("close")).size(14))
                         .on_press(Message::Close)
                         .style(theme::secondary),
                 ]
@@ -394,7 +404,7 @@ impl Settings {
                 .align_y(Alignment::Center),
                 if *wrong {
                     Element::from(
-                        text("Wrong manager password.")
+                        text(t!("settings-wrong-manager"))
                             .size(14)
                             .style(theme::coloured(Colours::error())),
                     )
@@ -406,7 +416,7 @@ impl Settings {
             return container(body).padding(20).into();
         }
         let scopes = row![
-            text("Settings of").size(14),
+            text(t!("settings-of")).size(14),
             pick_list(
                 self.scopes.clone(),
                 Some(self.scope.clone()),
@@ -437,10 +447,7 @@ impl Settings {
             .filter(|f| f.tab == self.tab)
             .collect();
         if shown.is_empty() {
-            list = list.push(
-                text("These settings belong to a group or a repository: choose one above.")
-                    .size(14),
-            );
+            list = list.push(text(t!("settings-choose-scope")).size(14));
         }
         for field in shown {
             list = list.push(self.field_row(field));
@@ -458,14 +465,14 @@ impl Settings {
         }
         let can_save = self.dirty() && self.problems.is_empty() && self.general.is_empty();
         let footer = row![
-            button(text("Close").size(14))
+            button(text(t!("close")).size(14))
                 .on_press(Message::Close)
                 .style(theme::secondary),
             Space::new().width(Length::Fill),
-            button(text("Discard changes").size(14))
+            button(text(t!("settings-discard")).size(14))
                 .on_press_maybe(self.dirty().then_some(Message::Discard))
                 .style(theme::secondary),
-            button(text("Save").size(15).font(bold()))
+            button(text(t!("settings-save")).size(15).font(bold()))
                 .on_press_maybe(can_save.then_some(Message::Save))
                 .padding([8, 18])
                 .style(button::primary),
@@ -499,13 +506,13 @@ impl Settings {
                 words.iter().find(|w| **w == value).copied(),
                 move |w: &str| Message::Edit(key, w.to_string()),
             )
-            .placeholder("(not set)")
+            .placeholder(t!("settings-not-set-choice"))
             .text_size(14)
             .into(),
             Kind::Secret => text(if own {
                 value.clone()
             } else {
-                "(none)".to_string()
+                t!("settings-none")
             })
             .size(14)
             .into(),
@@ -526,8 +533,8 @@ impl Settings {
             status = status.push(
                 button(
                     text(match self.scope {
-                        Scope::Repo(_) | Scope::Group(_) => "Reset to inherited",
-                        Scope::Machine => "Remove",
+                        Scope::Repo(_) | Scope::Group(_) => t!("settings-reset"),
+                        Scope::Machine => t!("settings-remove"),
                     })
                     .size(12),
                 )
@@ -538,7 +545,7 @@ impl Settings {
         }
         let mut col = column![
             row![
-                text(field.label).size(14).width(Length::Fixed(280.0)),
+                text(field.text()).size(14).width(Length::Fixed(280.0)),
                 container(input).width(Length::Fill),
             ]
             .spacing(10)
