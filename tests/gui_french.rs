@@ -83,5 +83,9 @@ fn the_window_speaks_french() {
     h.click("Réglages");
     h.assert_shows("Sources et exclusions");
     h.assert_shows("Dossiers et fichiers à sauvegarder");
-    assert!(h.shows_part("hérité du groupe") || h.shows_part("hérité de"), "{}", h.texts());
+    assert!(
+        h.shows_part("hérité du groupe") || h.shows_part("hérité de"),
+        "{}",
+        h.texts()
+    );
 }

@@ -941,7 +941,7 @@ impl App {
                 .unwrap_or_default();
             return vec![Effect::Notify(Notice {
                 level: Level::Error,
-                summary: format!("{} is not allowed", action.noun()),
+                summary: t!("notice-not-allowed", noun = action.noun()),
                 body: why,
             })];
         }
@@ -1491,12 +1491,12 @@ impl App {
             ),
             Effect::PickFolder(purpose, start) => {
                 let title = match purpose {
-                    FolderFor::Restore => "Restore into",
-                    FolderFor::Wizard(wizard::FolderFor::Source) => "Back up this folder",
-                    FolderFor::Wizard(wizard::FolderFor::Destination) => "Keep the backups in",
-                    FolderFor::Viewer => "The repository's folder",
+                    FolderFor::Restore => t!("dialog-restore-into"),
+                    FolderFor::Wizard(wizard::FolderFor::Source) => t!("dialog-back-up-folder"),
+                    FolderFor::Wizard(wizard::FolderFor::Destination) => t!("dialog-keep-in"),
+                    FolderFor::Viewer => t!("dialog-repository-folder"),
                 };
-                Task::perform(external::pick_folder(title.into(), start), move |folder| {
+                Task::perform(external::pick_folder(title, start), move |folder| {
                     App::folder_chosen(purpose, folder)
                 })
             }
@@ -1561,7 +1561,7 @@ impl App {
 
     pub fn title(&self, _window: window::Id) -> String {
         if self.viewer.is_some() || self.viewer_config.is_some() {
-            return format!("{PRODUCT_NAME} — viewer (read-only)");
+            return t!("title-viewer");
         }
         match self.dashboard.current() {
             Some(r) if self.dashboard.repos.len() > 1 => format!("{PRODUCT_NAME} — {}", r.name),
@@ -1687,13 +1687,16 @@ pub fn tray_summary(d: &Dashboard) -> (Sign, String, String) {
     let mut tooltip = vec![PRODUCT_NAME.to_string()];
     for r in &d.repos {
         let state = match (&r.job, &r.state) {
-            (Some(j), _) => format!("{}…", j.action.doing().to_lowercase()),
+            (Some(j), _) => t!("doing-ellipsis", doing = j.action.doing().to_lowercase()),
             (None, RepoState::UpToDate { last }) | (None, RepoState::TooOld { last, .. }) => {
-                format!("backed up {}", crate::humanize::ago(*last, d.now))
+                t!(
+                    "tooltip-backed-up",
+                    ago = crate::humanize::ago(*last, d.now)
+                )
             }
-            (None, RepoState::Never) => "never backed up".into(),
+            (None, RepoState::Never) => t!("tooltip-never"),
             (None, RepoState::Unavailable(p)) => p.headline().to_lowercase(),
-            (None, RepoState::Unknown) => "checking…".into(),
+            (None, RepoState::Unknown) => t!("tooltip-checking"),
         };
         tooltip.push(format!("{}: {state}", r.name));
     }
@@ -1703,14 +1706,14 @@ pub fn tray_summary(d: &Dashboard) -> (Sign, String, String) {
         .filter_map(|r| r.last.as_ref().map(|l| (r, l)))
         .max_by_key(|(_, l)| l.at)
         .map(|(r, l)| {
-            format!(
-                "Last: {} — {} ({})",
-                r.name,
-                l.headline,
-                crate::humanize::ago(l.at, d.now)
+            t!(
+                "tooltip-last",
+                repo = r.name.as_str(),
+                headline = l.headline.as_str(),
+                ago = crate::humanize::ago(l.at, d.now)
             )
         })
-        .unwrap_or_else(|| "No job has run yet".into());
+        .unwrap_or_else(|| t!("no-job-yet"));
     (sign, tooltip.join("\n"), last)
 }
 

@@ -179,10 +179,7 @@ impl LocalSchedule {
             &t.when.to_string(),
             next,
             self.state.paused_until,
-            &format!(
-                "run while this window is open: no scheduler service is running; `{} service install` runs them with the window closed",
-                crate::customization::CLI_NAME
-            ),
+            &crate::t!("schedule-by-window"),
         ))
     }
 }
@@ -197,7 +194,7 @@ pub fn daemon_line(status: &Status, repo: &str) -> Option<String> {
         &t.when,
         t.next_run,
         status.paused_until,
-        "by the scheduler service",
+        &crate::t!("schedule-by-service"),
     );
     if let Some(w) = &t.waiting {
         line.push_str(&format!(" · {w}"));
@@ -213,12 +210,12 @@ fn schedule_line(
 ) -> String {
     let now = Timestamp::now();
     let next = match (paused_until.filter(|p| *p > now), next) {
-        (Some(p), _) => format!("paused until {}", humanize::upcoming(p, now)),
-        (None, Some(n)) if n <= now => "due now".to_string(),
-        (None, Some(n)) => format!("next {}", humanize::upcoming(n, now)),
-        (None, None) => "not scheduled".to_string(),
+        (Some(p), _) => crate::t!("schedule-paused-until", when = humanize::upcoming(p, now)),
+        (None, Some(n)) if n <= now => crate::t!("schedule-due-now"),
+        (None, Some(n)) => crate::t!("schedule-next", when = humanize::upcoming(n, now)),
+        (None, None) => crate::t!("schedule-not-scheduled"),
     };
-    format!("Scheduled backups: {when} · {next} ({by})")
+    crate::t!("schedule-line", when = when, next = next, by = by)
 }
 
 /// The dashboard's action for a scheduled task.

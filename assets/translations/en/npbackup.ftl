@@ -571,3 +571,22 @@ settings-file-changed-dirty = The file changed on disk since these changes began
 settings-secret-set = (set in the file)
 settings-none = (none)
 settings-not-set-choice = (not set)
+
+## Title, tray, schedule
+dialog-restore-into = Restore into
+dialog-back-up-folder = Back up this folder
+dialog-keep-in = Keep the backups in
+dialog-repository-folder = The repository's folder
+notice-not-allowed = { $noun } is not allowed
+title-viewer = { -product } — viewer (read-only)
+tooltip-backed-up = backed up { $ago }
+tooltip-never = never backed up
+tooltip-checking = checking…
+tooltip-last = Last: { $repo } — { $headline } ({ $ago })
+schedule-by-window = run while this window is open: no scheduler service is running; `{ -cli } service install` runs them with the window closed
+schedule-by-service = by the scheduler service
+schedule-paused-until = paused until { $when }
+schedule-due-now = due now
+schedule-next = next { $when }
+schedule-not-scheduled = not scheduled
+schedule-line = Scheduled backups: { $when } · { $next } ({ $by })

@@ -592,3 +592,22 @@ settings-file-changed-dirty = Le fichier a changé sur le disque depuis le débu
 settings-secret-set = (réglé dans le fichier)
 settings-none = (aucun)
 settings-not-set-choice = (non réglé)
+
+## Titre, zone de notification, planification
+dialog-restore-into = Restaurer dans
+dialog-back-up-folder = Sauvegarder ce dossier
+dialog-keep-in = Garder les sauvegardes dans
+dialog-repository-folder = Le dossier du dépôt
+notice-not-allowed = { $noun } : non permis
+title-viewer = { -product } — visionneuse (lecture seule)
+tooltip-backed-up = sauvegardé { $ago }
+tooltip-never = jamais sauvegardé
+tooltip-checking = vérification…
+tooltip-last = Dernière : { $repo } — { $headline } ({ $ago })
+schedule-by-window = faites tant que cette fenêtre est ouverte : aucun service de planification ne tourne ; `{ -cli } service install` les fait fenêtre fermée
+schedule-by-service = par le service de planification
+schedule-paused-until = suspendues jusqu'à { $when }
+schedule-due-now = à faire maintenant
+schedule-next = prochaine { $when }
+schedule-not-scheduled = non planifiées
+schedule-line = Sauvegardes planifiées : { $when } · { $next } ({ $by })
