@@ -34,11 +34,21 @@ pub fn local_time(ts: &str) -> String {
         .unwrap_or_else(|_| ts.to_string())
 }
 
-/// A timestamp in local time, "2026-11-24 22:15:02".
+/// A timestamp in local time, "2026-11-24 22:15:02" ("24/11/2026 22:15:02" in French).
 pub fn local(t: Timestamp) -> String {
     t.to_zoned(jiff::tz::TimeZone::system())
-        .strftime("%Y-%m-%d %H:%M:%S")
+        .strftime(date_time_format(true))
         .to_string()
+}
+
+/// The date-and-time pattern of the current language.
+fn date_time_format(seconds: bool) -> &'static str {
+    match (crate::i18n::current(), seconds) {
+        (crate::i18n::Lang::En, true) => "%Y-%m-%d %H:%M:%S",
+        (crate::i18n::Lang::En, false) => "%Y-%m-%d %H:%M",
+        (crate::i18n::Lang::Fr, true) => "%d/%m/%Y %H:%M:%S",
+        (crate::i18n::Lang::Fr, false) => "%d/%m/%Y %H:%M",
+    }
 }
 
 /// A coming time as a person says it: "today 18:00", "tomorrow 02:30", "Sun 03:00"
@@ -66,7 +76,7 @@ fn upcoming_in(t: Timestamp, now: Timestamp, tz: &jiff::tz::TimeZone) -> String 
             };
             format!("{day} {hm}")
         }
-        _ => t.strftime("%Y-%m-%d %H:%M").to_string(),
+        _ => t.strftime(date_time_format(false)).to_string(),
     }
 }
 

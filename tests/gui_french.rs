@@ -46,6 +46,8 @@ fn the_window_speaks_french() {
         npbackup::humanize::period(std::time::Duration::from_secs(86_400)),
         "1 jour"
     );
+    let date = npbackup::humanize::local(now);
+    assert_eq!(date.as_bytes()[2], b'/', "a French date: {date}");
 
     // the setup wizard, in French from its first step
     h.click("Configurer pas à pas…");
