@@ -74,6 +74,7 @@ fn the_window_speaks_french() {
     h.settle();
     h.assert_shows("Sauvegarde terminée (à l'instant)");
     h.assert_shows("1 instantané");
+    h.assert_shows("Hôte");
     assert!(h.shows_part("Dernière sauvegarde de"), "{}", h.texts());
 
     // the browser and the settings

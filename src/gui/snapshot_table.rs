@@ -40,14 +40,14 @@ impl Column {
         Column::Added,
     ];
 
-    pub fn title(self) -> &'static str {
+    pub fn title(self) -> String {
         match self {
-            Column::Time => "Time",
-            Column::Id => "ID",
-            Column::Host => "Host",
-            Column::Tags => "Tags",
-            Column::Files => "Files",
-            Column::Added => "Added",
+            Column::Time => crate::t!("column-time"),
+            Column::Id => crate::t!("column-id"),
+            Column::Host => crate::t!("column-host"),
+            Column::Tags => crate::t!("column-tags"),
+            Column::Files => crate::t!("column-files"),
+            Column::Added => crate::t!("column-added"),
         }
     }
 

@@ -590,3 +590,11 @@ schedule-due-now = due now
 schedule-next = next { $when }
 schedule-not-scheduled = not scheduled
 schedule-line = Scheduled backups: { $when } · { $next } ({ $by })
+
+## Snapshot table
+column-time = Time
+column-id = ID
+column-host = Host
+column-tags = Tags
+column-files = Files
+column-added = Added

@@ -611,3 +611,11 @@ schedule-due-now = à faire maintenant
 schedule-next = prochaine { $when }
 schedule-not-scheduled = non planifiées
 schedule-line = Sauvegardes planifiées : { $when } · { $next } ({ $by })
+
+## Tableau des instantanés
+column-time = Date
+column-id = ID
+column-host = Hôte
+column-tags = Étiquettes
+column-files = Fichiers
+column-added = Ajouté
