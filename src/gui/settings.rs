@@ -74,6 +74,14 @@ impl Scope {
     }
 }
 
+/// The layers a repository or group inherits from, read once for a view.
+struct Inheritance {
+    /// The repository's effective settings and their origins (repository scope).
+    repo: Option<crate::config::RepoConfig>,
+    /// The built-in defaults.
+    defaults: toml::Table,
+}
+
 /// A change not saved yet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Change {
@@ -107,6 +115,8 @@ pub struct Settings {
     /// The file as last read or saved.
     original: String,
     config: Config,
+    /// The file with the changes applied, as last checked (what the fields show).
+    working: Option<ConfigEdit>,
     scopes: Vec<Scope>,
     pub scope: Scope,
     pub tab: Tab,
@@ -134,6 +144,7 @@ impl Settings {
             .unwrap_or_else(|| scopes.last().cloned().unwrap_or(Scope::Machine));
         Ok(Settings {
             path: config.path.clone(),
+            working: ConfigEdit::from_text(&config.path, &original).ok(),
             original,
             config: config.clone(),
             scopes,
@@ -181,7 +192,7 @@ impl Settings {
     }
 
     /// The file with the changes applied; problems of typed values by full key.
-    fn working(&self) -> (Option<ConfigEdit>, BTreeMap<String, String>) {
+    fn apply_changes(&self) -> (Option<ConfigEdit>, BTreeMap<String, String>) {
         let mut problems = BTreeMap::new();
         let Ok(mut edit) = ConfigEdit::from_text(&self.path, &self.original) else {
             return (None, problems);
@@ -213,11 +224,11 @@ impl Settings {
         (Some(edit), problems)
     }
 
-    /// Checks the changes as `config check` would.
+    /// Applies the changes and checks them as `config check` would.
     fn validate(&mut self) {
         self.general.clear();
-        let (edit, mut problems) = self.working();
-        if let Some(edit) = edit {
+        let (edit, mut problems) = self.apply_changes();
+        if let Some(edit) = &edit {
             let owner_only = crate::config::secrets::owner_only_path(&self.path);
             match Config::from_text(&self.path, edit.text(), owner_only) {
                 Ok(c) => self.config = c,
@@ -238,6 +249,7 @@ impl Settings {
             }
         }
         self.problems = problems;
+        self.working = edit;
     }
 
     pub fn update(&mut self, message: Message) -> Vec<Event> {
@@ -274,16 +286,16 @@ impl Settings {
             }
             Message::Discard => {
                 self.changes.clear();
-                self.problems.clear();
-                self.general.clear();
                 self.note = None;
+                // back to the file as it is: its own values, problems and inheritance
+                self.validate();
             }
             Message::Save => {
                 self.validate();
                 if !self.problems.is_empty() || !self.general.is_empty() {
                     return Vec::new();
                 }
-                let (Some(edit), _) = self.working() else {
+                let Some(edit) = self.working.clone() else {
                     return Vec::new();
                 };
                 match edit.save() {
@@ -306,17 +318,28 @@ impl Settings {
         Vec::new()
     }
 
+    /// What the field list reads from inherited layers, read once per view.
+    fn inheritance(&self) -> Inheritance {
+        Inheritance {
+            repo: match &self.scope {
+                Scope::Repo(r) => self.config.repo(r).ok(),
+                _ => None,
+            },
+            defaults: crate::config::defaults_table(),
+        }
+    }
+
     /// The value `field` has in the current scope: (shown text, own, where it comes from).
-    fn value_of(&self, field: &FieldDef) -> (String, bool, String) {
+    fn value_of(&self, field: &FieldDef, inh: &Inheritance) -> (String, bool, String) {
         let typed = self.changes.get(&(self.scope.id(), field.key));
         let base = self.scope.base();
         let (table, last) = field.split(&base);
-        let (edit, _) = self.working();
-        let own = edit
+        let own = self
+            .working
             .as_ref()
             .and_then(|e| e.get_item(&table, last))
             .map(|i| fields::display(field.kind, i));
-        let inherited = self.inherited(field);
+        let inherited = self.inherited(field, inh);
         match (typed, own) {
             (Some(Change::Set(t)), _) => (t.clone(), true, t!("settings-changed")),
             (_, Some(v)) => {
@@ -336,15 +359,12 @@ impl Settings {
     }
 
     /// The value a group or the defaults give `field` here, and which.
-    fn inherited(&self, field: &FieldDef) -> Option<(String, String)> {
-        let (table, from): (toml::Table, String) = match &self.scope {
+    fn inherited(&self, field: &FieldDef, inh: &Inheritance) -> Option<(String, String)> {
+        let (table, from): (&toml::Table, String) = match &self.scope {
             Scope::Machine => return None,
-            Scope::Group(_) => (
-                crate::config::defaults_table(),
-                t!("settings-from-defaults"),
-            ),
-            Scope::Repo(r) => {
-                let rc = self.config.repo(r).ok()?;
+            Scope::Group(_) => (&inh.defaults, t!("settings-from-defaults")),
+            Scope::Repo(_) => {
+                let rc = inh.repo.as_ref()?;
                 let layers = rc.origins.get(field.key)?;
                 let from = layers.iter().rev().find(|l| **l != Layer::Own)?;
                 let name = match from {
@@ -354,22 +374,23 @@ impl Settings {
                 // the inherited part alone: the group's (or default) value
                 let source = match from {
                     Layer::Group(g) => {
-                        let (edit, _) = self.working();
                         let base = ["groups", g.as_str()];
                         let (t, last) = field.split(&base);
-                        return edit
+                        return self
+                            .working
                             .as_ref()
                             .and_then(|e| e.get_item(&t, last))
                             .map(|i| (fields::display(field.kind, i), name));
                     }
-                    _ => crate::config::defaults_table(),
+                    _ => &inh.defaults,
                 };
                 (source, name)
             }
         };
-        let mut value = toml::Value::Table(table);
-        for part in field.key.split('.') {
-            value = value.get(part)?.clone();
+        let mut parts = field.key.split('.');
+        let mut value = table.get(parts.next()?)?;
+        for part in parts {
+            value = value.as_table()?.get(part)?;
         }
         let item: toml_edit::Item = value.to_string().parse::<toml_edit::Value>().ok()?.into();
         Some((fields::display(field.kind, &item), from))
@@ -449,8 +470,9 @@ impl Settings {
         if shown.is_empty() {
             list = list.push(text(t!("settings-choose-scope")).size(14));
         }
+        let inh = self.inheritance();
         for field in shown {
-            list = list.push(self.field_row(field));
+            list = list.push(self.field_row(field, &inh));
         }
         let mut notes = column![].spacing(4);
         for g in &self.general {
@@ -494,8 +516,12 @@ impl Settings {
         .into()
     }
 
-    fn field_row<'a>(&'a self, field: &'static FieldDef) -> Element<'a, Message> {
-        let (value, own, from) = self.value_of(field);
+    fn field_row<'a>(
+        &'a self,
+        field: &'static FieldDef,
+        inh: &Inheritance,
+    ) -> Element<'a, Message> {
+        let (value, own, from) = self.value_of(field, inh);
         let key = field.key;
         let input: Element<'_, Message> = match field.kind {
             Kind::Bool => checkbox(value == "true")
