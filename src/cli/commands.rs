@@ -778,10 +778,7 @@ fn config_cmd(ctx: &Context, c: ConfigCommand) -> Result<i32> {
         }
         ConfigCommand::Show => {
             let cfg = ctx.config()?;
-            let name = match &ctx.global.repo_name {
-                Some(n) => n.clone(),
-                None => cfg.default_repo_name()?,
-            };
+            let name = ctx.repo_name(&cfg)?;
             let rc = cfg.repo(&name)?;
             let shown = rc.shown();
             if ctx.global.json {

@@ -58,6 +58,15 @@ pub fn keyring_cmd(ctx: &Context, cmd: KeyringCommand) -> Result<i32> {
     }
 }
 
+/// Refuses early, before anything is read or changed, when no keyring can be used.
+fn keyring_usable() -> Result<()> {
+    keyring::available().map_err(|why| {
+        Error::Credentials(format!(
+            "the OS keyring cannot be used: {why}. Nothing was changed."
+        ))
+    })
+}
+
 /// The configuration and the repository the command is about.
 fn config_and_repo(ctx: &Context) -> Result<(Config, String)> {
     if ctx.global.repository.is_some() {
@@ -66,10 +75,7 @@ fn config_and_repo(ctx: &Context) -> Result<(Config, String)> {
         ));
     }
     let config = ctx.config()?;
-    let name = match &ctx.global.repo_name {
-        Some(n) => n.clone(),
-        None => config.default_repo_name()?,
-    };
+    let name = ctx.repo_name(&config)?;
     config
         .repo(&name)?
         .permissions
@@ -149,10 +155,7 @@ pub fn entry_in_use(ctx: &Context) -> Option<String> {
         return None;
     }
     let config = ctx.config().ok()?;
-    let name = match &ctx.global.repo_name {
-        Some(n) => n.clone(),
-        None => config.default_repo_name().ok()?,
-    };
+    let name = ctx.repo_name(&config).ok()?;
     match config.repo(&name).ok()?.password {
         PasswordSource::Keyring(k) => Some(k),
         _ => None,
@@ -189,11 +192,7 @@ struct SetDoc {
 fn set(ctx: &Context, name: Option<String>) -> Result<i32> {
     let (config, repo) = config_and_repo(ctx)?;
     let rc = config.repo(&repo)?;
-    keyring::available().map_err(|why| {
-        Error::Credentials(format!(
-            "the OS keyring cannot be used: {why}. Nothing was changed."
-        ))
-    })?;
+    keyring_usable()?;
     let password = match ctx.password_override(false) {
         Some(source) => source.resolve()?,
         None => match &rc.password {
@@ -292,11 +291,7 @@ fn set(ctx: &Context, name: Option<String>) -> Result<i32> {
 
 fn set_option(ctx: &Context, option: &str, name: Option<String>) -> Result<i32> {
     let (config, repo) = config_and_repo(ctx)?;
-    keyring::available().map_err(|why| {
-        Error::Credentials(format!(
-            "the OS keyring cannot be used: {why}. Nothing was changed."
-        ))
-    })?;
+    keyring_usable()?;
     let mut edit = ConfigEdit::open(&config.path)?;
     let table = ["repos", repo.as_str(), "backend-options"];
     let present = edit.get_str(&table, option);

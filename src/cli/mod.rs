@@ -773,6 +773,15 @@ impl Context {
         env_nonempty(&["RESTIC_PASSWORD_COMMAND"]).map(PasswordSource::Command)
     }
 
+    /// The configured repository the command is about: `--repo`, else the only or
+    /// "default" one.
+    pub fn repo_name(&self, config: &Config) -> Result<String> {
+        match &self.global.repo_name {
+            Some(n) => Ok(n.clone()),
+            None => config.default_repo_name(),
+        }
+    }
+
     /// The repository to work on and, when it comes from the config, its settings.
     pub fn target(&self) -> Result<(RepoTarget, Option<RepoConfig>)> {
         if let Some(uri) = self.direct_uri() {
@@ -794,10 +803,7 @@ impl Context {
             ));
         }
         let config = self.config()?;
-        let name = match &self.global.repo_name {
-            Some(n) => n.clone(),
-            None => config.default_repo_name()?,
-        };
+        let name = self.repo_name(&config)?;
         if let Some(op) = self.op {
             config.repo(&name)?.permissions.check(&name, op)?;
         }

@@ -126,10 +126,7 @@ fn set(ctx: &Context, config: &Config, level: Permission, group: Option<String>)
             vec!["groups".into(), g.clone()]
         }
         None => {
-            let name = match &ctx.global.repo_name {
-                Some(n) => n.clone(),
-                None => config.default_repo_name()?,
-            };
+            let name = ctx.repo_name(config)?;
             config.repo(&name)?;
             vec!["repos".into(), name]
         }

@@ -31,9 +31,7 @@ impl ConfigEdit {
         let doc = text.parse::<DocumentMut>().map_err(|e| {
             Error::Config(vec![ConfigError {
                 file: path.to_path_buf(),
-                line: e
-                    .span()
-                    .map(|s| text[..s.start.min(text.len())].lines().count().max(1)),
+                line: e.span().map(|s| super::line_of_offset(text, s.start)),
                 key: String::new(),
                 message: format!("not valid TOML: {}", e.message().trim()),
             }])
@@ -135,11 +133,7 @@ impl ConfigEdit {
 
     /// The value of `key` in the table at `table`, as written (variables unexpanded).
     pub fn get_str(&self, table: &[&str], key: &str) -> Option<String> {
-        let mut current: &dyn TableLike = self.doc.as_table();
-        for name in table {
-            current = current.get(name)?.as_table_like()?;
-        }
-        current.get(key)?.as_str().map(str::to_string)
+        self.get_item(table, key)?.as_str().map(str::to_string)
     }
 
     /// The item `key` in the table at `table`, as written.
@@ -181,11 +175,7 @@ impl ConfigEdit {
 
     /// The strings of the array `key` in the table at `table`.
     pub fn get_array(&self, table: &[&str], key: &str) -> Option<Vec<String>> {
-        let mut current: &dyn TableLike = self.doc.as_table();
-        for name in table {
-            current = current.get(name)?.as_table_like()?;
-        }
-        let array = current.get(key)?.as_array()?;
+        let array = self.get_item(table, key)?.as_array()?;
         Some(
             array
                 .iter()

@@ -203,6 +203,11 @@ impl Destination {
         self.values.get(key).map(|v| v.trim()).unwrap_or("")
     }
 
+    /// The value as typed, spaces included (for the input fields).
+    pub fn get_raw(&self, key: &str) -> &str {
+        self.values.get(key).map(String::as_str).unwrap_or("")
+    }
+
     /// The location and options, or what is missing or wrong (naming the field).
     pub fn location(&self) -> std::result::Result<Location, String> {
         for f in self.kind.fields() {

@@ -139,9 +139,7 @@ pub fn open(target: &RepoTarget, pb: impl ProgressBars + Clone) -> Result<OpenRe
     for (i, uri) in target.uris.iter().enumerate() {
         let masked = crate::config::secrets::mask_uri(uri);
         let location = location::parse(uri, &target.backend_options)?;
-        let backends = backend_for(&location)?;
-        let repo = Repository::new_with_progress(&opts, &backends, pb.clone())
-            .map_err(|e| Error::engine(format!("preparing repository {masked}"), &e))?;
+        let (backends, repo) = prepare(&location, &masked, &opts, pb.clone())?;
         match repo.config_id() {
             Err(e) => {
                 tracing::warn!(
@@ -196,6 +194,19 @@ fn open_error(masked: &str, e: &RusticError) -> Error {
     }
 }
 
+/// The backends of `location` and a repository on them, not opened yet.
+fn prepare(
+    location: &Location,
+    masked: &str,
+    opts: &RepositoryOptions,
+    pb: impl ProgressBars,
+) -> Result<(rustic_core::RepositoryBackends, Repository<()>)> {
+    let backends = backend_for(location)?;
+    let repo = Repository::new_with_progress(opts, &backends, pb)
+        .map_err(|e| Error::engine(format!("preparing repository {masked}"), &e))?;
+    Ok((backends, repo))
+}
+
 /// The target's primary location, parsed, and as it may be shown (secrets masked).
 fn primary_location(target: &RepoTarget) -> Result<(String, Location)> {
     let uri = target
@@ -227,9 +238,7 @@ pub struct Probe {
 pub fn probe(target: &RepoTarget, pb: impl ProgressBars + Clone) -> Result<Probe> {
     let (masked, location) = primary_location(target)?;
     let missing_folder = location.local_path().is_some_and(|p| !p.exists());
-    let backends = backend_for(&location)?;
-    let repo = Repository::new_with_progress(&repository_options(target), &backends, pb)
-        .map_err(|e| Error::engine(format!("preparing repository {masked}"), &e))?;
+    let (_, repo) = prepare(&location, &masked, &repository_options(target), pb)?;
     let exists = if missing_folder {
         false
     } else {
@@ -275,9 +284,7 @@ pub fn init(
                 .into(),
         ));
     }
-    let backends = backend_for(&location)?;
-    let repo = Repository::new_with_progress(&repository_options(target), &backends, pb)
-        .map_err(|e| Error::engine(format!("preparing repository {masked}"), &e))?;
+    let (backends, repo) = prepare(&location, &masked, &repository_options(target), pb)?;
     match repo.config_id() {
         Ok(Some(_)) => {
             return Err(Error::Input(format!(

@@ -281,7 +281,6 @@ impl App {
     /// Reads the configuration: the repositories, or why there are none to show.
     fn read_config(&mut self) {
         self.dashboard.setup = None;
-        self.choose_language(None);
         if let Some(config) = self.viewer_config.clone() {
             self.show_config(config);
             return;
@@ -312,6 +311,7 @@ impl App {
                     .map(|p| p.display().to_string())
                     .collect(),
             });
+            self.choose_language(None);
             self.config = None;
             self.dashboard.repos.clear();
             return;
@@ -323,6 +323,7 @@ impl App {
                 self.dashboard.setup = Some(Setup::Invalid {
                     errors: e.to_string(),
                 });
+                self.choose_language(None);
                 self.config = None;
                 self.dashboard.repos.clear();
                 return;
@@ -545,10 +546,7 @@ impl App {
             .unwrap_or_default();
         let ticket = self.ticket();
         let (mut b, first) = Browser::new(repo.to_string(), &snapshots, snapshot, restore_folder());
-        b.folder_dialog = self
-            .launch
-            .folder_dialog
-            .unwrap_or_else(external::folder_dialog_available);
+        b.folder_dialog = self.folder_dialog();
         match spec {
             Ok(spec) => {
                 self.jobs
@@ -1315,9 +1313,7 @@ impl App {
         let (w, events) = Wizard::new(
             existing,
             config::keyring::works(),
-            self.launch
-                .folder_dialog
-                .unwrap_or_else(external::folder_dialog_available),
+            self.folder_dialog(),
             default_destination,
             crate::customization::DEFAULT_RETENTION_PRESET,
             config::setup::brand_defaults_fixed(),

@@ -1198,13 +1198,6 @@ pub fn destination_form<'a, M: Clone + 'a>(
     col.into()
 }
 
-impl Destination {
-    /// The value as typed (for the input fields).
-    fn get_raw(&self, key: &str) -> &str {
-        self.values.get(key).map(String::as_str).unwrap_or("")
-    }
-}
-
 /// Up to eight folders whose path begins with `typed` (`~/` is the home folder),
 /// hidden ones only when a dot was typed.
 pub fn complete_folder(typed: &str) -> Vec<PathBuf> {
