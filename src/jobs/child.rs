@@ -199,6 +199,9 @@ fn finish(started: Instant, result: Result<serde_json::Value>, cancelled: bool) 
         report(spec, started, &result);
     }
     let warnings = std::mem::take(&mut *WARNINGS.lock().unwrap_or_else(PoisonError::into_inner));
+    // an operation that stopped because of the cancel (a restore that saw it first)
+    // reports a cancel too, whichever thread gets here first
+    let cancelled = cancelled || matches!(result, Err(Error::Cancelled(_)));
     let (ok, result, error, code) = match result {
         Ok(v) => (true, Some(v), None, exit::OK),
         Err(e) => (false, None, Some((&e).into()), e.exit_code()),
