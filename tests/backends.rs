@@ -55,6 +55,23 @@ fn roundtrip(w: &World, cfg: &Path) {
         0,
     ));
     assert_eq!(diff["result"].as_array().unwrap().len(), 1);
+    // browsing a remote repository keeps the packs of folders it read in the cache
+    let cached_packs = fs::read_dir(w.home().join(".cache"))
+        .unwrap()
+        .flatten()
+        .flat_map(|brand| {
+            fs::read_dir(brand.path().join("trees"))
+                .into_iter()
+                .flatten()
+        })
+        .flatten()
+        .flat_map(|repo| {
+            fs::read_dir(repo.path().join("packs"))
+                .into_iter()
+                .flatten()
+        })
+        .count();
+    assert!(cached_packs > 0, "no tree pack cached");
 }
 
 #[test]

@@ -235,6 +235,101 @@ fn browse_find_dump_diff_stats() {
     );
 }
 
+/// Browsing reads the trees through its own list of where they are, kept in the
+/// local cache: it must follow new backups and prunes, and a damaged list must be
+/// rebuilt, never believed.
+#[test]
+fn the_browsing_cache_follows_the_repository_and_survives_damage() {
+    let w = World::new();
+    let src = w.path("src");
+    fs::create_dir_all(src.join("a")).unwrap();
+    fs::write(src.join("a/one.txt"), "one\n").unwrap();
+    let repo = w.path("repo").display().to_string();
+    run(w.cli_repo(&repo).arg("init"), 0);
+    run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
+    let names = |w: &World| -> Vec<String> {
+        let doc = json(&run(
+            w.cli_repo(&repo)
+                .args(["--json", "ls", "latest", "--recursive"])
+                .arg(&src),
+            0,
+        ));
+        let mut names: Vec<String> = doc["result"]["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                e["path"]
+                    .as_str()
+                    .unwrap()
+                    .trim_start_matches(src.to_str().unwrap())
+                    .to_string()
+            })
+            .collect();
+        names.sort();
+        names
+    };
+    assert_eq!(names(&w), ["/a", "/a/one.txt"]);
+
+    // the list is in the user's cache, encrypted
+    let lists: Vec<_> = walkdir(&w.home().join(".cache"))
+        .into_iter()
+        .filter(|p| {
+            p.ends_with("index")
+                && p.parent()
+                    .and_then(|d| d.parent())
+                    .is_some_and(|d| d.ends_with("trees"))
+        })
+        .collect();
+    assert_eq!(lists.len(), 1, "{lists:?}");
+    let list = lists[0].clone();
+    let bytes = fs::read(&list).unwrap();
+    assert!(
+        !bytes.windows(8).any(|w| w == b"NPBTREES"),
+        "the list is encrypted"
+    );
+
+    // a new backup adds an index file: its folders are found
+    fs::create_dir_all(src.join("b")).unwrap();
+    fs::write(src.join("b/two.txt"), "two\n").unwrap();
+    run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
+    assert_eq!(names(&w), ["/a", "/a/one.txt", "/b", "/b/two.txt"]);
+
+    // a damaged list is rebuilt
+    fs::write(&list, b"not what was written").unwrap();
+    assert_eq!(names(&w), ["/a", "/a/one.txt", "/b", "/b/two.txt"]);
+    assert_ne!(fs::read(&list).unwrap(), b"not what was written");
+
+    // a prune rewrites the index: the old files' trees go, the kept ones are found
+    fs::remove_dir_all(src.join("a")).unwrap();
+    run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
+    run(w.cli_repo(&repo).args(["forget", "--keep-last", "1"]), 0);
+    run(w.cli_repo(&repo).args(["prune", "--max-unused", "0"]), 0);
+    assert_eq!(names(&w), ["/b", "/b/two.txt"]);
+    // and so does a file that is not a folder of the snapshot
+    let one = json(&run(
+        w.cli_repo(&repo)
+            .args(["--json", "ls", "latest"])
+            .arg(src.join("b/two.txt")),
+        0,
+    ));
+    assert_eq!(one["result"]["entries"][0]["type"], "file");
+}
+
+/// Every file under `dir`.
+fn walkdir(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(walkdir(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
 #[test]
 fn config_driven_backup_with_excludes_and_inheritance() {
     let w = World::new();

@@ -8,7 +8,7 @@ use std::{
 };
 
 use rustic_core::{
-    LsOptions, Repository,
+    Repository,
     repofile::{Node, NodeType, SnapshotFile},
 };
 use serde::Serialize;
@@ -218,28 +218,8 @@ fn node_at(
 
 /// Lists `path` in `snap`: one level unless `recursive`.
 pub fn ls(open: OpenRepo, snap: &SnapshotFile, path: &str, recursive: bool) -> Result<Vec<Entry>> {
-    let repo = indexed_ids(open)?;
-    let node = node_at(&repo, snap, path)?;
-    let base = PathBuf::from(snapshot_path(path));
-    if !node.is_dir() {
-        return Ok(vec![entry(&base, &node)]);
-    }
-    let opts = LsOptions::default().recursive(recursive);
-    let mut out = Vec::new();
-    for item in repo
-        .ls(&node, &opts)
-        .map_err(|e| Error::engine("listing", &e))?
-    {
-        let (p, n) = item.map_err(|e| Error::engine("listing", &e))?;
-        out.push(entry(&base.join(p), &n));
-    }
-    Ok(out)
-}
-
-fn indexed_ids(open: OpenRepo) -> Result<Repository<impl rustic_core::IndexedIds>> {
-    open.repo
-        .to_indexed_ids()
-        .map_err(|e| Error::engine(format!("reading the index of {}", open.uri), &e))
+    let session = super::Session::of(open, vec![snap.clone()])?;
+    session.list(&snap.id.to_hex(), path, recursive)
 }
 
 /// Every version of every file whose name (or, when the pattern has a `/`, path)

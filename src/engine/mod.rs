@@ -13,6 +13,7 @@ pub mod repolock;
 mod restore;
 mod session;
 mod stats;
+mod treeindex;
 
 use std::{collections::BTreeMap, path::PathBuf};
 
@@ -73,6 +74,8 @@ pub struct OpenRepo {
     pub location: Location,
     /// `Some(i)` when the `i`-th fallback (1-based) was used instead of the primary.
     pub fallback: Option<usize>,
+    /// The local cache folder (`None` when caching is off).
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// Where a repository was reached, for the output of every command.
@@ -107,6 +110,14 @@ fn repository_options(target: &RepoTarget) -> RepositoryOptions {
         opts = opts.cache_dir(dir);
     }
     opts
+}
+
+/// The cache folder the target asks for: its own, else the default; none with `no_cache`.
+fn cache_dir(target: &RepoTarget) -> Option<PathBuf> {
+    if target.no_cache {
+        return None;
+    }
+    target.cache_dir.clone().or_else(default_cache_dir)
 }
 
 fn default_cache_dir() -> Option<PathBuf> {
@@ -175,6 +186,7 @@ pub fn open(target: &RepoTarget, pb: impl ProgressBars + Clone) -> Result<OpenRe
             uri: masked,
             location,
             fallback: (i > 0).then_some(i),
+            cache_dir: cache_dir(target),
         });
     }
     Err(Error::Unreachable(format!(
@@ -323,5 +335,6 @@ pub fn init(
         uri: masked,
         location,
         fallback: None,
+        cache_dir: cache_dir(target),
     })
 }

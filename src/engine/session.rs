@@ -16,7 +16,7 @@ use std::{
 };
 
 use rustic_core::{
-    IndexedIdsStatus, Repository, TreeId,
+    TreeId,
     repofile::{Node, SnapshotFile},
 };
 use serde::{Deserialize, Serialize};
@@ -24,6 +24,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     OpenRepo,
     browse::{DiffEntry, DiffKind, Entry, FindHit, absolute, entry, kind_of, short_id},
+    treeindex::TreeReader,
 };
 use crate::error::{Error, Result};
 
@@ -84,7 +85,7 @@ struct TreeCache {
 }
 
 pub struct Session {
-    repo: Repository<IndexedIdsStatus>,
+    reader: TreeReader,
     /// Oldest first.
     snaps: Vec<SnapshotFile>,
     trees: RefCell<TreeCache>,
@@ -92,17 +93,25 @@ pub struct Session {
 
 impl Session {
     pub fn open(open: OpenRepo) -> Result<Session> {
-        let mut snaps = open
+        let snaps = open
             .repo
             .get_all_snapshots()
             .map_err(|e| Error::engine(format!("reading the snapshots of {}", open.uri), &e))?;
+        Session::of(open, snaps)
+    }
+
+    /// A session on these snapshots only (already read).
+    pub fn of(open: OpenRepo, mut snaps: Vec<SnapshotFile>) -> Result<Session> {
         snaps.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
-        let repo = open
-            .repo
-            .to_indexed_ids()
-            .map_err(|e| Error::engine(format!("reading the index of {}", open.uri), &e))?;
+        let (reader, stats) = TreeReader::load(&open)?;
+        tracing::debug!(
+            "{} folders listed; {} index files from the cache, {} read",
+            stats.trees,
+            stats.cached,
+            stats.read
+        );
         Ok(Session {
-            repo,
+            reader,
             snaps,
             trees: RefCell::default(),
         })
@@ -158,11 +167,7 @@ impl Session {
     }
 
     fn read_tree(&self, id: TreeId) -> Result<Rc<Vec<Node>>> {
-        let tree = self
-            .repo
-            .get_tree(&id)
-            .map_err(|e| Error::engine("reading a folder of the snapshot", &e))?;
-        Ok(Rc::new(tree.nodes))
+        Ok(Rc::new(self.reader.tree(&id)?))
     }
 
     /// The node at `path` in the tree `root` (`None` when absent).
@@ -193,6 +198,46 @@ impl Session {
 
     /// The entries of the folder `path` of snapshot `snap` (one level).
     pub fn ls(&self, snap: &str, path: &str) -> Result<Vec<Entry>> {
+        let (path, tree) = self.folder(snap, path)?;
+        Ok(self
+            .tree(tree)?
+            .iter()
+            .map(|n| entry(&path.join(n.name().as_ref() as &std::ffi::OsStr), n))
+            .collect())
+    }
+
+    /// What is at `path` in `snap`: a file's own entry; a folder's entries, and
+    /// with `recursive` everything under it, each folder before its contents.
+    pub fn list(&self, snap: &str, path: &str, recursive: bool) -> Result<Vec<Entry>> {
+        let snapshot = self.snapshot(snap)?;
+        let at = absolute(path);
+        if let Some(n) = self.node_at(snapshot.tree, &at)?
+            && !n.is_dir()
+        {
+            return Ok(vec![entry(&at, &n)]);
+        }
+        if !recursive {
+            return self.ls(snap, path);
+        }
+        let (at, tree) = self.folder(snap, path)?;
+        let mut out = Vec::new();
+        self.walk(tree, &at, &mut out)?;
+        Ok(out)
+    }
+
+    fn walk(&self, tree: TreeId, at: &Path, out: &mut Vec<Entry>) -> Result<()> {
+        for n in self.tree_passing(tree)?.iter() {
+            let path = at.join(n.name().as_ref() as &std::ffi::OsStr);
+            out.push(entry(&path, n));
+            if let (true, Some(sub)) = (n.is_dir(), n.subtree) {
+                self.walk(sub, &path, out)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The folder `path` of snapshot `snap`: its absolute path and its tree.
+    fn folder(&self, snap: &str, path: &str) -> Result<(PathBuf, TreeId)> {
         let snap = self.snapshot(snap)?;
         let path = absolute(path);
         let tree = if path == Path::new("/") {
@@ -218,11 +263,7 @@ impl Session {
                 }
             }
         };
-        Ok(self
-            .tree(tree)?
-            .iter()
-            .map(|n| entry(&path.join(n.name().as_ref() as &std::ffi::OsStr), n))
-            .collect())
+        Ok((path, tree))
     }
 
     /// Finds names matching `pattern` in the snapshots `ids` (all when empty),

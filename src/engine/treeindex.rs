@@ -1,0 +1,521 @@
+//! Where each folder (tree blob) of the repository is stored, for browsing.
+//!
+//! rustic_core answers "where is this tree?" only after reading the whole
+//! index, data blobs included: on a snapshot of a million files that is tens of
+//! megabytes of JSON, most of a second, before a browser can show anything. The
+//! browser only ever reads trees, so it keeps its own, much smaller, list of tree
+//! locations in the local cache: built once from the index files, then brought up
+//! to date by reading only the index files that appeared since (a backup adds
+//! one or a few) and dropping those that went (prune). Index files never change
+//! once written, so a list built from a file stays right for as long as the file
+//! exists.
+//!
+//! The cached list is encrypted and authenticated with the repository's key
+//! (like every file of the repository), so it tells nothing to whoever reads the
+//! cache folder, and a damaged or foreign one is rebuilt, not believed. With the
+//! cache turned off (`no-cache`) the list is built in memory for the session.
+//!
+//! For a repository that is not on a local disk, the packs holding trees are kept
+//! in the cache too (as rustic_core's own cache does), so going back to a folder
+//! or searching again does not download them again.
+
+use std::{
+    collections::{BTreeMap, HashMap, HashSet},
+    path::PathBuf,
+    sync::Arc,
+};
+
+use rustic_core::{
+    FileType, Id, ReadBackend, TreeId,
+    repofile::{Node, Tree},
+};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use super::{OpenRepo, crypto::RepoKey};
+use crate::error::{Error, Result};
+
+const MAGIC: &[u8; 8] = b"NPBTREES";
+const VERSION: u8 = 1;
+
+/// Where one tree is: its pack (an index into `FileTrees::packs`) and its bytes there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Loc {
+    pack: u32,
+    offset: u32,
+    length: u32,
+    /// 0 when the blob is not compressed.
+    uncompressed: u32,
+}
+
+/// The trees listed by one index file.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct FileTrees {
+    packs: Vec<Id>,
+    trees: Vec<(Id, Loc)>,
+}
+
+/// The tree locations of a repository, by the index file that lists them.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct Listing {
+    files: BTreeMap<Id, FileTrees>,
+}
+
+/// Reads the repository's trees without its full index.
+pub struct TreeReader {
+    backend: Arc<dyn rustic_core::WriteBackend>,
+    key: RepoKey,
+    /// Tree id → (index file, location).
+    trees: HashMap<Id, (Id, Loc)>,
+    listing: Listing,
+    /// Where tree packs of a remote repository are kept, when cached.
+    pack_cache: Option<PathBuf>,
+}
+
+/// How the list of trees was had, for the log and the benchmark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoadStats {
+    /// Index files whose trees came from the cache.
+    pub cached: usize,
+    /// Index files read from the repository.
+    pub read: usize,
+    pub trees: usize,
+}
+
+impl TreeReader {
+    /// Lists the repository's index files and gets their trees from the cache,
+    /// reading only the index files the cache does not know.
+    pub fn load(open: &OpenRepo) -> Result<(TreeReader, LoadStats)> {
+        let key = RepoKey::of(&open.repo)?;
+        let backend = open.backends.repository();
+        let repo_dir = open.cache_dir.as_ref().map(|d| {
+            d.join("trees")
+                .join(open.repo.config().id.to_hex().as_str())
+        });
+        let listed = backend
+            .list(FileType::Index)
+            .map_err(|e| Error::engine(format!("listing the index files of {}", open.uri), &e))?;
+
+        let cached = repo_dir
+            .as_ref()
+            .and_then(|d| std::fs::read(d.join("index")).ok())
+            .and_then(|bytes| key.decrypt(&bytes))
+            .and_then(|plain| Listing::decode(&plain))
+            .unwrap_or_default();
+        let wanted: HashSet<Id> = listed.iter().copied().collect();
+        let mut listing = Listing::default();
+        let mut read = 0;
+        for id in &listed {
+            let file = match cached.files.get(id) {
+                Some(f) => f.clone(),
+                None => {
+                    read += 1;
+                    read_index_file(backend.as_ref(), &key, id).map_err(|why| {
+                        Error::Input(format!(
+                            "the index file {} of {} cannot be read: {why} (run check)",
+                            &id.to_hex()[..8],
+                            open.uri
+                        ))
+                    })?
+                }
+            };
+            listing.files.insert(*id, file);
+        }
+        let stats = LoadStats {
+            cached: listed.len() - read,
+            read,
+            trees: listing.files.values().map(|f| f.trees.len()).sum(),
+        };
+        let changed = read > 0 || cached.files.keys().any(|id| !wanted.contains(id));
+        if let (Some(dir), true) = (&repo_dir, changed) {
+            // a cache that cannot be written costs the next session time, nothing else
+            match key.encrypt(&listing.encode()) {
+                Ok(bytes) => {
+                    if let Err(e) =
+                        crate::fsutil::write_atomic_in_new_folder(&dir.join("index"), &bytes, None)
+                    {
+                        tracing::warn!("cannot keep the tree list in {}: {e}", dir.display());
+                    }
+                }
+                Err(e) => tracing::warn!("cannot keep the tree list: {e}"),
+            }
+        }
+
+        let remote = open.location.local_path().is_none();
+        let pack_cache = repo_dir.filter(|_| remote).map(|d| d.join("packs"));
+        if let Some(dir) = &pack_cache {
+            forget_unlisted_packs(dir, &listing);
+        }
+        let trees = listing
+            .files
+            .iter()
+            .flat_map(|(file, f)| f.trees.iter().map(move |(id, loc)| (*id, (*file, *loc))))
+            .collect();
+        Ok((
+            TreeReader {
+                backend,
+                key,
+                trees,
+                listing,
+                pack_cache,
+            },
+            stats,
+        ))
+    }
+
+    /// The entries of the tree `id`.
+    pub fn tree(&self, id: &TreeId) -> Result<Vec<Node>> {
+        let id: &Id = id;
+        let damaged = |why: &str| {
+            Error::Input(format!(
+                "the folder {} of the repository cannot be read: {why} (run check)",
+                &id.to_hex()[..8]
+            ))
+        };
+        let (file, loc) = self
+            .trees
+            .get(id)
+            .ok_or_else(|| damaged("it is in no index file"))?;
+        let pack = self
+            .listing
+            .files
+            .get(file)
+            .and_then(|f| f.packs.get(loc.pack as usize))
+            .ok_or_else(|| damaged("its pack is not listed"))?;
+        let data = self.read_pack_part(pack, loc)?;
+        let plain = self
+            .key
+            .decrypt(&data)
+            .ok_or_else(|| damaged("it does not decrypt"))?;
+        let plain = match loc.uncompressed {
+            0 => plain,
+            n => zstd::bulk::decompress(&plain, n as usize)
+                .map_err(|e| damaged(&format!("it does not decompress ({e})")))?,
+        };
+        if Id::new(Sha256::digest(&plain).into()) != *id {
+            return Err(damaged("its content does not match its id"));
+        }
+        let tree: Tree =
+            serde_json::from_slice(&plain).map_err(|e| damaged(&format!("not a tree ({e})")))?;
+        Ok(tree.nodes)
+    }
+
+    fn read_pack_part(&self, pack: &Id, loc: &Loc) -> Result<Vec<u8>> {
+        let from_backend = |e: Box<rustic_core::RusticError>| {
+            Error::engine(format!("reading the pack {}", &pack.to_hex()[..8]), &e)
+        };
+        let range = loc.offset as usize..loc.offset as usize + loc.length as usize;
+        if let Some(dir) = &self.pack_cache {
+            let path = dir.join(pack.to_hex().as_str());
+            if let Some(part) = std::fs::read(&path)
+                .ok()
+                .and_then(|all| all.get(range.clone()).map(<[u8]>::to_vec))
+            {
+                return Ok(part);
+            }
+            let all = self
+                .backend
+                .read_full(FileType::Pack, pack)
+                .map_err(from_backend)?;
+            if let Err(e) = crate::fsutil::write_atomic_in_new_folder(&path, &all, None) {
+                tracing::warn!("cannot keep a pack in {}: {e}", dir.display());
+            }
+            return all
+                .get(range)
+                .map(<[u8]>::to_vec)
+                .ok_or_else(|| Error::Input(format!("the pack {} is short", &pack.to_hex()[..8])));
+        }
+        let part = self
+            .backend
+            .read_partial(FileType::Pack, pack, true, loc.offset, loc.length)
+            .map_err(from_backend)?;
+        Ok(part.to_vec())
+    }
+}
+
+/// Removes cached packs that hold no listed tree any more (pruned away).
+fn forget_unlisted_packs(dir: &std::path::Path, listing: &Listing) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let keep: HashSet<String> = listing
+        .files
+        .values()
+        .flat_map(|f| f.packs.iter().map(|p| p.to_hex().to_string()))
+        .collect();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if !keep.contains(&name) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct IndexJson<'a> {
+    #[serde(borrow)]
+    packs: Vec<PackJson<'a>>,
+    #[serde(default, borrow)]
+    packs_to_delete: Vec<PackJson<'a>>,
+}
+
+#[derive(Deserialize)]
+struct PackJson<'a> {
+    id: &'a str,
+    #[serde(borrow)]
+    blobs: Vec<BlobJson<'a>>,
+}
+
+#[derive(Deserialize)]
+struct BlobJson<'a> {
+    id: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    offset: u32,
+    length: u32,
+    #[serde(default)]
+    uncompressed_length: Option<u32>,
+}
+
+/// The trees an index file lists.
+fn read_index_file(
+    backend: &dyn rustic_core::WriteBackend,
+    key: &RepoKey,
+    id: &Id,
+) -> std::result::Result<FileTrees, String> {
+    let data = backend
+        .read_full(FileType::Index, id)
+        .map_err(|e| super::describe(&e))?;
+    let plain = key
+        .decrypt(&data)
+        .ok_or("it does not decrypt with this repository's key")?;
+    trees_of_index(&plain)
+}
+
+/// The trees listed in a decrypted index file (compressed or not, as restic
+/// writes them: a leading 2 means zstd follows).
+fn trees_of_index(plain: &[u8]) -> std::result::Result<FileTrees, String> {
+    let json = match plain.first() {
+        Some(b'{') => std::borrow::Cow::Borrowed(plain),
+        Some(2) => std::borrow::Cow::Owned(
+            zstd::stream::decode_all(&plain[1..]).map_err(|e| format!("not zstd: {e}"))?,
+        ),
+        _ => return Err("unknown format".into()),
+    };
+    let index: IndexJson<'_> = serde_json::from_slice(&json).map_err(|e| e.to_string())?;
+    let mut out = FileTrees::default();
+    for pack in index.packs.iter().chain(&index.packs_to_delete) {
+        let mut pack_no = None;
+        for blob in pack.blobs.iter().filter(|b| b.kind == "tree") {
+            let no = match pack_no {
+                Some(n) => n,
+                None => {
+                    out.packs.push(parse_id(pack.id)?);
+                    let n = (out.packs.len() - 1) as u32;
+                    pack_no = Some(n);
+                    n
+                }
+            };
+            out.trees.push((
+                parse_id(blob.id)?,
+                Loc {
+                    pack: no,
+                    offset: blob.offset,
+                    length: blob.length,
+                    uncompressed: blob.uncompressed_length.unwrap_or(0),
+                },
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The 32 bytes of an id (rustic_core shows them only as hex).
+fn id_bytes(id: &Id) -> [u8; 32] {
+    let hex = id.to_hex();
+    let mut out = [0u8; 32];
+    for (byte, pair) in out.iter_mut().zip(hex.as_bytes().chunks(2)) {
+        let digit = |c: u8| (c as char).to_digit(16).unwrap_or(0) as u8;
+        *byte = (digit(pair[0]) << 4) | digit(pair[1]);
+    }
+    out
+}
+
+fn parse_id(hex: &str) -> std::result::Result<Id, String> {
+    hex.parse::<Id>()
+        .map_err(|_| format!("`{hex}` is not an id"))
+}
+
+impl Listing {
+    /// `MAGIC`, the version, then for each index file: its id, its packs, its trees.
+    fn encode(&self) -> Vec<u8> {
+        let size: usize = self
+            .files
+            .values()
+            .map(|f| 40 + f.packs.len() * 32 + f.trees.len() * 48)
+            .sum();
+        let mut out = Vec::with_capacity(16 + size);
+        out.extend_from_slice(MAGIC);
+        out.push(VERSION);
+        out.extend_from_slice(&(self.files.len() as u32).to_le_bytes());
+        for (id, f) in &self.files {
+            out.extend_from_slice(&id_bytes(id));
+            out.extend_from_slice(&(f.packs.len() as u32).to_le_bytes());
+            for p in &f.packs {
+                out.extend_from_slice(&id_bytes(p));
+            }
+            out.extend_from_slice(&(f.trees.len() as u32).to_le_bytes());
+            for (t, loc) in &f.trees {
+                out.extend_from_slice(&id_bytes(t));
+                for n in [loc.pack, loc.offset, loc.length, loc.uncompressed] {
+                    out.extend_from_slice(&n.to_le_bytes());
+                }
+            }
+        }
+        out
+    }
+
+    /// The listing `encode` wrote; `None` for anything else (the cache is then rebuilt).
+    fn decode(bytes: &[u8]) -> Option<Listing> {
+        let mut r = Reader(bytes);
+        if r.take(MAGIC.len())? != MAGIC || r.take(1)? != [VERSION] {
+            return None;
+        }
+        let mut listing = Listing::default();
+        for _ in 0..r.u32()? {
+            let id = r.id()?;
+            let mut f = FileTrees::default();
+            for _ in 0..r.u32()? {
+                f.packs.push(r.id()?);
+            }
+            for _ in 0..r.u32()? {
+                let t = r.id()?;
+                let loc = Loc {
+                    pack: r.u32()?,
+                    offset: r.u32()?,
+                    length: r.u32()?,
+                    uncompressed: r.u32()?,
+                };
+                if loc.pack as usize >= f.packs.len() {
+                    return None;
+                }
+                f.trees.push((t, loc));
+            }
+            listing.files.insert(id, f);
+        }
+        r.0.is_empty().then_some(listing)
+    }
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl Reader<'_> {
+    fn take(&mut self, n: usize) -> Option<&[u8]> {
+        if self.0.len() < n {
+            return None;
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    fn id(&mut self) -> Option<Id> {
+        Some(Id::new(self.take(32)?.try_into().ok()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u8) -> Id {
+        Id::new([n; 32])
+    }
+
+    #[test]
+    fn a_listing_reads_back_as_written_and_damage_is_refused() {
+        let mut listing = Listing::default();
+        listing.files.insert(
+            id(1),
+            FileTrees {
+                packs: vec![id(2), id(3)],
+                trees: vec![
+                    (
+                        id(4),
+                        Loc {
+                            pack: 1,
+                            offset: 10,
+                            length: 20,
+                            uncompressed: 0,
+                        },
+                    ),
+                    (
+                        id(5),
+                        Loc {
+                            pack: 0,
+                            offset: 0,
+                            length: 7,
+                            uncompressed: 30,
+                        },
+                    ),
+                ],
+            },
+        );
+        listing.files.insert(id(6), FileTrees::default());
+        let bytes = listing.encode();
+        assert_eq!(Listing::decode(&bytes), Some(listing.clone()));
+        // cut short, one byte too many, another version, a pack number out of range
+        assert_eq!(Listing::decode(&bytes[..bytes.len() - 1]), None);
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert_eq!(Listing::decode(&longer), None);
+        let mut other = bytes.clone();
+        other[MAGIC.len()] = VERSION + 1;
+        assert_eq!(Listing::decode(&other), None);
+        let mut bad_pack = listing;
+        bad_pack
+            .files
+            .get_mut(&id(1))
+            .map(|f| f.trees[0].1.pack = 2)
+            .unwrap_or_default();
+        assert_eq!(Listing::decode(&bad_pack.encode()), None);
+    }
+
+    #[test]
+    fn only_trees_are_taken_from_an_index_file_compressed_or_not() {
+        let tree = "a".repeat(64);
+        let data = "b".repeat(64);
+        let pack_of_trees = "c".repeat(64);
+        let pack_of_data = "d".repeat(64);
+        let json = format!(
+            r#"{{"packs":[
+                {{"id":"{pack_of_data}","blobs":[{{"id":"{data}","type":"data","offset":0,"length":5,"uncompressed_length":9}}]}},
+                {{"id":"{pack_of_trees}","time":"2026-01-01T00:00:00Z","size":99,"blobs":[
+                    {{"id":"{data}","type":"data","offset":0,"length":5}},
+                    {{"id":"{tree}","type":"tree","offset":5,"length":50,"uncompressed_length":80}}]}}
+            ]}}"#
+        );
+        let expected = FileTrees {
+            packs: vec![pack_of_trees.parse().unwrap_or_default()],
+            trees: vec![(
+                tree.parse().unwrap_or_default(),
+                Loc {
+                    pack: 0,
+                    offset: 5,
+                    length: 50,
+                    uncompressed: 80,
+                },
+            )],
+        };
+        assert_eq!(trees_of_index(json.as_bytes()), Ok(expected.clone()));
+        let mut compressed = vec![2];
+        compressed.extend(zstd::bulk::compress(json.as_bytes(), 3).unwrap_or_default());
+        assert_eq!(trees_of_index(&compressed), Ok(expected));
+        assert!(trees_of_index(b"nonsense").is_err());
+        assert!(trees_of_index(b"{\"packs\":[{\"id\":\"zz\",\"blobs\":[{\"id\":\"zz\",\"type\":\"tree\",\"offset\":0,\"length\":1}]}]}").is_err());
+    }
+}
