@@ -139,6 +139,10 @@ fn canonical(p: &Path) -> Option<PathBuf> {
 /// Backs up `req.paths`.
 pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
     let uri = open.uri.clone();
+    // the browser's list of folders, brought up to date while the index is fresh
+    let trees = super::treeindex::TreeSource::of(&open)
+        .ok()
+        .filter(|t| t.is_cached() && !req.dry_run);
     let (repo, snap, excluded_repository) = match &req.source {
         BackupSource::Files => backup_files(open, req)?,
         BackupSource::Command { command, filename } => {
@@ -170,6 +174,11 @@ pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
                 .si(),
             bytesize::ByteSize(min).display().si()
         )));
+    }
+    if let Some(trees) = trees
+        && let Err(e) = super::treeindex::TreeReader::load_from(trees)
+    {
+        tracing::warn!("the list of folders for browsing was not updated: {e}");
     }
     Ok(summary)
 }

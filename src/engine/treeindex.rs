@@ -82,19 +82,55 @@ pub struct LoadStats {
     pub trees: usize,
 }
 
+/// What a tree list is made from: the repository's backend, key and cache
+/// folder, taken from an open repository before it is used for something else.
+pub struct TreeSource {
+    backend: Arc<dyn rustic_core::WriteBackend>,
+    key: RepoKey,
+    /// `<cache>/trees/<repository id>`, when caching.
+    repo_dir: Option<PathBuf>,
+    uri: String,
+    remote: bool,
+}
+
+impl TreeSource {
+    pub fn of(open: &OpenRepo) -> Result<TreeSource> {
+        Ok(TreeSource {
+            backend: open.backends.repository(),
+            key: RepoKey::of(&open.repo)?,
+            repo_dir: open.cache_dir.as_ref().map(|d| {
+                d.join("trees")
+                    .join(open.repo.config().id.to_hex().as_str())
+            }),
+            uri: open.uri.clone(),
+            remote: open.location.local_path().is_none(),
+        })
+    }
+
+    /// Whether the list is kept between sessions.
+    pub fn is_cached(&self) -> bool {
+        self.repo_dir.is_some()
+    }
+}
+
 impl TreeReader {
     /// Lists the repository's index files and gets their trees from the cache,
     /// reading only the index files the cache does not know.
     pub fn load(open: &OpenRepo) -> Result<(TreeReader, LoadStats)> {
-        let key = RepoKey::of(&open.repo)?;
-        let backend = open.backends.repository();
-        let repo_dir = open.cache_dir.as_ref().map(|d| {
-            d.join("trees")
-                .join(open.repo.config().id.to_hex().as_str())
-        });
+        TreeReader::load_from(TreeSource::of(open)?)
+    }
+
+    pub fn load_from(source: TreeSource) -> Result<(TreeReader, LoadStats)> {
+        let TreeSource {
+            backend,
+            key,
+            repo_dir,
+            uri,
+            remote,
+        } = source;
         let listed = backend
             .list(FileType::Index)
-            .map_err(|e| Error::engine(format!("listing the index files of {}", open.uri), &e))?;
+            .map_err(|e| Error::engine(format!("listing the index files of {uri}"), &e))?;
 
         let cached = repo_dir
             .as_ref()
@@ -103,23 +139,26 @@ impl TreeReader {
             .and_then(|plain| Listing::decode(&plain))
             .unwrap_or_default();
         let wanted: HashSet<Id> = listed.iter().copied().collect();
+        let missing: Vec<Id> = listed
+            .iter()
+            .filter(|id| !cached.files.contains_key(id))
+            .copied()
+            .collect();
+        let read = missing.len();
         let mut listing = Listing::default();
-        let mut read = 0;
+        for (id, file) in read_index_files(backend.as_ref(), &key, &missing) {
+            let file = file.map_err(|why| {
+                Error::Input(format!(
+                    "the index file {} of {uri} cannot be read: {why} (run check)",
+                    &id.to_hex()[..8],
+                ))
+            })?;
+            listing.files.insert(id, file);
+        }
         for id in &listed {
-            let file = match cached.files.get(id) {
-                Some(f) => f.clone(),
-                None => {
-                    read += 1;
-                    read_index_file(backend.as_ref(), &key, id).map_err(|why| {
-                        Error::Input(format!(
-                            "the index file {} of {} cannot be read: {why} (run check)",
-                            &id.to_hex()[..8],
-                            open.uri
-                        ))
-                    })?
-                }
-            };
-            listing.files.insert(*id, file);
+            if let Some(f) = cached.files.get(id) {
+                listing.files.insert(*id, f.clone());
+            }
         }
         let stats = LoadStats {
             cached: listed.len() - read,
@@ -141,7 +180,6 @@ impl TreeReader {
             }
         }
 
-        let remote = open.location.local_path().is_none();
         let pack_cache = repo_dir.filter(|_| remote).map(|d| d.join("packs"));
         if let Some(dir) = &pack_cache {
             forget_unlisted_packs(dir, &listing);
@@ -275,6 +313,48 @@ struct BlobJson<'a> {
     length: u32,
     #[serde(default)]
     uncompressed_length: Option<u32>,
+}
+
+/// The trees of each of these index files, read on as many threads as there are
+/// cores (decrypting, decompressing and parsing is the cost, not the reading).
+fn read_index_files(
+    backend: &dyn rustic_core::WriteBackend,
+    key: &RepoKey,
+    ids: &[Id],
+) -> Vec<(Id, std::result::Result<FileTrees, String>)> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8)
+        .min(ids.len());
+    if threads <= 1 {
+        return ids
+            .iter()
+            .map(|id| (*id, read_index_file(backend, key, id)))
+            .collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(id) = ids.get(i) else { break done };
+                        done.push((*id, read_index_file(backend, key, id)));
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|_| vec![(Id::default(), Err("a reader failed".to_string()))])
+            })
+            .collect()
+    })
 }
 
 /// The trees an index file lists.
