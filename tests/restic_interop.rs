@@ -104,3 +104,61 @@ fn we_list_and_restore_what_restic_writes() {
         restic_ok(restic(&w, &repo).args(["check", "--read-data"]));
     }
 }
+
+/// Files are cut into chunks exactly where restic cuts them (the repository's Rabin
+/// polynomial; our chunker keeps its tables between files), so one repository
+/// deduplicates what both write: the same content backed up by the other adds no data.
+#[test]
+fn chunks_are_cut_where_restic_cuts_them() {
+    let w = World::new();
+    let repo = w.path("repo").display().to_string();
+    run(w.cli_repo(&repo).arg("init"), 0);
+    let copy = |from: &Path, to: &Path| {
+        fs::create_dir_all(to).unwrap();
+        for e in fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
+    };
+
+    // restic first, then us on a copy (another path: no parent to compare with)
+    let by_restic = w.path("by-restic");
+    make_data(&by_restic, 3, 4);
+    restic_ok(restic(&w, &repo).arg("backup").arg(&by_restic));
+    let copy_of_restics = w.path("copy-of-restics");
+    copy(&by_restic, &copy_of_restics);
+    let ours = json(&run(
+        w.cli_repo(&repo)
+            .args(["--json", "backup"])
+            .arg(&copy_of_restics),
+        0,
+    ));
+    let added = ours["result"]["data_added"].as_u64().unwrap();
+    assert!(
+        added < 64 * 1024,
+        "12 MiB restic had already stored added {added} bytes"
+    );
+
+    // us first, then restic on a copy
+    let by_us = w.path("by-us");
+    make_data(&by_us, 3, 4);
+    run(w.cli_repo(&repo).arg("backup").arg(&by_us), 0);
+    let copy_of_ours = w.path("copy-of-ours");
+    copy(&by_us, &copy_of_ours);
+    let out = restic_ok(
+        restic(&w, &repo)
+            .args(["backup", "--json"])
+            .arg(&copy_of_ours),
+    );
+    let summary: serde_json::Value = out
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["message_type"] == "summary")
+        .expect("restic's summary");
+    let added = summary["data_added"].as_u64().unwrap();
+    assert!(
+        added < 64 * 1024,
+        "12 MiB we had already stored added {added} bytes for restic"
+    );
+    restic_check(&w, &repo);
+}
