@@ -78,17 +78,24 @@ fn run_cleanups() {
     }
 }
 
-/// Turns log records into `log`/`warning` events.
+/// Turns log records into `log`/`warning` events. A warning's `user` field, when
+/// it has one, is what a person reads (translated); its message stays English for
+/// the support log.
 struct EventLayer;
 
-struct MessageVisitor(String);
+#[derive(Default)]
+struct MessageVisitor {
+    message: String,
+    user: Option<String>,
+}
 
 impl Visit for MessageVisitor {
     fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "message" {
-            self.0 = format!("{value:?}");
-        } else if self.0.is_empty() {
-            self.0 = format!("{}={value:?}", field.name());
+        match field.name() {
+            "message" => self.message = format!("{value:?}"),
+            "user" => self.user = Some(format!("{value:?}")),
+            name if self.message.is_empty() => self.message = format!("{name}={value:?}"),
+            _ => {}
         }
     }
 }
@@ -103,14 +110,14 @@ impl<S: tracing::Subscriber> Layer<S> for EventLayer {
         if level > Level::INFO {
             return;
         }
-        let mut visitor = MessageVisitor(String::new());
+        let mut visitor = MessageVisitor::default();
         event.record(&mut visitor);
         if level == Level::WARN {
-            warn(visitor.0);
+            warn(visitor.user.unwrap_or(visitor.message));
         } else {
             emit(&JobEvent::Log {
                 level: level.to_string().to_lowercase(),
-                message: redact(&visitor.0),
+                message: redact(&visitor.message),
             });
         }
     }
