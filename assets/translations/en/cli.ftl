@@ -8,3 +8,142 @@
 err-not-initialised = no repository at { $location }{ $hint }. Run `{ -cli } init` (with the same repository options) to create one.
 err-io = { $doing } { $path }: { $cause }
 err-engine = { $doing }: { $message }
+
+## Opening and creating repositories (engine/mod.rs)
+engine-bad-location = cannot use the repository location { $location }: { $cause }
+engine-location-unreachable = the repository location { $location } cannot be reached: { $cause }
+engine-hint-no-folder = {" "}(the folder does not exist: if it is on a removable or network drive, is that drive connected and mounted?)
+engine-hint-not-initialised = : it has not been initialised
+engine-using-fallback = the primary location is unreachable; using fallback #{ $n }: { $location }
+engine-unreachable = repository `{ $repo }` cannot be reached at any of its locations:
+    {"  "}{ $failures }
+    Check the network, the server and the address; add fallback-uris for mirrors.
+engine-wrong-password = wrong password for the repository at { $location }: no key in the repository opens with it. Check the password source (password-file, password-command, password-env or NPBACKUP_PASSWORD).
+engine-opening = opening the repository at { $location }
+engine-preparing = preparing repository { $location }
+engine-no-location = no repository location given
+engine-probe-unreachable = { $location } cannot be reached: { $cause }
+engine-password-too-short = the password is too short: use at least 8 characters (a long passphrase is best)
+engine-already-exists = a repository already exists at { $location }; nothing was changed
+engine-init-unreachable = cannot reach { $location } to create the repository: { $cause }
+engine-creating = creating the repository at { $location }
+
+## Repository locations (engine/location.rs)
+engine-location-empty = the repository location is empty
+engine-bad-rest = `rest:{ $url }` is not a REST location: write rest:http://host:8000/path
+engine-rest-two-accounts = the REST location already names an account (user@host): give the account either in the location or as the backend options username and password, not both
+engine-rest-password-needs-user = the backend option `password` of a REST location needs `username` too
+engine-bad-sftp = `sftp:{ $rest }` is not an SFTP location: write sftp:user@host:/path or sftp://user@host:port/path
+engine-bad-s3 = `s3:{ $rest }` is not an S3 location: write s3:https://host/bucket[/prefix]
+
+## Repository operations (engine/ops.rs)
+engine-retention-too-long = retention duration too large: { $cause }
+engine-bad-tag-list = bad tag list `{ $tags }`: { $cause }
+engine-reading-snapshots = reading the snapshots
+engine-forget-needs-what = forget needs snapshot ids, --tag, or a retention policy
+engine-policy-keeps-nothing = the retention policy keeps nothing: set at least one keep-* rule (or use a preset such as gfs)
+engine-bad-group-by = bad group-by: { $cause }
+engine-applying-policy = applying the retention policy
+engine-removing-snapshots = removing snapshots
+engine-bad-limit = bad { $option } `{ $value }`: { $cause }
+engine-planning-prune = planning the prune
+engine-pruning = pruning
+engine-bad-read-data-subset = bad read-data-subset `{ $value }`: { $cause }
+engine-checking = checking the repository
+engine-checking-at = checking { $location }
+engine-check-errors = { $n ->
+    [one] { $n } error found:
+   *[other] { $n } errors found:
+}
+    {"  "}{ $errors }
+    Run `repair index` and `repair snapshots`, then check again.
+engine-repairing-index = repairing the index
+engine-reading-index = reading the index
+engine-repairing-snapshots = repairing snapshots
+engine-listing-keys = listing the keys
+engine-reading-key = reading a key
+engine-new-password-too-short = the new password is too short: use at least 8 characters
+engine-adding-key = adding a key
+engine-no-key-matches = no key matches `{ $id }`
+engine-key-ambiguous = `{ $id }` matches { $n } keys: give more characters
+engine-key-in-use = key { $id } is the one in use: it cannot be removed (open the repository with another password to remove it)
+engine-bad-key-id = bad key id: { $cause }
+engine-removing-key = removing the key
+engine-copy-chunker-differs = { $from } and { $to } were created with different chunker settings: copied data would not deduplicate with what the target holds. Copy into a repository created for it (same chunker parameters), or back up into { $to } directly.
+engine-comparing-for-copy = comparing the snapshots of both repositories
+engine-reading-index-of = reading the index of { $location }
+engine-copying-into = copying snapshots into { $location }
+
+## Backups (engine/backup.rs)
+engine-bad-time = `{ $time }` is not a time: write 2024-05-01T10:00:00Z or "2024-05-01 10:00:00"
+engine-backing-up-stdin = backing up standard input to { $location }
+engine-removing-too-small = removing the too-small snapshot
+# (keep the key `minimum-backup-size` in this message: the job process looks for it)
+engine-too-small = the backup processed only { $processed } but minimum-backup-size is { $minimum }: no snapshot was kept. Check that the source is mounted and readable.
+engine-bad-tag = invalid tag `{ $tag }`: { $cause }
+engine-preparing-snapshot = preparing the snapshot
+engine-command-unparsable = stdin-command `{ $command }` cannot be parsed: { $cause }
+engine-command-cannot-start = cannot start stdin-command `{ $command }`: { $cause }
+engine-backing-up-command = backing up the output of `{ $command }` to { $location }
+engine-removing-failed-command-snapshot = removing the snapshot of a failed command
+engine-command-failed = stdin-command `{ $command }` failed ({ $cause }): its output was not kept as a snapshot
+engine-nothing-to-back-up = nothing to back up: give paths on the command line or set backup.paths in the config
+engine-missing-sources = these source paths do not exist, so nothing was backed up: { $paths }
+engine-source-is-repository = the source { $source } is the repository { $repository } (or inside it): a repository cannot back itself up
+engine-repository-inside-source = the repository { $repository } lies inside the source { $source }: leaving it out of the backup
+engine-bad-sources = cannot use the source paths: { $cause }
+engine-backing-up = backing up to { $location }
+engine-re-include-ignored = ignoring the re-include pattern `{ $pattern }`: only exclusions are supported
+io-resolving = resolving
+io-reading-exclude-file = reading the exclude file
+
+## Restores (engine/restore.rs)
+engine-restore-cancelled = the restore was cancelled
+engine-target-not-folder = the restore target { $target } exists and is not a folder
+engine-include-outside-base = `{ $path }` is not inside `{ $base }`, the folder the restore starts from
+engine-not-in-snapshot = `{ $path }` does not exist in snapshot { $snapshot }
+engine-reading-snapshot = reading the snapshot
+engine-file-in-the-way = a file is in the way of this folder
+engine-cannot-create-folder = cannot create the folder: { $cause }
+engine-folder-in-the-way = a folder is in the way
+engine-folder-in-the-way-of-file = a folder is in the way of this file
+engine-finding-data = finding the data of { $path } in the index (run check)
+engine-pack-unreadable = reading pack { $pack } failed: { $cause }
+engine-blob-damaged = blob { $blob } in pack { $pack } is damaged (run check)
+engine-nul-in-path = a NUL in the path
+engine-device-needs-root = device files can only be restored by an administrator (root)
+engine-specials-unix-only = symbolic links and special files are restored on Unix only
+io-creating-restore-target = creating the restore target
+io-creating-folder = creating the folder
+engine-phase-restoring = restoring
+
+## Statistics, encryption (engine/stats.rs, engine/crypto.rs)
+engine-listing-files = listing the repository files
+engine-key-shape = the repository key has an unexpected shape
+engine-no-randomness = no randomness to encrypt with: { $cause }
+engine-cannot-encrypt = cannot encrypt
+
+## Repository locks (engine/repolock.rs)
+engine-lock-holder = host { $host }, pid { $pid }, user { $user }, since { $since }
+engine-not-a-url = not a URL ({ $cause })
+engine-no-http = cannot set up HTTP: { $cause }
+engine-bad-lock-url = bad lock URL: { $cause }
+engine-rest-answered = the REST server answered { $status }
+engine-listing-locks = listing the repository locks
+engine-reading-lock = reading a repository lock
+engine-writing-lock = writing the repository lock
+engine-removing-lock = removing the repository lock
+engine-lock-storage-unreachable = cannot reach the `{ $scheme }` storage for locks: { $cause }
+engine-cannot-encode-lock = cannot encode the lock: { $cause }
+engine-lock-not-removed = could not remove our lock { $name } from the repository: { $cause }; `restic unlock` removes it
+engine-no-restic-locking = restic-compatible locking is not available for { $location }: do not run restic's prune on it while this job runs
+engine-locked = the repository { $location } is locked by another program ({ $holder }). Wait for it to finish; if that program is gone, `restic unlock` removes a stale lock.
+engine-locked-exclusively = the repository { $location } is locked exclusively by another program ({ $holder }). Wait for it to finish; if that program is gone, `restic unlock` removes a stale lock.
+engine-writing-our-lock = writing our lock into the repository
+engine-lock-not-refreshed = could not refresh our repository lock: { $cause }
+io-listing-locks = listing the locks in
+io-reading-lock = reading the lock
+io-creating = creating
+io-writing-lock = writing the lock
+io-removing-lock = removing the lock
+io-starting-lock-runtime = starting the lock runtime
