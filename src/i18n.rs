@@ -414,6 +414,43 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn messages_keep_their_lines_and_numbers() {
+        let errors = tr_in(
+            Lang::En,
+            "engine-check-errors",
+            &[("n", 2.into()), ("errors", "a\n  b".into())],
+        );
+        assert_eq!(
+            errors,
+            "2 errors found:\n  a\n  b\nRun `repair index` and `repair snapshots`, then check again."
+        );
+        let sheet = tr_in(
+            Lang::Fr,
+            "config-recovery-sheet",
+            &[
+                ("when", "x".into()),
+                ("host", "h".into()),
+                ("location", "/r".into()),
+                ("password", "p".into()),
+            ],
+        );
+        assert!(sheet.contains("sur h.\n\nGardez"), "{sheet}");
+        assert!(sheet.contains("\n  puis restic -r /r restore"), "{sheet}");
+        // numbers as they are: no grouping, no decimals added
+        let holder = tr_in(
+            Lang::Fr,
+            "engine-lock-holder",
+            &[
+                ("host", "h".into()),
+                ("pid", 1_234_567.into()),
+                ("user", "u".into()),
+                ("since", "t".into()),
+            ],
+        );
+        assert!(holder.contains("pid 1234567,"), "{holder}");
+    }
+
+    #[test]
     fn locales_plurals_and_fallback() {
         assert_eq!(Lang::from_tag("fr_FR.UTF-8"), Some(Lang::Fr));
         assert_eq!(Lang::from_tag("fr-CA"), Some(Lang::Fr));

@@ -73,7 +73,7 @@ pub fn require_manager(config: &Config) -> Result<()> {
 struct Row {
     repository: String,
     permissions: Permission,
-    allows: &'static str,
+    allows: String,
 }
 
 fn show(ctx: &Context, config: &Config) -> Result<i32> {

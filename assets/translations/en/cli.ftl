@@ -147,3 +147,136 @@ io-creating = creating
 io-writing-lock = writing the lock
 io-removing-lock = removing the lock
 io-starting-lock-runtime = starting the lock runtime
+
+## Passwords (config/secrets.rs)
+config-password-inline = inline password (in the config file)
+config-password-none = none
+config-password-file-unreadable = cannot read the password file { $path }: { $cause }
+config-password-file-empty = the password file { $path } is empty
+config-password-env-unset = the environment variable { $var } (password-env) is not set or empty
+config-no-password = no password given: set password-keyring, password-file, password-command or password-env for the repository, or NPBACKUP_PASSWORD / --password-file / --password-command
+config-password-command-unparsable = password-command `{ $command }` cannot be parsed: { $cause }
+config-password-command-empty = password-command is empty
+config-password-command-cannot-start = password-command `{ $command }` could not start: { $cause }
+config-password-command-failed = password-command `{ $command }` failed ({ $status }): { $stderr }
+config-password-command-not-utf8 = password-command `{ $command }` printed non-UTF-8 output
+config-password-command-nothing = password-command `{ $command }` printed nothing
+# $what: "file" or "folder"
+config-writable-by-others = the config { $what } { $path } is writable by other users
+config-owned-by-another = the config { $what } { $path } belongs to another user (uid { $uid })
+config-unsafe-for-commands = { $problem }, so the commands it names (pre/post, stdin-command, password-command) will not be run. Fix it with `chmod go-w { $path }` (and `chown` to yourself or root).
+io-checking = checking
+
+## The OS keyring (config/keyring.rs)
+config-keyring-no-dbus = no D-Bus session is running here, so there is no Secret Service (GNOME Keyring, KWallet, KeePassXC) to keep secrets in
+config-keyring-no-secret-service = the Secret Service cannot be reached: { $cause }
+config-keyring-no-windows = the Windows Credential Manager cannot be used: { $cause }
+config-keyring-no-macos = the macOS Keychain cannot be used: { $cause }
+config-keyring-no-platform = this platform has no keyring this program can use
+config-keyring-unavailable = the OS keyring cannot be used: { $why }; use password-file, password-command or password-env instead
+config-keyring-entry-needs-name = a keyring entry needs a name (password-keyring = "NAME")
+config-keyring-no-entry = the keyring holds no secret named '{ $key }' (service '{ $service }'): store it with `{ -cli } keyring set`
+config-keyring-refused = the keyring refused access to '{ $key }' (is it locked?): { $cause }; unlock it, or use password-file, password-command or password-env instead
+config-keyring-no-store = no keyring store is set up
+config-keyring-entry-error = keyring entry '{ $key }': { $cause }
+config-keyring-entry-empty = the keyring entry '{ $key }' is empty
+config-keyring-empty-secret = an empty secret cannot be stored
+config-keyring-forgets = it did not keep what was written
+# what a keyring entry holds, in its label in the keyring's manager
+config-keyring-what-secret = secret
+config-keyring-what-probe = a test entry, removed at once
+
+## Permissions (config/permissions.rs)
+config-op-list = listing
+config-op-backup = backing up
+config-op-restore = restoring
+config-op-check = checking
+config-op-unlock = removing stale locks
+config-op-modify = changing the repository (forget, prune, keys…)
+config-op-configure = changing the configuration and its secrets
+config-op-denied = repository `{ $repo }` does not allow { $op } (its permissions are "{ $level }": { $allows }). The administrator of this machine can change that.
+config-allows-backup = back up and list
+config-allows-restore = back up, list, restore and check
+config-allows-restore-only = list, browse and restore
+config-allows-full = everything
+config-bad-permission = `{ $value }` is not a permission level: use backup, restore, restore-only or full
+config-manager-password-too-short = the manager password is too short: use at least 8 characters
+config-manager-password-unhashable = cannot hash the manager password: { $cause }
+config-manager-hash-unreadable = security.manager-password-hash is not an argon2 hash ({ $cause }): set it again with `{ -cli } permissions manager-password`
+
+## Reading and checking the configuration (config/mod.rs)
+config-unreadable-file = cannot read the configuration file: { $cause }. Create one with `{ -cli } config init`.
+config-not-toml = not valid TOML: { $cause }
+config-no-repository = { $file } defines no repository: add a [repos.NAME] table
+config-several-repositories = { $file } defines several repositories ({ $names }): choose one with --repo NAME
+config-unknown-repository = no repository named `{ $name }` in { $file } (known: { $known })
+config-defaults-broken = built-in defaults are broken: { $cause }
+config-unknown-group = unknown group `{ $group }`: define [groups.{ $group }] or use one of: { $known }
+config-no-uri = no `uri`: say where the repository lives, e.g. uri = "/mnt/backup/repo" or "rest:http://host:8000/repo"
+config-several-password-sources = more than one password source ({ $keys }): keep exactly one
+config-inline-password-unsafe = an inline password is accepted only when the config file is readable by its owner alone: run `chmod 600 { $file }`, or use password-file, password-command or password-env instead
+config-not-argon2 = not an argon2 hash: set it with `{ -cli } permissions manager-password`
+config-must-be-table = must be a table: { $table }
+config-must-be-tables = must be a table of tables: { $table }
+config-group-in-group = a group cannot belong to another group: remove this key
+config-built-in-defaults = <built-in defaults>
+# $serde: serde's sentence ("unknown field `x`, expected one of `a`, `b`"); $key and
+# $expected: the same, taken apart, for a language that words it its own way
+config-unknown-key = { $serde } (check the spelling; keys are kebab-case)
+config-unknown-key-no-fields = none
+io-reading = reading
+
+## Editing and creating the configuration (config/edit.rs, config/template.rs, config/vars.rs)
+config-already-exists = { $file } already exists; nothing was changed (edit it, or choose another file with -c)
+config-cannot-generate-password = cannot generate a password: { $cause }
+config-var-unclosed = `{ $input }`: `${"{"}` without a closing `{"}"}`
+config-var-unknown = unknown variable ${"{"}{ $name }{"}"}: use HOSTNAME, MACHINE_ID, MACHINE_GROUP, TENANT, REPO_NAME, REPO_GROUP or the name of a set environment variable
+io-reading-config = reading the configuration
+io-keeping-previous-config = keeping the previous configuration
+io-writing-config = writing the configuration
+io-creating-config-folder = creating the config folder
+io-writing = writing
+
+## Values of the configuration (config/schema.rs, config/when.rs)
+config-bad-preset = `{ $value }` is not a retention preset: use "14d", "30d", "90d", "gfs" or "keep-all"
+config-expected-scalar = expected a string, number or boolean, found { $found }
+config-bad-size = `{ $value }` is not a size: write it like "500 MB", "2 GiB" or a number of bytes
+config-expected-size = expected a size like "500 MB", found { $found }
+config-bad-duration = `{ $value }` is not a duration ({ $cause }): write it like "30m", "12h" or "7d"
+config-bad-compression = `{ $value }` is not a compression: use "auto", "off", "max" or a level from 1 to 22
+config-expected-compression = expected "auto", "off", "max" or a level, found { $found }
+config-bad-schedule = `{ $value }` is not a schedule: write "every 6h", "daily at 02:30", "mon,wed,fri at 21:00", "weekdays at 18:00", "cron 0 */4 * * *" or "manual"
+config-interval-too-short = `{ $value }`: the shortest interval is one minute ("every 1m")
+config-bad-cron = `{ $value }` is not a cron expression ({ $cause })
+config-not-toml-value = not a TOML value: { $cause }
+config-write-bool = write true or false
+config-not-whole-number = `{ $value }` is not a whole number
+config-choose-one-of = choose one of: { $choices }
+config-secret-not-edited-here = a secret is not edited here: use the keyring, a password file or a command
+
+## Setting up a repository (config/setup.rs)
+config-location-incomplete = the location is incomplete: { $why }
+config-destination-incomplete = the destination is incomplete: { $why }
+config-bad-repo-name = `{ $name }` cannot name a repository: use letters, digits, - and _
+config-repo-name-taken = { $file } already has a repository named `{ $name }`: choose another name
+config-password-file-exists = { $path } already exists: it may hold another repository's password, so it is left alone; choose another name
+config-password-kept-keyring = in the keyring (entry '{ $entry }')
+config-password-kept-file = in { $path } (readable by you alone)
+config-keyring-what-password = password of repository { $repo }
+config-keyring-what-option = { $option } of repository { $repo }
+io-writing-password-file = writing the password file
+config-recovery-sheet = { -product } — recovery information
+    Written { $when } on { $host }.
+
+    Keep this sheet somewhere safe and away from this computer (printed, or in a
+    password manager). Without the password nobody can read the backups, not even you.
+
+    Repository:  { $location }
+    Password:    { $password }
+
+    To get files back on any computer:
+    - install { -product }, choose "Open a repository" and give the two lines above; or
+    - with restic (restic.net): restic -r { $location } snapshots,
+    {"  "}then restic -r { $location } restore latest --target ~/restored
+    - from the command line: { -cli } -r { $location } snapshots
+config-viewer-no-file = (viewer: no configuration file)

@@ -151,3 +151,141 @@ io-creating = création de
 io-writing-lock = écriture du verrou
 io-removing-lock = suppression du verrou
 io-starting-lock-runtime = démarrage de l'environnement d'exécution des verrous
+
+## Mots de passe (config/secrets.rs)
+config-password-inline = mot de passe en clair (dans le fichier de configuration)
+config-password-none = aucun
+config-password-file-unreadable = le fichier de mot de passe { $path } ne peut pas être lu : { $cause }
+config-password-file-empty = le fichier de mot de passe { $path } est vide
+config-password-env-unset = la variable d'environnement { $var } (password-env) n'est pas définie ou est vide
+config-no-password = aucun mot de passe n'est donné : réglez password-keyring, password-file, password-command ou password-env pour le dépôt, ou NPBACKUP_PASSWORD / --password-file / --password-command
+config-password-command-unparsable = la commande password-command `{ $command }` ne peut pas être analysée : { $cause }
+config-password-command-empty = password-command est vide
+config-password-command-cannot-start = la commande password-command `{ $command }` n'a pas pu démarrer : { $cause }
+config-password-command-failed = la commande password-command `{ $command }` a échoué ({ $status }) : { $stderr }
+config-password-command-not-utf8 = la commande password-command `{ $command }` a écrit une sortie qui n'est pas en UTF-8
+config-password-command-nothing = la commande password-command `{ $command }` n'a rien écrit
+# $what : "file" (fichier) ou "folder" (dossier)
+config-writable-by-others = { $what ->
+    [folder] le dossier de la configuration { $path } est modifiable par d'autres utilisateurs
+   *[file] le fichier de configuration { $path } est modifiable par d'autres utilisateurs
+}
+config-owned-by-another = { $what ->
+    [folder] le dossier de la configuration { $path } appartient à un autre utilisateur (uid { $uid })
+   *[file] le fichier de configuration { $path } appartient à un autre utilisateur (uid { $uid })
+}
+config-unsafe-for-commands = { $problem } : les commandes qu'il nomme (pre/post, stdin-command, password-command) ne seront donc pas lancées. Corrigez-le avec `chmod go-w { $path }` (et `chown` vers vous-même ou root).
+io-checking = vérification de
+
+## Le trousseau du système (config/keyring.rs)
+config-keyring-no-dbus = aucune session D-Bus ne tourne ici : il n'y a donc pas de Secret Service (GNOME Keyring, KWallet, KeePassXC) où garder des secrets
+config-keyring-no-secret-service = le Secret Service est injoignable : { $cause }
+config-keyring-no-windows = le Gestionnaire d'identification de Windows ne peut pas être utilisé : { $cause }
+config-keyring-no-macos = le trousseau de macOS ne peut pas être utilisé : { $cause }
+config-keyring-no-platform = ce système n'a aucun trousseau que ce programme sache utiliser
+config-keyring-unavailable = le trousseau du système ne peut pas être utilisé : { $why } ; utilisez plutôt password-file, password-command ou password-env
+config-keyring-entry-needs-name = une entrée du trousseau doit avoir un nom (password-keyring = "NOM")
+config-keyring-no-entry = le trousseau ne contient aucun secret nommé '{ $key }' (service '{ $service }') : enregistrez-le avec `{ -cli } keyring set`
+config-keyring-refused = le trousseau a refusé l'accès à '{ $key }' (est-il verrouillé ?) : { $cause } ; déverrouillez-le, ou utilisez plutôt password-file, password-command ou password-env
+config-keyring-no-store = aucun trousseau n'est configuré
+config-keyring-entry-error = entrée du trousseau '{ $key }' : { $cause }
+config-keyring-entry-empty = l'entrée du trousseau '{ $key }' est vide
+config-keyring-empty-secret = un secret vide ne peut pas être enregistré
+config-keyring-forgets = il n'a pas gardé ce qui y a été écrit
+# ce que contient une entrée du trousseau, dans son libellé du gestionnaire de trousseau
+config-keyring-what-secret = secret
+config-keyring-what-probe = une entrée de test, retirée aussitôt
+
+## Permissions (config/permissions.rs)
+config-op-list = la consultation
+config-op-backup = la sauvegarde
+config-op-restore = la restauration
+config-op-check = la vérification
+config-op-unlock = la suppression des verrous périmés
+config-op-modify = la modification du dépôt (forget, prune, clés…)
+config-op-configure = la modification de la configuration et de ses secrets
+config-op-denied = le dépôt `{ $repo }` ne permet pas { $op } (ses permissions sont "{ $level }" : { $allows }). L'administrateur de cette machine peut changer cela.
+config-allows-backup = sauvegarder et lister
+config-allows-restore = sauvegarder, lister, restaurer et vérifier
+config-allows-restore-only = lister, parcourir et restaurer
+config-allows-full = tout
+config-bad-permission = `{ $value }` n'est pas un niveau de permission : utilisez backup, restore, restore-only ou full
+config-manager-password-too-short = le mot de passe d'administration est trop court : utilisez au moins 8 caractères
+config-manager-password-unhashable = le mot de passe d'administration ne peut pas être haché : { $cause }
+config-manager-hash-unreadable = security.manager-password-hash n'est pas un hachage argon2 ({ $cause }) : réglez-le de nouveau avec `{ -cli } permissions manager-password`
+
+## Lecture et vérification de la configuration (config/mod.rs)
+config-unreadable-file = le fichier de configuration ne peut pas être lu : { $cause }. Créez-en un avec `{ -cli } config init`.
+config-not-toml = ce n'est pas du TOML valide : { $cause }
+config-no-repository = { $file } ne définit aucun dépôt : ajoutez une table [repos.NOM]
+config-several-repositories = { $file } définit plusieurs dépôts ({ $names }) : choisissez-en un avec --repo NOM
+config-unknown-repository = aucun dépôt nommé `{ $name }` dans { $file } (connus : { $known })
+config-defaults-broken = les réglages par défaut intégrés sont cassés : { $cause }
+config-unknown-group = groupe inconnu `{ $group }` : définissez [groups.{ $group }] ou utilisez l'un de ceux-ci : { $known }
+config-no-uri = pas d'`uri` : indiquez où se trouve le dépôt, par exemple uri = "/mnt/backup/repo" ou "rest:http://hôte:8000/repo"
+config-several-password-sources = plus d'une source de mot de passe ({ $keys }) : n'en gardez qu'une
+config-inline-password-unsafe = un mot de passe en clair n'est accepté que si le fichier de configuration n'est lisible que par son propriétaire : lancez `chmod 600 { $file }`, ou utilisez plutôt password-file, password-command ou password-env
+config-not-argon2 = ce n'est pas un hachage argon2 : réglez-le avec `{ -cli } permissions manager-password`
+config-must-be-table = doit être une table : { $table }
+config-must-be-tables = doit être une table de tables : { $table }
+config-group-in-group = un groupe ne peut pas appartenir à un autre groupe : retirez cette clé
+config-built-in-defaults = <réglages par défaut intégrés>
+# $serde : la phrase de serde (en anglais) ; $key et $expected : la même, en morceaux
+config-unknown-key = clé inconnue `{ $key }` (clés possibles : { $expected }) : vérifiez l'orthographe ; les clés s'écrivent en kebab-case
+config-unknown-key-no-fields = aucune
+io-reading = lecture de
+
+## Modification et création de la configuration (config/edit.rs, config/template.rs, config/vars.rs)
+config-already-exists = { $file } existe déjà ; rien n'a été modifié (modifiez-le, ou choisissez un autre fichier avec -c)
+config-cannot-generate-password = un mot de passe ne peut pas être créé : { $cause }
+config-var-unclosed = `{ $input }` : `${"{"}` sans `{"}"}` fermante
+config-var-unknown = variable inconnue ${"{"}{ $name }{"}"} : utilisez HOSTNAME, MACHINE_ID, MACHINE_GROUP, TENANT, REPO_NAME, REPO_GROUP ou le nom d'une variable d'environnement définie
+io-reading-config = lecture de la configuration
+io-keeping-previous-config = conservation de la configuration précédente
+io-writing-config = écriture de la configuration
+io-creating-config-folder = création du dossier de la configuration
+io-writing = écriture de
+
+## Valeurs de la configuration (config/schema.rs, config/when.rs)
+config-bad-preset = `{ $value }` n'est pas un préréglage de conservation : utilisez "14d", "30d", "90d", "gfs" ou "keep-all"
+config-expected-scalar = une chaîne, un nombre ou un booléen est attendu, pas un(e) { $found }
+config-bad-size = `{ $value }` n'est pas une taille : écrivez-la comme "500 MB", "2 GiB" ou un nombre d'octets
+config-expected-size = une taille comme "500 MB" est attendue, pas un(e) { $found }
+config-bad-duration = `{ $value }` n'est pas une durée ({ $cause }) : écrivez-la comme "30m", "12h" ou "7d"
+config-bad-compression = `{ $value }` n'est pas une compression : utilisez "auto", "off", "max" ou un niveau de 1 à 22
+config-expected-compression = "auto", "off", "max" ou un niveau est attendu, pas un(e) { $found }
+config-bad-schedule = `{ $value }` n'est pas une planification : écrivez "every 6h", "daily at 02:30", "mon,wed,fri at 21:00", "weekdays at 18:00", "cron 0 */4 * * *" ou "manual"
+config-interval-too-short = `{ $value }` : l'intervalle le plus court est d'une minute ("every 1m")
+config-bad-cron = `{ $value }` n'est pas une expression cron ({ $cause })
+config-not-toml-value = ce n'est pas une valeur TOML : { $cause }
+config-write-bool = écrivez true ou false
+config-not-whole-number = `{ $value }` n'est pas un nombre entier
+config-choose-one-of = choisissez l'une de ces valeurs : { $choices }
+config-secret-not-edited-here = un secret ne se modifie pas ici : utilisez le trousseau, un fichier de mot de passe ou une commande
+
+## Création d'un dépôt (config/setup.rs)
+config-location-incomplete = l'emplacement est incomplet : { $why }
+config-destination-incomplete = la destination est incomplète : { $why }
+config-bad-repo-name = `{ $name }` ne peut pas nommer un dépôt : utilisez des lettres, des chiffres, - et _
+config-repo-name-taken = { $file } a déjà un dépôt nommé `{ $name }` : choisissez un autre nom
+config-password-file-exists = { $path } existe déjà : il contient peut-être le mot de passe d'un autre dépôt, il n'est donc pas touché ; choisissez un autre nom
+config-password-kept-keyring = dans le trousseau (entrée '{ $entry }')
+config-password-kept-file = dans { $path } (lisible par vous seul)
+config-keyring-what-password = mot de passe du dépôt { $repo }
+config-keyring-what-option = { $option } du dépôt { $repo }
+io-writing-password-file = écriture du fichier de mot de passe
+config-recovery-sheet = { -product } — informations de récupération
+    Écrites le { $when } sur { $host }.
+
+    Gardez cette fiche en lieu sûr, loin de cet ordinateur (imprimée, ou dans un
+    gestionnaire de mots de passe). Sans le mot de passe, personne ne peut lire les sauvegardes, pas même vous.
+
+    Dépôt :         { $location }
+    Mot de passe :  { $password }
+
+    Pour récupérer des fichiers sur n'importe quel ordinateur :
+    - installez { -product }, choisissez « Ouvrir un dépôt » et donnez les deux lignes ci-dessus ; ou
+    - avec restic (restic.net) : restic -r { $location } snapshots,
+    {"  "}puis restic -r { $location } restore latest --target ~/restored
+    - en ligne de commande : { -cli } -r { $location } snapshots
+config-viewer-no-file = (visionneuse : pas de fichier de configuration)
