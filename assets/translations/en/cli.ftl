@@ -280,3 +280,166 @@ config-recovery-sheet = { -product } — recovery information
     {"  "}then restic -r { $location } restore latest --target ~/restored
     - from the command line: { -cli } -r { $location } snapshots
 config-viewer-no-file = (viewer: no configuration file)
+
+## Jobs (jobs/*)
+job-lock-holder = a { $kind } job (pid { $pid }, job { $job }) since { $since }
+job-lock-holder-unknown = another job
+job-busy = the repository { $location } is busy: { $who } is writing to it. Try again when it has finished, or pass --wait to queue.
+job-busy-waited = the repository { $location } is busy: { $who } is writing to it. Try again when it has finished (waited in vain).
+job-cannot-encode-reply = cannot encode a reply: { $cause }
+job-malformed-request = ignoring a malformed request: { $cause }
+job-spec-unreadable = cannot read the job spec from stdin: { $cause }
+job-spec-malformed = malformed job spec: { $cause }
+job-no-signals = cannot catch termination signals: a cancelled job may leave its lock behind
+job-interrupted = the job was interrupted
+job-was-cancelled = the job was cancelled
+job-timed-out = the job timed out after { $limit }
+job-cannot-encode-result = cannot encode the result: { $cause }
+job-no-smtp-server = repository `{ $repo }` has no monitoring.email.smtp-server
+job-no-read-lock = could not lock the repository for reading: { $cause }
+job-restore-failures = { $n } item(s) could not be restored; the first: { $path }: { $reason }
+job-housekeeping-stopped = housekeeping stopped at { $step } (nothing after it ran): { $cause }
+job-verifying-new-password = verifying the new password
+job-new-password-unverified = { $cause }; the old password still works (the new key { $key } was added but not verified)
+job-not-under-lock = { $kind } does not run under a lock
+job-history-not-recorded = could not record this run in { $path }: { $cause }
+job-pre-failed-fatal = { $why }: the backup did not run (pre-exec-failure-is-fatal)
+job-pre-failed = { $why }; backing up anyway
+job-post-failed-fatal = { $why } (post-exec-failure-is-fatal); the snapshot itself was saved
+job-using-fallback = the primary location of `{ $repo }` is unreachable; using fallback #{ $n }: { $location }
+job-watcher-stopped = the job watcher stopped: { $cause }
+job-cannot-encode-request = cannot encode the request: { $cause }
+job-the-browsing-session = the browsing session
+job-session-no-input = the session has no input
+job-cannot-encode-job = cannot encode the job: { $cause }
+job-no-pipe = the job process has no stdin, stdout or stderr
+job-unknown-status = unknown status
+job-no-result = the job process ended without a result ({ $how })
+job-no-result-stderr = the job process ended without a result ({ $how }):
+    { $stderr }
+# $what: "pre" or "post" (the commands before and after a backup)
+job-hook-cannot-start = { $what } command `{ $command }` could not start: { $cause }
+job-hook-timed-out = { $what } command `{ $command }` was stopped after its time limit of { $limit }
+job-hook-error = { $what } command `{ $command }`: { $cause }
+job-hook-failed = { $what } command `{ $command }` failed ({ $status })
+job-too-small = this backup is too small: { $size } processed against { $mean } on average over the last { $runs } runs (is a source missing or unmounted?)
+job-too-large = this backup is too large: { $size } processed against { $mean } on average over the last { $runs } runs
+job-too-many-changed = too many changed files: { $changed } against { $mean } on average over the last { $runs } runs (mass changes can mean encryption by malware)
+io-locking = locking
+io-creating-lock-folder = creating the lock folder
+io-opening-lock-file = opening the lock file
+io-writing-lock-file = writing the lock file
+io-naming = naming
+io-finding-program = finding this program
+io-sending-request = sending a request to
+io-starting-job = starting the job process
+io-sending-job = sending the job to
+
+## Planning jobs (jobs/plan.rs)
+job-repo-credentials = repository `{ $repo }`: { $cause }
+job-option-credentials = repository `{ $repo }`, backend option { $option }: { $cause }
+job-command-source-without-command = backup.source is "command" but no backup.stdin-command is set
+job-nothing-to-back-up = repository `{ $repo }` has nothing to back up: set backup.paths in { $file }
+job-no-retention = repository `{ $repo }` has no retention policy: set [retention] (e.g. preset = "gfs") for it or its group
+
+## Monitoring: mail, pings, metrics, webhooks (monitor/*)
+mon-bad-security = monitoring.email.security is `{ $value }`: use starttls, tls or none
+mon-ca-unreadable = cannot read { $path }: { $cause }
+mon-ca-not-pem = { $path } holds no PEM certificate: { $cause }
+mon-bad-from = monitoring.email.from `{ $from }` is not an address: { $cause }
+mon-bad-address = `{ $address }` is not an e-mail address: { $cause }
+mon-mail-not-sent = the mail to { $to } could not be sent through { $server }: { $cause }
+mon-no-recipient = no recipient: name one, or set monitoring.email.on-backup-failure (or another on-* list)
+mon-test-subject = test mail
+mon-test-body = This is a test mail from { -product } on { $machine }, repository { $repo }.
+    If you read this, mail about backups will reach you.
+mon-backup-succeeded = backup succeeded
+mon-backup-failed = backup FAILED
+# $action: the job's kind (backup, check, prune…)
+mon-operation-succeeded = { $action } succeeded
+mon-operation-failed = { $action } FAILED
+mon-backup-too-old = the last backup is TOO OLD
+mon-mail-first-line = { -product } on { $machine }, repository { $repo }: { $what }.
+mon-mail-files = Files: { $new } new, { $changed } changed, { $unchanged } unchanged
+mon-mail-added = Added: { $added } ({ $stored } stored); processed { $processed }
+mon-mail-duration = Duration: { $duration }
+mon-mail-warnings = Warnings: { $n }
+mon-mail-log-end = The end of the log:
+mon-ping-failed = the health check ping to { $url } failed: { $cause }
+mon-cannot-push = cannot push metrics: { $cause }
+mon-push-refused = the push gateway { $gateway } refused the metrics: HTTP { $status }
+mon-push-unreachable = the push gateway { $gateway } is unreachable: { $cause }
+mon-not-pushed = the metrics were not pushed: none of the { $n } push gateway(s) took them
+mon-webhook-failed = the webhook { $url } failed after { $n } attempt(s): { $cause }
+mon-bad-method = monitoring.webhooks: method `{ $method }` for { $url }: use POST or GET
+mon-unknown-event = monitoring.webhooks: unknown event `{ $event }`: use { $known }
+mon-textfile-failed = the metrics could not be written to { $dir }: { $cause }
+
+## The scheduler (schedule/*)
+sched-waiting-mains = waiting for mains power (the computer runs on battery)
+sched-waiting-unmetered = waiting for an unmetered network (the connection is metered)
+sched-bad-task = `{ $value }` is not a scheduled task: use backup, housekeeping or check
+sched-finished-in = finished in { $seconds } s
+sched-finished-snapshot = , snapshot { $id }
+sched-finished-warnings = , { $n } warning(s): { $warnings }
+sched-cancelled = cancelled
+sched-failed = failed: { $why }
+sched-no-reason = no reason given
+sched-no-tomorrow = cannot work out tomorrow's date
+sched-pause-too-long = `{ $value }` is too long a pause
+sched-cannot-encode-state = cannot encode the scheduler's state: { $cause }
+sched-no-home = cannot find your home folder
+sched-no-windows-service = the Windows service is not part of this build yet: use the Task Scheduler to run `daemon run` at logon
+sched-system-needs-root = a system service is installed by root: run this with sudo, or use --user
+sched-wrote = wrote { $path }
+sched-started-user = enabled and started { $unit } (user service): it starts at each login
+sched-started-system = enabled and started { $unit } (system service): it starts at boot
+sched-linger = to run it while you are logged out too: loginctl enable-linger
+sched-not-started = not started: { $command }
+sched-note = note: { $note }
+sched-removed = removed { $path }
+sched-no-service = no service installed ({ $path } is absent)
+sched-not-installed = not installed ({ $path } is absent): `{ $command }`
+sched-unknown = unknown ({ $cause })
+sched-installed = installed: { $path }
+sched-enabled = enabled: { $state }
+sched-running = running: { $state }
+sched-no-systemctl = cannot run systemctl ({ $cause }): is this a systemd system?
+sched-command-failed = `{ $command }` failed: { $cause }
+sched-launchctl-failed = `{ $command }` failed
+sched-loaded = loaded: it starts at each login
+daemon-the-daemon = the daemon
+daemon-the-scheduler = the scheduler
+daemon-not-scheduled = repository `{ $repo }` is not scheduled: { $cause }
+daemon-config-unusable-kept = { $file } cannot be used (the previous settings stay in force):
+    { $cause }
+daemon-config-unusable = { $file } cannot be used (nothing is scheduled until it is fixed):
+    { $cause }
+daemon-no-config = the configuration could not be read
+daemon-cut-short = cut short by the scheduler's shutdown
+daemon-not-started = not started: { $why }
+# $task: backup, housekeeping or check
+daemon-busy = repository `{ $repo }` is busy with its { $task }
+daemon-stopping = the scheduler is stopping
+daemon-task-started = { $task } started
+config-unknown-repository-short = no repository named `{ $name }` in { $file }
+daemon-paused-until = scheduled runs paused until { $when }
+daemon-resumed = scheduled runs resumed
+daemon-cancelling = cancelling the { $task } of `{ $repo }`
+daemon-nothing-runs = nothing runs for `{ $repo }`
+daemon-watching = watching
+daemon-skipped-recent = skipped: the last backup is { $age } old, younger than skip-if-recent { $limit }
+daemon-already-running = a scheduler is already running for this user (it answers on { $socket }): stop it first, or ask it with `daemon status`
+daemon-other-user = this scheduler belongs to another user
+daemon-not-a-request = not a request: { $cause }
+daemon-not-running = no scheduler is running (tried { $tried }): start it with `{ -cli } daemon` or `{ -cli } service install`
+daemon-hung-up = the scheduler hung up
+daemon-answer-unreadable = the scheduler's answer cannot be read ({ $cause }): { $answer }
+daemon-answer-odd = the scheduler answered oddly ({ $cause })
+io-writing-scheduler-state = writing the scheduler's state
+io-listening-signals = listening for signals in
+io-creating-socket-folder = creating the daemon's socket folder
+io-opening-socket = opening the daemon's socket
+io-restricting-socket = restricting the daemon's socket
+io-talking-to = talking to
+io-removing = removing

@@ -289,3 +289,169 @@ config-recovery-sheet = { -product } — informations de récupération
     {"  "}puis restic -r { $location } restore latest --target ~/restored
     - en ligne de commande : { -cli } -r { $location } snapshots
 config-viewer-no-file = (visionneuse : pas de fichier de configuration)
+
+## Tâches (jobs/*)
+job-lock-holder = une tâche { $kind } (pid { $pid }, tâche { $job }) depuis { $since }
+job-lock-holder-unknown = une autre tâche
+job-busy = le dépôt { $location } est occupé : { $who } y écrit. Réessayez quand elle aura fini, ou passez --wait pour attendre votre tour.
+job-busy-waited = le dépôt { $location } est occupé : { $who } y écrit. Réessayez quand elle aura fini (l'attente n'a pas suffi).
+job-cannot-encode-reply = une réponse ne peut pas être encodée : { $cause }
+job-malformed-request = une requête mal formée est ignorée : { $cause }
+job-spec-unreadable = la description de la tâche ne peut pas être lue sur l'entrée standard : { $cause }
+job-spec-malformed = description de tâche mal formée : { $cause }
+job-no-signals = les signaux d'arrêt ne peuvent pas être captés : une tâche annulée risque de laisser son verrou derrière elle
+job-interrupted = la tâche a été interrompue
+job-was-cancelled = la tâche a été annulée
+job-timed-out = la tâche a dépassé sa durée maximale de { $limit }
+job-cannot-encode-result = le résultat ne peut pas être encodé : { $cause }
+job-no-smtp-server = le dépôt `{ $repo }` n'a pas de monitoring.email.smtp-server
+job-no-read-lock = le dépôt n'a pas pu être verrouillé en lecture : { $cause }
+job-restore-failures = { $n ->
+    [one] { $n } élément n'a pas pu être restauré : { $path } : { $reason }
+   *[other] { $n } éléments n'ont pas pu être restaurés ; le premier : { $path } : { $reason }
+}
+job-housekeeping-stopped = l'entretien s'est arrêté à l'étape { $step } (rien n'a été fait après) : { $cause }
+job-verifying-new-password = vérification du nouveau mot de passe
+job-new-password-unverified = { $cause } ; l'ancien mot de passe fonctionne toujours (la nouvelle clé { $key } a été ajoutée mais pas vérifiée)
+job-not-under-lock = { $kind } ne s'exécute pas sous un verrou
+job-history-not-recorded = cette exécution n'a pas pu être enregistrée dans { $path } : { $cause }
+job-pre-failed-fatal = { $why } : la sauvegarde n'a pas été faite (pre-exec-failure-is-fatal)
+job-pre-failed = { $why } ; la sauvegarde se fait quand même
+job-post-failed-fatal = { $why } (post-exec-failure-is-fatal) ; l'instantané lui-même a été enregistré
+job-using-fallback = l'emplacement principal de `{ $repo }` est injoignable ; utilisation de l'emplacement de secours n° { $n } : { $location }
+job-watcher-stopped = la surveillance de la tâche s'est arrêtée : { $cause }
+job-cannot-encode-request = la requête ne peut pas être encodée : { $cause }
+job-the-browsing-session = la session de navigation
+job-session-no-input = la session n'a pas d'entrée
+job-cannot-encode-job = la tâche ne peut pas être encodée : { $cause }
+job-no-pipe = le processus de la tâche n'a pas d'entrée, de sortie ou de sortie d'erreur
+job-unknown-status = statut inconnu
+job-no-result = le processus de la tâche s'est terminé sans résultat ({ $how })
+job-no-result-stderr = le processus de la tâche s'est terminé sans résultat ({ $how }) :
+    { $stderr }
+# $what : "pre" ou "post" (les commandes avant et après une sauvegarde)
+job-hook-cannot-start = la commande { $what } `{ $command }` n'a pas pu démarrer : { $cause }
+job-hook-timed-out = la commande { $what } `{ $command }` a été arrêtée au bout de sa durée maximale de { $limit }
+job-hook-error = commande { $what } `{ $command }` : { $cause }
+job-hook-failed = la commande { $what } `{ $command }` a échoué ({ $status })
+job-too-small = cette sauvegarde est trop petite : { $size } lus contre { $mean } en moyenne sur les { $runs } dernières exécutions (une source manque-t-elle ou n'est-elle pas montée ?)
+job-too-large = cette sauvegarde est trop grande : { $size } lus contre { $mean } en moyenne sur les { $runs } dernières exécutions
+job-too-many-changed = trop de fichiers modifiés : { $changed } contre { $mean } en moyenne sur les { $runs } dernières exécutions (des modifications en masse peuvent signaler un chiffrement par un logiciel malveillant)
+io-locking = verrouillage de
+io-creating-lock-folder = création du dossier des verrous
+io-opening-lock-file = ouverture du fichier de verrou
+io-writing-lock-file = écriture du fichier de verrou
+io-naming = nommage de
+io-finding-program = recherche de ce programme
+io-sending-request = envoi d'une requête à
+io-starting-job = démarrage du processus de la tâche
+io-sending-job = envoi de la tâche à
+
+## Préparation des tâches (jobs/plan.rs)
+job-repo-credentials = dépôt `{ $repo }` : { $cause }
+job-option-credentials = dépôt `{ $repo }`, option de stockage { $option } : { $cause }
+job-command-source-without-command = backup.source vaut "command" mais aucun backup.stdin-command n'est réglé
+job-nothing-to-back-up = le dépôt `{ $repo }` n'a rien à sauvegarder : réglez backup.paths dans { $file }
+job-no-retention = le dépôt `{ $repo }` n'a pas de politique de conservation : réglez [retention] (par exemple preset = "gfs") pour lui ou son groupe
+
+## Supervision : courriels, pings, métriques, webhooks (monitor/*)
+mon-bad-security = monitoring.email.security vaut `{ $value }` : utilisez starttls, tls ou none
+mon-ca-unreadable = { $path } ne peut pas être lu : { $cause }
+mon-ca-not-pem = { $path } ne contient aucun certificat PEM : { $cause }
+mon-bad-from = monitoring.email.from `{ $from }` n'est pas une adresse : { $cause }
+mon-bad-address = `{ $address }` n'est pas une adresse électronique : { $cause }
+mon-mail-not-sent = le courriel à { $to } n'a pas pu être envoyé par { $server } : { $cause }
+mon-no-recipient = aucun destinataire : nommez-en un, ou réglez monitoring.email.on-backup-failure (ou une autre liste on-*)
+mon-test-subject = courriel de test
+mon-test-body = Ceci est un courriel de test de { -product } sur { $machine }, dépôt { $repo }.
+    Si vous le lisez, les courriels sur les sauvegardes vous parviendront.
+mon-backup-succeeded = sauvegarde réussie
+mon-backup-failed = ÉCHEC de la sauvegarde
+# $action : le type de la tâche (backup, check, prune…)
+mon-operation-succeeded = { $action } réussi
+mon-operation-failed = ÉCHEC de { $action }
+mon-backup-too-old = la dernière sauvegarde est TROP ANCIENNE
+mon-mail-first-line = { -product } sur { $machine }, dépôt { $repo } : { $what }.
+mon-mail-files = Fichiers : { $new } nouveaux, { $changed } modifiés, { $unchanged } inchangés
+mon-mail-added = Ajouté : { $added } ({ $stored } stockés) ; lu : { $processed }
+mon-mail-duration = Durée : { $duration }
+mon-mail-warnings = Avertissements : { $n }
+mon-mail-log-end = La fin du journal :
+mon-ping-failed = le ping de contrôle de santé vers { $url } a échoué : { $cause }
+mon-cannot-push = les métriques ne peuvent pas être envoyées : { $cause }
+mon-push-refused = la passerelle push { $gateway } a refusé les métriques : HTTP { $status }
+mon-push-unreachable = la passerelle push { $gateway } est injoignable : { $cause }
+mon-not-pushed = les métriques n'ont pas été envoyées : aucune des { $n } passerelles push ne les a prises
+mon-webhook-failed = le webhook { $url } a échoué après { $n } tentative(s) : { $cause }
+mon-bad-method = monitoring.webhooks : méthode `{ $method }` pour { $url } : utilisez POST ou GET
+mon-unknown-event = monitoring.webhooks : événement inconnu `{ $event }` : utilisez { $known }
+mon-textfile-failed = les métriques n'ont pas pu être écrites dans { $dir } : { $cause }
+
+## Le planificateur (schedule/*)
+sched-waiting-mains = en attente du secteur (l'ordinateur est sur batterie)
+sched-waiting-unmetered = en attente d'un réseau non limité (la connexion est limitée)
+sched-bad-task = `{ $value }` n'est pas une tâche planifiée : utilisez backup, housekeeping ou check
+sched-finished-in = terminé en { $seconds } s
+sched-finished-snapshot = , instantané { $id }
+sched-finished-warnings = , { $n } avertissement(s) : { $warnings }
+sched-cancelled = annulé
+sched-failed = échec : { $why }
+sched-no-reason = aucune raison donnée
+sched-no-tomorrow = la date de demain ne peut pas être calculée
+sched-pause-too-long = `{ $value }` est une pause trop longue
+sched-cannot-encode-state = l'état du planificateur ne peut pas être encodé : { $cause }
+sched-no-home = votre dossier personnel est introuvable
+sched-no-windows-service = le service Windows ne fait pas encore partie de cette version : utilisez le Planificateur de tâches pour lancer `daemon run` à l'ouverture de session
+sched-system-needs-root = un service système s'installe en root : lancez ceci avec sudo, ou utilisez --user
+sched-wrote = { $path } écrit
+sched-started-user = { $unit } activé et démarré (service utilisateur) : il démarre à chaque ouverture de session
+sched-started-system = { $unit } activé et démarré (service système) : il démarre avec l'ordinateur
+sched-linger = pour qu'il tourne aussi quand vous n'êtes pas connecté : loginctl enable-linger
+sched-not-started = non démarré : { $command }
+sched-note = remarque : { $note }
+sched-removed = { $path } supprimé
+sched-no-service = aucun service installé ({ $path } est absent)
+sched-not-installed = non installé ({ $path } est absent) : `{ $command }`
+sched-unknown = inconnu ({ $cause })
+sched-installed = installé : { $path }
+sched-enabled = activé : { $state }
+sched-running = en marche : { $state }
+sched-no-systemctl = systemctl ne peut pas être lancé ({ $cause }) : est-ce un système avec systemd ?
+sched-command-failed = `{ $command }` a échoué : { $cause }
+sched-launchctl-failed = `{ $command }` a échoué
+sched-loaded = chargé : il démarre à chaque ouverture de session
+daemon-the-daemon = le planificateur
+daemon-the-scheduler = le planificateur
+daemon-not-scheduled = le dépôt `{ $repo }` n'est pas planifié : { $cause }
+daemon-config-unusable-kept = { $file } ne peut pas être utilisé (les réglages précédents restent en vigueur) :
+    { $cause }
+daemon-config-unusable = { $file } ne peut pas être utilisé (rien n'est planifié tant qu'il n'est pas corrigé) :
+    { $cause }
+daemon-no-config = la configuration n'a pas pu être lue
+daemon-cut-short = interrompu par l'arrêt du planificateur
+daemon-not-started = non démarré : { $why }
+# $task : backup, housekeeping ou check
+daemon-busy = le dépôt `{ $repo }` est occupé par sa tâche { $task }
+daemon-stopping = le planificateur s'arrête
+daemon-task-started = { $task } démarré
+config-unknown-repository-short = aucun dépôt nommé `{ $name }` dans { $file }
+daemon-paused-until = exécutions planifiées suspendues jusqu'à { $when }
+daemon-resumed = exécutions planifiées reprises
+daemon-cancelling = annulation de la tâche { $task } de `{ $repo }`
+daemon-nothing-runs = rien ne tourne pour `{ $repo }`
+daemon-watching = à l'écoute
+daemon-skipped-recent = sautée : la dernière sauvegarde date de { $age }, moins que skip-if-recent { $limit }
+daemon-already-running = un planificateur tourne déjà pour cet utilisateur (il répond sur { $socket }) : arrêtez-le d'abord, ou interrogez-le avec `daemon status`
+daemon-other-user = ce planificateur appartient à un autre utilisateur
+daemon-not-a-request = ce n'est pas une requête : { $cause }
+daemon-not-running = aucun planificateur ne tourne (essayé : { $tried }) : démarrez-le avec `{ -cli } daemon` ou `{ -cli } service install`
+daemon-hung-up = le planificateur a raccroché
+daemon-answer-unreadable = la réponse du planificateur ne peut pas être lue ({ $cause }) : { $answer }
+daemon-answer-odd = le planificateur a répondu de façon inattendue ({ $cause })
+io-writing-scheduler-state = écriture de l'état du planificateur
+io-listening-signals = écoute des signaux dans
+io-creating-socket-folder = création du dossier de la socket du planificateur
+io-opening-socket = ouverture de la socket du planificateur
+io-restricting-socket = restriction des droits de la socket du planificateur
+io-talking-to = dialogue avec
+io-removing = suppression de
