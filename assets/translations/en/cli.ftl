@@ -443,3 +443,223 @@ io-opening-socket = opening the daemon's socket
 io-restricting-socket = restricting the daemon's socket
 io-talking-to = talking to
 io-removing = removing
+
+## The command line: output (cli/output.rs)
+# an error on stderr
+cli-error = error: { $message }
+cli-warning = warning: { $message }
+cli-note = note: { $message }
+cli-cannot-encode-json = cannot encode the result as JSON: { $cause }
+cli-config-problems = { $n ->
+    [one] error: the configuration has { $n } problem:
+   *[other] error: the configuration has { $n } problems:
+}
+
+## The command line: repository commands (cli/commands.rs)
+cli-no-scheduler-here = the scheduler is not part of this build yet
+cli-no-config = no configuration file found (looked for { $variable }, { $user } and { $system }). Create one with `{ -cli } config init`, or name a repository with -r URI.
+cli-init-created = created repository { $id } at { $location } (format version { $version }, compression { $compression })
+cli-init-keep-password = Keep the password safe: without it the backups cannot be read by anyone, including you.
+# the backup summary: the labels are padded so that the values line up
+cli-backup-files = Files:       { $new } new, { $changed } changed, { $unmodified } unmodified
+cli-backup-dirs = Dirs:        { $new } new, { $changed } changed, { $unmodified } unmodified
+cli-backup-added = Added:       { $added } ({ $stored } stored)
+cli-backup-processed = Processed:   { $files } files, { $size } in { $duration }
+cli-backup-saved = snapshot { $id } saved to { $location }
+cli-backup-dry-run = dry run: nothing was written
+cli-backup-skipped = skipped: the last backup is { $age } old, younger than minimum-backup-age { $limit } (use --force to back up anyway)
+cli-column-id = ID
+cli-column-time = Time
+cli-column-host = Host
+cli-column-tags = Tags
+cli-column-files = Files
+cli-column-size = Size
+cli-column-paths = Paths
+cli-column-snapshot = Snapshot
+cli-column-snapshot-time = Snapshot time
+cli-column-modified = Modified
+cli-column-path = Path
+cli-column-user = User
+cli-column-created = Created
+cli-column-repository = Repository
+cli-column-permissions = Permissions
+cli-column-allows = Allows
+cli-snapshot-count = { $n ->
+    [one] { $n } snapshot
+   *[other] { $n } snapshots
+}
+# the kinds of entries `ls` lists (at most 7 characters keep the columns aligned)
+cli-kind-file = file
+cli-kind-dir = dir
+cli-kind-symlink = symlink
+cli-kind-dev = dev
+cli-kind-chardev = chardev
+cli-kind-fifo = fifo
+cli-kind-socket = socket
+cli-find-nothing = no file matches `{ $pattern }`
+cli-restore-some-failed = { $n ->
+    [one] 1 item could not be restored (the rest was)
+   *[other] { $n } items could not be restored (the rest was)
+}
+cli-restore-conflicts = { $n ->
+    [one] 1 existing item was left untouched (--overwrite never)
+   *[other] { $n } existing items were left untouched (--overwrite never)
+}
+cli-restore-done = restored { $files } files ({ $size }) from snapshot { $snapshot } into { $target }; { $unchanged } already up to date
+cli-restore-would = would restore { $files } files ({ $size }) from snapshot { $snapshot } into { $target }; { $unchanged } already up to date
+cli-restore-not-overwritten = not overwritten (already exist):
+cli-restore-not-restored = not restored:
+cli-restore-failure = { $path }: { $reason }
+cli-stdout = stdout
+cli-diff-counts = { $added } added, { $removed } removed, { $changed } changed, { $metadata } metadata only, { $types } type changed
+cli-unlock-none = no stale lock in { $location }
+cli-unlock-removed = removed the stale lock of { $holder }
+cli-stats-repository = Repository:       { $location } (format version { $version })
+cli-stats-snapshots = Snapshots:        { $n }
+cli-stats-restore-size = Restore size:     { $latest } (latest snapshot), { $all } (all snapshots)
+cli-stats-stored = Stored size:      { $size }
+cli-stats-raw = Raw data:         { $size } in { $blobs } blobs
+cli-stats-packed = Packed data:      { $size } (compression ratio { $ratio })
+cli-stats-packs = Packs:            { $n }
+cli-recent-needs-max-age = give --max-age (e.g. 1d), or set repo.minimum-backup-age in the config
+cli-recent-yes = recent: latest snapshot { $id } at { $time } ({ $ago }); limit { $limit }
+cli-recent-too-old = too old: latest snapshot { $id } at { $time } ({ $ago }); limit { $limit }
+cli-recent-none = too old: no snapshot at all
+cli-too-old-message = The latest backup ({ $time }) is { $age } old; the limit is { $limit }.
+cli-too-old-no-backup = There is no backup at all.
+cli-no-config-folder = cannot tell where your config folder is: pass -c FILE
+cli-no-data-folder = cannot tell where your data folder is: pass --repository-path
+cli-config-wrote = wrote { $path }
+cli-config-repository = {"  "}repository:    { $location }
+cli-config-password-file = {"  "}password file: { $path } (keep a copy somewhere safe)
+cli-config-backing-up = {"  "}backing up:    { $paths }
+cli-config-next = next: `{ -cli } init`, then `{ -cli } backup`
+cli-config-ok = { $n ->
+    [one] { $file }: OK ({ $n } repository: { $names })
+   *[other] { $file }: OK ({ $n } repositories: { $names })
+}
+cli-show-heading = # repository `{ $name }` ({ $file })
+cli-show-heading-group = # repository `{ $name }` ({ $file }), group `{ $group }`
+cli-layer-own = own
+cli-layer-default = default
+cli-layer-group = group { $name }
+cli-layer-inherited = inherited: { $from }
+cli-config-path-none = no configuration file (would be created at { $path })
+cli-man-written = man pages written to { $path }
+io-writing-to = writing to
+io-writing-man-pages = writing man pages into
+
+## The command line: maintenance (cli/maintenance.rs)
+cli-bad-preset = `{ $name }` is not a retention preset: use 14d, 30d, 90d, gfs or keep-all
+cli-nothing-to-forget = nothing to forget: give snapshot ids, --tag, keep flags (--keep-daily 7 …), --preset, or set [retention] in the config
+# the first column of `forget`: what becomes of each snapshot
+cli-forget-keep = keep
+cli-forget-remove = remove
+cli-forget-done = { $kept } kept, removed { $removed }
+cli-forget-would = { $kept } kept, would remove { $removed }
+cli-reason-named = named
+cli-reason-tagged = tagged
+cli-reason-not-selected = not selected
+cli-prune-done = removed { $packs } packs ({ $removed }), repacked { $repacked } packs ({ $repacked_size }); { $unused } left unused
+cli-prune-would = would remove { $packs } packs ({ $removed }), repacked { $repacked } packs ({ $repacked_size }); { $unused } left unused
+cli-check-ok = no errors were found
+cli-check-ok-data = no errors were found (data read and verified)
+cli-repair-done = repair finished
+cli-repair-dry-run = repair finished (dry run)
+cli-housekeeping-needs-policy = housekeeping needs a retention policy: set [retention] (e.g. preset = "gfs") for the repository or its group
+cli-new-password-needed = give the new password with --new-password-file FILE or $NPBACKUP_NEW_PASSWORD
+cli-key-added = added key { $id }
+cli-key-removed = removed key { $id }
+cli-keyring-what-repository-password = repository password
+cli-passwd-changed = password changed: key { $added } added and verified, key { $removed } removed.
+cli-passwd-keyring-updated = the keyring entry '{ $entry }' holds the new password
+cli-passwd-keyring-not-updated = the keyring entry '{ $entry }' could not be updated ({ $cause }): store the new password with `{ -cli } keyring set` now
+cli-passwd-update-source = Update your password file or keyring now.
+cli-copy-password-needed = give the target's password with --to-password-file or $NPBACKUP_TO_PASSWORD
+cli-copy-needs-target = copy needs --to NAME or --to-repository URI
+cli-copy-done = { $n ->
+    [one] copied { $n } snapshot; { $already } already there
+   *[other] copied { $n } snapshots; { $already } already there
+}
+
+## The command line: the keyring (cli/keyring.rs)
+cli-keyring-unusable = the OS keyring cannot be used: { $why }. Nothing was changed.
+cli-keyring-needs-repo = the keyring commands change the configuration: name a configured repository with --repo, not a location with -r
+cli-keyring-status = keyring: { $store } (entries under the service '{ $service }')
+cli-keyring-status-unavailable = keyring: not available: { $why }
+    {"  "}use password-file, password-command or password-env instead
+cli-keyring-status-repo = { $name }: password from { $source }
+cli-terminal-unreadable = cannot read from the terminal: { $cause }
+cli-stdin-unreadable = cannot read standard input: { $cause }
+cli-no-secret = no secret was given
+# prompts (the answer is typed after them)
+cli-ask-repo-password = Password of repository { $repo }:{" "}
+cli-ask-option = Value of { $option } for repository { $repo }:{" "}
+cli-keyring-nothing-stored = { $cause } Nothing was stored and the configuration is unchanged.
+cli-keyring-not-tried = the password could not be tried on the repository ({ $cause }); it was stored as given
+cli-keyring-not-kept = the keyring did not keep the entry '{ $entry }'; the configuration is unchanged
+cli-keyring-set = the password of repository { $repo } is in the keyring as '{ $entry }'
+cli-keyring-set-verified = the password of repository { $repo } is in the keyring as '{ $entry }' (it opens the repository)
+cli-keyring-config-now = { $file } now says password-keyring = "{ $entry }" (the previous version is kept as { $backup })
+cli-keyring-file-unused = the password file { $path } is no longer used: delete it once you have a copy of the password somewhere safe
+cli-keyring-option-set = { $option } of repository { $repo } is in the keyring as '{ $entry }'; { $file } now says { $option } = "{ $value }"
+cli-keyring-not-in-keyring = repository { $repo } does not take its password from the keyring (it uses { $source })
+cli-file-exists = { $path } already exists; choose a new file (nothing was changed)
+cli-keyring-unset = the password of repository { $repo } is now in { $path } and the keyring entry '{ $entry }' is removed
+
+## The command line: permissions (cli/permissions.rs)
+cli-ask-manager-password = Manager password:{" "}
+cli-ask-new-manager-password = New manager password:{" "}
+cli-ask-same-again = The same again:{" "}
+cli-wrong-manager-password = wrong manager password: nothing was changed
+cli-manager-password-set = manager password: set
+cli-manager-password-not-set = manager password: not set
+cli-unknown-group = no group named `{ $group }` in { $file } (known: { $known })
+cli-no-manager-password = no manager password is set, so anyone who can edit { $file } can change this back; set one with `{ -cli } permissions manager-password`
+cli-permissions-set = { $table } now has permissions "{ $level }" ({ $allows }); repositories with it: { $repos }
+cli-passwords-differ = the two passwords differ: nothing was changed
+cli-manager-password-removed = the manager password is removed
+cli-manager-password-stored = the manager password is set (its argon2 hash is in { $file })
+
+## The command line: the scheduler (cli/daemon.rs)
+cli-daemon-no-config = no configuration file found: create one with `{ -cli } config init`, or name one with -c
+cli-daemon-no-state-folder = cannot find a folder for the scheduler's state
+cli-daemon-runtime = the scheduler's runtime
+cli-daemon-refused = the scheduler refused
+cli-daemon-said-nothing = the scheduler said nothing
+cli-daemon-running = Scheduler running (pid { $pid }), configuration { $file }
+cli-daemon-paused = Paused until { $when } (runs asked for by hand still go)
+cli-daemon-problem = Problem: { $problem }
+cli-daemon-nothing-scheduled = Nothing is scheduled: set schedule.backup (e.g. "daily at 02:30") in the configuration.
+cli-daemon-running-now = running now
+cli-daemon-due-now = due now
+cli-daemon-next = next { $when }
+cli-daemon-not-scheduled = not scheduled
+cli-daemon-last = ; last { $when }: { $result }
+cli-daemon-never-ran = ; never ran
+cli-daemon-started-scheduled = started (scheduled)
+cli-daemon-started-asked = started (asked for)
+cli-daemon-event-paused = paused until { $when }
+cli-daemon-event-resumed = resumed
+cli-daemon-event-reloaded = configuration read: { $n } scheduled task(s)
+cli-daemon-event-problem = problem: { $problem }
+io-starting = starting
+
+## The command line: monitoring (cli/monitoring.rs)
+cli-cannot-notify = cannot notify: { $cause }
+cli-notice-not-recorded = cannot record the notice in { $path }: { $cause }
+cli-test-email-needs-config = send-test-email needs a configured repository (its monitoring.email settings)
+cli-test-email-sent = sent a test mail to { $to }
+io-writing-metrics = writing the metrics
+
+## The command line: several repositories, jobs (cli/multi.rs, cli/jobrun.rs)
+cli-empty-group = no repository belongs to the group `{ $group }`
+cli-program-not-found = cannot find this program: { $cause }
+cli-multi-heading = == repository { $name } ==
+cli-multi-no-result = no result
+cli-multi-cannot-run = cannot run the command for `{ $name }`: { $cause }
+cli-job-failed-silently = the job failed without saying why
+cli-unexpected-job-result = unexpected job result: { $cause }
+# beside the progress bar: the time left
+cli-eta = ETA { $left }
+io-starting-job-runtime = starting the job runtime

@@ -455,3 +455,235 @@ io-opening-socket = ouverture de la socket du planificateur
 io-restricting-socket = restriction des droits de la socket du planificateur
 io-talking-to = dialogue avec
 io-removing = suppression de
+
+## La ligne de commande : affichage (cli/output.rs)
+# une erreur sur la sortie d'erreur
+cli-error = erreur : { $message }
+cli-warning = avertissement : { $message }
+cli-note = remarque : { $message }
+cli-cannot-encode-json = le résultat ne peut pas être encodé en JSON : { $cause }
+cli-config-problems = { $n ->
+    [one] erreur : la configuration a { $n } problème :
+   *[other] erreur : la configuration a { $n } problèmes :
+}
+
+## La ligne de commande : commandes sur les dépôts (cli/commands.rs)
+cli-no-scheduler-here = le planificateur ne fait pas encore partie de cette version
+cli-no-config = aucun fichier de configuration trouvé (cherché : { $variable }, { $user } et { $system }). Créez-en un avec `{ -cli } config init`, ou nommez un dépôt avec -r URI.
+cli-init-created = dépôt { $id } créé à { $location } (version du format { $version }, compression { $compression })
+cli-init-keep-password = Gardez le mot de passe en lieu sûr : sans lui, personne ne peut lire les sauvegardes, pas même vous.
+# le résumé d'une sauvegarde : les libellés sont complétés d'espaces pour aligner les valeurs
+cli-backup-files = Fichiers :    { $new } nouveaux, { $changed } modifiés, { $unmodified } inchangés
+cli-backup-dirs = Dossiers :    { $new } nouveaux, { $changed } modifiés, { $unmodified } inchangés
+cli-backup-added = Ajouté :      { $added } ({ $stored } stockés)
+cli-backup-processed = Lu :          { $files } fichiers, { $size } en { $duration }
+cli-backup-saved = instantané { $id } enregistré dans { $location }
+cli-backup-dry-run = essai à blanc : rien n'a été écrit
+cli-backup-skipped = sautée : la dernière sauvegarde date de { $age }, moins que minimum-backup-age { $limit } (utilisez --force pour sauvegarder quand même)
+cli-column-id = ID
+cli-column-time = Date
+cli-column-host = Hôte
+cli-column-tags = Étiquettes
+cli-column-files = Fichiers
+cli-column-size = Taille
+cli-column-paths = Chemins
+cli-column-snapshot = Instantané
+cli-column-snapshot-time = Date de l'instantané
+cli-column-modified = Modifié
+cli-column-path = Chemin
+cli-column-user = Utilisateur
+cli-column-created = Créée
+cli-column-repository = Dépôt
+cli-column-permissions = Permissions
+cli-column-allows = Permet
+cli-snapshot-count = { $n ->
+    [one] { $n } instantané
+   *[other] { $n } instantanés
+}
+# les types d'entrées que liste `ls` (7 caractères au plus gardent les colonnes alignées)
+cli-kind-file = fichier
+cli-kind-dir = dossier
+cli-kind-symlink = lien
+cli-kind-dev = bloc
+cli-kind-chardev = car.
+cli-kind-fifo = fifo
+cli-kind-socket = socket
+cli-find-nothing = aucun fichier ne correspond à `{ $pattern }`
+cli-restore-some-failed = { $n ->
+    [one] 1 élément n'a pas pu être restauré (le reste l'a été)
+   *[other] { $n } éléments n'ont pas pu être restaurés (le reste l'a été)
+}
+cli-restore-conflicts = { $n ->
+    [one] 1 élément existant a été laissé tel quel (--overwrite never)
+   *[other] { $n } éléments existants ont été laissés tels quels (--overwrite never)
+}
+cli-restore-done = { $files } fichiers ({ $size }) restaurés depuis l'instantané { $snapshot } dans { $target } ; { $unchanged } déjà à jour
+cli-restore-would = { $files } fichiers ({ $size }) seraient restaurés depuis l'instantané { $snapshot } dans { $target } ; { $unchanged } déjà à jour
+cli-restore-not-overwritten = non écrasés (existent déjà) :
+cli-restore-not-restored = non restaurés :
+cli-restore-failure = { $path } : { $reason }
+cli-stdout = la sortie standard
+cli-diff-counts = { $added } ajoutés, { $removed } supprimés, { $changed } modifiés, { $metadata } métadonnées seules, { $types } types changés
+cli-unlock-none = aucun verrou périmé dans { $location }
+cli-unlock-removed = verrou périmé retiré : { $holder }
+cli-stats-repository = Dépôt :                   { $location } (version du format { $version })
+cli-stats-snapshots = Instantanés :             { $n }
+cli-stats-restore-size = Taille à restaurer :      { $latest } (dernier instantané), { $all } (tous les instantanés)
+cli-stats-stored = Taille stockée :          { $size }
+cli-stats-raw = Données brutes :          { $size } en { $blobs } blocs
+cli-stats-packed = Données empaquetées :     { $size } (taux de compression { $ratio })
+cli-stats-packs = Paquets :                 { $n }
+cli-recent-needs-max-age = donnez --max-age (par exemple 1d), ou réglez repo.minimum-backup-age dans la configuration
+cli-recent-yes = récente : dernier instantané { $id } du { $time } ({ $ago }) ; limite { $limit }
+cli-recent-too-old = trop ancienne : dernier instantané { $id } du { $time } ({ $ago }) ; limite { $limit }
+cli-recent-none = trop ancienne : aucun instantané
+cli-too-old-message = La dernière sauvegarde ({ $time }) date de { $age } ; la limite est de { $limit }.
+cli-too-old-no-backup = Il n'y a aucune sauvegarde.
+cli-no-config-folder = impossible de savoir où est votre dossier de configuration : passez -c FICHIER
+cli-no-data-folder = impossible de savoir où est votre dossier de données : passez --repository-path
+cli-config-wrote = { $path } écrit
+cli-config-repository = {"  "}dépôt :                { $location }
+cli-config-password-file = {"  "}fichier mot de passe : { $path } (gardez-en une copie en lieu sûr)
+cli-config-backing-up = {"  "}sauvegarde de :        { $paths }
+cli-config-next = ensuite : `{ -cli } init`, puis `{ -cli } backup`
+cli-config-ok = { $n ->
+    [one] { $file } : OK ({ $n } dépôt : { $names })
+   *[other] { $file } : OK ({ $n } dépôts : { $names })
+}
+cli-show-heading = # dépôt `{ $name }` ({ $file })
+cli-show-heading-group = # dépôt `{ $name }` ({ $file }), groupe `{ $group }`
+cli-layer-own = propre
+cli-layer-default = défaut
+cli-layer-group = groupe { $name }
+cli-layer-inherited = hérité : { $from }
+cli-config-path-none = aucun fichier de configuration (il serait créé à { $path })
+cli-man-written = pages de manuel écrites dans { $path }
+io-writing-to = écriture vers
+io-writing-man-pages = écriture des pages de manuel dans
+
+## La ligne de commande : maintenance (cli/maintenance.rs)
+cli-bad-preset = `{ $name }` n'est pas un préréglage de conservation : utilisez 14d, 30d, 90d, gfs ou keep-all
+cli-nothing-to-forget = rien à oublier : donnez des identifiants d'instantanés, --tag, des options keep (--keep-daily 7 …), --preset, ou réglez [retention] dans la configuration
+# la première colonne de `forget` : ce que devient chaque instantané
+cli-forget-keep = garder
+cli-forget-remove = retirer
+cli-forget-done = { $kept ->
+    [one] { $kept } gardé
+   *[other] { $kept } gardés
+}, { $removed ->
+    [one] { $removed } retiré
+   *[other] { $removed } retirés
+}
+cli-forget-would = { $kept ->
+    [one] { $kept } gardé
+   *[other] { $kept } gardés
+}, { $removed ->
+    [one] { $removed } serait retiré
+   *[other] { $removed } seraient retirés
+}
+cli-reason-named = désigné
+cli-reason-tagged = étiqueté
+cli-reason-not-selected = non choisi
+cli-prune-done = { $packs } paquets supprimés ({ $removed }), { $repacked } paquets réempaquetés ({ $repacked_size }) ; { $unused } restent inutilisés
+cli-prune-would = { $packs } paquets seraient supprimés ({ $removed }), { $repacked } paquets réempaquetés ({ $repacked_size }) ; { $unused } resteraient inutilisés
+cli-check-ok = aucune erreur trouvée
+cli-check-ok-data = aucune erreur trouvée (données lues et vérifiées)
+cli-repair-done = réparation terminée
+cli-repair-dry-run = réparation terminée (essai à blanc)
+cli-housekeeping-needs-policy = l'entretien demande une politique de conservation : réglez [retention] (par exemple preset = "gfs") pour le dépôt ou son groupe
+cli-new-password-needed = donnez le nouveau mot de passe avec --new-password-file FICHIER ou $NPBACKUP_NEW_PASSWORD
+cli-key-added = clé { $id } ajoutée
+cli-key-removed = clé { $id } supprimée
+cli-keyring-what-repository-password = mot de passe du dépôt
+cli-passwd-changed = mot de passe changé : clé { $added } ajoutée et vérifiée, clé { $removed } supprimée.
+cli-passwd-keyring-updated = l'entrée du trousseau '{ $entry }' contient le nouveau mot de passe
+cli-passwd-keyring-not-updated = l'entrée du trousseau '{ $entry }' n'a pas pu être mise à jour ({ $cause }) : enregistrez le nouveau mot de passe avec `{ -cli } keyring set` maintenant
+cli-passwd-update-source = Mettez à jour votre fichier de mot de passe ou votre trousseau maintenant.
+cli-copy-password-needed = donnez le mot de passe de la cible avec --to-password-file ou $NPBACKUP_TO_PASSWORD
+cli-copy-needs-target = copy demande --to NOM ou --to-repository URI
+cli-copy-done = { $n ->
+    [one] { $n } instantané copié ; { $already } déjà présents
+   *[other] { $n } instantanés copiés ; { $already } déjà présents
+}
+
+## La ligne de commande : le trousseau (cli/keyring.rs)
+cli-keyring-unusable = le trousseau du système ne peut pas être utilisé : { $why }. Rien n'a été modifié.
+cli-keyring-needs-repo = les commandes keyring modifient la configuration : nommez un dépôt configuré avec --repo, pas un emplacement avec -r
+cli-keyring-status = trousseau : { $store } (entrées sous le service '{ $service }')
+cli-keyring-status-unavailable = trousseau : indisponible : { $why }
+    {"  "}utilisez plutôt password-file, password-command ou password-env
+cli-keyring-status-repo = { $name } : mot de passe venant de { $source }
+cli-terminal-unreadable = le terminal ne peut pas être lu : { $cause }
+cli-stdin-unreadable = l'entrée standard ne peut pas être lue : { $cause }
+cli-no-secret = aucun secret n'a été donné
+# invites (la réponse se tape après)
+cli-ask-repo-password = Mot de passe du dépôt { $repo } :{" "}
+cli-ask-option = Valeur de { $option } pour le dépôt { $repo } :{" "}
+cli-keyring-nothing-stored = { $cause } Rien n'a été enregistré et la configuration est inchangée.
+cli-keyring-not-tried = le mot de passe n'a pas pu être essayé sur le dépôt ({ $cause }) ; il a été enregistré tel quel
+cli-keyring-not-kept = le trousseau n'a pas gardé l'entrée '{ $entry }' ; la configuration est inchangée
+cli-keyring-set = le mot de passe du dépôt { $repo } est dans le trousseau sous '{ $entry }'
+cli-keyring-set-verified = le mot de passe du dépôt { $repo } est dans le trousseau sous '{ $entry }' (il ouvre le dépôt)
+cli-keyring-config-now = { $file } indique maintenant password-keyring = "{ $entry }" (la version précédente est gardée dans { $backup })
+cli-keyring-file-unused = le fichier de mot de passe { $path } ne sert plus : supprimez-le une fois le mot de passe copié en lieu sûr
+cli-keyring-option-set = { $option } du dépôt { $repo } est dans le trousseau sous '{ $entry }' ; { $file } indique maintenant { $option } = "{ $value }"
+cli-keyring-not-in-keyring = le dépôt { $repo } ne prend pas son mot de passe dans le trousseau (il utilise { $source })
+cli-file-exists = { $path } existe déjà ; choisissez un nouveau fichier (rien n'a été modifié)
+cli-keyring-unset = le mot de passe du dépôt { $repo } est maintenant dans { $path } et l'entrée du trousseau '{ $entry }' est supprimée
+
+## La ligne de commande : permissions (cli/permissions.rs)
+cli-ask-manager-password = Mot de passe d'administration :{" "}
+cli-ask-new-manager-password = Nouveau mot de passe d'administration :{" "}
+cli-ask-same-again = Le même, à nouveau :{" "}
+cli-wrong-manager-password = mauvais mot de passe d'administration : rien n'a été modifié
+cli-manager-password-set = mot de passe d'administration : réglé
+cli-manager-password-not-set = mot de passe d'administration : non réglé
+cli-unknown-group = aucun groupe nommé `{ $group }` dans { $file } (connus : { $known })
+cli-no-manager-password = aucun mot de passe d'administration n'est réglé : quiconque peut modifier { $file } peut donc revenir en arrière ; réglez-en un avec `{ -cli } permissions manager-password`
+cli-permissions-set = { $table } a maintenant les permissions "{ $level }" ({ $allows }) ; dépôts qui les ont : { $repos }
+cli-passwords-differ = les deux mots de passe diffèrent : rien n'a été modifié
+cli-manager-password-removed = le mot de passe d'administration est supprimé
+cli-manager-password-stored = le mot de passe d'administration est réglé (son hachage argon2 est dans { $file })
+
+## La ligne de commande : le planificateur (cli/daemon.rs)
+cli-daemon-no-config = aucun fichier de configuration trouvé : créez-en un avec `{ -cli } config init`, ou nommez-en un avec -c
+cli-daemon-no-state-folder = aucun dossier n'est trouvé pour l'état du planificateur
+cli-daemon-runtime = l'environnement d'exécution du planificateur
+cli-daemon-refused = le planificateur a refusé
+cli-daemon-said-nothing = le planificateur n'a rien répondu
+cli-daemon-running = Planificateur en marche (pid { $pid }), configuration { $file }
+cli-daemon-paused = Suspendu jusqu'à { $when } (les exécutions demandées à la main se font quand même)
+cli-daemon-problem = Problème : { $problem }
+cli-daemon-nothing-scheduled = Rien n'est planifié : réglez schedule.backup (par exemple "daily at 02:30") dans la configuration.
+cli-daemon-running-now = en cours
+cli-daemon-due-now = à faire maintenant
+cli-daemon-next = prochaine { $when }
+cli-daemon-not-scheduled = non planifiée
+cli-daemon-last = ; dernière { $when } : { $result }
+cli-daemon-never-ran = ; jamais exécutée
+cli-daemon-started-scheduled = démarrée (planifiée)
+cli-daemon-started-asked = démarrée (demandée)
+cli-daemon-event-paused = suspendu jusqu'à { $when }
+cli-daemon-event-resumed = repris
+cli-daemon-event-reloaded = configuration lue : { $n } tâche(s) planifiée(s)
+cli-daemon-event-problem = problème : { $problem }
+io-starting = démarrage de
+
+## La ligne de commande : supervision (cli/monitoring.rs)
+cli-cannot-notify = la notification est impossible : { $cause }
+cli-notice-not-recorded = la notification ne peut pas être notée dans { $path } : { $cause }
+cli-test-email-needs-config = send-test-email demande un dépôt configuré (ses réglages monitoring.email)
+cli-test-email-sent = courriel de test envoyé à { $to }
+io-writing-metrics = écriture des métriques
+
+## La ligne de commande : plusieurs dépôts, tâches (cli/multi.rs, cli/jobrun.rs)
+cli-empty-group = aucun dépôt n'appartient au groupe `{ $group }`
+cli-program-not-found = ce programme est introuvable : { $cause }
+cli-multi-heading = == dépôt { $name } ==
+cli-multi-no-result = aucun résultat
+cli-multi-cannot-run = la commande ne peut pas être lancée pour `{ $name }` : { $cause }
+cli-job-failed-silently = la tâche a échoué sans dire pourquoi
+cli-unexpected-job-result = résultat de tâche inattendu : { $cause }
+# à côté de la barre de progression : le temps restant
+cli-eta = reste { $left }
+io-starting-job-runtime = démarrage de l'environnement d'exécution de la tâche
