@@ -269,6 +269,11 @@ pub(crate) mod tests {
         lang.sources().iter().flat_map(|s| ids(s)).collect()
     }
 
+    /// The ids of the `--help` texts `lang` gives.
+    pub(crate) fn help_ids(lang: Lang) -> BTreeSet<String> {
+        lang.help_source().map(ids).unwrap_or_default()
+    }
+
     /// The variables (`$name`) a message uses, in every variant.
     fn variables(source: &str) -> std::collections::BTreeMap<String, BTreeSet<String>> {
         fn of_inline(e: &ast::InlineExpression<&str>, out: &mut BTreeSet<String>) {
@@ -476,5 +481,6 @@ pub(crate) mod tests {
             "il y a 2 jours"
         );
         assert_eq!(help_in(Lang::En, "help-backup"), None);
+        assert!(help_in(Lang::Fr, "help-backup").is_some_and(|h| h.contains("Sauvegarde")));
     }
 }

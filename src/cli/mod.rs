@@ -5,6 +5,7 @@
 mod commands;
 #[cfg(unix)]
 mod daemon;
+pub mod help;
 mod jobrun;
 mod keyring;
 mod maintenance;
@@ -678,9 +679,9 @@ fn command_name(c: &Command) -> &'static str {
     }
 }
 
-/// The clap command, for parsing and completions.
+/// The clap command with its help in the current language (completions too).
 pub fn command() -> clap::Command {
-    Cli::command()
+    help::localize(Cli::command(), crate::i18n::current())
 }
 
 /// The language the configuration file asks for, read before the command line is
