@@ -54,11 +54,8 @@ pub enum Error {
     #[error("{0}")]
     Credentials(String),
 
-    /// The location holds no repository.
-    #[error(
-        "no repository at {location}{hint}. Run `{} init` (with the same repository options) to create one.",
-        crate::customization::CLI_NAME
-    )]
+    /// The location holds no repository (`hint`: why, already worded).
+    #[error("{}", crate::t!("err-not-initialised", location = location.as_str(), hint = hint.as_str()))]
     NotInitialised { location: String, hint: String },
 
     /// Every URI was tried and none answered.
@@ -69,8 +66,14 @@ pub enum Error {
     #[error("{0}")]
     Input(String),
 
-    /// A file-system operation of ours failed.
-    #[error("{doing} {}: {source}", .path.display())]
+    /// A file-system operation of ours failed (`doing`: "reading", "creating the
+    /// folder"…, followed by the path).
+    #[error("{}", crate::t!(
+        "err-io",
+        doing = doing.as_str(),
+        path = path.display().to_string(),
+        cause = source.to_string()
+    ))]
     Io {
         doing: String,
         path: PathBuf,
@@ -79,7 +82,7 @@ pub enum Error {
     },
 
     /// rustic_core reported an error while doing something.
-    #[error("{doing}: {message}")]
+    #[error("{}", crate::t!("err-engine", doing = doing.as_str(), message = message.as_str()))]
     Engine { doing: String, message: String },
 
     /// Finished, but some items were skipped on purpose (listed in the output).

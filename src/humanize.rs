@@ -41,6 +41,13 @@ pub fn local(t: Timestamp) -> String {
         .to_string()
 }
 
+/// A timestamp in local time to the minute, "2026-11-24 22:15" ("24/11/2026 22:15").
+pub fn local_minutes(t: Timestamp) -> String {
+    t.to_zoned(jiff::tz::TimeZone::system())
+        .strftime(date_time_format(false))
+        .to_string()
+}
+
 /// The date-and-time pattern of the current language.
 fn date_time_format(seconds: bool) -> &'static str {
     match (crate::i18n::current(), seconds) {
@@ -116,13 +123,43 @@ pub fn period(d: Duration) -> String {
     humantime::format_duration(d).to_string()
 }
 
-/// A duration in words, "1h 5m", "42s".
+/// A number with `places` decimals, "1.25" ("1,25" in French).
+pub fn decimal(x: f64, places: usize) -> String {
+    let text = format!("{x:.places$}");
+    match crate::i18n::current() {
+        crate::i18n::Lang::En => text,
+        crate::i18n::Lang::Fr => text.replace('.', ","),
+    }
+}
+
+/// Seconds with one decimal, "12.3s" ("12,3 s" in French).
+pub fn seconds(s: f64) -> String {
+    match crate::i18n::current() {
+        crate::i18n::Lang::En => format!("{s:.1}s"),
+        crate::i18n::Lang::Fr => format!("{}\u{a0}s", format!("{s:.1}").replace('.', ",")),
+    }
+}
+
+/// A duration as its settings are written, "1day", "2h 30m"; in French in words
+/// where it is a whole number of one unit ("1 jour", "12 heures").
+pub fn span(d: Duration) -> String {
+    match crate::i18n::current() {
+        crate::i18n::Lang::En => humantime::format_duration(d).to_string(),
+        crate::i18n::Lang::Fr => period(d),
+    }
+}
+
+/// A duration in words, "1h 05m", "42s" ("1 h 05 min", "42 s" in French).
 pub fn duration(d: Duration) -> String {
     let secs = d.as_secs();
-    match secs {
-        0..60 => format!("{secs}s"),
-        60..3600 => format!("{}m {:02}s", secs / 60, secs % 60),
-        _ => format!("{}h {:02}m", secs / 3600, (secs % 3600) / 60),
+    let fr = crate::i18n::current() == crate::i18n::Lang::Fr;
+    match (secs, fr) {
+        (0..60, false) => format!("{secs}s"),
+        (60..3600, false) => format!("{}m {:02}s", secs / 60, secs % 60),
+        (_, false) => format!("{}h {:02}m", secs / 3600, (secs % 3600) / 60),
+        (0..60, true) => format!("{secs}\u{a0}s"),
+        (60..3600, true) => format!("{}\u{a0}min {:02}\u{a0}s", secs / 60, secs % 60),
+        (_, true) => format!("{}\u{a0}h {:02}\u{a0}min", secs / 3600, (secs % 3600) / 60),
     }
 }
 

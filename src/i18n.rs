@@ -1,8 +1,18 @@
 //! The one translation layer: every message a person reads is looked up here by
-//! key, in Fluent files (`assets/translations/LANG/npbackup.ftl`, embedded), with
-//! each language's own plural rules. The language is `$NPBACKUP_LOCALE`, else the
+//! key, in Fluent files (embedded), with each language's own plural rules:
+//! `assets/translations/LANG/npbackup.ftl` (the window) and `…/LANG/cli.ftl` (the
+//! command line and the layers below it: errors, configuration checks, jobs, the
+//! scheduler, monitoring). The language is `$NPBACKUP_LOCALE`, else the
 //! configuration's `[desktop] language`, else the system's, else English. A key
 //! missing in a language falls back to English (a test keeps the files in step).
+//! The command line's `--help` is English in the clap doc comments (its source);
+//! other languages give it in `…/LANG/cli-help.ftl` (see `cli::help`).
+//!
+//! Not translated, on purpose: `tracing` log lines (the support log stays English
+//! and grep-able; a log line a person must read in the job process carries its
+//! translation in a `user` field, see `jobs::child`), `--json` keys and machine
+//! values, configuration keys and command-line flags named inside messages, and
+//! the text of other programs (rustic_core, the OS, serde) quoted after our own.
 //!
 //! `t!("key")`, `t!("key", name = value, …)`.
 
@@ -45,13 +55,32 @@ impl Lang {
         }
     }
 
-    fn source(self) -> &'static str {
+    /// The language's message files (each key in exactly one of them).
+    fn sources(self) -> [&'static str; 2] {
         match self {
-            Lang::En => include_str!("../assets/translations/en/npbackup.ftl"),
-            Lang::Fr => include_str!("../assets/translations/fr/npbackup.ftl"),
+            Lang::En => [
+                include_str!("../assets/translations/en/npbackup.ftl"),
+                include_str!("../assets/translations/en/cli.ftl"),
+            ],
+            Lang::Fr => [
+                include_str!("../assets/translations/fr/npbackup.ftl"),
+                include_str!("../assets/translations/fr/cli.ftl"),
+            ],
+        }
+    }
+
+    /// The language's `--help` texts (English has them in the clap doc comments).
+    fn help_source(self) -> Option<&'static str> {
+        match self {
+            Lang::En => None,
+            Lang::Fr => Some(include_str!("../assets/translations/fr/cli-help.ftl")),
         }
     }
 }
+
+/// The environment variable that chooses the language over everything else; the
+/// job processes get the language of whoever started them through it.
+pub const LOCALE_ENV: &str = "NPBACKUP_LOCALE";
 
 static CURRENT: AtomicU8 = AtomicU8::new(0);
 
@@ -60,7 +89,18 @@ fn bundles() -> &'static [FluentBundle<FluentResource>; 2] {
     BUNDLES.get_or_init(|| Lang::ALL.map(bundle))
 }
 
+fn help_bundles() -> &'static [Option<FluentBundle<FluentResource>>; 2] {
+    static BUNDLES: OnceLock<[Option<FluentBundle<FluentResource>>; 2]> = OnceLock::new();
+    BUNDLES.get_or_init(|| {
+        Lang::ALL.map(|lang| lang.help_source().map(|source| bundle_of(lang, &[source])))
+    })
+}
+
 fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
+    bundle_of(lang, &lang.sources())
+}
+
+fn bundle_of(lang: Lang, sources: &[&str]) -> FluentBundle<FluentResource> {
     let id: unic_langid::LanguageIdentifier = lang.code().parse().unwrap_or_default();
     let mut b = FluentBundle::new_concurrent(vec![id]);
     // no Unicode isolation marks around arguments: they would show in terminals and tests
@@ -73,13 +113,17 @@ fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
     ))
     .unwrap_or_else(|(r, _)| r);
     let _ = b.add_resource(brand);
-    let resource =
-        FluentResource::try_new(lang.source().to_string()).unwrap_or_else(|(r, errors)| {
+    for source in sources {
+        let resource = FluentResource::try_new(source.to_string()).unwrap_or_else(|(r, errors)| {
             // the parity test refuses such a file; a release still shows what parsed
             tracing::warn!("translations for {}: {errors:?}", lang.code());
             r
         });
-    let _ = b.add_resource(resource);
+        // a key in two files keeps its first text (a test refuses that too)
+        if let Err(errors) = b.add_resource(resource) {
+            tracing::warn!("translations for {}: {errors:?}", lang.code());
+        }
+    }
     b
 }
 
@@ -105,7 +149,7 @@ pub fn set(lang: Lang) {
 /// The language to use: `$NPBACKUP_LOCALE`, else `configured` (a code, or "auto"
 /// and `None` for the system's), else the system's, else English.
 pub fn choose(configured: Option<&str>) -> Lang {
-    if let Some(l) = std::env::var("NPBACKUP_LOCALE")
+    if let Some(l) = std::env::var(LOCALE_ENV)
         .ok()
         .and_then(|v| Lang::from_tag(&v))
     {
@@ -126,14 +170,22 @@ pub fn init(configured: Option<&str>) {
 
 /// The message `key` in the current language, with `args`.
 pub fn tr_with(key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
-    let fluent_args = (!args.is_empty()).then(|| {
+    tr_in(current(), key, args)
+}
+
+fn fluent_args<'a>(args: &[(&str, FluentValue<'a>)]) -> Option<FluentArgs<'a>> {
+    (!args.is_empty()).then(|| {
         let mut a = FluentArgs::new();
         for (name, value) in args {
-            a.set(*name, value.clone());
+            a.set(name.to_string(), value.clone());
         }
         a
-    });
-    let lang = current();
+    })
+}
+
+/// The message `key` in `lang` (English where `lang` lacks it), with `args`.
+pub fn tr_in(lang: Lang, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+    let fluent_args = fluent_args(args);
     for l in [lang, Lang::En] {
         let b = &bundles()[l as usize];
         if let Some(pattern) = b.get_message(key).and_then(|m| m.value()) {
@@ -150,6 +202,28 @@ pub fn tr_with(key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
 /// The message `key` in the current language.
 pub fn tr(key: &str) -> String {
     tr_with(key, &[])
+}
+
+/// The `--help` text `key` in the current language, when it has its own (English
+/// help is the clap doc comments: `None`).
+pub fn help(key: &str) -> Option<String> {
+    help_in(current(), key)
+}
+
+/// The `--help` text `key` in `lang`, if that language gives one.
+pub fn help_in(lang: Lang, key: &str) -> Option<String> {
+    help_with(lang, key, &[])
+}
+
+/// The `--help` text `key` in `lang` with `args`, if that language gives one.
+pub fn help_with(lang: Lang, key: &str, args: &[(&str, FluentValue<'_>)]) -> Option<String> {
+    let b = help_bundles()[lang as usize].as_ref()?;
+    let pattern = b.get_message(key)?.value()?;
+    let mut errors = Vec::new();
+    Some(
+        b.format_pattern(pattern, fluent_args(args).as_ref(), &mut errors)
+            .into_owned(),
+    )
 }
 
 /// `t!("key")` or `t!("key", name = value, …)`: the message in the current language.
@@ -170,16 +244,75 @@ macro_rules! t {
 pub(crate) mod tests {
     use std::collections::BTreeSet;
 
+    use fluent_syntax::ast;
+
     use super::*;
+
+    fn parse(source: &str) -> FluentResource {
+        FluentResource::try_new(source.to_string())
+            .unwrap_or_else(|(_, e)| panic!("a translation file does not parse: {e:?}"))
+    }
 
     /// The message ids of a Fluent file.
     fn ids(source: &str) -> BTreeSet<String> {
-        let resource = FluentResource::try_new(source.to_string())
-            .unwrap_or_else(|(_, e)| panic!("the file does not parse: {e:?}"));
-        resource
+        parse(source)
             .entries()
             .filter_map(|e| match e {
-                fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_string()),
+                ast::Entry::Message(m) => Some(m.id.name.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Every message id of `lang`, over all its files.
+    fn all_ids(lang: Lang) -> BTreeSet<String> {
+        lang.sources().iter().flat_map(|s| ids(s)).collect()
+    }
+
+    /// The ids of the `--help` texts `lang` gives.
+    pub(crate) fn help_ids(lang: Lang) -> BTreeSet<String> {
+        lang.help_source().map(ids).unwrap_or_default()
+    }
+
+    /// The variables (`$name`) a message uses, in every variant.
+    fn variables(source: &str) -> std::collections::BTreeMap<String, BTreeSet<String>> {
+        fn of_inline(e: &ast::InlineExpression<&str>, out: &mut BTreeSet<String>) {
+            match e {
+                ast::InlineExpression::VariableReference { id } => {
+                    out.insert(id.name.to_string());
+                }
+                ast::InlineExpression::Placeable { expression } => of_expr(expression, out),
+                _ => {}
+            }
+        }
+        fn of_expr(e: &ast::Expression<&str>, out: &mut BTreeSet<String>) {
+            match e {
+                ast::Expression::Inline(i) => of_inline(i, out),
+                ast::Expression::Select { selector, variants } => {
+                    of_inline(selector, out);
+                    for v in variants {
+                        of_pattern(&v.value, out);
+                    }
+                }
+            }
+        }
+        fn of_pattern(p: &ast::Pattern<&str>, out: &mut BTreeSet<String>) {
+            for element in &p.elements {
+                if let ast::PatternElement::Placeable { expression } = element {
+                    of_expr(expression, out);
+                }
+            }
+        }
+        parse(source)
+            .entries()
+            .filter_map(|e| match e {
+                ast::Entry::Message(m) => {
+                    let mut vars = BTreeSet::new();
+                    if let Some(p) = &m.value {
+                        of_pattern(p, &mut vars);
+                    }
+                    Some((m.id.name.to_string(), vars))
+                }
                 _ => None,
             })
             .collect()
@@ -187,10 +320,10 @@ pub(crate) mod tests {
 
     #[test]
     fn every_language_has_every_key() {
-        let en = ids(Lang::En.source());
+        let en = all_ids(Lang::En);
         assert!(en.len() > 20, "{en:?}");
         for lang in Lang::ALL {
-            let have = ids(lang.source());
+            let have = all_ids(lang);
             let missing: Vec<_> = en.difference(&have).collect();
             let extra: Vec<_> = have.difference(&en).collect();
             assert!(
@@ -198,12 +331,60 @@ pub(crate) mod tests {
                 "{}: missing {missing:?}, not in English {extra:?}",
                 lang.code()
             );
+            // each key in one file only: a second one would be ignored
+            let [a, b] = lang.sources().map(ids);
+            let twice: Vec<_> = a.intersection(&b).collect();
+            assert!(
+                twice.is_empty(),
+                "{}: keys in two files {twice:?}",
+                lang.code()
+            );
+        }
+    }
+
+    /// Variables a translation may leave out: it says the same in its own words
+    /// from the others (serde's English sentence, taken apart).
+    const MAY_DROP: &[(&str, &str)] = &[("config-unknown-key", "serde")];
+
+    #[test]
+    fn translations_keep_every_variable_of_the_english() {
+        let mut lost = Vec::new();
+        for i in 0..Lang::En.sources().len() {
+            let en = variables(Lang::En.sources()[i]);
+            for lang in Lang::ALL {
+                let other = variables(lang.sources()[i]);
+                for (key, vars) in &en {
+                    let have = other.get(key).cloned().unwrap_or_default();
+                    for v in vars.difference(&have) {
+                        if MAY_DROP.contains(&(key.as_str(), v.as_str())) {
+                            continue;
+                        }
+                        lost.push(format!("{}: {key} lacks ${v}", lang.code()));
+                    }
+                }
+            }
+        }
+        assert!(lost.is_empty(), "{lost:#?}");
+    }
+
+    #[test]
+    fn leading_spaces_are_written_as_placeables() {
+        // Fluent drops the spaces that begin a message: `key =  text` loses one
+        let mut files: Vec<&str> = Lang::ALL.iter().flat_map(|l| l.sources()).collect();
+        files.extend(Lang::ALL.iter().filter_map(|l| l.help_source()));
+        for source in files {
+            for line in source.lines() {
+                assert!(
+                    !line.contains(" =  ") || line.starts_with('#'),
+                    "a leading space is lost, write {{\" \"}}: {line}"
+                );
+            }
         }
     }
 
     #[test]
     fn every_key_the_code_uses_exists() {
-        let en = ids(Lang::En.source());
+        let en = all_ids(Lang::En);
         let mut unknown = Vec::new();
         let mut stack = vec![std::path::PathBuf::from(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -238,6 +419,43 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn messages_keep_their_lines_and_numbers() {
+        let errors = tr_in(
+            Lang::En,
+            "engine-check-errors",
+            &[("n", 2.into()), ("errors", "a\n  b".into())],
+        );
+        assert_eq!(
+            errors,
+            "2 errors found:\n  a\n  b\nRun `repair index` and `repair snapshots`, then check again."
+        );
+        let sheet = tr_in(
+            Lang::Fr,
+            "config-recovery-sheet",
+            &[
+                ("when", "x".into()),
+                ("host", "h".into()),
+                ("location", "/r".into()),
+                ("password", "p".into()),
+            ],
+        );
+        assert!(sheet.contains("sur h.\n\nGardez"), "{sheet}");
+        assert!(sheet.contains("\n  puis restic -r /r restore"), "{sheet}");
+        // numbers as they are: no grouping, no decimals added
+        let holder = tr_in(
+            Lang::Fr,
+            "engine-lock-holder",
+            &[
+                ("host", "h".into()),
+                ("pid", 1_234_567.into()),
+                ("user", "u".into()),
+                ("since", "t".into()),
+            ],
+        );
+        assert!(holder.contains("pid 1234567,"), "{holder}");
+    }
+
+    #[test]
     fn locales_plurals_and_fallback() {
         assert_eq!(Lang::from_tag("fr_FR.UTF-8"), Some(Lang::Fr));
         assert_eq!(Lang::from_tag("fr-CA"), Some(Lang::Fr));
@@ -257,5 +475,12 @@ pub(crate) mod tests {
         assert_eq!(tr("no-such-key-anywhere"), "no-such-key-anywhere");
         // a message that goes after other text keeps its leading space
         assert!(tr_with("too-old-after", &[("limit", "1 day".into())]).starts_with(" · "));
+        // French, without changing the process's language
+        assert_eq!(
+            tr_in(Lang::Fr, "ago-days", &[("n", 2.into())]),
+            "il y a 2 jours"
+        );
+        assert_eq!(help_in(Lang::En, "help-backup"), None);
+        assert!(help_in(Lang::Fr, "help-backup").is_some_and(|h| h.contains("Sauvegarde")));
     }
 }

@@ -22,6 +22,7 @@ pub fn init(verbosity: u8, quiet: bool) -> Option<WorkerGuard> {
         .without_time()
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(|| RedactingWriter(std::io::stderr()))
+        .fmt_fields(english_fields())
         .with_filter(stderr_filter);
 
     let mut guard = None;
@@ -40,6 +41,7 @@ pub fn init(verbosity: u8, quiet: bool) -> Option<WorkerGuard> {
             fmt::layer()
                 .with_ansi(false)
                 .with_writer(move || RedactingWriter(writer.clone()))
+                .fmt_fields(english_fields())
                 // our own info, others' warnings (windowing and D-Bus libraries are chatty)
                 .with_filter(EnvFilter::new("warn,npbackup=info")),
         )
@@ -49,4 +51,14 @@ pub fn init(verbosity: u8, quiet: bool) -> Option<WorkerGuard> {
         .with(file_layer)
         .try_init();
     guard
+}
+
+/// The fields of a log line, without the `user` field: the translation a job
+/// process shows a person in place of the (English) message, not part of the log.
+fn english_fields() -> impl for<'w> fmt::FormatFields<'w> + Send + Sync + 'static {
+    fmt::format::debug_fn(|writer, field, value| match field.name() {
+        "user" => Ok(()),
+        "message" => write!(writer, "{value:?}"),
+        name => write!(writer, " {name}={value:?}"),
+    })
 }

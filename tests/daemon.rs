@@ -191,6 +191,7 @@ fn the_socket_refuses_other_users() {
             }
         }
         cmd.env("HOME", w.home())
+            .env("NPBACKUP_LOCALE", "en")
             .args(["daemon", "status"])
             .uid(65534)
             .gid(65534);

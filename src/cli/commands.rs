@@ -68,9 +68,9 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         #[cfg(unix)]
         Command::Service(cmd) => super::daemon::service(ctx, cmd),
         #[cfg(not(unix))]
-        Command::Daemon { .. } | Command::Service(_) => Err(Error::Usage(
-            "the scheduler is not part of this build yet".into(),
-        )),
+        Command::Daemon { .. } | Command::Service(_) => {
+            Err(Error::Usage(crate::t!("cli-no-scheduler-here")))
+        }
         Command::Copy {
             to,
             to_repository,
@@ -86,8 +86,16 @@ fn open(ctx: &Context) -> Result<(engine::OpenRepo, String, Option<config::RepoC
         && !ctx.global.json
     {
         eprintln!(
-            "note: the primary location of `{}` is unreachable; using fallback #{i}: {}",
-            target.name, open.uri
+            "{}",
+            crate::t!(
+                "cli-note",
+                message = crate::t!(
+                    "job-using-fallback",
+                    repo = target.name.as_str(),
+                    n = i,
+                    location = open.uri.as_str()
+                )
+            )
         );
     }
     Ok((open, target.name, rc))
@@ -126,15 +134,16 @@ fn init(ctx: &Context, compression: Option<&str>, chunker_from: Option<&str>) ->
         output::print_json("init", Some(&used), &res);
     } else {
         println!(
-            "created repository {} at {} (format version {}, compression {})",
-            &res.id[..8],
-            used.uri,
-            res.version,
-            res.compression
+            "{}",
+            crate::t!(
+                "cli-init-created",
+                id = res.id.get(..8).unwrap_or(&res.id),
+                location = used.uri.as_str(),
+                version = res.version,
+                compression = res.compression.as_str()
+            )
         );
-        println!(
-            "Keep the password safe: without it the backups cannot be read by anyone, including you."
-        );
+        println!("{}", crate::t!("cli-init-keep-password"));
     }
     Ok(exit::OK)
 }
@@ -213,27 +222,50 @@ fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
     } else {
         let s = &summary;
         println!(
-            "Files:       {} new, {} changed, {} unmodified",
-            s.files_new, s.files_changed, s.files_unmodified
+            "{}",
+            crate::t!(
+                "cli-backup-files",
+                new = s.files_new,
+                changed = s.files_changed,
+                unmodified = s.files_unmodified
+            )
         );
         println!(
-            "Dirs:        {} new, {} changed, {} unmodified",
-            s.dirs_new, s.dirs_changed, s.dirs_unmodified
+            "{}",
+            crate::t!(
+                "cli-backup-dirs",
+                new = s.dirs_new,
+                changed = s.dirs_changed,
+                unmodified = s.dirs_unmodified
+            )
         );
         println!(
-            "Added:       {} ({} stored)",
-            output::size(s.data_added),
-            output::size(s.data_added_packed)
+            "{}",
+            crate::t!(
+                "cli-backup-added",
+                added = output::size(s.data_added),
+                stored = output::size(s.data_added_packed)
+            )
         );
         println!(
-            "Processed:   {} files, {} in {:.1}s",
-            s.total_files_processed,
-            output::size(s.total_bytes_processed),
-            s.duration_seconds
+            "{}",
+            crate::t!(
+                "cli-backup-processed",
+                files = s.total_files_processed,
+                size = output::size(s.total_bytes_processed),
+                duration = crate::humanize::seconds(s.duration_seconds)
+            )
         );
         match &s.snapshot_id {
-            Some(id) => println!("snapshot {} saved to {}", &id[..8], used.uri),
-            None => println!("dry run: nothing was written"),
+            Some(id) => println!(
+                "{}",
+                crate::t!(
+                    "cli-backup-saved",
+                    id = id.get(..8).unwrap_or(id),
+                    location = used.uri.as_str()
+                )
+            ),
+            None => println!("{}", crate::t!("cli-backup-dry-run")),
         }
     }
     Ok(exit::OK)
@@ -280,10 +312,10 @@ fn scheduled_backup_is_due(
         .map(|s| crate::humanize::age(s.time.timestamp(), jiff::Timestamp::now()));
     match age {
         Some(age) if age < max_age => {
-            let msg = format!(
-                "skipped: the last backup is {} old, younger than minimum-backup-age {} (use --force to back up anyway)",
-                humantime::format_duration(std::time::Duration::from_secs(age.as_secs())),
-                humantime::format_duration(max_age)
+            let msg = crate::t!(
+                "cli-backup-skipped",
+                age = crate::humanize::span(std::time::Duration::from_secs(age.as_secs())),
+                limit = crate::humanize::span(max_age)
             );
             if ctx.global.json {
                 output::print_json(
@@ -343,14 +375,18 @@ fn snapshots(ctx: &Context, filter: &FilterArgs) -> Result<i32> {
             })
             .collect();
         output::table(
-            &["ID", "Time", "Host", "Tags", "Files", "Size", "Paths"],
+            &[
+                crate::t!("cli-column-id"),
+                crate::t!("cli-column-time"),
+                crate::t!("cli-column-host"),
+                crate::t!("cli-column-tags"),
+                crate::t!("cli-column-files"),
+                crate::t!("cli-column-size"),
+                crate::t!("cli-column-paths"),
+            ],
             &rows,
         );
-        println!(
-            "{} snapshot{}",
-            infos.len(),
-            if infos.len() == 1 { "" } else { "s" }
-        );
+        println!("{}", crate::t!("cli-snapshot-count", n = infos.len()));
     }
     Ok(exit::OK)
 }
@@ -390,7 +426,7 @@ fn ls(ctx: &Context, snapshot: &str, path: &str, recursive: bool) -> Result<i32>
             };
             println!(
                 "{:<7} {:>10}  {}  {}",
-                e.kind,
+                kind_name(&e.kind),
                 if e.kind == "file" {
                     output::size(e.size)
                 } else {
@@ -411,7 +447,7 @@ fn find(ctx: &Context, pattern: &str, filter: &FilterArgs) -> Result<i32> {
     if ctx.global.json {
         output::print_json("find", Some(&used), &hits);
     } else if hits.is_empty() {
-        println!("no file matches `{pattern}`");
+        println!("{}", crate::t!("cli-find-nothing", pattern = pattern));
     } else {
         let rows: Vec<Vec<String>> = hits
             .iter()
@@ -430,7 +466,13 @@ fn find(ctx: &Context, pattern: &str, filter: &FilterArgs) -> Result<i32> {
             })
             .collect();
         output::table(
-            &["Snapshot", "Snapshot time", "Size", "Modified", "Path"],
+            &[
+                crate::t!("cli-column-snapshot"),
+                crate::t!("cli-column-snapshot-time"),
+                crate::t!("cli-column-size"),
+                crate::t!("cli-column-modified"),
+                crate::t!("cli-column-path"),
+            ],
             &rows,
         );
     }
@@ -461,30 +503,16 @@ fn restore(ctx: &Context, args: RestoreArgs) -> Result<i32> {
     );
     let (outcome, _warnings) = super::jobrun::run::<engine::RestoreSummary>(ctx, spec)?;
     let (used, summary) = (outcome.repository, outcome.summary);
-    let plural = |n: usize, one: &str, many: &str| {
-        if n == 1 {
-            format!("1 {one}")
-        } else {
-            format!("{n} {many}")
-        }
-    };
     let problem = if !summary.failed.is_empty() {
         Some(Error::Job {
             kind: "failed".into(),
             exit_code: exit::FAILED,
-            message: format!(
-                "{} could not be restored (the rest was)",
-                plural(summary.failed.len(), "item", "items")
-            ),
+            message: crate::t!("cli-restore-some-failed", n = summary.failed.len()),
         })
     } else if !summary.conflicts.is_empty() {
-        Some(Error::Partial(format!(
-            "{} left untouched (--overwrite never)",
-            plural(
-                summary.conflicts.len(),
-                "existing item was",
-                "existing items were"
-            )
+        Some(Error::Partial(crate::t!(
+            "cli-restore-conflicts",
+            n = summary.conflicts.len()
         )))
     } else {
         None
@@ -497,29 +525,52 @@ fn restore(ctx: &Context, args: RestoreArgs) -> Result<i32> {
             None => output::print_json("restore", Some(&used), &summary),
         }
     } else {
-        let verb = if summary.dry_run {
-            "would restore"
-        } else {
-            "restored"
-        };
-        println!(
-            "{verb} {} files ({}) from snapshot {} into {}; {} already up to date",
+        let (files, size, target, unchanged) = (
             summary.files_restored,
             output::size(summary.bytes_restored),
-            &summary.snapshot[..8],
-            summary.target,
-            summary.files_unchanged
+            summary.target.as_str(),
+            summary.files_unchanged,
+        );
+        let snapshot = summary.snapshot.get(..8).unwrap_or(&summary.snapshot);
+        println!(
+            "{}",
+            if summary.dry_run {
+                crate::t!(
+                    "cli-restore-would",
+                    files = files,
+                    size = size,
+                    snapshot = snapshot,
+                    target = target,
+                    unchanged = unchanged
+                )
+            } else {
+                crate::t!(
+                    "cli-restore-done",
+                    files = files,
+                    size = size,
+                    snapshot = snapshot,
+                    target = target,
+                    unchanged = unchanged
+                )
+            }
         );
         if !summary.conflicts.is_empty() {
-            println!("not overwritten (already exist):");
+            println!("{}", crate::t!("cli-restore-not-overwritten"));
             for c in &summary.conflicts {
                 println!("  {c}");
             }
         }
         if !summary.failed.is_empty() {
-            println!("not restored:");
+            println!("{}", crate::t!("cli-restore-not-restored"));
             for f in &summary.failed {
-                println!("  {}: {}", f.path, f.reason);
+                println!(
+                    "  {}",
+                    crate::t!(
+                        "cli-restore-failure",
+                        path = f.path.as_str(),
+                        reason = f.reason.as_str()
+                    )
+                );
             }
         }
     }
@@ -533,7 +584,7 @@ fn dump(ctx: &Context, snapshot: &str, path: &str) -> Result<i32> {
     let mut out = std::io::BufWriter::new(stdout.lock());
     engine::dump(open, &snap, path, &mut out)?;
     out.flush()
-        .map_err(|e| Error::io("writing to", "stdout", e))?;
+        .map_err(|e| Error::io(crate::t!("io-writing-to"), crate::t!("cli-stdout"), e))?;
     Ok(exit::OK)
 }
 
@@ -558,12 +609,15 @@ fn diff(ctx: &Context, a: &str, b: &str) -> Result<i32> {
         }
         let count = |k| changes.iter().filter(|c| c.change == k).count();
         println!(
-            "{} added, {} removed, {} changed, {} metadata only, {} type changed",
-            count(engine::DiffKind::Added),
-            count(engine::DiffKind::Removed),
-            count(engine::DiffKind::Changed),
-            count(engine::DiffKind::Metadata),
-            count(engine::DiffKind::TypeChanged)
+            "{}",
+            crate::t!(
+                "cli-diff-counts",
+                added = count(engine::DiffKind::Added),
+                removed = count(engine::DiffKind::Removed),
+                changed = count(engine::DiffKind::Changed),
+                metadata = count(engine::DiffKind::Metadata),
+                types = count(engine::DiffKind::TypeChanged)
+            )
         );
     }
     Ok(exit::OK)
@@ -575,10 +629,13 @@ fn unlock(ctx: &Context) -> Result<i32> {
     if ctx.global.json {
         output::print_json("unlock", Some(&open.used(&name)), &removed);
     } else if removed.is_empty() {
-        println!("no stale lock in {}", open.uri);
+        println!(
+            "{}",
+            crate::t!("cli-unlock-none", location = open.uri.as_str())
+        );
     } else {
         for l in &removed {
-            println!("removed the stale lock of {}", l.describe());
+            println!("{}", crate::t!("cli-unlock-removed", holder = l.describe()));
         }
     }
     Ok(exit::OK)
@@ -591,29 +648,45 @@ fn stats(ctx: &Context) -> Result<i32> {
         output::print_json("stats", Some(&open.used(&name)), &s);
     } else {
         println!(
-            "Repository:       {} (format version {})",
-            open.uri, s.repository_version
+            "{}",
+            crate::t!(
+                "cli-stats-repository",
+                location = open.uri.as_str(),
+                version = s.repository_version
+            )
         );
-        println!("Snapshots:        {}", s.snapshots);
+        println!("{}", crate::t!("cli-stats-snapshots", n = s.snapshots));
         if let Some(latest) = s.latest_restore_size {
             println!(
-                "Restore size:     {} (latest snapshot), {} (all snapshots)",
-                output::size(latest),
-                output::size(s.total_restore_size)
+                "{}",
+                crate::t!(
+                    "cli-stats-restore-size",
+                    latest = output::size(latest),
+                    all = output::size(s.total_restore_size)
+                )
             );
         }
-        println!("Stored size:      {}", output::size(s.stored_size));
         println!(
-            "Raw data:         {} in {} blobs",
-            output::size(s.raw_data_size),
-            s.data_blobs
+            "{}",
+            crate::t!("cli-stats-stored", size = output::size(s.stored_size))
         );
         println!(
-            "Packed data:      {} (compression ratio {:.2})",
-            output::size(s.packed_data_size),
-            s.compression_ratio
+            "{}",
+            crate::t!(
+                "cli-stats-raw",
+                size = output::size(s.raw_data_size),
+                blobs = s.data_blobs
+            )
         );
-        println!("Packs:            {}", s.packs);
+        println!(
+            "{}",
+            crate::t!(
+                "cli-stats-packed",
+                size = output::size(s.packed_data_size),
+                ratio = crate::humanize::decimal(s.compression_ratio, 2)
+            )
+        );
+        println!("{}", crate::t!("cli-stats-packs", n = s.packs));
     }
     Ok(exit::OK)
 }
@@ -631,11 +704,7 @@ fn has_recent(
             .as_ref()
             .and_then(|r| r.repo.minimum_backup_age)
             .map(|d| d.0)
-            .ok_or_else(|| {
-                Error::Usage(
-                    "give --max-age (e.g. 1d), or set repo.minimum-backup-age in the config".into(),
-                )
-            })?,
+            .ok_or_else(|| Error::Usage(crate::t!("cli-recent-needs-max-age")))?,
     };
     let snaps = engine::snapshots(&open, &filter.to_filter())?;
     let latest = snaps.last().map(SnapshotInfo::from);
@@ -661,15 +730,35 @@ fn has_recent(
         output::print_json("has-recent-snapshot", Some(&open.used(&name)), &answer);
     } else {
         match &answer.latest {
-            Some(l) => println!(
-                "{}: latest snapshot {} at {} ({}); limit {}",
-                if recent { "recent" } else { "too old" },
-                l.short_id,
-                output::local_time(&l.time),
-                output::ago(&l.time),
-                humantime::format_duration(max_age)
-            ),
-            None => println!("too old: no snapshot at all"),
+            Some(l) => {
+                let (id, time, ago, limit) = (
+                    l.short_id.as_str(),
+                    output::local_time(&l.time),
+                    output::ago(&l.time),
+                    crate::humanize::span(max_age),
+                );
+                println!(
+                    "{}",
+                    if recent {
+                        crate::t!(
+                            "cli-recent-yes",
+                            id = id,
+                            time = time,
+                            ago = ago,
+                            limit = limit
+                        )
+                    } else {
+                        crate::t!(
+                            "cli-recent-too-old",
+                            id = id,
+                            time = time,
+                            ago = ago,
+                            limit = limit
+                        )
+                    }
+                );
+            }
+            None => println!("{}", crate::t!("cli-recent-none")),
         }
     }
     if notify && recent {
@@ -677,13 +766,13 @@ fn has_recent(
     }
     if notify && !recent {
         let message = match (&answer.latest, answer.age_seconds) {
-            (Some(l), Some(age)) => format!(
-                "The latest backup ({}) is {} old; the limit is {}.",
-                output::local_time(&l.time),
-                humantime::format_duration(Duration::from_secs(age)),
-                humantime::format_duration(max_age)
+            (Some(l), Some(age)) => crate::t!(
+                "cli-too-old-message",
+                time = output::local_time(&l.time),
+                age = crate::humanize::span(Duration::from_secs(age)),
+                limit = crate::humanize::span(max_age)
             ),
-            _ => "There is no backup at all.".to_string(),
+            _ => crate::t!("cli-too-old-no-backup"),
         };
         if let Some(rc) = &rc {
             super::monitoring::tell_too_old(rc, &target_location(&open), &message);
@@ -709,40 +798,55 @@ fn config_cmd(ctx: &Context, c: ConfigCommand) -> Result<i32> {
                     .filter(|v| !v.is_empty())
                     .map(PathBuf::from)
                     .or_else(config::user_config_path)
-                    .ok_or_else(|| {
-                        Error::Usage("cannot tell where your config folder is: pass -c FILE".into())
-                    })?,
+                    .ok_or_else(|| Error::Usage(crate::t!("cli-no-config-folder")))?,
             };
             let explicit = match repository_path {
-                Some(r) => {
-                    Some(std::path::absolute(&r).map_err(|e| Error::io("resolving", &r, e))?)
-                }
+                Some(r) => Some(
+                    std::path::absolute(&r)
+                        .map_err(|e| Error::io(crate::t!("io-resolving"), &r, e))?,
+                ),
                 None => None,
             };
-            let local = config::default_repository_path().ok_or_else(|| {
-                Error::Usage("cannot tell where your data folder is: pass --repository-path".into())
-            })?;
+            let local = config::default_repository_path()
+                .ok_or_else(|| Error::Usage(crate::t!("cli-no-data-folder")))?;
             let outcome = config::write_default_config(&path, explicit.as_deref(), &local, &paths)?;
             if ctx.global.json {
                 output::print_json("config", None, &outcome);
             } else {
-                println!("wrote {}", outcome.config.display());
-                println!("  repository:    {}", outcome.repository);
                 println!(
-                    "  password file: {} (keep a copy somewhere safe)",
-                    outcome.password_file.display()
+                    "{}",
+                    crate::t!(
+                        "cli-config-wrote",
+                        path = outcome.config.display().to_string()
+                    )
                 );
                 println!(
-                    "  backing up:    {}",
-                    outcome
-                        .paths
-                        .iter()
-                        .map(|p| p.display().to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    "{}",
+                    crate::t!(
+                        "cli-config-repository",
+                        location = outcome.repository.as_str()
+                    )
                 );
-                let cli = crate::customization::CLI_NAME;
-                println!("next: `{cli} init`, then `{cli} backup`");
+                println!(
+                    "{}",
+                    crate::t!(
+                        "cli-config-password-file",
+                        path = outcome.password_file.display().to_string()
+                    )
+                );
+                println!(
+                    "{}",
+                    crate::t!(
+                        "cli-config-backing-up",
+                        paths = outcome
+                            .paths
+                            .iter()
+                            .map(|p| p.display().to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                );
+                println!("{}", crate::t!("cli-config-next"));
             }
             Ok(exit::OK)
         }
@@ -767,11 +871,13 @@ fn config_cmd(ctx: &Context, c: ConfigCommand) -> Result<i32> {
                 );
             } else {
                 println!(
-                    "{}: OK ({} repositor{}: {})",
-                    cfg.path.display(),
-                    repos.len(),
-                    if repos.len() == 1 { "y" } else { "ies" },
-                    repos.join(", ")
+                    "{}",
+                    crate::t!(
+                        "cli-config-ok",
+                        file = cfg.path.display().to_string(),
+                        n = repos.len(),
+                        names = repos.join(", ")
+                    )
                 );
             }
             Ok(exit::OK)
@@ -800,21 +906,26 @@ fn config_cmd(ctx: &Context, c: ConfigCommand) -> Result<i32> {
                     },
                 );
             } else {
+                let file = cfg.path.display().to_string();
                 println!(
-                    "# repository `{name}` ({}){}",
-                    cfg.path.display(),
-                    rc.group
-                        .as_ref()
-                        .map(|g| format!(", group `{g}`"))
-                        .unwrap_or_default()
+                    "{}",
+                    match &rc.group {
+                        Some(g) => crate::t!(
+                            "cli-show-heading-group",
+                            name = name.as_str(),
+                            file = file,
+                            group = g.as_str()
+                        ),
+                        None => crate::t!("cli-show-heading", name = name.as_str(), file = file),
+                    }
                 );
                 let width = shown.iter().map(|s| s.key.len()).max().unwrap_or(0);
                 for s in &shown {
-                    let origin: Vec<String> = s.origin.iter().map(ToString::to_string).collect();
                     let marker = if s.origin == [config::Layer::Own] {
-                        "own".to_string()
+                        crate::t!("cli-layer-own")
                     } else {
-                        format!("inherited: {}", origin.join(" + "))
+                        let origin: Vec<String> = s.origin.iter().map(layer_name).collect();
+                        crate::t!("cli-layer-inherited", from = origin.join(" + "))
                     };
                     println!("{:<width$} = {}   # {marker}", s.key, s.value);
                 }
@@ -827,10 +938,13 @@ fn config_cmd(ctx: &Context, c: ConfigCommand) -> Result<i32> {
                 (_, true) => output::print_json("config", None, &path),
                 (Some(p), false) => println!("{}", p.display()),
                 (None, false) => println!(
-                    "no configuration file (would be created at {})",
-                    config::user_config_path()
-                        .map(|p| p.display().to_string())
-                        .unwrap_or_default()
+                    "{}",
+                    crate::t!(
+                        "cli-config-path-none",
+                        path = config::user_config_path()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default()
+                    )
                 ),
             }
             Ok(if path.is_some() {
@@ -843,13 +957,42 @@ fn config_cmd(ctx: &Context, c: ConfigCommand) -> Result<i32> {
 }
 
 fn man(ctx: &Context, out: &std::path::Path) -> Result<i32> {
-    std::fs::create_dir_all(out).map_err(|e| Error::io("creating", out, e))?;
-    let cmd = super::command();
-    clap_mangen::generate_to(cmd, out).map_err(|e| Error::io("writing man pages into", out, e))?;
+    std::fs::create_dir_all(out).map_err(|e| Error::io(crate::t!("io-creating"), out, e))?;
+    // English, as written in the source: clap_mangen's own headings (NAME,
+    // SYNOPSIS, OPTIONS…) are English, a page half translated reads worse
+    let cmd = <super::Cli as clap::CommandFactory>::command();
+    clap_mangen::generate_to(cmd, out)
+        .map_err(|e| Error::io(crate::t!("io-writing-man-pages"), out, e))?;
     if ctx.global.json {
         output::print_json("man", None, &out);
     } else {
-        println!("man pages written to {}", out.display());
+        println!(
+            "{}",
+            crate::t!("cli-man-written", path = out.display().to_string())
+        );
     }
     Ok(exit::OK)
+}
+
+/// An entry's kind ("file", "dir"…) as `ls` shows it, in the current language.
+fn kind_name(kind: &str) -> String {
+    match kind {
+        "file" => crate::t!("cli-kind-file"),
+        "dir" => crate::t!("cli-kind-dir"),
+        "symlink" => crate::t!("cli-kind-symlink"),
+        "dev" => crate::t!("cli-kind-dev"),
+        "chardev" => crate::t!("cli-kind-chardev"),
+        "fifo" => crate::t!("cli-kind-fifo"),
+        "socket" => crate::t!("cli-kind-socket"),
+        other => other.to_string(),
+    }
+}
+
+/// Where a setting comes from, as `config show` says it.
+fn layer_name(layer: &config::Layer) -> String {
+    match layer {
+        config::Layer::Default => crate::t!("cli-layer-default"),
+        config::Layer::Group(g) => crate::t!("cli-layer-group", name = g.as_str()),
+        config::Layer::Own => crate::t!("cli-layer-own"),
+    }
 }

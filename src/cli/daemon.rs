@@ -48,14 +48,10 @@ pub fn daemon(ctx: &Context, action: Option<DaemonCommand>) -> Result<i32> {
 /// Runs the scheduler in the foreground.
 fn run(ctx: &Context, grace: &str) -> Result<i32> {
     let grace: HumanDuration = grace.parse().map_err(Error::Usage)?;
-    let config_path = config::find_config(ctx.global.config.as_deref()).ok_or_else(|| {
-        Error::Usage(format!(
-            "no configuration file found: create one with `{} config init`, or name one with -c",
-            crate::customization::CLI_NAME
-        ))
-    })?;
+    let config_path = config::find_config(ctx.global.config.as_deref())
+        .ok_or_else(|| Error::Usage(crate::t!("cli-daemon-no-config")))?;
     let state_path = config::state_dir()
-        .ok_or_else(|| Error::Usage("cannot find a folder for the scheduler's state".into()))?
+        .ok_or_else(|| Error::Usage(crate::t!("cli-daemon-no-state-folder")))?
         .join("scheduler.json");
     let opts = daemon::Options {
         config_path,
@@ -68,7 +64,7 @@ fn run(ctx: &Context, grace: &str) -> Result<i32> {
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| Error::io("starting", "the scheduler's runtime", e))?;
+        .map_err(|e| Error::io(crate::t!("io-starting"), crate::t!("cli-daemon-runtime"), e))?;
     runtime.block_on(daemon::run(opts))?;
     Ok(exit::OK)
 }
@@ -78,7 +74,7 @@ fn said(ctx: &Context, reply: Reply) -> Result<i32> {
         return Err(Error::Usage(
             reply
                 .error
-                .unwrap_or_else(|| "the scheduler refused".into()),
+                .unwrap_or_else(|| crate::t!("cli-daemon-refused")),
         ));
     }
     let message = reply.message.unwrap_or_default();
@@ -96,7 +92,7 @@ fn status(ctx: &Context) -> Result<i32> {
         return Err(Error::Usage(
             reply
                 .error
-                .unwrap_or_else(|| "the scheduler said nothing".into()),
+                .unwrap_or_else(|| crate::t!("cli-daemon-said-nothing")),
         ));
     };
     if ctx.global.json {
@@ -105,35 +101,40 @@ fn status(ctx: &Context) -> Result<i32> {
     }
     let now = Timestamp::now();
     println!(
-        "Scheduler running (pid {}), configuration {}",
-        status.pid,
-        status.config.display()
+        "{}",
+        crate::t!(
+            "cli-daemon-running",
+            pid = status.pid,
+            file = status.config.display().to_string()
+        )
     );
     if let Some(until) = status.paused_until {
         println!(
-            "Paused until {} (runs asked for by hand still go)",
-            humanize::upcoming(until, now)
+            "{}",
+            crate::t!("cli-daemon-paused", when = humanize::upcoming(until, now))
         );
     }
     for p in &status.problems {
-        println!("Problem: {p}");
+        println!("{}", crate::t!("cli-daemon-problem", problem = p.as_str()));
     }
     if status.tasks.is_empty() {
-        println!(
-            "Nothing is scheduled: set schedule.backup (e.g. \"daily at 02:30\") in the configuration."
-        );
+        println!("{}", crate::t!("cli-daemon-nothing-scheduled"));
     }
     for t in &status.tasks {
         let next = match (t.running, &t.waiting, t.next_run) {
-            (true, _, _) => "running now".to_string(),
+            (true, _, _) => crate::t!("cli-daemon-running-now"),
             (_, Some(w), _) => w.clone(),
-            (_, _, Some(at)) if at <= now => "due now".to_string(),
-            (_, _, Some(at)) => format!("next {}", humanize::upcoming(at, now)),
-            (_, _, None) => "not scheduled".to_string(),
+            (_, _, Some(at)) if at <= now => crate::t!("cli-daemon-due-now"),
+            (_, _, Some(at)) => crate::t!("cli-daemon-next", when = humanize::upcoming(at, now)),
+            (_, _, None) => crate::t!("cli-daemon-not-scheduled"),
         };
         let last = match (t.last_run, &t.last_result) {
-            (Some(at), Some(r)) => format!("; last {}: {r}", humanize::local(at)),
-            _ => "; never ran".to_string(),
+            (Some(at), Some(r)) => crate::t!(
+                "cli-daemon-last",
+                when = humanize::local(at),
+                result = r.as_str()
+            ),
+            _ => crate::t!("cli-daemon-never-ran"),
         };
         println!("{}/{}: {} — {next}{last}", t.repo, t.task.name(), t.when);
     }
@@ -148,9 +149,13 @@ fn describe(event: &DaemonEvent) -> Option<String> {
             task,
             scheduled,
         } => format!(
-            "{repo}/{}: started ({})",
+            "{repo}/{}: {}",
             task.name(),
-            if *scheduled { "scheduled" } else { "asked for" }
+            if *scheduled {
+                crate::t!("cli-daemon-started-scheduled")
+            } else {
+                crate::t!("cli-daemon-started-asked")
+            }
         ),
         DaemonEvent::Ended {
             repo, task, result, ..
@@ -159,13 +164,14 @@ fn describe(event: &DaemonEvent) -> Option<String> {
             format!("{repo}/{}: {reason}", task.name())
         }
         DaemonEvent::Paused { until: Some(u) } => {
-            format!("paused until {}", humanize::local(*u))
+            crate::t!("cli-daemon-event-paused", when = humanize::local(*u))
         }
-        DaemonEvent::Paused { until: None } => "resumed".into(),
+        DaemonEvent::Paused { until: None } => crate::t!("cli-daemon-event-resumed"),
         DaemonEvent::Reloaded { tasks, problems } => {
-            let mut s = format!("configuration read: {tasks} scheduled task(s)");
+            let mut s = crate::t!("cli-daemon-event-reloaded", n = *tasks);
             for p in problems {
-                s.push_str(&format!("\n  problem: {p}"));
+                s.push_str("\n  ");
+                s.push_str(&crate::t!("cli-daemon-event-problem", problem = p.as_str()));
             }
             s
         }
@@ -184,7 +190,7 @@ pub fn service(ctx: &Context, cmd: ServiceCommand) -> Result<i32> {
     let exe_and_config = || -> Result<_> {
         let exe = std::env::current_exe()
             .and_then(|p| p.canonicalize())
-            .map_err(|e| Error::io("finding this program", "current_exe", e))?;
+            .map_err(|e| Error::io(crate::t!("io-finding-program"), "current_exe", e))?;
         let config = ctx.config()?.path;
         let config = config.canonicalize().unwrap_or(config);
         Ok((exe, config))

@@ -25,7 +25,7 @@ pub fn run<T: DeserializeOwned>(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::io("starting the job runtime", "tokio", e))?;
+        .map_err(|e| Error::io(crate::t!("io-starting-job-runtime"), "tokio", e))?;
     let opts = JobOptions {
         timeout: ctx.global.timeout.map(|t| t.0).or(spec.timeout),
         forward_stdin: matches!(
@@ -54,7 +54,8 @@ pub fn run<T: DeserializeOwned>(
                     }
                 }
                 JobEvent::Warning { message } => {
-                    let print = || eprintln!("warning: {message}");
+                    let print =
+                        || eprintln!("{}", crate::t!("cli-warning", message = message.as_str()));
                     match &bar {
                         Some(b) => b.suspend(print),
                         None if !ctx.global.json => print(),
@@ -83,7 +84,7 @@ pub fn run<T: DeserializeOwned>(
     if !finished.ok {
         let info = finished.error.unwrap_or(jobs::ErrorInfo {
             kind: "failed".into(),
-            message: "the job failed without saying why".into(),
+            message: crate::t!("cli-job-failed-silently"),
             exit_code: crate::error::exit::FAILED,
         });
         return Err(if finished.cancelled {
@@ -93,8 +94,12 @@ pub fn run<T: DeserializeOwned>(
         });
     }
     let value = finished.result.unwrap_or(serde_json::Value::Null);
-    let outcome = serde_json::from_value(value)
-        .map_err(|e| Error::Usage(format!("unexpected job result: {e}")))?;
+    let outcome = serde_json::from_value(value).map_err(|e| {
+        Error::Usage(crate::t!(
+            "cli-unexpected-job-result",
+            cause = e.to_string()
+        ))
+    })?;
     Ok((outcome, finished.warnings))
 }
 
@@ -115,8 +120,11 @@ fn show_progress(bar: &ProgressBar, p: &jobs::Progress) {
         .eta_seconds
         .map(|s| {
             format!(
-                " ETA {}",
-                humantime::format_duration(Duration::from_secs(s))
+                " {}",
+                crate::t!(
+                    "cli-eta",
+                    left = crate::humanize::span(Duration::from_secs(s))
+                )
             )
         })
         .unwrap_or_default();

@@ -60,19 +60,14 @@ pub fn keyring_cmd(ctx: &Context, cmd: KeyringCommand) -> Result<i32> {
 
 /// Refuses early, before anything is read or changed, when no keyring can be used.
 fn keyring_usable() -> Result<()> {
-    keyring::available().map_err(|why| {
-        Error::Credentials(format!(
-            "the OS keyring cannot be used: {why}. Nothing was changed."
-        ))
-    })
+    keyring::available()
+        .map_err(|why| Error::Credentials(crate::t!("cli-keyring-unusable", why = why)))
 }
 
 /// The configuration and the repository the command is about.
 fn config_and_repo(ctx: &Context) -> Result<(Config, String)> {
     if ctx.global.repository.is_some() {
-        return Err(Error::Usage(
-            "the keyring commands change the configuration: name a configured repository with --repo, not a location with -r".into(),
-        ));
+        return Err(Error::Usage(crate::t!("cli-keyring-needs-repo")));
     }
     let config = ctx.config()?;
     let name = ctx.repo_name(&config)?;
@@ -96,6 +91,9 @@ struct StatusDoc {
 struct RepoDoc {
     name: String,
     password: String,
+    /// The password source in words, for the text output.
+    #[serde(skip)]
+    label: String,
     keyring_entries: Vec<String>,
 }
 
@@ -117,6 +115,7 @@ fn status(ctx: &Context) -> Result<i32> {
             repositories.push(RepoDoc {
                 name,
                 password: rc.password.describe(),
+                label: rc.password.label(),
                 keyring_entries: entries,
             });
         }
@@ -132,13 +131,28 @@ fn status(ctx: &Context) -> Result<i32> {
         output::print_json("keyring", None, &doc);
     } else {
         match &store {
-            Ok(s) => println!("keyring: {s} (entries under the service '{}')", doc.service),
+            Ok(s) => println!(
+                "{}",
+                crate::t!(
+                    "cli-keyring-status",
+                    store = s.as_str(),
+                    service = doc.service.as_str()
+                )
+            ),
             Err(why) => println!(
-                "keyring: not available: {why}\n  use password-file, password-command or password-env instead"
+                "{}",
+                crate::t!("cli-keyring-status-unavailable", why = why.as_str())
             ),
         }
         for r in &doc.repositories {
-            println!("  {}: password from {}", r.name, r.password);
+            println!(
+                "  {}",
+                crate::t!(
+                    "cli-keyring-status-repo",
+                    name = r.name.as_str(),
+                    source = r.label.as_str()
+                )
+            );
         }
     }
     Ok(if store.is_ok() {
@@ -165,17 +179,18 @@ pub fn entry_in_use(ctx: &Context) -> Option<String> {
 /// Reads a secret from the terminal without echo, or one line from standard input.
 pub(super) fn ask(prompt: &str) -> Result<Secret> {
     let value = if std::io::stdin().is_terminal() {
-        rpassword::prompt_password(prompt)
-            .map_err(|e| Error::Input(format!("cannot read from the terminal: {e}")))?
+        rpassword::prompt_password(prompt).map_err(|e| {
+            Error::Input(crate::t!("cli-terminal-unreadable", cause = e.to_string()))
+        })?
     } else {
         let mut line = String::new();
         std::io::stdin()
             .read_line(&mut line)
-            .map_err(|e| Error::Input(format!("cannot read standard input: {e}")))?;
+            .map_err(|e| Error::Input(crate::t!("cli-stdin-unreadable", cause = e.to_string())))?;
         line.trim_end_matches(['\r', '\n']).to_string()
     };
     if value.is_empty() {
-        return Err(Error::Input("no secret was given".into()));
+        return Err(Error::Input(crate::t!("cli-no-secret")));
     }
     Ok(Secret::new(value))
 }
@@ -197,7 +212,7 @@ fn set(ctx: &Context, name: Option<String>) -> Result<i32> {
         Some(source) => source.resolve()?,
         None => match &rc.password {
             PasswordSource::Missing | PasswordSource::Keyring(_) => {
-                ask(&format!("Password of repository {repo}: "))?
+                ask(&crate::t!("cli-ask-repo-password", repo = repo.as_str()))?
             }
             source => {
                 if matches!(source, PasswordSource::Command(_)) {
@@ -218,16 +233,14 @@ fn set(ctx: &Context, name: Option<String>) -> Result<i32> {
     let (verified, note) = match engine::open(&target, ctx.progress()) {
         Ok(_) => (true, None),
         Err(Error::Credentials(m)) => {
-            return Err(Error::Credentials(format!(
-                "{} Nothing was stored and the configuration is unchanged.",
-                m.trim_end_matches('.').to_string() + "."
+            return Err(Error::Credentials(crate::t!(
+                "cli-keyring-nothing-stored",
+                cause = m.trim_end_matches('.').to_string() + "."
             )));
         }
         Err(e) => (
             false,
-            Some(format!(
-                "the password could not be tried on the repository ({e}); it was stored as given"
-            )),
+            Some(crate::t!("cli-keyring-not-tried", cause = e.to_string())),
         ),
     };
 
@@ -235,11 +248,16 @@ fn set(ctx: &Context, name: Option<String>) -> Result<i32> {
         PasswordSource::Keyring(k) => k.clone(),
         _ => keyring::new_key(&repo, "password"),
     });
-    keyring::set(&entry, &password, &format!("password of repository {repo}"))?;
+    keyring::set(
+        &entry,
+        &password,
+        &crate::t!("config-keyring-what-password", repo = repo.as_str()),
+    )?;
     // read back: a keyring that accepts and forgets (a locked or read-only collection) is caught here
     if keyring::get(&entry)?.expose() != password.expose() {
-        return Err(Error::Credentials(format!(
-            "the keyring did not keep the entry '{entry}'; the configuration is unchanged"
+        return Err(Error::Credentials(crate::t!(
+            "cli-keyring-not-kept",
+            entry = entry.as_str()
         )));
     }
 
@@ -264,25 +282,39 @@ fn set(ctx: &Context, name: Option<String>) -> Result<i32> {
         output::print_json("keyring", None, &doc);
     } else {
         println!(
-            "the password of repository {repo} is in the keyring as '{entry}'{}",
+            "{}",
             if verified {
-                " (it opens the repository)"
+                crate::t!(
+                    "cli-keyring-set-verified",
+                    repo = repo.as_str(),
+                    entry = entry.as_str()
+                )
             } else {
-                ""
+                crate::t!(
+                    "cli-keyring-set",
+                    repo = repo.as_str(),
+                    entry = entry.as_str()
+                )
             }
         );
         println!(
-            "{} now says password-keyring = \"{entry}\" (the previous version is kept as {})",
-            config.path.display(),
-            config::edit::backup_path(&config.path).display()
+            "{}",
+            crate::t!(
+                "cli-keyring-config-now",
+                file = config.path.display().to_string(),
+                entry = entry.as_str(),
+                backup = config::edit::backup_path(&config.path)
+                    .display()
+                    .to_string()
+            )
         );
         if let Some(note) = &doc.note {
-            println!("note: {note}");
+            println!("{}", crate::t!("cli-note", message = note.as_str()));
         }
         if let PasswordSource::File(f) = &rc.password {
             println!(
-                "the password file {} is no longer used: delete it once you have a copy of the password somewhere safe",
-                f.display()
+                "{}",
+                crate::t!("cli-keyring-file-unused", path = f.display().to_string())
             );
         }
     }
@@ -297,14 +329,26 @@ fn set_option(ctx: &Context, option: &str, name: Option<String>) -> Result<i32> 
     let present = edit.get_str(&table, option);
     let value = match present.as_deref() {
         Some(v) if !v.starts_with(OPTION_PREFIX) && !v.is_empty() => Secret::new(v),
-        _ => ask(&format!("Value of {option} for repository {repo}: "))?,
+        _ => ask(&crate::t!(
+            "cli-ask-option",
+            option = option,
+            repo = repo.as_str()
+        ))?,
     };
     crate::redact::register(value.expose());
     let entry = name.unwrap_or_else(|| {
         let what = option.replace(['_', ' '], "-");
         keyring::new_key(&repo, &what)
     });
-    keyring::set(&entry, &value, &format!("{option} of repository {repo}"))?;
+    keyring::set(
+        &entry,
+        &value,
+        &crate::t!(
+            "config-keyring-what-option",
+            option = option,
+            repo = repo.as_str()
+        ),
+    )?;
     edit.set(&table, option, format!("{OPTION_PREFIX}{entry}"));
     edit.save()?;
     if ctx.global.json {
@@ -315,8 +359,15 @@ fn set_option(ctx: &Context, option: &str, name: Option<String>) -> Result<i32> 
         );
     } else {
         println!(
-            "{option} of repository {repo} is in the keyring as '{entry}'; {} now says {option} = \"{OPTION_PREFIX}{entry}\"",
-            config.path.display()
+            "{}",
+            crate::t!(
+                "cli-keyring-option-set",
+                option = option,
+                repo = repo.as_str(),
+                entry = entry.as_str(),
+                file = config.path.display().to_string(),
+                value = format!("{OPTION_PREFIX}{entry}")
+            )
         );
     }
     Ok(exit::OK)
@@ -326,27 +377,29 @@ fn unset(ctx: &Context, to_file: &std::path::Path) -> Result<i32> {
     let (config, repo) = config_and_repo(ctx)?;
     let rc = config.repo(&repo)?;
     let PasswordSource::Keyring(entry) = &rc.password else {
-        return Err(Error::Usage(format!(
-            "repository {repo} does not take its password from the keyring (it uses {})",
-            rc.password.describe()
+        return Err(Error::Usage(crate::t!(
+            "cli-keyring-not-in-keyring",
+            repo = repo.as_str(),
+            source = rc.password.label()
         )));
     };
     // the password leaves the keyring: the manager may keep it in
     super::permissions::require_manager(&config)?;
     let password = keyring::get(entry)?;
     if to_file.exists() {
-        return Err(Error::Input(format!(
-            "{} already exists; choose a new file (nothing was changed)",
-            to_file.display()
+        return Err(Error::Input(crate::t!(
+            "cli-file-exists",
+            path = to_file.display().to_string()
         )));
     }
-    let to_file = std::path::absolute(to_file).map_err(|e| Error::io("resolving", to_file, e))?;
+    let to_file = std::path::absolute(to_file)
+        .map_err(|e| Error::io(crate::t!("io-resolving"), to_file, e))?;
     crate::fsutil::write_atomic(
         &to_file,
         format!("{}\n", password.expose()).as_bytes(),
         Some(0o600),
     )
-    .map_err(|e| Error::io("writing the password file", &to_file, e))?;
+    .map_err(|e| Error::io(crate::t!("io-writing-password-file"), &to_file, e))?;
     let mut edit = ConfigEdit::open(&config.path)?;
     let table = ["repos", repo.as_str()];
     edit.replace(
@@ -368,8 +421,13 @@ fn unset(ctx: &Context, to_file: &std::path::Path) -> Result<i32> {
         );
     } else {
         println!(
-            "the password of repository {repo} is now in {} and the keyring entry '{entry}' is removed",
-            to_file.display()
+            "{}",
+            crate::t!(
+                "cli-keyring-unset",
+                repo = repo.as_str(),
+                path = to_file.display().to_string(),
+                entry = entry.as_str()
+            )
         );
     }
     Ok(exit::OK)

@@ -36,11 +36,10 @@ fn job<T: DeserializeOwned>(
 /// The policy from the flags when any keep flag is given, else from the config.
 fn policy(args: &ForgetArgs, rc: Option<&RepoConfig>) -> Result<Option<RetentionPolicy>> {
     let mut p: Option<RetentionPolicy> = match &args.preset {
-        Some(name) => Some(RetentionPolicy::preset(name).ok_or_else(|| {
-            Error::Usage(format!(
-                "`{name}` is not a retention preset: use 14d, 30d, 90d, gfs or keep-all"
-            ))
-        })?),
+        Some(name) => Some(
+            RetentionPolicy::preset(name)
+                .ok_or_else(|| Error::Usage(crate::t!("cli-bad-preset", name = name.as_str())))?,
+        ),
         None => None,
     };
     let secs = |d: &Option<crate::config::HumanDuration>| d.map(|d| d.0.as_secs());
@@ -71,9 +70,7 @@ fn policy(args: &ForgetArgs, rc: Option<&RepoConfig>) -> Result<Option<Retention
 
 fn forget_request(args: &ForgetArgs, rc: Option<&RepoConfig>) -> Result<ForgetRequest> {
     let policy = if args.ids.is_empty() && args.tags.is_empty() {
-        Some(policy(args, rc)?.ok_or_else(|| {
-            Error::Usage("nothing to forget: give snapshot ids, --tag, keep flags (--keep-daily 7 …), --preset, or set [retention] in the config".into())
-        })?)
+        Some(policy(args, rc)?.ok_or_else(|| Error::Usage(crate::t!("cli-nothing-to-forget")))?)
     } else {
         None
     };
@@ -90,42 +87,83 @@ fn forget_request(args: &ForgetArgs, rc: Option<&RepoConfig>) -> Result<ForgetRe
 }
 
 fn print_forget(s: &ForgetSummary) {
+    let (keep, remove) = (crate::t!("cli-forget-keep"), crate::t!("cli-forget-remove"));
+    let width = keep.chars().count().max(remove.chars().count());
     for d in &s.snapshots {
+        let reasons: Vec<String> = d.reasons.iter().map(|r| reason_name(r)).collect();
         println!(
-            "{}  {}  {:<10} {}  {}",
-            if d.keep { "keep  " } else { "remove" },
+            "{:<width$}  {}  {:<10} {}  {}",
+            if d.keep { &keep } else { &remove },
             d.snapshot.short_id,
             d.snapshot.host,
             output::local_time(&d.snapshot.time),
-            d.reasons.join(", ")
+            reasons.join(", ")
         );
     }
-    let verb = if s.dry_run { "would remove" } else { "removed" };
-    println!("{} kept, {verb} {}", s.kept, s.removed);
+    println!("{}", forget_counts(s));
+}
+
+/// "3 kept, removed 2".
+fn forget_counts(s: &ForgetSummary) -> String {
+    if s.dry_run {
+        crate::t!("cli-forget-would", kept = s.kept, removed = s.removed)
+    } else {
+        crate::t!("cli-forget-done", kept = s.kept, removed = s.removed)
+    }
+}
+
+/// Why `forget` keeps or removes a snapshot: ours in words, rustic's as it says them.
+fn reason_name(reason: &str) -> String {
+    match reason {
+        "named" => crate::t!("cli-reason-named"),
+        "tagged" => crate::t!("cli-reason-tagged"),
+        "not selected" => crate::t!("cli-reason-not-selected"),
+        other => other.to_string(),
+    }
 }
 
 fn print_prune(s: &PruneSummary) {
-    let verb = if s.dry_run { "would remove" } else { "removed" };
-    println!(
-        "{verb} {} packs ({}), repacked {} packs ({}); {} left unused",
+    let (packs, removed, repacked, repacked_size, unused) = (
         s.packs_removed,
         output::size(s.bytes_removed),
         s.packs_repacked,
         output::size(s.bytes_repacked),
-        output::size(s.bytes_unused_after)
+        output::size(s.bytes_unused_after),
+    );
+    println!(
+        "{}",
+        if s.dry_run {
+            crate::t!(
+                "cli-prune-would",
+                packs = packs,
+                removed = removed,
+                repacked = repacked,
+                repacked_size = repacked_size,
+                unused = unused
+            )
+        } else {
+            crate::t!(
+                "cli-prune-done",
+                packs = packs,
+                removed = removed,
+                repacked = repacked,
+                repacked_size = repacked_size,
+                unused = unused
+            )
+        }
     );
 }
 
 fn print_check(s: &CheckSummary) {
     for w in &s.warnings {
-        println!("warning: {w}");
+        println!("{}", crate::t!("cli-warning", message = w.as_str()));
     }
     println!(
-        "no errors were found{}",
+        "{}",
         if s.read_data {
-            " (data read and verified)"
+            crate::t!("cli-check-ok-data")
         } else {
-            ""
+            crate::t!("cli-check-ok")
         }
     );
 }
@@ -165,7 +203,14 @@ pub fn repair(ctx: &Context, what: RepairTarget, dry_run: bool) -> Result<i32> {
     };
     let (used, s): (_, serde_json::Value) = job(ctx, |_| Ok(JobKind::Repair { what, dry_run }))?;
     render(ctx, "repair", &used, &s, |_| {
-        println!("repair finished{}", if dry_run { " (dry run)" } else { "" })
+        println!(
+            "{}",
+            if dry_run {
+                crate::t!("cli-repair-dry-run")
+            } else {
+                crate::t!("cli-repair-done")
+            }
+        )
     })
 }
 
@@ -198,9 +243,8 @@ pub fn housekeeping(ctx: &Context, args: CheckArgs) -> Result<i32> {
             group_by: None,
             dry_run: false,
         };
-        let forget = forget_request(&none, rc).map_err(|_| {
-            Error::Usage("housekeeping needs a retention policy: set [retention] (e.g. preset = \"gfs\") for the repository or its group".into())
-        })?;
+        let forget = forget_request(&none, rc)
+            .map_err(|_| Error::Usage(crate::t!("cli-housekeeping-needs-policy")))?;
         Ok(JobKind::Housekeeping {
             check: check_request(&args),
             forget,
@@ -211,24 +255,20 @@ pub fn housekeeping(ctx: &Context, args: CheckArgs) -> Result<i32> {
         print!("check: ");
         print_check(&s.check);
         print!("forget: ");
-        println!("{} kept, {} removed", s.forget.kept, s.forget.removed);
+        println!("{}", forget_counts(&s.forget));
         print!("prune: ");
         print_prune(&s.prune);
     })
 }
 
 fn new_password(p: &NewPassword) -> Result<Secret> {
-    let source =
-        match &p.new_password_file {
-            Some(f) => PasswordSource::File(f.clone()),
-            None => match std::env::var("NPBACKUP_NEW_PASSWORD") {
-                Ok(v) if !v.is_empty() => PasswordSource::Inline(Secret::new(v)),
-                _ => return Err(Error::Usage(
-                    "give the new password with --new-password-file FILE or $NPBACKUP_NEW_PASSWORD"
-                        .into(),
-                )),
-            },
-        };
+    let source = match &p.new_password_file {
+        Some(f) => PasswordSource::File(f.clone()),
+        None => match std::env::var("NPBACKUP_NEW_PASSWORD") {
+            Ok(v) if !v.is_empty() => PasswordSource::Inline(Secret::new(v)),
+            _ => return Err(Error::Usage(crate::t!("cli-new-password-needed"))),
+        },
+    };
     let secret = source.resolve()?;
     crate::redact::register(secret.expose());
     Ok(secret)
@@ -258,7 +298,15 @@ pub fn key(ctx: &Context, cmd: KeyCommand) -> Result<i32> {
                         ]
                     })
                     .collect();
-                output::table(&[" ID", "User", "Host", "Created"], &rows);
+                output::table(
+                    &[
+                        format!(" {}", crate::t!("cli-column-id")),
+                        crate::t!("cli-column-user"),
+                        crate::t!("cli-column-host"),
+                        crate::t!("cli-column-created"),
+                    ],
+                    &rows,
+                );
             }
             Ok(exit::OK)
         }
@@ -266,13 +314,16 @@ pub fn key(ctx: &Context, cmd: KeyCommand) -> Result<i32> {
             let password = new_password(&p)?;
             let (used, s): (_, serde_json::Value) = job(ctx, |_| Ok(JobKind::KeyAdd { password }))?;
             render(ctx, "key", &used, &s, |s| {
-                println!("added key {}", short(&s["added"]))
+                println!("{}", crate::t!("cli-key-added", id = short(&s["added"])))
             })
         }
         KeyCommand::Remove { id } => {
             let (used, s): (_, serde_json::Value) = job(ctx, |_| Ok(JobKind::KeyRemove { id }))?;
             render(ctx, "key", &used, &s, |s| {
-                println!("removed key {}", short(&s["removed"]))
+                println!(
+                    "{}",
+                    crate::t!("cli-key-removed", id = short(&s["removed"]))
+                )
             })
         }
         KeyCommand::Passwd(p) => {
@@ -285,7 +336,11 @@ pub fn key(ctx: &Context, cmd: KeyCommand) -> Result<i32> {
             })?;
             // the configuration reads the keyring: it gets the new password at once
             let kept = entry.map(|entry| {
-                let r = crate::config::keyring::set(&entry, &password, "repository password");
+                let r = crate::config::keyring::set(
+                    &entry,
+                    &password,
+                    &crate::t!("cli-keyring-what-repository-password"),
+                );
                 (entry, r)
             });
             if let Some((entry, r)) = &kept {
@@ -294,19 +349,27 @@ pub fn key(ctx: &Context, cmd: KeyCommand) -> Result<i32> {
             }
             render(ctx, "key", &used, &s, |s| {
                 println!(
-                    "password changed: key {} added and verified, key {} removed.",
-                    short(&s["added"]),
-                    short(&s["removed"])
+                    "{}",
+                    crate::t!(
+                        "cli-passwd-changed",
+                        added = short(&s["added"]),
+                        removed = short(&s["removed"])
+                    )
                 );
                 match &kept {
-                    Some((entry, Ok(()))) => {
-                        println!("the keyring entry '{entry}' holds the new password")
-                    }
-                    Some((entry, Err(e))) => println!(
-                        "the keyring entry '{entry}' could not be updated ({e}): store the new password with `{} keyring set` now",
-                        crate::customization::CLI_NAME
+                    Some((entry, Ok(()))) => println!(
+                        "{}",
+                        crate::t!("cli-passwd-keyring-updated", entry = entry.as_str())
                     ),
-                    None => println!("Update your password file or keyring now."),
+                    Some((entry, Err(e))) => println!(
+                        "{}",
+                        crate::t!(
+                            "cli-passwd-keyring-not-updated",
+                            entry = entry.as_str(),
+                            cause = e.to_string()
+                        )
+                    ),
+                    None => println!("{}", crate::t!("cli-passwd-update-source")),
                 }
             })
         }
@@ -355,10 +418,7 @@ pub fn copy(
             let source = match (to_password_file, std::env::var("NPBACKUP_TO_PASSWORD")) {
                 (Some(f), _) => PasswordSource::File(f),
                 (None, Ok(v)) if !v.is_empty() => PasswordSource::Inline(Secret::new(v)),
-                _ => return Err(Error::Usage(
-                    "give the target's password with --to-password-file or $NPBACKUP_TO_PASSWORD"
-                        .into(),
-                )),
+                _ => return Err(Error::Usage(crate::t!("cli-copy-password-needed"))),
             };
             let password = source.resolve()?;
             crate::redact::register(password.expose());
@@ -372,9 +432,7 @@ pub fn copy(
             }
         }
         (None, None) => {
-            return Err(Error::Usage(
-                "copy needs --to NAME or --to-repository URI".into(),
-            ));
+            return Err(Error::Usage(crate::t!("cli-copy-needs-target")));
         }
     };
     let (used, s): (_, engine::ops::CopySummary) = job(ctx, |_| {
@@ -384,10 +442,12 @@ pub fn copy(
     })?;
     render(ctx, "copy", &used, &s, |s| {
         println!(
-            "copied {} snapshot{}; {} already there",
-            s.copied.len(),
-            if s.copied.len() == 1 { "" } else { "s" },
-            s.already_there
+            "{}",
+            crate::t!(
+                "cli-copy-done",
+                n = s.copied.len(),
+                already = s.already_there
+            )
         )
     })
 }

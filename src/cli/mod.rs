@@ -5,6 +5,7 @@
 mod commands;
 #[cfg(unix)]
 mod daemon;
+pub mod help;
 mod jobrun;
 mod keyring;
 mod maintenance;
@@ -16,7 +17,7 @@ mod progress;
 
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use crate::{
     config::{self, Config, PasswordSource, RepoConfig, Secret, permissions::Op},
@@ -537,7 +538,19 @@ pub enum ConfigCommand {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
-    let cli = match Cli::try_parse() {
+    // the language, before anything is said (`--help` too): `$NPBACKUP_LOCALE`,
+    // else the configuration's, else the system's; applied again once the
+    // configuration is read for good
+    if std::env::var_os(crate::i18n::LOCALE_ENV).is_some() {
+        crate::i18n::init(None);
+    } else {
+        crate::i18n::init(peek_language().as_deref());
+    }
+    let mut cmd = command();
+    let parsed = cmd
+        .try_get_matches_from_mut(std::env::args_os())
+        .and_then(|m| Cli::from_arg_matches(&m).map_err(|e| e.format(&mut cmd)));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let code = if e.use_stderr() {
@@ -666,9 +679,41 @@ fn command_name(c: &Command) -> &'static str {
     }
 }
 
-/// The clap command, for completions and man pages.
+/// The clap command with its help in the current language (completions too).
 pub fn command() -> clap::Command {
-    Cli::command()
+    help::localize(Cli::command(), crate::i18n::current())
+}
+
+/// The language the configuration file asks for, read before the command line is
+/// parsed (so that `--help` and its errors follow it): the file of `-c`/`--config`,
+/// else the one that would be used. Nothing is checked here; `Context::config`
+/// reads the file for good.
+fn peek_language() -> Option<String> {
+    let mut args = std::env::args_os().skip(1);
+    let mut named = None;
+    while let Some(a) = args.next() {
+        let s = a.to_string_lossy();
+        if s == "--" {
+            break;
+        } else if s == "-c" || s == "--config" {
+            named = args.next().map(PathBuf::from);
+        } else if let Some(v) = s.strip_prefix("--config=") {
+            named = Some(PathBuf::from(v));
+        } else if let Some(v) = s
+            .strip_prefix("-c")
+            .filter(|v| !v.is_empty() && !s.starts_with("--"))
+        {
+            named = Some(PathBuf::from(v));
+        }
+    }
+    let path = config::find_config(named.as_deref())?;
+    let text = std::fs::read_to_string(path).ok()?;
+    let table: toml::Table = text.parse().ok()?;
+    table
+        .get("desktop")?
+        .get("language")?
+        .as_str()
+        .map(str::to_string)
 }
 
 /// What every command needs to find its repository.
@@ -728,18 +773,21 @@ impl Context {
         config::find_config(self.global.config.as_deref())
     }
 
-    /// The config file, loaded and validated.
+    /// The config file, loaded and validated; its language is used from now on.
     pub fn config(&self) -> Result<Config> {
         let path = config::find_config(self.global.config.as_deref()).ok_or_else(|| {
-            Error::Usage(format!(
-                "no configuration file found (looked for ${}, {} and {}). Create one with `{} config init`, or name a repository with -r URI.",
-                config::CONFIG_ENV,
-                config::user_config_path().map(|p| p.display().to_string()).unwrap_or_default(),
-                config::system_config_path().display(),
-                crate::customization::CLI_NAME
+            Error::Usage(crate::t!(
+                "cli-no-config",
+                variable = format!("${}", config::CONFIG_ENV),
+                user = config::user_config_path()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                system = config::system_config_path().display().to_string()
             ))
         })?;
-        Config::load(&path)
+        let config = Config::load(&path)?;
+        config.apply_language();
+        Ok(config)
     }
 
     /// A password given on the command line or in the environment, which wins

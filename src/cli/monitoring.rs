@@ -53,7 +53,13 @@ pub fn tell_too_old(rc: &crate::config::RepoConfig, location: &str, message: &st
         Ok(Some(m)) => m,
         Ok(None) => return,
         Err(e) => {
-            eprintln!("warning: cannot notify: {e}");
+            eprintln!(
+                "{}",
+                crate::t!(
+                    "cli-warning",
+                    message = crate::t!("cli-cannot-notify", cause = e.to_string())
+                )
+            );
             return;
         }
     };
@@ -67,7 +73,7 @@ pub fn tell_too_old(rc: &crate::config::RepoConfig, location: &str, message: &st
     };
     let warnings = monitor::tell(&m, Event::BackupTooOld, &labels, &report, message);
     for w in &warnings {
-        eprintln!("warning: {w}");
+        eprintln!("{}", crate::t!("cli-warning", message = w.as_str()));
     }
     // told (or nobody to tell): remember it; a failed delivery is tried again next time
     if warnings.is_empty()
@@ -80,8 +86,15 @@ pub fn tell_too_old(rc: &crate::config::RepoConfig, location: &str, message: &st
             .and_then(|()| std::fs::write(&marker, jiff::Timestamp::now().to_string()));
         if let Err(e) = written {
             eprintln!(
-                "warning: cannot record the notice in {}: {e}",
-                marker.display()
+                "{}",
+                crate::t!(
+                    "cli-warning",
+                    message = crate::t!(
+                        "cli-notice-not-recorded",
+                        path = marker.display().to_string(),
+                        cause = e.to_string()
+                    )
+                )
             );
         }
     }
@@ -90,19 +103,10 @@ pub fn tell_too_old(rc: &crate::config::RepoConfig, location: &str, message: &st
 /// Sends a test mail with the repository's mail settings.
 pub fn send_test_email(ctx: &Context, to: &[String]) -> Result<i32> {
     let (_, rc) = ctx.target()?;
-    let rc = rc.ok_or_else(|| {
-        Error::Usage(
-            "send-test-email needs a configured repository (its monitoring.email settings)".into(),
-        )
-    })?;
+    let rc = rc.ok_or_else(|| Error::Usage(crate::t!("cli-test-email-needs-config")))?;
     let mail = Monitoring::from_config(&rc)?
         .and_then(|m| m.email)
-        .ok_or_else(|| {
-            Error::Usage(format!(
-                "repository `{}` has no monitoring.email.smtp-server",
-                rc.name
-            ))
-        })?;
+        .ok_or_else(|| Error::Usage(crate::t!("job-no-smtp-server", repo = rc.name.as_str())))?;
     let recipients = monitor::email::send_test(&mail, &rc.name, to)?;
     if ctx.global.json {
         super::output::print_json(
@@ -111,7 +115,10 @@ pub fn send_test_email(ctx: &Context, to: &[String]) -> Result<i32> {
             &serde_json::json!({ "sent_to": recipients }),
         );
     } else {
-        println!("sent a test mail to {}", recipients.join(", "));
+        println!(
+            "{}",
+            crate::t!("cli-test-email-sent", to = recipients.join(", "))
+        );
     }
     Ok(exit::OK)
 }
@@ -146,7 +153,7 @@ pub fn metrics(ctx: &Context, output: Option<&Path>) -> Result<i32> {
     let text = metrics::encode(&samples);
     match output {
         Some(path) => monitor::push::write_textfile(path, &text)
-            .map_err(|e| Error::io("writing the metrics", path, e))?,
+            .map_err(|e| Error::io(crate::t!("io-writing-metrics"), path, e))?,
         None => print!("{text}"),
     }
     Ok(exit::OK)

@@ -35,8 +35,9 @@ pub fn selection(ctx: &Context) -> Result<Option<Vec<String>>> {
             })
             .collect();
         if names.is_empty() {
-            return Err(Error::Usage(format!(
-                "no repository belongs to the group `{group}`"
+            return Err(Error::Usage(crate::t!(
+                "cli-empty-group",
+                group = group.as_str()
             )));
         }
         names
@@ -67,7 +68,13 @@ pub fn run_each(ctx: &Context, command: &str, names: &[String]) -> i32 {
     let program = match std::env::current_exe() {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: cannot find this program: {e}");
+            eprintln!(
+                "{}",
+                crate::t!(
+                    "cli-error",
+                    message = crate::t!("cli-program-not-found", cause = e.to_string())
+                )
+            );
             return exit::FAILED;
         }
     };
@@ -76,24 +83,38 @@ pub fn run_each(ctx: &Context, command: &str, names: &[String]) -> i32 {
     let mut docs = Vec::new();
     for name in names {
         let mut cmd = Command::new(&program);
-        cmd.arg("--repo").arg(name).args(&base);
+        // each run speaks this one's language
+        cmd.arg("--repo")
+            .arg(name)
+            .args(&base)
+            .env(crate::i18n::LOCALE_ENV, crate::i18n::current().code());
         if ctx.global.json {
             cmd.stdout(Stdio::piped());
         } else if !ctx.global.json_events {
-            println!("== repository {name} ==");
+            println!("{}", crate::t!("cli-multi-heading", name = name.as_str()));
         }
         let result = cmd.output();
         let this = match result {
             Ok(out) => {
                 if ctx.global.json {
                     docs.push(serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap_or_else(|_| {
-                        serde_json::json!({ "ok": false, "repository": { "name": name }, "error": { "message": "no result" } })
+                        serde_json::json!({ "ok": false, "repository": { "name": name }, "error": { "message": crate::t!("cli-multi-no-result") } })
                     }));
                 }
                 out.status.code().unwrap_or(exit::FAILED)
             }
             Err(e) => {
-                eprintln!("error: cannot run the command for `{name}`: {e}");
+                eprintln!(
+                    "{}",
+                    crate::t!(
+                        "cli-error",
+                        message = crate::t!(
+                            "cli-multi-cannot-run",
+                            name = name.as_str(),
+                            cause = e.to_string()
+                        )
+                    )
+                );
                 exit::FAILED
             }
         };

@@ -83,7 +83,13 @@ fn error_doc(err: &Error) -> ErrorDoc {
 fn print_doc<T: Serialize>(doc: &T) {
     match serde_json::to_string_pretty(doc) {
         Ok(text) => println!("{}", redact(&text)),
-        Err(e) => eprintln!("error: cannot encode the result as JSON: {e}"),
+        Err(e) => eprintln!(
+            "{}",
+            crate::t!(
+                "cli-error",
+                message = crate::t!("cli-cannot-encode-json", cause = e.to_string())
+            )
+        ),
     }
 }
 
@@ -92,16 +98,12 @@ pub fn print_human_error(err: &Error) {
     let text = redact(&err.to_string());
     match err {
         Error::Config(problems) => {
-            eprintln!(
-                "error: the configuration has {} problem{}:",
-                problems.len(),
-                if problems.len() == 1 { "" } else { "s" }
-            );
+            eprintln!("{}", crate::t!("cli-config-problems", n = problems.len()));
             for line in text.lines() {
                 eprintln!("  {line}");
             }
         }
-        _ => eprintln!("error: {text}"),
+        _ => eprintln!("{}", crate::t!("cli-error", message = text)),
     }
 }
 
@@ -115,8 +117,8 @@ pub fn ago(ts: &str) -> String {
 }
 
 /// Prints rows as an aligned table with a header.
-pub fn table(header: &[&str], rows: &[Vec<String>]) {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+pub fn table<S: AsRef<str>>(header: &[S], rows: &[Vec<String>]) {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.as_ref().chars().count()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
             if let Some(w) = widths.get_mut(i) {
@@ -135,7 +137,7 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) {
         }
         println!("{}", s.trim_end());
     };
-    line(header.iter().map(|h| h.to_string()).collect());
+    line(header.iter().map(|h| h.as_ref().to_string()).collect());
     println!(
         "{}",
         "-".repeat(widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1))

@@ -58,14 +58,12 @@ pub fn require_manager(config: &Config) -> Result<()> {
     };
     let given = match std::env::var("NPBACKUP_MANAGER_PASSWORD") {
         Ok(v) if !v.is_empty() => Secret::new(v),
-        _ => ask("Manager password: ")?,
+        _ => ask(&crate::t!("cli-ask-manager-password"))?,
     };
     if permissions::verify_manager_password(&hash, &given)? {
         Ok(())
     } else {
-        Err(Error::Denied(
-            "wrong manager password: nothing was changed".into(),
-        ))
+        Err(Error::Denied(crate::t!("cli-wrong-manager-password")))
     }
 }
 
@@ -73,7 +71,7 @@ pub fn require_manager(config: &Config) -> Result<()> {
 struct Row {
     repository: String,
     permissions: Permission,
-    allows: &'static str,
+    allows: String,
 }
 
 fn show(ctx: &Context, config: &Config) -> Result<i32> {
@@ -104,10 +102,21 @@ fn show(ctx: &Context, config: &Config) -> Result<i32> {
                 ]
             })
             .collect();
-        output::table(&["Repository", "Permissions", "Allows"], &table);
+        output::table(
+            &[
+                crate::t!("cli-column-repository"),
+                crate::t!("cli-column-permissions"),
+                crate::t!("cli-column-allows"),
+            ],
+            &table,
+        );
         println!(
-            "manager password: {}",
-            if manager { "set" } else { "not set" }
+            "{}",
+            if manager {
+                crate::t!("cli-manager-password-set")
+            } else {
+                crate::t!("cli-manager-password-not-set")
+            }
         );
     }
     Ok(exit::OK)
@@ -117,10 +126,11 @@ fn set(ctx: &Context, config: &Config, level: Permission, group: Option<String>)
     let table: Vec<String> = match &group {
         Some(g) => {
             if !config.group_names().contains(g) {
-                return Err(Error::Usage(format!(
-                    "no group named `{g}` in {} (known: {})",
-                    config.path.display(),
-                    config.group_names().join(", ")
+                return Err(Error::Usage(crate::t!(
+                    "cli-unknown-group",
+                    group = g.as_str(),
+                    file = config.path.display().to_string(),
+                    known = config.group_names().join(", ")
                 )));
             }
             vec!["groups".into(), g.clone()]
@@ -138,9 +148,14 @@ fn set(ctx: &Context, config: &Config, level: Permission, group: Option<String>)
     let saved = edit.save()?;
     if config.manager_password_hash().is_none() && level != Permission::Full {
         eprintln!(
-            "note: no manager password is set, so anyone who can edit {} can change this back; set one with `{} permissions manager-password`",
-            config.path.display(),
-            crate::customization::CLI_NAME
+            "{}",
+            crate::t!(
+                "cli-note",
+                message = crate::t!(
+                    "cli-no-manager-password",
+                    file = config.path.display().to_string()
+                )
+            )
         );
     }
     let changed: Vec<String> = saved
@@ -161,11 +176,14 @@ fn set(ctx: &Context, config: &Config, level: Permission, group: Option<String>)
         );
     } else {
         println!(
-            "{} now has permissions \"{}\" ({}); repositories with it: {}",
-            table.join("."),
-            level.name(),
-            level.summary(),
-            changed.join(", ")
+            "{}",
+            crate::t!(
+                "cli-permissions-set",
+                table = table.join("."),
+                level = level.name(),
+                allows = level.summary(),
+                repos = changed.join(", ")
+            )
         );
     }
     Ok(exit::OK)
@@ -180,12 +198,10 @@ fn manager_password(ctx: &Context, config: &Config, remove: bool) -> Result<i32>
         let new = match std::env::var("NPBACKUP_NEW_MANAGER_PASSWORD") {
             Ok(v) if !v.is_empty() => Secret::new(v),
             _ => {
-                let a = ask("New manager password: ")?;
-                let b = ask("The same again: ")?;
+                let a = ask(&crate::t!("cli-ask-new-manager-password"))?;
+                let b = ask(&crate::t!("cli-ask-same-again"))?;
                 if a.expose() != b.expose() {
-                    return Err(Error::Input(
-                        "the two passwords differ: nothing was changed".into(),
-                    ));
+                    return Err(Error::Input(crate::t!("cli-passwords-differ")));
                 }
                 a
             }
@@ -201,11 +217,14 @@ fn manager_password(ctx: &Context, config: &Config, remove: bool) -> Result<i32>
             &serde_json::json!({ "manager_password": !remove }),
         );
     } else if remove {
-        println!("the manager password is removed");
+        println!("{}", crate::t!("cli-manager-password-removed"));
     } else {
         println!(
-            "the manager password is set (its argon2 hash is in {})",
-            config.path.display()
+            "{}",
+            crate::t!(
+                "cli-manager-password-stored",
+                file = config.path.display().to_string()
+            )
         );
     }
     Ok(exit::OK)

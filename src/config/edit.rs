@@ -22,7 +22,7 @@ impl ConfigEdit {
     /// Reads `path` for changing it.
     pub fn open(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::io("reading the configuration", path, e))?;
+            .map_err(|e| Error::io(crate::t!("io-reading-config"), path, e))?;
         Self::from_text(path, &text)
     }
 
@@ -33,7 +33,7 @@ impl ConfigEdit {
                 file: path.to_path_buf(),
                 line: e.span().map(|s| super::line_of_offset(text, s.start)),
                 key: String::new(),
-                message: format!("not valid TOML: {}", e.message().trim()),
+                message: crate::t!("config-not-toml", cause = e.message().trim()),
             }])
         })?;
         Ok(ConfigEdit {
@@ -201,12 +201,12 @@ impl ConfigEdit {
         if self.path.exists() {
             let backup = backup_path(&self.path);
             let previous = std::fs::read(&self.path)
-                .map_err(|e| Error::io("reading the configuration", &self.path, e))?;
+                .map_err(|e| Error::io(crate::t!("io-reading-config"), &self.path, e))?;
             crate::fsutil::write_atomic(&backup, &previous, Some(mode))
-                .map_err(|e| Error::io("keeping the previous configuration", &backup, e))?;
+                .map_err(|e| Error::io(crate::t!("io-keeping-previous-config"), &backup, e))?;
         }
         crate::fsutil::write_atomic_in_new_folder(&self.path, text.as_bytes(), Some(mode))
-            .map_err(|e| Error::io("writing the configuration", &self.path, e))?;
+            .map_err(|e| Error::io(crate::t!("io-writing-config"), &self.path, e))?;
         Ok(config)
     }
 }

@@ -246,9 +246,9 @@ pub fn parse(kind: Kind, typed: &str) -> Result<toml_edit::Value, String> {
     let t = typed.trim();
     let as_toml = |text: &str| -> Result<toml_edit::Value, String> {
         text.parse::<toml_edit::Value>().map_err(|e| {
-            format!(
-                "not a TOML value: {}",
-                e.to_string().lines().next().unwrap_or_default()
+            crate::t!(
+                "config-not-toml-value",
+                cause = e.to_string().lines().next().unwrap_or_default()
             )
         })
     };
@@ -257,17 +257,20 @@ pub fn parse(kind: Kind, typed: &str) -> Result<toml_edit::Value, String> {
         Bool => match t {
             "true" | "yes" | "on" => Ok(true.into()),
             "false" | "no" | "off" => Ok(false.into()),
-            _ => Err("write true or false".into()),
+            _ => Err(crate::t!("config-write-bool")),
         },
         Number => t
             .parse::<i64>()
             .map(Into::into)
-            .map_err(|_| format!("`{t}` is not a whole number")),
+            .map_err(|_| crate::t!("config-not-whole-number", value = t)),
         Choice(words) => {
             if words.contains(&t) {
                 Ok(t.into())
             } else {
-                Err(format!("choose one of: {}", words.join(", ")))
+                Err(crate::t!(
+                    "config-choose-one-of",
+                    choices = words.join(", ")
+                ))
             }
         }
         List => {
@@ -289,9 +292,7 @@ pub fn parse(kind: Kind, typed: &str) -> Result<toml_edit::Value, String> {
             as_toml(&text)
         }
         Raw => as_toml(t),
-        Secret => {
-            Err("a secret is not edited here: use the keyring, a password file or a command".into())
-        }
+        Secret => Err(crate::t!("config-secret-not-edited-here")),
     }
 }
 

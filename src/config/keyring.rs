@@ -47,47 +47,40 @@ fn platform_store() -> std::result::Result<Arc<CredentialStore>, String> {
             .map(|d| !std::path::Path::new(&d).join("bus").exists())
             .unwrap_or(true)
     {
-        return Err(
-            "no D-Bus session is running here, so there is no Secret Service (GNOME Keyring, KWallet, KeePassXC) to keep secrets in".into(),
-        );
+        return Err(crate::t!("config-keyring-no-dbus"));
     }
     zbus_secret_service_keyring_store::Store::new()
         .map(|s| s as Arc<CredentialStore>)
-        .map_err(|e| format!("the Secret Service cannot be reached: {e}"))
+        .map_err(|e| crate::t!("config-keyring-no-secret-service", cause = e.to_string()))
 }
 
 #[cfg(windows)]
 fn platform_store() -> std::result::Result<Arc<CredentialStore>, String> {
     windows_native_keyring_store::Store::new()
         .map(|s| s as Arc<CredentialStore>)
-        .map_err(|e| format!("the Windows Credential Manager cannot be used: {e}"))
+        .map_err(|e| crate::t!("config-keyring-no-windows", cause = e.to_string()))
 }
 
 #[cfg(target_os = "macos")]
 fn platform_store() -> std::result::Result<Arc<CredentialStore>, String> {
     apple_native_keyring_store::keychain::Store::new()
         .map(|s| s as Arc<CredentialStore>)
-        .map_err(|e| format!("the macOS Keychain cannot be used: {e}"))
+        .map_err(|e| crate::t!("config-keyring-no-macos", cause = e.to_string()))
 }
 
 #[cfg(not(any(target_os = "linux", windows, target_os = "macos")))]
 fn platform_store() -> std::result::Result<Arc<CredentialStore>, String> {
-    Err("this platform has no keyring this program can use".into())
+    Err(crate::t!("config-keyring-no-platform"))
 }
 
-/// What to do instead when the keyring cannot be used.
-const INSTEAD: &str = "use password-file, password-command or password-env instead";
-
 fn unavailable(why: String) -> Error {
-    Error::Credentials(format!("the OS keyring cannot be used: {why}; {INSTEAD}"))
+    Error::Credentials(crate::t!("config-keyring-unavailable", why = why))
 }
 
 fn entry(key: &str, what: &str) -> Result<Entry> {
     available().map_err(unavailable)?;
     if key.trim().is_empty() {
-        return Err(Error::Input(
-            "a keyring entry needs a name (password-keyring = \"NAME\")".into(),
-        ));
+        return Err(Error::Input(crate::t!("config-keyring-entry-needs-name")));
     }
     // The Secret Service shows a label in its manager (Seahorse, KWalletManager).
     let label = format!("{PRODUCT_NAME}: {what} ({key})");
@@ -113,27 +106,34 @@ fn entry(key: &str, what: &str) -> Result<Entry> {
 fn describe(key: &str, e: keyring_core::Error) -> Error {
     use keyring_core::Error as K;
     match e {
-        K::NoEntry => Error::Credentials(format!(
-            "the keyring holds no secret named '{key}' (service '{}'): store it with `{} keyring set`",
-            service(),
-            crate::customization::CLI_NAME
+        K::NoEntry => Error::Credentials(crate::t!(
+            "config-keyring-no-entry",
+            key = key,
+            service = service()
         )),
-        K::NoStorageAccess(inner) => Error::Credentials(format!(
-            "the keyring refused access to '{key}' (is it locked?): {inner}; unlock it, or {INSTEAD}"
+        K::NoStorageAccess(inner) => Error::Credentials(crate::t!(
+            "config-keyring-refused",
+            key = key,
+            cause = inner.to_string()
         )),
         K::PlatformFailure(inner) => unavailable(inner.to_string()),
-        K::NoDefaultStore => unavailable("no keyring store is set up".into()),
-        other => Error::Credentials(format!("keyring entry '{key}': {other}")),
+        K::NoDefaultStore => unavailable(crate::t!("config-keyring-no-store")),
+        other => Error::Credentials(crate::t!(
+            "config-keyring-entry-error",
+            key = key,
+            cause = other.to_string()
+        )),
     }
 }
 
 /// The secret stored under `key`.
 pub fn get(key: &str) -> Result<Secret> {
-    let e = entry(key, "secret")?;
+    let e = entry(key, &crate::t!("config-keyring-what-secret"))?;
     let value = e.get_password().map_err(|err| describe(key, err))?;
     if value.is_empty() {
-        return Err(Error::Credentials(format!(
-            "the keyring entry '{key}' is empty"
+        return Err(Error::Credentials(crate::t!(
+            "config-keyring-entry-empty",
+            key = key
         )));
     }
     Ok(Secret::new(value))
@@ -143,7 +143,7 @@ pub fn get(key: &str) -> Result<Secret> {
 /// (for the entry's label in the keyring's manager).
 pub fn set(key: &str, secret: &Secret, what: &str) -> Result<()> {
     if secret.expose().is_empty() {
-        return Err(Error::Input("an empty secret cannot be stored".into()));
+        return Err(Error::Input(crate::t!("config-keyring-empty-secret")));
     }
     let e = entry(key, what)?;
     e.set_password(secret.expose())
@@ -152,7 +152,7 @@ pub fn set(key: &str, secret: &Secret, what: &str) -> Result<()> {
 
 /// Removes the entry; `Ok(false)` when there was none.
 pub fn delete(key: &str) -> Result<bool> {
-    let e = entry(key, "secret")?;
+    let e = entry(key, &crate::t!("config-keyring-what-secret"))?;
     match e.delete_credential() {
         Ok(()) => Ok(true),
         Err(keyring_core::Error::NoEntry) => Ok(false),
@@ -167,16 +167,14 @@ pub fn works() -> std::result::Result<(), String> {
     available()?;
     let key = "__probe__";
     let probe = Secret::new("probe");
-    let round_trip = set(key, &probe, "a test entry, removed at once")
+    let round_trip = set(key, &probe, &crate::t!("config-keyring-what-probe"))
         .and_then(|()| get(key))
         .and_then(|got| {
             let _ = delete(key);
             if got.expose() == probe.expose() {
                 Ok(())
             } else {
-                Err(Error::Credentials(
-                    "it did not keep what was written".into(),
-                ))
+                Err(Error::Credentials(crate::t!("config-keyring-forgets")))
             }
         });
     round_trip.map_err(|e| {
@@ -190,7 +188,7 @@ pub fn describe_store() -> std::result::Result<String, String> {
     works()?;
     keyring_core::get_default_store()
         .map(|s| s.vendor())
-        .ok_or_else(|| "no keyring store is set up".to_string())
+        .ok_or_else(|| crate::t!("config-keyring-no-store"))
 }
 
 /// Resolves a backend option value: `keyring:KEY` from the keyring, anything else as is.

@@ -232,13 +232,11 @@ impl Config {
                 file: path.to_path_buf(),
                 line: None,
                 key: String::new(),
-                message: format!(
-                    "cannot read the configuration file: {e}. Create one with `{} config init`.",
-                    crate::customization::CLI_NAME
-                ),
+                message: crate::t!("config-unreadable-file", cause = e.to_string()),
             }])
         })?;
-        let meta = std::fs::metadata(path).map_err(|e| Error::io("reading", path, e))?;
+        let meta =
+            std::fs::metadata(path).map_err(|e| Error::io(crate::t!("io-reading"), path, e))?;
         Self::from_text(path, text, secrets::owner_only(&meta))
     }
 
@@ -251,7 +249,7 @@ impl Config {
                     file: path.to_path_buf(),
                     line: e.span().map(|s| line_of_offset(&text, s.start)),
                     key: String::new(),
-                    message: format!("not valid TOML: {}", e.message().trim()),
+                    message: crate::t!("config-not-toml", cause = e.message().trim()),
                 }]));
             }
         };
@@ -275,6 +273,12 @@ impl Config {
         } else {
             Err(Error::Config(errors))
         }
+    }
+
+    /// Uses the language the configuration asks for (`[desktop] language`), unless
+    /// `$NPBACKUP_LOCALE` says otherwise (see `i18n::choose`).
+    pub fn apply_language(&self) {
+        crate::i18n::init(self.desktop().language.map(schema::Language::code));
     }
 
     /// The desktop app's settings (defaults where unset; the file was validated at load).
@@ -311,16 +315,16 @@ impl Config {
     pub fn default_repo_name(&self) -> Result<String> {
         let names = self.repo_names();
         match names.as_slice() {
-            [] => Err(Error::Usage(format!(
-                "{} defines no repository: add a [repos.NAME] table",
-                self.path.display()
+            [] => Err(Error::Usage(crate::t!(
+                "config-no-repository",
+                file = self.path.display().to_string()
             ))),
             [one] => Ok(one.clone()),
             many if many.iter().any(|n| n == "default") => Ok("default".into()),
-            many => Err(Error::Usage(format!(
-                "{} defines several repositories ({}): choose one with --repo NAME",
-                self.path.display(),
-                many.join(", ")
+            many => Err(Error::Usage(crate::t!(
+                "config-several-repositories",
+                file = self.path.display().to_string(),
+                names = many.join(", ")
             ))),
         }
     }
@@ -331,18 +335,19 @@ impl Config {
             .and_then(|t| t.get(name))
             .and_then(Value::as_table)
         else {
-            return Err(Error::Usage(format!(
-                "no repository named `{name}` in {} (known: {})",
-                self.path.display(),
-                self.repo_names().join(", ")
+            return Err(Error::Usage(crate::t!(
+                "config-unknown-repository",
+                name = name,
+                file = self.path.display().to_string(),
+                known = self.repo_names().join(", ")
             )));
         };
         let mut errors = Vec::new();
         let group = own.get("group").and_then(Value::as_str).map(str::to_string);
 
-        let defaults: toml::Table = DEFAULTS
-            .parse()
-            .map_err(|e| Error::Usage(format!("built-in defaults are broken: {e}")))?;
+        let defaults: toml::Table = DEFAULTS.parse().map_err(|e: toml::de::Error| {
+            Error::Usage(crate::t!("config-defaults-broken", cause = e.to_string()))
+        })?;
         let mut merged = toml::Table::new();
         let mut origins = BTreeMap::new();
         merge_into(&mut merged, &defaults, &Layer::Default, "", &mut origins);
@@ -354,9 +359,10 @@ impl Config {
                 Some(gt) => merge_into(&mut merged, gt, &Layer::Group(g.clone()), "", &mut origins),
                 None => errors.push(self.error(
                     &["repos", name, "group"],
-                    format!(
-                        "unknown group `{g}`: define [groups.{g}] or use one of: {}",
-                        self.group_names().join(", ")
+                    crate::t!(
+                        "config-unknown-group",
+                        group = g.as_str(),
+                        known = self.group_names().join(", ")
                     ),
                 )),
             }
@@ -386,10 +392,7 @@ impl Config {
         let uri = match section.uri.clone() {
             Some(u) if !u.trim().is_empty() => u,
             _ => {
-                errors.push(self.error(
-                    &["repos", name],
-                    "no `uri`: say where the repository lives, e.g. uri = \"/mnt/backup/repo\" or \"rest:http://host:8000/repo\"".into(),
-                ));
+                errors.push(self.error(&["repos", name], crate::t!("config-no-uri")));
                 String::new()
             }
         };
@@ -449,10 +452,7 @@ impl Config {
             let keys: Vec<_> = sources.iter().map(|(k, _)| *k).collect();
             errors.push(self.error(
                 &["repos", name],
-                format!(
-                    "more than one password source ({}): keep exactly one",
-                    keys.join(", ")
-                ),
+                crate::t!("config-several-password-sources", keys = keys.join(", ")),
             ));
             return PasswordSource::Missing;
         }
@@ -464,9 +464,9 @@ impl Config {
                 name,
                 origins,
                 key,
-                format!(
-                    "an inline password is accepted only when the config file is readable by its owner alone: run `chmod 600 {}`, or use password-file, password-command or password-env instead",
-                    self.path.display()
+                crate::t!(
+                    "config-inline-password-unsafe",
+                    file = self.path.display().to_string()
                 ),
             )),
             PasswordSource::File(p) => {
@@ -475,7 +475,11 @@ impl Config {
                         name,
                         origins,
                         key,
-                        format!("cannot read the password file {}: {e}", p.display()),
+                        crate::t!(
+                            "config-password-file-unreadable",
+                            path = p.display().to_string(),
+                            cause = e.to_string()
+                        ),
                     ));
                 }
             }
@@ -536,28 +540,34 @@ impl Config {
                 {
                     errors.push(self.error(
                         &["security", "manager-password-hash"],
-                        format!(
-                            "not an argon2 hash: set it with `{} permissions manager-password`",
-                            crate::customization::CLI_NAME
-                        ),
+                        crate::t!("config-not-argon2"),
                     ));
                 }
             }
-            Some(_) => errors.push(self.error(&["security"], "must be a table: [security]".into())),
+            Some(_) => errors.push(self.error(
+                &["security"],
+                crate::t!("config-must-be-table", table = "[security]"),
+            )),
             None => {}
         }
         match self.raw.get("identity") {
             Some(Value::Table(t)) => {
                 self.check_keys::<schema::Identity>(t, &["identity"], &[], errors)
             }
-            Some(_) => errors.push(self.error(&["identity"], "must be a table: [identity]".into())),
+            Some(_) => errors.push(self.error(
+                &["identity"],
+                crate::t!("config-must-be-table", table = "[identity]"),
+            )),
             None => {}
         }
         match self.raw.get("desktop") {
             Some(Value::Table(t)) => {
                 self.check_keys::<schema::Desktop>(t, &["desktop"], &[], errors)
             }
-            Some(_) => errors.push(self.error(&["desktop"], "must be a table: [desktop]".into())),
+            Some(_) => errors.push(self.error(
+                &["desktop"],
+                crate::t!("config-must-be-table", table = "[desktop]"),
+            )),
             None => {}
         }
         for kind in ["groups", "repos"] {
@@ -565,21 +575,26 @@ impl Config {
                 continue;
             };
             let Some(sections) = value.as_table() else {
-                errors
-                    .push(self.error(&[kind], format!("must be a table of tables: [{kind}.NAME]")));
+                errors.push(self.error(
+                    &[kind],
+                    crate::t!("config-must-be-tables", table = format!("[{kind}.NAME]")),
+                ));
                 continue;
             };
             for (name, section) in sections {
                 let path = [kind, name.as_str()];
                 let Some(section) = section.as_table() else {
-                    errors.push(self.error(&path, format!("must be a table: [{kind}.{name}]")));
+                    errors.push(self.error(
+                        &path,
+                        crate::t!("config-must-be-table", table = format!("[{kind}.{name}]")),
+                    ));
                     continue;
                 };
                 self.check_keys::<Section>(section, &path, SUBTABLES, errors);
                 if kind == "groups" && section.contains_key("group") {
                     errors.push(self.error(
                         &["groups", name, "group"],
-                        "a group cannot belong to another group: remove this key".into(),
+                        crate::t!("config-group-in-group"),
                     ));
                 }
                 for sub in SUBTABLES {
@@ -610,12 +625,13 @@ impl Config {
                                 errors,
                             ),
                         },
-                        Some(_) => {
-                            errors.push(self.error(
-                                &sub_path,
-                                format!("must be a table: [{kind}.{name}.{sub}]"),
-                            ))
-                        }
+                        Some(_) => errors.push(self.error(
+                            &sub_path,
+                            crate::t!(
+                                "config-must-be-table",
+                                table = format!("[{kind}.{name}.{sub}]")
+                            ),
+                        )),
                     }
                 }
             }
@@ -672,7 +688,7 @@ impl Config {
             Layer::Group(g) => vec!["groups".into(), g.clone()],
             Layer::Default => {
                 return ConfigError {
-                    file: PathBuf::from("<built-in defaults>"),
+                    file: PathBuf::from(crate::t!("config-built-in-defaults")),
                     line: None,
                     key: key.to_string(),
                     message,
@@ -708,14 +724,37 @@ impl Config {
     }
 }
 
-/// Turns serde's wording into advice.
+/// Turns serde's wording into advice, in the reader's language where we know the
+/// sentence ("unknown field `x`, expected one of `a`, `b`"); other wordings of
+/// serde and toml are quoted as they are.
 fn explain(message: &str) -> String {
     let m = message.trim();
-    if m.starts_with("unknown field") {
-        format!("{m} (check the spelling; keys are kebab-case)")
-    } else {
-        m.to_string()
-    }
+    let Some((key, rest)) = m
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split_once('`'))
+    else {
+        return m.to_string();
+    };
+    // "…, expected one of `a`, `b`", "…, expected `a` or `b`", "…, there are no fields"
+    let expected: Vec<String> = match rest.split_once("expected") {
+        Some((_, list)) => list
+            .split('`')
+            .skip(1)
+            .step_by(2)
+            .map(|k| format!("`{k}`"))
+            .collect(),
+        None => Vec::new(),
+    };
+    crate::t!(
+        "config-unknown-key",
+        serde = m,
+        key = key,
+        expected = if expected.is_empty() {
+            crate::t!("config-unknown-key-no-fields")
+        } else {
+            expected.join(", ")
+        }
+    )
 }
 
 fn table_at<'a>(t: &'a toml::Table, key: &str) -> Option<&'a toml::Table> {

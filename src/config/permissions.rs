@@ -44,15 +44,16 @@ pub enum Op {
 }
 
 impl Op {
-    pub fn describe(self) -> &'static str {
+    /// What the operation does, in words ("backing up").
+    pub fn describe(self) -> String {
         match self {
-            Op::List => "listing",
-            Op::Backup => "backing up",
-            Op::Restore => "restoring",
-            Op::Check => "checking",
-            Op::Unlock => "removing stale locks",
-            Op::Modify => "changing the repository (forget, prune, keys…)",
-            Op::Configure => "changing the configuration and its secrets",
+            Op::List => crate::t!("config-op-list"),
+            Op::Backup => crate::t!("config-op-backup"),
+            Op::Restore => crate::t!("config-op-restore"),
+            Op::Check => crate::t!("config-op-check"),
+            Op::Unlock => crate::t!("config-op-unlock"),
+            Op::Modify => crate::t!("config-op-modify"),
+            Op::Configure => crate::t!("config-op-configure"),
         }
     }
 }
@@ -85,21 +86,22 @@ impl Permission {
         if self.allows(op) {
             return Ok(());
         }
-        Err(Error::Denied(format!(
-            "repository `{repo}` does not allow {} (its permissions are \"{}\": {}). The administrator of this machine can change that.",
-            op.describe(),
-            self.name(),
-            self.summary()
+        Err(Error::Denied(crate::t!(
+            "config-op-denied",
+            repo = repo,
+            op = op.describe(),
+            level = self.name(),
+            allows = self.summary()
         )))
     }
 
     /// What the level allows, in words.
-    pub fn summary(self) -> &'static str {
+    pub fn summary(self) -> String {
         match self {
-            Permission::Backup => "back up and list",
-            Permission::Restore => "back up, list, restore and check",
-            Permission::RestoreOnly => "list, browse and restore",
-            Permission::Full => "everything",
+            Permission::Backup => crate::t!("config-allows-backup"),
+            Permission::Restore => crate::t!("config-allows-restore"),
+            Permission::RestoreOnly => crate::t!("config-allows-restore-only"),
+            Permission::Full => crate::t!("config-allows-full"),
         }
     }
 }
@@ -112,9 +114,7 @@ impl std::str::FromStr for Permission {
             "restore" => Ok(Permission::Restore),
             "restore-only" => Ok(Permission::RestoreOnly),
             "full" => Ok(Permission::Full),
-            other => Err(format!(
-                "`{other}` is not a permission level: use backup, restore, restore-only or full"
-            )),
+            other => Err(crate::t!("config-bad-permission", value = other)),
         }
     }
 }
@@ -122,24 +122,27 @@ impl std::str::FromStr for Permission {
 /// The argon2id hash (PHC string) of a manager password.
 pub fn hash_manager_password(password: &Secret) -> Result<String> {
     if password.expose().chars().count() < 8 {
-        return Err(Error::Input(
-            "the manager password is too short: use at least 8 characters".into(),
-        ));
+        return Err(Error::Input(crate::t!("config-manager-password-too-short")));
     }
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.expose().as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| Error::Usage(format!("cannot hash the manager password: {e}")))
+        .map_err(|e| {
+            Error::Usage(crate::t!(
+                "config-manager-password-unhashable",
+                cause = e.to_string()
+            ))
+        })
 }
 
 /// Whether `password` matches the stored `hash`. A hash that cannot be read is
 /// an error naming it, not a silent "no".
 pub fn verify_manager_password(hash: &str, password: &Secret) -> Result<bool> {
     let parsed = PasswordHash::new(hash).map_err(|e| {
-        Error::Usage(format!(
-            "security.manager-password-hash is not an argon2 hash ({e}): set it again with `{} permissions manager-password`",
-            crate::customization::CLI_NAME
+        Error::Usage(crate::t!(
+            "config-manager-hash-unreadable",
+            cause = e.to_string()
         ))
     })?;
     Ok(Argon2::default()

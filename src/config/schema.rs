@@ -344,9 +344,7 @@ impl<'de> Deserialize<'de> for RetentionPreset {
         if ["14d", "30d", "90d", "gfs", "keep-all"].contains(&s.as_str()) {
             Ok(RetentionPreset(s))
         } else {
-            Err(de::Error::custom(format!(
-                "`{s}` is not a retention preset: use \"14d\", \"30d\", \"90d\", \"gfs\" or \"keep-all\""
-            )))
+            Err(de::Error::custom(crate::t!("config-bad-preset", value = s)))
         }
     }
 }
@@ -368,9 +366,9 @@ impl<'de> Deserialize<'de> for Scalar {
             toml::Value::Integer(i) => Ok(Scalar(i.to_string())),
             toml::Value::Float(f) => Ok(Scalar(f.to_string())),
             toml::Value::Boolean(b) => Ok(Scalar(b.to_string())),
-            other => Err(de::Error::custom(format!(
-                "expected a string, number or boolean, found {}",
-                other.type_str()
+            other => Err(de::Error::custom(crate::t!(
+                "config-expected-scalar",
+                found = other.type_str()
             ))),
         }
     }
@@ -392,11 +390,7 @@ impl FromStr for ByteSize {
         s.trim()
             .parse::<bytesize::ByteSize>()
             .map(|b| ByteSize(b.as_u64()))
-            .map_err(|_| {
-                format!(
-                    "`{s}` is not a size: write it like \"500 MB\", \"2 GiB\" or a number of bytes"
-                )
-            })
+            .map_err(|_| crate::t!("config-bad-size", value = s))
     }
 }
 
@@ -411,9 +405,9 @@ impl<'de> Deserialize<'de> for ByteSize {
         match toml::Value::deserialize(d)? {
             toml::Value::Integer(i) if i >= 0 => Ok(ByteSize(i as u64)),
             toml::Value::String(s) => s.parse().map_err(de::Error::custom),
-            other => Err(de::Error::custom(format!(
-                "expected a size like \"500 MB\", found {}",
-                other.type_str()
+            other => Err(de::Error::custom(crate::t!(
+                "config-expected-size",
+                found = other.type_str()
             ))),
         }
     }
@@ -434,9 +428,7 @@ impl FromStr for HumanDuration {
     fn from_str(s: &str) -> Result<Self, String> {
         humantime::parse_duration(s.trim())
             .map(HumanDuration)
-            .map_err(|e| {
-                format!("`{s}` is not a duration ({e}): write it like \"30m\", \"12h\" or \"7d\"")
-            })
+            .map_err(|e| crate::t!("config-bad-duration", value = s, cause = e.to_string()))
     }
 }
 
@@ -494,9 +486,7 @@ impl FromStr for Compression {
             "max" => Ok(Compression::Max),
             n => match n.parse::<i32>() {
                 Ok(l) if (1..=22).contains(&l) => Ok(Compression::Level(l)),
-                _ => Err(format!(
-                    "`{s}` is not a compression: use \"auto\", \"off\", \"max\" or a level from 1 to 22"
-                )),
+                _ => Err(crate::t!("config-bad-compression", value = s)),
             },
         }
     }
@@ -518,9 +508,9 @@ impl<'de> Deserialize<'de> for Compression {
         match toml::Value::deserialize(d)? {
             toml::Value::Integer(i) => i.to_string().parse().map_err(de::Error::custom),
             toml::Value::String(s) => s.parse().map_err(de::Error::custom),
-            other => Err(de::Error::custom(format!(
-                "expected \"auto\", \"off\", \"max\" or a level, found {}",
-                other.type_str()
+            other => Err(de::Error::custom(crate::t!(
+                "config-expected-compression",
+                found = other.type_str()
             ))),
         }
     }

@@ -72,7 +72,17 @@ pub enum PasswordSource {
 }
 
 impl PasswordSource {
-    /// A short description for output ("password-file /path", never the secret).
+    /// A short description for people, in their language ("password-file /path",
+    /// never the secret).
+    pub fn label(&self) -> String {
+        match self {
+            PasswordSource::Inline(_) => crate::t!("config-password-inline"),
+            PasswordSource::Missing => crate::t!("config-password-none"),
+            other => other.describe(),
+        }
+    }
+
+    /// A short description for `--json` ("password-file /path", never the secret).
     pub fn describe(&self) -> String {
         match self {
             PasswordSource::Inline(_) => "inline password (in the config file)".into(),
@@ -90,16 +100,17 @@ impl PasswordSource {
             PasswordSource::Inline(s) => Ok(s.clone()),
             PasswordSource::File(path) => {
                 let text = std::fs::read_to_string(path).map_err(|e| {
-                    Error::Credentials(format!(
-                        "cannot read the password file {}: {e}",
-                        path.display()
+                    Error::Credentials(crate::t!(
+                        "config-password-file-unreadable",
+                        path = path.display().to_string(),
+                        cause = e.to_string()
                     ))
                 })?;
                 let line = text.lines().next().unwrap_or("").to_string();
                 if line.is_empty() {
-                    return Err(Error::Credentials(format!(
-                        "the password file {} is empty",
-                        path.display()
+                    return Err(Error::Credentials(crate::t!(
+                        "config-password-file-empty",
+                        path = path.display().to_string()
                     )));
                 }
                 Ok(Secret(line))
@@ -107,14 +118,13 @@ impl PasswordSource {
             PasswordSource::Command(cmd) => run_password_command(cmd),
             PasswordSource::Env(var) => match std::env::var(var) {
                 Ok(v) if !v.is_empty() => Ok(Secret(v)),
-                _ => Err(Error::Credentials(format!(
-                    "the environment variable {var} (password-env) is not set or empty"
+                _ => Err(Error::Credentials(crate::t!(
+                    "config-password-env-unset",
+                    var = var.as_str()
                 ))),
             },
             PasswordSource::Keyring(key) => super::keyring::get(key),
-            PasswordSource::Missing => Err(Error::Credentials(
-                "no password given: set password-keyring, password-file, password-command or password-env for the repository, or NPBACKUP_PASSWORD / --password-file / --password-command".into(),
-            )),
+            PasswordSource::Missing => Err(Error::Credentials(crate::t!("config-no-password"))),
         }
     }
 }
@@ -123,33 +133,45 @@ impl PasswordSource {
 /// takes the first line of its standard output.
 fn run_password_command(cmd: &str) -> Result<Secret> {
     let words = shell_words::split(cmd).map_err(|e| {
-        Error::Credentials(format!("password-command `{cmd}` cannot be parsed: {e}"))
+        Error::Credentials(crate::t!(
+            "config-password-command-unparsable",
+            command = cmd,
+            cause = e.to_string()
+        ))
     })?;
     let Some((program, args)) = words.split_first() else {
-        return Err(Error::Credentials("password-command is empty".into()));
+        return Err(Error::Credentials(crate::t!(
+            "config-password-command-empty"
+        )));
     };
     let out = Command::new(program)
         .args(args)
         .stdin(std::process::Stdio::null())
         .output()
         .map_err(|e| {
-            Error::Credentials(format!("password-command `{cmd}` could not start: {e}"))
+            Error::Credentials(crate::t!(
+                "config-password-command-cannot-start",
+                command = cmd,
+                cause = e.to_string()
+            ))
         })?;
     if !out.status.success() {
         let stderr = String::from_utf8_lossy(&out.stderr);
-        return Err(Error::Credentials(format!(
-            "password-command `{cmd}` failed ({}): {}",
-            out.status,
-            stderr.trim()
+        return Err(Error::Credentials(crate::t!(
+            "config-password-command-failed",
+            command = cmd,
+            status = out.status.to_string(),
+            stderr = stderr.trim()
         )));
     }
     let text = String::from_utf8(out.stdout).map_err(|_| {
-        Error::Credentials(format!("password-command `{cmd}` printed non-UTF-8 output"))
+        Error::Credentials(crate::t!("config-password-command-not-utf8", command = cmd))
     })?;
     let line = text.lines().next().unwrap_or("").to_string();
     if line.is_empty() {
-        return Err(Error::Credentials(format!(
-            "password-command `{cmd}` printed nothing"
+        return Err(Error::Credentials(crate::t!(
+            "config-password-command-nothing",
+            command = cmd
         )));
     }
     Ok(Secret(line))
@@ -192,18 +214,21 @@ pub fn check_safe_for_commands(path: &std::path::Path) -> crate::error::Result<(
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(std::path::Path::new("."));
         for (what, p) in [("file", path), ("folder", dir)] {
-            let meta =
-                std::fs::metadata(p).map_err(|e| crate::error::Error::io("checking", p, e))?;
+            let meta = std::fs::metadata(p)
+                .map_err(|e| crate::error::Error::io(crate::t!("io-checking"), p, e))?;
+            let shown = p.display().to_string();
             let problem = if meta.mode() & 0o022 != 0 {
-                Some(format!(
-                    "the config {what} {} is writable by other users",
-                    p.display()
+                Some(crate::t!(
+                    "config-writable-by-others",
+                    what = what,
+                    path = shown.as_str()
                 ))
             } else if meta.uid() != me && meta.uid() != 0 {
-                Some(format!(
-                    "the config {what} {} belongs to another user (uid {})",
-                    p.display(),
-                    meta.uid()
+                Some(crate::t!(
+                    "config-owned-by-another",
+                    what = what,
+                    path = shown.as_str(),
+                    uid = meta.uid()
                 ))
             } else {
                 None
@@ -214,9 +239,10 @@ pub fn check_safe_for_commands(path: &std::path::Path) -> crate::error::Result<(
                         file: path.to_path_buf(),
                         line: None,
                         key: String::new(),
-                        message: format!(
-                            "{problem}, so the commands it names (pre/post, stdin-command, password-command) will not be run. Fix it with `chmod go-w {}` (and `chown` to yourself or root).",
-                            p.display()
+                        message: crate::t!(
+                            "config-unsafe-for-commands",
+                            problem = problem,
+                            path = p.display().to_string()
                         ),
                     },
                 ]));

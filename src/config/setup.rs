@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Secret, edit::ConfigEdit, keyring};
 use crate::{
-    customization::{CLI_NAME, SHORT_NAME},
+    customization::SHORT_NAME,
     engine::RepoTarget,
     error::{Error, Result},
 };
@@ -364,9 +364,9 @@ impl Destination {
     pub fn viewer_config(&self, password: &Secret) -> Result<super::Config> {
         let location = self
             .location()
-            .map_err(|m| Error::Input(format!("the location is incomplete: {m}")))?;
-        let path = Path::new("(viewer: no configuration file)");
-        let mut edit = ConfigEdit::from_text(path, "")?;
+            .map_err(|m| Error::Input(crate::t!("config-location-incomplete", why = m)))?;
+        let path = PathBuf::from(crate::t!("config-viewer-no-file"));
+        let mut edit = ConfigEdit::from_text(&path, "")?;
         let repo = ["repos", VIEWER_REPO];
         edit.set(&repo, "uri", location.uri.as_str());
         edit.set(&repo, "password", password.expose());
@@ -379,7 +379,7 @@ impl Destination {
             );
         }
         crate::redact::register(password.expose());
-        super::Config::from_text(path, edit.text(), true)
+        super::Config::from_text(&path, edit.text(), true)
     }
 }
 
@@ -496,8 +496,12 @@ pub fn generate_password() -> Result<Secret> {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut out = String::new();
     let mut bytes = [0u8; 64];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| Error::Usage(format!("cannot generate a password: {e}")))?;
+    getrandom::fill(&mut bytes).map_err(|e| {
+        Error::Usage(crate::t!(
+            "config-cannot-generate-password",
+            cause = e.to_string()
+        ))
+    })?;
     let mut picked = 0;
     for b in bytes {
         // rejection sampling: no bias toward the first letters
@@ -584,16 +588,14 @@ impl NewRepository {
         let location = self
             .destination
             .location()
-            .map_err(|m| Error::Input(format!("the destination is incomplete: {m}")))?;
+            .map_err(|m| Error::Input(crate::t!("config-destination-incomplete", why = m)))?;
         let name = self.name.trim();
         if name.is_empty()
             || !name
                 .chars()
                 .all(|c| c.is_alphanumeric() || "-_".contains(c))
         {
-            return Err(Error::Input(format!(
-                "`{name}` cannot name a repository: use letters, digits, - and _"
-            )));
+            return Err(Error::Input(crate::t!("config-bad-repo-name", name = name)));
         }
         let dir = config_path
             .parent()
@@ -610,9 +612,10 @@ impl NewRepository {
             if edit.get_str(&["repos", name], "uri").is_some()
                 || edit.get_str(&["repos", name], "group").is_some()
             {
-                return Err(Error::Input(format!(
-                    "{} already has a repository named `{name}`: choose another name",
-                    config_path.display()
+                return Err(Error::Input(crate::t!(
+                    "config-repo-name-taken",
+                    file = config_path.display().to_string(),
+                    name = name
                 )));
             }
             edit
@@ -686,7 +689,7 @@ impl NewRepository {
                 keyring::set(
                     &entry,
                     &self.password,
-                    &format!("password of repository {name}"),
+                    &crate::t!("config-keyring-what-password", repo = name),
                 )?;
                 edit.replace(
                     &repo,
@@ -694,13 +697,13 @@ impl NewRepository {
                     "password-keyring",
                     entry.as_str(),
                 );
-                format!("in the keyring (entry '{entry}')")
+                crate::t!("config-password-kept-keyring", entry = entry.as_str())
             }
             PasswordStore::File => {
                 if password_file.exists() {
-                    return Err(Error::Input(format!(
-                        "{} already exists: it may hold another repository's password, so it is left alone; choose another name",
-                        password_file.display()
+                    return Err(Error::Input(crate::t!(
+                        "config-password-file-exists",
+                        path = password_file.display().to_string()
                     )));
                 }
                 edit.replace(
@@ -709,7 +712,10 @@ impl NewRepository {
                     "password-file",
                     password_file.display().to_string(),
                 );
-                format!("in {} (readable by you alone)", password_file.display())
+                crate::t!(
+                    "config-password-kept-file",
+                    path = password_file.display().to_string()
+                )
             }
         };
         let options_at = ["repos", name, "backend-options"];
@@ -719,7 +725,11 @@ impl NewRepository {
                 keyring::set(
                     &entry,
                     &Secret::new(value.clone()),
-                    &format!("{key} of repository {name}"),
+                    &crate::t!(
+                        "config-keyring-what-option",
+                        option = key.as_str(),
+                        repo = name
+                    ),
                 )?;
                 edit.set(
                     &options_at,
@@ -736,7 +746,7 @@ impl NewRepository {
                 format!("{}\n", self.password.expose()).as_bytes(),
                 Some(0o600),
             )
-            .map_err(|e| Error::io("writing the password file", &password_file, e))?;
+            .map_err(|e| Error::io(crate::t!("io-writing-password-file"), &password_file, e))?;
         }
         if let Err(e) = edit.save() {
             if self.store == PasswordStore::File {
@@ -759,24 +769,16 @@ impl NewRepository {
             .location()
             .map(|l| l.uri)
             .unwrap_or_default();
-        let when = jiff::Zoned::now().strftime("%Y-%m-%d %H:%M").to_string();
-        format!(
-            "{product} — recovery information\n\
-             Written {when} on {host}.\n\n\
-             Keep this sheet somewhere safe and away from this computer (printed, or in a\n\
-             password manager). Without the password nobody can read the backups, not even you.\n\n\
-             Repository:  {location}\n\
-             Password:    {password}\n\n\
-             To get files back on any computer:\n\
-             - install {product}, choose \"Open a repository\" and give the two lines above; or\n\
-             - with restic (restic.net): restic -r {location} snapshots,\n\
-             \u{20} then restic -r {location} restore latest --target ~/restored\n\
-             - from the command line: {cli} -r {location} snapshots\n",
-            product = crate::customization::PRODUCT_NAME,
-            host = gethostname::gethostname().to_string_lossy(),
-            password = self.password.expose(),
-            cli = CLI_NAME,
-        )
+        let when = crate::humanize::local_minutes(jiff::Timestamp::now());
+        let mut sheet = crate::t!(
+            "config-recovery-sheet",
+            when = when,
+            host = gethostname::gethostname().to_string_lossy().to_string(),
+            location = location.as_str(),
+            password = self.password.expose()
+        );
+        sheet.push('\n');
+        sheet
     }
 }
 

@@ -40,19 +40,24 @@ pub fn write_default_config(
         None => fallback.display().to_string(),
     };
     if config_path.exists() {
-        return Err(Error::Input(format!(
-            "{} already exists; nothing was changed (edit it, or choose another file with -c)",
-            config_path.display()
+        return Err(Error::Input(crate::t!(
+            "config-already-exists",
+            file = config_path.display().to_string()
         )));
     }
     let dir = config_path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("creating the config folder", dir, e))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::io(crate::t!("io-creating-config-folder"), dir, e))?;
 
     let password_file = dir.join(format!("{SHORT_NAME}-default.password"));
     if !password_file.exists() {
         let mut bytes = [0u8; 24];
-        getrandom::fill(&mut bytes)
-            .map_err(|e| Error::Usage(format!("cannot generate a password: {e}")))?;
+        getrandom::fill(&mut bytes).map_err(|e| {
+            Error::Usage(crate::t!(
+                "config-cannot-generate-password",
+                cause = e.to_string()
+            ))
+        })?;
         let password: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         write_private(&password_file, format!("{password}\n").as_bytes())?;
     }
@@ -128,8 +133,8 @@ fn write_private(path: &Path, contents: &[u8]) -> Result<()> {
     }
     let mut file = options
         .open(path)
-        .map_err(|e| Error::io("creating", path, e))?;
+        .map_err(|e| Error::io(crate::t!("io-creating"), path, e))?;
     file.write_all(contents)
         .and_then(|()| file.sync_all())
-        .map_err(|e| Error::io("writing", path, e))
+        .map_err(|e| Error::io(crate::t!("io-writing"), path, e))
 }

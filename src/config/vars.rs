@@ -22,7 +22,7 @@ impl Variables {
             } else if let Some(body) = after.strip_prefix("${") {
                 let end = body
                     .find('}')
-                    .ok_or_else(|| format!("`{input}`: `${{` without a closing `}}`"))?;
+                    .ok_or_else(|| crate::t!("config-var-unclosed", input = input))?;
                 let name = &body[..end];
                 out.push_str(&self.lookup(name)?);
                 rest = &body[end + 1..];
@@ -41,9 +41,7 @@ impl Variables {
         }
         match std::env::var(name) {
             Ok(v) => Ok(v),
-            Err(_) => Err(format!(
-                "unknown variable ${{{name}}}: use HOSTNAME, MACHINE_ID, MACHINE_GROUP, TENANT, REPO_NAME, REPO_GROUP or the name of a set environment variable"
-            )),
+            Err(_) => Err(crate::t!("config-var-unknown", name = name)),
         }
     }
 }

@@ -169,12 +169,7 @@ impl FromStr for When {
 
     fn from_str(text: &str) -> Result<Self, String> {
         let s = text.trim().to_ascii_lowercase();
-        let hint = || {
-            format!(
-                "`{text}` is not a schedule: write \"every 6h\", \"daily at 02:30\", \
-                 \"mon,wed,fri at 21:00\", \"weekdays at 18:00\", \"cron 0 */4 * * *\" or \"manual\""
-            )
-        };
+        let hint = || crate::t!("config-bad-schedule", value = text);
         if ["manual", "off", "never", "none"].contains(&s.as_str()) {
             return Ok(When::Manual);
         }
@@ -186,9 +181,7 @@ impl FromStr for When {
             if !rest.contains(" at ") && !rest.starts_with("day") {
                 let d = humantime::parse_duration(rest.trim()).map_err(|_| hint())?;
                 if d < SHORTEST {
-                    return Err(format!(
-                        "`{text}`: the shortest interval is one minute (\"every 1m\")"
-                    ));
+                    return Err(crate::t!("config-interval-too-short", value = text));
                 }
                 return Ok(When::Every(d));
             }
@@ -203,7 +196,7 @@ impl FromStr for When {
             };
             return jiff_cron::Schedule::from_str(&full)
                 .map(|c| When::Cron(text.trim().to_string(), Box::new(c)))
-                .map_err(|e| format!("`{text}` is not a cron expression ({e})"));
+                .map_err(|e| crate::t!("config-bad-cron", value = text, cause = e.to_string()));
         }
         let (days, times) = match s.split_once(" at ") {
             Some((d, t)) => (d, t),

@@ -67,11 +67,7 @@ pub fn parse_time(s: &str) -> Result<jiff::Zoned> {
     s.parse::<jiff::civil::DateTime>()
         .ok()
         .and_then(|dt| dt.to_zoned(jiff::tz::TimeZone::system()).ok())
-        .ok_or_else(|| {
-            Error::Input(format!(
-                "`{s}` is not a time: write 2024-05-01T10:00:00Z or \"2024-05-01 10:00:00\""
-            ))
-        })
+        .ok_or_else(|| Error::Input(crate::t!("engine-bad-time", time = s)))
 }
 
 /// What a backup did (restic's summary, in our words).
@@ -112,6 +108,7 @@ fn exclude_globs(patterns: &[String]) -> Vec<String> {
                 // rustic's override globs treat a positive glob as "back up only
                 // this", which would silently drop everything else: refuse it.
                 tracing::warn!(
+                    user = %crate::t!("engine-re-include-ignored", pattern = p),
                     "ignoring the re-include pattern `{p}`: only exclusions are supported"
                 );
                 None
@@ -125,8 +122,8 @@ fn exclude_globs(patterns: &[String]) -> Vec<String> {
 fn read_pattern_files(files: &[PathBuf]) -> Result<Vec<String>> {
     let mut out = Vec::new();
     for f in files {
-        let text =
-            std::fs::read_to_string(f).map_err(|e| Error::io("reading the exclude file", f, e))?;
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| Error::io(crate::t!("io-reading-exclude-file"), f, e))?;
         out.extend(text.lines().map(str::to_string));
     }
     Ok(out)
@@ -155,7 +152,12 @@ pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
             let src = StdinSource::new(path.clone());
             let snap = repo
                 .archive(&stream_options(req), &src, prepare_snapshot(req)?, &[path])
-                .map_err(|e| Error::engine(format!("backing up standard input to {uri}"), &e))?;
+                .map_err(|e| {
+                    Error::engine(
+                        crate::t!("engine-backing-up-stdin", location = uri.as_str()),
+                        &e,
+                    )
+                })?;
             (repo, snap, None)
         }
     };
@@ -165,14 +167,13 @@ pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
     {
         if !req.dry_run {
             repo.delete_snapshots(&[snap.id])
-                .map_err(|e| Error::engine("removing the too-small snapshot", &e))?;
+                .map_err(|e| Error::engine(crate::t!("engine-removing-too-small"), &e))?;
         }
-        return Err(Error::Input(format!(
-            "the backup processed only {} but minimum-backup-size is {}: no snapshot was kept. Check that the source is mounted and readable.",
-            bytesize::ByteSize(summary.total_bytes_processed)
-                .display()
-                .si(),
-            bytesize::ByteSize(min).display().si()
+        // (the job process recognises this refusal by the key's name in it)
+        return Err(Error::Input(crate::t!(
+            "engine-too-small",
+            processed = crate::humanize::size(summary.total_bytes_processed),
+            minimum = crate::humanize::size(min)
         )));
     }
     if let Some(trees) = trees
@@ -187,7 +188,7 @@ fn index(open: OpenRepo) -> Result<Repository<IndexedIdsStatus>> {
     let uri = open.uri.clone();
     open.repo
         .to_indexed_ids()
-        .map_err(|e| Error::engine(format!("reading the index of {uri}"), &e))
+        .map_err(|e| Error::engine(crate::t!("engine-reading-index-of", location = uri), &e))
 }
 
 fn stream_options(req: &BackupRequest) -> BackupOptions {
@@ -205,11 +206,16 @@ fn prepare_snapshot(req: &BackupRequest) -> Result<SnapshotFile> {
         snap_opts = snap_opts.time(parse_time(t)?);
     }
     for tag in &req.tags {
-        snap_opts = snap_opts
-            .add_tags(tag)
-            .map_err(|e| Error::Input(format!("invalid tag `{tag}`: {}", super::describe(&e))))?;
+        snap_opts = snap_opts.add_tags(tag).map_err(|e| {
+            Error::Input(crate::t!(
+                "engine-bad-tag",
+                tag = tag.as_str(),
+                cause = super::describe(&e)
+            ))
+        })?;
     }
-    SnapshotFile::from_options(&snap_opts).map_err(|e| Error::engine("preparing the snapshot", &e))
+    SnapshotFile::from_options(&snap_opts)
+        .map_err(|e| Error::engine(crate::t!("engine-preparing-snapshot"), &e))
 }
 
 /// Backs up a command's standard output as one file. A command that fails leaves
@@ -221,27 +227,44 @@ fn backup_command(
     filename: &str,
 ) -> Result<(Repository<IndexedIdsStatus>, SnapshotFile)> {
     let uri = open.uri.clone();
-    let cmd = CommandInput::from_str(command)
-        .map_err(|e| Error::Input(format!("stdin-command `{command}` cannot be parsed: {e}")))?;
+    let cmd = CommandInput::from_str(command).map_err(|e| {
+        Error::Input(crate::t!(
+            "engine-command-unparsable",
+            command = command,
+            cause = e.to_string()
+        ))
+    })?;
     let path = PathBuf::from(filename);
     let repo = index(open)?;
     let src = ChildStdoutSource::new(&cmd, path.clone()).map_err(|e| {
-        Error::Input(format!(
-            "cannot start stdin-command `{command}`: {}",
-            super::describe(&e)
+        Error::Input(crate::t!(
+            "engine-command-cannot-start",
+            command = command,
+            cause = super::describe(&e)
         ))
     })?;
     let snap = repo
         .archive(&stream_options(req), &src, prepare_snapshot(req)?, &[path])
-        .map_err(|e| Error::engine(format!("backing up the output of `{command}` to {uri}"), &e))?;
+        .map_err(|e| {
+            Error::engine(
+                crate::t!(
+                    "engine-backing-up-command",
+                    command = command,
+                    location = uri.as_str()
+                ),
+                &e,
+            )
+        })?;
     if let Err(e) = src.finish() {
         if !req.dry_run {
-            repo.delete_snapshots(&[snap.id])
-                .map_err(|e| Error::engine("removing the snapshot of a failed command", &e))?;
+            repo.delete_snapshots(&[snap.id]).map_err(|e| {
+                Error::engine(crate::t!("engine-removing-failed-command-snapshot"), &e)
+            })?;
         }
-        return Err(Error::Input(format!(
-            "stdin-command `{command}` failed ({}): its output was not kept as a snapshot",
-            super::describe(&e)
+        return Err(Error::Input(crate::t!(
+            "engine-command-failed",
+            command = command,
+            cause = super::describe(&e)
         )));
     }
     Ok((repo, snap))
@@ -282,10 +305,7 @@ fn backup_files(
     req: &BackupRequest,
 ) -> Result<(Repository<IndexedIdsStatus>, SnapshotFile, Option<String>)> {
     if req.paths.is_empty() {
-        return Err(Error::Input(
-            "nothing to back up: give paths on the command line or set backup.paths in the config"
-                .into(),
-        ));
+        return Err(Error::Input(crate::t!("engine-nothing-to-back-up")));
     }
     let missing: Vec<String> = req
         .paths
@@ -294,15 +314,16 @@ fn backup_files(
         .map(|p| p.display().to_string())
         .collect();
     if !missing.is_empty() {
-        return Err(Error::Input(format!(
-            "these source paths do not exist, so nothing was backed up: {}",
-            missing.join(", ")
+        return Err(Error::Input(crate::t!(
+            "engine-missing-sources",
+            n = missing.len(),
+            paths = missing.join(", ")
         )));
     }
     let paths: Vec<PathBuf> = req
         .paths
         .iter()
-        .map(|p| std::path::absolute(p).map_err(|e| Error::io("resolving", p, e)))
+        .map(|p| std::path::absolute(p).map_err(|e| Error::io(crate::t!("io-resolving"), p, e)))
         .collect::<Result<_>>()?;
 
     let mut excludes = req.excludes.clone();
@@ -316,14 +337,19 @@ fn backup_files(
         for p in &paths {
             let Some(src) = canonical(p) else { continue };
             if src.starts_with(&repo_dir) {
-                return Err(Error::Input(format!(
-                    "the source {} is the repository {} (or inside it): a repository cannot back itself up",
-                    p.display(),
-                    repo_dir.display()
+                return Err(Error::Input(crate::t!(
+                    "engine-source-is-repository",
+                    source = p.display().to_string(),
+                    repository = repo_dir.display().to_string()
                 )));
             }
             if repo_dir.starts_with(&src) {
                 tracing::warn!(
+                    user = %crate::t!(
+                        "engine-repository-inside-source",
+                        repository = repo_dir.display().to_string(),
+                        source = p.display().to_string()
+                    ),
                     "the repository {} lies inside the source {}: leaving it out of the backup",
                     repo_dir.display(),
                     p.display()
@@ -353,12 +379,12 @@ fn backup_files(
     let snap = prepare_snapshot(req)?;
     let source = PathList::from_iter(paths.iter().cloned())
         .sanitize()
-        .map_err(|e| Error::Input(format!("cannot use the source paths: {e}")))?;
+        .map_err(|e| Error::Input(crate::t!("engine-bad-sources", cause = e.to_string())))?;
     let uri = open.uri.clone();
     let repo = index(open)?;
     let snap = repo
         .backup(&opts, &source, snap)
-        .map_err(|e| Error::engine(format!("backing up to {uri}"), &e))?;
+        .map_err(|e| Error::engine(crate::t!("engine-backing-up", location = uri.as_str()), &e))?;
     Ok((repo, snap, excluded_repository))
 }
 

@@ -17,9 +17,7 @@ impl RepoKey {
     pub fn of<S: rustic_core::Open>(repo: &rustic_core::Repository<S>) -> Result<Self> {
         let mk = repo.key();
         if mk.encrypt.len() != 32 || mk.mac.k.len() != 16 || mk.mac.r.len() != 16 {
-            return Err(Error::Usage(
-                "the repository key has an unexpected shape".into(),
-            ));
+            return Err(Error::Usage(crate::t!("engine-key-shape")));
         }
         let mut key = Box::new([0u8; 64]);
         key[..32].copy_from_slice(&mk.encrypt);
@@ -41,12 +39,12 @@ impl RepoKey {
     pub fn encrypt(&self, plain: &[u8]) -> Result<Vec<u8>> {
         let mut nonce = [0u8; 16];
         getrandom::fill(&mut nonce)
-            .map_err(|e| Error::Usage(format!("no randomness to encrypt with: {e}")))?;
+            .map_err(|e| Error::Usage(crate::t!("engine-no-randomness", cause = e.to_string())))?;
         let mut buf = plain.to_vec();
         let tag = self
             .cipher()
             .encrypt_in_place_detached(GenericArray::from_slice(&nonce), &[], &mut buf)
-            .map_err(|_| Error::Usage("cannot encrypt".into()))?;
+            .map_err(|_| Error::Usage(crate::t!("engine-cannot-encrypt")))?;
         let mut out = Vec::with_capacity(16 + buf.len() + 16);
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&buf);

@@ -33,7 +33,7 @@ impl Location {
 pub fn parse(uri: &str, user_options: &BTreeMap<String, String>) -> Result<Location> {
     let uri = uri.trim();
     if uri.is_empty() {
-        return Err(Error::Usage("the repository location is empty".into()));
+        return Err(Error::Usage(crate::t!("engine-location-empty")));
     }
     let mut options = BTreeMap::new();
     let repository = if let Some(rest) = uri.strip_prefix("sftp:") {
@@ -70,20 +70,14 @@ pub fn parse(uri: &str, user_options: &BTreeMap<String, String>) -> Result<Locat
 /// `http://host/…` with `user:password@` put in (percent-encoded).
 fn with_userinfo(url: &str, username: Option<String>, password: Option<String>) -> Result<String> {
     let Some((scheme, rest)) = url.split_once("://") else {
-        return Err(Error::Usage(format!(
-            "`rest:{url}` is not a REST location: write rest:http://host:8000/path"
-        )));
+        return Err(Error::Usage(crate::t!("engine-bad-rest", url = url)));
     };
     let authority_end = rest.find('/').unwrap_or(rest.len());
     if rest[..authority_end].contains('@') {
-        return Err(Error::Usage(
-            "the REST location already names an account (user@host): give the account either in the location or as the backend options username and password, not both".into(),
-        ));
+        return Err(Error::Usage(crate::t!("engine-rest-two-accounts")));
     }
     let Some(username) = username else {
-        return Err(Error::Usage(
-            "the backend option `password` of a REST location needs `username` too".into(),
-        ));
+        return Err(Error::Usage(crate::t!("engine-rest-password-needs-user")));
     };
     let userinfo = match password {
         Some(p) => {
@@ -112,11 +106,7 @@ fn percent_encode(s: &str) -> String {
 
 /// `sftp:user@host:/path` (restic) or `sftp://user@host:port/path`.
 fn sftp_options(rest: &str, options: &mut BTreeMap<String, String>) -> Result<()> {
-    let bad = || {
-        Error::Usage(format!(
-            "`sftp:{rest}` is not an SFTP location: write sftp:user@host:/path or sftp://user@host:port/path"
-        ))
-    };
+    let bad = || Error::Usage(crate::t!("engine-bad-sftp", rest = rest));
     let (userhost, port, path) = if let Some(url) = rest.strip_prefix("//") {
         let (authority, path) = url.split_once('/').ok_or_else(bad)?;
         let (userhost, port) = match authority.rsplit_once(':') {
@@ -158,9 +148,7 @@ fn s3_options(rest: &str, options: &mut BTreeMap<String, String>) -> Result<()> 
     let bucket = parts.next().unwrap_or_default();
     let prefix = parts.next().unwrap_or_default();
     if host.is_empty() || bucket.is_empty() {
-        return Err(Error::Usage(format!(
-            "`s3:{rest}` is not an S3 location: write s3:https://host/bucket[/prefix]"
-        )));
+        return Err(Error::Usage(crate::t!("engine-bad-s3", rest = rest)));
     }
     let endpoint = if host == "s3.amazonaws.com" {
         format!("https://{host}")

@@ -132,10 +132,10 @@ fn backend_for(location: &Location) -> Result<rustic_core::RepositoryBackends> {
         .options(location.options.clone())
         .to_backends()
         .map_err(|e| {
-            Error::Usage(format!(
-                "cannot use the repository location {}: {}",
-                crate::config::secrets::mask_uri(&location.repository),
-                describe(&e)
+            Error::Usage(crate::t!(
+                "engine-bad-location",
+                location = crate::config::secrets::mask_uri(&location.repository),
+                cause = describe(&e)
             ))
         })
 }
@@ -154,6 +154,11 @@ pub fn open(target: &RepoTarget, pb: impl ProgressBars + Clone) -> Result<OpenRe
         match repo.config_id() {
             Err(e) => {
                 tracing::warn!(
+                    user = %crate::t!(
+                        "engine-location-unreachable",
+                        location = masked.as_str(),
+                        cause = describe(&e)
+                    ),
                     "repository location {masked} cannot be reached: {}",
                     describe(&e)
                 );
@@ -162,14 +167,12 @@ pub fn open(target: &RepoTarget, pb: impl ProgressBars + Clone) -> Result<OpenRe
             }
             Ok(None) => {
                 let hint = match location.local_path() {
-                    Some(p) if !p.exists() => {
-                        " (the folder does not exist: if it is on a removable or network drive, is that drive connected and mounted?)"
-                    }
-                    _ => ": it has not been initialised",
+                    Some(p) if !p.exists() => crate::t!("engine-hint-no-folder"),
+                    _ => crate::t!("engine-hint-not-initialised"),
                 };
                 return Err(Error::NotInitialised {
                     location: masked,
-                    hint: hint.into(),
+                    hint,
                 });
             }
             Ok(Some(_)) => {}
@@ -178,7 +181,10 @@ pub fn open(target: &RepoTarget, pb: impl ProgressBars + Clone) -> Result<OpenRe
             .open(&Credentials::password(target.password.expose()))
             .map_err(|e| open_error(&masked, &e))?;
         if i > 0 {
-            tracing::warn!("primary location unreachable; using fallback #{i}: {masked}");
+            tracing::warn!(
+                user = %crate::t!("engine-using-fallback", n = i, location = masked.as_str()),
+                "primary location unreachable; using fallback #{i}: {masked}"
+            );
         }
         return Ok(OpenRepo {
             repo,
@@ -189,20 +195,18 @@ pub fn open(target: &RepoTarget, pb: impl ProgressBars + Clone) -> Result<OpenRe
             cache_dir: cache_dir(target),
         });
     }
-    Err(Error::Unreachable(format!(
-        "repository `{}` cannot be reached at any of its locations:\n  {}\nCheck the network, the server and the address; add fallback-uris for mirrors.",
-        target.name,
-        failures.join("\n  ")
+    Err(Error::Unreachable(crate::t!(
+        "engine-unreachable",
+        repo = target.name.as_str(),
+        failures = failures.join("\n  ")
     )))
 }
 
 fn open_error(masked: &str, e: &RusticError) -> Error {
     if e.is_incorrect_password() {
-        Error::Credentials(format!(
-            "wrong password for the repository at {masked}: no key in the repository opens with it. Check the password source (password-file, password-command, password-env or NPBACKUP_PASSWORD)."
-        ))
+        Error::Credentials(crate::t!("engine-wrong-password", location = masked))
     } else {
-        Error::engine(format!("opening the repository at {masked}"), e)
+        Error::engine(crate::t!("engine-opening", location = masked), e)
     }
 }
 
@@ -215,7 +219,7 @@ fn prepare(
 ) -> Result<(rustic_core::RepositoryBackends, Repository<()>)> {
     let backends = backend_for(location)?;
     let repo = Repository::new_with_progress(opts, &backends, pb)
-        .map_err(|e| Error::engine(format!("preparing repository {masked}"), &e))?;
+        .map_err(|e| Error::engine(crate::t!("engine-preparing", location = masked), &e))?;
     Ok((backends, repo))
 }
 
@@ -224,7 +228,7 @@ fn primary_location(target: &RepoTarget) -> Result<(String, Location)> {
     let uri = target
         .uris
         .first()
-        .ok_or_else(|| Error::Usage("no repository location given".into()))?;
+        .ok_or_else(|| Error::Usage(crate::t!("engine-no-location")))?;
     Ok((
         crate::config::secrets::mask_uri(uri),
         location::parse(uri, &target.backend_options)?,
@@ -257,9 +261,10 @@ pub fn probe(target: &RepoTarget, pb: impl ProgressBars + Clone) -> Result<Probe
         match repo.config_id() {
             Ok(id) => id.is_some(),
             Err(e) => {
-                return Err(Error::Unreachable(format!(
-                    "{masked} cannot be reached: {}",
-                    describe(&e)
+                return Err(Error::Unreachable(crate::t!(
+                    "engine-probe-unreachable",
+                    location = masked.as_str(),
+                    cause = describe(&e)
                 )));
             }
         }
@@ -291,23 +296,22 @@ pub fn init(
     crate::redact::register(target.password.expose());
     let (masked, location) = primary_location(target)?;
     if target.password.expose().len() < 8 {
-        return Err(Error::Credentials(
-            "the password is too short: use at least 8 characters (a long passphrase is best)"
-                .into(),
-        ));
+        return Err(Error::Credentials(crate::t!("engine-password-too-short")));
     }
     let (backends, repo) = prepare(&location, &masked, &repository_options(target), pb)?;
     match repo.config_id() {
         Ok(Some(_)) => {
-            return Err(Error::Input(format!(
-                "a repository already exists at {masked}; nothing was changed"
+            return Err(Error::Input(crate::t!(
+                "engine-already-exists",
+                location = masked.as_str()
             )));
         }
         Ok(None) => {}
         Err(e) => {
-            return Err(Error::Unreachable(format!(
-                "cannot reach {masked} to create the repository: {}",
-                describe(&e)
+            return Err(Error::Unreachable(crate::t!(
+                "engine-init-unreachable",
+                location = masked.as_str(),
+                cause = describe(&e)
             )));
         }
     }
@@ -328,7 +332,7 @@ pub fn init(
             repo.init(&credentials, &KeyOptions::default(), &config)
         }
     }
-    .map_err(|e| Error::engine(format!("creating the repository at {masked}"), &e))?;
+    .map_err(|e| Error::engine(crate::t!("engine-creating", location = masked.as_str()), &e))?;
     Ok(OpenRepo {
         repo,
         backends,

@@ -113,7 +113,12 @@ impl RetentionPolicy {
                 } else {
                     jiff::Span::new().try_seconds(s)
                 };
-                span.map_err(|e| Error::Usage(format!("retention duration too large: {e}")))
+                span.map_err(|e| {
+                    Error::Usage(crate::t!(
+                        "engine-retention-too-long",
+                        cause = e.to_string()
+                    ))
+                })
             })
             .transpose()
         };
@@ -134,8 +139,13 @@ impl RetentionPolicy {
             .keep_tags
             .iter()
             .map(|t| {
-                StringList::from_str(t)
-                    .map_err(|e| Error::Usage(format!("bad tag list `{t}`: {e}")))
+                StringList::from_str(t).map_err(|e| {
+                    Error::Usage(crate::t!(
+                        "engine-bad-tag-list",
+                        tags = t.as_str(),
+                        cause = e.to_string()
+                    ))
+                })
             })
             .collect::<Result<_>>()?;
         Ok(keep)
@@ -204,7 +214,7 @@ pub fn forget(open: &OpenRepo, req: &ForgetRequest) -> Result<ForgetSummary> {
     let repo = &open.repo;
     let all = repo
         .get_all_snapshots()
-        .map_err(|e| Error::engine("reading the snapshots", &e))?;
+        .map_err(|e| Error::engine(crate::t!("engine-reading-snapshots"), &e))?;
     let decisions: Vec<(SnapshotFile, bool, Vec<String>)> = if !req.ids.is_empty()
         || !req.tags.is_empty()
     {
@@ -229,13 +239,12 @@ pub fn forget(open: &OpenRepo, req: &ForgetRequest) -> Result<ForgetSummary> {
             })
             .collect()
     } else {
-        let policy = req.policy.as_ref().ok_or_else(|| {
-            Error::Usage("forget needs snapshot ids, --tag, or a retention policy".into())
-        })?;
+        let policy = req
+            .policy
+            .as_ref()
+            .ok_or_else(|| Error::Usage(crate::t!("engine-forget-needs-what")))?;
         if policy.is_empty() {
-            return Err(Error::Usage(
-                "the retention policy keeps nothing: set at least one keep-* rule (or use a preset such as gfs)".into(),
-            ));
+            return Err(Error::Usage(crate::t!("engine-policy-keeps-nothing")));
         }
         if policy.keep_all {
             all.into_iter()
@@ -244,12 +253,14 @@ pub fn forget(open: &OpenRepo, req: &ForgetRequest) -> Result<ForgetSummary> {
         } else {
             let criterion =
                 SnapshotGroupCriterion::from_str(req.group_by.as_deref().unwrap_or("host,paths"))
-                    .map_err(|e| Error::Usage(format!("bad group-by: {e}")))?;
+                    .map_err(|e| {
+                    Error::Usage(crate::t!("engine-bad-group-by", cause = e.to_string()))
+                })?;
             let grouped = rustic_core::Grouped::from_items(all, criterion);
             let keep = policy.to_keep_options()?;
             let now = jiff::Zoned::now();
             let groups = ForgetGroups::from_grouped_snapshots_with_retention(grouped, &keep, &now)
-                .map_err(|e| Error::engine("applying the retention policy", &e))?;
+                .map_err(|e| Error::engine(crate::t!("engine-applying-policy"), &e))?;
             groups
                 .0
                 .into_iter()
@@ -265,7 +276,7 @@ pub fn forget(open: &OpenRepo, req: &ForgetRequest) -> Result<ForgetSummary> {
         .collect();
     if !req.dry_run && !remove.is_empty() {
         repo.delete_snapshots(&remove)
-            .map_err(|e| Error::engine("removing snapshots", &e))?;
+            .map_err(|e| Error::engine(crate::t!("engine-removing-snapshots"), &e))?;
     }
     let mut snapshots: Vec<ForgetDecision> = decisions
         .iter()
@@ -312,8 +323,14 @@ fn limit(s: &Option<String>, what: &str) -> Result<Option<LimitOption>> {
             let v = v.trim();
             // rustic parses sizes without spaces ("1GiB")
             let compact: String = v.chars().filter(|c| !c.is_whitespace()).collect();
-            LimitOption::from_str(&compact)
-                .map_err(|e| Error::Usage(format!("bad {what} `{v}`: {}", describe(&e))))
+            LimitOption::from_str(&compact).map_err(|e| {
+                Error::Usage(crate::t!(
+                    "engine-bad-limit",
+                    option = what,
+                    value = v,
+                    cause = describe(&e)
+                ))
+            })
         })
         .transpose()
 }
@@ -332,7 +349,7 @@ pub fn prune(open: &OpenRepo, req: &PruneRequest) -> Result<PruneSummary> {
     let plan = open
         .repo
         .prune_plan(&opts)
-        .map_err(|e| Error::engine("planning the prune", &e))?;
+        .map_err(|e| Error::engine(crate::t!("engine-planning-prune"), &e))?;
     let s = &plan.stats;
     let summary = PruneSummary {
         dry_run: req.dry_run,
@@ -347,7 +364,7 @@ pub fn prune(open: &OpenRepo, req: &PruneRequest) -> Result<PruneSummary> {
     if !req.dry_run {
         open.repo
             .prune(&opts, plan)
-            .map_err(|e| Error::engine("pruning", &e))?;
+            .map_err(|e| Error::engine(crate::t!("engine-pruning"), &e))?;
     }
     Ok(summary)
 }
@@ -371,15 +388,18 @@ pub fn check(open: OpenRepo, req: &CheckRequest) -> Result<CheckSummary> {
     let mut opts =
         CheckOptions::default().read_data(req.read_data || req.read_data_subset.is_some());
     if let Some(s) = &req.read_data_subset {
-        opts =
-            opts.read_data_subset(ReadSubsetOption::from_str(s.trim()).map_err(|e| {
-                Error::Usage(format!("bad read-data-subset `{s}`: {}", describe(&e)))
-            })?);
+        opts = opts.read_data_subset(ReadSubsetOption::from_str(s.trim()).map_err(|e| {
+            Error::Usage(crate::t!(
+                "engine-bad-read-data-subset",
+                value = s.as_str(),
+                cause = describe(&e)
+            ))
+        })?);
     }
     let results = open
         .repo
         .check(opts)
-        .map_err(|e| Error::engine("checking the repository", &e))?;
+        .map_err(|e| Error::engine(crate::t!("engine-checking"), &e))?;
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
     for (level, err) in &results.0 {
@@ -400,12 +420,11 @@ pub fn check(open: OpenRepo, req: &CheckRequest) -> Result<CheckSummary> {
         Ok(summary)
     } else {
         Err(Error::Engine {
-            doing: format!("checking {}", open.uri),
-            message: format!(
-                "{} error{} found:\n  {}\nRun `repair index` and `repair snapshots`, then check again.",
-                summary.errors.len(),
-                if summary.errors.len() == 1 { "" } else { "s" },
-                summary.errors.join("\n  ")
+            doing: crate::t!("engine-checking-at", location = open.uri.as_str()),
+            message: crate::t!(
+                "engine-check-errors",
+                n = summary.errors.len(),
+                errors = summary.errors.join("\n  ")
             ),
         })
     }
@@ -426,17 +445,17 @@ pub fn repair(open: OpenRepo, what: RepairWhat, dry_run: bool) -> Result<()> {
         RepairWhat::Index => open
             .repo
             .repair_index(&RepairIndexOptions::default(), dry_run)
-            .map_err(|e| Error::engine("repairing the index", &e)),
+            .map_err(|e| Error::engine(crate::t!("engine-repairing-index"), &e)),
         RepairWhat::Snapshots => {
             let repo = open
                 .repo
                 .to_indexed()
-                .map_err(|e| Error::engine("reading the index", &e))?;
+                .map_err(|e| Error::engine(crate::t!("engine-reading-index"), &e))?;
             let snaps = repo
                 .get_all_snapshots()
-                .map_err(|e| Error::engine("reading the snapshots", &e))?;
+                .map_err(|e| Error::engine(crate::t!("engine-reading-snapshots"), &e))?;
             repo.repair_snapshots(&RepairSnapshotsOptions::default(), snaps, dry_run)
-                .map_err(|e| Error::engine("repairing snapshots", &e))
+                .map_err(|e| Error::engine(crate::t!("engine-repairing-snapshots"), &e))
         }
     }
 }
@@ -457,9 +476,9 @@ pub fn keys(open: &OpenRepo) -> Result<Vec<KeyInfo>> {
     let files = open
         .repo
         .stream_files::<KeyFile>()
-        .map_err(|e| Error::engine("listing the keys", &e))?;
+        .map_err(|e| Error::engine(crate::t!("engine-listing-keys"), &e))?;
     for item in files {
-        let (id, key) = item.map_err(|e| Error::engine("reading a key", &e))?;
+        let (id, key) = item.map_err(|e| Error::engine(crate::t!("engine-reading-key"), &e))?;
         let id = id.to_hex().to_string();
         out.push(KeyInfo {
             current: current.as_deref() == Some(id.as_str()),
@@ -476,9 +495,9 @@ pub fn keys(open: &OpenRepo) -> Result<Vec<KeyInfo>> {
 /// Adds a key opening the repository with `password`; returns its id.
 pub fn add_key(open: &OpenRepo, password: &str) -> Result<String> {
     if password.len() < 8 {
-        return Err(Error::Credentials(
-            "the new password is too short: use at least 8 characters".into(),
-        ));
+        return Err(Error::Credentials(crate::t!(
+            "engine-new-password-too-short"
+        )));
     }
     crate::redact::register(password);
     let opts = rustic_core::KeyOptions::default()
@@ -487,7 +506,7 @@ pub fn add_key(open: &OpenRepo, password: &str) -> Result<String> {
     open.repo
         .add_key(password, &opts)
         .map(|id| id.to_hex().to_string())
-        .map_err(|e| Error::engine("adding a key", &e))
+        .map_err(|e| Error::engine(crate::t!("engine-adding-key"), &e))
 }
 
 /// Removes a key; never the one this session opened the repository with.
@@ -498,28 +517,29 @@ pub fn remove_key(open: &OpenRepo, id: &str) -> Result<String> {
         .filter(|k| k.id.starts_with(&id.to_ascii_lowercase()))
         .collect();
     let key = match matching.as_slice() {
-        [] => return Err(Error::Input(format!("no key matches `{id}`"))),
+        [] => return Err(Error::Input(crate::t!("engine-no-key-matches", id = id))),
         [one] => *one,
         many => {
-            return Err(Error::Input(format!(
-                "`{id}` matches {} keys: give more characters",
-                many.len()
+            return Err(Error::Input(crate::t!(
+                "engine-key-ambiguous",
+                id = id,
+                n = many.len()
             )));
         }
     };
     if key.current {
-        return Err(Error::Input(format!(
-            "key {} is the one in use: it cannot be removed (open the repository with another password to remove it)",
-            &key.id[..8]
+        return Err(Error::Input(crate::t!(
+            "engine-key-in-use",
+            id = key.id.get(..8).unwrap_or(&key.id)
         )));
     }
     let key_id = rustic_core::repofile::KeyId::from(
         rustic_core::Id::from_str(&key.id)
-            .map_err(|e| Error::Input(format!("bad key id: {}", describe(&e))))?,
+            .map_err(|e| Error::Input(crate::t!("engine-bad-key-id", cause = describe(&e))))?,
     );
     open.repo
         .delete_key(&key_id)
-        .map_err(|e| Error::engine("removing the key", &e))?;
+        .map_err(|e| Error::engine(crate::t!("engine-removing-key"), &e))?;
     Ok(key.id.clone())
 }
 
@@ -560,16 +580,17 @@ pub struct CopySummary {
 pub fn copy(src: OpenRepo, dst: OpenRepo, filter: &super::SnapshotFilter) -> Result<CopySummary> {
     let (sc, dc) = (src.repo.config(), dst.repo.config());
     if sc.chunker_polynomial != dc.chunker_polynomial || sc.chunker != dc.chunker {
-        return Err(Error::Input(format!(
-            "{} and {} were created with different chunker settings: copied data would not deduplicate with what the target holds. Copy into a repository created for it (same chunker parameters), or back up into {} directly.",
-            src.uri, dst.uri, dst.uri
+        return Err(Error::Input(crate::t!(
+            "engine-copy-chunker-differs",
+            from = src.uri.as_str(),
+            to = dst.uri.as_str()
         )));
     }
     let snaps: Vec<SnapshotFile> = super::snapshots(&src, filter)?;
     let candidates = dst
         .repo
         .relevant_copy_snapshots(|_| true, &snaps)
-        .map_err(|e| Error::engine("comparing the snapshots of both repositories", &e))?;
+        .map_err(|e| Error::engine(crate::t!("engine-comparing-for-copy"), &e))?;
     let relevant: Vec<SnapshotFile> = candidates
         .iter()
         .filter(|c| c.relevant)
@@ -578,17 +599,25 @@ pub fn copy(src: OpenRepo, dst: OpenRepo, filter: &super::SnapshotFilter) -> Res
     let already_there = candidates.len() - relevant.len();
     if !relevant.is_empty() {
         let src_uri = src.uri.clone();
-        let full = src
-            .repo
-            .to_indexed()
-            .map_err(|e| Error::engine(format!("reading the index of {src_uri}"), &e))?;
+        let full = src.repo.to_indexed().map_err(|e| {
+            Error::engine(
+                crate::t!("engine-reading-index-of", location = src_uri.as_str()),
+                &e,
+            )
+        })?;
         let dst_uri = dst.uri.clone();
-        let target = dst
-            .repo
-            .to_indexed_ids()
-            .map_err(|e| Error::engine(format!("reading the index of {dst_uri}"), &e))?;
-        full.copy(&target, relevant.iter())
-            .map_err(|e| Error::engine(format!("copying snapshots into {dst_uri}"), &e))?;
+        let target = dst.repo.to_indexed_ids().map_err(|e| {
+            Error::engine(
+                crate::t!("engine-reading-index-of", location = dst_uri.as_str()),
+                &e,
+            )
+        })?;
+        full.copy(&target, relevant.iter()).map_err(|e| {
+            Error::engine(
+                crate::t!("engine-copying-into", location = dst_uri.as_str()),
+                &e,
+            )
+        })?;
     }
     Ok(CopySummary {
         copied: relevant.iter().map(|s| s.id.to_hex().to_string()).collect(),

@@ -62,17 +62,32 @@ impl LockInfo {
 
     /// "host box, pid 1234, user alice, since 2026-…" for messages.
     pub fn describe(&self) -> String {
+        crate::t!(
+            "engine-lock-holder",
+            host = self.hostname.as_str(),
+            pid = self.pid,
+            user = self.user(),
+            since = self.time.as_str()
+        )
+    }
+
+    /// The same, in English, for the log.
+    fn describe_for_log(&self) -> String {
         format!(
             "host {}, pid {}, user {}, since {}",
             self.hostname,
             self.pid,
-            if self.username.is_empty() {
-                "?"
-            } else {
-                &self.username
-            },
+            self.user(),
             self.time
         )
+    }
+
+    fn user(&self) -> &str {
+        if self.username.is_empty() {
+            "?"
+        } else {
+            &self.username
+        }
     }
 }
 
@@ -148,25 +163,25 @@ impl LockStore for LocalStore {
                 .map(|e| e.file_name().to_string_lossy().to_string())
                 .collect()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(e) => Err(Error::io("listing the locks in", &dir, e)),
+            Err(e) => Err(Error::io(crate::t!("io-listing-locks"), &dir, e)),
         }
     }
     fn read(&self, name: &str) -> Result<Vec<u8>> {
         let p = self.0.join("locks").join(name);
-        std::fs::read(&p).map_err(|e| Error::io("reading the lock", &p, e))
+        std::fs::read(&p).map_err(|e| Error::io(crate::t!("io-reading-lock"), &p, e))
     }
     fn write(&self, name: &str, data: &[u8]) -> Result<()> {
         let dir = self.0.join("locks");
-        std::fs::create_dir_all(&dir).map_err(|e| Error::io("creating", &dir, e))?;
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(crate::t!("io-creating"), &dir, e))?;
         let p = dir.join(name);
-        std::fs::write(&p, data).map_err(|e| Error::io("writing the lock", &p, e))
+        std::fs::write(&p, data).map_err(|e| Error::io(crate::t!("io-writing-lock"), &p, e))
     }
     fn remove(&self, name: &str) -> Result<()> {
         let p = self.0.join("locks").join(name);
         match std::fs::remove_file(&p) {
             Ok(()) => Ok(()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-            Err(e) => Err(Error::io("removing the lock", &p, e)),
+            Err(e) => Err(Error::io(crate::t!("io-removing-lock"), &p, e)),
         }
     }
 }
@@ -183,18 +198,18 @@ impl RestStore {
         } else {
             format!("{url}/")
         };
-        let base =
-            reqwest::Url::parse(&url).map_err(|e| Error::Usage(format!("not a URL ({e})")))?;
+        let base = reqwest::Url::parse(&url)
+            .map_err(|e| Error::Usage(crate::t!("engine-not-a-url", cause = e.to_string())))?;
         let client = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(60))
             .build()
-            .map_err(|e| Error::Unreachable(format!("cannot set up HTTP: {e}")))?;
+            .map_err(|e| Error::Unreachable(crate::t!("engine-no-http", cause = e.to_string())))?;
         Ok(RestStore { client, base })
     }
     fn url(&self, path: &str) -> Result<reqwest::Url> {
         self.base
             .join(path)
-            .map_err(|e| Error::Usage(format!("bad lock URL: {e}")))
+            .map_err(|e| Error::Usage(crate::t!("engine-bad-lock-url", cause = e.to_string())))
     }
     fn send(
         &self,
@@ -202,14 +217,19 @@ impl RestStore {
         what: &str,
     ) -> Result<reqwest::blocking::Response> {
         let resp = req.send().map_err(|e| {
-            Error::Unreachable(format!("{what}: {}", crate::redact::redact(&e.to_string())))
+            Error::Unreachable(crate::t!(
+                "err-engine",
+                doing = what,
+                message = crate::redact::redact(&e.to_string())
+            ))
         })?;
         if resp.status().is_success() {
             Ok(resp)
         } else {
+            // (`remove` recognises a 404 by the status in the message)
             Err(Error::Engine {
                 doing: what.to_string(),
-                message: format!("the REST server answered {}", resp.status()),
+                message: crate::t!("engine-rest-answered", status = resp.status().to_string()),
             })
         }
     }
@@ -230,9 +250,9 @@ impl LockStore for RestStore {
         let req = self
             .with_auth(self.client.get(self.url("locks/")?))
             .header("Accept", "application/vnd.x.restic.rest.v2");
-        let resp = self.send(req, "listing the repository locks")?;
+        let resp = self.send(req, &crate::t!("engine-listing-locks"))?;
         let body: serde_json::Value = resp.json().map_err(|e| Error::Engine {
-            doing: "listing locks".into(),
+            doing: crate::t!("engine-listing-locks"),
             message: e.to_string(),
         })?;
         Ok(body
@@ -251,9 +271,9 @@ impl LockStore for RestStore {
     }
     fn read(&self, name: &str) -> Result<Vec<u8>> {
         let req = self.with_auth(self.client.get(self.url(&format!("locks/{name}"))?));
-        let resp = self.send(req, "reading a repository lock")?;
+        let resp = self.send(req, &crate::t!("engine-reading-lock"))?;
         resp.bytes().map(|b| b.to_vec()).map_err(|e| Error::Engine {
-            doing: "reading a lock".into(),
+            doing: crate::t!("engine-reading-lock"),
             message: e.to_string(),
         })
     }
@@ -261,11 +281,12 @@ impl LockStore for RestStore {
         let req = self
             .with_auth(self.client.post(self.url(&format!("locks/{name}"))?))
             .body(data.to_vec());
-        self.send(req, "writing the repository lock").map(|_| ())
+        self.send(req, &crate::t!("engine-writing-lock"))
+            .map(|_| ())
     }
     fn remove(&self, name: &str) -> Result<()> {
         let req = self.with_auth(self.client.delete(self.url(&format!("locks/{name}"))?));
-        match self.send(req, "removing the repository lock") {
+        match self.send(req, &crate::t!("engine-removing-lock")) {
             Ok(_) => Ok(()),
             Err(Error::Engine { message, .. }) if message.contains("404") => Ok(()),
             Err(e) => Err(e),
@@ -284,17 +305,19 @@ impl OpendalStore {
             .worker_threads(1)
             .enable_all()
             .build()
-            .map_err(|e| Error::io("starting the lock runtime", "tokio", e))?;
+            .map_err(|e| Error::io(crate::t!("io-starting-lock-runtime"), "tokio", e))?;
         let op = opendal::Operator::via_iter(scheme, options.clone()).map_err(|e| {
-            Error::Usage(format!(
-                "cannot reach the `{scheme}` storage for locks: {e}"
+            Error::Usage(crate::t!(
+                "engine-lock-storage-unreachable",
+                scheme = scheme,
+                cause = e.to_string()
             ))
         })?;
         Ok(OpendalStore { runtime, op })
     }
-    fn err(doing: &str, e: opendal::Error) -> Error {
+    fn err(doing: String, e: opendal::Error) -> Error {
         Error::Engine {
-            doing: doing.into(),
+            doing,
             message: crate::redact::redact(&e.to_string()),
         }
     }
@@ -309,25 +332,25 @@ impl LockStore for OpendalStore {
                 .filter(|n| !n.is_empty() && !n.ends_with('/'))
                 .collect()),
             Err(e) if e.kind() == opendal::ErrorKind::NotFound => Ok(Vec::new()),
-            Err(e) => Err(Self::err("listing the repository locks", e)),
+            Err(e) => Err(Self::err(crate::t!("engine-listing-locks"), e)),
         }
     }
     fn read(&self, name: &str) -> Result<Vec<u8>> {
         self.runtime
             .block_on(self.op.read(&format!("locks/{name}")))
             .map(|b| b.to_vec())
-            .map_err(|e| Self::err("reading a repository lock", e))
+            .map_err(|e| Self::err(crate::t!("engine-reading-lock"), e))
     }
     fn write(&self, name: &str, data: &[u8]) -> Result<()> {
         self.runtime
             .block_on(self.op.write(&format!("locks/{name}"), data.to_vec()))
             .map(|_| ())
-            .map_err(|e| Self::err("writing the repository lock", e))
+            .map_err(|e| Self::err(crate::t!("engine-writing-lock"), e))
     }
     fn remove(&self, name: &str) -> Result<()> {
         self.runtime
             .block_on(self.op.delete(&format!("locks/{name}")))
-            .map_err(|e| Self::err("removing the repository lock", e))
+            .map_err(|e| Self::err(crate::t!("engine-removing-lock"), e))
     }
 }
 
@@ -399,7 +422,7 @@ fn remove_stale(store: &dyn LockStore, locks: Vec<(String, LockInfo)>) -> Vec<(S
             }
             match store.remove(name) {
                 Ok(()) => {
-                    tracing::info!("removed a stale lock ({})", info.describe());
+                    tracing::info!("removed a stale lock ({})", info.describe_for_log());
                     false
                 }
                 Err(e) => {
@@ -469,8 +492,12 @@ impl Held {
             #[cfg(not(unix))]
             gid: 0,
         };
-        let plain = serde_json::to_vec(&info)
-            .map_err(|e| Error::Usage(format!("cannot encode the lock: {e}")))?;
+        let plain = serde_json::to_vec(&info).map_err(|e| {
+            Error::Usage(crate::t!(
+                "engine-cannot-encode-lock",
+                cause = e.to_string()
+            ))
+        })?;
         let data = self.key.encrypt(&plain)?;
         let name = hex(&Sha256::digest(&data));
         self.store.write(&name, &data)?;
@@ -487,6 +514,11 @@ impl Held {
             && let Err(e) = self.store.remove(&name)
         {
             tracing::warn!(
+                user = %crate::t!(
+                    "engine-lock-not-removed",
+                    name = name.as_str(),
+                    cause = e.to_string()
+                ),
                 "could not remove our lock {name} from the repository: {e}; `restic unlock` removes it"
             );
         }
@@ -531,6 +563,7 @@ impl ResticLock {
 pub fn acquire(open: &OpenRepo, exclusive: bool) -> Result<ResticLock> {
     let Some(store) = store_for(open)? else {
         tracing::warn!(
+            user = %crate::t!("engine-no-restic-locking", location = open.uri.as_str()),
             "restic-compatible locking is not available for {}: do not run restic's prune on it while this job runs",
             open.uri
         );
@@ -538,12 +571,19 @@ pub fn acquire(open: &OpenRepo, exclusive: bool) -> Result<ResticLock> {
     };
     let key = RepoKey::of(&open.repo)?;
     let refuse = |holder: LockInfo| {
-        Error::Locked(format!(
-            "the repository {} is locked{} by another program ({}). Wait for it to finish; if that program is gone, `restic unlock` removes a stale lock.",
-            open.uri,
-            if holder.exclusive { " exclusively" } else { "" },
-            holder.describe()
-        ))
+        Error::Locked(if holder.exclusive {
+            crate::t!(
+                "engine-locked-exclusively",
+                location = open.uri.as_str(),
+                holder = holder.describe()
+            )
+        } else {
+            crate::t!(
+                "engine-locked",
+                location = open.uri.as_str(),
+                holder = holder.describe()
+            )
+        })
     };
     let existing = remove_stale(store.as_ref(), read_locks(store.as_ref(), &key, None)?);
     if let Some(holder) = conflict(&existing, exclusive) {
@@ -557,7 +597,7 @@ pub fn acquire(open: &OpenRepo, exclusive: bool) -> Result<ResticLock> {
     });
     let name = held.write_new().map_err(|e| match e {
         Error::Engine { message, .. } => Error::Engine {
-            doing: "writing our lock into the repository".into(),
+            doing: crate::t!("engine-writing-our-lock"),
             message,
         },
         other => other,
@@ -585,6 +625,7 @@ pub fn acquire(open: &OpenRepo, exclusive: bool) -> Result<ResticLock> {
             }
             if let Err(e) = h.refresh() {
                 tracing::warn!(
+                    user = %crate::t!("engine-lock-not-refreshed", cause = describe_error(&e)),
                     "could not refresh our repository lock: {}",
                     describe_error(&e)
                 );

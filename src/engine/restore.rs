@@ -133,7 +133,10 @@ static ACTIVE: Mutex<Active> = Mutex::new(Active {
 static STOPPED: AtomicBool = AtomicBool::new(false);
 
 fn stopped_error() -> io::Error {
-    io::Error::new(io::ErrorKind::Interrupted, "the restore was cancelled")
+    io::Error::new(
+        io::ErrorKind::Interrupted,
+        crate::t!("engine-restore-cancelled"),
+    )
 }
 
 /// Runs `make` to create the temporary file `temp`, registered for clean-up.
@@ -276,8 +279,9 @@ fn set_times(path: &Path, meta: &Meta) -> io::Result<()> {
         tv_nsec: libc::c_long::from(t.subsec_nanosecond()),
     };
     let times = [spec(meta.atime.unwrap_or(mtime)), spec(mtime)];
-    let c = std::ffi::CString::new(path.as_os_str().as_bytes())
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a NUL in the path"))?;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).map_err(|_| {
+        io::Error::new(io::ErrorKind::InvalidInput, crate::t!("engine-nul-in-path"))
+    })?;
     // SAFETY: a valid C string and two timespecs, as utimensat wants.
     let rc = unsafe {
         libc::utimensat(
@@ -368,9 +372,9 @@ pub fn restore(
     if let Ok(meta) = fs::metadata(&req.target)
         && !meta.is_dir()
     {
-        return Err(Error::Input(format!(
-            "the restore target {} exists and is not a folder",
-            req.target.display()
+        return Err(Error::Input(crate::t!(
+            "engine-target-not-folder",
+            target = req.target.display().to_string()
         )));
     }
     let readers = if open.location.local_path().is_some() {
@@ -380,10 +384,12 @@ pub fn restore(
     };
     let key = RepoKey::of(&open.repo)?;
     let backend = open.backends.repository();
-    let repo = open
-        .repo
-        .to_indexed()
-        .map_err(|e| Error::engine(format!("reading the index of {}", open.uri), &e))?;
+    let repo = open.repo.to_indexed().map_err(|e| {
+        Error::engine(
+            crate::t!("engine-reading-index-of", location = open.uri.as_str()),
+            &e,
+        )
+    })?;
 
     let base = req.base.as_deref().map(absolute);
     let mut includes: Vec<PathBuf> = req.includes.iter().map(|i| absolute(i)).collect();
@@ -401,10 +407,10 @@ pub fn restore(
     if let Some(base) = &base
         && let Some(outside) = roots.iter().find(|r| !r.starts_with(base))
     {
-        return Err(Error::Input(format!(
-            "`{}` is not inside `{}`, the folder the restore starts from",
-            outside.display(),
-            base.display()
+        return Err(Error::Input(crate::t!(
+            "engine-include-outside-base",
+            path = outside.display().to_string(),
+            base = base.display().to_string()
         )));
     }
 
@@ -420,7 +426,7 @@ pub fn restore(
     };
     if !req.dry_run {
         fs::create_dir_all(&req.target).map_err(|e| Error::Io {
-            doing: "creating the restore target".into(),
+            doing: crate::t!("io-creating-restore-target"),
             path: req.target.clone(),
             source: e,
         })?;
@@ -437,10 +443,10 @@ pub fn restore(
         let node = repo
             .node_from_snapshot_and_path(snap, &root.to_string_lossy())
             .map_err(|_| {
-                Error::Input(format!(
-                    "`{}` does not exist in snapshot {}",
-                    root.display(),
-                    short_id(snap)
+                Error::Input(crate::t!(
+                    "engine-not-in-snapshot",
+                    path = root.display().to_string(),
+                    snapshot = short_id(snap)
                 ))
             })?;
         let rel = match &base {
@@ -452,7 +458,7 @@ pub fn restore(
             && let Some(parent) = dest.parent()
         {
             fs::create_dir_all(parent).map_err(|e| Error::Io {
-                doing: "creating the folder".into(),
+                doing: crate::t!("io-creating-folder"),
                 path: parent.to_path_buf(),
                 source: e,
             })?;
@@ -465,15 +471,16 @@ pub fn restore(
             let opts = LsOptions::default().recursive(true);
             for item in repo
                 .ls(&node, &opts)
-                .map_err(|e| Error::engine("reading the snapshot", &e))?
+                .map_err(|e| Error::engine(crate::t!("engine-reading-snapshot"), &e))?
             {
-                let (path, child) = item.map_err(|e| Error::engine("reading the snapshot", &e))?;
+                let (path, child) =
+                    item.map_err(|e| Error::engine(crate::t!("engine-reading-snapshot"), &e))?;
                 walk.item(&dest.join(path), &child)?;
             }
         }
     }
 
-    let bar = repo.progress_bytes("restoring");
+    let bar = repo.progress_bytes(&crate::t!("engine-phase-restoring"));
     bar.set_length(plan.summary.bytes_restored);
     if req.dry_run {
         bar.finish();
@@ -489,7 +496,7 @@ pub fn restore(
         }
     }
     if STOPPED.load(Ordering::SeqCst) {
-        return Err(Error::Cancelled("the restore was cancelled".into()));
+        return Err(Error::Cancelled(crate::t!("engine-restore-cancelled")));
     }
     Ok(plan.summary)
 }
@@ -544,13 +551,16 @@ impl<R: rustic_core::IndexedFull> Walk<'_, rustic_core::Repository<R>> {
                 match existing {
                     Some(m) if m.is_dir() => {}
                     Some(_) => {
-                        self.kept_out(dest, true, "a file is in the way of this folder");
+                        self.kept_out(dest, true, &crate::t!("engine-file-in-the-way"));
                         self.skip = Some(dest.to_path_buf());
                         return Ok(());
                     }
                     None => {
                         if !dry && let Err(e) = fs::create_dir(dest) {
-                            self.fail(dest, format!("cannot create the folder: {e}"));
+                            self.fail(
+                                dest,
+                                crate::t!("engine-cannot-create-folder", cause = e.to_string()),
+                            );
                             self.skip = Some(dest.to_path_buf());
                             return Ok(());
                         }
@@ -576,7 +586,7 @@ impl<R: rustic_core::IndexedFull> Walk<'_, rustic_core::Repository<R>> {
                     _ => return Ok(()),
                 };
                 if let Some(m) = &existing {
-                    if self.kept_out(dest, m.is_dir(), "a folder is in the way") {
+                    if self.kept_out(dest, m.is_dir(), &crate::t!("engine-folder-in-the-way")) {
                         return Ok(());
                     }
                     if let Special::Symlink(target) = &special
@@ -598,7 +608,11 @@ impl<R: rustic_core::IndexedFull> Walk<'_, rustic_core::Repository<R>> {
     fn file(&mut self, dest: &Path, node: &Node, existing: Option<fs::Metadata>) -> Result<()> {
         let size = node.meta.size;
         if let Some(m) = &existing
-            && self.kept_out(dest, m.is_dir(), "a folder is in the way of this file")
+            && self.kept_out(
+                dest,
+                m.is_dir(),
+                &crate::t!("engine-folder-in-the-way-of-file"),
+            )
         {
             return Ok(());
         }
@@ -621,10 +635,7 @@ impl<R: rustic_core::IndexedFull> Walk<'_, rustic_core::Repository<R>> {
         for id in &content {
             let entry = self.repo.get_index_entry(id).map_err(|e| {
                 Error::engine(
-                    format!(
-                        "finding the data of {} in the index (run check)",
-                        dest.display()
-                    ),
+                    crate::t!("engine-finding-data", path = dest.display().to_string()),
                     &e,
                 )
             })?;
@@ -821,10 +832,10 @@ fn read_range(
     let data = match data {
         Ok(d) => d,
         Err(e) => {
-            let why = format!(
-                "reading pack {} failed: {}",
-                &pack_hex[..8],
-                super::describe(&e)
+            let why = crate::t!(
+                "engine-pack-unreadable",
+                pack = &pack_hex[..8],
+                cause = super::describe(&e)
             );
             for blob in &range.blobs {
                 for (idx, _) in &blob.dests {
@@ -846,10 +857,10 @@ fn read_range(
             })
             .filter(|plain| rustic_core::Id::new(Sha256::digest(plain).into()) == *blob.id);
         let Some(plain) = plain else {
-            let why = format!(
-                "blob {} in pack {} is damaged (run check)",
-                &blob.id.to_hex()[..8],
-                &pack_hex[..8]
+            let why = crate::t!(
+                "engine-blob-damaged",
+                blob = &blob.id.to_hex()[..8],
+                pack = &pack_hex[..8]
             );
             for (idx, _) in &blob.dests {
                 blob_done(&files[*idx], Some(&why));
@@ -975,8 +986,9 @@ fn make_special(path: &Path, special: &Special, mode: Option<u32>) -> io::Result
     use std::os::unix::ffi::OsStrExt;
     let perm = mode.map(unix_mode).unwrap_or(0o644);
     let c = || {
-        std::ffi::CString::new(path.as_os_str().as_bytes())
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a NUL in the path"))
+        std::ffi::CString::new(path.as_os_str().as_bytes()).map_err(|_| {
+            io::Error::new(io::ErrorKind::InvalidInput, crate::t!("engine-nul-in-path"))
+        })
     };
     let rc = match special {
         Special::Symlink(target) => return std::os::unix::fs::symlink(target, path),
@@ -987,7 +999,7 @@ fn make_special(path: &Path, special: &Special, mode: Option<u32>) -> io::Result
             if !is_root() {
                 return Err(io::Error::new(
                     io::ErrorKind::PermissionDenied,
-                    "device files can only be restored by an administrator (root)",
+                    crate::t!("engine-device-needs-root"),
                 ));
             }
             let kind = if *char { libc::S_IFCHR } else { libc::S_IFBLK };
@@ -1014,7 +1026,7 @@ fn make_special(path: &Path, special: &Special, _mode: Option<u32>) -> io::Resul
         Special::HardLink(to) => fs::hard_link(to, path),
         _ => Err(io::Error::new(
             io::ErrorKind::Unsupported,
-            "symbolic links and special files are restored on Unix only",
+            crate::t!("engine-specials-unix-only"),
         )),
     }
 }

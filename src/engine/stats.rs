@@ -32,13 +32,13 @@ pub fn stats(open: &OpenRepo) -> Result<RepoStats> {
     let repo = &open.repo;
     let files = repo
         .infos_files()
-        .map_err(|e| Error::engine("listing the repository files", &e))?;
+        .map_err(|e| Error::engine(crate::t!("engine-listing-files"), &e))?;
     let index = repo
         .infos_index()
-        .map_err(|e| Error::engine("reading the index", &e))?;
+        .map_err(|e| Error::engine(crate::t!("engine-reading-index"), &e))?;
     let mut all = repo
         .get_all_snapshots()
-        .map_err(|e| Error::engine("reading the snapshots", &e))?;
+        .map_err(|e| Error::engine(crate::t!("engine-reading-snapshots"), &e))?;
     all.sort_by(|a, b| a.time.cmp(&b.time));
     let snapshots = all.len();
     let latest_restore_size = all

@@ -32,7 +32,8 @@ fn reply(id: u64, done: bool, result: Result<serde_json::Value>) {
 
 fn value<T: serde::Serialize>(v: Result<T>) -> Result<serde_json::Value> {
     v.and_then(|v| {
-        serde_json::to_value(v).map_err(|e| Error::Usage(format!("cannot encode a reply: {e}")))
+        serde_json::to_value(v)
+            .map_err(|e| Error::Usage(crate::t!("job-cannot-encode-reply", cause = e.to_string())))
     })
 }
 
@@ -64,7 +65,9 @@ pub fn serve(open: engine::OpenRepo) -> Result<serde_json::Value> {
                         break;
                     }
                 }
-                Err(e) => super::child::warn(format!("ignoring a malformed request: {e}")),
+                Err(e) => {
+                    super::child::warn(crate::t!("job-malformed-request", cause = e.to_string()))
+                }
             }
         }
     });

@@ -78,17 +78,24 @@ fn run_cleanups() {
     }
 }
 
-/// Turns log records into `log`/`warning` events.
+/// Turns log records into `log`/`warning` events. A warning's `user` field, when
+/// it has one, is what a person reads (translated); its message stays English for
+/// the support log.
 struct EventLayer;
 
-struct MessageVisitor(String);
+#[derive(Default)]
+struct MessageVisitor {
+    message: String,
+    user: Option<String>,
+}
 
 impl Visit for MessageVisitor {
     fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        if field.name() == "message" {
-            self.0 = format!("{value:?}");
-        } else if self.0.is_empty() {
-            self.0 = format!("{}={value:?}", field.name());
+        match field.name() {
+            "message" => self.message = format!("{value:?}"),
+            "user" => self.user = Some(format!("{value:?}")),
+            name if self.message.is_empty() => self.message = format!("{name}={value:?}"),
+            _ => {}
         }
     }
 }
@@ -103,14 +110,14 @@ impl<S: tracing::Subscriber> Layer<S> for EventLayer {
         if level > Level::INFO {
             return;
         }
-        let mut visitor = MessageVisitor(String::new());
+        let mut visitor = MessageVisitor::default();
         event.record(&mut visitor);
         if level == Level::WARN {
-            warn(visitor.0);
+            warn(visitor.user.unwrap_or(visitor.message));
         } else {
             emit(&JobEvent::Log {
                 level: level.to_string().to_lowercase(),
-                message: redact(&visitor.0),
+                message: redact(&visitor.message),
             });
         }
     }
@@ -156,8 +163,9 @@ pub fn main() -> i32 {
     if let Err(e) = std::io::BufRead::read_line(&mut std::io::stdin().lock(), &mut input) {
         return finish(
             started,
-            Err(Error::Usage(format!(
-                "cannot read the job spec from stdin: {e}"
+            Err(Error::Usage(crate::t!(
+                "job-spec-unreadable",
+                cause = e.to_string()
             ))),
             false,
         );
@@ -167,7 +175,10 @@ pub fn main() -> i32 {
         Err(e) => {
             return finish(
                 started,
-                Err(Error::Usage(format!("malformed job spec: {e}"))),
+                Err(Error::Usage(crate::t!(
+                    "job-spec-malformed",
+                    cause = e.to_string()
+                ))),
                 false,
             );
         }
@@ -310,6 +321,7 @@ fn install_signal_handler(started: Instant) {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGINT]) else {
         tracing::warn!(
+            user = %crate::t!("job-no-signals"),
             "cannot catch termination signals: a cancelled job may leave its lock behind"
         );
         return;
@@ -318,22 +330,19 @@ fn install_signal_handler(started: Instant) {
         if let Some(sig) = signals.forever().next() {
             run_cleanups();
             let why = if sig == SIGINT {
-                "interrupted"
+                crate::t!("job-interrupted")
             } else {
-                "cancelled"
+                crate::t!("job-was-cancelled")
             };
-            let code = finish(
-                started,
-                Err(Error::Cancelled(format!("the job was {why}"))),
-                true,
-            );
+            let code = finish(started, Err(Error::Cancelled(why)), true);
             std::process::exit(code);
         }
     });
 }
 
 fn to_value<T: serde::Serialize>(v: &T) -> Result<serde_json::Value> {
-    serde_json::to_value(v).map_err(|e| Error::Usage(format!("cannot encode the result: {e}")))
+    serde_json::to_value(v)
+        .map_err(|e| Error::Usage(crate::t!("job-cannot-encode-result", cause = e.to_string())))
 }
 
 /// This machine's writer lock on `repo` for the job (waiting as the spec says).
@@ -383,9 +392,9 @@ fn run(spec: &JobSpec) -> Result<serde_json::Value> {
                 .as_ref()
                 .and_then(|m| m.email.as_ref())
                 .ok_or_else(|| {
-                    Error::Usage(format!(
-                        "repository `{}` has no monitoring.email.smtp-server",
-                        spec.repo.name
+                    Error::Usage(crate::t!(
+                        "job-no-smtp-server",
+                        repo = spec.repo.name.as_str()
                     ))
                 })?;
             let sent_to = crate::monitor::email::send_test(mail, &spec.repo.name, to)?;
@@ -412,9 +421,7 @@ fn run(spec: &JobSpec) -> Result<serde_json::Value> {
                     Ok(l) => Some(l),
                     Err(e @ Error::Locked(_)) => return Err(e),
                     Err(other) => {
-                        warn(format!(
-                            "could not lock the repository for reading: {other}"
-                        ));
+                        warn(crate::t!("job-no-read-lock", cause = other.to_string()));
                         None
                     }
                 },
@@ -458,11 +465,11 @@ fn run_locked(
             on_cancel(engine::abort_restore);
             let summary = engine::restore(open, &snap, request)?;
             if let Some(first) = summary.failed.first() {
-                warn(format!(
-                    "{} item(s) could not be restored; the first: {}: {}",
-                    summary.failed.len(),
-                    first.path,
-                    first.reason
+                warn(crate::t!(
+                    "job-restore-failures",
+                    n = summary.failed.len(),
+                    path = first.path.as_str(),
+                    reason = first.reason.as_str()
                 ));
             }
             outcome(used, &summary)
@@ -490,7 +497,11 @@ fn run_locked(
             let at = |step: &str, e: Error| Error::Job {
                 kind: e.kind().to_string(),
                 exit_code: e.exit_code(),
-                message: format!("housekeeping stopped at {step} (nothing after it ran): {e}"),
+                message: crate::t!(
+                    "job-housekeeping-stopped",
+                    step = step,
+                    cause = e.to_string()
+                ),
             };
             let checked = ops::check(reopen(spec, &open)?, check).map_err(|e| at("check", e))?;
             let forgotten = ops::forget(&open, forget).map_err(|e| at("forget", e))?;
@@ -529,9 +540,15 @@ fn run_locked(
             with_new.password = password.clone();
             with_new.uris = vec![open.location.repository.clone()];
             with_new.backend_options = open.location.options.clone();
-            let reopened = engine::open(&with_new, rustic_core::NoProgressBars).map_err(|e| Error::Engine {
-                doing: "verifying the new password".into(),
-                message: format!("{e}; the old password still works (the new key {new} was added but not verified)"),
+            let reopened = engine::open(&with_new, rustic_core::NoProgressBars).map_err(|e| {
+                Error::Engine {
+                    doing: crate::t!("job-verifying-new-password"),
+                    message: crate::t!(
+                        "job-new-password-unverified",
+                        cause = e.to_string(),
+                        key = new.as_str()
+                    ),
+                }
             })?;
             let removed = ops::remove_key(&reopened, &old)?;
             outcome(
@@ -544,9 +561,9 @@ fn run_locked(
         | JobKind::Unlock
         | JobKind::Init { .. }
         | JobKind::Probe
-        | JobKind::TestEmail { .. } => Err(Error::Usage(format!(
-            "{} does not run under a lock",
-            kind.name()
+        | JobKind::TestEmail { .. } => Err(Error::Usage(crate::t!(
+            "job-not-under-lock",
+            kind = kind.name()
         ))),
     }
 }
@@ -572,9 +589,10 @@ fn judge_backup(location: &str, value: &serde_json::Value) {
         warn(w);
     }
     if let Err(e) = super::health::record(&path, &run) {
-        warn(format!(
-            "could not record this run in {}: {e}",
-            path.display()
+        warn(crate::t!(
+            "job-history-not-recorded",
+            path = path.display().to_string(),
+            cause = e.to_string()
         ));
     }
 }
@@ -589,11 +607,9 @@ fn backup_with_hooks(
     use super::hooks::run_commands;
     if let Err(why) = run_commands("pre", &hooks.pre, hooks.pre_timeout, &[]) {
         if hooks.pre_failure_is_fatal {
-            return Err(Error::Input(format!(
-                "{why}: the backup did not run (pre-exec-failure-is-fatal)"
-            )));
+            return Err(Error::Input(crate::t!("job-pre-failed-fatal", why = why)));
         }
-        warn(format!("{why}; backing up anyway"));
+        warn(crate::t!("job-pre-failed", why = why));
     }
     let result = engine::backup(open, request);
     let ok = result.is_ok();
@@ -612,9 +628,7 @@ fn backup_with_hooks(
         ];
         if let Err(why) = run_commands("post", &hooks.post, hooks.post_timeout, &env) {
             if hooks.post_failure_is_fatal && ok {
-                return Err(Error::Input(format!(
-                    "{why} (post-exec-failure-is-fatal); the snapshot itself was saved"
-                )));
+                return Err(Error::Input(crate::t!("job-post-failed-fatal", why = why)));
             }
             warn(why);
         }
@@ -632,10 +646,12 @@ fn dump_to(
     to: &std::path::Path,
 ) -> Result<std::path::PathBuf> {
     if let Some(dir) = to.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io("creating the folder", dir, e))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(crate::t!("io-creating-folder"), dir, e))?;
     }
     let temp = to.with_extension("partial");
-    let file = std::fs::File::create(&temp).map_err(|e| Error::io("creating", &temp, e))?;
+    let file =
+        std::fs::File::create(&temp).map_err(|e| Error::io(crate::t!("io-creating"), &temp, e))?;
     let _ = std::fs::remove_file(to);
     on_cancel({
         let temp = temp.clone();
@@ -644,11 +660,13 @@ fn dump_to(
         }
     });
     let mut out = std::io::BufWriter::new(file);
-    let written = engine::dump(open, snap, path, &mut out)
-        .and_then(|()| std::io::Write::flush(&mut out).map_err(|e| Error::io("writing", &temp, e)));
+    let written = engine::dump(open, snap, path, &mut out).and_then(|()| {
+        std::io::Write::flush(&mut out).map_err(|e| Error::io(crate::t!("io-writing"), &temp, e))
+    });
     drop(out);
-    match written.and_then(|()| std::fs::rename(&temp, to).map_err(|e| Error::io("naming", to, e)))
-    {
+    match written.and_then(|()| {
+        std::fs::rename(&temp, to).map_err(|e| Error::io(crate::t!("io-naming"), to, e))
+    }) {
         Ok(()) => Ok(to.to_path_buf()),
         Err(e) => {
             let _ = std::fs::remove_file(&temp);
@@ -667,9 +685,11 @@ fn reopen(spec: &JobSpec, open: &engine::OpenRepo) -> Result<engine::OpenRepo> {
 fn open(spec: &JobSpec, bars: EventBars) -> Result<(engine::OpenRepo, engine::RepoUsed)> {
     let open = engine::open(&spec.repo, bars)?;
     if let Some(i) = open.fallback {
-        warn(format!(
-            "the primary location of `{}` is unreachable; using fallback #{i}: {}",
-            spec.repo.name, open.uri
+        warn(crate::t!(
+            "job-using-fallback",
+            repo = spec.repo.name.as_str(),
+            n = i,
+            location = open.uri.as_str()
         ));
     }
     let used = open.used(&spec.repo.name);

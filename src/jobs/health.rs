@@ -69,7 +69,7 @@ pub fn record(path: &Path, run: &Run) -> std::io::Result<()> {
 }
 
 fn size(b: u64) -> String {
-    bytesize::ByteSize(b).display().si().to_string()
+    crate::humanize::size(b)
 }
 
 /// How a backup differs from the last ones.
@@ -91,29 +91,38 @@ pub fn judge(past: &[Run], run: &Run) -> Vec<(Outlier, String)> {
     let mut out = Vec::new();
     let bytes = run.bytes_processed as f64;
     if mean_bytes > 0.0 && bytes < mean_bytes * 0.5 {
-        out.push((Outlier::TooSmall, format!(
-            "this backup is too small: {} processed against {} on average over the last {} runs (is a source missing or unmounted?)",
-            size(run.bytes_processed),
-            size(mean_bytes as u64),
-            past.len()
-        )));
+        out.push((
+            Outlier::TooSmall,
+            crate::t!(
+                "job-too-small",
+                size = size(run.bytes_processed),
+                mean = size(mean_bytes as u64),
+                runs = past.len()
+            ),
+        ));
     }
     if mean_bytes > 0.0 && bytes > mean_bytes * 2.0 {
-        out.push((Outlier::TooLarge, format!(
-            "this backup is too large: {} processed against {} on average over the last {} runs",
-            size(run.bytes_processed),
-            size(mean_bytes as u64),
-            past.len()
-        )));
+        out.push((
+            Outlier::TooLarge,
+            crate::t!(
+                "job-too-large",
+                size = size(run.bytes_processed),
+                mean = size(mean_bytes as u64),
+                runs = past.len()
+            ),
+        ));
     }
     let changed = run.files_changed as f64;
     if changed > 100.0 && changed > mean_changed * 3.0 {
-        out.push((Outlier::TooManyChangedFiles, format!(
-            "too many changed files: {} against {:.0} on average over the last {} runs (mass changes can mean encryption by malware)",
-            run.files_changed,
-            mean_changed,
-            past.len()
-        )));
+        out.push((
+            Outlier::TooManyChangedFiles,
+            crate::t!(
+                "job-too-many-changed",
+                changed = run.files_changed,
+                mean = format!("{mean_changed:.0}"),
+                runs = past.len()
+            ),
+        ));
     }
     out
 }

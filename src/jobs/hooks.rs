@@ -81,7 +81,14 @@ pub fn run_commands(
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| format!("{what} command `{cmd}` could not start: {e}"))?;
+            .map_err(|e| {
+                crate::t!(
+                    "job-hook-cannot-start",
+                    what = what,
+                    command = cmd.as_str(),
+                    cause = e.to_string()
+                )
+            })?;
         RUNNING.store(
             i32::try_from(child.id()).unwrap_or(0),
             std::sync::atomic::Ordering::SeqCst,
@@ -124,13 +131,22 @@ pub fn run_commands(
                     }
                     let _ = child.kill();
                     let _ = child.wait();
-                    break Err(format!(
-                        "{what} command `{cmd}` was stopped after its time limit of {}",
-                        humantime::format_duration(timeout)
+                    break Err(crate::t!(
+                        "job-hook-timed-out",
+                        what = what,
+                        command = cmd.as_str(),
+                        limit = crate::humanize::span(timeout)
                     ));
                 }
                 Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-                Err(e) => break Err(format!("{what} command `{cmd}`: {e}")),
+                Err(e) => {
+                    break Err(crate::t!(
+                        "job-hook-error",
+                        what = what,
+                        command = cmd.as_str(),
+                        cause = e.to_string()
+                    ));
+                }
             }
         };
         RUNNING.store(0, std::sync::atomic::Ordering::SeqCst);
@@ -139,7 +155,14 @@ pub fn run_commands(
         }
         match status {
             Ok(s) if s.success() => {}
-            Ok(s) => return Err(format!("{what} command `{cmd}` failed ({s})")),
+            Ok(s) => {
+                return Err(crate::t!(
+                    "job-hook-failed",
+                    what = what,
+                    command = cmd.as_str(),
+                    status = s.to_string()
+                ));
+            }
             Err(e) => return Err(e),
         }
     }

@@ -94,7 +94,8 @@ fn read_holder(file: &mut File) -> Option<Holder> {
 /// (polling), then refuses naming the holder.
 pub fn acquire(location: &str, me: &Holder, wait: Option<Duration>) -> Result<RepoLock> {
     let dir = lock_dir();
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io("creating the lock folder", &dir, e))?;
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Error::io(crate::t!("io-creating-lock-folder"), &dir, e))?;
     let path = dir.join(file_name(location));
     let mut file = OpenOptions::new()
         .read(true)
@@ -102,7 +103,7 @@ pub fn acquire(location: &str, me: &Holder, wait: Option<Duration>) -> Result<Re
         .create(true)
         .truncate(false)
         .open(&path)
-        .map_err(|e| Error::io("opening the lock file", &path, e))?;
+        .map_err(|e| Error::io(crate::t!("io-opening-lock-file"), &path, e))?;
     let deadline = wait.map(|w| std::time::Instant::now() + w);
     loop {
         match file.try_lock() {
@@ -114,22 +115,24 @@ pub fn acquire(location: &str, me: &Holder, wait: Option<Duration>) -> Result<Re
                 }
                 let who = read_holder(&mut file)
                     .map(|h| {
-                        format!(
-                            "a {} job (pid {}, job {}) since {}",
-                            h.kind, h.pid, h.job, h.since
+                        crate::t!(
+                            "job-lock-holder",
+                            kind = h.kind,
+                            pid = h.pid,
+                            job = h.job,
+                            since = h.since
                         )
                     })
-                    .unwrap_or_else(|| "another job".into());
-                return Err(Error::Locked(format!(
-                    "the repository {location} is busy: {who} is writing to it. Try again when it has finished{}.",
-                    if wait.is_some() {
-                        " (waited in vain)"
-                    } else {
-                        ", or pass --wait to queue"
-                    }
-                )));
+                    .unwrap_or_else(|| crate::t!("job-lock-holder-unknown"));
+                return Err(Error::Locked(if wait.is_some() {
+                    crate::t!("job-busy-waited", location = location, who = who)
+                } else {
+                    crate::t!("job-busy", location = location, who = who)
+                }));
             }
-            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io("locking", &path, e)),
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(Error::io(crate::t!("io-locking"), &path, e));
+            }
         }
     }
     // We hold it: anything in the file is from a job that died without cleaning up.
@@ -146,13 +149,17 @@ pub fn acquire(location: &str, me: &Holder, wait: Option<Duration>) -> Result<Re
             old.pid
         );
     }
-    let text = serde_json::to_string(me)
-        .map_err(|e| Error::Usage(format!("cannot encode the lock: {e}")))?;
+    let text = serde_json::to_string(me).map_err(|e| {
+        Error::Usage(crate::t!(
+            "engine-cannot-encode-lock",
+            cause = e.to_string()
+        ))
+    })?;
     file.set_len(0)
         .and_then(|()| file.seek(SeekFrom::Start(0)).map(|_| ()))
         .and_then(|()| file.write_all(text.as_bytes()))
         .and_then(|()| file.flush())
-        .map_err(|e| Error::io("writing the lock file", &path, e))?;
+        .map_err(|e| Error::io(crate::t!("io-writing-lock-file"), &path, e))?;
     Ok(RepoLock { file, path })
 }
 

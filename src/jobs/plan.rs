@@ -36,7 +36,9 @@ pub fn target(
         }
     };
     let password = password.resolve().map_err(|e| match e {
-        Error::Credentials(m) => Error::Credentials(format!("repository `{name}`: {m}")),
+        Error::Credentials(m) => {
+            Error::Credentials(crate::t!("job-repo-credentials", repo = name, cause = m))
+        }
         other => other,
     })?;
     crate::redact::register(password.expose());
@@ -44,9 +46,12 @@ pub fn target(
     for (key, value) in backend_options.iter_mut() {
         if value.starts_with(config::keyring::OPTION_PREFIX) {
             *value = config::keyring::resolve_option(value).map_err(|e| match e {
-                Error::Credentials(m) => {
-                    Error::Credentials(format!("repository `{name}`, backend option {key}: {m}"))
-                }
+                Error::Credentials(m) => Error::Credentials(crate::t!(
+                    "job-option-credentials",
+                    repo = name,
+                    option = key.as_str(),
+                    cause = m
+                )),
                 other => other,
             })?;
             crate::redact::register(value);
@@ -96,9 +101,9 @@ pub fn config_source(b: &config::BackupSettings) -> Result<BackupSource> {
             command: cmd.clone(),
             filename,
         }),
-        (Some(SourceKind::Command), None) => Err(Error::Usage(
-            "backup.source is \"command\" but no backup.stdin-command is set".into(),
-        )),
+        (Some(SourceKind::Command), None) => Err(Error::Usage(crate::t!(
+            "job-command-source-without-command"
+        ))),
         _ => Ok(BackupSource::Files),
     }
 }
@@ -164,10 +169,10 @@ pub fn check_commands_allowed(
 pub fn backup_job(config: &Config, rc: &RepoConfig) -> Result<JobKind> {
     let request = backup_request(rc)?;
     if request.paths.is_empty() && matches!(request.source, BackupSource::Files) {
-        return Err(Error::Usage(format!(
-            "repository `{}` has nothing to back up: set backup.paths in {}",
-            rc.name,
-            config.path.display()
+        return Err(Error::Usage(crate::t!(
+            "job-nothing-to-back-up",
+            repo = rc.name.as_str(),
+            file = config.path.display().to_string()
         )));
     }
     let hooks = hooks(&rc.backup);
@@ -186,12 +191,8 @@ pub fn retention_policy(rc: &RepoConfig) -> Option<RetentionPolicy> {
 
 /// Forget by the configured retention policy.
 pub fn forget_by_policy(rc: &RepoConfig, dry_run: bool) -> Result<ForgetRequest> {
-    let policy = retention_policy(rc).ok_or_else(|| {
-        Error::Usage(format!(
-            "repository `{}` has no retention policy: set [retention] (e.g. preset = \"gfs\") for it or its group",
-            rc.name
-        ))
-    })?;
+    let policy = retention_policy(rc)
+        .ok_or_else(|| Error::Usage(crate::t!("job-no-retention", repo = rc.name.as_str())))?;
     Ok(ForgetRequest {
         ids: Vec::new(),
         tags: Vec::new(),

@@ -62,7 +62,10 @@ impl RunningJob {
     pub async fn wait(self) -> Finished {
         match self.done.await {
             Ok(f) => f,
-            Err(e) => failed(format!("the job watcher stopped: {e}"), false),
+            Err(e) => failed(
+                crate::t!("job-watcher-stopped", cause = e.to_string()),
+                false,
+            ),
         }
     }
 }
@@ -102,8 +105,8 @@ fn failed(message: String, cancelled: bool) -> Finished {
 /// the old one "PATH (deleted)"; PATH itself then holds the new program, which
 /// is the one to start.
 pub fn this_program() -> Result<PathBuf> {
-    let exe =
-        std::env::current_exe().map_err(|e| Error::io("finding this program", "current_exe", e))?;
+    let exe = std::env::current_exe()
+        .map_err(|e| Error::io(crate::t!("io-finding-program"), "current_exe", e))?;
     match exe.to_str().and_then(|s| s.strip_suffix(" (deleted)")) {
         Some(path) => Ok(PathBuf::from(path)),
         None => Ok(exe),
@@ -120,13 +123,20 @@ pub struct SessionInput(tokio::process::ChildStdin);
 
 impl SessionInput {
     pub async fn send(&mut self, request: &super::BrowseRequest) -> Result<()> {
-        let mut line = serde_json::to_vec(request)
-            .map_err(|e| Error::Usage(format!("cannot encode the request: {e}")))?;
+        let mut line = serde_json::to_vec(request).map_err(|e| {
+            Error::Usage(crate::t!(
+                "job-cannot-encode-request",
+                cause = e.to_string()
+            ))
+        })?;
         line.push(b'\n');
-        self.0
-            .write_all(&line)
-            .await
-            .map_err(|e| Error::io("sending a request to", "the browsing session", e))
+        self.0.write_all(&line).await.map_err(|e| {
+            Error::io(
+                crate::t!("io-sending-request"),
+                crate::t!("job-the-browsing-session"),
+                e,
+            )
+        })
     }
 }
 
@@ -137,7 +147,7 @@ pub async fn start_session(
     opts: &JobOptions,
 ) -> Result<(RunningJob, SessionInput)> {
     let (job, stdin) = launch(spec, opts, true).await?;
-    let stdin = stdin.ok_or_else(|| Error::Usage("the session has no input".into()))?;
+    let stdin = stdin.ok_or_else(|| Error::Usage(crate::t!("job-session-no-input")))?;
     Ok((job, SessionInput(stdin)))
 }
 
@@ -151,35 +161,29 @@ async fn launch(
         None => this_program()?,
     };
     let mut input = serde_json::to_vec(spec)
-        .map_err(|e| Error::Usage(format!("cannot encode the job: {e}")))?;
+        .map_err(|e| Error::Usage(crate::t!("job-cannot-encode-job", cause = e.to_string())))?;
     input.push(b'\n');
     let (sender, events) = broadcast::channel(1024);
     let (cancel, mut cancelled) = watch::channel(false);
 
+    // the job speaks the language of the window or command line that asked for it
     let mut child = Command::new(&program)
         .arg("__job")
+        .env(crate::i18n::LOCALE_ENV, crate::i18n::current().code())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
-        .map_err(|e| Error::io("starting the job process", &program, e))?;
-    let mut stdin = child
-        .stdin
-        .take()
-        .ok_or_else(|| Error::Usage("job process has no stdin".into()))?;
-    let stdout = child
-        .stdout
-        .take()
-        .ok_or_else(|| Error::Usage("job process has no stdout".into()))?;
-    let mut stderr = child
-        .stderr
-        .take()
-        .ok_or_else(|| Error::Usage("job process has no stderr".into()))?;
+        .map_err(|e| Error::io(crate::t!("io-starting-job"), &program, e))?;
+    let no_pipe = || Error::Usage(crate::t!("job-no-pipe"));
+    let mut stdin = child.stdin.take().ok_or_else(no_pipe)?;
+    let stdout = child.stdout.take().ok_or_else(no_pipe)?;
+    let mut stderr = child.stderr.take().ok_or_else(no_pipe)?;
     stdin
         .write_all(&input)
         .await
-        .map_err(|e| Error::io("sending the job to", &program, e))?;
+        .map_err(|e| Error::io(crate::t!("io-sending-job"), &program, e))?;
     let kept = if keep_stdin {
         Some(stdin)
     } else if opts.forward_stdin {
@@ -204,7 +208,7 @@ async fn launch(
         });
         let mut lines = BufReader::new(stdout).lines();
         let mut finished: Option<Finished> = None;
-        let mut cancel_reason: Option<String> = None;
+        let mut cancel_reason: Option<CancelReason> = None;
         let deadline = async {
             match timeout {
                 Some(t) => tokio::time::sleep(t).await,
@@ -226,11 +230,11 @@ async fn launch(
                     Ok(None) | Err(_) => break,
                 },
                 _ = cancelled.changed(), if cancel_reason.is_none() => {
-                    cancel_reason = Some("cancelled".into());
+                    cancel_reason = Some(CancelReason::Asked);
                     terminate(&child);
                 }
                 _ = &mut deadline, if cancel_reason.is_none() => {
-                    cancel_reason = Some(format!("timed out after {}", humantime::format_duration(timeout.unwrap_or_default())));
+                    cancel_reason = Some(CancelReason::TimedOut(timeout.unwrap_or_default()));
                     terminate(&child);
                 }
             }
@@ -258,14 +262,15 @@ async fn launch(
                     .join("\n");
                 let how = status
                     .map(|s| s.to_string())
-                    .unwrap_or_else(|| "unknown status".into());
+                    .unwrap_or_else(|| crate::t!("job-unknown-status"));
                 let f = match &cancel_reason {
-                    Some(r) => failed(format!("the job was {r}"), true),
+                    Some(r) => failed(r.message(), true),
+                    None if tail.is_empty() => failed(crate::t!("job-no-result", how = how), false),
                     None => failed(
-                        format!(
-                            "the job process ended without a result ({how}){}{}",
-                            if tail.is_empty() { "" } else { ":\n" },
-                            crate::redact::redact(&tail)
+                        crate::t!(
+                            "job-no-result-stderr",
+                            how = how,
+                            stderr = crate::redact::redact(&tail)
                         ),
                         false,
                     ),
@@ -274,10 +279,10 @@ async fn launch(
                 f
             }
         };
-        if let Some(reason) = cancel_reason.filter(|r| r.starts_with("timed out"))
+        if let Some(reason) = cancel_reason.filter(|r| matches!(r, CancelReason::TimedOut(_)))
             && let Some(e) = result.error.as_mut()
         {
-            e.message = format!("the job {reason}");
+            e.message = reason.message();
         }
         result
     });
@@ -290,6 +295,25 @@ async fn launch(
         },
         kept,
     ))
+}
+
+/// Why the worker stopped a job.
+enum CancelReason {
+    /// Someone asked (a click, Ctrl-C, the scheduler).
+    Asked,
+    /// It ran longer than its time limit.
+    TimedOut(Duration),
+}
+
+impl CancelReason {
+    fn message(&self) -> String {
+        match self {
+            CancelReason::Asked => crate::t!("job-was-cancelled"),
+            CancelReason::TimedOut(limit) => {
+                crate::t!("job-timed-out", limit = crate::humanize::span(*limit))
+            }
+        }
+    }
 }
 
 /// Asks the job process to stop (SIGTERM); it cleans up and reports `cancelled`.

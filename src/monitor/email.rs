@@ -57,9 +57,7 @@ impl Email {
             "tls" => Security::Tls,
             "none" => Security::None,
             other => {
-                return Err(Error::Usage(format!(
-                    "monitoring.email.security is `{other}`: use starttls, tls or none"
-                )));
+                return Err(Error::Usage(crate::t!("mon-bad-security", value = other)));
             }
         };
         let port = s.smtp_port.unwrap_or(match security {
@@ -133,10 +131,20 @@ impl Email {
         let tls = || -> std::result::Result<TlsParameters, String> {
             let mut b = TlsParameters::builder(self.server.clone());
             if let Some(ca) = &self.ca_file {
-                let pem =
-                    std::fs::read(ca).map_err(|e| format!("cannot read {}: {e}", ca.display()))?;
-                let cert = Certificate::from_pem(&pem)
-                    .map_err(|e| format!("{} holds no PEM certificate: {e}", ca.display()))?;
+                let pem = std::fs::read(ca).map_err(|e| {
+                    crate::t!(
+                        "mon-ca-unreadable",
+                        path = ca.display().to_string(),
+                        cause = e.to_string()
+                    )
+                })?;
+                let cert = Certificate::from_pem(&pem).map_err(|e| {
+                    crate::t!(
+                        "mon-ca-not-pem",
+                        path = ca.display().to_string(),
+                        cause = e.to_string()
+                    )
+                })?;
                 b = b.add_root_certificate(cert);
             }
             if self.insecure_tls {
@@ -170,17 +178,25 @@ impl Email {
         subject: &str,
         body: &str,
     ) -> std::result::Result<(), String> {
-        let from: Mailbox = self.from.parse().map_err(|e| {
-            format!(
-                "monitoring.email.from `{}` is not an address: {e}",
-                self.from
-            )
-        })?;
+        let from: Mailbox = self
+            .from
+            .parse()
+            .map_err(|e: lettre::address::AddressError| {
+                crate::t!(
+                    "mon-bad-from",
+                    from = self.from.as_str(),
+                    cause = e.to_string()
+                )
+            })?;
         let mut message = Message::builder().from(from).subject(subject);
         for r in to {
-            let mailbox: Mailbox = r
-                .parse()
-                .map_err(|e| format!("`{r}` is not an e-mail address: {e}"))?;
+            let mailbox: Mailbox = r.parse().map_err(|e: lettre::address::AddressError| {
+                crate::t!(
+                    "mon-bad-address",
+                    address = r.as_str(),
+                    cause = e.to_string()
+                )
+            })?;
             message = message.to(mailbox);
         }
         let message = message
@@ -188,12 +204,11 @@ impl Email {
             .body(body.to_string())
             .map_err(|e| e.to_string())?;
         self.transport()?.send(&message).map(|_| ()).map_err(|e| {
-            format!(
-                "the mail to {} could not be sent through {}:{}: {}",
-                to.join(", "),
-                self.server,
-                self.port,
-                crate::redact::redact(&e.to_string())
+            crate::t!(
+                "mon-mail-not-sent",
+                to = to.join(", "),
+                server = format!("{}:{}", self.server, self.port),
+                cause = crate::redact::redact(&e.to_string())
             )
         })
     }
@@ -213,14 +228,16 @@ pub fn send_test(mail: &Email, repo: &str, to: &[String]) -> Result<Vec<String>>
         }
     }
     if recipients.is_empty() {
-        return Err(Error::Usage(
-            "no recipient: name one, or set monitoring.email.on-backup-failure (or another on-* list)".into(),
-        ));
+        return Err(Error::Usage(crate::t!("mon-no-recipient")));
     }
     let machine = gethostname::gethostname().to_string_lossy().to_string();
-    let subject = format!("[{PRODUCT_NAME}] {machine} / {repo}: test mail");
+    let subject = format!(
+        "[{PRODUCT_NAME}] {machine} / {repo}: {}",
+        crate::t!("mon-test-subject")
+    );
     let body = format!(
-        "This is a test mail from {PRODUCT_NAME} on {machine}, repository {repo}.\nIf you read this, mail about backups will reach you.\n\n-- \n{}",
+        "{}\n\n-- \n{}",
+        crate::t!("mon-test-body", machine = machine.as_str(), repo = repo),
         crate::customization::VERSION_LINE
     );
     mail.send(&recipients, &subject, &body)
@@ -237,16 +254,22 @@ pub fn compose(
 ) -> (String, String) {
     let repo = labels.get("repo_name").cloned().unwrap_or_default();
     let machine = labels.get("instance").cloned().unwrap_or_default();
+    let action = report.action.as_str();
     let what = match event {
-        Event::BackupSuccess => "backup succeeded".to_string(),
-        Event::BackupFailure => "backup FAILED".to_string(),
-        Event::OperationSuccess => format!("{} succeeded", report.action),
-        Event::OperationFailure => format!("{} FAILED", report.action),
-        Event::BackupTooOld => "the last backup is TOO OLD".to_string(),
+        Event::BackupSuccess => crate::t!("mon-backup-succeeded"),
+        Event::BackupFailure => crate::t!("mon-backup-failed"),
+        Event::OperationSuccess => crate::t!("mon-operation-succeeded", action = action),
+        Event::OperationFailure => crate::t!("mon-operation-failed", action = action),
+        Event::BackupTooOld => crate::t!("mon-backup-too-old"),
     };
     let subject = format!("[{PRODUCT_NAME}] {machine} / {repo}: {what}");
     let mut body = vec![
-        format!("{PRODUCT_NAME} on {machine}, repository {repo}: {what}."),
+        crate::t!(
+            "mon-mail-first-line",
+            machine = machine.as_str(),
+            repo = repo.as_str(),
+            what = what.as_str()
+        ),
         String::new(),
     ];
     if !message.is_empty() {
@@ -255,31 +278,31 @@ pub fn compose(
     }
     if let Some(s) = &report.backup {
         let n = |k: &str| s.get(k).and_then(serde_json::Value::as_u64).unwrap_or(0);
-        body.push(format!(
-            "Files: {} new, {} changed, {} unchanged",
-            n("files_new"),
-            n("files_changed"),
-            n("files_unmodified")
+        body.push(crate::t!(
+            "mon-mail-files",
+            new = n("files_new"),
+            changed = n("files_changed"),
+            unchanged = n("files_unmodified")
         ));
-        body.push(format!(
-            "Added: {} ({} stored); processed {}",
-            humanize::size(n("data_added")),
-            humanize::size(n("data_added_packed")),
-            humanize::size(n("total_bytes_processed"))
+        body.push(crate::t!(
+            "mon-mail-added",
+            added = humanize::size(n("data_added")),
+            stored = humanize::size(n("data_added_packed")),
+            processed = humanize::size(n("total_bytes_processed"))
         ));
     }
     if report.exec_seconds > 0.0 {
-        body.push(format!(
-            "Duration: {}",
-            humanize::duration(Duration::from_secs_f64(report.exec_seconds.max(0.0)))
+        body.push(crate::t!(
+            "mon-mail-duration",
+            duration = humanize::duration(Duration::from_secs_f64(report.exec_seconds.max(0.0)))
         ));
     }
     if report.warnings > 0 {
-        body.push(format!("Warnings: {}", report.warnings));
+        body.push(crate::t!("mon-mail-warnings", n = report.warnings));
     }
     if !report.log_tail.is_empty() && !report.ok {
         body.push(String::new());
-        body.push("The end of the log:".into());
+        body.push(crate::t!("mon-mail-log-end"));
         body.push(report.log_tail.clone());
     }
     body.push(String::new());

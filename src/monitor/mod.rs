@@ -99,9 +99,10 @@ impl Monitoring {
                 None | Some("POST") => false,
                 Some("GET") => true,
                 Some(other) => {
-                    return Err(crate::Error::Usage(format!(
-                        "monitoring.webhooks: method `{other}` for {}: use POST or GET",
-                        crate::config::secrets::mask_uri(&w.url)
+                    return Err(crate::Error::Usage(crate::t!(
+                        "mon-bad-method",
+                        method = other,
+                        url = crate::config::secrets::mask_uri(&w.url)
                     )));
                 }
             };
@@ -110,9 +111,10 @@ impl Monitoring {
                 .iter()
                 .find(|e| !Event::ALL.iter().any(|k| k.name() == e.as_str()))
             {
-                return Err(crate::Error::Usage(format!(
-                    "monitoring.webhooks: unknown event `{bad}`: use {}",
-                    Event::ALL.map(Event::name).join(", ")
+                return Err(crate::Error::Usage(crate::t!(
+                    "mon-unknown-event",
+                    event = bad.as_str(),
+                    known = Event::ALL.map(Event::name).join(", ")
                 )));
             }
             webhooks.push(webhook::Webhook {
@@ -277,9 +279,10 @@ pub fn job_finished(m: &Monitoring, report: &Report) -> Vec<String> {
             push::file_safe(&report.action)
         );
         if let Err(e) = push::write_textfile(&dir.join(name), &text) {
-            warnings.push(format!(
-                "the metrics could not be written to {}: {e}",
-                dir.display()
+            warnings.push(crate::t!(
+                "mon-textfile-failed",
+                dir = dir.display().to_string(),
+                cause = e.to_string()
             ));
         }
     }

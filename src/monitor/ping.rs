@@ -12,9 +12,10 @@ fn send(url: &str, body: &str, timeout: Duration) -> Result<(), String> {
         |c| c.post(url).body(body.to_string()),
     )
     .map_err(|why| {
-        format!(
-            "the health check ping to {} failed: {why}",
-            crate::config::secrets::mask_uri(url)
+        crate::t!(
+            "mon-ping-failed",
+            url = crate::config::secrets::mask_uri(url),
+            cause = why
         )
     })
 }

@@ -53,7 +53,7 @@ pub fn push(m: &Monitoring, labels: &BTreeMap<String, String>, text: &str) -> Ve
     let mut warnings = Vec::new();
     let client = match client(m) {
         Ok(c) => c,
-        Err(e) => return vec![format!("cannot push metrics: {e}")],
+        Err(e) => return vec![crate::t!("mon-cannot-push", cause = e)],
     };
     for (i, base) in m.push_urls.iter().enumerate() {
         let url = group_url(base, labels);
@@ -72,20 +72,19 @@ pub fn push(m: &Monitoring, labels: &BTreeMap<String, String>, text: &str) -> Ve
                 }
                 return warnings;
             }
-            Ok(r) => warnings.push(format!(
-                "the push gateway {shown} refused the metrics: HTTP {}",
-                r.status()
+            Ok(r) => warnings.push(crate::t!(
+                "mon-push-refused",
+                gateway = shown.as_str(),
+                status = r.status().to_string()
             )),
-            Err(e) => warnings.push(format!(
-                "the push gateway {shown} is unreachable: {}",
-                crate::redact::redact(&e.to_string())
+            Err(e) => warnings.push(crate::t!(
+                "mon-push-unreachable",
+                gateway = shown.as_str(),
+                cause = crate::redact::redact(&e.to_string())
             )),
         }
     }
-    warnings.push(format!(
-        "the metrics were not pushed: none of the {} push gateway(s) took them",
-        m.push_urls.len()
-    ));
+    warnings.push(crate::t!("mon-not-pushed", n = m.push_urls.len()));
     warnings
 }
 
@@ -95,10 +94,20 @@ pub fn client(m: &Monitoring) -> Result<reqwest::blocking::Client, String> {
         .timeout(m.timeout)
         .user_agent(crate::customization::VERSION_LINE);
     if let Some(ca) = &m.push_ca_file {
-        let pem = std::fs::read(ca).map_err(|e| format!("cannot read {}: {e}", ca.display()))?;
-        for cert in reqwest::Certificate::from_pem_bundle(&pem)
-            .map_err(|e| format!("{} holds no PEM certificate: {e}", ca.display()))?
-        {
+        let pem = std::fs::read(ca).map_err(|e| {
+            crate::t!(
+                "mon-ca-unreadable",
+                path = ca.display().to_string(),
+                cause = e.to_string()
+            )
+        })?;
+        for cert in reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
+            crate::t!(
+                "mon-ca-not-pem",
+                path = ca.display().to_string(),
+                cause = e.to_string()
+            )
+        })? {
             b = b.add_root_certificate(cert);
         }
     }

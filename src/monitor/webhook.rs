@@ -83,9 +83,11 @@ pub fn send(hook: &Webhook, body: &serde_json::Value) -> Result<(), String> {
         },
     )
     .map_err(|last| {
-        format!(
-            "the webhook {shown} failed after {} attempt(s): {last}",
-            hook.retries + 1
+        crate::t!(
+            "mon-webhook-failed",
+            url = shown.as_str(),
+            n = hook.retries + 1,
+            cause = last
         )
     })
 }

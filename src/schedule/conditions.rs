@@ -11,10 +11,10 @@ use super::Task;
 /// Why `task` cannot run now, in words; `None` when it can.
 pub fn blocked(task: &Task) -> Option<String> {
     if task.on_ac_power_only && on_battery(Path::new("/sys/class/power_supply")) == Some(true) {
-        return Some("waiting for mains power (the computer runs on battery)".into());
+        return Some(crate::t!("sched-waiting-mains"));
     }
     if task.not_on_metered_network && metered() == Some(true) {
-        return Some("waiting for an unmetered network (the connection is metered)".into());
+        return Some(crate::t!("sched-waiting-unmetered"));
     }
     None
 }

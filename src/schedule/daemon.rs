@@ -98,7 +98,13 @@ pub async fn run(opts: Options) -> Result<()> {
     let (req_tx, mut req_rx) = mpsc::channel::<ipc::Incoming>(16);
     tokio::spawn(ipc::serve(listener, req_tx, events.clone()));
     let (done_tx, mut done_rx) = mpsc::unbounded_channel();
-    let signal_err = |e| Error::io("listening for signals", "the daemon", e);
+    let signal_err = |e| {
+        Error::io(
+            crate::t!("io-listening-signals"),
+            crate::t!("daemon-the-daemon"),
+            e,
+        )
+    };
     let mut hup = signal(SignalKind::hangup()).map_err(signal_err)?;
     let mut term = signal(SignalKind::terminate()).map_err(signal_err)?;
     let mut int = signal(SignalKind::interrupt()).map_err(signal_err)?;
@@ -163,24 +169,27 @@ impl Daemon {
             .ok();
         match Config::load(&self.opts.config_path) {
             Ok(config) => {
+                // the scheduler speaks the configuration's language (its runs too)
+                config.apply_language();
                 let (tasks, broken) = super::tasks(&config);
                 self.problems = broken
                     .into_iter()
-                    .map(|(repo, e)| format!("repository `{repo}` is not scheduled: {e}"))
+                    .map(|(repo, e)| crate::t!("daemon-not-scheduled", repo = repo, cause = e))
                     .collect();
                 self.tasks = tasks;
                 self.config = Some(config);
             }
             Err(e) => {
-                let kept = if self.config.is_some() {
-                    "the previous settings stay in force"
+                let file = self.opts.config_path.display().to_string();
+                self.problems = vec![if self.config.is_some() {
+                    crate::t!(
+                        "daemon-config-unusable-kept",
+                        file = file,
+                        cause = e.to_string()
+                    )
                 } else {
-                    "nothing is scheduled until it is fixed"
-                };
-                self.problems = vec![format!(
-                    "{} cannot be used ({kept}):\n{e}",
-                    self.opts.config_path.display()
-                )];
+                    crate::t!("daemon-config-unusable", file = file, cause = e.to_string())
+                }];
             }
         }
         for p in &self.problems {
@@ -312,7 +321,7 @@ impl Daemon {
         let config = self
             .config
             .as_ref()
-            .ok_or_else(|| Error::Usage("the configuration could not be read".into()))?;
+            .ok_or_else(|| Error::Usage(crate::t!("daemon-no-config")))?;
         let rc = config.repo(&task.repo)?;
         let kind = match task.kind {
             TaskKind::Backup => plan::backup_job(config, &rc)?,
@@ -332,14 +341,16 @@ impl Daemon {
         self.running.remove(&done.repo);
         let key = super::key(&done.repo, done.kind);
         let (ok, result, counts) = match &done.end {
-            RunEnd::Finished(f) if f.cancelled && self.stopping => (
-                false,
-                "cut short by the scheduler's shutdown".to_string(),
-                false,
-            ),
+            RunEnd::Finished(f) if f.cancelled && self.stopping => {
+                (false, crate::t!("daemon-cut-short"), false)
+            }
             RunEnd::Finished(f) => (f.ok, super::run_result(f), true),
             RunEnd::Skipped(why) => (true, why.clone(), true),
-            RunEnd::NotStarted(why) => (false, format!("not started: {why}"), true),
+            RunEnd::NotStarted(why) => (
+                false,
+                crate::t!("daemon-not-started", why = why.as_str()),
+                true,
+            ),
         };
         if ok {
             tracing::info!("{key}: {result}");
@@ -368,13 +379,14 @@ impl Daemon {
             },
             Request::RunNow { repo, task } => {
                 if let Some(r) = self.running.get(&repo) {
-                    return Reply::refused(format!(
-                        "repository `{repo}` is busy with its {}",
-                        r.kind.name()
+                    return Reply::refused(crate::t!(
+                        "daemon-busy",
+                        repo = repo,
+                        task = r.kind.name()
                     ));
                 }
                 if self.stopping {
-                    return Reply::refused("the scheduler is stopping");
+                    return Reply::refused(crate::t!("daemon-stopping"));
                 }
                 let t = self
                     .tasks
@@ -385,11 +397,12 @@ impl Daemon {
                 match t {
                     Some(t) => {
                         self.launch(&t, false);
-                        Reply::done(format!("{} started", t.key()))
+                        Reply::done(crate::t!("daemon-task-started", task = t.key()))
                     }
-                    None => Reply::refused(format!(
-                        "no repository named `{repo}` in {}",
-                        self.opts.config_path.display()
+                    None => Reply::refused(crate::t!(
+                        "config-unknown-repository-short",
+                        name = repo,
+                        file = self.opts.config_path.display().to_string()
                     )),
                 }
             }
@@ -399,24 +412,28 @@ impl Daemon {
                 let when = crate::humanize::upcoming(until, Timestamp::now());
                 tracing::info!("scheduled runs paused until {when}");
                 let _ = self.events.send(DaemonEvent::Paused { until: Some(until) });
-                Reply::done(format!("scheduled runs paused until {when}"))
+                Reply::done(crate::t!("daemon-paused-until", when = when))
             }
             Request::Resume => {
                 self.state.paused_until = None;
                 self.save();
                 tracing::info!("scheduled runs resumed");
                 let _ = self.events.send(DaemonEvent::Paused { until: None });
-                Reply::done("scheduled runs resumed")
+                Reply::done(crate::t!("daemon-resumed"))
             }
             Request::Cancel { repo } => match self.running.get(&repo) {
                 Some(r) => {
                     let _ = r.cancel.send(true);
-                    Reply::done(format!("cancelling the {} of `{repo}`", r.kind.name()))
+                    Reply::done(crate::t!(
+                        "daemon-cancelling",
+                        task = r.kind.name(),
+                        repo = repo
+                    ))
                 }
-                None => Reply::refused(format!("nothing runs for `{repo}`")),
+                None => Reply::refused(crate::t!("daemon-nothing-runs", repo = repo)),
             },
             // answered by the connection itself
-            Request::Watch => Reply::done("watching"),
+            Request::Watch => Reply::done(crate::t!("daemon-watching")),
         }
     }
 
@@ -564,10 +581,10 @@ async fn recent_backup(
         .max()?;
     let age = crate::humanize::age(latest, Timestamp::now());
     (age < max_age).then(|| {
-        format!(
-            "skipped: the last backup is {} old, younger than skip-if-recent {}",
-            humantime::format_duration(Duration::from_secs(age.as_secs())),
-            humantime::format_duration(max_age)
+        crate::t!(
+            "daemon-skipped-recent",
+            age = crate::humanize::span(Duration::from_secs(age.as_secs())),
+            limit = crate::humanize::span(max_age)
         )
     })
 }

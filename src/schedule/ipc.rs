@@ -169,7 +169,7 @@ pub fn client_socket_paths() -> Vec<PathBuf> {
 pub fn bind(path: &Path) -> Result<UnixListener> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
-            .map_err(|e| Error::io("creating the daemon's socket folder", dir, e))?;
+            .map_err(|e| Error::io(crate::t!("io-creating-socket-folder"), dir, e))?;
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -178,20 +178,20 @@ pub fn bind(path: &Path) -> Result<UnixListener> {
     }
     if path.exists() {
         if std::os::unix::net::UnixStream::connect(path).is_ok() {
-            return Err(Error::Usage(format!(
-                "a scheduler is already running for this user (it answers on {}): stop it first, or ask it with `daemon status`",
-                path.display()
+            return Err(Error::Usage(crate::t!(
+                "daemon-already-running",
+                socket = path.display().to_string()
             )));
         }
         let _ = std::fs::remove_file(path);
     }
     let listener =
-        UnixListener::bind(path).map_err(|e| Error::io("opening the daemon's socket", path, e))?;
+        UnixListener::bind(path).map_err(|e| Error::io(crate::t!("io-opening-socket"), path, e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| Error::io("restricting the daemon's socket", path, e))?;
+            .map_err(|e| Error::io(crate::t!("io-restricting-socket"), path, e))?;
     }
     Ok(listener)
 }
@@ -239,7 +239,7 @@ async fn client(
             peer.uid(),
             peer.pid()
         );
-        let reply = Reply::refused("this scheduler belongs to another user");
+        let reply = Reply::refused(crate::t!("daemon-other-user"));
         write.write_all(&line(&reply)).await?;
         return Ok(());
     }
@@ -252,13 +252,18 @@ async fn client(
             Ok(r) => r,
             Err(e) => {
                 write
-                    .write_all(&line(&Reply::refused(format!("not a request: {e}"))))
+                    .write_all(&line(&Reply::refused(crate::t!(
+                        "daemon-not-a-request",
+                        cause = e.to_string()
+                    ))))
                     .await?;
                 continue;
             }
         };
         if request == Request::Watch {
-            write.write_all(&line(&Reply::done("watching"))).await?;
+            write
+                .write_all(&line(&Reply::done(crate::t!("daemon-watching"))))
+                .await?;
             let mut rx = events.subscribe();
             loop {
                 match rx.recv().await {
@@ -274,7 +279,7 @@ async fn client(
         }
         let reply = rx
             .await
-            .unwrap_or_else(|_| Reply::refused("the scheduler is stopping"));
+            .unwrap_or_else(|_| Reply::refused(crate::t!("daemon-stopping")));
         write.write_all(&line(&reply)).await?;
     }
     Ok(())
@@ -295,11 +300,9 @@ fn connect(paths: &[PathBuf]) -> Result<std::os::unix::net::UnixStream> {
             Err(e) => tried.push(format!("{} ({e})", path.display())),
         }
     }
-    Err(Error::Unreachable(format!(
-        "no scheduler is running (tried {}): start it with `{} daemon` or `{} service install`",
-        tried.join(", "),
-        crate::customization::CLI_NAME,
-        crate::customization::CLI_NAME
+    Err(Error::Unreachable(crate::t!(
+        "daemon-not-running",
+        tried = tried.join(", ")
     )))
 }
 
@@ -313,7 +316,13 @@ pub fn ask_at(paths: &[PathBuf], request: &Request) -> Result<Reply> {
     let stream = connect(paths)?;
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
-        .map_err(|e| Error::io("talking to", "the scheduler", e))?;
+        .map_err(|e| {
+            Error::io(
+                crate::t!("io-talking-to"),
+                crate::t!("daemon-the-scheduler"),
+                e,
+            )
+        })?;
     // a daemon that refuses us answers and hangs up before reading: its answer is
     // still there to read when our write fails
     let written = (&stream).write_all(&line(request));
@@ -322,13 +331,19 @@ pub fn ask_at(paths: &[PathBuf], request: &Request) -> Result<Reply> {
     match (written, read) {
         (_, Ok(n)) if n > 0 => {}
         (Err(e), _) | (Ok(()), Err(e)) => {
-            return Err(Error::io("talking to", "the scheduler", e));
+            return Err(Error::io(
+                crate::t!("io-talking-to"),
+                crate::t!("daemon-the-scheduler"),
+                e,
+            ));
         }
-        (Ok(()), Ok(_)) => return Err(Error::Unreachable("the scheduler hung up".into())),
+        (Ok(()), Ok(_)) => return Err(Error::Unreachable(crate::t!("daemon-hung-up"))),
     }
     serde_json::from_str(&reply).map_err(|e| {
-        Error::Unreachable(format!(
-            "the scheduler's answer cannot be read ({e}): {reply}"
+        Error::Unreachable(crate::t!(
+            "daemon-answer-unreadable",
+            cause = e.to_string(),
+            answer = reply.as_str()
         ))
     })
 }
@@ -341,19 +356,24 @@ pub fn watch(each: impl FnMut(DaemonEvent) -> bool) -> Result<()> {
 /// `watch` on the daemon answering at the first of `paths`.
 pub fn watch_at(paths: &[PathBuf], mut each: impl FnMut(DaemonEvent) -> bool) -> Result<()> {
     let stream = connect(paths)?;
-    (&stream)
-        .write_all(&line(&Request::Watch))
-        .map_err(|e| Error::io("talking to", "the scheduler", e))?;
+    (&stream).write_all(&line(&Request::Watch)).map_err(|e| {
+        Error::io(
+            crate::t!("io-talking-to"),
+            crate::t!("daemon-the-scheduler"),
+            e,
+        )
+    })?;
     let mut lines = BufReader::new(&stream).lines();
     match lines.next() {
         Some(Ok(first)) => {
-            let reply: Reply = serde_json::from_str(&first)
-                .map_err(|e| Error::Unreachable(format!("the scheduler answered oddly ({e})")))?;
+            let reply: Reply = serde_json::from_str(&first).map_err(|e| {
+                Error::Unreachable(crate::t!("daemon-answer-odd", cause = e.to_string()))
+            })?;
             if !reply.ok {
                 return Err(Error::Unreachable(reply.error.unwrap_or_default()));
             }
         }
-        _ => return Err(Error::Unreachable("the scheduler hung up".into())),
+        _ => return Err(Error::Unreachable(crate::t!("daemon-hung-up"))),
     }
     for l in lines {
         let Ok(l) = l else { break };

@@ -48,9 +48,7 @@ impl std::str::FromStr for TaskKind {
             "backup" => Ok(TaskKind::Backup),
             "housekeeping" => Ok(TaskKind::Housekeeping),
             "check" => Ok(TaskKind::Check),
-            _ => Err(format!(
-                "`{s}` is not a scheduled task: use backup, housekeeping or check"
-            )),
+            _ => Err(crate::t!("sched-bad-task", value = s)),
         }
     }
 }
@@ -199,31 +197,38 @@ pub fn due_now(
 /// How a run ended, in words, for the state file, `daemon status` and the log.
 pub fn run_result(f: &crate::jobs::Finished) -> String {
     if f.ok {
-        let mut s = format!("finished in {:.0} s", f.duration_seconds);
+        let mut s = crate::t!(
+            "sched-finished-in",
+            seconds = format!("{:.0}", f.duration_seconds)
+        );
         if let Some(id) = f
             .result
             .as_ref()
             .and_then(|r| r.get("summary")?.get("snapshot_id")?.as_str())
         {
-            s.push_str(&format!(", snapshot {}", id.get(..8).unwrap_or(id)));
+            s.push_str(&crate::t!(
+                "sched-finished-snapshot",
+                id = id.get(..8).unwrap_or(id)
+            ));
         }
         if !f.warnings.is_empty() {
-            s.push_str(&format!(
-                ", {} warning(s): {}",
-                f.warnings.len(),
-                f.warnings.join("; ")
+            s.push_str(&crate::t!(
+                "sched-finished-warnings",
+                n = f.warnings.len(),
+                warnings = f.warnings.join("; ")
             ));
         }
         s
     } else if f.cancelled {
-        "cancelled".into()
+        crate::t!("sched-cancelled")
     } else {
-        format!(
-            "failed: {}",
-            f.error
+        crate::t!(
+            "sched-failed",
+            why = f
+                .error
                 .as_ref()
                 .map(|e| e.message.clone())
-                .unwrap_or_else(|| "no reason given".into())
+                .unwrap_or_else(|| crate::t!("sched-no-reason"))
         )
     }
 }
@@ -263,14 +268,14 @@ pub fn pause_until(text: &str, now: &jiff::Zoned) -> crate::error::Result<Timest
             .checked_add(jiff::ToSpan::day(1))
             .ok()
             .and_then(|d| d.to_zoned(now.time_zone().clone()).ok())
-            .ok_or_else(|| crate::error::Error::Usage("cannot work out tomorrow's date".into()))?;
+            .ok_or_else(|| crate::error::Error::Usage(crate::t!("sched-no-tomorrow")))?;
         return Ok(midnight.timestamp());
     }
     let d: crate::config::HumanDuration = t.parse().map_err(crate::error::Error::Usage)?;
     jiff::SignedDuration::try_from(d.0)
         .ok()
         .and_then(|d| now.timestamp().checked_add(d).ok())
-        .ok_or_else(|| crate::error::Error::Usage(format!("`{t}` is too long a pause")))
+        .ok_or_else(|| crate::error::Error::Usage(crate::t!("sched-pause-too-long", value = t)))
 }
 
 #[cfg(test)]

@@ -47,7 +47,7 @@ pub fn unit_path(scope: Scope) -> Result<PathBuf> {
         Scope::System => Ok(PathBuf::from("/etc/systemd/system").join(unit_name())),
         Scope::User => directories::BaseDirs::new()
             .map(|d| d.config_dir().join("systemd/user").join(unit_name()))
-            .ok_or_else(|| Error::Usage("cannot find your home folder".into())),
+            .ok_or_else(|| Error::Usage(crate::t!("sched-no-home"))),
     }
 }
 
@@ -156,39 +156,33 @@ pub fn install(scope: Scope, exe: &Path, config: &Path, start: bool) -> Result<V
         return install_launchd(exe, config, start);
     }
     if cfg!(windows) {
-        return Err(Error::Usage(
-            "the Windows service is not part of this build yet: use the Task Scheduler to run `daemon run` at logon".into(),
-        ));
+        return Err(Error::Usage(crate::t!("sched-no-windows-service")));
     }
     if scope == Scope::System && !is_root() {
-        return Err(Error::Usage(
-            "a system service is installed by root: run this with sudo, or use --user".into(),
-        ));
+        return Err(Error::Usage(crate::t!("sched-system-needs-root")));
     }
     let path = unit_path(scope)?;
     write_file(&path, &systemd_unit(scope, exe, config))?;
-    let mut said = vec![format!("wrote {}", path.display())];
+    let mut said = vec![crate::t!("sched-wrote", path = path.display().to_string())];
     if start {
         systemctl(scope, &["daemon-reload"])?;
         systemctl(scope, &["enable", "--now", &unit_name()])?;
-        said.push(format!(
-            "enabled and started {} ({} service): it starts {}",
-            unit_name(),
-            scope.name(),
-            if scope == Scope::User {
-                "at each login"
-            } else {
-                "at boot"
-            }
-        ));
+        said.push(if scope == Scope::User {
+            crate::t!("sched-started-user", unit = unit_name())
+        } else {
+            crate::t!("sched-started-system", unit = unit_name())
+        });
         if scope == Scope::User {
-            said.push("to run it while you are logged out too: loginctl enable-linger".to_string());
+            said.push(crate::t!("sched-linger"));
         }
     } else {
-        said.push(format!(
-            "not started: systemctl {}enable --now {}",
-            if scope == Scope::User { "--user " } else { "" },
-            unit_name()
+        said.push(crate::t!(
+            "sched-not-started",
+            command = format!(
+                "systemctl {}enable --now {}",
+                if scope == Scope::User { "--user " } else { "" },
+                unit_name()
+            )
         ));
     }
     Ok(said)
@@ -201,15 +195,18 @@ pub fn uninstall(scope: Scope) -> Result<Vec<String>> {
     if path.exists() {
         // stopping may fail when it is not running or systemd is not there: go on
         if let Err(e) = systemctl(scope, &["disable", "--now", &unit_name()]) {
-            said.push(format!("note: {e}"));
+            said.push(crate::t!("sched-note", note = e.to_string()));
         }
-        std::fs::remove_file(&path).map_err(|e| Error::io("removing", &path, e))?;
+        std::fs::remove_file(&path).map_err(|e| Error::io(crate::t!("io-removing"), &path, e))?;
         let _ = systemctl(scope, &["daemon-reload"]);
-        said.push(format!("removed {}", path.display()));
+        said.push(crate::t!(
+            "sched-removed",
+            path = path.display().to_string()
+        ));
     } else {
-        said.push(format!(
-            "no service installed ({} is absent)",
-            path.display()
+        said.push(crate::t!(
+            "sched-no-service",
+            path = path.display().to_string()
         ));
     }
     Ok(said)
@@ -219,13 +216,13 @@ pub fn uninstall(scope: Scope) -> Result<Vec<String>> {
 pub fn status(scope: Scope) -> Result<Vec<String>> {
     let path = unit_path(scope)?;
     if !path.exists() {
-        return Ok(vec![format!(
-            "not installed ({} is absent): `service install{}`",
-            path.display(),
-            if scope == Scope::User {
-                " --user"
+        return Ok(vec![crate::t!(
+            "sched-not-installed",
+            path = path.display().to_string(),
+            command = if scope == Scope::User {
+                "service install --user"
             } else {
-                " --system"
+                "service install --system"
             }
         )]);
     }
@@ -236,12 +233,12 @@ pub fn status(scope: Scope) -> Result<Vec<String>> {
             .stdin(std::process::Stdio::null());
         cmd.output()
             .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-            .unwrap_or_else(|e| format!("unknown ({e})"))
+            .unwrap_or_else(|e| crate::t!("sched-unknown", cause = e.to_string()))
     };
     Ok(vec![
-        format!("installed: {}", path.display()),
-        format!("enabled: {}", query("is-enabled")),
-        format!("running: {}", query("is-active")),
+        crate::t!("sched-installed", path = path.display().to_string()),
+        crate::t!("sched-enabled", state = query("is-enabled")),
+        crate::t!("sched-running", state = query("is-active")),
     ])
 }
 
@@ -251,29 +248,28 @@ fn systemctl(scope: Scope, args: &[&str]) -> Result<()> {
         .args(args)
         .stdin(std::process::Stdio::null())
         .output()
-        .map_err(|e| {
-            Error::Unreachable(format!(
-                "cannot run systemctl ({e}): is this a systemd system?"
-            ))
-        })?;
+        .map_err(|e| Error::Unreachable(crate::t!("sched-no-systemctl", cause = e.to_string())))?;
     if out.status.success() {
         return Ok(());
     }
-    Err(Error::Unreachable(format!(
-        "`systemctl {}{}` failed: {}",
-        if scope == Scope::User { "--user " } else { "" },
-        args.join(" "),
-        String::from_utf8_lossy(&out.stderr).trim()
+    Err(Error::Unreachable(crate::t!(
+        "sched-command-failed",
+        command = format!(
+            "systemctl {}{}",
+            if scope == Scope::User { "--user " } else { "" },
+            args.join(" ")
+        ),
+        cause = String::from_utf8_lossy(&out.stderr).trim()
     )))
 }
 
 fn install_launchd(exe: &Path, config: &Path, start: bool) -> Result<Vec<String>> {
     let dir = directories::BaseDirs::new()
         .map(|d| d.home_dir().join("Library/LaunchAgents"))
-        .ok_or_else(|| Error::Usage("cannot find your home folder".into()))?;
+        .ok_or_else(|| Error::Usage(crate::t!("sched-no-home")))?;
     let path = dir.join(format!("{}.plist", launchd_label()));
     write_file(&path, &launchd_agent(exe, config))?;
-    let mut said = vec![format!("wrote {}", path.display())];
+    let mut said = vec![crate::t!("sched-wrote", path = path.display().to_string())];
     if start {
         let ok = std::process::Command::new("launchctl")
             .args(["load", "-w"])
@@ -282,12 +278,12 @@ fn install_launchd(exe: &Path, config: &Path, start: bool) -> Result<Vec<String>
             .map(|s| s.success())
             .unwrap_or(false);
         if !ok {
-            return Err(Error::Unreachable(format!(
-                "`launchctl load -w {}` failed",
-                path.display()
+            return Err(Error::Unreachable(crate::t!(
+                "sched-launchctl-failed",
+                command = format!("launchctl load -w {}", path.display())
             )));
         }
-        said.push("loaded: it starts at each login".into());
+        said.push(crate::t!("sched-loaded"));
     }
     Ok(said)
 }
@@ -295,7 +291,7 @@ fn install_launchd(exe: &Path, config: &Path, start: bool) -> Result<Vec<String>
 /// Writes through a temporary file and a rename (a unit is never half written).
 fn write_file(path: &Path, text: &str) -> Result<()> {
     crate::fsutil::write_atomic_in_new_folder(path, text.as_bytes(), None)
-        .map_err(|e| Error::io("writing", path, e))
+        .map_err(|e| Error::io(crate::t!("io-writing"), path, e))
 }
 
 fn is_root() -> bool {

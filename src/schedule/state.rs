@@ -84,10 +84,14 @@ impl State {
 
     /// Writes the state through a temporary file and a rename.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let text = serde_json::to_vec_pretty(self)
-            .map_err(|e| Error::Usage(format!("cannot encode the scheduler's state: {e}")))?;
+        let text = serde_json::to_vec_pretty(self).map_err(|e| {
+            Error::Usage(crate::t!(
+                "sched-cannot-encode-state",
+                cause = e.to_string()
+            ))
+        })?;
         crate::fsutil::write_atomic_in_new_folder(path, &text, None)
-            .map_err(|e| Error::io("writing the scheduler's state", path, e))
+            .map_err(|e| Error::io(crate::t!("io-writing-scheduler-state"), path, e))
     }
 
     /// Brings the state in line with the configured tasks at `now`: new tasks are

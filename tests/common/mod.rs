@@ -56,7 +56,8 @@ impl World {
     }
 
     /// The binary as a plain `std::process::Command`, with an isolated environment
-    /// (own HOME, no user config, no NPBACKUP_*/RESTIC_*/XDG_* variables).
+    /// (own HOME, no user config, no NPBACKUP_*/RESTIC_*/XDG_* variables), in
+    /// English whatever the machine's locale (the tests read its messages).
     pub fn std_cli(&self) -> std::process::Command {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("npbackup-cli"));
         for (k, _) in std::env::vars() {
@@ -64,7 +65,9 @@ impl World {
                 cmd.env_remove(k);
             }
         }
-        cmd.env("HOME", self.home()).env("NO_COLOR", "1");
+        cmd.env("HOME", self.home())
+            .env("NO_COLOR", "1")
+            .env("NPBACKUP_LOCALE", "en");
         cmd
     }
 
