@@ -1,6 +1,7 @@
 //! One function per command: gather the request from flags and config, call the
 //! engine, render the result as text or JSON.
 
+use crate::engine::kind_name;
 use std::{io::Write, path::PathBuf, time::Duration};
 
 use super::{
@@ -972,20 +973,6 @@ fn man(ctx: &Context, out: &std::path::Path) -> Result<i32> {
         );
     }
     Ok(exit::OK)
-}
-
-/// An entry's kind ("file", "dir"…) as `ls` shows it, in the current language.
-fn kind_name(kind: &str) -> String {
-    match kind {
-        "file" => crate::t!("cli-kind-file"),
-        "dir" => crate::t!("cli-kind-dir"),
-        "symlink" => crate::t!("cli-kind-symlink"),
-        "dev" => crate::t!("cli-kind-dev"),
-        "chardev" => crate::t!("cli-kind-chardev"),
-        "fifo" => crate::t!("cli-kind-fifo"),
-        "socket" => crate::t!("cli-kind-socket"),
-        other => other.to_string(),
-    }
 }
 
 /// Where a setting comes from, as `config show` says it.

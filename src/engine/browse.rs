@@ -69,10 +69,12 @@ impl From<&SnapshotFile> for SnapshotInfo {
 }
 
 fn all_snapshots(open: &OpenRepo) -> Result<Vec<SnapshotFile>> {
-    let mut snaps = open
-        .repo
-        .get_all_snapshots()
-        .map_err(|e| Error::engine(format!("reading the snapshots of {}", open.uri), &e))?;
+    let mut snaps = open.repo.get_all_snapshots().map_err(|e| {
+        Error::engine(
+            crate::t!("browse-reading-snapshots-of", location = open.uri.as_str()),
+            &e,
+        )
+    })?;
     snaps.sort_by(|a, b| a.time.cmp(&b.time).then_with(|| a.id.cmp(&b.id)));
     Ok(snaps)
 }
@@ -98,46 +100,43 @@ pub fn resolve_snapshot(
             .into_iter()
             .rfind(|s| filter.matches(s))
             .ok_or_else(|| {
-                Error::Input(format!(
-                    "`latest`: the repository {} has no snapshot yet{}",
-                    open.uri,
-                    filter_note(filter)
-                ))
+                Error::Input(if filtered(filter) {
+                    crate::t!("browse-no-latest-filtered", location = open.uri.as_str())
+                } else {
+                    crate::t!("browse-no-latest", location = open.uri.as_str())
+                })
             });
     }
     let id_lc = id.to_ascii_lowercase();
     if id_lc.is_empty() || !id_lc.chars().all(|c| c.is_ascii_hexdigit()) {
-        return Err(Error::Input(format!(
-            "`{id}` is not a snapshot id: use `latest` or the hexadecimal id (or its first characters) from `snapshots`"
-        )));
+        return Err(Error::Input(crate::t!("browse-not-an-id", id = id)));
     }
     let mut found: Vec<SnapshotFile> = snaps
         .into_iter()
         .filter(|s| s.id.to_hex().to_string().starts_with(&id_lc))
         .collect();
     match found.len() {
-        0 => Err(Error::Input(format!(
-            "no snapshot matches `{id}` in {}",
-            open.uri
+        0 => Err(Error::Input(crate::t!(
+            "browse-no-match",
+            id = id,
+            location = open.uri.as_str()
         ))),
         1 => Ok(found.remove(0)),
-        n => Err(Error::Input(format!(
-            "`{id}` matches {n} snapshots ({}): give more characters of the id",
-            found
+        n => Err(Error::Input(crate::t!(
+            "browse-several-match",
+            id = id,
+            n = n,
+            ids = found
                 .iter()
-                .map(|s| s.id.to_hex().to_string()[..12].to_string())
+                .map(|s| s.id.to_hex().chars().take(12).collect::<String>())
                 .collect::<Vec<_>>()
                 .join(", ")
         ))),
     }
 }
 
-fn filter_note(filter: &SnapshotFilter) -> &'static str {
-    if filter.tags.is_empty() && filter.hosts.is_empty() && filter.paths.is_empty() {
-        ""
-    } else {
-        " matching the filter"
-    }
+fn filtered(filter: &SnapshotFilter) -> bool {
+    !(filter.tags.is_empty() && filter.hosts.is_empty() && filter.paths.is_empty())
 }
 
 /// One entry of a listing.
@@ -151,6 +150,20 @@ pub struct Entry {
     pub mtime: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link_target: Option<String>,
+}
+
+/// An entry's kind ("file", "dir"…) as a person reads it, in the current language.
+pub fn kind_name(kind: &str) -> String {
+    match kind {
+        "file" => crate::t!("cli-kind-file"),
+        "dir" => crate::t!("cli-kind-dir"),
+        "symlink" => crate::t!("cli-kind-symlink"),
+        "dev" => crate::t!("cli-kind-dev"),
+        "chardev" => crate::t!("cli-kind-chardev"),
+        "fifo" => crate::t!("cli-kind-fifo"),
+        "socket" => crate::t!("cli-kind-socket"),
+        other => other.to_string(),
+    }
 }
 
 pub(super) fn kind_of(node: &Node) -> &'static str {
@@ -209,9 +222,10 @@ fn node_at(
 ) -> Result<Node> {
     let p = snapshot_path(path);
     repo.node_from_snapshot_and_path(snap, &p).map_err(|_| {
-        Error::Input(format!(
-            "`{p}` does not exist in snapshot {}",
-            short_id(snap)
+        Error::Input(crate::t!(
+            "engine-not-in-snapshot",
+            path = p.as_str(),
+            snapshot = short_id(snap)
         ))
     })
 }
@@ -277,19 +291,21 @@ pub fn diff(open: OpenRepo, a: &SnapshotFile, b: &SnapshotFile) -> Result<Vec<Di
 
 /// Writes the content of the file at `path` in `snap` to `out`.
 pub fn dump(open: OpenRepo, snap: &SnapshotFile, path: &str, out: &mut impl Write) -> Result<()> {
-    let repo: Repository<_> = open
-        .repo
-        .to_indexed()
-        .map_err(|e| Error::engine(format!("reading the index of {}", open.uri), &e))?;
+    let repo: Repository<_> = open.repo.to_indexed().map_err(|e| {
+        Error::engine(
+            crate::t!("engine-reading-index-of", location = open.uri.as_str()),
+            &e,
+        )
+    })?;
     let node = node_at(&repo, snap, path)?;
     if !node.is_file() {
-        return Err(Error::Input(format!(
-            "`{}` is a {} in snapshot {}: dump writes the content of one file (use `restore --include` for folders)",
-            snapshot_path(path),
-            kind_of(&node),
-            short_id(snap)
+        return Err(Error::Input(crate::t!(
+            "browse-dump-not-a-file",
+            path = snapshot_path(path),
+            kind = kind_name(kind_of(&node)),
+            snapshot = short_id(snap)
         )));
     }
     repo.dump(&node, out)
-        .map_err(|e| Error::engine(format!("reading `{path}` from the snapshot"), &e))
+        .map_err(|e| Error::engine(crate::t!("browse-reading-from-snapshot", path = path), &e))
 }

@@ -26,8 +26,8 @@ use serde::Serialize;
 
 pub use backup::{BackupRequest, BackupSource, BackupSummary, backup, parse_time};
 pub use browse::{
-    DiffEntry, DiffKind, Entry, FindHit, SnapshotFilter, SnapshotInfo, diff, dump, find, ls,
-    resolve_snapshot, snapshots,
+    DiffEntry, DiffKind, Entry, FindHit, SnapshotFilter, SnapshotInfo, diff, dump, find, kind_name,
+    ls, resolve_snapshot, snapshots,
 };
 pub use location::Location;
 pub use restore::{

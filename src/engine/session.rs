@@ -93,10 +93,12 @@ pub struct Session {
 
 impl Session {
     pub fn open(open: OpenRepo) -> Result<Session> {
-        let snaps = open
-            .repo
-            .get_all_snapshots()
-            .map_err(|e| Error::engine(format!("reading the snapshots of {}", open.uri), &e))?;
+        let snaps = open.repo.get_all_snapshots().map_err(|e| {
+            Error::engine(
+                crate::t!("browse-reading-snapshots-of", location = open.uri.as_str()),
+                &e,
+            )
+        })?;
         Session::of(open, snaps)
     }
 
@@ -131,11 +133,13 @@ impl Session {
             .filter(|s| !id.is_empty() && s.id.to_hex().starts_with(&id));
         match (found.next(), found.next()) {
             (Some(s), None) => Ok(s),
-            (None, _) => Err(Error::Input(format!(
-                "no snapshot `{id}` in this repository (was it forgotten?)"
+            (None, _) => Err(Error::Input(crate::t!(
+                "browse-no-snapshot-id",
+                id = id.as_str()
             ))),
-            (Some(_), Some(_)) => Err(Error::Input(format!(
-                "`{id}` matches several snapshots: give more characters"
+            (Some(_), Some(_)) => Err(Error::Input(crate::t!(
+                "browse-id-ambiguous",
+                id = id.as_str()
             ))),
         }
     }
@@ -244,21 +248,24 @@ impl Session {
             snap.tree
         } else {
             match self.node_at(snap.tree, &path)? {
-                Some(n) if n.is_dir() => n
-                    .subtree
-                    .ok_or_else(|| Error::Input(format!("`{}` has no contents", path.display())))?,
+                Some(n) if n.is_dir() => n.subtree.ok_or_else(|| {
+                    Error::Input(crate::t!(
+                        "browse-no-contents",
+                        path = path.display().to_string()
+                    ))
+                })?,
                 Some(n) => {
-                    return Err(Error::Input(format!(
-                        "`{}` is a {}, not a folder",
-                        path.display(),
-                        kind_of(&n)
+                    return Err(Error::Input(crate::t!(
+                        "browse-not-a-folder",
+                        path = path.display().to_string(),
+                        kind = super::browse::kind_name(kind_of(&n))
                     )));
                 }
                 None => {
-                    return Err(Error::Input(format!(
-                        "`{}` does not exist in snapshot {}",
-                        path.display(),
-                        short_id(snap)
+                    return Err(Error::Input(crate::t!(
+                        "engine-not-in-snapshot",
+                        path = path.display().to_string(),
+                        snapshot = short_id(snap)
                     )));
                 }
             }
@@ -369,9 +376,9 @@ impl Session {
             previous = Some(node);
         }
         if out.is_empty() {
-            return Err(Error::Input(format!(
-                "`{}` is in no snapshot of this repository",
-                path.display()
+            return Err(Error::Input(crate::t!(
+                "browse-in-no-snapshot",
+                path = path.display().to_string()
             )));
         }
         Ok(out)
@@ -486,7 +493,7 @@ impl Matcher {
     fn new(pattern: &str) -> Result<Matcher> {
         let pattern = pattern.trim();
         if pattern.is_empty() {
-            return Err(Error::Input("search for what? The pattern is empty".into()));
+            return Err(Error::Input(crate::t!("browse-empty-pattern")));
         }
         let full_path = pattern.contains('/');
         let wild = pattern.contains(['*', '?', '[']);
@@ -499,7 +506,13 @@ impl Matcher {
             .case_insensitive(true)
             .literal_separator(false)
             .build()
-            .map_err(|e| Error::Input(format!("`{pattern}` is not a valid pattern: {e}")))?
+            .map_err(|e| {
+                Error::Input(crate::t!(
+                    "browse-bad-pattern",
+                    pattern = pattern,
+                    cause = e.to_string()
+                ))
+            })?
             .compile_matcher();
         Ok(Matcher { glob, full_path })
     }

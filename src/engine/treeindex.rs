@@ -128,9 +128,12 @@ impl TreeReader {
             uri,
             remote,
         } = source;
-        let listed = backend
-            .list(FileType::Index)
-            .map_err(|e| Error::engine(format!("listing the index files of {uri}"), &e))?;
+        let listed = backend.list(FileType::Index).map_err(|e| {
+            Error::engine(
+                crate::t!("browse-listing-index-files", location = uri.as_str()),
+                &e,
+            )
+        })?;
 
         let cached = repo_dir
             .as_ref()
@@ -148,9 +151,11 @@ impl TreeReader {
         let mut listing = Listing::default();
         for (id, file) in read_index_files(backend.as_ref(), &key, &missing) {
             let file = file.map_err(|why| {
-                Error::Input(format!(
-                    "the index file {} of {uri} cannot be read: {why} (run check)",
-                    &id.to_hex()[..8],
+                Error::Input(crate::t!(
+                    "browse-index-file-unreadable",
+                    id = short(&id),
+                    location = uri.as_str(),
+                    cause = why
                 ))
             })?;
             listing.files.insert(id, file);
@@ -204,43 +209,45 @@ impl TreeReader {
     /// The entries of the tree `id`.
     pub fn tree(&self, id: &TreeId) -> Result<Vec<Node>> {
         let id: &Id = id;
-        let damaged = |why: &str| {
-            Error::Input(format!(
-                "the folder {} of the repository cannot be read: {why} (run check)",
-                &id.to_hex()[..8]
+        let damaged = |why: String| {
+            Error::Input(crate::t!(
+                "browse-folder-unreadable",
+                id = short(id),
+                cause = why
             ))
         };
         let (file, loc) = self
             .trees
             .get(id)
-            .ok_or_else(|| damaged("it is in no index file"))?;
+            .ok_or_else(|| damaged(crate::t!("browse-why-not-indexed")))?;
         let pack = self
             .listing
             .files
             .get(file)
             .and_then(|f| f.packs.get(loc.pack as usize))
-            .ok_or_else(|| damaged("its pack is not listed"))?;
+            .ok_or_else(|| damaged(crate::t!("browse-why-pack-unlisted")))?;
         let data = self.read_pack_part(pack, loc)?;
         let plain = self
             .key
             .decrypt(&data)
-            .ok_or_else(|| damaged("it does not decrypt"))?;
+            .ok_or_else(|| damaged(crate::t!("browse-why-no-decrypt")))?;
         let plain = match loc.uncompressed {
             0 => plain,
-            n => zstd::bulk::decompress(&plain, n as usize)
-                .map_err(|e| damaged(&format!("it does not decompress ({e})")))?,
+            n => zstd::bulk::decompress(&plain, n as usize).map_err(|e| {
+                damaged(crate::t!("browse-why-no-decompress", cause = e.to_string()))
+            })?,
         };
         if Id::new(Sha256::digest(&plain).into()) != *id {
-            return Err(damaged("its content does not match its id"));
+            return Err(damaged(crate::t!("browse-why-wrong-content")));
         }
-        let tree: Tree =
-            serde_json::from_slice(&plain).map_err(|e| damaged(&format!("not a tree ({e})")))?;
+        let tree: Tree = serde_json::from_slice(&plain)
+            .map_err(|e| damaged(crate::t!("browse-why-not-a-tree", cause = e.to_string())))?;
         Ok(tree.nodes)
     }
 
     fn read_pack_part(&self, pack: &Id, loc: &Loc) -> Result<Vec<u8>> {
         let from_backend = |e: Box<rustic_core::RusticError>| {
-            Error::engine(format!("reading the pack {}", &pack.to_hex()[..8]), &e)
+            Error::engine(crate::t!("browse-reading-pack", id = short(pack)), &e)
         };
         let range = loc.offset as usize..loc.offset as usize + loc.length as usize;
         if let Some(dir) = &self.pack_cache {
@@ -261,7 +268,7 @@ impl TreeReader {
             return all
                 .get(range)
                 .map(<[u8]>::to_vec)
-                .ok_or_else(|| Error::Input(format!("the pack {} is short", &pack.to_hex()[..8])));
+                .ok_or_else(|| Error::Input(crate::t!("browse-pack-short", id = short(pack))));
         }
         let part = self
             .backend
@@ -368,7 +375,7 @@ fn read_index_file(
         .map_err(|e| super::describe(&e))?;
     let plain = key
         .decrypt(&data)
-        .ok_or("it does not decrypt with this repository's key")?;
+        .ok_or_else(|| crate::t!("browse-why-no-decrypt"))?;
     trees_of_index(&plain)
 }
 
@@ -378,9 +385,10 @@ fn trees_of_index(plain: &[u8]) -> std::result::Result<FileTrees, String> {
     let json = match plain.first() {
         Some(b'{') => std::borrow::Cow::Borrowed(plain),
         Some(2) => std::borrow::Cow::Owned(
-            zstd::stream::decode_all(&plain[1..]).map_err(|e| format!("not zstd: {e}"))?,
+            zstd::stream::decode_all(&plain[1..])
+                .map_err(|e| crate::t!("browse-why-no-decompress", cause = e.to_string()))?,
         ),
-        _ => return Err("unknown format".into()),
+        _ => return Err(crate::t!("browse-why-unknown-format")),
     };
     let index: IndexJson<'_> = serde_json::from_slice(&json).map_err(|e| e.to_string())?;
     let mut out = FileTrees::default();
@@ -410,6 +418,11 @@ fn trees_of_index(plain: &[u8]) -> std::result::Result<FileTrees, String> {
     Ok(out)
 }
 
+/// The first 8 characters of an id, as messages show it.
+fn short(id: &Id) -> String {
+    id.to_hex().chars().take(8).collect()
+}
+
 /// The 32 bytes of an id (rustic_core shows them only as hex).
 fn id_bytes(id: &Id) -> [u8; 32] {
     let hex = id.to_hex();
@@ -423,7 +436,7 @@ fn id_bytes(id: &Id) -> [u8; 32] {
 
 fn parse_id(hex: &str) -> std::result::Result<Id, String> {
     hex.parse::<Id>()
-        .map_err(|_| format!("`{hex}` is not an id"))
+        .map_err(|_| crate::t!("browse-why-bad-id", id = hex))
 }
 
 impl Listing {

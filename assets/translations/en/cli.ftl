@@ -117,6 +117,36 @@ io-creating-restore-target = creating the restore target
 io-creating-folder = creating the folder
 engine-phase-restoring = restoring
 
+## Browsing (engine/browse.rs, engine/session.rs, engine/treeindex.rs)
+browse-reading-snapshots-of = reading the snapshots of { $location }
+browse-no-snapshot-id = no snapshot `{ $id }` in this repository (was it forgotten?)
+browse-id-ambiguous = `{ $id }` matches several snapshots: give more characters
+browse-no-contents = `{ $path }` has no contents
+browse-not-a-folder = `{ $path }` is a { $kind }, not a folder
+browse-in-no-snapshot = `{ $path }` is in no snapshot of this repository
+browse-empty-pattern = search for what? The pattern is empty
+browse-bad-pattern = `{ $pattern }` is not a valid pattern: { $cause }
+browse-no-latest = `latest`: the repository { $location } has no snapshot yet
+browse-no-latest-filtered = `latest`: the repository { $location } has no snapshot matching the filter yet
+browse-not-an-id = `{ $id }` is not a snapshot id: use `latest` or the hexadecimal id (or its first characters) from `snapshots`
+browse-no-match = no snapshot matches `{ $id }` in { $location }
+browse-several-match = `{ $id }` matches { $n } snapshots ({ $ids }): give more characters of the id
+browse-dump-not-a-file = `{ $path }` is a { $kind } in snapshot { $snapshot }: dump writes the content of one file (use `restore --include` for folders)
+browse-reading-from-snapshot = reading `{ $path }` from the snapshot
+browse-listing-index-files = listing the index files of { $location }
+browse-index-file-unreadable = the index file { $id } of { $location } cannot be read: { $cause } (run check)
+browse-folder-unreadable = the folder { $id } of the repository cannot be read: { $cause } (run check)
+browse-why-not-indexed = it is in no index file
+browse-why-pack-unlisted = its pack is not listed
+browse-why-no-decrypt = it does not decrypt with this repository's key
+browse-why-no-decompress = it does not decompress ({ $cause })
+browse-why-wrong-content = its content does not match its id
+browse-why-not-a-tree = it is not a folder ({ $cause })
+browse-why-unknown-format = its format is unknown
+browse-why-bad-id = `{ $id }` is not an id
+browse-reading-pack = reading the pack { $id }
+browse-pack-short = the pack { $id } is shorter than the index says (run check)
+
 ## Statistics, encryption (engine/stats.rs, engine/crypto.rs)
 engine-listing-files = listing the repository files
 engine-key-shape = the repository key has an unexpected shape

@@ -121,6 +121,36 @@ io-creating-restore-target = création de la cible de restauration
 io-creating-folder = création du dossier
 engine-phase-restoring = restauration
 
+## Navigation (engine/browse.rs, engine/session.rs, engine/treeindex.rs)
+browse-reading-snapshots-of = lecture des instantanés de { $location }
+browse-no-snapshot-id = aucun instantané `{ $id }` dans ce dépôt (a-t-il été supprimé par forget ?)
+browse-id-ambiguous = `{ $id }` désigne plusieurs instantanés : donnez plus de caractères
+browse-no-contents = `{ $path }` n'a pas de contenu
+browse-not-a-folder = `{ $path }` est de type { $kind }, pas un dossier
+browse-in-no-snapshot = `{ $path }` n'est dans aucun instantané de ce dépôt
+browse-empty-pattern = chercher quoi ? Le motif est vide
+browse-bad-pattern = `{ $pattern }` n'est pas un motif valide : { $cause }
+browse-no-latest = `latest` : le dépôt { $location } n'a encore aucun instantané
+browse-no-latest-filtered = `latest` : le dépôt { $location } n'a encore aucun instantané correspondant au filtre
+browse-not-an-id = `{ $id }` n'est pas un identifiant d'instantané : utilisez `latest` ou l'identifiant hexadécimal (ou ses premiers caractères) donné par `snapshots`
+browse-no-match = aucun instantané ne correspond à `{ $id }` dans { $location }
+browse-several-match = `{ $id }` correspond à { $n } instantanés ({ $ids }) : donnez plus de caractères de l'identifiant
+browse-dump-not-a-file = `{ $path }` est de type { $kind } dans l'instantané { $snapshot } : dump écrit le contenu d'un seul fichier (utilisez `restore --include` pour les dossiers)
+browse-reading-from-snapshot = lecture de `{ $path }` dans l'instantané
+browse-listing-index-files = liste des fichiers d'index de { $location }
+browse-index-file-unreadable = le fichier d'index { $id } de { $location } est illisible : { $cause } (lancez check)
+browse-folder-unreadable = le dossier { $id } du dépôt est illisible : { $cause } (lancez check)
+browse-why-not-indexed = il n'est dans aucun fichier d'index
+browse-why-pack-unlisted = son paquet n'est pas listé
+browse-why-no-decrypt = il ne se déchiffre pas avec la clé de ce dépôt
+browse-why-no-decompress = il ne se décompresse pas ({ $cause })
+browse-why-wrong-content = son contenu ne correspond pas à son identifiant
+browse-why-not-a-tree = ce n'est pas un dossier ({ $cause })
+browse-why-unknown-format = son format est inconnu
+browse-why-bad-id = `{ $id }` n'est pas un identifiant
+browse-reading-pack = lecture du paquet { $id }
+browse-pack-short = le paquet { $id } est plus court que ne le dit l'index (lancez check)
+
 ## Statistiques, chiffrement (engine/stats.rs, engine/crypto.rs)
 engine-listing-files = liste des fichiers du dépôt
 engine-key-shape = la clé du dépôt a une forme inattendue
