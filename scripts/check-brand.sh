@@ -22,6 +22,13 @@ help="$("$cli" --help)"
 grep -q "Acme SafeKeep" <<<"$help" || fail "--help does not name the brand"
 # environment variables keep their NPBACKUP_ names (an interface, like restic's RESTIC_)
 sed 's/NPBACKUP_[A-Z_]*//g' <<<"$help" | grep -qi "npbackup" && fail "--help still names NPBackup"
+# every subcommand's help too, in both languages
+for sub in $(NPBACKUP_LOCALE=en "$cli" --help | sed -n '/^Commands:/,/^$/p' | grep -E '^  [a-z]' | awk '$1 != "help" {print $1}'); do
+  for lang in en fr; do
+    NPBACKUP_LOCALE=$lang "$cli" "$sub" --help | sed 's/NPBACKUP_[A-Z_]*//g' | grep -qi "npbackup" &&
+      fail "$sub --help ($lang) still names NPBackup"
+  done
+done
 
 home="$(mktemp -d)"
 HOME="$home" "$cli" config init "$home" >/dev/null

@@ -290,7 +290,7 @@ pub struct BackupArgs {
     /// With --scheduled: back up even when the last backup is recent.
     #[arg(long, requires = "scheduled")]
     pub force: bool,
-    /// Back up this program's standard input (e.g. `pg_dump db | npbackup-cli backup --stdin`).
+    /// Back up this program's standard input (e.g. `pg_dump db` piped into `backup --stdin`).
     #[arg(long, conflicts_with = "stdin_command")]
     pub stdin: bool,
     /// Back up the output of this command; a failing command keeps no snapshot.

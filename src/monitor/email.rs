@@ -131,13 +131,7 @@ impl Email {
         let tls = || -> std::result::Result<TlsParameters, String> {
             let mut b = TlsParameters::builder(self.server.clone());
             if let Some(ca) = &self.ca_file {
-                let pem = std::fs::read(ca).map_err(|e| {
-                    crate::t!(
-                        "mon-ca-unreadable",
-                        path = ca.display().to_string(),
-                        cause = e.to_string()
-                    )
-                })?;
+                let pem = super::read_ca(ca)?;
                 let cert = Certificate::from_pem(&pem).map_err(|e| {
                     crate::t!(
                         "mon-ca-not-pem",

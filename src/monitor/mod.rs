@@ -153,6 +153,17 @@ impl Monitoring {
 
 /// A secret of the monitoring settings, from an environment variable (first) or
 /// a file; registered for redaction as soon as it is read.
+/// The PEM file of a CA a monitoring connection trusts, or why it cannot be read.
+pub fn read_ca(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| {
+        crate::t!(
+            "mon-ca-unreadable",
+            path = path.display().to_string(),
+            cause = e.to_string()
+        )
+    })
+}
+
 pub fn secret(env: &Option<String>, file: &Option<PathBuf>) -> crate::Result<Option<Secret>> {
     let source = match (env, file) {
         (Some(env), _) => crate::config::PasswordSource::Env(env.clone()),

@@ -94,13 +94,7 @@ pub fn client(m: &Monitoring) -> Result<reqwest::blocking::Client, String> {
         .timeout(m.timeout)
         .user_agent(crate::customization::VERSION_LINE);
     if let Some(ca) = &m.push_ca_file {
-        let pem = std::fs::read(ca).map_err(|e| {
-            crate::t!(
-                "mon-ca-unreadable",
-                path = ca.display().to_string(),
-                cause = e.to_string()
-            )
-        })?;
+        let pem = super::read_ca(ca)?;
         for cert in reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
             crate::t!(
                 "mon-ca-not-pem",
