@@ -201,7 +201,7 @@ pub(super) fn absolute(path: &str) -> PathBuf {
 
 /// The first 8 characters of a snapshot's id, as messages show it.
 pub(super) fn short_id(snap: &SnapshotFile) -> String {
-    snap.id.to_hex().chars().take(8).collect()
+    super::treeindex::short(&snap.id)
 }
 
 fn snapshot_path(path: &str) -> String {

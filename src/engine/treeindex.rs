@@ -65,9 +65,8 @@ struct Listing {
 pub struct TreeReader {
     backend: Arc<dyn rustic_core::WriteBackend>,
     key: RepoKey,
-    /// Tree id → (index file, location).
+    /// Tree id → (its pack, where in it).
     trees: HashMap<Id, (Id, Loc)>,
-    listing: Listing,
     /// Where tree packs of a remote repository are kept, when cached.
     pack_cache: Option<PathBuf>,
 }
@@ -135,13 +134,12 @@ impl TreeReader {
             )
         })?;
 
-        let cached = repo_dir
+        let mut cached = repo_dir
             .as_ref()
             .and_then(|d| std::fs::read(d.join("index")).ok())
             .and_then(|bytes| key.decrypt(&bytes))
             .and_then(|plain| Listing::decode(&plain))
             .unwrap_or_default();
-        let wanted: HashSet<Id> = listed.iter().copied().collect();
         let missing: Vec<Id> = listed
             .iter()
             .filter(|id| !cached.files.contains_key(id))
@@ -161,8 +159,8 @@ impl TreeReader {
             listing.files.insert(id, file);
         }
         for id in &listed {
-            if let Some(f) = cached.files.get(id) {
-                listing.files.insert(*id, f.clone());
+            if let Some(f) = cached.files.remove(id) {
+                listing.files.insert(*id, f);
             }
         }
         let stats = LoadStats {
@@ -170,7 +168,8 @@ impl TreeReader {
             read,
             trees: listing.files.values().map(|f| f.trees.len()).sum(),
         };
-        let changed = read > 0 || cached.files.keys().any(|id| !wanted.contains(id));
+        // what is left of the cached list are index files that went (prune)
+        let changed = read > 0 || !cached.files.is_empty();
         if let (Some(dir), true) = (&repo_dir, changed) {
             // a cache that cannot be written costs the next session time, nothing else
             match key.encrypt(&listing.encode()) {
@@ -191,15 +190,20 @@ impl TreeReader {
         }
         let trees = listing
             .files
-            .iter()
-            .flat_map(|(file, f)| f.trees.iter().map(move |(id, loc)| (*id, (*file, *loc))))
+            .values()
+            .flat_map(|f| {
+                f.trees.iter().filter_map(|(id, loc)| {
+                    // `decode` and `trees_of_index` only make pack numbers in range
+                    let pack = f.packs.get(loc.pack as usize)?;
+                    Some((*id, (*pack, *loc)))
+                })
+            })
             .collect();
         Ok((
             TreeReader {
                 backend,
                 key,
                 trees,
-                listing,
                 pack_cache,
             },
             stats,
@@ -216,16 +220,10 @@ impl TreeReader {
                 cause = why
             ))
         };
-        let (file, loc) = self
+        let (pack, loc) = self
             .trees
             .get(id)
             .ok_or_else(|| damaged(crate::t!("browse-why-not-indexed")))?;
-        let pack = self
-            .listing
-            .files
-            .get(file)
-            .and_then(|f| f.packs.get(loc.pack as usize))
-            .ok_or_else(|| damaged(crate::t!("browse-why-pack-unlisted")))?;
         let data = self.read_pack_part(pack, loc)?;
         let plain = self
             .key
@@ -419,7 +417,7 @@ fn trees_of_index(plain: &[u8]) -> std::result::Result<FileTrees, String> {
 }
 
 /// The first 8 characters of an id, as messages show it.
-fn short(id: &Id) -> String {
+pub(super) fn short(id: &Id) -> String {
     id.to_hex().chars().take(8).collect()
 }
 

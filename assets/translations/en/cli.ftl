@@ -137,7 +137,6 @@ browse-listing-index-files = listing the index files of { $location }
 browse-index-file-unreadable = the index file { $id } of { $location } cannot be read: { $cause } (run check)
 browse-folder-unreadable = the folder { $id } of the repository cannot be read: { $cause } (run check)
 browse-why-not-indexed = it is in no index file
-browse-why-pack-unlisted = its pack is not listed
 browse-why-no-decrypt = it does not decrypt with this repository's key
 browse-why-no-decompress = it does not decompress ({ $cause })
 browse-why-wrong-content = its content does not match its id

@@ -141,7 +141,6 @@ browse-listing-index-files = liste des fichiers d'index de { $location }
 browse-index-file-unreadable = le fichier d'index { $id } de { $location } est illisible : { $cause } (lancez check)
 browse-folder-unreadable = le dossier { $id } du dépôt est illisible : { $cause } (lancez check)
 browse-why-not-indexed = il n'est dans aucun fichier d'index
-browse-why-pack-unlisted = son paquet n'est pas listé
 browse-why-no-decrypt = il ne se déchiffre pas avec la clé de ce dépôt
 browse-why-no-decompress = il ne se décompresse pas ({ $cause })
 browse-why-wrong-content = son contenu ne correspond pas à son identifiant
