@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 fail() { echo "brand check FAILED: $*" >&2; exit 1; }
-restore() { cargo build --quiet --locked --bin npbackup-cli; }
+# the default brand again for every binary (the GUI test of the brand rebuilt npbackup-gui too)
+restore() { cargo build --quiet --locked --bins; }
 trap restore EXIT
 
 brand="$PWD/tests/fixtures/brand-acme"

@@ -261,10 +261,11 @@ async fn client(
             }
         };
         if request == Request::Watch {
+            // subscribed before the answer: what happens after it reaches the watcher
+            let mut rx = events.subscribe();
             write
                 .write_all(&line(&Reply::done(crate::t!("daemon-watching"))))
                 .await?;
-            let mut rx = events.subscribe();
             loop {
                 match rx.recv().await {
                     Ok(event) => write.write_all(&line(&event)).await?,
@@ -354,7 +355,17 @@ pub fn watch(each: impl FnMut(DaemonEvent) -> bool) -> Result<()> {
 }
 
 /// `watch` on the daemon answering at the first of `paths`.
-pub fn watch_at(paths: &[PathBuf], mut each: impl FnMut(DaemonEvent) -> bool) -> Result<()> {
+pub fn watch_at(paths: &[PathBuf], each: impl FnMut(DaemonEvent) -> bool) -> Result<()> {
+    watch_at_ready(paths, || {}, each)
+}
+
+/// `watch_at`, calling `ready` once the daemon has said it is watching: every
+/// event after that reaches `each`.
+pub fn watch_at_ready(
+    paths: &[PathBuf],
+    ready: impl FnOnce(),
+    mut each: impl FnMut(DaemonEvent) -> bool,
+) -> Result<()> {
     let stream = connect(paths)?;
     (&stream).write_all(&line(&Request::Watch)).map_err(|e| {
         Error::io(
@@ -375,6 +386,7 @@ pub fn watch_at(paths: &[PathBuf], mut each: impl FnMut(DaemonEvent) -> bool) ->
         }
         _ => return Err(Error::Unreachable(crate::t!("daemon-hung-up"))),
     }
+    ready();
     for l in lines {
         let Ok(l) = l else { break };
         if let Ok(event) = serde_json::from_str(&l)

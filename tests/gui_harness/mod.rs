@@ -245,9 +245,21 @@ impl Harness {
     pub fn connect_daemon(&mut self) {
         let (tx, rx) = std::sync::mpsc::channel();
         let paths = vec![self.daemon_socket.clone()];
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
         std::thread::spawn(move || {
-            let _ = npbackup::schedule::ipc::watch_at(&paths, |e| tx.send(e).is_ok());
+            let _ = npbackup::schedule::ipc::watch_at_ready(
+                &paths,
+                move || {
+                    let _ = ready_tx.send(());
+                },
+                |e| tx.send(e).is_ok(),
+            );
         });
+        // the scheduler must be watched before anything is asked of it, or its
+        // first events (a job's start) could go by unseen
+        ready_rx
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the scheduler answers the watch");
         self.daemon_events = Some(rx);
         self.send(Message::Daemon(DaemonMessage::Connected));
         self.settle();
