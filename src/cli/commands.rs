@@ -64,14 +64,8 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         Command::Unlock => unlock(ctx),
         Command::Metrics { output } => super::monitoring::metrics(ctx, output.as_deref()),
         Command::SendTestEmail { to } => super::monitoring::send_test_email(ctx, &to),
-        #[cfg(unix)]
         Command::Daemon { action } => super::daemon::daemon(ctx, action),
-        #[cfg(unix)]
         Command::Service(cmd) => super::daemon::service(ctx, cmd),
-        #[cfg(not(unix))]
-        Command::Daemon { .. } | Command::Service(_) => {
-            Err(Error::Usage(crate::t!("cli-no-scheduler-here")))
-        }
         Command::Copy {
             to,
             to_repository,

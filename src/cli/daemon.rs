@@ -18,8 +18,9 @@ use crate::{
 pub fn daemon(ctx: &Context, action: Option<DaemonCommand>) -> Result<i32> {
     match action.unwrap_or(DaemonCommand::Run {
         grace: "30s".into(),
+        service: false,
     }) {
-        DaemonCommand::Run { grace } => run(ctx, &grace),
+        DaemonCommand::Run { grace, service } => run(ctx, &grace, service),
         DaemonCommand::Status => status(ctx),
         DaemonCommand::RunNow { repo, task } => {
             let task: TaskKind = task.parse().map_err(Error::Usage)?;
@@ -45,8 +46,8 @@ pub fn daemon(ctx: &Context, action: Option<DaemonCommand>) -> Result<i32> {
     }
 }
 
-/// Runs the scheduler in the foreground.
-fn run(ctx: &Context, grace: &str) -> Result<i32> {
+/// Runs the scheduler in the foreground (`service`: under Windows' service manager).
+fn run(ctx: &Context, grace: &str, service: bool) -> Result<i32> {
     let grace: HumanDuration = grace.parse().map_err(Error::Usage)?;
     let config_path = config::find_config(ctx.global.config.as_deref())
         .ok_or_else(|| Error::Usage(crate::t!("cli-daemon-no-config")))?;
@@ -56,10 +57,23 @@ fn run(ctx: &Context, grace: &str) -> Result<i32> {
     let opts = daemon::Options {
         config_path,
         state_path,
-        socket: ipc::socket_path(),
+        socket: if service {
+            ipc::system_socket_path()
+        } else {
+            ipc::socket_path()
+        },
         grace: grace.0,
         job_program: None,
     };
+    if service {
+        #[cfg(windows)]
+        {
+            crate::schedule::windows::run_service(opts)?;
+            return Ok(exit::OK);
+        }
+        #[cfg(not(windows))]
+        return Err(Error::Usage(crate::t!("cli-daemon-service-windows-only")));
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -202,7 +216,7 @@ pub fn service(ctx: &Context, cmd: ServiceCommand) -> Result<i32> {
         }
         ServiceCommand::Print(_) => {
             let (exe, config) = exe_and_config()?;
-            print!("{}", service::systemd_unit(scope, &exe, &config));
+            print!("{}", service::unit_text(scope, &exe, &config));
             return Ok(exit::OK);
         }
         ServiceCommand::Uninstall(_) => service::uninstall(scope)?,

@@ -3,7 +3,6 @@
 //! Presentation only: the work is done by `engine` (later through `jobs`).
 
 mod commands;
-#[cfg(unix)]
 mod daemon;
 pub mod help;
 mod jobrun;
@@ -470,6 +469,9 @@ pub enum DaemonCommand {
         /// How long running jobs may go on after SIGTERM before they are cancelled safely.
         #[arg(long, default_value = "30s", value_name = "DURATION")]
         grace: String,
+        /// Windows: run under the service manager (the installed service's command line).
+        #[arg(long, hide = true)]
+        service: bool,
     },
     /// What is scheduled, when it runs next and how it last ended.
     Status,

@@ -68,7 +68,7 @@ async fn watch_once(
 ) -> std::io::Result<()> {
     let mut stream = None;
     for s in sockets {
-        if let Ok(c) = tokio::net::UnixStream::connect(s).await {
+        if let Ok(c) = schedule::ipc::connect_async(s).await {
             stream = Some(c);
             break;
         }
@@ -76,7 +76,7 @@ async fn watch_once(
     let Some(stream) = stream else {
         return Ok(());
     };
-    let (read, mut write) = stream.into_split();
+    let (read, mut write) = tokio::io::split(stream);
     let mut line = serde_json::to_vec(&Request::Watch).unwrap_or_default();
     line.push(b'\n');
     write.write_all(&line).await?;

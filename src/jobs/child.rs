@@ -317,6 +317,7 @@ fn report(spec: &JobSpec, started: Instant, result: &Result<serde_json::Value>) 
     }
 }
 
+#[cfg(unix)]
 fn install_signal_handler(started: Instant) {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGINT]) else {
@@ -336,6 +337,59 @@ fn install_signal_handler(started: Instant) {
             };
             let code = finish(started, Err(Error::Cancelled(why)), true);
             std::process::exit(code);
+        }
+    });
+}
+
+/// Windows has no SIGTERM for another process: the worker cancels a job by setting
+/// the named event `super::cancel_event_name(pid)`, which this process made. Ctrl-C
+/// in a console reaches it as SIGINT.
+#[cfg(windows)]
+fn install_signal_handler(started: Instant) {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    };
+    use windows_sys::Win32::{
+        Foundation::WAIT_OBJECT_0,
+        System::Threading::{CreateEventW, WaitForSingleObject},
+    };
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let _ = signal_hook::flag::register(signal_hook::consts::SIGINT, interrupted.clone());
+    let name: Vec<u16> = super::cancel_event_name(std::process::id())
+        .encode_utf16()
+        .chain([0])
+        .collect();
+    // SAFETY: a manual-reset event, not set, under a NUL-terminated name; the handle
+    // stays open for the life of the process.
+    let event = unsafe { CreateEventW(std::ptr::null(), 1, 0, name.as_ptr()) };
+    if event.is_null() {
+        tracing::warn!(
+            user = %crate::t!("job-no-signals"),
+            "cannot make the cancel event: a cancelled job may leave its lock behind"
+        );
+    }
+    // a HANDLE is a pointer, which a thread cannot take: pass its value
+    let event = event as usize;
+    std::thread::spawn(move || {
+        loop {
+            let cancelled = event != 0
+                // SAFETY: `event` is our open event handle.
+                && unsafe { WaitForSingleObject(event as _, 200) } == WAIT_OBJECT_0;
+            let interrupted = interrupted.load(Ordering::Relaxed);
+            if event == 0 && !interrupted {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+            }
+            if cancelled || interrupted {
+                run_cleanups();
+                let why = if interrupted {
+                    crate::t!("job-interrupted")
+                } else {
+                    crate::t!("job-was-cancelled")
+                };
+                let code = finish(started, Err(Error::Cancelled(why)), true);
+                std::process::exit(code);
+            }
         }
     });
 }

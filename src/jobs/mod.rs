@@ -221,6 +221,16 @@ impl JobKind {
 /// CPU and I/O priority of the job process (a config setting, hence defined there).
 pub use crate::config::schema::Priority;
 
+/// Windows: the named event that cancels the job process `pid` (it makes the event,
+/// the worker sets it), in the session's namespace.
+#[cfg(windows)]
+pub fn cancel_event_name(pid: u32) -> String {
+    format!(
+        "Local\\{}-job-cancel-{pid}",
+        crate::customization::SHORT_NAME
+    )
+}
+
 /// A stable 64-bit name for a repository location (FNV-1a), for the per-location
 /// files of this machine: the writer lock and the run history.
 pub fn location_hash(location: &str) -> u64 {

@@ -231,11 +231,11 @@ async fn launch(
                 },
                 _ = cancelled.changed(), if cancel_reason.is_none() => {
                     cancel_reason = Some(CancelReason::Asked);
-                    terminate(&child);
+                    terminate(&mut child);
                 }
                 _ = &mut deadline, if cancel_reason.is_none() => {
                     cancel_reason = Some(CancelReason::TimedOut(timeout.unwrap_or_default()));
-                    terminate(&child);
+                    terminate(&mut child);
                 }
             }
         }
@@ -317,17 +317,40 @@ impl CancelReason {
 }
 
 /// Asks the job process to stop (SIGTERM); it cleans up and reports `cancelled`.
-fn terminate(child: &tokio::process::Child) {
-    #[cfg(unix)]
+#[cfg(unix)]
+fn terminate(child: &mut tokio::process::Child) {
     if let Some(pid) = child.id() {
         // SAFETY: sending SIGTERM to our own child process.
         unsafe {
             libc::kill(pid as libc::pid_t, libc::SIGTERM);
         }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = child;
+}
+
+/// Asks the job process to stop by setting its cancel event (Windows has no
+/// SIGTERM); it cleans up and reports `cancelled`. A process that has no event
+/// (it failed to make it, or has not made it yet) is ended at once.
+#[cfg(windows)]
+fn terminate(child: &mut tokio::process::Child) {
+    use windows_sys::Win32::{
+        Foundation::CloseHandle,
+        System::Threading::{EVENT_MODIFY_STATE, OpenEventW, SetEvent},
+    };
+    let Some(pid) = child.id() else { return };
+    let name: Vec<u16> = super::cancel_event_name(pid)
+        .encode_utf16()
+        .chain([0])
+        .collect();
+    // SAFETY: opening a named event by a NUL-terminated name; the handle is closed below.
+    let event = unsafe { OpenEventW(EVENT_MODIFY_STATE, 0, name.as_ptr()) };
+    if event.is_null() {
+        let _ = child.start_kill();
+        return;
+    }
+    // SAFETY: `event` is the open handle from OpenEventW.
+    unsafe {
+        SetEvent(event);
+        CloseHandle(event);
     }
 }
 

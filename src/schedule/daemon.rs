@@ -6,10 +6,12 @@
 //!   runs once (see `next_due`), never once per missed slot.
 //! - One task per repository at a time; a job waits for another job's lock on its
 //!   repository (a backup from the window) instead of failing.
-//! - The config is read again when its file changes and on SIGHUP; running jobs go on.
-//!   A broken config keeps the last good one in force and says why.
-//! - SIGTERM/SIGINT: running jobs get `grace` to finish, then are cancelled safely;
-//!   a run cut short this way runs again when the daemon comes back.
+//! - The config is read again when its file changes and on SIGHUP (a Windows
+//!   service: the service manager's "parameters changed"); running jobs go on. A
+//!   broken config keeps the last good one in force and says why.
+//! - SIGTERM/SIGINT (Windows: Ctrl-C, the service manager's stop or shutdown):
+//!   running jobs get `grace` to finish, then are cancelled safely; a run cut
+//!   short this way runs again when the daemon comes back.
 //! - Clients (CLI, window, tray) talk to it over `ipc`.
 
 use std::{
@@ -19,10 +21,7 @@ use std::{
 };
 
 use jiff::{Timestamp, tz::TimeZone};
-use tokio::{
-    signal::unix::{SignalKind, signal},
-    sync::{broadcast, mpsc, watch},
-};
+use tokio::sync::{broadcast, mpsc, watch};
 
 use super::{
     Due, State, Task, TaskKind,
@@ -91,13 +90,27 @@ struct Daemon {
     tz: TimeZone,
 }
 
-/// Runs the scheduler until SIGTERM or SIGINT.
+/// What, besides its clients, tells the daemon to read its config again or to stop:
+/// signals on Unix, Ctrl-C or the service manager on Windows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Control {
+    /// Read the configuration again (why, for the log).
+    Reload(&'static str),
+    /// Stop: running jobs get the grace period.
+    Stop,
+}
+
+/// Runs the scheduler until SIGTERM or SIGINT (Windows: Ctrl-C).
 pub async fn run(opts: Options) -> Result<()> {
-    let listener = ipc::bind(&opts.socket)?;
-    let (events, _) = broadcast::channel(1024);
-    let (req_tx, mut req_rx) = mpsc::channel::<ipc::Incoming>(16);
-    tokio::spawn(ipc::serve(listener, req_tx, events.clone()));
-    let (done_tx, mut done_rx) = mpsc::unbounded_channel();
+    let (tx, rx) = mpsc::unbounded_channel();
+    forward_signals(tx)?;
+    run_controlled(opts, rx).await
+}
+
+/// SIGHUP reloads, SIGTERM and SIGINT stop.
+#[cfg(unix)]
+fn forward_signals(tx: mpsc::UnboundedSender<Control>) -> Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
     let signal_err = |e| {
         Error::io(
             crate::t!("io-listening-signals"),
@@ -108,6 +121,44 @@ pub async fn run(opts: Options) -> Result<()> {
     let mut hup = signal(SignalKind::hangup()).map_err(signal_err)?;
     let mut term = signal(SignalKind::terminate()).map_err(signal_err)?;
     let mut int = signal(SignalKind::interrupt()).map_err(signal_err)?;
+    tokio::spawn(async move {
+        loop {
+            let control = tokio::select! {
+                _ = hup.recv() => Control::Reload("SIGHUP"),
+                _ = term.recv() => Control::Stop,
+                _ = int.recv() => Control::Stop,
+            };
+            if tx.send(control).is_err() {
+                break;
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Ctrl-C (or closing the console) stops.
+#[cfg(not(unix))]
+fn forward_signals(tx: mpsc::UnboundedSender<Control>) -> Result<()> {
+    tokio::spawn(async move {
+        while tokio::signal::ctrl_c().await.is_ok() {
+            if tx.send(Control::Stop).is_err() {
+                break;
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Runs the scheduler until `control` says stop (or all its senders are gone).
+pub async fn run_controlled(
+    opts: Options,
+    mut control: mpsc::UnboundedReceiver<Control>,
+) -> Result<()> {
+    let listener = ipc::bind(&opts.socket)?;
+    let (events, _) = broadcast::channel(1024);
+    let (req_tx, mut req_rx) = mpsc::channel::<ipc::Incoming>(16);
+    tokio::spawn(ipc::serve(listener, req_tx, events.clone()));
+    let (done_tx, mut done_rx) = mpsc::unbounded_channel();
 
     let mut d = Daemon {
         state: State::load(&opts.state_path),
@@ -144,13 +195,14 @@ pub async fn run(opts: Options) -> Result<()> {
                 let _ = reply.send(answer);
             }
             Some(done) = done_rx.recv() => d.finished(done),
-            _ = hup.recv() => d.reload("SIGHUP"),
-            _ = term.recv() => break,
-            _ = int.recv() => break,
+            control = control.recv() => match control {
+                Some(Control::Reload(why)) => d.reload(why),
+                Some(Control::Stop) | None => break,
+            },
         }
     }
     d.shutdown(&mut done_rx).await;
-    let _ = std::fs::remove_file(&d.opts.socket);
+    ipc::unbind(&d.opts.socket);
     Ok(())
 }
 

@@ -1,9 +1,14 @@
-//! The daemon's local endpoint: a Unix socket (`$XDG_RUNTIME_DIR/npbackup/daemon.sock`,
-//! `/run/npbackup/daemon.sock` for the system service) that only its own user (and
-//! root) may use: the socket is 0600 and each connection's peer credentials are
-//! checked. One JSON request per line, one JSON reply per line; `watch` streams the
-//! daemon's events until the client hangs up. The CLI, the desktop app and the
-//! tray are its clients.
+//! The daemon's local endpoint, which only its own user (and root or the
+//! administrators) may use. One JSON request per line, one JSON reply per line;
+//! `watch` streams the daemon's events until the client hangs up. The CLI, the
+//! desktop app and the tray are its clients.
+//!
+//! - Unix: a socket (`$XDG_RUNTIME_DIR/npbackup/daemon.sock`, `/run/npbackup/daemon.sock`
+//!   for the system service), 0600 in a 0700 folder, and each connection's peer
+//!   credentials are checked.
+//! - Windows: a named pipe (`\\.\pipe\npbackup-USER`, `\\.\pipe\npbackup` for the
+//!   service) whose access list lets in only its owner, SYSTEM and the
+//!   administrators, and no remote client. Not built here (see the README).
 
 use std::{
     io::{BufRead, BufReader, Write},
@@ -14,8 +19,7 @@ use std::{
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use tokio::{
-    io::{AsyncBufReadExt, AsyncWriteExt},
-    net::{UnixListener, UnixStream},
+    io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt},
     sync::{broadcast, mpsc, oneshot},
 };
 
@@ -147,16 +151,40 @@ pub enum DaemonEvent {
 }
 
 /// The socket of this user's daemon.
+#[cfg(unix)]
 pub fn socket_path() -> PathBuf {
     crate::config::runtime_dir().join("daemon.sock")
 }
 
+/// The named pipe of this user's daemon.
+#[cfg(windows)]
+pub fn socket_path() -> PathBuf {
+    let user = std::env::var("USERNAME").unwrap_or_default();
+    let user: String = user
+        .chars()
+        .map(|c| if c.is_alphanumeric() { c } else { '_' })
+        .collect();
+    PathBuf::from(format!(
+        r"\\.\pipe\{}-{user}",
+        crate::customization::SHORT_NAME
+    ))
+}
+
+/// The endpoint of the system service.
+pub fn system_socket_path() -> PathBuf {
+    if cfg!(windows) {
+        PathBuf::from(format!(r"\\.\pipe\{}", crate::customization::SHORT_NAME))
+    } else {
+        PathBuf::from(format!(
+            "/run/{}/daemon.sock",
+            crate::customization::SHORT_NAME
+        ))
+    }
+}
+
 /// Where a client looks: this user's daemon, else the system's.
 pub fn client_socket_paths() -> Vec<PathBuf> {
-    let system = PathBuf::from(format!(
-        "/run/{}/daemon.sock",
-        crate::customization::SHORT_NAME
-    ));
+    let system = system_socket_path();
     let mut v = vec![socket_path()];
     if !v.contains(&system) {
         v.push(system);
@@ -164,9 +192,13 @@ pub fn client_socket_paths() -> Vec<PathBuf> {
     v
 }
 
+#[cfg(unix)]
+pub type Listener = tokio::net::UnixListener;
+
 /// Binds the socket (0600, in a 0700 folder). Refuses when a daemon already
 /// answers there; a socket left by a dead daemon is replaced.
-pub fn bind(path: &Path) -> Result<UnixListener> {
+#[cfg(unix)]
+pub fn bind(path: &Path) -> Result<Listener> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::io(crate::t!("io-creating-socket-folder"), dir, e))?;
@@ -186,7 +218,7 @@ pub fn bind(path: &Path) -> Result<UnixListener> {
         let _ = std::fs::remove_file(path);
     }
     let listener =
-        UnixListener::bind(path).map_err(|e| Error::io(crate::t!("io-opening-socket"), path, e))?;
+        Listener::bind(path).map_err(|e| Error::io(crate::t!("io-opening-socket"), path, e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -199,17 +231,102 @@ pub fn bind(path: &Path) -> Result<UnixListener> {
 /// A request with the channel for its reply, as the daemon's loop receives it.
 pub type Incoming = (Request, oneshot::Sender<Reply>);
 
+/// Removes the socket of a daemon that stops.
+pub fn unbind(path: &Path) {
+    if cfg!(unix) {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
 /// Accepts clients until the listener fails: checks who they are, passes their
 /// requests to the daemon and streams events to watchers.
+#[cfg(unix)]
 pub async fn serve(
-    listener: UnixListener,
+    listener: Listener,
     requests: mpsc::Sender<Incoming>,
     events: broadcast::Sender<DaemonEvent>,
 ) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else {
+        let Ok((mut stream, _)) = listener.accept().await else {
             continue;
         };
+        let (requests, events) = (requests.clone(), events.clone());
+        tokio::spawn(async move {
+            let peer = match stream.peer_cred() {
+                Ok(p) => p,
+                Err(e) => return tracing::debug!("a daemon client went away: {e}"),
+            };
+            if !allowed(peer.uid()) {
+                tracing::warn!(
+                    "refused a connection to the scheduler from user id {} (pid {:?})",
+                    peer.uid(),
+                    peer.pid()
+                );
+                let reply = Reply::refused(crate::t!("daemon-other-user"));
+                let _ = stream.write_all(&line(&reply)).await;
+                return;
+            }
+            if let Err(e) = client(stream, requests, events).await {
+                tracing::debug!("a daemon client went away: {e}");
+            }
+        });
+    }
+}
+
+/// Whether a peer with this uid may use the daemon: its own user or root.
+#[cfg(unix)]
+pub fn allowed(peer_uid: u32) -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    peer_uid == me || peer_uid == 0
+}
+
+/// The pipe instance that waits for the next client (a named pipe takes one client
+/// per instance: each connected one is replaced by a new one).
+#[cfg(windows)]
+pub struct Listener {
+    name: PathBuf,
+    next: tokio::net::windows::named_pipe::NamedPipeServer,
+}
+
+/// Creates the named pipe, refusing when a daemon (or anything else) already has it.
+#[cfg(windows)]
+pub fn bind(path: &Path) -> Result<Listener> {
+    let next = super::windows::create_pipe(path, true).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::PermissionDenied {
+            Error::Usage(crate::t!(
+                "daemon-already-running",
+                socket = path.display().to_string()
+            ))
+        } else {
+            Error::io(crate::t!("io-opening-socket"), path, e)
+        }
+    })?;
+    Ok(Listener {
+        name: path.to_path_buf(),
+        next,
+    })
+}
+
+/// Accepts clients until the pipe fails (the access list keeps others out).
+#[cfg(windows)]
+pub async fn serve(
+    mut listener: Listener,
+    requests: mpsc::Sender<Incoming>,
+    events: broadcast::Sender<DaemonEvent>,
+) {
+    loop {
+        if let Err(e) = listener.next.connect().await {
+            tracing::debug!("a daemon client went away before it was served: {e}");
+        }
+        let fresh = match super::windows::create_pipe(&listener.name, false) {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!("the scheduler's pipe cannot take more clients: {e}");
+                return;
+            }
+        };
+        let stream = std::mem::replace(&mut listener.next, fresh);
         let (requests, events) = (requests.clone(), events.clone());
         tokio::spawn(async move {
             if let Err(e) = client(stream, requests, events).await {
@@ -219,30 +336,13 @@ pub async fn serve(
     }
 }
 
-/// Whether a peer with this uid may use the daemon: its own user or root.
-pub fn allowed(peer_uid: u32) -> bool {
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let me = unsafe { libc::geteuid() };
-    peer_uid == me || peer_uid == 0
-}
-
-async fn client(
-    stream: UnixStream,
+/// Serves one client (already let in) until it hangs up.
+async fn client<S: AsyncRead + AsyncWrite>(
+    stream: S,
     requests: mpsc::Sender<Incoming>,
     events: broadcast::Sender<DaemonEvent>,
 ) -> std::io::Result<()> {
-    let peer = stream.peer_cred()?;
-    let (read, mut write) = stream.into_split();
-    if !allowed(peer.uid()) {
-        tracing::warn!(
-            "refused a connection to the scheduler from user id {} (pid {:?})",
-            peer.uid(),
-            peer.pid()
-        );
-        let reply = Reply::refused(crate::t!("daemon-other-user"));
-        write.write_all(&line(&reply)).await?;
-        return Ok(());
-    }
+    let (read, mut write) = tokio::io::split(stream);
     let mut lines = tokio::io::BufReader::new(read).lines();
     while let Some(text) = lines.next_line().await? {
         if text.trim().is_empty() {
@@ -292,11 +392,56 @@ fn line<T: Serialize>(v: &T) -> Vec<u8> {
     l
 }
 
+#[cfg(unix)]
+type ClientStream = std::os::unix::net::UnixStream;
+#[cfg(windows)]
+type ClientStream = std::fs::File;
+
+#[cfg(unix)]
+fn open(path: &Path) -> std::io::Result<ClientStream> {
+    ClientStream::connect(path)
+}
+
+/// A named pipe opens like a file; while every instance is busy (a client being
+/// handed over), it says so for a moment.
+#[cfg(windows)]
+fn open(path: &Path) -> std::io::Result<ClientStream> {
+    const ERROR_PIPE_BUSY: i32 = 231;
+    let mut tries = 0;
+    loop {
+        match std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(path)
+        {
+            Err(e) if e.raw_os_error() == Some(ERROR_PIPE_BUSY) && tries < 50 => {
+                tries += 1;
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Connects to the daemon at `path`, for an async client (the window).
+#[cfg(unix)]
+pub async fn connect_async(path: &Path) -> std::io::Result<tokio::net::UnixStream> {
+    tokio::net::UnixStream::connect(path).await
+}
+
+/// Connects to the daemon at `path`, for an async client (the window).
+#[cfg(windows)]
+pub async fn connect_async(
+    path: &Path,
+) -> std::io::Result<tokio::net::windows::named_pipe::NamedPipeClient> {
+    tokio::net::windows::named_pipe::ClientOptions::new().open(path)
+}
+
 /// Connects to the first daemon that answers at `paths`.
-fn connect(paths: &[PathBuf]) -> Result<std::os::unix::net::UnixStream> {
+fn connect(paths: &[PathBuf]) -> Result<ClientStream> {
     let mut tried = Vec::new();
     for path in paths {
-        match std::os::unix::net::UnixStream::connect(path) {
+        match open(path) {
             Ok(s) => return Ok(s),
             Err(e) => tried.push(format!("{} ({e})", path.display())),
         }
@@ -315,6 +460,8 @@ pub fn ask(request: &Request) -> Result<Reply> {
 /// Asks the daemon answering at the first of `paths`. Blocking.
 pub fn ask_at(paths: &[PathBuf], request: &Request) -> Result<Reply> {
     let stream = connect(paths)?;
+    // a pipe opened as a file has no read timeout: a hung daemon hangs the asker there
+    #[cfg(unix)]
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .map_err(|e| {

@@ -2,17 +2,18 @@
 //! pure, with the clock passed in, so catch-up, DST and random delays are tested
 //! without waiting), what ran last (`state`, kept on disk), what a run waits for
 //! (`conditions`: mains power, an unmetered network), and the daemon that runs the
-//! due tasks as jobs and answers its clients over a local socket (`daemon`, `ipc`).
+//! due tasks as jobs and answers its clients over a local socket (`daemon`, `ipc`),
+//! and installing it as a service of the OS (`service`; on Windows `windows`).
 //!
 //! It uses `jobs` and `config` like any front end; nothing below it knows it exists.
 
 pub mod conditions;
-#[cfg(unix)]
 pub mod daemon;
-#[cfg(unix)]
 pub mod ipc;
 pub mod service;
 pub mod state;
+#[cfg(windows)]
+pub mod windows;
 
 use std::time::Duration;
 

@@ -1,8 +1,11 @@
 //! Installing the scheduler as a service of the OS, so it starts at login (a user
 //! service) or at boot (a system service) and is restarted if it fails:
-//! systemd units on Linux, a launchd agent on macOS. The unit text is made here;
-//! `packaging/linux/` holds the same units for distribution packages (a test keeps
-//! them identical). Windows services are not built yet (see the README).
+//! systemd units on Linux, a launchd agent on macOS, a service of the service
+//! manager on Windows (system only: `super::windows`, never built here, see the
+//! README). The unit text is made here; `packaging/linux/` holds the same units for
+//! distribution packages (a test keeps them identical).
+// on Windows, the systemd and launchd parts are not used
+#![cfg_attr(windows, allow(dead_code))]
 
 use std::path::{Path, PathBuf};
 
@@ -150,13 +153,46 @@ fn launchd_label() -> String {
     )
 }
 
+/// What `print` shows: the systemd unit, the launchd agent, or on Windows the
+/// `sc.exe` command that makes the same service as `install`.
+pub fn unit_text(scope: Scope, exe: &Path, config: &Path) -> String {
+    if cfg!(windows) {
+        let command = format!(
+            "\\\"{}\\\" -c \\\"{}\\\" daemon run --service",
+            exe.display(),
+            config.display()
+        );
+        format!(
+            "sc.exe create {SHORT_NAME} binPath= \"{command}\" start= auto DisplayName= \"{PRODUCT_NAME} scheduler\"\n\
+             sc.exe failure {SHORT_NAME} reset= 86400 actions= restart/30000/restart/30000/restart/30000\n"
+        )
+    } else if cfg!(target_os = "macos") {
+        launchd_agent(exe, config)
+    } else {
+        systemd_unit(scope, exe, config)
+    }
+}
+
+/// Windows has a system service only (the desktop app runs the schedule while open).
+#[cfg(windows)]
+fn windows_scope(scope: Scope) -> Result<()> {
+    match scope {
+        Scope::System => Ok(()),
+        Scope::User => Err(Error::Usage(crate::t!("sched-windows-user"))),
+    }
+}
+
 /// What `install` did, in words, line by line.
 pub fn install(scope: Scope, exe: &Path, config: &Path, start: bool) -> Result<Vec<String>> {
+    #[cfg(windows)]
+    return windows_scope(scope).and_then(|()| super::windows::install(exe, config, start));
+    #[cfg(not(windows))]
+    install_unix(scope, exe, config, start)
+}
+
+fn install_unix(scope: Scope, exe: &Path, config: &Path, start: bool) -> Result<Vec<String>> {
     if cfg!(target_os = "macos") {
         return install_launchd(exe, config, start);
-    }
-    if cfg!(windows) {
-        return Err(Error::Usage(crate::t!("sched-no-windows-service")));
     }
     if scope == Scope::System && !is_root() {
         return Err(Error::Usage(crate::t!("sched-system-needs-root")));
@@ -190,6 +226,13 @@ pub fn install(scope: Scope, exe: &Path, config: &Path, start: bool) -> Result<V
 
 /// What `uninstall` did.
 pub fn uninstall(scope: Scope) -> Result<Vec<String>> {
+    #[cfg(windows)]
+    return windows_scope(scope).and_then(|()| super::windows::uninstall());
+    #[cfg(not(windows))]
+    uninstall_systemd(scope)
+}
+
+fn uninstall_systemd(scope: Scope) -> Result<Vec<String>> {
     let path = unit_path(scope)?;
     let mut said = Vec::new();
     if path.exists() {
@@ -212,8 +255,15 @@ pub fn uninstall(scope: Scope) -> Result<Vec<String>> {
     Ok(said)
 }
 
-/// Whether the unit is installed, enabled and running, in words.
+/// Whether the service is installed, enabled and running, in words.
 pub fn status(scope: Scope) -> Result<Vec<String>> {
+    #[cfg(windows)]
+    return windows_scope(scope).and_then(|()| super::windows::query());
+    #[cfg(not(windows))]
+    status_systemd(scope)
+}
+
+fn status_systemd(scope: Scope) -> Result<Vec<String>> {
     let path = unit_path(scope)?;
     if !path.exists() {
         return Ok(vec![crate::t!(

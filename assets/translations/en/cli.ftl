@@ -418,7 +418,14 @@ sched-no-tomorrow = cannot work out tomorrow's date
 sched-pause-too-long = `{ $value }` is too long a pause
 sched-cannot-encode-state = cannot encode the scheduler's state: { $cause }
 sched-no-home = cannot find your home folder
-sched-no-windows-service = the Windows service is not part of this build yet: use the Task Scheduler to run `daemon run` at logon
+sched-windows-user = on Windows the scheduler is a system service: run `service install --system` as an administrator (without it, the desktop app runs the schedule while it is open)
+sched-windows-not-a-service = `daemon run --service` is for the service manager, which did not start this process ({ $cause }): use `daemon run` in a console
+sched-windows-failed = the service manager refused: { $cause } (run this as an administrator)
+sched-windows-installed = installed the { $name } service (as LocalSystem, started at boot, restarted after a failure)
+sched-windows-started = started the { $name } service
+sched-windows-not-installed = the { $name } service is not installed: `service install --system`
+sched-windows-removed = removed the { $name } service (it goes once it has stopped)
+sched-windows-installed-as = installed: the { $name } service
 sched-system-needs-root = a system service is installed by root: run this with sudo, or use --user
 sched-wrote = wrote { $path }
 sched-started-user = enabled and started { $unit } (user service): it starts at each login
@@ -485,7 +492,7 @@ cli-config-problems = { $n ->
 }
 
 ## The command line: repository commands (cli/commands.rs)
-cli-no-scheduler-here = the scheduler is not part of this build yet
+cli-daemon-service-windows-only = `daemon run --service` runs the scheduler under the Windows service manager: use `daemon run` here
 cli-no-config = no configuration file found (looked for { $variable }, { $user } and { $system }). Create one with `{ -cli } config init`, or name a repository with -r URI.
 cli-init-created = created repository { $id } at { $location } (format version { $version }, compression { $compression })
 cli-init-keep-password = Keep the password safe: without it the backups cannot be read by anyone, including you.

@@ -430,7 +430,14 @@ sched-no-tomorrow = la date de demain ne peut pas être calculée
 sched-pause-too-long = `{ $value }` est une pause trop longue
 sched-cannot-encode-state = l'état du planificateur ne peut pas être encodé : { $cause }
 sched-no-home = votre dossier personnel est introuvable
-sched-no-windows-service = le service Windows ne fait pas encore partie de cette version : utilisez le Planificateur de tâches pour lancer `daemon run` à l'ouverture de session
+sched-windows-user = sous Windows, le planificateur est un service système : lancez `service install --system` en administrateur (sans lui, l'application de bureau suit le planning tant qu'elle est ouverte)
+sched-windows-not-a-service = `daemon run --service` est réservé au gestionnaire de services, qui n'a pas lancé ce processus ({ $cause }) : utilisez `daemon run` dans une console
+sched-windows-failed = le gestionnaire de services a refusé : { $cause } (lancez ceci en administrateur)
+sched-windows-installed = service { $name } installé (en LocalSystem, démarré au boot, relancé après une panne)
+sched-windows-started = service { $name } démarré
+sched-windows-not-installed = le service { $name } n'est pas installé : `service install --system`
+sched-windows-removed = service { $name } supprimé (il disparaît dès qu'il est arrêté)
+sched-windows-installed-as = installé : le service { $name }
 sched-system-needs-root = un service système s'installe en root : lancez ceci avec sudo, ou utilisez --user
 sched-wrote = { $path } écrit
 sched-started-user = { $unit } activé et démarré (service utilisateur) : il démarre à chaque ouverture de session
@@ -497,7 +504,7 @@ cli-config-problems = { $n ->
 }
 
 ## La ligne de commande : commandes sur les dépôts (cli/commands.rs)
-cli-no-scheduler-here = le planificateur ne fait pas encore partie de cette version
+cli-daemon-service-windows-only = `daemon run --service` lance le planificateur sous le gestionnaire de services de Windows : utilisez `daemon run` ici
 cli-no-config = aucun fichier de configuration trouvé (cherché : { $variable }, { $user } et { $system }). Créez-en un avec `{ -cli } config init`, ou nommez un dépôt avec -r URI.
 cli-init-created = dépôt { $id } créé à { $location } (version du format { $version }, compression { $compression })
 cli-init-keep-password = Gardez le mot de passe en lieu sûr : sans lui, personne ne peut lire les sauvegardes, pas même vous.
