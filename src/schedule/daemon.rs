@@ -640,3 +640,74 @@ async fn recent_backup(
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the Windows service does instead of signals: `Control::Reload` reads the
+    /// config again (watchers see it) and `Control::Stop` ends the daemon, which
+    /// removes its socket.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn control_messages_reload_and_stop_the_daemon() {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let opts = Options {
+            config_path: dir.path().join("absent.conf"),
+            state_path: dir.path().join("scheduler.json"),
+            socket: dir.path().join("daemon.sock"),
+            grace: Duration::from_secs(1),
+            job_program: None,
+        };
+        let socket = opts.socket.clone();
+        let (control, controls) = mpsc::unbounded_channel();
+        let daemon = tokio::spawn(run_controlled(opts, controls));
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        while !socket.exists() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the daemon never bound its socket"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+
+        // a watcher sees the reload asked for after it was let in
+        let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+        let paths = vec![socket.clone()];
+        let watcher = std::thread::spawn(move || {
+            let mut reloads = 0;
+            let watched = ipc::watch_at_ready(
+                &paths,
+                || {
+                    let _ = ready_tx.send(());
+                },
+                |event| {
+                    if let DaemonEvent::Reloaded { problems, .. } = event {
+                        reloads += 1;
+                        // the absent file is a problem the daemon reports, not a stop
+                        assert_eq!(problems.len(), 1, "{problems:?}");
+                        return false;
+                    }
+                    true
+                },
+            );
+            (watched.is_ok(), reloads)
+        });
+        ready_rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the daemon let the watcher in");
+        control
+            .send(Control::Reload("a test"))
+            .expect("the daemon listens");
+        let (watched, reloads) = watcher.join().expect("the watcher ends");
+        assert!(watched);
+        assert_eq!(reloads, 1);
+
+        control.send(Control::Stop).expect("the daemon listens");
+        let stopped = tokio::time::timeout(Duration::from_secs(20), daemon)
+            .await
+            .expect("the daemon stops when told to")
+            .expect("the daemon's task did not panic");
+        assert!(stopped.is_ok(), "{stopped:?}");
+        assert!(!socket.exists(), "the daemon left its socket behind");
+    }
+}
