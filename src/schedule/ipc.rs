@@ -199,14 +199,11 @@ pub type Listener = tokio::net::UnixListener;
 /// answers there; a socket left by a dead daemon is replaced.
 #[cfg(unix)]
 pub fn bind(path: &Path) -> Result<Listener> {
+    use std::os::unix::fs::PermissionsExt;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| Error::io(crate::t!("io-creating-socket-folder"), dir, e))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
-        }
+        let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
     }
     if path.exists() {
         if std::os::unix::net::UnixStream::connect(path).is_ok() {
@@ -219,12 +216,8 @@ pub fn bind(path: &Path) -> Result<Listener> {
     }
     let listener =
         Listener::bind(path).map_err(|e| Error::io(crate::t!("io-opening-socket"), path, e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| Error::io(crate::t!("io-restricting-socket"), path, e))?;
-    }
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+        .map_err(|e| Error::io(crate::t!("io-restricting-socket"), path, e))?;
     Ok(listener)
 }
 

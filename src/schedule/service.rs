@@ -153,6 +153,16 @@ fn launchd_label() -> String {
     )
 }
 
+/// The Windows service's name for the service manager (`sc query npbackup`).
+pub fn windows_service_name() -> &'static str {
+    SHORT_NAME
+}
+
+/// The Windows service's name in the Services window.
+pub fn windows_display_name() -> String {
+    format!("{PRODUCT_NAME} scheduler")
+}
+
 /// What `print` shows: the systemd unit, the launchd agent, or on Windows the
 /// `sc.exe` command that makes the same service as `install`.
 pub fn unit_text(scope: Scope, exe: &Path, config: &Path) -> String {
@@ -163,8 +173,10 @@ pub fn unit_text(scope: Scope, exe: &Path, config: &Path) -> String {
             config.display()
         );
         format!(
-            "sc.exe create {SHORT_NAME} binPath= \"{command}\" start= auto DisplayName= \"{PRODUCT_NAME} scheduler\"\n\
-             sc.exe failure {SHORT_NAME} reset= 86400 actions= restart/30000/restart/30000/restart/30000\n"
+            "sc.exe create {name} binPath= \"{command}\" start= auto DisplayName= \"{display}\"\n\
+             sc.exe failure {name} reset= 86400 actions= restart/30000/restart/30000/restart/30000\n",
+            name = windows_service_name(),
+            display = windows_display_name(),
         )
     } else if cfg!(target_os = "macos") {
         launchd_agent(exe, config)

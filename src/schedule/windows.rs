@@ -31,16 +31,14 @@ use windows_service::{
     service_manager::{ServiceManager, ServiceManagerAccess},
 };
 
-use super::daemon::{self, Control, Options};
+use super::{
+    daemon::{self, Control, Options},
+    service::{windows_display_name, windows_service_name as service_name},
+};
 use crate::{
-    customization::{PRODUCT_NAME, SHORT_NAME},
+    customization::PRODUCT_NAME,
     error::{Error, Result},
 };
-
-/// The service's name for the service manager (`sc query npbackup`).
-pub fn service_name() -> &'static str {
-    SHORT_NAME
-}
 
 /// Creates an instance of the daemon's named pipe, open to its owner (the user who
 /// runs the daemon), SYSTEM and the administrators only, and to no remote client.
@@ -205,7 +203,7 @@ pub fn install(exe: &Path, config: &Path, start: bool) -> Result<Vec<String>> {
     .map_err(denied)?;
     let info = ServiceInfo {
         name: OsString::from(service_name()),
-        display_name: OsString::from(format!("{PRODUCT_NAME} scheduler")),
+        display_name: OsString::from(windows_display_name()),
         service_type: ServiceType::OWN_PROCESS,
         start_type: ServiceStartType::AutoStart,
         error_control: ServiceErrorControl::Normal,
