@@ -153,7 +153,8 @@ pub use crate::{
     },
     commands::{
         backup::{BackupOptions, ParentOptions},
-        check::{CheckOptions, CheckResults, ReadSubsetOption},
+        // npbackup: the findings' type and level, so that a front end can word them
+        check::{CheckError, CheckErrorLevel, CheckOptions, CheckResults, ReadSubsetOption},
         config::ConfigOptions,
         copy::CopySnapshot,
         forget::{ForgetGroup, ForgetGroups, ForgetSnapshot, KeepOptions},

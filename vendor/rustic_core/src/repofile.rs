@@ -154,7 +154,7 @@ pub use {
     crate::{
         backend::{
             ALL_FILE_TYPES, FileType,
-            node::{Metadata, Node, NodeType},
+            node::{ExtendedAttribute, GenericAttributes, Metadata, Node, NodeType},
         },
         blob::{ALL_BLOB_TYPES, BlobType, tree::Tree},
     },

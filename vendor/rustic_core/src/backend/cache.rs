@@ -621,7 +621,13 @@ impl Cache {
     pub fn remove(&self, tpe: FileType, id: &Id) -> RusticResult<()> {
         trace!("cache writing tpe: {tpe:?}, id: {id}");
         let filename = self.path(tpe, id);
-        fs::remove_file(&filename).map_err(|err| {
+        // npbackup: a file the cache never held is removed already (pruning a pack
+        // that was never read warned "Failed to remove file … No such file")
+        match fs::remove_file(&filename) {
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(()),
+            other => other,
+        }
+        .map_err(|err| {
             RusticError::with_source(
                 ErrorKind::InputOutput,
                 "Failed to remove file at `{path}`",

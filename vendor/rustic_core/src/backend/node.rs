@@ -1,6 +1,8 @@
 pub mod modification;
 
-use std::{borrow::Cow, cmp::Ordering, ffi::OsStr, fmt::Debug, path::Path};
+use std::{
+    borrow::Cow, cmp::Ordering, collections::BTreeMap, ffi::OsStr, fmt::Debug, path::Path,
+};
 
 #[cfg(not(windows))]
 use std::fmt::Write;
@@ -273,6 +275,51 @@ pub struct Metadata {
     /// Extended attributes of the node
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub extended_attributes: Vec<ExtendedAttribute>,
+    /// npbackup: restic's (0.17 and later) `generic_attributes`: Windows security
+    /// descriptors and file attributes, and whatever later versions add, kept as
+    /// restic wrote them so that a tree rewritten here (`repair snapshots`) keeps them
+    #[serde(default, skip_serializing_if = "GenericAttributes::is_empty")]
+    pub generic_attributes: GenericAttributes,
+}
+
+/// npbackup: a node's `generic_attributes`: names and their JSON values (as text).
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct GenericAttributes(pub BTreeMap<String, String>);
+
+impl GenericAttributes {
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl serde::Serialize for GenericAttributes {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeMap};
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (name, json) in &self.0 {
+            let value: serde_json::Value = serde_json::from_str(json).map_err(S::Error::custom)?;
+            map.serialize_entry(name, &value)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for GenericAttributes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // (a `RawValue` would keep the bytes, but cannot be read inside the flattened
+        // `Metadata`; the values' JSON is kept, in serde_json's spelling)
+        let values: Option<BTreeMap<String, serde_json::Value>> =
+            serde::Deserialize::deserialize(deserializer)?;
+        Ok(Self(
+            values
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(name, value)| (name, value.to_string()))
+                .collect(),
+        ))
+    }
 }
 
 pub(crate) fn is_default<T: Default + PartialEq>(t: &T) -> bool {

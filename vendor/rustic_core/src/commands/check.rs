@@ -32,7 +32,8 @@ use crate::{
     },
     progress::Progress,
     repofile::{
-        IndexFile, IndexPack, PackHeader, PackHeaderLength, PackHeaderRef, packfile::PackId,
+        IndexFile, IndexId, IndexPack, PackHeader, PackHeaderLength, PackHeaderRef,
+        packfile::PackId,
     },
     repository::{Open, Repository},
 };
@@ -231,7 +232,9 @@ pub(crate) fn check_repository<S: Open>(
     let cache = repo.cache();
     let hot_be = &repo.be_hot;
     let raw_be = repo.dbe();
-    let collector = CheckResultsCollector::default().log(true);
+    // npbackup: the caller words the findings for its users (and logs them); logging
+    // each one here showed rustic's own texts beside ours
+    let collector = CheckResultsCollector::default().log(false);
     if !opts.trust_cache
         && let Some(cache) = &cache
     {
@@ -286,11 +289,30 @@ pub(crate) fn check_repository<S: Open>(
         .unwrap_or_default();
 
     if opts.read_data {
-        let packs = index_be
+        // npbackup: the index lists a mixed pack under each of its blob types; read it
+        // once, with all of its blobs
+        let mut whole_packs: BTreeMap<PackId, IndexPack> = BTreeMap::new();
+        for pack in index_be
             .into_index()
             .into_iter()
             .filter(|p| !missing_packs.contains_key(&p.id))
-            .filter(|p| packs.contains(&p.id));
+            .filter(|p| packs.contains(&p.id))
+        {
+            match whole_packs.entry(pack.id) {
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    _ = e.insert(pack);
+                }
+                std::collections::btree_map::Entry::Occupied(mut e) => {
+                    e.get_mut().blobs.extend(pack.blobs);
+                }
+            }
+        }
+        // a pack several index files list comes with its blobs several times
+        let packs = whole_packs.into_values().map(|mut pack| {
+            pack.blobs.sort_unstable();
+            pack.blobs.dedup();
+            pack
+        });
 
         debug!("using read-data-subset {:?}", opts.read_data_subset);
         let packs = opts.read_data_subset.apply(packs);
@@ -456,17 +478,29 @@ fn check_packs<S: Open>(
     let mut tree_packs = BTreeMap::new();
     let mut index_collector = IndexCollector::new(IndexType::Full);
 
+    // npbackup: the index files naming each pack, to report a pack listed by several
+    // (restic's hint "pack … contained in several indexes")
+    let mut indexed_by: BTreeMap<PackId, Vec<IndexId>> = BTreeMap::new();
     let p = repo.progress_counter("reading index...");
     for index in be.stream_all::<IndexFile>(&p)? {
-        let index = index?.1;
+        let (index_id, index) = index?;
         index_collector.extend(index.packs.clone());
         for (p, to_delete) in index.all_packs() {
             let check_time = to_delete; // Check if time is set for packs marked to delete
-            let blob_type = p.blob_type();
             let pack_size = p.pack_size();
             _ = packs.insert(p.id, (pack_size, to_delete));
-            if hot_be.is_some() && blob_type == BlobType::Tree {
+            if !to_delete {
+                indexed_by.entry(p.id).or_default().push(index_id);
+            }
+            // npbackup: a mixed pack holds trees, so it belongs in the hot repository too
+            if hot_be.is_some() && p.blobs.iter().any(|b| b.tpe == BlobType::Tree) {
                 _ = tree_packs.insert(p.id, (pack_size, to_delete));
+            }
+            // npbackup: a pack of tree and data blobs (restic before 0.8.0) is read like
+            // any other; restic's check reports it as a hint that prune repacks it, so
+            // do we (rustic_core reported an error for each of its blobs).
+            if p.is_mixed() {
+                collector.add_warn(CheckError::MixedPack { id: p.id });
             }
 
             // Check if time is set _
@@ -479,15 +513,6 @@ fn check_packs<S: Open>(
             let mut blobs = p.blobs;
             blobs.sort_unstable();
             for blob in blobs {
-                if blob.tpe != blob_type {
-                    collector.add_error(CheckError::PackBlobTypesMismatch {
-                        id: p.id,
-                        blob_id: blob.id,
-                        blob_type: blob.tpe,
-                        expected: blob_type,
-                    });
-                }
-
                 if blob.location.offset != expected_offset {
                     collector.add_error(CheckError::PackBlobOffsetMismatch {
                         id: p.id,
@@ -502,6 +527,12 @@ fn check_packs<S: Open>(
     }
 
     p.finish();
+
+    for (id, index_ids) in indexed_by {
+        if index_ids.len() > 1 {
+            collector.add_warn(CheckError::PackInSeveralIndexes { id, index_ids });
+        }
+    }
 
     if let Some(hot_be) = hot_be {
         let p = repo.progress_spinner("listing packs in hot repo...");
@@ -744,7 +775,15 @@ fn check_pack(
 
             // TODO: this is identical to backend/decrypt.rs; unify these two parts!
             if let Some(length) = blob.uncompressed_length {
-                blob_data = decode_all(&*blob_data).unwrap();
+                // npbackup: damaged compressed data is a finding, not a panic
+                blob_data = match decode_all(&*blob_data) {
+                    Ok(data) => data,
+                    Err(_) => {
+                        collector.add_error(CheckError::PackBlobNotDecompressible { id, blob_id });
+                        p.inc(blob.length.into());
+                        continue;
+                    }
+                };
                 if blob_data.len() != length.get() as usize {
                     collector.add_error(CheckError::PackBlobLengthMismatch { id, blob_id });
                 }
@@ -830,6 +869,9 @@ fn check_pack(
 #[non_exhaustive]
 #[derive(Error, Debug, Display)]
 #[allow(clippy::doc_markdown)]
+// npbackup: public (exported from the crate) so that a front end can word each
+// finding; its fields are described by each variant's text
+#[allow(missing_docs)]
 pub enum CheckError {
     /// error reading pack {id} : {source}
     ErrorReadingPack {
@@ -877,6 +919,12 @@ pub enum CheckError {
         blob_type: BlobType,
         expected: BlobType,
     },
+    /// npbackup: pack {id} contains a mix of tree and data blobs. This is non-critical: prune repacks it.
+    MixedPack { id: PackId },
+    /// npbackup: pack {id} is listed by several index files: {index_ids:?}. This is non-critical: 'repair index' corrects it.
+    PackInSeveralIndexes { id: PackId, index_ids: Vec<IndexId> },
+    /// npbackup: pack {id}, blob {blob_id}: the compressed data cannot be decompressed
+    PackBlobNotDecompressible { id: PackId, blob_id: BlobId },
     /// pack {id}: blob {blob_id} offset in index: {offset}, expected: {expected}
     PackBlobOffsetMismatch {
         id: PackId,

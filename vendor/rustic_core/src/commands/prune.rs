@@ -236,6 +236,10 @@ pub enum PackStatus {
     HasUnusedBlobs,
     HasUsedBlobs,
     Marked,
+    /// npbackup: the pack holds tree and data blobs (restic before 0.8.0)
+    Mixed,
+    /// npbackup: the index lists the pack, but the repository does not have it
+    Missing,
 }
 
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -367,6 +371,10 @@ pub struct PruneStats {
     pub index_files: u64,
     /// Number of index files which will be rebuilt during the prune
     pub index_files_rebuild: u64,
+    /// npbackup: unused packs the index lists but the repository lacks (forgotten)
+    pub packs_missing: u64,
+    /// npbackup: packs of tree and data blobs to repack into packs of one type
+    pub packs_mixed: u64,
     /// Detailed debug statistics
     pub debug: DebugStats,
 }
@@ -446,6 +454,14 @@ struct PrunePack {
     time: Option<Timestamp>,
     /// The blobs in the pack
     blobs: Vec<IndexBlob>,
+    /// npbackup: the pack holds tree and data blobs (restic before 0.8.0): it is counted
+    /// as a tree pack (`blob_type`), repacked into packs of one type, and removed from
+    /// the cache with the tree packs.
+    mixed: bool,
+    /// npbackup: the index lists the pack but the repository has no such file. Unused,
+    /// it is forgotten (left out of the new index) instead of deleted, as restic's
+    /// prune does; used, prune stops.
+    missing: bool,
 }
 
 impl PrunePack {
@@ -456,14 +472,17 @@ impl PrunePack {
     /// * `p` - The `IndexPack` to create the `PrunePack` from
     /// * `delete_mark` - Whether the pack is marked for deletion
     fn from_index_pack(p: IndexPack, delete_mark: bool) -> Self {
+        let mixed = p.is_mixed();
         Self {
             id: p.id,
-            blob_type: p.blob_type(),
+            blob_type: if mixed { BlobType::Tree } else { p.blob_type() },
             size: p.pack_size(),
             delete_mark,
             to_do: PackToDo::Undecided,
             time: p.time,
             blobs: p.blobs,
+            mixed,
+            missing: false,
         }
     }
 
@@ -576,6 +595,8 @@ enum RepackReason {
     ToCompress,
     /// The pack has a size mismatch
     SizeMismatch,
+    /// npbackup: the pack holds tree and data blobs; restic's prune always repacks these
+    Mixed,
 }
 
 /// A plan what should be repacked or removed by a `prune` run
@@ -791,12 +812,13 @@ impl PrunePlan {
     fn check(&self) -> RusticResult<()> {
         for (id, count) in &self.used_ids {
             if *count == 0 {
+                // npbackup: restic's "index is not complete": the repository, not the
+                // program, is at fault, so no bug report is asked for
                 return Err(RusticError::new(
-                    ErrorKind::Internal,
-                    "Blob ID `{blob_id}` is missing in index files.",
+                    ErrorKind::Repository,
+                    "Blob `{blob_id}` is used by a snapshot but no index file lists it: data seems to be missing, and prune will not run so as not to lose more. Rebuild the index from the packs ('repair index'), then check again.",
                 )
-                .attach_context("blob_id", id.to_string())
-                .ask_report());
+                .attach_context("blob_id", id.to_string()));
             }
         }
 
@@ -884,6 +906,15 @@ impl PrunePlan {
                             _ = status.insert(PackStatus::HasUsedBlobs);
                             if too_young || keep_uncacheable {
                                 pack.set_todo(PackToDo::Keep, &pi, status, &mut self.stats);
+                            } else if pack.mixed {
+                                _ = status.insert(PackStatus::Mixed);
+                                self.repack_candidates.push((
+                                    pi,
+                                    status,
+                                    RepackReason::Mixed,
+                                    index_num,
+                                    pack_num,
+                                ));
                             } else if to_compress || repack_all {
                                 self.repack_candidates.push((
                                     pi,
@@ -916,12 +947,14 @@ impl PrunePlan {
                                 pack.set_todo(PackToDo::Keep, &pi, status, &mut self.stats);
                             } else {
                                 // other partly used pack => candidate for repacking
+                                let reason = if pack.mixed {
+                                    _ = status.insert(PackStatus::Mixed);
+                                    RepackReason::Mixed
+                                } else {
+                                    RepackReason::PartlyUsed
+                                };
                                 self.repack_candidates.push((
-                                    pi,
-                                    status,
-                                    RepackReason::PartlyUsed,
-                                    index_num,
-                                    pack_num,
+                                    pi, status, reason, index_num, pack_num,
                                 ));
                             }
                         }
@@ -1018,7 +1051,15 @@ impl PrunePlan {
             let blob_type = pi.blob_type;
 
             let total_repack_size: u64 = repack_size.into_values().sum();
-            if total_repack_size + u64::from(pi.used_size) >= max_repack
+            // npbackup: mixed packs are always repacked, whatever max-repack says: it
+            // is a repair (the tree cache cannot hold their trees without their data),
+            // and restic's prune (max-repack unlimited by default) does it in one run
+            if repack_reason == RepackReason::Mixed {
+                pack.set_todo(PackToDo::Repack, &pi, status, &mut self.stats);
+                self.stats.packs_mixed += 1;
+                repack_size[blob_type] += u64::from(pi.used_size);
+                do_repack[blob_type] = true;
+            } else if total_repack_size + u64::from(pi.used_size) >= max_repack
                 || (self.stats.size_sum().unused_after_prune() < max_unused
                     && repack_reason == RepackReason::PartlyUsed
                     && blob_type == BlobType::Data)
@@ -1059,8 +1100,16 @@ impl PrunePlan {
     /// * If the size of a pack does not match
     /// * If a pack does not exist
     fn check_existing_packs(&mut self) -> RusticResult<()> {
-        for pack in self.index_files.iter().flat_map(|index| &index.packs) {
+        for pack in self
+            .index_files
+            .iter_mut()
+            .flat_map(|index| &mut index.packs)
+        {
             let existing_size = self.existing_packs.remove(&pack.id);
+            // npbackup: an unused pack that the repository lacks is no error (restic:
+            // "Missing but unneeded pack files are referenced in the index, will be
+            // repaired"): the new index leaves it out
+            pack.missing = existing_size.is_none();
 
             // TODO: Unused Packs which don't exist (i.e. only existing in index)
             let check_size = || {
@@ -1072,11 +1121,10 @@ impl PrunePlan {
                     )
                     .attach_context("pack_id", pack.id.to_string())
                     .attach_context("size_in_index_expected", pack.size.to_string())
-                    .attach_context("size_in_pack_real", size.to_string())
-                    .ask_report()),
-                    None => Err(RusticError::new(ErrorKind::Internal, "Pack `{pack_id}` does not exist.")
-                        .attach_context("pack_id", pack.id.to_string())
-                        .ask_report()),
+                    .attach_context("size_in_pack_real", size.to_string())),
+                    // npbackup: data a snapshot needs is gone; say what repairs it
+                    None => Err(RusticError::new(ErrorKind::Repository, "Pack `{pack_id}` is needed by a snapshot but missing from the repository; prune will not run so as not to lose more. Rebuild the index ('repair index'), then remove the lost files from the snapshots ('repair snapshots').")
+                        .attach_context("pack_id", pack.id.to_string())),
                 }
             };
 
@@ -1101,7 +1149,13 @@ impl PrunePlan {
                 PackToDo::MarkDelete
                 | PackToDo::Delete
                 | PackToDo::KeepMarked
-                | PackToDo::KeepMarkedAndCorrect => {}
+                | PackToDo::KeepMarkedAndCorrect => {
+                    if pack.missing {
+                        // npbackup: info, not a warning: the summary says it in words
+                        info!("will forget missing pack file {}", pack.id);
+                        self.stats.packs_missing += 1;
+                    }
+                }
             }
         }
 
@@ -1128,7 +1182,10 @@ impl PrunePlan {
             // or if any pack is not kept
             let must_modify = index.modified
                 || index.packs.iter().any(|p| {
-                    p.to_do != PackToDo::Keep && (instant_delete || p.to_do != PackToDo::KeepMarked)
+                    // npbackup: a missing pack must leave the index
+                    p.missing
+                        || (p.to_do != PackToDo::Keep
+                            && (instant_delete || p.to_do != PackToDo::KeepMarked))
                 });
 
             any_must_modify |= must_modify;
@@ -1280,7 +1337,11 @@ pub(crate) fn prune_repository<S: Open>(
     let mut data_packs_remove = Vec::new();
 
     let mut delete_pack = |pack: &PrunePack| {
-        // delete pack
+        // npbackup: a missing pack is only left out of the new index
+        if pack.missing {
+            return;
+        }
+        // delete pack (a mixed pack counts as a tree pack: it may be in the cache)
         match pack.blob_type {
             BlobType::Data => data_packs_remove.push(pack.id),
             BlobType::Tree => tree_packs_remove.push(pack.id),
@@ -1324,7 +1385,7 @@ pub(crate) fn prune_repository<S: Open>(
                     repack_packs.push(pack);
                 }
                 PackToDo::MarkDelete => {
-                    if opts.instant_delete {
+                    if opts.instant_delete || pack.missing {
                         delete_pack(&pack);
                     } else {
                         // mark pack for removal
@@ -1333,7 +1394,7 @@ pub(crate) fn prune_repository<S: Open>(
                     }
                 }
                 PackToDo::KeepMarked | PackToDo::KeepMarkedAndCorrect => {
-                    if opts.instant_delete {
+                    if opts.instant_delete || pack.missing {
                         delete_pack(&pack);
                     } else {
                         // keep pack: add to new index; keep the timestamp.
@@ -1401,27 +1462,31 @@ pub(crate) fn prune_repository<S: Open>(
         repack_packs
             .into_par_iter()
             .try_for_each(|pack| -> RusticResult<_> {
-                let repacker = match pack.blob_type {
-                    BlobType::Data => &data_repacker,
-                    BlobType::Tree => &tree_repacker,
-                };
-                let blob_chunks: Vec<_> = pack
-                    .blobs
-                    .into_iter()
-                    .map(|blob| BlobLocations::from_blob_location(blob.location, blob.id))
-                    .coalesce(BlobLocations::coalesce)
-                    .map(|locations| CopyPackBlobs {
-                        pack_id: pack.id,
-                        locations,
-                    })
-                    .collect();
+                // npbackup: the blobs of a mixed pack go to the repacker of their own type,
+                // so the new packs hold one type each (as restic's prune repacks them)
+                for (blob_type, repacker) in [
+                    (BlobType::Tree, &tree_repacker),
+                    (BlobType::Data, &data_repacker),
+                ] {
+                    let blob_chunks: Vec<_> = pack
+                        .blobs
+                        .iter()
+                        .filter(|blob| blob.tpe == blob_type)
+                        .map(|blob| BlobLocations::from_blob_location(blob.location, blob.id))
+                        .coalesce(BlobLocations::coalesce)
+                        .map(|locations| CopyPackBlobs {
+                            pack_id: pack.id,
+                            locations,
+                        })
+                        .collect();
 
-                // TODO: repack in parallel
-                for blobs in blob_chunks {
-                    if opts.fast_repack {
-                        repacker.copy_fast(blobs, &p)?;
-                    } else {
-                        repacker.copy(blobs, &p)?;
+                    // TODO: repack in parallel
+                    for blobs in blob_chunks {
+                        if opts.fast_repack {
+                            repacker.copy_fast(blobs, &p)?;
+                        } else {
+                            repacker.copy(blobs, &p)?;
+                        }
                     }
                 }
                 Ok(())
@@ -1621,7 +1686,16 @@ fn find_used_blobs<S>(
                     );
                 }
                 NodeType::Dir => {
-                    _ = ids.insert(BlobId::from(*node.subtree.unwrap()), 0);
+                    // npbackup: a damaged tree (a folder without its subtree) is an error
+                    // naming the folder, not a panic
+                    let Some(subtree) = node.subtree else {
+                        return Err(RusticError::new(
+                            ErrorKind::Repository,
+                            "The folder `{path}` has no subtree: the tree is damaged. Run check.",
+                        )
+                        .attach_context("path", node.name().to_string_lossy().to_string()));
+                    };
+                    _ = ids.insert(BlobId::from(*subtree), 0);
                 }
                 _ => {} // nothing to do
             }

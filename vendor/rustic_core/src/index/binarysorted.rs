@@ -1,7 +1,7 @@
 use rayon::prelude::*;
 
 use crate::{
-    blob::{BlobId, BlobLocation, BlobType, BlobTypeMap},
+    blob::{ALL_BLOB_TYPES, BlobId, BlobLocation, BlobType, BlobTypeMap},
     index::{IndexEntry, ReadIndex},
     repofile::{
         indexfile::{IndexBlob, IndexPack},
@@ -130,32 +130,54 @@ impl Extend<IndexPack> for IndexCollector {
         T: IntoIterator<Item = IndexPack>,
     {
         for p in iter {
-            let len = p.blobs.len();
-            let blob_type = p.blob_type();
             let size = p.pack_size();
-
-            let idx = u32::try_from(self.0[blob_type].packs.len())
-                .expect("pack count doesn't fit into u32");
-            self.0[blob_type].packs.push((p.id, size));
-
-            self.0[blob_type].total_size += u64::from(size);
-
-            match &mut self.0[blob_type].entries {
-                EntriesVariants::None => {}
-                EntriesVariants::Ids(idents) => idents.reserve(len),
-                EntriesVariants::FullEntries(entries) => entries.reserve(len),
-            }
-
-            for blob in &p.blobs {
-                let be = SortedEntry {
-                    id: blob.id,
-                    pack_idx: idx,
-                    location: blob.location,
+            // npbackup: restic before 0.8.0 (2017) wrote tree and data blobs into the same
+            // pack ("mixed packs"); rustic_core filed every blob of a pack under the type of
+            // its first blob, so the trees of such a pack were missing from the tree index
+            // ("Tree ID not found in index") and its data from the data index. Each blob now
+            // goes to the index of its own type, and a mixed pack is listed under both
+            // types (with its real size, which the cache compares with the file; the
+            // type's total counts only that type's blobs). Upstream would take this as is.
+            let mixed = p.is_mixed();
+            for blob_type in ALL_BLOB_TYPES {
+                let len = p.blobs.iter().filter(|b| b.tpe == blob_type).count();
+                // a pack without blobs stays where `blob_type()` puts it (data)
+                if len == 0 && !(p.blobs.is_empty() && blob_type == p.blob_type()) {
+                    continue;
+                }
+                let type_size = if mixed {
+                    p.blobs
+                        .iter()
+                        .filter(|b| b.tpe == blob_type)
+                        .map(|b| u64::from(b.location.length))
+                        .sum()
+                } else {
+                    u64::from(size)
                 };
-                match &mut self.0[blob_type].entries {
+                let collector = &mut self.0[blob_type];
+                let idx =
+                    u32::try_from(collector.packs.len()).expect("pack count doesn't fit into u32");
+                collector.packs.push((p.id, size));
+                collector.total_size += type_size;
+
+                match &mut collector.entries {
                     EntriesVariants::None => {}
-                    EntriesVariants::Ids(idents) => idents.push(blob.id),
-                    EntriesVariants::FullEntries(entries) => entries.push(be),
+                    EntriesVariants::Ids(idents) => {
+                        idents.reserve(len);
+                        idents.extend(
+                            p.blobs.iter().filter(|b| b.tpe == blob_type).map(|b| b.id),
+                        );
+                    }
+                    EntriesVariants::FullEntries(entries) => {
+                        entries.reserve(len);
+                        entries.extend(p.blobs.iter().filter(|b| b.tpe == blob_type).map(
+                            |blob| SortedEntry {
+                                id: blob.id,
+                                pack_idx: idx,
+                                location: blob.location,
+                            },
+                        ));
+                    }
                 }
             }
         }

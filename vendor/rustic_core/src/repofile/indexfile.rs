@@ -116,7 +116,8 @@ impl IndexPack {
     ///
     /// # Note
     ///
-    /// Only packs with identical blob types are allowed.
+    /// This is the type of the pack's first blob: for a mixed pack (see
+    /// [`IndexPack::is_mixed`]) it does not describe the other blobs.
     #[must_use]
     pub fn blob_type(&self) -> BlobType {
         // TODO: This is a hack to support packs without blobs (e.g. when deleting unreferenced files)
@@ -125,6 +126,19 @@ impl IndexPack {
         } else {
             self.blobs[0].tpe
         }
+    }
+}
+
+impl IndexPack {
+    /// npbackup: whether the pack holds both tree and data blobs, as restic wrote
+    /// packs before 0.8.0 (2017). Such packs are read like any other; `check` says
+    /// they exist (a hint, as restic does) and `prune` repacks them into packs of
+    /// one type.
+    #[must_use]
+    pub fn is_mixed(&self) -> bool {
+        self.blobs
+            .first()
+            .is_some_and(|first| self.blobs.iter().any(|b| b.tpe != first.tpe))
     }
 }
 

@@ -1,4 +1,5 @@
 use jiff::Zoned;
+use log::warn;
 use rand::{Rng, rng};
 use scrypt::Params;
 use serde_derive::{Deserialize, Serialize};
@@ -409,17 +410,31 @@ pub(crate) fn find_key_in_backend<B: ReadBackend>(
     if let Some(id) = hint {
         Ok((key_from_backend(be, id, passwd)?, *id))
     } else {
+        // npbackup: a damaged key file does not keep the other keys from being tried
+        // (restic and rustic stopped at it, so one bad key locked everybody out); the
+        // first damage is reported when no key opens the repository
+        let mut readable = 0_usize;
+        let mut damaged = None;
         for id in be.list(FileType::Key)? {
             match key_from_backend(be, &id.into(), passwd) {
                 Ok(key) => return Ok((key, KeyId(id))),
-                Err(err) if err.is_code("C001") => {}
-                Err(err) => return Err(err),
+                Err(err) if err.is_code("C001") => readable += 1,
+                Err(err) => {
+                    warn!("the key file {id} cannot be used: {}", err.display_log());
+                    if damaged.is_none() {
+                        damaged = Some(err);
+                    }
+                }
             }
         }
 
-        Err(RusticError::new(
-            ErrorKind::Credentials,
-            "The password that has been entered, seems to be incorrect. No suitable key found for the given password. Please check your password and try again.",
-        ).attach_error_code("C002"))
+        match damaged {
+            // no key could even be tried: that is no wrong password
+            Some(err) if readable == 0 => Err(err),
+            _ => Err(RusticError::new(
+                ErrorKind::Credentials,
+                "The password that has been entered, seems to be incorrect. No suitable key found for the given password. Please check your password and try again.",
+            ).attach_error_code("C002")),
+        }
     }
 }

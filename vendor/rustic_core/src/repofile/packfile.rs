@@ -265,12 +265,31 @@ impl PackHeader {
         // guess the header size from size_hint and pack_size
         // If the guess is too small, we have to re-read. If the guess is too large, we have to have read too much
         // but this should normally not matter too much. So we try to overguess here...
-        let size_guess = size_hint.unwrap_or(0);
+        // npbackup: a pack file shorter than its length field (truncated, or empty after
+        // a full disk) is an error naming it, not an arithmetic overflow (a panic)
+        if pack_size < constants::LENGTH_LEN {
+            return Err(RusticError::new(
+                ErrorKind::Repository,
+                "The pack file `{pack_id}` has only `{pack_size}` bytes: it is damaged.",
+            )
+            .attach_context("pack_id", id.to_string())
+            .attach_context("pack_size", pack_size.to_string()));
+        }
+        let size_guess = size_hint
+            .unwrap_or(0)
+            .min(pack_size - constants::LENGTH_LEN);
 
         // read (guessed) header + length field
         let read_size = size_guess + constants::LENGTH_LEN;
         let offset = pack_size - read_size;
         let mut data = be.read_partial(FileType::Pack, &id, false, offset, read_size)?;
+        if data.len() != read_size as usize {
+            return Err(RusticError::new(
+                ErrorKind::Repository,
+                "The pack file `{pack_id}` is shorter than listed: it is damaged.",
+            )
+            .attach_context("pack_id", id.to_string()));
+        }
 
         // get header length from the file
         let size_real = PackHeaderLength::from_binary(&data.split_off(size_guess as usize))

@@ -399,6 +399,12 @@ pub struct SnapshotFile {
     /// The snapshot Id (not stored within the JSON)
     #[serde(default, skip_serializing_if = "Id::is_null")]
     pub id: SnapshotId,
+
+    /// npbackup: fields this version does not know (restic's `excludes`, whatever
+    /// later restic or rustic versions add), kept as they were so that a snapshot
+    /// rewritten here (tags, `repair snapshots`, `copy`) loses nothing
+    #[serde(flatten)]
+    pub other_fields: BTreeMap<String, serde_json::Value>,
 }
 
 impl Default for SnapshotFile {
@@ -425,6 +431,7 @@ impl Default for SnapshotFile {
             summary: Option::default(),
             description: Option::default(),
             id: SnapshotId::default(),
+            other_fields: BTreeMap::new(),
         }
     }
 }

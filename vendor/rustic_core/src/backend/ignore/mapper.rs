@@ -14,7 +14,7 @@ use super::{IgnoreErrorKind, IgnoreResult, OpenFile};
 use crate::backend::{
     ReadSourceEntry,
     node::{
-        ExtendedAttribute, Metadata, Node, NodeType,
+        ExtendedAttribute, GenericAttributes, Metadata, Node, NodeType,
         modification::{DevIdOption, TimeOption, XattrOption},
     },
 };
@@ -127,6 +127,7 @@ impl LocalSourceSaveOptions {
             size,
             links,
             extended_attributes,
+            generic_attributes: GenericAttributes::default(),
         };
 
         let node = self.to_node(&entry, &m, meta)?;
