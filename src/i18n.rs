@@ -423,11 +423,15 @@ pub(crate) mod tests {
         let errors = tr_in(
             Lang::En,
             "engine-check-errors",
-            &[("n", 2.into()), ("errors", "a\n  b".into())],
+            &[
+                ("n", 2.into()),
+                ("errors", "a\n  b".into()),
+                ("repairs", "`x repair index`".into()),
+            ],
         );
         assert_eq!(
             errors,
-            "2 errors found:\n  a\n  b\nRun `repair index` and `repair snapshots`, then check again."
+            "2 errors found:\n  a\n  b\nTo repair: `x repair index`, then check again."
         );
         let sheet = tr_in(
             Lang::Fr,

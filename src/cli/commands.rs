@@ -28,7 +28,11 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             path,
             recursive,
         } => ls(ctx, &snapshot, &path, recursive),
-        Command::Find { pattern, filter } => find(ctx, &pattern, &filter),
+        Command::Find {
+            pattern,
+            ignore_case,
+            filter,
+        } => find(ctx, &pattern, ignore_case, &filter),
         Command::Restore(args) => restore(ctx, args),
         Command::Dump { snapshot, path } => dump(ctx, &snapshot, &path),
         Command::Diff {
@@ -435,10 +439,11 @@ fn ls(ctx: &Context, snapshot: &str, path: &str, recursive: bool) -> Result<i32>
     Ok(exit::OK)
 }
 
-fn find(ctx: &Context, pattern: &str, filter: &FilterArgs) -> Result<i32> {
+fn find(ctx: &Context, pattern: &str, ignore_case: bool, filter: &FilterArgs) -> Result<i32> {
     let (open, name, _) = open(ctx)?;
     let used = open.used(&name);
-    let hits = engine::find(open, pattern, &filter.to_filter())?;
+    let how = engine::FindPattern::Glob { ignore_case };
+    let hits = engine::find(open, pattern, how, &filter.to_filter())?;
     if ctx.global.json {
         output::print_json("find", Some(&used), &hits);
     } else if hits.is_empty() {
@@ -478,12 +483,17 @@ fn restore(ctx: &Context, args: RestoreArgs) -> Result<i32> {
     let (target, _) = ctx.target()?;
     // restic's SNAPSHOT:PATH restores PATH's contents directly into the target
     let (snapshot, base) = match args.snapshot.split_once(':') {
-        Some((snap, path)) => (snap.to_string(), Some(path.to_string())),
+        Some((snap, path)) => (snap.to_string(), Some(engine::SnapPath::from(path))),
         None => (args.snapshot.clone(), None),
     };
     let req = RestoreRequest {
         target: args.target.clone(),
-        includes: args.includes.clone(),
+        includes: args
+            .includes
+            .iter()
+            .cloned()
+            .map(engine::SnapPath::from)
+            .collect(),
         base,
         overwrite: args.overwrite.into(),
         dry_run: args.dry_run,

@@ -14,10 +14,19 @@ use crate::{
 };
 
 /// Runs `spec` to its end and returns its typed outcome.
-pub fn run<T: DeserializeOwned>(
+pub fn run<T: DeserializeOwned>(ctx: &Context, spec: JobSpec) -> Result<(Outcome<T>, Vec<String>)> {
+    match run_keeping_result(ctx, spec)? {
+        (_, _, Some(err)) => Err(err),
+        (outcome, warnings, None) => Ok((outcome, warnings)),
+    }
+}
+
+/// `run`, for a job that may fail and still give a result (a check that found
+/// damage): the outcome, and the failure beside it.
+pub fn run_keeping_result<T: DeserializeOwned>(
     ctx: &Context,
     mut spec: JobSpec,
-) -> Result<(Outcome<T>, Vec<String>)> {
+) -> Result<(Outcome<T>, Vec<String>, Option<Error>)> {
     if ctx.global.wait {
         // a week: "wait for the other job", not "hang forever" if something is wrong
         spec.wait_for_lock = Some(Duration::from_secs(7 * 24 * 3600));
@@ -81,26 +90,32 @@ pub fn run<T: DeserializeOwned>(
     if let Some(bar) = &bar {
         bar.finish_and_clear();
     }
+    let decode = |value: serde_json::Value| {
+        serde_json::from_value(value).map_err(|e| {
+            Error::Usage(crate::t!(
+                "cli-unexpected-job-result",
+                cause = e.to_string()
+            ))
+        })
+    };
     if !finished.ok {
         let info = finished.error.unwrap_or(jobs::ErrorInfo {
             kind: "failed".into(),
             message: crate::t!("cli-job-failed-silently"),
             exit_code: crate::error::exit::FAILED,
         });
-        return Err(if finished.cancelled {
+        let err = if finished.cancelled {
             Error::Cancelled(info.message)
         } else {
             info.into()
-        });
+        };
+        return match finished.result.map(decode) {
+            Some(Ok(outcome)) => Ok((outcome, finished.warnings, Some(err))),
+            _ => Err(err),
+        };
     }
-    let value = finished.result.unwrap_or(serde_json::Value::Null);
-    let outcome = serde_json::from_value(value).map_err(|e| {
-        Error::Usage(crate::t!(
-            "cli-unexpected-job-result",
-            cause = e.to_string()
-        ))
-    })?;
-    Ok((outcome, finished.warnings))
+    let outcome = decode(finished.result.unwrap_or(serde_json::Value::Null))?;
+    Ok((outcome, finished.warnings, None))
 }
 
 fn new_bar() -> ProgressBar {

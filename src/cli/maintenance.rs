@@ -152,11 +152,37 @@ fn print_prune(s: &PruneSummary) {
             )
         }
     );
+    print_prune_repairs(s);
+}
+
+/// What prune repaired on the way, when it did.
+fn print_prune_repairs(s: &PruneSummary) {
+    if s.packs_mixed_repacked > 0 {
+        println!(
+            "{}",
+            crate::t!("cli-prune-mixed", n = s.packs_mixed_repacked)
+        );
+    }
+    if s.packs_missing_forgotten > 0 {
+        println!(
+            "{}",
+            crate::t!("cli-prune-missing", n = s.packs_missing_forgotten)
+        );
+    }
 }
 
 fn print_check(s: &CheckSummary) {
     for w in &s.warnings {
-        println!("{}", crate::t!("cli-warning", message = w.as_str()));
+        println!("{}", crate::t!("check-hint", message = w.as_str()));
+    }
+    if !s.repairs.is_empty() {
+        println!(
+            "{}",
+            crate::t!(
+                "cli-check-tidy",
+                repairs = engine::findings::repairs_in_words(&s.repairs)
+            )
+        );
     }
     println!(
         "{}",
@@ -192,8 +218,22 @@ pub fn prune(ctx: &Context, args: PruneArgs) -> Result<i32> {
 }
 
 pub fn check(ctx: &Context, args: CheckArgs) -> Result<i32> {
-    let (used, s): (_, CheckSummary) = job(ctx, |_| Ok(JobKind::Check(check_request(&args))))?;
-    render(ctx, "check", &used, &s, print_check)
+    let (target, rc) = ctx.target()?;
+    let spec = plan::with_repo_settings(
+        JobSpec::new(target, JobKind::Check(check_request(&args))),
+        rc.as_ref(),
+    )?;
+    let (outcome, _, damage) = jobrun::run_keeping_result::<CheckSummary>(ctx, spec)?;
+    let (used, s) = (outcome.repository, outcome.summary);
+    let Some(err) = damage else {
+        return render(ctx, "check", &used, &s, print_check);
+    };
+    // what was found, then the error (and its exit code)
+    if ctx.global.json && !ctx.global.json_events {
+        output::print_json_with_error("check", Some(&used), &s, &err);
+        return Ok(err.exit_code());
+    }
+    Err(err)
 }
 
 pub fn repair(ctx: &Context, what: RepairTarget, dry_run: bool) -> Result<i32> {

@@ -135,8 +135,12 @@ pub enum Command {
     },
     /// Find files by name or glob across all snapshots.
     Find {
-        /// A glob on the name (`*.pdf`), or on the full path when it holds a `/` (`/home/*/notes.txt`).
+        /// A glob on the whole name (`*.pdf`; `notes.txt` is that name only), or on
+        /// the full path when it holds a `/` (`/home/*/notes.txt`), as restic's find.
         pattern: String,
+        /// Ignore upper and lower case.
+        #[arg(long, short = 'i')]
+        ignore_case: bool,
         #[command(flatten)]
         filter: FilterArgs,
     },
@@ -334,9 +338,10 @@ pub struct RestoreArgs {
     /// Folder to restore into (created if missing).
     #[arg(long, short = 't')]
     pub target: PathBuf,
-    /// Restore only this path of the snapshot (repeatable).
+    /// Restore only this path of the snapshot (repeatable). Taken byte for byte: a
+    /// name that is not UTF-8 (the `path_raw` of `ls --json`, decoded) works too.
     #[arg(long = "include", short = 'i', value_name = "PATH")]
-    pub includes: Vec<String>,
+    pub includes: Vec<PathBuf>,
     /// What to do with files that already exist in the target.
     #[arg(long, value_enum, default_value_t = OverwriteArg::IfChanged)]
     pub overwrite: OverwriteArg,

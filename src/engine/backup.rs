@@ -214,8 +214,20 @@ fn prepare_snapshot(req: &BackupRequest) -> Result<SnapshotFile> {
             ))
         })?;
     }
-    SnapshotFile::from_options(&snap_opts)
-        .map_err(|e| Error::engine(crate::t!("engine-preparing-snapshot"), &e))
+    let mut snap = SnapshotFile::from_options(&snap_opts)
+        .map_err(|e| Error::engine(crate::t!("engine-preparing-snapshot"), &e))?;
+    // what restic (0.17 and later) and rustic write there: the program and its version
+    snap.program_version = program_version();
+    Ok(snap)
+}
+
+/// "npbackup 0.1.0 (rustic_core 0.13)", for the snapshot's `program_version`.
+pub(super) fn program_version() -> String {
+    format!(
+        "{} {} (rustic_core 0.13)",
+        crate::customization::SHORT_NAME,
+        env!("CARGO_PKG_VERSION")
+    )
 }
 
 /// Backs up a command's standard output as one file. A command that fails leaves

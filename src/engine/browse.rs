@@ -48,6 +48,9 @@ pub struct SnapshotInfo {
     pub files: Option<u64>,
     pub size: Option<u64>,
     pub data_added: Option<u64>,
+    /// The program that wrote the snapshot ("restic 0.17.3"), when it says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub program_version: Option<String>,
 }
 
 impl From<&SnapshotFile> for SnapshotInfo {
@@ -64,6 +67,7 @@ impl From<&SnapshotFile> for SnapshotInfo {
             files: s.summary.as_ref().map(|x| x.total_files_processed),
             size: s.summary.as_ref().map(|x| x.total_bytes_processed),
             data_added: s.summary.as_ref().map(|x| x.data_added),
+            program_version: Some(s.program_version.clone()).filter(|v| !v.is_empty()),
         }
     }
 }
@@ -142,7 +146,11 @@ fn filtered(filter: &SnapshotFilter) -> bool {
 /// One entry of a listing.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Entry {
+    /// The path as text (bytes that are not UTF-8 shown as U+FFFD).
     pub path: String,
+    /// The path's exact bytes (base64), when `path` cannot carry them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_raw: Option<String>,
     #[serde(rename = "type")]
     pub kind: String,
     pub size: u64,
@@ -150,6 +158,19 @@ pub struct Entry {
     pub mtime: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link_target: Option<String>,
+    /// The link target's exact bytes (base64), when `link_target` cannot carry them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link_target_raw: Option<String>,
+}
+
+impl Entry {
+    /// The entry's path, byte for byte.
+    pub fn exact_path(&self) -> super::SnapPath {
+        match self.path_raw.as_deref().and_then(super::rawpath::from_raw) {
+            Some(p) => super::SnapPath::new(p),
+            None => super::SnapPath::from(self.path.as_str()),
+        }
+    }
 }
 
 /// An entry's kind ("file", "dir"…) as a person reads it, in the current language.
@@ -179,24 +200,34 @@ pub(super) fn kind_of(node: &Node) -> &'static str {
 }
 
 pub(super) fn entry(path: &Path, node: &Node) -> Entry {
+    let link = match &node.node_type {
+        NodeType::Symlink { .. } => Some(node.node_type.to_link()),
+        _ => None,
+    };
     Entry {
         path: path.to_string_lossy().to_string(),
+        path_raw: super::rawpath::raw_of(path),
         kind: kind_of(node).to_string(),
         size: node.meta.size,
         mode: node.meta.mode,
         mtime: node.meta.mtime.map(|t| t.to_string()),
-        link_target: match &node.node_type {
-            NodeType::Symlink { .. } => {
-                Some(node.node_type.to_link().to_string_lossy().to_string())
-            }
-            _ => None,
-        },
+        link_target: link.map(|l| l.to_string_lossy().to_string()),
+        link_target_raw: link.and_then(super::rawpath::raw_of),
     }
 }
 
 /// A path inside a snapshot made absolute: "docs/a" → "/docs/a", "" → "/".
 pub(super) fn absolute(path: &str) -> PathBuf {
     Path::new("/").join(path.trim().trim_start_matches('/'))
+}
+
+/// `absolute` for an exact path: its bytes kept, spaces included.
+pub(super) fn absolute_path(path: &Path) -> PathBuf {
+    let relative: PathBuf = path
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::RootDir))
+        .collect();
+    Path::new("/").join(relative)
 }
 
 /// The first 8 characters of a snapshot's id, as messages show it.
@@ -247,7 +278,12 @@ pub struct FindHit {
     pub entry: Entry,
 }
 
-pub fn find(open: OpenRepo, pattern: &str, filter: &SnapshotFilter) -> Result<Vec<FindHit>> {
+pub fn find(
+    open: OpenRepo,
+    pattern: &str,
+    how: super::FindPattern,
+    filter: &SnapshotFilter,
+) -> Result<Vec<FindHit>> {
     let ids: Vec<String> = snapshots(&open, filter)?
         .iter()
         .map(|s| s.id.to_hex().to_string())
@@ -257,7 +293,9 @@ pub fn find(open: OpenRepo, pattern: &str, filter: &SnapshotFilter) -> Result<Ve
     }
     let session = super::Session::open(open)?;
     let mut hits = Vec::new();
-    session.find(pattern, &ids, &|| false, &mut |found| hits.extend(found))?;
+    session.find(pattern, how, &ids, &|| false, &mut |found| {
+        hits.extend(found)
+    })?;
     Ok(hits)
 }
 
@@ -278,6 +316,9 @@ pub enum DiffKind {
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct DiffEntry {
     pub path: String,
+    /// The path's exact bytes (base64), when `path` cannot carry them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path_raw: Option<String>,
     pub change: DiffKind,
     pub size_before: Option<u64>,
     pub size_after: Option<u64>,
@@ -308,4 +349,49 @@ pub fn dump(open: OpenRepo, snap: &SnapshotFile, path: &str, out: &mut impl Writ
     }
     repo.dump(&node, out)
         .map_err(|e| Error::engine(crate::t!("browse-reading-from-snapshot", path = path), &e))
+}
+
+#[cfg(test)]
+mod tests {
+    use rustic_core::repofile::{Node, SnapshotFile};
+
+    /// What newer restic versions (and rustic) write into trees and snapshots is
+    /// kept when we read and write them again (a tree of `repair snapshots`, a
+    /// snapshot of `copy`).
+    #[test]
+    fn fields_of_newer_restic_and_rustic_survive_a_rewrite() {
+        let node = r#"{"name":"report.docx","type":"file","mode":420,"mtime":"2024-05-01T10:00:00Z","uid":0,"gid":0,"size":5,"content":["0000000000000000000000000000000000000000000000000000000000000001"],"extended_attributes":[{"name":"user.tag","value":"dmFsdWU="}],"generic_attributes":{"windows.security_descriptor":"AQAEgA==","windows.file_attributes":{"ReadOnly":true,"Hidden":false}}}"#;
+        let parsed: Node = serde_json::from_str(node).expect("a node");
+        assert_eq!(parsed.meta.generic_attributes.0.len(), 2);
+        let again: serde_json::Value =
+            serde_json::from_str(&serde_json::to_string(&parsed).unwrap_or_default())
+                .unwrap_or_default();
+        let original: serde_json::Value = serde_json::from_str(node).unwrap_or_default();
+        assert_eq!(again["generic_attributes"], original["generic_attributes"]);
+        assert_eq!(
+            again["extended_attributes"],
+            original["extended_attributes"]
+        );
+
+        let snap = r#"{"time":"2026-01-02T03:04:05Z","tree":"0000000000000000000000000000000000000000000000000000000000000002","paths":["/home"],"hostname":"h","label":"nightly","description":"before the upgrade","delete":"Never","excludes":["*.tmp"],"program_version":"restic 0.17.3","summary":{"backup_start":"2026-01-02T03:04:05Z","backup_end":"2026-01-02T03:05:05Z","files_new":3,"total_bytes_processed":99},"a_field_of_tomorrow":{"kept":true}}"#;
+        let parsed: SnapshotFile = serde_json::from_str(snap).expect("a snapshot");
+        assert_eq!(parsed.label, "nightly");
+        assert_eq!(parsed.program_version, "restic 0.17.3");
+        assert_eq!(parsed.summary.as_ref().map(|s| s.files_new), Some(3));
+        let again: serde_json::Value =
+            serde_json::from_str(&serde_json::to_string(&parsed).unwrap_or_default())
+                .unwrap_or_default();
+        let original: serde_json::Value = serde_json::from_str(snap).unwrap_or_default();
+        for key in [
+            "label",
+            "description",
+            "delete",
+            "excludes",
+            "program_version",
+            "a_field_of_tomorrow",
+        ] {
+            assert_eq!(again[key], original[key], "{key}");
+        }
+        assert_eq!(again["summary"]["files_new"], 3);
+    }
 }

@@ -7,8 +7,10 @@
 mod backup;
 mod browse;
 pub mod crypto;
+pub mod findings;
 pub mod location;
 pub mod ops;
+pub mod rawpath;
 pub mod repolock;
 mod restore;
 mod session;
@@ -30,10 +32,11 @@ pub use browse::{
     ls, resolve_snapshot, snapshots,
 };
 pub use location::Location;
+pub use rawpath::SnapPath;
 pub use restore::{
     Overwrite, RestoreFailure, RestoreRequest, RestoreSummary, abort as abort_restore, restore,
 };
-pub use session::{Session, Version};
+pub use session::{FindPattern, Session, Version};
 pub use stats::{RepoStats, stats};
 
 use crate::{
@@ -97,11 +100,19 @@ impl OpenRepo {
     }
 }
 
-/// A one-line description of a rustic_core error, without backtraces.
+/// A one-line description of a rustic_core error, without backtraces and without
+/// rustic's "(kind: related to …)" classification, which tells a person nothing.
 pub fn describe(err: &RusticError) -> String {
     let log = err.display_log();
     let log = log.strip_prefix("Error: ").unwrap_or(&log);
-    crate::redact::redact(log)
+    let log = match log.find(" (kind: related to ") {
+        Some(start) => match log[start..].find(')') {
+            Some(end) => format!("{}{}", &log[..start], &log[start + end + 1..]),
+            None => log.to_string(),
+        },
+        None => log.to_string(),
+    };
+    crate::redact::redact(&log)
 }
 
 fn repository_options(target: &RepoTarget) -> RepositoryOptions {
@@ -204,9 +215,23 @@ pub fn open(target: &RepoTarget, pb: impl ProgressBars + Clone) -> Result<OpenRe
 
 fn open_error(masked: &str, e: &RusticError) -> Error {
     if e.is_incorrect_password() {
-        Error::Credentials(crate::t!("engine-wrong-password", location = masked))
-    } else {
-        Error::engine(crate::t!("engine-opening", location = masked), e)
+        return Error::Credentials(crate::t!("engine-wrong-password", location = masked));
+    }
+    let cause = describe(e);
+    // rustic_core: "Couldn't deserialize the data for key `4605c5f4`.", "Invalid scrypt
+    // parameters" (and no other key could be tried: see vendor/rustic_core keyfile.rs)
+    let damaged_key = cause
+        .split_once("for key `")
+        .and_then(|(_, rest)| rest.split_once('`'))
+        .map(|(key, _)| key.to_string())
+        .or_else(|| cause.contains("scrypt parameters").then(String::new));
+    match damaged_key {
+        // not a wrong password: the repository is damaged
+        Some(key) => Error::Engine {
+            doing: crate::t!("engine-opening", location = masked),
+            message: crate::t!("engine-key-damaged", key = key, cause = cause.as_str()),
+        },
+        None => Error::engine(crate::t!("engine-opening", location = masked), e),
     }
 }
 

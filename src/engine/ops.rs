@@ -315,6 +315,12 @@ pub struct PruneSummary {
     pub bytes_repacked: u64,
     pub bytes_unused_after: u64,
     pub index_files_rebuilt: u64,
+    /// Packs of tree and data blobs (restic before 0.8.0) repacked into packs of one type.
+    #[serde(default)]
+    pub packs_mixed_repacked: u64,
+    /// Unused packs the index listed but the repository lacked, left out of the new index.
+    #[serde(default)]
+    pub packs_missing_forgotten: u64,
 }
 
 fn limit(s: &Option<String>, what: &str) -> Result<Option<LimitOption>> {
@@ -360,6 +366,8 @@ pub fn prune(open: &OpenRepo, req: &PruneRequest) -> Result<PruneSummary> {
         bytes_repacked: s.size_sum().repack,
         bytes_unused_after: s.size_sum().unused_after_prune(),
         index_files_rebuilt: s.index_files_rebuild,
+        packs_mixed_repacked: s.packs_mixed,
+        packs_missing_forgotten: s.packs_missing,
     };
     if !req.dry_run {
         open.repo
@@ -380,10 +388,22 @@ pub struct CheckRequest {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CheckSummary {
     pub read_data: bool,
+    /// What is damaged (the check fails when there is any).
     pub errors: Vec<String>,
+    /// The hints (the repository is sound; something could be tidied).
     pub warnings: Vec<String>,
+    /// Everything found, errors first, each with what repairs it.
+    #[serde(default)]
+    pub findings: Vec<super::findings::Finding>,
+    /// The commands to run, in order, for what was found.
+    #[serde(default)]
+    pub repairs: Vec<super::findings::Repair>,
 }
 
+/// Checks the repository as restic's check does: the same verdict (an error
+/// where restic fails, a hint where restic passes with a note), each finding in
+/// words with what repairs it. A damaged repository is a summary with errors
+/// (see `check_failure`); only a check that could not run is an error here.
 pub fn check(open: OpenRepo, req: &CheckRequest) -> Result<CheckSummary> {
     let mut opts =
         CheckOptions::default().read_data(req.read_data || req.read_data_subset.is_some());
@@ -400,34 +420,61 @@ pub fn check(open: OpenRepo, req: &CheckRequest) -> Result<CheckSummary> {
         .repo
         .check(opts)
         .map_err(|e| Error::engine(crate::t!("engine-checking"), &e))?;
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
     for (level, err) in &results.0 {
-        let text = crate::redact::redact(&err.to_string());
-        // rustic_core does not export the level's type; its Debug name is stable.
-        if format!("{level:?}") == "Error" {
-            errors.push(text);
-        } else {
-            warnings.push(text);
-        }
+        tracing::info!(
+            "check: {level:?}: {}",
+            crate::redact::redact(&err.to_string())
+        );
     }
-    let summary = CheckSummary {
-        read_data: opts.read_data,
-        errors,
-        warnings,
+    let mut findings: Vec<super::findings::Finding> = results
+        .0
+        .iter()
+        .map(|(level, err)| super::findings::finding(level, err))
+        .collect();
+    // errors first, each kind together, in the order found
+    findings.sort_by_key(|f| !f.error);
+    let repairs = super::findings::repairs(&findings);
+    let messages = |error: bool| {
+        findings
+            .iter()
+            .filter(|f| f.error == error)
+            .map(|f| f.message.clone())
+            .collect()
     };
-    if summary.errors.is_empty() {
-        Ok(summary)
-    } else {
-        Err(Error::Engine {
-            doing: crate::t!("engine-checking-at", location = open.uri.as_str()),
-            message: crate::t!(
-                "engine-check-errors",
-                n = summary.errors.len(),
-                errors = summary.errors.join("\n  ")
-            ),
-        })
+    Ok(CheckSummary {
+        read_data: opts.read_data,
+        errors: messages(true),
+        warnings: messages(false),
+        findings,
+        repairs,
+    })
+}
+
+/// The error a check's findings make, when they include damage: every error, then
+/// the hints, then what to run.
+pub fn check_failure(summary: &CheckSummary, location: &str) -> Option<Error> {
+    let errors = &summary.errors;
+    if errors.is_empty() {
+        return None;
     }
+    let hints = summary
+        .warnings
+        .iter()
+        .map(|w| crate::t!("check-hint", message = w.as_str()));
+    Some(Error::Engine {
+        doing: crate::t!("engine-checking-at", location = location),
+        message: crate::t!(
+            "engine-check-errors",
+            n = errors.len(),
+            errors = errors
+                .iter()
+                .map(|e| e.to_string())
+                .chain(hints)
+                .collect::<Vec<_>>()
+                .join("\n  "),
+            repairs = super::findings::repairs_in_words(&summary.repairs)
+        ),
+    })
 }
 
 /// What `repair` fixes.
@@ -436,7 +483,9 @@ pub fn check(open: OpenRepo, req: &CheckRequest) -> Result<CheckSummary> {
 pub enum RepairWhat {
     /// Rebuild the index from the packs.
     Index,
-    /// Rewrite snapshots whose trees reference missing data (keeps the originals tagged).
+    /// Rewrite snapshots whose trees reference missing data: each damaged snapshot is
+    /// replaced by one without what is lost, tagged `repaired` (restic keeps the
+    /// damaged original unless told `--forget`; its check then still fails).
     Snapshots,
 }
 

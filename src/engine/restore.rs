@@ -32,8 +32,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::{
-    OpenRepo,
-    browse::{absolute, short_id},
+    OpenRepo, SnapPath,
+    browse::{absolute_path, short_id},
     crypto::RepoKey,
 };
 use crate::error::{Error, Result};
@@ -63,12 +63,12 @@ pub enum Overwrite {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RestoreRequest {
     pub target: PathBuf,
-    /// Paths inside the snapshot to restore (all when empty).
-    pub includes: Vec<String>,
+    /// Paths inside the snapshot to restore (all when empty), byte for byte.
+    pub includes: Vec<SnapPath>,
     /// Restore paths relative to this folder of the snapshot (restic's
     /// `SNAPSHOT:PATH`): `/home/ann` restores `/home/ann/doc` as `TARGET/doc`.
     #[serde(default)]
-    pub base: Option<String>,
+    pub base: Option<SnapPath>,
     pub overwrite: Overwrite,
     pub dry_run: bool,
     /// Write runs of zeros as holes.
@@ -189,13 +189,15 @@ fn temp_name(dest: &Path) -> PathBuf {
 }
 
 /// The metadata restored on an item.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 struct Meta {
     mode: Option<u32>,
     mtime: Option<jiff::Timestamp>,
     atime: Option<jiff::Timestamp>,
     uid: Option<u32>,
     gid: Option<u32>,
+    /// Extended attributes: names and values (`None`: an attribute without a value).
+    xattrs: Vec<(String, Option<Vec<u8>>)>,
 }
 
 impl From<&Node> for Meta {
@@ -206,6 +208,12 @@ impl From<&Node> for Meta {
             atime: node.meta.atime,
             uid: node.meta.uid,
             gid: node.meta.gid,
+            xattrs: node
+                .meta
+                .extended_attributes
+                .iter()
+                .map(|x| (x.name.clone(), x.value.clone()))
+                .collect(),
         }
     }
 }
@@ -243,16 +251,42 @@ fn set_meta(path: &Path, meta: &Meta, symlink: bool) -> io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
+        // each step is tried whatever the one before did; the first failure is told
+        let mut first: io::Result<()> = Ok(());
+        let mut keep = |r: io::Result<()>| {
+            if first.is_ok() {
+                first = r;
+            }
+        };
         if is_root()
             && let (Some(uid), Some(gid)) = (meta.uid, meta.gid)
         {
-            std::os::unix::fs::lchown(path, Some(uid), Some(gid))?;
+            keep(std::os::unix::fs::lchown(path, Some(uid), Some(gid)));
+        }
+        // before the mode: a read-only file takes no user attributes
+        for (name, value) in &meta.xattrs {
+            keep(
+                xattr::set(path, name, value.as_deref().unwrap_or_default()).map_err(|e| {
+                    io::Error::new(
+                        e.kind(),
+                        crate::t!(
+                            "engine-xattr-not-set",
+                            name = name.as_str(),
+                            cause = e.to_string()
+                        ),
+                    )
+                }),
+            );
         }
         if !symlink && let Some(mode) = meta.mode {
-            fs::set_permissions(path, fs::Permissions::from_mode(unix_mode(mode)))?;
+            keep(fs::set_permissions(
+                path,
+                fs::Permissions::from_mode(unix_mode(mode)),
+            ));
         }
         // by path, not followed: opening a FIFO to set its times would block
-        set_times(path, meta)
+        keep(set_times(path, meta));
+        first
     }
     #[cfg(not(unix))]
     {
@@ -391,8 +425,12 @@ pub fn restore(
         )
     })?;
 
-    let base = req.base.as_deref().map(absolute);
-    let mut includes: Vec<PathBuf> = req.includes.iter().map(|i| absolute(i)).collect();
+    let base = req.base.as_ref().map(|b| absolute_path(b.as_path()));
+    let mut includes: Vec<PathBuf> = req
+        .includes
+        .iter()
+        .map(|i| absolute_path(i.as_path()))
+        .collect();
     if includes.is_empty() {
         includes.push(base.clone().unwrap_or_else(|| PathBuf::from("/")));
     }
@@ -440,8 +478,9 @@ pub fn restore(
         skip: None,
     };
     for root in &roots {
+        // by the path itself, not its text: a name need not be UTF-8
         let node = repo
-            .node_from_snapshot_and_path(snap, &root.to_string_lossy())
+            .node_from_path(snap.tree, root.strip_prefix("/").unwrap_or(root))
             .map_err(|_| {
                 Error::Input(crate::t!(
                     "engine-not-in-snapshot",

@@ -69,7 +69,9 @@ impl Found {
             Found::Folder(items) => items.iter().for_each(|i| i.flatten(at, out)),
             Found::Hit(e) => {
                 let mut e = e.clone();
-                e.path = at.join(&e.path).to_string_lossy().to_string();
+                let full = at.join(e.exact_path().as_path());
+                e.path = full.to_string_lossy().to_string();
+                e.path_raw = super::rawpath::raw_of(&full);
                 out.push(e);
             }
             Found::Under(name, found) => found.flatten(&at.join(name), out),
@@ -280,11 +282,12 @@ impl Session {
     pub fn find(
         &self,
         pattern: &str,
+        how: FindPattern,
         ids: &[String],
         stop: &dyn Fn() -> bool,
         each: &mut dyn FnMut(Vec<FindHit>),
     ) -> Result<()> {
-        let matcher = Matcher::new(pattern)?;
+        let matcher = Matcher::new(pattern, how)?;
         let snaps: Vec<&SnapshotFile> = if ids.is_empty() {
             self.snaps.iter().rev().collect()
         } else {
@@ -428,11 +431,13 @@ impl Session {
         for (name, pair) in by_name {
             let path = at.join(&name);
             let text = path.to_string_lossy().to_string();
+            let raw = super::rawpath::raw_of(&path);
             let dir = |n: Option<&Node>| n.filter(|n| n.is_dir()).and_then(|n| n.subtree);
             match pair {
                 (Some(x), None) => {
                     out.push(DiffEntry {
                         path: text,
+                        path_raw: raw,
                         change: DiffKind::Removed,
                         size_before: Some(x.meta.size),
                         size_after: None,
@@ -442,6 +447,7 @@ impl Session {
                 (None, Some(y)) => {
                     out.push(DiffEntry {
                         path: text,
+                        path_raw: raw,
                         change: DiffKind::Added,
                         size_before: None,
                         size_after: Some(y.meta.size),
@@ -469,6 +475,7 @@ impl Session {
                     if let Some(change) = change {
                         out.push(DiffEntry {
                             path: text,
+                            path_raw: raw,
                             change,
                             size_before: Some(x.meta.size),
                             size_after: Some(y.meta.size),
@@ -484,26 +491,42 @@ impl Session {
 }
 
 /// A name (or, with a `/`, whole-path) pattern.
+/// How a find pattern is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FindPattern {
+    /// As a person types into a search box: a word matches inside names
+    /// (`report` finds `Q3-Report.pdf`), a glob matches whole names; case is ignored.
+    #[default]
+    Search,
+    /// As restic's `find`: a glob on the whole name (`testfile` is that name only),
+    /// case kept unless `ignore_case`.
+    Glob { ignore_case: bool },
+}
+
 struct Matcher {
     glob: globset::GlobMatcher,
     full_path: bool,
 }
 
 impl Matcher {
-    fn new(pattern: &str) -> Result<Matcher> {
-        let pattern = pattern.trim();
-        if pattern.is_empty() {
+    fn new(pattern: &str, how: FindPattern) -> Result<Matcher> {
+        let pattern = match how {
+            FindPattern::Search => pattern.trim(),
+            // a name may begin or end with spaces
+            FindPattern::Glob { .. } => pattern,
+        };
+        if pattern.trim().is_empty() {
             return Err(Error::Input(crate::t!("browse-empty-pattern")));
         }
         let full_path = pattern.contains('/');
         let wild = pattern.contains(['*', '?', '[']);
-        let text = if wild || full_path {
-            pattern.to_string()
-        } else {
-            format!("*{pattern}*")
+        let (text, ignore_case) = match how {
+            FindPattern::Search if !wild && !full_path => (format!("*{pattern}*"), true),
+            FindPattern::Search => (pattern.to_string(), true),
+            FindPattern::Glob { ignore_case } => (pattern.to_string(), ignore_case),
         };
         let glob = globset::GlobBuilder::new(&text)
-            .case_insensitive(true)
+            .case_insensitive(ignore_case)
             .literal_separator(false)
             .build()
             .map_err(|e| {
@@ -532,15 +555,28 @@ mod tests {
 
     #[test]
     fn plain_words_match_inside_names_and_ignore_case() {
-        let m = Matcher::new("report").unwrap();
+        let search = |p| Matcher::new(p, FindPattern::Search);
+        let m = search("report").unwrap();
         assert!(m.matches(Path::new("/a/Q3-Report.pdf"), Path::new("Q3-Report.pdf")));
         assert!(!m.matches(Path::new("/report/x.txt"), Path::new("x.txt")));
-        let g = Matcher::new("*.PDF").unwrap();
+        let g = search("*.PDF").unwrap();
         assert!(g.matches(Path::new("/a/b.pdf"), Path::new("b.pdf")));
         assert!(!g.matches(Path::new("/a/b.pdf.txt"), Path::new("b.pdf.txt")));
-        let p = Matcher::new("/home/*/notes.md").unwrap();
+        let p = search("/home/*/notes.md").unwrap();
         assert!(p.matches(Path::new("/home/ann/notes.md"), Path::new("notes.md")));
-        assert!(Matcher::new("  ").is_err());
-        assert!(Matcher::new("[").is_err());
+        assert!(search("  ").is_err());
+        assert!(search("[").is_err());
+    }
+
+    #[test]
+    fn globs_as_restic_reads_them_match_whole_names_and_keep_case() {
+        let exact = Matcher::new("testfile", FindPattern::Glob { ignore_case: false }).unwrap();
+        assert!(exact.matches(Path::new("/t/testfile"), Path::new("testfile")));
+        assert!(!exact.matches(Path::new("/t/testfile-link"), Path::new("testfile-link")));
+        assert!(!exact.matches(Path::new("/t/TestFile"), Path::new("TestFile")));
+        let star = Matcher::new("testfile*", FindPattern::Glob { ignore_case: false }).unwrap();
+        assert!(star.matches(Path::new("/t/testfile-link"), Path::new("testfile-link")));
+        let any_case = Matcher::new("testfile", FindPattern::Glob { ignore_case: true }).unwrap();
+        assert!(any_case.matches(Path::new("/t/TestFile"), Path::new("TestFile")));
     }
 }

@@ -28,7 +28,8 @@ use super::{
 use crate::t;
 use crate::{
     engine::{
-        DiffEntry, DiffKind, Entry, FindHit, Overwrite, RestoreRequest, RestoreSummary, Version,
+        DiffEntry, DiffKind, Entry, FindHit, Overwrite, RestoreRequest, RestoreSummary, SnapPath,
+        Version,
     },
     humanize,
     jobs::{BrowseOp, BrowseRequest, ErrorInfo},
@@ -112,8 +113,8 @@ pub enum Stage {
 #[derive(Debug, Clone)]
 pub struct RestoreDialog {
     pub snapshot: String,
-    /// What is restored (the whole snapshot when empty).
-    pub paths: Vec<String>,
+    /// What is restored (the whole snapshot when empty), byte for byte.
+    pub paths: Vec<SnapPath>,
     pub destination: Destination,
     pub folder: String,
     pub overwrite: Overwrite,
@@ -143,8 +144,8 @@ impl RestoreDialog {
 }
 
 /// The folder holding all of `paths` ("/a/b" for "/a/b/c" and "/a/b/d/e").
-fn common_parent(paths: &[String]) -> Option<String> {
-    let parents: Vec<&Path> = paths.iter().filter_map(|p| Path::new(p).parent()).collect();
+fn common_parent(paths: &[SnapPath]) -> Option<SnapPath> {
+    let parents: Vec<&Path> = paths.iter().filter_map(|p| p.as_path().parent()).collect();
     let first = *parents.first()?;
     let mut common = first.to_path_buf();
     while !parents.iter().all(|p| p.starts_with(&common)) {
@@ -152,7 +153,7 @@ fn common_parent(paths: &[String]) -> Option<String> {
             break;
         }
     }
-    Some(common.to_string_lossy().to_string())
+    Some(SnapPath::new(common))
 }
 
 #[derive(Debug, Clone)]
@@ -437,7 +438,7 @@ impl Browser {
     fn dialog_for(&self, snapshot: String, paths: Vec<String>) -> RestoreDialog {
         RestoreDialog {
             snapshot,
-            paths,
+            paths: paths.iter().map(|p| self.exact_path(p)).collect(),
             destination: Destination::Folder,
             folder: self.default_folder.clone(),
             overwrite: Overwrite::IfChanged,
@@ -457,6 +458,20 @@ impl Browser {
         let path = self.focus.clone()?;
         let entry = self.entry(&path)?;
         (entry.kind == "file").then_some(path)
+    }
+
+    /// The exact path (bytes that are not UTF-8 included) of the entry shown as `path`,
+    /// from the folders read or the search results.
+    fn exact_path(&self, path: &str) -> SnapPath {
+        self.entry(path)
+            .map(Entry::exact_path)
+            .or_else(|| {
+                self.hits
+                    .get(path)
+                    .and_then(|v| v.first())
+                    .map(|h| h.entry.exact_path())
+            })
+            .unwrap_or_else(|| SnapPath::from(path))
     }
 
     fn entry(&self, path: &str) -> Option<&Entry> {
@@ -1149,7 +1164,7 @@ impl Browser {
     fn dialog_view<'a>(&'a self, d: &'a RestoreDialog) -> Element<'a, Message> {
         let what = match d.paths.len() {
             0 => t!("browser-whole-snapshot"),
-            1 => d.paths[0].clone(),
+            1 => d.paths[0].display(),
             n => t!("browser-n-items", n = n),
         };
         let mut col = column![
@@ -1328,7 +1343,7 @@ mod tests {
 
     #[test]
     fn the_selection_goes_into_the_folder_under_its_own_names() {
-        let paths = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let paths = |v: &[&str]| v.iter().map(|s| SnapPath::from(*s)).collect::<Vec<_>>();
         assert_eq!(
             common_parent(&paths(&["/home/ann/docs/a.txt", "/home/ann/docs/b"])),
             Some("/home/ann/docs".into())

@@ -1171,7 +1171,17 @@ fn summary_lines(action: Action, result: Option<&serde_json::Value>) -> Vec<Stri
             freed = humanize::size(n("bytes_removed")),
             unused = humanize::size(n("bytes_unused_after"))
         )],
-        Action::Check => vec![t!("summary-check")],
+        Action::Check => std::iter::once(t!("summary-check"))
+            .chain(
+                s.get("warnings")
+                    .and_then(serde_json::Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(serde_json::Value::as_str)
+                    .take(3)
+                    .map(|w| t!("check-hint", message = w)),
+            )
+            .collect(),
         Action::Housekeeping => {
             let forget = s.get("forget");
             let removed = forget

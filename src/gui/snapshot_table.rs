@@ -327,6 +327,7 @@ mod tests {
             files: Some(i as u64 * 10),
             size: None,
             data_added: Some(1_000_000 - i as u64),
+            program_version: None,
         }
     }
 

@@ -13,7 +13,7 @@ use std::{
 
 use super::{BrowseOp, BrowseRequest, ErrorInfo, JobEvent, child::emit};
 use crate::{
-    engine::{self, Session},
+    engine::{self, FindPattern, Session},
     error::{Error, Result},
 };
 
@@ -81,11 +81,17 @@ pub fn serve(open: engine::OpenRepo) -> Result<serde_json::Value> {
             BrowseOp::Diff { from, to } => reply(id, true, value(session.diff(&from, &to))),
             BrowseOp::Find { pattern, snapshots } => {
                 let stop = || newest_find.load(Ordering::SeqCst) > id;
-                let done = session.find(&pattern, &snapshots, &stop, &mut |hits| {
-                    if !hits.is_empty() {
-                        reply(id, false, value(Ok(hits)));
-                    }
-                });
+                let done = session.find(
+                    &pattern,
+                    FindPattern::Search,
+                    &snapshots,
+                    &stop,
+                    &mut |hits| {
+                        if !hits.is_empty() {
+                            reply(id, false, value(Ok(hits)));
+                        }
+                    },
+                );
                 match done {
                     Ok(()) => reply(id, true, Ok(serde_json::json!({ "stopped": stop() }))),
                     Err(e) => reply(id, true, Err(e)),

@@ -27,6 +27,9 @@ static LOG_TAIL: Mutex<std::collections::VecDeque<String>> =
 const LOG_TAIL_LINES: usize = 60;
 /// What the storage heuristics found (for the metrics).
 static OUTLIERS: Mutex<Vec<super::health::Outlier>> = Mutex::new(Vec::new());
+/// The result of a job that failed but has something to show for it (a check that
+/// found damage: what it found, and what repairs it).
+static FAILED_RESULT: Mutex<Option<serde_json::Value>> = Mutex::new(None);
 /// The job being run (for the report at the end, also after a signal).
 static SPEC: std::sync::OnceLock<JobSpec> = std::sync::OnceLock::new();
 type Cleanup = Box<dyn FnOnce() + Send>;
@@ -215,7 +218,15 @@ fn finish(started: Instant, result: Result<serde_json::Value>, cancelled: bool) 
     let cancelled = cancelled || matches!(result, Err(Error::Cancelled(_)));
     let (ok, result, error, code) = match result {
         Ok(v) => (true, Some(v), None, exit::OK),
-        Err(e) => (false, None, Some((&e).into()), e.exit_code()),
+        Err(e) => (
+            false,
+            FAILED_RESULT
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+            Some((&e).into()),
+            e.exit_code(),
+        ),
     };
     emit(&JobEvent::Finished(Finished {
         ok,
@@ -535,7 +546,19 @@ fn run_locked(
         }
         JobKind::Forget(req) => outcome(used, &ops::forget(&open, req)?),
         JobKind::Prune(req) => outcome(used, &ops::prune(&open, req)?),
-        JobKind::Check(req) => outcome(used, &ops::check(open, req)?),
+        JobKind::Check(req) => {
+            let uri = open.uri.clone();
+            let summary = ops::check(open, req)?;
+            let value = outcome(used, &summary)?;
+            match ops::check_failure(&summary, &uri) {
+                None => Ok(value),
+                // the job fails, and still says what it found
+                Some(err) => {
+                    *FAILED_RESULT.lock().unwrap_or_else(PoisonError::into_inner) = Some(value);
+                    Err(err)
+                }
+            }
+        }
         JobKind::Repair { what, dry_run } => {
             ops::repair(open, *what, *dry_run)?;
             outcome(
@@ -558,6 +581,10 @@ fn run_locked(
                 ),
             };
             let checked = ops::check(reopen(spec, &open)?, check).map_err(|e| at("check", e))?;
+            // a damaged repository is not pruned
+            if let Some(err) = ops::check_failure(&checked, &open.uri) {
+                return Err(at("check", err));
+            }
             let forgotten = ops::forget(&open, forget).map_err(|e| at("forget", e))?;
             let pruned = ops::prune(&open, prune).map_err(|e| at("prune", e))?;
             outcome(

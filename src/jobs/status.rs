@@ -141,6 +141,7 @@ mod tests {
             files: None,
             size: None,
             data_added: None,
+            program_version: None,
         }
     }
 

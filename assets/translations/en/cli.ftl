@@ -18,6 +18,7 @@ engine-using-fallback = the primary location is unreachable; using fallback #{ $
 engine-unreachable = repository `{ $repo }` cannot be reached at any of its locations:
     {"  "}{ $failures }
     Check the network, the server and the address; add fallback-uris for mirrors.
+engine-key-damaged = the key file { $key } is damaged ({ $cause }), and no other key could be tried. If you have another password for this repository, try it; otherwise put back the key file from a copy of the repository
 engine-wrong-password = wrong password for the repository at { $location }: no key in the repository opens with it. Check the password source (password-file, password-command, password-env or NPBACKUP_PASSWORD).
 engine-opening = opening the repository at { $location }
 engine-preparing = preparing repository { $location }
@@ -56,7 +57,28 @@ engine-check-errors = { $n ->
    *[other] { $n } errors found:
 }
     {"  "}{ $errors }
-    Run `repair index` and `repair snapshots`, then check again.
+    To repair: { $repairs }, then check again.
+# What check finds (engine/findings.rs). $pack, $blob, $tree: the first characters of an id.
+check-hint = hint: { $message }
+check-then = , then{" "}
+check-mixed-pack = pack { $pack } holds both folders and file data, as restic wrote packs before 0.8.0 (2017): nothing is wrong, and `{ -cli } prune` repacks it into separate packs
+check-pack-in-several-indexes = pack { $pack } is listed by { $n } index files: nothing is lost, and `{ -cli } repair index` lists it once
+check-pack-not-indexed = pack { $pack } is in no index file (an interrupted backup leaves such packs, and so does a damaged index): `{ -cli } repair index` adds it to the index, and `{ -cli } prune` removes it when nothing needs it
+check-pack-missing = pack { $pack } is listed in the index but missing from the repository
+check-pack-missing-deleted = pack { $pack }, already marked for removal, is missing from the repository
+check-pack-size = pack { $pack } has { $size } bytes, but the index says { $index_size }
+check-pack-time = pack { $pack } is marked for removal without a time: `{ -cli } prune` corrects it
+check-index-offsets = the index gives wrong places for the blobs of pack { $pack }
+check-file-data-missing = the file { $file } needs data ({ $blob }) that no index file lists
+check-folder-missing = the folder { $folder } ({ $tree }) is not in the index
+check-folder-not-indexed = a folder of a snapshot ({ $tree }) is in no index file, so the check of the snapshots stopped there
+check-folders-unreadable = the snapshots' folders cannot all be read: { $cause }
+check-file-damaged = the file { $file } is damaged in the snapshot (its list of data is missing or empty)
+check-folder-damaged = the folder { $folder } is damaged in the snapshot (it has no contents list)
+check-pack-unreadable = pack { $pack } cannot be read: { $cause }
+check-pack-damaged = pack { $pack } is damaged: its contents do not match its name or its header
+check-blob-damaged = the data { $blob } in pack { $pack } is damaged
+check-cache = the local cache differs from the repository (it is refreshed on the next run): { $what }
 engine-repairing-index = repairing the index
 engine-reading-index = reading the index
 engine-repairing-snapshots = repairing snapshots
@@ -110,6 +132,7 @@ engine-folder-in-the-way-of-file = a folder is in the way of this file
 engine-finding-data = finding the data of { $path } in the index (run check)
 engine-pack-unreadable = reading pack { $pack } failed: { $cause }
 engine-blob-damaged = blob { $blob } in pack { $pack } is damaged (run check)
+engine-xattr-not-set = the extended attribute { $name } cannot be set: { $cause }
 engine-nul-in-path = a NUL in the path
 engine-device-needs-root = device files can only be restored by an administrator (root)
 engine-specials-unix-only = symbolic links and special files are restored on Unix only
@@ -596,10 +619,19 @@ cli-forget-would = { $kept } kept, would remove { $removed }
 cli-reason-named = named
 cli-reason-tagged = tagged
 cli-reason-not-selected = not selected
+cli-prune-mixed = { $n ->
+    [one] { $n } pack of folders and file data together (restic before 0.8.0) was repacked into separate packs
+   *[other] { $n } packs of folders and file data together (restic before 0.8.0) were repacked into separate packs
+}
+cli-prune-missing = { $n ->
+    [one] { $n } missing pack that nothing needed was removed from the index
+   *[other] { $n } missing packs that nothing needed were removed from the index
+}
 cli-prune-done = removed { $packs } packs ({ $removed }), repacked { $repacked } packs ({ $repacked_size }); { $unused } left unused
 cli-prune-would = would remove { $packs } packs ({ $removed }), repacked { $repacked } packs ({ $repacked_size }); { $unused } left unused
 cli-check-ok = no errors were found
 cli-check-ok-data = no errors were found (data read and verified)
+cli-check-tidy = nothing is damaged; to tidy up: { $repairs }
 cli-repair-done = repair finished
 cli-repair-dry-run = repair finished (dry run)
 cli-housekeeping-needs-policy = housekeeping needs a retention policy: set [retention] (e.g. preset = "gfs") for the repository or its group

@@ -19,6 +19,7 @@ engine-using-fallback = l'emplacement principal est injoignable ; utilisation de
 engine-unreachable = le dépôt `{ $repo }` est injoignable à tous ses emplacements :
     {"  "}{ $failures }
     Vérifiez le réseau, le serveur et l'adresse ; ajoutez des fallback-uris pour des miroirs.
+engine-key-damaged = le fichier de clé { $key } est abîmé ({ $cause }), et aucune autre clé n'a pu être essayée. Si vous avez un autre mot de passe pour ce dépôt, essayez-le ; sinon, remettez le fichier de clé depuis une copie du dépôt
 engine-wrong-password = mauvais mot de passe pour le dépôt à { $location } : aucune clé du dépôt ne s'ouvre avec lui. Vérifiez la source du mot de passe (password-file, password-command, password-env ou NPBACKUP_PASSWORD).
 engine-opening = ouverture du dépôt à { $location }
 engine-preparing = préparation du dépôt { $location }
@@ -57,7 +58,28 @@ engine-check-errors = { $n ->
    *[other] { $n } erreurs trouvées :
 }
     {"  "}{ $errors }
-    Lancez `repair index` et `repair snapshots`, puis vérifiez de nouveau.
+    Pour réparer : { $repairs }, puis vérifiez de nouveau.
+# Ce que trouve la vérification (engine/findings.rs). $pack, $blob, $tree : les premiers caractères d'un identifiant.
+check-hint = conseil : { $message }
+check-then = , puis{" "}
+check-mixed-pack = le pack { $pack } contient à la fois des dossiers et des données de fichiers, comme restic écrivait les packs avant la 0.8.0 (2017) : rien n'est abîmé, et `{ -cli } prune` le réécrit en packs séparés
+check-pack-in-several-indexes = le pack { $pack } figure dans { $n } fichiers d'index : rien n'est perdu, et `{ -cli } repair index` ne le garde qu'une fois
+check-pack-not-indexed = le pack { $pack } ne figure dans aucun fichier d'index (une sauvegarde interrompue laisse de tels packs, un index abîmé aussi) : `{ -cli } repair index` l'ajoute à l'index, et `{ -cli } prune` le supprime quand rien n'en a besoin
+check-pack-missing = le pack { $pack } figure dans l'index mais manque dans le dépôt
+check-pack-missing-deleted = le pack { $pack }, déjà marqué pour suppression, manque dans le dépôt
+check-pack-size = le pack { $pack } fait { $size } octets, mais l'index en indique { $index_size }
+check-pack-time = le pack { $pack } est marqué pour suppression sans date : `{ -cli } prune` corrige cela
+check-index-offsets = l'index donne de mauvais emplacements pour les blobs du pack { $pack }
+check-file-data-missing = le fichier { $file } a besoin de données ({ $blob }) qu'aucun fichier d'index ne mentionne
+check-folder-missing = le dossier { $folder } ({ $tree }) n'est pas dans l'index
+check-folder-not-indexed = un dossier d'un instantané ({ $tree }) ne figure dans aucun fichier d'index : la vérification des instantanés s'est arrêtée là
+check-folders-unreadable = les dossiers des instantanés ne peuvent pas tous être lus : { $cause }
+check-file-damaged = le fichier { $file } est abîmé dans l'instantané (sa liste de données manque ou est vide)
+check-folder-damaged = le dossier { $folder } est abîmé dans l'instantané (il n'a pas de liste de contenu)
+check-pack-unreadable = le pack { $pack } ne peut pas être lu : { $cause }
+check-pack-damaged = le pack { $pack } est abîmé : son contenu ne correspond pas à son nom ou à son en-tête
+check-blob-damaged = les données { $blob } du pack { $pack } sont abîmées
+check-cache = le cache local diffère du dépôt (il est rafraîchi à la prochaine exécution) : { $what }
 engine-repairing-index = réparation de l'index
 engine-reading-index = lecture de l'index
 engine-repairing-snapshots = réparation des instantanés
@@ -114,6 +136,7 @@ engine-folder-in-the-way-of-file = un dossier occupe la place de ce fichier
 engine-finding-data = recherche des données de { $path } dans l'index (lancez check)
 engine-pack-unreadable = la lecture du paquet { $pack } a échoué : { $cause }
 engine-blob-damaged = le bloc { $blob } du paquet { $pack } est endommagé (lancez check)
+engine-xattr-not-set = l'attribut étendu { $name } ne peut pas être posé : { $cause }
 engine-nul-in-path = un caractère NUL dans le chemin
 engine-device-needs-root = les fichiers de périphérique ne peuvent être restaurés que par un administrateur (root)
 engine-specials-unix-only = les liens symboliques et les fichiers spéciaux ne sont restaurés que sous Unix
@@ -620,10 +643,19 @@ cli-forget-would = { $kept ->
 cli-reason-named = désigné
 cli-reason-tagged = étiqueté
 cli-reason-not-selected = non choisi
+cli-prune-mixed = { $n ->
+    [one] { $n } pack de dossiers et de données mêlés (restic avant la 0.8.0) a été réécrit en packs séparés
+   *[other] { $n } packs de dossiers et de données mêlés (restic avant la 0.8.0) ont été réécrits en packs séparés
+}
+cli-prune-missing = { $n ->
+    [one] { $n } pack manquant dont rien n'avait besoin a été retiré de l'index
+   *[other] { $n } packs manquants dont rien n'avait besoin ont été retirés de l'index
+}
 cli-prune-done = { $packs } paquets supprimés ({ $removed }), { $repacked } paquets réempaquetés ({ $repacked_size }) ; { $unused } restent inutilisés
 cli-prune-would = { $packs } paquets seraient supprimés ({ $removed }), { $repacked } paquets réempaquetés ({ $repacked_size }) ; { $unused } resteraient inutilisés
 cli-check-ok = aucune erreur trouvée
 cli-check-ok-data = aucune erreur trouvée (données lues et vérifiées)
+cli-check-tidy = rien n'est abîmé ; pour ranger : { $repairs }
 cli-repair-done = réparation terminée
 cli-repair-dry-run = réparation terminée (essai à blanc)
 cli-housekeeping-needs-policy = l'entretien demande une politique de conservation : réglez [retention] (par exemple preset = "gfs") pour le dépôt ou son groupe
