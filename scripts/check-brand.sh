@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
-# OEM builds: builds the second brand of tests/fixtures/brand-acme and checks that
+# OEM builds: builds the second brand of crates/cli/tests/fixtures/brand-acme and checks that
 # the CLI shows only that brand (name, version, help, config paths and texts,
 # preset defaults); then checks that a broken brand fails the build naming the
 # file and the key. The default brand is rebuilt at the end, whatever happens.
-# (Not --no-default-features: on a clean machine that rebuilds most dependencies
-# with other features, minutes more than recompiling this crate.)
+# (The brand lives in npbackup-common's constants: changing it rebuilds that crate
+# and everything above it, not the dependencies.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 fail() { echo "brand check FAILED: $*" >&2; exit 1; }
 # the default brand again for every binary (the GUI test of the brand rebuilt npbackup-gui too)
-restore() { cargo build --quiet --locked --bins; }
+restore() { cargo build --quiet --locked --workspace --bins; }
 trap restore EXIT
 
-brand="$PWD/tests/fixtures/brand-acme"
+brand="$PWD/crates/cli/tests/fixtures/brand-acme"
 NPBACKUP_RESOURCES="$brand" cargo build --quiet --locked --bin npbackup-cli
 cli="$PWD/target/debug/npbackup-cli"
 
@@ -43,8 +43,8 @@ HOME="$home" "$cli" config check >/dev/null || fail "the brand's default config 
 rm -rf "$home"
 
 # the window: the brand's name, colours, icons and licence, and no other name (iced_test)
-NPBACKUP_RESOURCES="$brand" ICED_TEST_BACKEND=tiny-skia cargo test --quiet --locked --test gui_brand >/dev/null \
-    || fail "the window does not show only the brand (run: NPBACKUP_RESOURCES=$brand cargo test --test gui_brand)"
+NPBACKUP_RESOURCES="$brand" ICED_TEST_BACKEND=tiny-skia cargo test --quiet --locked -p npbackup-gui --test gui_brand >/dev/null \
+    || fail "the window does not show only the brand (run: NPBACKUP_RESOURCES=$brand cargo test -p npbackup-gui --test gui_brand)"
 
 # a broken brand fails the build, naming the file and the key
 broken="$(mktemp -d)"

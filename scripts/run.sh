@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh build
-cargo build --release --locked --bins
+cargo build --release --locked --workspace --bins
 cli=target/release/npbackup-cli
 gui=target/release/npbackup-gui
 

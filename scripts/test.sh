@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 scripts/install-deps.sh test
 cargo fmt --check
-cargo clippy --all-targets --locked -- -D warnings
-ICED_TEST_BACKEND=tiny-skia cargo test --locked --all-targets
+cargo clippy --workspace --all-targets --locked -- -D warnings
+ICED_TEST_BACKEND=tiny-skia cargo test --locked --workspace --all-targets
 scripts/gui-check.sh
 scripts/check-brand.sh

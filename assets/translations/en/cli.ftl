@@ -45,6 +45,7 @@ engine-forget-needs-what = forget needs snapshot ids, --tag, or a retention poli
 engine-policy-keeps-nothing = the retention policy keeps nothing: set at least one keep-* rule (or use a preset such as gfs)
 engine-bad-group-by = bad group-by: { $cause }
 engine-applying-policy = applying the retention policy
+engine-saving-snapshots = saving snapshots
 engine-removing-snapshots = removing snapshots
 engine-bad-limit = bad { $option } `{ $value }`: { $cause }
 engine-planning-prune = planning the prune
@@ -353,6 +354,7 @@ job-restore-failures = { $n } item(s) could not be restored; the first: { $path 
 job-housekeeping-stopped = housekeeping stopped at { $step } (nothing after it ran): { $cause }
 job-verifying-new-password = verifying the new password
 job-new-password-unverified = { $cause }; the old password still works (the new key { $key } was added but not verified)
+job-dump-needs-a-file = a job process cannot write a file to standard output (its events go there): give it a file
 job-not-under-lock = { $kind } does not run under a lock
 job-history-not-recorded = could not record this run in { $path }: { $cause }
 job-pre-failed-fatal = { $why }: the backup did not run (pre-exec-failure-is-fatal)
@@ -727,6 +729,8 @@ cli-multi-heading = == repository { $name } ==
 cli-multi-no-result = no result
 cli-multi-cannot-run = cannot run the command for `{ $name }`: { $cause }
 cli-job-failed-silently = the job failed without saying why
+cli-job-no-result = the job gave no result
+cli-bad-snapshot-time = a snapshot has a time this version cannot read: { $cause }
 cli-unexpected-job-result = unexpected job result: { $cause }
 # beside the progress bar: the time left
 cli-eta = ETA { $left }

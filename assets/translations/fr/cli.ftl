@@ -46,6 +46,7 @@ engine-forget-needs-what = forget demande des identifiants d'instantanés, --tag
 engine-policy-keeps-nothing = la politique de conservation ne garde rien : réglez au moins une règle keep-* (ou utilisez un préréglage comme gfs)
 engine-bad-group-by = group-by incorrect : { $cause }
 engine-applying-policy = application de la politique de conservation
+engine-saving-snapshots = enregistrement des instantanés
 engine-removing-snapshots = suppression des instantanés
 engine-bad-limit = { $option } incorrect `{ $value }` : { $cause }
 engine-planning-prune = préparation de l'élagage
@@ -365,6 +366,7 @@ job-restore-failures = { $n ->
 job-housekeeping-stopped = l'entretien s'est arrêté à l'étape { $step } (rien n'a été fait après) : { $cause }
 job-verifying-new-password = vérification du nouveau mot de passe
 job-new-password-unverified = { $cause } ; l'ancien mot de passe fonctionne toujours (la nouvelle clé { $key } a été ajoutée mais pas vérifiée)
+job-dump-needs-a-file = un processus de travail ne peut pas écrire un fichier sur la sortie standard (ses événements y passent) : donnez-lui un fichier
 job-not-under-lock = { $kind } ne s'exécute pas sous un verrou
 job-history-not-recorded = cette exécution n'a pas pu être enregistrée dans { $path } : { $cause }
 job-pre-failed-fatal = { $why } : la sauvegarde n'a pas été faite (pre-exec-failure-is-fatal)
@@ -751,6 +753,8 @@ cli-multi-heading = == dépôt { $name } ==
 cli-multi-no-result = aucun résultat
 cli-multi-cannot-run = la commande ne peut pas être lancée pour `{ $name }` : { $cause }
 cli-job-failed-silently = la tâche a échoué sans dire pourquoi
+cli-job-no-result = le travail n'a donné aucun résultat
+cli-bad-snapshot-time = un instantané a une date que cette version ne sait pas lire : { $cause }
 cli-unexpected-job-result = résultat de tâche inattendu : { $cause }
 # à côté de la barre de progression : le temps restant
 cli-eta = reste { $left }

@@ -1,0 +1,424 @@
+//! Backing up into an open repository: local paths (after refusing what cannot
+//! work: a missing source, a source that is (inside) the repository), a
+//! command's output, or standard input; and the minimum-size rule.
+
+use std::{
+    path::{Path, PathBuf},
+    str::FromStr,
+};
+
+use rustic_core::{
+    BackupOptions, ChildStdoutSource, CommandInput, Excludes, IndexedIdsStatus,
+    LocalSourceFilterOptions, PathList, Repository, SnapshotOptions, StdinSource,
+    repofile::SnapshotFile,
+};
+use serde::{Deserialize, Serialize};
+
+use super::OpenRepo;
+use crate::error::{Error, Result};
+
+/// Everything a backup needs besides the repository.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct BackupRequest {
+    pub paths: Vec<PathBuf>,
+    /// Glob patterns to leave out.
+    pub excludes: Vec<String>,
+    /// Case-insensitive glob patterns to leave out.
+    pub iexcludes: Vec<String>,
+    pub exclude_files: Vec<PathBuf>,
+    pub iexclude_files: Vec<PathBuf>,
+    pub exclude_if_present: Vec<String>,
+    pub exclude_caches: bool,
+    pub one_file_system: bool,
+    pub exclude_larger_than: Option<u64>,
+    pub tags: Vec<String>,
+    pub host: String,
+    pub dry_run: bool,
+    /// Record this time instead of now (RFC 3339, or "YYYY-MM-DD HH:MM:SS" local).
+    #[serde(default)]
+    pub time: Option<String>,
+    /// What is backed up: the paths (default), a command's output, or stdin.
+    #[serde(default)]
+    pub source: BackupSource,
+    /// Fewer bytes processed than this is an error and keeps no snapshot.
+    #[serde(default)]
+    pub minimum_size: Option<u64>,
+}
+
+/// What a backup reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "kebab-case")]
+pub enum BackupSource {
+    /// The request's `paths`.
+    #[default]
+    Files,
+    /// The standard output of a command (e.g. `pg_dump mydb`), stored as `filename`.
+    Command { command: String, filename: String },
+    /// The job's standard input, stored as `filename`.
+    Stdin { filename: String },
+}
+
+/// Parses a snapshot time given by a user.
+pub fn parse_time(s: &str) -> Result<jiff::Zoned> {
+    let s = s.trim();
+    if let Ok(ts) = s.parse::<jiff::Timestamp>() {
+        return Ok(ts.to_zoned(jiff::tz::TimeZone::system()));
+    }
+    s.parse::<jiff::civil::DateTime>()
+        .ok()
+        .and_then(|dt| dt.to_zoned(jiff::tz::TimeZone::system()).ok())
+        .ok_or_else(|| Error::Input(crate::t!("engine-bad-time", time = s)))
+}
+
+/// What a backup did (restic's summary, in our words).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BackupSummary {
+    /// `None` on a dry run.
+    pub snapshot_id: Option<String>,
+    pub time: String,
+    pub host: String,
+    pub paths: Vec<String>,
+    pub tags: Vec<String>,
+    pub parent: Option<String>,
+    pub dry_run: bool,
+    pub files_new: u64,
+    pub files_changed: u64,
+    pub files_unmodified: u64,
+    pub total_files_processed: u64,
+    pub total_bytes_processed: u64,
+    pub dirs_new: u64,
+    pub dirs_changed: u64,
+    pub dirs_unmodified: u64,
+    pub data_added: u64,
+    pub data_added_packed: u64,
+    pub duration_seconds: f64,
+    /// Paths left out because the repository lives inside them.
+    pub excluded_repository: Option<String>,
+}
+
+/// Turns "leave this out" patterns into rustic's override globs, where a plain
+/// glob would mean "only include this" and `!glob` means exclude.
+fn exclude_globs(patterns: &[String]) -> Vec<String> {
+    patterns
+        .iter()
+        .filter(|p| !p.trim().is_empty() && !p.trim_start().starts_with('#'))
+        .filter_map(|p| {
+            let p = p.trim();
+            if p.starts_with('!') {
+                // rustic's override globs treat a positive glob as "back up only
+                // this", which would silently drop everything else: refuse it.
+                tracing::warn!(
+                    user = %crate::t!("engine-re-include-ignored", pattern = p),
+                    "ignoring the re-include pattern `{p}`: only exclusions are supported"
+                );
+                None
+            } else {
+                Some(format!("!{p}"))
+            }
+        })
+        .collect()
+}
+
+fn read_pattern_files(files: &[PathBuf]) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for f in files {
+        let text = std::fs::read_to_string(f)
+            .map_err(|e| Error::io(crate::t!("io-reading-exclude-file"), f, e))?;
+        out.extend(text.lines().map(str::to_string));
+    }
+    Ok(out)
+}
+
+fn canonical(p: &Path) -> Option<PathBuf> {
+    std::fs::canonicalize(p).ok()
+}
+
+/// Backs up `req.paths`.
+pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
+    let uri = open.uri.clone();
+    // the browser's list of folders, brought up to date while the index is fresh
+    let trees = super::treeindex::TreeSource::of(&open)
+        .ok()
+        .filter(|t| t.is_cached() && !req.dry_run);
+    let (repo, snap, excluded_repository) = match &req.source {
+        BackupSource::Files => backup_files(open, req)?,
+        BackupSource::Command { command, filename } => {
+            let (repo, snap) = backup_command(open, req, command, filename)?;
+            (repo, snap, None)
+        }
+        BackupSource::Stdin { filename } => {
+            let path = PathBuf::from(filename);
+            let repo = index(open)?;
+            let src = StdinSource::new(path.clone());
+            let snap = repo
+                .archive(&stream_options(req), &src, prepare_snapshot(req)?, &[path])
+                .map_err(|e| {
+                    crate::engine_error(
+                        crate::t!("engine-backing-up-stdin", location = uri.as_str()),
+                        &e,
+                    )
+                })?;
+            (repo, snap, None)
+        }
+    };
+    let summary = summarize(&snap, req.dry_run, excluded_repository);
+    if let Some(min) = req.minimum_size
+        && summary.total_bytes_processed < min
+    {
+        if !req.dry_run {
+            repo.delete_snapshots(&[snap.id])
+                .map_err(|e| crate::engine_error(crate::t!("engine-removing-too-small"), &e))?;
+        }
+        // (the job process recognises this refusal by the key's name in it)
+        return Err(Error::Input(crate::t!(
+            "engine-too-small",
+            processed = crate::humanize::size(summary.total_bytes_processed),
+            minimum = crate::humanize::size(min)
+        )));
+    }
+    if let Some(trees) = trees
+        && let Err(e) = super::treeindex::TreeReader::load_from(trees)
+    {
+        tracing::warn!("the list of folders for browsing was not updated: {e}");
+    }
+    Ok(summary)
+}
+
+fn index(open: OpenRepo) -> Result<Repository<IndexedIdsStatus>> {
+    let uri = open.uri.clone();
+    open.repo
+        .to_indexed_ids()
+        .map_err(|e| crate::engine_error(crate::t!("engine-reading-index-of", location = uri), &e))
+}
+
+fn stream_options(req: &BackupRequest) -> BackupOptions {
+    // a stream has no parent to compare with: like restic, always store it whole
+    BackupOptions::default()
+        .dry_run(req.dry_run)
+        .parent_opts(rustic_core::ParentOptions::default().force(true))
+}
+
+fn prepare_snapshot(req: &BackupRequest) -> Result<SnapshotFile> {
+    let mut snap_opts = SnapshotOptions::default()
+        .host(req.host.clone())
+        .command(format!("{} backup", crate::customization::SHORT_NAME));
+    if let Some(t) = &req.time {
+        snap_opts = snap_opts.time(parse_time(t)?);
+    }
+    for tag in &req.tags {
+        snap_opts = snap_opts.add_tags(tag).map_err(|e| {
+            Error::Input(crate::t!(
+                "engine-bad-tag",
+                tag = tag.as_str(),
+                cause = super::describe(&e)
+            ))
+        })?;
+    }
+    let mut snap = SnapshotFile::from_options(&snap_opts)
+        .map_err(|e| crate::engine_error(crate::t!("engine-preparing-snapshot"), &e))?;
+    // what restic (0.17 and later) and rustic write there: the program and its version
+    snap.program_version = program_version();
+    Ok(snap)
+}
+
+/// "npbackup 0.1.0 (rustic_core 0.13)", for the snapshot's `program_version`.
+pub(super) fn program_version() -> String {
+    format!(
+        "{} {} (rustic_core 0.13)",
+        crate::customization::SHORT_NAME,
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+/// Backs up a command's standard output as one file. A command that fails leaves
+/// no snapshot: the one written while it ran is removed again.
+fn backup_command(
+    open: OpenRepo,
+    req: &BackupRequest,
+    command: &str,
+    filename: &str,
+) -> Result<(Repository<IndexedIdsStatus>, SnapshotFile)> {
+    let uri = open.uri.clone();
+    let cmd = CommandInput::from_str(command).map_err(|e| {
+        Error::Input(crate::t!(
+            "engine-command-unparsable",
+            command = command,
+            cause = e.to_string()
+        ))
+    })?;
+    let path = PathBuf::from(filename);
+    let repo = index(open)?;
+    let src = ChildStdoutSource::new(&cmd, path.clone()).map_err(|e| {
+        Error::Input(crate::t!(
+            "engine-command-cannot-start",
+            command = command,
+            cause = super::describe(&e)
+        ))
+    })?;
+    let snap = repo
+        .archive(&stream_options(req), &src, prepare_snapshot(req)?, &[path])
+        .map_err(|e| {
+            crate::engine_error(
+                crate::t!(
+                    "engine-backing-up-command",
+                    command = command,
+                    location = uri.as_str()
+                ),
+                &e,
+            )
+        })?;
+    if let Err(e) = src.finish() {
+        if !req.dry_run {
+            repo.delete_snapshots(&[snap.id]).map_err(|e| {
+                crate::engine_error(crate::t!("engine-removing-failed-command-snapshot"), &e)
+            })?;
+        }
+        return Err(Error::Input(crate::t!(
+            "engine-command-failed",
+            command = command,
+            cause = super::describe(&e)
+        )));
+    }
+    Ok((repo, snap))
+}
+
+/// What a snapshot's own summary says of the backup that made it (`None`: the
+/// program that wrote it gave none, as restic before 0.17).
+pub(crate) fn summary_of(snap: &SnapshotFile) -> Option<BackupSummary> {
+    snap.summary.as_ref()?;
+    Some(summarize(snap, false, None))
+}
+
+fn summarize(
+    snap: &SnapshotFile,
+    dry_run: bool,
+    excluded_repository: Option<String>,
+) -> BackupSummary {
+    let summary = snap.summary.clone().unwrap_or_default();
+    BackupSummary {
+        snapshot_id: (!dry_run).then(|| snap.id.to_hex().to_string()),
+        time: snap.time.timestamp().to_string(),
+        host: snap.hostname.clone(),
+        paths: snap.paths.iter().cloned().collect(),
+        tags: snap.tags.iter().cloned().collect(),
+        parent: snap.parent.map(|p| p.to_hex().to_string()),
+        dry_run,
+        files_new: summary.files_new,
+        files_changed: summary.files_changed,
+        files_unmodified: summary.files_unmodified,
+        total_files_processed: summary.total_files_processed,
+        total_bytes_processed: summary.total_bytes_processed,
+        dirs_new: summary.dirs_new,
+        dirs_changed: summary.dirs_changed,
+        dirs_unmodified: summary.dirs_unmodified,
+        data_added: summary.data_added,
+        data_added_packed: summary.data_added_packed,
+        duration_seconds: summary.total_duration,
+        excluded_repository,
+    }
+}
+
+/// Backs up local paths.
+fn backup_files(
+    open: OpenRepo,
+    req: &BackupRequest,
+) -> Result<(Repository<IndexedIdsStatus>, SnapshotFile, Option<String>)> {
+    if req.paths.is_empty() {
+        return Err(Error::Input(crate::t!("engine-nothing-to-back-up")));
+    }
+    let missing: Vec<String> = req
+        .paths
+        .iter()
+        .filter(|p| std::fs::symlink_metadata(p).is_err())
+        .map(|p| p.display().to_string())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Input(crate::t!(
+            "engine-missing-sources",
+            n = missing.len(),
+            paths = missing.join(", ")
+        )));
+    }
+    let paths: Vec<PathBuf> = req
+        .paths
+        .iter()
+        .map(|p| std::path::absolute(p).map_err(|e| Error::io(crate::t!("io-resolving"), p, e)))
+        .collect::<Result<_>>()?;
+
+    let mut excludes = req.excludes.clone();
+    excludes.extend(read_pattern_files(&req.exclude_files)?);
+    let mut iexcludes = req.iexcludes.clone();
+    iexcludes.extend(read_pattern_files(&req.iexclude_files)?);
+
+    // The repository must not be backed up into itself.
+    let mut excluded_repository = None;
+    if let Some(repo_dir) = open.location.local_path().as_deref().and_then(canonical) {
+        for p in &paths {
+            let Some(src) = canonical(p) else { continue };
+            if src.starts_with(&repo_dir) {
+                return Err(Error::Input(crate::t!(
+                    "engine-source-is-repository",
+                    source = p.display().to_string(),
+                    repository = repo_dir.display().to_string()
+                )));
+            }
+            if repo_dir.starts_with(&src) {
+                tracing::warn!(
+                    user = %crate::t!(
+                        "engine-repository-inside-source",
+                        repository = repo_dir.display().to_string(),
+                        source = p.display().to_string()
+                    ),
+                    "the repository {} lies inside the source {}: leaving it out of the backup",
+                    repo_dir.display(),
+                    p.display()
+                );
+                excludes.push(repo_dir.display().to_string());
+                excluded_repository = Some(repo_dir.display().to_string());
+            }
+        }
+    }
+
+    let mut exclude_if_present = req.exclude_if_present.clone();
+    if req.exclude_caches && !exclude_if_present.iter().any(|f| f == "CACHEDIR.TAG") {
+        exclude_if_present.push("CACHEDIR.TAG".into());
+    }
+    let filter = LocalSourceFilterOptions::default()
+        .exclude_if_present(exclude_if_present)
+        .one_file_system(req.one_file_system)
+        .exclude_larger_than(req.exclude_larger_than.map(bytesize::ByteSize::b));
+    let globs = Excludes::default()
+        .globs(exclude_globs(&excludes))
+        .iglobs(exclude_globs(&iexcludes));
+    let opts = BackupOptions::default()
+        .dry_run(req.dry_run)
+        .excludes(globs)
+        .ignore_filter_opts(filter);
+
+    let snap = prepare_snapshot(req)?;
+    let source = PathList::from_iter(paths.iter().cloned())
+        .sanitize()
+        .map_err(|e| Error::Input(crate::t!("engine-bad-sources", cause = e.to_string())))?;
+    let uri = open.uri.clone();
+    let repo = index(open)?;
+    let snap = repo.backup(&opts, &source, snap).map_err(|e| {
+        crate::engine_error(crate::t!("engine-backing-up", location = uri.as_str()), &e)
+    })?;
+    Ok((repo, snap, excluded_repository))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excludes_become_negated_globs() {
+        let pats = vec![
+            "*.tmp".to_string(),
+            "!keep.tmp".into(),
+            "# comment".into(),
+            "".into(),
+        ];
+        assert_eq!(exclude_globs(&pats), vec!["!*.tmp".to_string()]);
+    }
+}

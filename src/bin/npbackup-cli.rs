@@ -1,5 +1,0 @@
-//! `npbackup-cli`: a thin main; everything lives in `npbackup::cli`.
-
-fn main() {
-    std::process::exit(npbackup::cli::main());
-}
