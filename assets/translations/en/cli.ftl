@@ -14,7 +14,6 @@ engine-bad-location = cannot use the repository location { $location }: { $cause
 engine-location-unreachable = the repository location { $location } cannot be reached: { $cause }
 engine-hint-no-folder = {" "}(the folder does not exist: if it is on a removable or network drive, is that drive connected and mounted?)
 engine-hint-not-initialised = : it has not been initialised
-engine-using-fallback = the primary location is unreachable; using fallback #{ $n }: { $location }
 engine-unreachable = repository `{ $repo }` cannot be reached at any of its locations:
     {"  "}{ $failures }
     Check the network, the server and the address; add fallback-uris for mirrors.
@@ -729,6 +728,7 @@ cli-multi-heading = == repository { $name } ==
 cli-multi-no-result = no result
 cli-multi-cannot-run = cannot run the command for `{ $name }`: { $cause }
 cli-job-failed-silently = the job failed without saying why
+cli-dump-no-events = dump writes the file to standard output: --json-events cannot share it
 cli-job-no-result = the job gave no result
 cli-bad-snapshot-time = a snapshot has a time this version cannot read: { $cause }
 cli-unexpected-job-result = unexpected job result: { $cause }

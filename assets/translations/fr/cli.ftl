@@ -15,7 +15,6 @@ engine-bad-location = l'emplacement de dépôt { $location } ne peut pas être u
 engine-location-unreachable = l'emplacement de dépôt { $location } est injoignable : { $cause }
 engine-hint-no-folder = {" "}(le dossier n'existe pas : s'il est sur un disque amovible ou réseau, ce disque est-il branché et monté ?)
 engine-hint-not-initialised = {" "}: il n'a pas été initialisé
-engine-using-fallback = l'emplacement principal est injoignable ; utilisation de l'emplacement de secours n° { $n } : { $location }
 engine-unreachable = le dépôt `{ $repo }` est injoignable à tous ses emplacements :
     {"  "}{ $failures }
     Vérifiez le réseau, le serveur et l'adresse ; ajoutez des fallback-uris pour des miroirs.
@@ -753,6 +752,7 @@ cli-multi-heading = == dépôt { $name } ==
 cli-multi-no-result = aucun résultat
 cli-multi-cannot-run = la commande ne peut pas être lancée pour `{ $name }` : { $cause }
 cli-job-failed-silently = la tâche a échoué sans dire pourquoi
+cli-dump-no-events = dump écrit le fichier sur la sortie standard : --json-events ne peut pas la partager
 cli-job-no-result = le travail n'a donné aucun résultat
 cli-bad-snapshot-time = un instantané a une date que cette version ne sait pas lire : { $cause }
 cli-unexpected-job-result = résultat de tâche inattendu : { $cause }

@@ -83,10 +83,11 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
 
 /// Runs a quick read of the repository as a job in this process: the same job
 /// code and result as the window's and the scheduler's, without a job process.
-fn read<T: Summary>(ctx: &Context, kind: JobKind) -> Result<(engine::RepoUsed, T)> {
+/// `None` with `--json-events` (the events were the output).
+fn read<T: Summary>(ctx: &Context, kind: JobKind) -> Result<Option<(engine::RepoUsed, T)>> {
     let (target, _) = ctx.target()?;
-    let (outcome, _) = super::jobrun::run_here::<T>(ctx, JobSpec::new(target, kind))?;
-    Ok((outcome.repository, outcome.summary))
+    let outcome = super::jobrun::run_here::<T>(ctx, JobSpec::new(target, kind))?;
+    Ok(outcome.map(|o| (o.repository, o.summary)))
 }
 
 fn init(ctx: &Context, compression: Option<&str>, chunker_from: Option<&str>) -> Result<i32> {
@@ -109,7 +110,9 @@ fn init(ctx: &Context, compression: Option<&str>, chunker_from: Option<&str>) ->
             chunker_from,
         },
     );
-    let (outcome, _) = super::jobrun::run_here::<InitReport>(ctx, spec)?;
+    let Some(outcome) = super::jobrun::run_here::<InitReport>(ctx, spec)? else {
+        return Ok(exit::OK);
+    };
     let (used, res) = (outcome.repository, outcome.summary);
     if ctx.global.json {
         output::print_json("init", Some(&used), &res);
@@ -289,8 +292,8 @@ fn scheduled_backup_is_due(
         },
         summaries: false,
     };
-    let (outcome, _) =
-        super::jobrun::run_here::<Vec<SnapshotInfo>>(ctx, JobSpec::new(target.clone(), list))?;
+    let outcome =
+        super::jobrun::run_aside::<Vec<SnapshotInfo>>(ctx, JobSpec::new(target.clone(), list))?;
     let used = outcome.repository;
     let age = newest_age(&outcome.summary, jiff::Timestamp::now());
     match age {
@@ -306,6 +309,9 @@ fn scheduled_backup_is_due(
                     Some(&used),
                     &serde_json::json!({ "skipped": true, "reason": msg }),
                 );
+            } else if ctx.global.json_events {
+                // no job ran: no events, and stdout stays theirs
+                eprintln!("{msg}");
             } else {
                 println!("{msg}");
             }
@@ -346,13 +352,16 @@ fn newest_age(snaps: &[SnapshotInfo], now: jiff::Timestamp) -> Option<Duration> 
 }
 
 fn snapshots(ctx: &Context, filter: &FilterArgs) -> Result<i32> {
-    let (used, infos): (_, Vec<SnapshotInfo>) = read(
+    let Some((used, infos)): Option<(_, Vec<SnapshotInfo>)> = read(
         ctx,
         JobKind::Snapshots {
             filter: filter.to_filter(),
             summaries: false,
         },
-    )?;
+    )?
+    else {
+        return Ok(exit::OK);
+    };
     if ctx.global.json {
         output::print_json("snapshots", Some(&used), &infos);
     } else {
@@ -388,14 +397,17 @@ fn snapshots(ctx: &Context, filter: &FilterArgs) -> Result<i32> {
 }
 
 fn ls(ctx: &Context, snapshot: &str, path: &str, recursive: bool) -> Result<i32> {
-    let (used, listing): (_, Listing) = read(
+    let Some((used, listing)): Option<(_, Listing)> = read(
         ctx,
         JobKind::Ls {
             snapshot: snapshot.to_string(),
             path: path.to_string(),
             recursive,
         },
-    )?;
+    )?
+    else {
+        return Ok(exit::OK);
+    };
     if ctx.global.json {
         output::print_json("ls", Some(&used), &listing);
     } else {
@@ -427,14 +439,17 @@ fn ls(ctx: &Context, snapshot: &str, path: &str, recursive: bool) -> Result<i32>
 }
 
 fn find(ctx: &Context, pattern: &str, ignore_case: bool, filter: &FilterArgs) -> Result<i32> {
-    let (used, hits): (_, Vec<engine::FindHit>) = read(
+    let Some((used, hits)): Option<(_, Vec<engine::FindHit>)> = read(
         ctx,
         JobKind::Find {
             pattern: pattern.to_string(),
             ignore_case,
             filter: filter.to_filter(),
         },
-    )?;
+    )?
+    else {
+        return Ok(exit::OK);
+    };
     if ctx.global.json {
         output::print_json("find", Some(&used), &hits);
     } else if hits.is_empty() {
@@ -574,8 +589,12 @@ fn restore(ctx: &Context, args: RestoreArgs) -> Result<i32> {
 }
 
 fn dump(ctx: &Context, snapshot: &str, path: &str) -> Result<i32> {
+    // the file's bytes are the output: no event line may come between them
+    if ctx.global.json_events {
+        return Err(Error::Usage(crate::t!("cli-dump-no-events")));
+    }
     // to standard output: in this process (a job process's stdout carries its events)
-    let _: (_, DumpReport) = read(
+    let _: Option<(_, DumpReport)> = read(
         ctx,
         JobKind::Dump {
             snapshot: snapshot.to_string(),
@@ -587,13 +606,16 @@ fn dump(ctx: &Context, snapshot: &str, path: &str) -> Result<i32> {
 }
 
 fn diff(ctx: &Context, a: &str, b: &str) -> Result<i32> {
-    let (used, changes): (_, Vec<engine::DiffEntry>) = read(
+    let Some((used, changes)): Option<(_, Vec<engine::DiffEntry>)> = read(
         ctx,
         JobKind::Diff {
             from: a.to_string(),
             to: b.to_string(),
         },
-    )?;
+    )?
+    else {
+        return Ok(exit::OK);
+    };
     if ctx.global.json {
         output::print_json("diff", Some(&used), &changes);
     } else {
@@ -624,7 +646,9 @@ fn diff(ctx: &Context, a: &str, b: &str) -> Result<i32> {
 }
 
 fn unlock(ctx: &Context) -> Result<i32> {
-    let (used, removed): (_, Vec<LockInfo>) = read(ctx, JobKind::Unlock)?;
+    let Some((used, removed)): Option<(_, Vec<LockInfo>)> = read(ctx, JobKind::Unlock)? else {
+        return Ok(exit::OK);
+    };
     if ctx.global.json {
         output::print_json("unlock", Some(&used), &removed);
     } else if removed.is_empty() {
@@ -641,7 +665,9 @@ fn unlock(ctx: &Context) -> Result<i32> {
 }
 
 fn stats(ctx: &Context) -> Result<i32> {
-    let (used, s): (_, engine::RepoStats) = read(ctx, JobKind::Stats)?;
+    let Some((used, s)): Option<(_, engine::RepoStats)> = read(ctx, JobKind::Stats)? else {
+        return Ok(exit::OK);
+    };
     if ctx.global.json {
         output::print_json("stats", Some(&used), &s);
     } else {
@@ -708,8 +734,11 @@ fn has_recent(
         filter: filter.to_filter(),
         summaries: false,
     };
-    let (outcome, _) =
-        super::jobrun::run_here::<Vec<SnapshotInfo>>(ctx, JobSpec::new(target.clone(), list))?;
+    let Some(outcome) =
+        super::jobrun::run_here::<Vec<SnapshotInfo>>(ctx, JobSpec::new(target.clone(), list))?
+    else {
+        return Ok(exit::OK);
+    };
     let (used, mut snaps) = (outcome.repository, outcome.summary);
     let now = jiff::Timestamp::now();
     let age = newest_age(&snaps, now);

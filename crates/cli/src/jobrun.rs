@@ -22,10 +22,27 @@ pub fn run<T: Summary>(ctx: &Context, spec: JobSpec) -> Result<(Typed<T>, Vec<St
     }
 }
 
-/// Runs `spec` in this process (a quick read, where a job process is not worth
-/// it) and returns its typed outcome, as `run` does.
-pub fn run_here<T: Summary>(ctx: &Context, spec: JobSpec) -> Result<(Typed<T>, Vec<String>)> {
-    let view = EventView::new(ctx);
+/// Runs the command's own job in this process (a quick read, where a job process
+/// is not worth it) and returns its typed outcome, as `run` does; `None` with
+/// `--json-events`, whose event lines were the command's whole output.
+pub fn run_here<T: Summary>(ctx: &Context, spec: JobSpec) -> Result<Option<Typed<T>>> {
+    let typed = here(EventView::new(ctx), spec)?;
+    Ok((!ctx.global.json_events).then_some(typed))
+}
+
+/// Runs a job in this process on the command's way (the scheduled check before a
+/// backup, a password tried before it is stored): no event lines and no progress
+/// bar, only its warnings.
+pub fn run_aside<T: Summary>(ctx: &Context, spec: JobSpec) -> Result<Typed<T>> {
+    let view = EventView {
+        lines: false,
+        json: ctx.global.json || ctx.global.json_events,
+        bar: None,
+    };
+    here(view, spec)
+}
+
+fn here<T: Summary>(view: EventView, spec: JobSpec) -> Result<Typed<T>> {
     let finished = {
         let view = view.clone();
         jobs::child::run_here(&spec, move |event| view.show(event))
@@ -33,7 +50,7 @@ pub fn run_here<T: Summary>(ctx: &Context, spec: JobSpec) -> Result<(Typed<T>, V
     view.done();
     match outcome_of(finished)? {
         (_, _, Some(err)) => Err(err),
-        (outcome, warnings, None) => Ok((outcome, warnings)),
+        (outcome, _, None) => Ok(outcome),
     }
 }
 
@@ -79,7 +96,7 @@ pub fn run_keeping_result<T: Summary>(
 struct EventView {
     /// `--json-events`: every event line, as the job writes it.
     lines: bool,
-    /// `--json`: no warnings on stderr either (the document has them).
+    /// `--json`: no warnings on stderr either (the document has them, `warned`).
     json: bool,
     bar: Option<ProgressBar>,
 }
@@ -99,7 +116,7 @@ impl EventView {
 
     fn show(&self, event: &JobEvent) {
         if self.lines {
-            println!("{}", event.to_line());
+            println!("{}", crate::redact::redact(&event.to_line()));
             return;
         }
         match event {
@@ -114,7 +131,7 @@ impl EventView {
                 match &self.bar {
                     Some(b) => b.suspend(print),
                     None if !self.json => print(),
-                    None => {}
+                    None => output::warned(message),
                 }
             }
             JobEvent::Log { level, message } => tracing::info!("[job {level}] {message}"),

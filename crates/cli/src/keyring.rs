@@ -211,29 +211,16 @@ fn set(ctx: &Context, name: Option<String>) -> Result<i32> {
         &repo,
         Some(PasswordSource::Inline(password.clone())),
     )?;
-    let probe = crate::jobs::JobSpec::new(target, crate::jobs::JobKind::Probe);
-    let (verified, note) = match super::jobrun::run_here::<engine::Probe>(ctx, probe) {
-        Ok((o, _)) if o.summary.password_opens == Some(false) => {
-            let m = crate::t!(
-                "engine-wrong-password",
-                location = o.summary.location.as_str()
-            );
+    // opening the repository (its primary location, else a fallback) tries it
+    let open = crate::jobs::JobSpec::new(target, crate::jobs::JobKind::Keys);
+    let (verified, note) = match super::jobrun::run_aside::<Vec<engine::ops::KeyInfo>>(ctx, open) {
+        Ok(_) => (true, None),
+        Err(e) if e.kind() == "credentials" => {
+            let m = e.to_string();
             return Err(Error::Credentials(crate::t!(
                 "cli-keyring-nothing-stored",
                 cause = m.trim_end_matches('.').to_string() + "."
             )));
-        }
-        Ok((o, _)) if o.summary.password_opens == Some(true) => (true, None),
-        // no repository there yet: the password cannot be tried
-        Ok((o, _)) => {
-            let none = Error::NotInitialised {
-                location: o.summary.location,
-                hint: crate::t!("engine-hint-not-initialised"),
-            };
-            (
-                false,
-                Some(crate::t!("cli-keyring-not-tried", cause = none.to_string())),
-            )
         }
         Err(e) => (
             false,

@@ -312,10 +312,13 @@ pub fn key(ctx: &Context, cmd: KeyCommand) -> Result<i32> {
     match cmd {
         KeyCommand::List => {
             let (target, _) = ctx.target()?;
-            let (outcome, _) = jobrun::run_here::<Vec<engine::ops::KeyInfo>>(
+            let Some(outcome) = jobrun::run_here::<Vec<engine::ops::KeyInfo>>(
                 ctx,
                 JobSpec::new(target, JobKind::Keys),
-            )?;
+            )?
+            else {
+                return Ok(exit::OK);
+            };
             let (used, keys) = (outcome.repository, outcome.summary);
             if ctx.global.json {
                 output::print_json("key", Some(&used), &keys);

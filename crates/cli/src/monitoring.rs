@@ -11,7 +11,7 @@ use super::{Context, multi};
 use crate::{
     engine::{SnapshotFilter, SnapshotInfo},
     error::{Error, Result, exit},
-    jobs::{JobKind, JobSpec, plan},
+    jobs::{JobKind, JobSpec, plan, result::TestEmailReport},
     monitor::{self, Event, ExecState, Monitoring, Report, metrics},
 };
 
@@ -100,19 +100,25 @@ pub fn tell_too_old(rc: &crate::config::RepoConfig, location: &str, message: &st
     }
 }
 
-/// Sends a test mail with the repository's mail settings.
+/// Sends a test mail with the repository's mail settings (a job, as the window's).
 pub fn send_test_email(ctx: &Context, to: &[String]) -> Result<i32> {
-    let (_, rc) = ctx.target()?;
+    let (target, rc) = ctx.target()?;
     let rc = rc.ok_or_else(|| Error::Usage(crate::t!("cli-test-email-needs-config")))?;
-    let mail = Monitoring::from_config(&rc)?
-        .and_then(|m| m.email)
-        .ok_or_else(|| Error::Usage(crate::t!("job-no-smtp-server", repo = rc.name.as_str())))?;
-    let recipients = monitor::email::send_test(&mail, &rc.name, to)?;
+    let spec = plan::with_repo_settings(
+        JobSpec::new(target, JobKind::TestEmail { to: to.to_vec() }),
+        Some(&rc),
+    )?;
+    let Some(outcome) = super::jobrun::run_here::<TestEmailReport>(ctx, spec)? else {
+        return Ok(exit::OK);
+    };
+    let recipients = outcome.summary.sent_to;
     if ctx.global.json {
         super::output::print_json(
             "send-test-email",
             None,
-            &serde_json::json!({ "sent_to": recipients }),
+            &TestEmailReport {
+                sent_to: recipients,
+            },
         );
     } else {
         println!(
@@ -175,8 +181,7 @@ fn current(
         },
         summaries: true,
     };
-    let (outcome, _) =
-        super::jobrun::run_here::<Vec<SnapshotInfo>>(ctx, JobSpec::new(target, list))?;
+    let outcome = super::jobrun::run_aside::<Vec<SnapshotInfo>>(ctx, JobSpec::new(target, list))?;
     let latest = outcome.summary.into_iter().next_back();
     let Some(latest) = latest else {
         // never backed up: a failure for the dashboards

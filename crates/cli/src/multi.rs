@@ -88,21 +88,24 @@ pub fn run_each(ctx: &Context, command: &str, names: &[String]) -> i32 {
             .arg(name)
             .args(&base)
             .env(crate::i18n::LOCALE_ENV, crate::i18n::current().code());
-        if ctx.global.json {
-            cmd.stdout(Stdio::piped());
-        } else if !ctx.global.json_events {
-            println!("{}", crate::t!("cli-multi-heading", name = name.as_str()));
-        }
-        let result = cmd.output();
-        let this = match result {
-            Ok(out) => {
-                if ctx.global.json {
-                    docs.push(serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap_or_else(|_| {
-                        serde_json::json!({ "ok": false, "repository": { "name": name }, "error": { "message": crate::t!("cli-multi-no-result") } })
-                    }));
-                }
-                out.status.code().unwrap_or(exit::FAILED)
+        // with --json, each run's document is gathered; otherwise each run speaks
+        // for itself, on this terminal
+        let result = if ctx.global.json {
+            cmd.stdout(Stdio::piped()).stderr(Stdio::inherit());
+            cmd.output().map(|out| {
+                docs.push(serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap_or_else(|_| {
+                    serde_json::json!({ "command": command, "ok": false, "repository": { "name": name }, "error": { "message": crate::t!("cli-multi-no-result") } })
+                }));
+                out.status
+            })
+        } else {
+            if !ctx.global.json_events {
+                println!("{}", crate::t!("cli-multi-heading", name = name.as_str()));
             }
+            cmd.status()
+        };
+        let this = match result {
+            Ok(status) => status.code().unwrap_or(exit::FAILED),
             Err(e) => {
                 eprintln!(
                     "{}",
@@ -124,11 +127,7 @@ pub fn run_each(ctx: &Context, command: &str, names: &[String]) -> i32 {
     }
     if ctx.global.json {
         let ok = docs.iter().all(|d| d["ok"] == true);
-        output::print_json(
-            command,
-            None,
-            &serde_json::json!({ "ok": ok, "runs": docs }),
-        );
+        output::print_json_runs(command, ok, &serde_json::json!({ "ok": ok, "runs": docs }));
     }
     code
 }

@@ -16,6 +16,29 @@ struct Envelope<'a, T: Serialize> {
     result: Option<&'a T>,
     #[serde(skip_serializing_if = "Option::is_none")]
     error: Option<ErrorDoc>,
+    /// What the command's jobs warned about (`warned`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<String>,
+}
+
+/// The warnings of the command's jobs, for its document.
+static WARNINGS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Keeps a job's warning for the `--json` document (which then has it in its
+/// `warnings`), in place of printing it.
+pub fn warned(message: &str) {
+    WARNINGS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .push(redact(message));
+}
+
+fn warnings() -> Vec<String> {
+    std::mem::take(
+        &mut *WARNINGS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner),
+    )
 }
 
 #[derive(Serialize)]
@@ -35,6 +58,21 @@ pub fn print_json<T: Serialize>(command: &str, repository: Option<&RepoUsed>, re
         repository,
         result: Some(result),
         error: None,
+        warnings: warnings(),
+    };
+    print_doc(&doc);
+}
+
+/// Prints the documents of a command run once per repository (`runs`): `ok` when
+/// every run was.
+pub fn print_json_runs<T: Serialize>(command: &str, ok: bool, runs: &T) {
+    let doc = Envelope {
+        command,
+        ok,
+        repository: None,
+        result: Some(runs),
+        error: None,
+        warnings: warnings(),
     };
     print_doc(&doc);
 }
@@ -52,6 +90,7 @@ pub fn print_json_with_error<T: Serialize>(
         repository,
         result: Some(result),
         error: Some(error_doc(err)),
+        warnings: warnings(),
     };
     print_doc(&doc);
 }
@@ -64,6 +103,7 @@ pub fn print_json_error(command: &str, err: &Error) {
         repository: None,
         result: None,
         error: Some(error_doc(err)),
+        warnings: warnings(),
     };
     print_doc(&doc);
 }

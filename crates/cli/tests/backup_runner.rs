@@ -391,9 +391,13 @@ group = "home"
             .args(["--json", "--all", "backup"]),
         7,
     );
-    let runs = json(&out)["result"]["runs"].as_array().unwrap().clone();
+    let doc = json(&out);
+    let runs = doc["result"]["runs"].as_array().unwrap().clone();
     assert_eq!(runs.len(), 3);
     assert_eq!(runs.iter().filter(|r| r["ok"] == true).count(), 2);
+    assert_eq!(doc["ok"], false, "one run failed: {doc}");
+    assert_eq!(doc["result"]["ok"], false);
+    // without --json each run speaks on the terminal, under its heading
     let out = run(
         w.cli()
             .arg("-c")
@@ -401,10 +405,15 @@ group = "home"
             .args(["--repo", "one,three", "snapshots"]),
         0,
     );
-    assert!(
-        stdout(&out).contains("== repository one ==")
-            && stdout(&out).contains("== repository three ==")
-    );
+    let text = stdout(&out);
+    let (one, three) = text
+        .split_once("== repository three ==")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(one.contains("== repository one =="), "{text}");
+    // repository one has its two backups listed, three none
+    let src = w.path("src").display().to_string();
+    assert!(one.matches(src.as_str()).count() >= 2, "{text}");
+    assert!(!three.contains(src.as_str()), "{text}");
 }
 
 #[test]

@@ -119,6 +119,21 @@ retry = "1"
     assert_eq!(doc["repository"]["fallback"], 1);
     assert_eq!(doc["repository"]["uri"], repo.as_str());
     assert_eq!(doc["result"].as_array().unwrap().len(), 1);
+    // the job's warning is in the document, not on stderr
+    let warned = doc["warnings"].to_string();
+    assert!(warned.contains("using fallback #1"), "{doc}");
+    assert!(!warned.contains("hunter2hunter2"), "{doc}");
+    assert!(!stderr(&out).contains("fallback"), "{}", stderr(&out));
+    // without --json, said once on stderr (as a warning of the job)
+    let out = run(
+        w.cli()
+            .arg("-c")
+            .arg(&cfg)
+            .args(["--repo", "mirrored", "snapshots"]),
+        0,
+    );
+    let err = stderr(&out);
+    assert_eq!(err.matches("using fallback #1").count(), 1, "{err}");
     let out = run(
         w.cli()
             .arg("-c")

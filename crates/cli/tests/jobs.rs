@@ -52,6 +52,36 @@ fn event_stream_has_started_progress_and_finished() {
         backing.last().unwrap()["bytes_done"],
         backing.last().unwrap()["bytes_total"]
     );
+
+    // the quick reads run the same job code in the CLI's process: the same events,
+    // and nothing else on stdout
+    for (args, kind) in [
+        (vec!["snapshots"], "snapshots"),
+        (vec!["ls", "latest"], "ls"),
+        (vec!["find", "*"], "find"),
+        (vec!["stats"], "stats"),
+        (vec!["key", "list"], "keys"),
+    ] {
+        let out = run(w.cli_repo(&repo).arg("--json-events").args(&args), 0);
+        let events: Vec<serde_json::Value> = stdout(&out)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{args:?}: {e}: {l}")))
+            .collect();
+        assert_eq!(events[0]["event"], "started", "{args:?}");
+        let last = events.last().unwrap();
+        assert_eq!(last["event"], "finished", "{args:?}");
+        assert_eq!(last["schema"], 1);
+        assert_eq!(last["result"]["kind"], kind, "{args:?}");
+    }
+    // a file's bytes are dump's output: no event may come between them
+    let out = run(
+        w.cli_repo(&repo)
+            .args(["--json-events", "dump", "latest"])
+            .arg(src.join("data-0.bin")),
+        2,
+    );
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+    assert!(stderr(&out).contains("--json-events"), "{}", stderr(&out));
 }
 
 #[test]

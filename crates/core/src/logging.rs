@@ -2,7 +2,13 @@
 //! a daily log file in the user's state dir. Both pass through `redact`.
 
 use tracing_appender::{non_blocking::WorkerGuard, rolling};
-use tracing_subscriber::{EnvFilter, Layer, fmt, layer::SubscriberExt, util::SubscriberInitExt};
+use tracing_subscriber::{
+    EnvFilter, Layer,
+    filter::{self, LevelFilter},
+    fmt,
+    layer::SubscriberExt,
+    util::SubscriberInitExt,
+};
 
 use crate::{customization::SHORT_NAME, redact::RedactingWriter};
 
@@ -23,7 +29,11 @@ pub fn init(verbosity: u8, quiet: bool) -> Option<WorkerGuard> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(|| RedactingWriter(std::io::stderr()))
         .fmt_fields(english_fields())
-        .with_filter(stderr_filter);
+        .with_filter(stderr_filter)
+        // a job run in this process shows its warnings itself, translated
+        .with_filter(filter::filter_fn(|meta| {
+            !crate::jobs::child::taken_by_job(meta)
+        }));
 
     let mut guard = None;
     let file_layer = crate::config::log_dir().and_then(|dir| {
@@ -49,6 +59,7 @@ pub fn init(verbosity: u8, quiet: bool) -> Option<WorkerGuard> {
     let _ = tracing_subscriber::registry()
         .with(stderr_layer)
         .with(file_layer)
+        .with(crate::jobs::child::InProcessWarnings.with_filter(LevelFilter::WARN))
         .try_init();
     guard
 }

@@ -47,7 +47,7 @@ pub struct Finding {
 }
 
 /// A finding as a person reads it.
-pub fn finding(level: &CheckErrorLevel, err: &CheckError) -> Finding {
+pub(crate) fn finding(level: &CheckErrorLevel, err: &CheckError) -> Finding {
     use CheckError as E;
     use Repair::*;
     let id = |i: &dyn std::fmt::Display| i.to_string().chars().take(8).collect::<String>();

@@ -152,7 +152,7 @@ impl OpenRepo {
 
 /// A one-line description of a rustic_core error, without backtraces and without
 /// rustic's "(kind: related to …)" classification, which tells a person nothing.
-pub fn describe(err: &RusticError) -> String {
+pub(crate) fn describe(err: &RusticError) -> String {
     let log = err.display_log();
     let log = log.strip_prefix("Error: ").unwrap_or(&log);
     let log = match log.find(" (kind: related to ") {
@@ -242,10 +242,8 @@ pub fn open(target: &RepoTarget, pb: impl Progress) -> Result<OpenRepo> {
             .open(&Credentials::password(target.password.expose()))
             .map_err(|e| open_error(&masked, &e))?;
         if i > 0 {
-            tracing::warn!(
-                user = %crate::t!("engine-using-fallback", n = i, location = masked.as_str()),
-                "primary location unreachable; using fallback #{i}: {masked}"
-            );
+            // for the log: the job warns the user, naming the repository (`fallback`)
+            tracing::info!("primary location unreachable; using fallback #{i}: {masked}");
         }
         return Ok(OpenRepo {
             repo,

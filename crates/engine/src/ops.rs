@@ -502,16 +502,22 @@ pub fn keys(open: &OpenRepo) -> Result<Vec<KeyInfo>> {
         let (id, key) =
             item.map_err(|e| crate::engine_error(crate::t!("engine-reading-key"), &e))?;
         let id = id.to_hex().to_string();
-        out.push(KeyInfo {
-            current: current.as_deref() == Some(id.as_str()),
-            id,
-            username: key.username.clone(),
-            hostname: key.hostname.clone(),
-            created: key.created.map(|c| c.to_string()),
-        });
+        let created = key.created.as_ref().map(jiff::Zoned::timestamp);
+        out.push((
+            created,
+            KeyInfo {
+                current: current.as_deref() == Some(id.as_str()),
+                id,
+                username: key.username.clone(),
+                hostname: key.hostname.clone(),
+                // in UTC, as every time we give
+                created: created.map(|c| c.to_string()),
+            },
+        ));
     }
-    out.sort_by(|a, b| a.created.cmp(&b.created));
-    Ok(out)
+    // oldest first, by the instant (not by how it is written)
+    out.sort_by_key(|(created, _)| *created);
+    Ok(out.into_iter().map(|(_, k)| k).collect())
 }
 
 /// Adds a key opening the repository with `password`; returns its id.

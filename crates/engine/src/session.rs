@@ -37,7 +37,7 @@ const CACHED_ENTRIES: usize = 200_000;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Version {
     pub snapshot: String,
-    /// Seconds since the epoch.
+    /// The snapshot's time (RFC 3339, UTC).
     pub time: String,
     #[serde(rename = "type")]
     pub kind: String,

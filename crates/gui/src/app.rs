@@ -162,7 +162,7 @@ pub struct App {
     launch: Launch,
     /// The repositories, their jobs and results (shown by `Screen::Dashboard`; the
     /// tray and the notifications read it whatever is shown).
-    pub dashboard: Dashboard,
+    dashboard: Dashboard,
     /// What the window shows.
     screen: Screen,
     /// The repository whose first backup starts once its creation succeeds.
@@ -380,8 +380,8 @@ impl App {
                 welcome::Message::SetUp => self.set_up_default(),
                 welcome::Message::Wizard => self.open_wizard(),
                 welcome::Message::Viewer => {
-                    self.screen = Screen::Viewer(Box::new(Viewer::new(self.folder_dialog())));
-                    Vec::new()
+                    let viewer = Viewer::new(self.folder_dialog());
+                    self.show(Screen::Viewer(Box::new(viewer)))
                 }
                 welcome::Message::Reload => self.load_config(),
                 welcome::Message::Quit => self.quit(),
@@ -429,7 +429,7 @@ impl App {
                 for e in events {
                     match e {
                         settings::Event::Saved => effects.extend(self.load_config()),
-                        settings::Event::Close => self.screen = Screen::Dashboard,
+                        settings::Event::Close => effects.extend(self.leave_screen()),
                     }
                 }
                 effects
@@ -486,7 +486,7 @@ impl App {
             Event::Settings => {
                 if let Some(config) = &self.config {
                     match Settings::open(config, self.dashboard.current().map(|r| r.name.clone())) {
-                        Ok(s) => self.screen = Screen::Settings(Box::new(s)),
+                        Ok(s) => return self.show(Screen::Settings(Box::new(s))),
                         Err(e) => {
                             return vec![Effect::Notify(Notice {
                                 level: Level::Error,
@@ -504,9 +504,8 @@ impl App {
 
     /// Opens the browser on `snapshot` of `repo`, with a session of its own.
     fn browse(&mut self, repo: &str, snapshot: String) -> Vec<Effect> {
-        let mut effects = self.close_browser();
         let Some(config) = &self.config else {
-            return effects;
+            return Vec::new();
         };
         let spec = plan::job(config, repo, JobKind::Browse);
         let snapshots: Vec<SnapshotInfo> = self
@@ -526,32 +525,46 @@ impl App {
             restore_folder(),
             self.folder_dialog(),
         );
-        match spec {
+        let open = match spec {
             Ok(spec) => {
                 self.jobs
                     .insert(ticket, (repo.to_string(), Purpose::Session));
-                effects.push(Effect::OpenSession(ticket, Box::new(spec)));
+                Some(Effect::OpenSession(ticket, Box::new(spec)))
             }
-            Err(e) => b.on_session_end(Some(e.to_string())),
-        }
-        self.screen = Screen::Browser {
+            Err(e) => {
+                b.on_session_end(Some(e.to_string()));
+                None
+            }
+        };
+        let mut effects = self.show(Screen::Browser {
             browser: Box::new(b),
             session: ticket,
-        };
+        });
+        effects.extend(open);
         for e in first {
             effects.extend(self.on_browser_event(e));
         }
         effects
     }
 
-    fn close_browser(&mut self) -> Vec<Effect> {
-        match std::mem::replace(&mut self.screen, Screen::Dashboard) {
+    /// Shows `screen` instead of the one showing; a browser left closes its session.
+    fn show(&mut self, screen: Screen) -> Vec<Effect> {
+        match std::mem::replace(&mut self.screen, screen) {
             Screen::Browser { session, .. } => vec![Effect::CloseSession(session)],
-            other => {
-                self.screen = other;
-                Vec::new()
-            }
+            _ => Vec::new(),
         }
+    }
+
+    /// Leaves a screen of its own (settings, the browser, a wizard, a viewer): back
+    /// to the dashboard or, with no configuration to show, to what the file says
+    /// now (the welcome screen, or its errors, or its repositories if it appeared
+    /// meanwhile).
+    fn leave_screen(&mut self) -> Vec<Effect> {
+        let mut effects = self.show(Screen::Dashboard);
+        if self.config.is_none() {
+            effects.extend(self.load_config());
+        }
+        effects
     }
 
     fn on_browser_event(&mut self, event: browser::Event) -> Vec<Effect> {
@@ -564,7 +577,7 @@ impl App {
             browser::Event::ChooseFolder { start } => {
                 vec![Effect::PickFolder(FolderFor::Restore, start)]
             }
-            browser::Event::Close => self.close_browser(),
+            browser::Event::Close => self.leave_screen(),
             browser::Event::Restore { snapshot, request } => {
                 let review = request.dry_run;
                 let kind = JobKind::Restore { snapshot, request };
@@ -811,6 +824,9 @@ impl App {
         let Some(config) = &self.config else {
             return Vec::new();
         };
+        if !self.dashboard.listing(repo) {
+            return Vec::new();
+        }
         let spec = plan::job(
             config,
             repo,
@@ -821,9 +837,6 @@ impl App {
         );
         match spec {
             Ok(spec) => {
-                if !self.dashboard.listing(repo) {
-                    return Vec::new();
-                }
                 let ticket = self.ticket();
                 self.jobs.insert(ticket, (repo.to_string(), Purpose::List));
                 vec![Effect::Run(ticket, Box::new(spec))]
@@ -969,7 +982,7 @@ impl App {
             }
             Purpose::Preview => match event {
                 JobEvent::Finished(f) if f.ok => f
-                    .summary::<DumpReport>()
+                    .into_summary::<DumpReport>()
                     .and_then(|d| d.path)
                     .map(|p| vec![Effect::OpenPath(p)])
                     .unwrap_or_default(),
@@ -1039,7 +1052,7 @@ impl App {
         let list = match (&f.error, f.ok) {
             (Some(e), false) => Err(Problem::from_error(e)),
             (None, false) => Err(unreadable("the snapshot list could not be read")),
-            _ => f.summary::<Vec<SnapshotInfo>>().ok_or_else(|| {
+            _ => f.summary::<Vec<SnapshotInfo>>().cloned().ok_or_else(|| {
                 unreadable("the job returned a snapshot list this version cannot read")
             }),
         };
@@ -1200,11 +1213,11 @@ impl App {
             crate::customization::DEFAULT_RETENTION_PRESET,
             config::setup::brand_defaults_fixed(),
         );
-        self.screen = Screen::Wizard(Box::new(w));
-        events
-            .into_iter()
-            .flat_map(|e| self.on_wizard_event(e))
-            .collect()
+        let mut effects = self.show(Screen::Wizard(Box::new(w)));
+        for e in events {
+            effects.extend(self.on_wizard_event(e));
+        }
+        effects
     }
 
     fn on_viewer_event(&mut self, event: viewer::Event) -> Vec<Effect> {
@@ -1224,16 +1237,9 @@ impl App {
                 self.viewer_config = Some(*config);
                 self.load_config()
             }
-            viewer::Event::Cancel => {
-                self.screen = Screen::Dashboard;
-                if self.config.is_none() {
-                    // started as a viewer, or from the welcome screen: the usual window,
-                    // for the usual configuration (or the welcome again)
-                    self.load_config()
-                } else {
-                    Vec::new()
-                }
-            }
+            // started as a viewer, or from the welcome screen: the usual window, for
+            // the usual configuration (or the welcome again)
+            viewer::Event::Cancel => self.leave_screen(),
         }
     }
 
@@ -1261,14 +1267,9 @@ impl App {
                 }
                 open.map(Effect::OpenPath).into_iter().collect()
             }
-            wizard::Event::Cancel => {
-                self.screen = Screen::Dashboard;
-                if self.config.is_none() {
-                    // opened from the welcome screen: back to it
-                    self.read_config();
-                }
-                Vec::new()
-            }
+            // opened from the welcome screen: back to it (or to the configuration
+            // that appeared meanwhile)
+            wizard::Event::Cancel => self.leave_screen(),
             wizard::Event::Finish {
                 repo,
                 exists,
@@ -1432,11 +1433,6 @@ impl App {
         }
     }
 
-    /// The screen shown (for tests and diagnostics).
-    pub fn screen(&self) -> &Screen {
-        &self.screen
-    }
-
     /// The browser, when it is shown.
     pub fn browser(&self) -> Option<&Browser> {
         self.screen.browser()
@@ -1444,18 +1440,12 @@ impl App {
 
     /// The setup wizard, when it is shown.
     pub fn wizard(&self) -> Option<&Wizard> {
-        match &self.screen {
-            Screen::Wizard(w) => Some(w),
-            _ => None,
-        }
+        self.screen.wizard()
     }
 
     /// The settings screen, when it is shown.
     pub fn settings(&self) -> Option<&Settings> {
-        match &self.screen {
-            Screen::Settings(s) => Some(s),
-            _ => None,
-        }
+        self.screen.settings()
     }
 
     pub fn title(&self, _window: window::Id) -> String {
@@ -1525,6 +1515,7 @@ fn review_of(f: &Finished) -> Result<RestoreSummary, String> {
             .unwrap_or_else(|| "the review failed".into()));
     }
     f.summary::<RestoreSummary>()
+        .cloned()
         .ok_or_else(|| "the review returned nothing this version can read".into())
 }
 
@@ -1572,7 +1563,6 @@ fn window_settings() -> window::Settings {
     }
 }
 
-/// What tells a file changed: its path, modification time and size.
 /// What a probe job found, or why it could not look.
 fn probe_of(f: &Finished) -> Result<crate::engine::Probe, String> {
     if !f.ok {
@@ -1583,6 +1573,7 @@ fn probe_of(f: &Finished) -> Result<crate::engine::Probe, String> {
             .unwrap_or_else(|| "the connection test failed".into()));
     }
     f.summary::<crate::engine::Probe>()
+        .cloned()
         .ok_or_else(|| "the connection test gave no answer this version can read".into())
 }
 

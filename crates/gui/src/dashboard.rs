@@ -358,6 +358,8 @@ impl Dashboard {
     pub fn clear(&mut self) {
         self.repos.clear();
         self.selected = 0;
+        // a dialog about a repository no longer shown
+        self.modal = None;
     }
 
     /// Selects the repository `name` (nothing when it is not shown).
@@ -440,9 +442,7 @@ impl Dashboard {
     pub fn update(&mut self, message: Message) -> Option<Event> {
         match message {
             Message::SelectRepo(name) => {
-                if let Some(i) = self.repos.iter().position(|r| r.name == name) {
-                    self.selected = i;
-                }
+                self.select(&name);
                 None
             }
             Message::Table(m) => {

@@ -14,7 +14,7 @@ pub mod icon;
 pub mod notify;
 pub mod runner;
 pub mod scheduler;
-pub mod screen;
+mod screen;
 pub mod settings;
 pub mod snapshot_table;
 pub mod theme;

@@ -17,7 +17,7 @@ use crate::{
     jobs::Finished,
     schedule::{
         self, State, Task, TaskKind,
-        ipc::{DaemonEvent, Request, Status},
+        ipc::{DaemonEvent, Reply, Request, Status},
     },
 };
 
@@ -87,8 +87,7 @@ async fn watch_once(
     let Some(first) = lines.next_line().await? else {
         return Ok(());
     };
-    let served = serde_json::from_str::<serde_json::Value>(&first)
-        .is_ok_and(|v| v["ok"] == serde_json::Value::Bool(true));
+    let served = serde_json::from_str::<Reply>(&first).is_ok_and(|r| r.ok);
     if !served {
         return Ok(());
     }

@@ -48,6 +48,13 @@ impl Screen {
         }
     }
 
+    pub fn wizard(&self) -> Option<&Wizard> {
+        match self {
+            Screen::Wizard(w) => Some(w),
+            _ => None,
+        }
+    }
+
     pub fn wizard_mut(&mut self) -> Option<&mut Wizard> {
         match self {
             Screen::Wizard(w) => Some(w),
@@ -58,6 +65,13 @@ impl Screen {
     pub fn viewer_mut(&mut self) -> Option<&mut Viewer> {
         match self {
             Screen::Viewer(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn settings(&self) -> Option<&Settings> {
+        match self {
+            Screen::Settings(s) => Some(s),
             _ => None,
         }
     }

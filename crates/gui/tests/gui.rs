@@ -273,6 +273,29 @@ fn a_broken_config_is_shown_with_its_errors_and_reloads() {
 }
 
 #[test]
+fn a_config_broken_while_the_settings_are_open_shows_its_errors_when_they_close() {
+    let w = World::new();
+    let (src, repo) = (w.path("src"), w.path("repo"));
+    make_tree(&src, false);
+    init(&w, &repo);
+    let cfg = config(&w, &repo, &src, "");
+    let mut h = Harness::new(&w, &cfg);
+    h.settle();
+    h.click("Settings");
+    h.assert_shows("Sources & exclusions");
+    // broken by hand meanwhile: the settings stay, and closing them shows why
+    let mut text = std::fs::read_to_string(&cfg).unwrap();
+    text.push_str("\n[repos.extra]\nfrobnicate = 1\n");
+    std::fs::write(&cfg, text).unwrap();
+    h.send(npbackup_gui::Message::WatchConfig);
+    h.settle();
+    h.assert_shows("Sources & exclusions");
+    h.click("Close");
+    h.assert_shows("The configuration could not be read");
+    assert!(h.shows_part("frobnicate"), "{}", h.texts());
+}
+
+#[test]
 fn the_about_box_names_the_brand_and_version() {
     let w = World::new();
     let cfg = config(&w, &w.path("nowhere"), &w.path("src"), "");

@@ -38,9 +38,9 @@ pub fn serve(open: engine::OpenRepo) -> Result<BrowseReport> {
     reply(
         0,
         true,
-        Ok(BrowseResult::Opened {
+        Ok(BrowseResult::Opened(super::result::Opened {
             snapshots: session.snapshot_count(),
-        }),
+        })),
     );
     // stdin is read on its own thread, so that a newer search can stop an older one
     let newest_find = Arc::new(AtomicU64::new(0));
@@ -98,7 +98,13 @@ pub fn serve(open: engine::OpenRepo) -> Result<BrowseReport> {
                     },
                 );
                 match done {
-                    Ok(()) => reply(id, true, Ok(BrowseResult::FindDone { stopped: stop() })),
+                    Ok(()) => reply(
+                        id,
+                        true,
+                        Ok(BrowseResult::FindDone(super::result::FindDone {
+                            stopped: stop(),
+                        })),
+                    ),
                     Err(e) => reply(id, true, Err(e)),
                 }
             }

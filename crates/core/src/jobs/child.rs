@@ -80,6 +80,30 @@ impl<S: tracing::Subscriber> Layer<S> for EventLayer {
     }
 }
 
+/// For the logging of a process that runs jobs in itself (`run_here`): while one
+/// runs, its log warnings become its warning events, as a job process's do (the
+/// caller's stderr leaves them to it: `taken_by_job`).
+pub struct InProcessWarnings;
+
+impl<S: tracing::Subscriber> Layer<S> for InProcessWarnings {
+    fn on_event(
+        &self,
+        event: &tracing::Event<'_>,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        if taken_by_job(event.metadata()) {
+            let mut visitor = MessageVisitor::default();
+            event.record(&mut visitor);
+            warn(visitor.user.unwrap_or(visitor.message));
+        }
+    }
+}
+
+/// A log record that a job run in this process shows as its own warning.
+pub fn taken_by_job(meta: &tracing::Metadata<'_>) -> bool {
+    *meta.level() == Level::WARN && stream::in_process()
+}
+
 fn lower_priority() {
     #[cfg(unix)]
     // SAFETY: setpriority only changes this process's scheduling priority.
@@ -165,8 +189,27 @@ pub fn main() -> i32 {
 /// Runs `spec` in this process, on this thread, as a job process would (the same
 /// code, the same events and result), giving its events to `sink` as they come;
 /// returns how it finished. For jobs that only read: a cancel is not handled here
-/// (the process ends), and no monitoring is reported.
+/// (the process ends), and no monitoring is reported. One at a time: a second
+/// caller waits for the first to end (the stream is the process's).
 pub fn run_here(spec: &JobSpec, sink: impl Fn(&JobEvent) + Send + Sync + 'static) -> Finished {
+    static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner);
+    // whatever happens below, even a panic, the next job starts afresh
+    struct Fresh;
+    impl Drop for Fresh {
+        fn drop(&mut self) {
+            stream::reset();
+            OUTLIERS
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clear();
+            FAILED_RESULT
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
+        }
+    }
+    let _fresh = Fresh;
     stream::set_sink(Some(Box::new(sink)));
     let started = Instant::now();
     emit(&JobEvent::Started {
@@ -179,7 +222,6 @@ pub fn run_here(spec: &JobSpec, sink: impl Fn(&JobEvent) + Send + Sync + 'static
     let result = run(spec);
     let finished = finished(started, result, false);
     emit(&JobEvent::Finished(finished.clone()));
-    stream::set_sink(None);
     finished
 }
 
@@ -407,10 +449,15 @@ fn run(spec: &JobSpec) -> Result<Outcome> {
     } else {
         None
     };
-    let bars = EventBars::start();
-    let result = run_kind(spec, bars.clone());
-    bars.stop();
-    result
+    // the progress thread ends with the job, however it ends
+    struct Bars(EventBars);
+    impl Drop for Bars {
+        fn drop(&mut self) {
+            self.0.stop();
+        }
+    }
+    let bars = Bars(EventBars::start());
+    run_kind(spec, bars.0.clone())
 }
 
 fn run_kind(spec: &JobSpec, bars: EventBars) -> Result<Outcome> {
@@ -422,7 +469,7 @@ fn run_kind(spec: &JobSpec, bars: EventBars) -> Result<Outcome> {
             let infos: Vec<engine::SnapshotInfo> = engine::snapshots(&open, filter)?
                 .iter()
                 .map(|s| engine::SnapshotInfo {
-                    backup: s.summary().filter(|_| *summaries),
+                    backup: summaries.then(|| s.summary()).flatten(),
                     ..s.info()
                 })
                 .collect();
@@ -465,6 +512,28 @@ fn run_kind(spec: &JobSpec, bars: EventBars) -> Result<Outcome> {
             Ok(Outcome::new(
                 used,
                 JobResult::Diff(engine::diff(open, &a, &b)?),
+            ))
+        }
+        // to standard output, in the caller's process: a read like ls, without a lock
+        // as before it was a job (the window's previews go to a file, under one)
+        JobKind::Dump {
+            snapshot,
+            path,
+            to: None,
+        } => {
+            // a job process's stdout carries its events
+            if !stream::in_process() {
+                return Err(Error::Usage(crate::t!("job-dump-needs-a-file")));
+            }
+            let (open, used) = open(spec, bars)?;
+            let snap = engine::resolve_snapshot(&open, snapshot, &Default::default())?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            engine::dump(open, &snap, path, &mut out)?;
+            std::io::Write::flush(&mut out)
+                .map_err(|e| Error::io(crate::t!("io-writing-to"), crate::t!("cli-stdout"), e))?;
+            Ok(Outcome::new(
+                used,
+                JobResult::Dump(result::DumpReport { path: None }),
             ))
         }
         JobKind::Stats => {
@@ -595,22 +664,15 @@ fn run_locked(
             Ok(Outcome::new(used, JobResult::Restore(summary)))
         }
         JobKind::Dump { snapshot, path, to } => {
-            let snap = engine::resolve_snapshot(&open, snapshot, &Default::default())?;
-            let path = match to {
-                Some(to) => Some(dump_to(open, &snap, path, to)?),
-                None if stream::in_process() => {
-                    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-                    engine::dump(open, &snap, path, &mut out)?;
-                    std::io::Write::flush(&mut out)
-                        .map_err(|e| Error::io(crate::t!("io-writing"), "stdout", e))?;
-                    None
-                }
-                // this process's stdout carries its events
-                None => return Err(Error::Usage(crate::t!("job-dump-needs-a-file"))),
+            // to standard output, the quick read above
+            let Some(to) = to else {
+                return Err(Error::Usage(crate::t!("job-dump-needs-a-file")));
             };
+            let snap = engine::resolve_snapshot(&open, snapshot, &Default::default())?;
+            let path = dump_to(open, &snap, path, to)?;
             Ok(Outcome::new(
                 used,
-                JobResult::Dump(result::DumpReport { path }),
+                JobResult::Dump(result::DumpReport { path: Some(path) }),
             ))
         }
         JobKind::Forget(req) => Ok(Outcome::new(

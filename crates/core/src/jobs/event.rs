@@ -72,8 +72,13 @@ pub struct Finished {
 
 impl Finished {
     /// The job's summary, when it gave one of kind `T`.
-    pub fn summary<T: super::Summary>(&self) -> Option<T> {
-        self.result.clone()?.typed::<T>().ok().map(|t| t.summary)
+    pub fn summary<T: super::Summary>(&self) -> Option<&T> {
+        T::of_ref(&self.result.as_ref()?.result)
+    }
+
+    /// The same, taken out.
+    pub fn into_summary<T: super::Summary>(self) -> Option<T> {
+        T::of(self.result?.result)
     }
 }
 

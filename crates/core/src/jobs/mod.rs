@@ -1,10 +1,14 @@
-//! Jobs: every operation that reads or writes a repository runs as a job in a
-//! child process of this same executable (`npbackup-cli __job`), which writes one
-//! JSON event per line on its stdout. A crash, a hang or a cancel in a job can
-//! therefore never take the caller down, and rustic_core (blocking, with no
-//! cancellation, and panicking inside async runtimes) stays out of the callers'
-//! threads. `worker` starts and watches jobs; `child` is the process side.
-//! This module uses `engine` and `config`; front ends use this module.
+//! Jobs: every operation that reads or writes a repository is a `JobSpec` run by
+//! the code of `child`. Backups, restores, maintenance and browsing sessions run in
+//! a child process of this same executable (`npbackup-cli __job`), which writes
+//! one JSON event per line on its stdout: a crash, a hang or a cancel there never
+//! takes the caller down, and rustic_core (blocking, with no cancellation, and
+//! panicking inside async runtimes) stays out of the caller's threads. The CLI's
+//! quick reads run the same code in its own process (`child::run_here`), where a
+//! process would only add its start-up (a panic there ends the CLI, as it would
+//! have ended the job). `worker` starts and watches job processes; `stream` is
+//! where events go; `result` is each kind's typed result. This module uses
+//! `engine` and `config`; front ends use this module.
 
 pub mod browse;
 pub mod child;

@@ -5,6 +5,7 @@ use std::{
     sync::{
         Arc, Mutex, PoisonError,
         atomic::{AtomicBool, AtomicU64, Ordering},
+        mpsc,
     },
     time::{Duration, Instant},
 };
@@ -71,26 +72,27 @@ impl BarState {
 #[derive(Debug, Clone)]
 pub struct EventBars {
     current: Arc<Mutex<Option<Arc<BarState>>>>,
-    stopped: Arc<AtomicBool>,
+    /// The reporting thread, and what wakes it to end.
+    reporter: Arc<Mutex<Option<Reporter>>>,
+}
+
+#[derive(Debug)]
+struct Reporter {
+    stop: mpsc::Sender<()>,
+    thread: std::thread::JoinHandle<()>,
 }
 
 impl EventBars {
     /// Starts the reporting thread (it ends with `stop`, or with the process).
     pub fn start() -> Self {
-        let bars = EventBars {
-            current: Arc::new(Mutex::new(None)),
-            stopped: Arc::new(AtomicBool::new(false)),
-        };
-        let current = bars.current.clone();
-        let stopped = bars.stopped.clone();
-        std::thread::spawn(move || {
+        let current: Arc<Mutex<Option<Arc<BarState>>>> = Arc::new(Mutex::new(None));
+        let (stop, stopped) = mpsc::channel::<()>();
+        let watched = current.clone();
+        let thread = std::thread::spawn(move || {
             let mut last: Option<Progress> = None;
-            loop {
-                std::thread::sleep(INTERVAL);
-                if stopped.load(Ordering::Relaxed) {
-                    break;
-                }
-                let bar = current
+            // a stop, or every EventBars gone, ends it at once
+            while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(INTERVAL) {
+                let bar = watched
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
                     .clone();
@@ -103,13 +105,25 @@ impl EventBars {
                 }
             }
         });
-        bars
+        EventBars {
+            current,
+            reporter: Arc::new(Mutex::new(Some(Reporter { stop, thread }))),
+        }
     }
 
-    /// Ends the reporting thread: the job is over (a job run in the caller's
-    /// process must not report after its end).
+    /// Ends the reporting thread and waits for it: the job is over, and no progress
+    /// event comes after this (a job run in the caller's process must not report
+    /// after its end).
     pub fn stop(&self) {
-        self.stopped.store(true, Ordering::Relaxed);
+        let reporter = self
+            .reporter
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(Reporter { stop, thread }) = reporter {
+            let _ = stop.send(());
+            let _ = thread.join();
+        }
     }
 }
 

@@ -2,13 +2,15 @@
 //! returns. A `finished` event carries one `Outcome` (where the repository was
 //! reached, and the job's `JobResult`), tagged by its kind, with the stream's
 //! schema version; a browsing session's `reply` events carry `BrowseResult`s.
-//! The CLI prints these with `--json`, the window and the web interface read
+//! The CLI prints these with `--json`, the window (and every front end to come) reads
 //! their fields: none of them reads a result by string keys. `docs/job-events.md`
 //! describes them for scripts.
 //!
-//! Compatibility: fields may be added (readers ignore the ones they do not know,
-//! and a missing field takes its default); a kind a reader does not know reads as
-//! `JobResult::Unknown`. A change that breaks readers raises `SCHEMA`.
+//! Compatibility: fields may be added (readers ignore the ones they do not know);
+//! a kind a reader does not know, or cannot read, reads as `Unknown`, which keeps
+//! what came so that whoever relays it (the daemon, `--json-events`) passes it on
+//! unchanged. Reading a result never fails the event it came in. A change that
+//! breaks readers raises `SCHEMA`.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -22,51 +24,188 @@ use crate::engine::{
 /// The version of the event stream's shapes (`finished`'s `schema`).
 pub const SCHEMA: u32 = 1;
 
-/// What a job returns, by kind: `{"kind": "backup", "summary": {…}}`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(
-    remote = "Self",
-    tag = "kind",
-    content = "summary",
-    rename_all = "kebab-case"
-)]
-pub enum JobResult {
-    Backup(BackupSummary),
-    Restore(RestoreSummary),
-    Forget(ForgetSummary),
-    Prune(PruneSummary),
-    Check(CheckSummary),
-    Repair(RepairReport),
-    Housekeeping(HousekeepingReport),
-    KeyAdd(KeyAdded),
-    KeyRemove(KeyRemoved),
-    KeyPasswd(KeyChanged),
-    Keys(Vec<KeyInfo>),
-    Copy(CopySummary),
-    Snapshots(Vec<SnapshotInfo>),
-    Unlock(Vec<LockInfo>),
-    Probe(Probe),
-    Init(InitReport),
-    TestEmail(TestEmailReport),
-    Browse(BrowseReport),
-    Dump(DumpReport),
-    Ls(Listing),
-    Find(Vec<FindHit>),
-    Diff(Vec<DiffEntry>),
-    Stats(RepoStats),
-    /// A kind this reader does not know (a newer job process or daemon).
-    #[serde(other)]
-    Unknown,
+/// A result this reader cannot read as one of its kinds: a kind it does not know
+/// (from a newer job process or daemon), a known kind whose content does not parse,
+/// or no kind at all (a job process older than the typed contract).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unreadable {
+    /// The kind it said it is, if it said one.
+    pub kind: Option<String>,
+    /// Why it could not be read as that kind (`None`: the kind is not known here).
+    pub error: Option<String>,
+    /// What came, as it came.
+    pub raw: serde_json::Value,
+}
+
+/// An enum tagged by kind beside its content (`{TAG: "kind", CONTENT: {…}}`), each
+/// variant holding one type, plus `Unknown(Unreadable)`; its kinds' names, its
+/// `kind()` and its (de)serialisation all come from the one list.
+macro_rules! tagged {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident { tag: $tag:literal, content: $content:literal,
+            $( $(#[$vmeta:meta])* $variant:ident($ty:ty) = $kind:literal, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        pub enum $name {
+            $( $(#[$vmeta])* $variant($ty), )*
+            /// What this reader cannot read as one of the kinds above, kept as it came.
+            Unknown(Unreadable),
+        }
+
+        impl $name {
+            /// Every kind's name, as the stream tags it.
+            pub const KINDS: &'static [&'static str] = &[$($kind),*];
+
+            /// The kind's name, as the stream tags it (what an unreadable one said,
+            /// else "unknown").
+            pub fn kind(&self) -> &str {
+                match self {
+                    $( $name::$variant(_) => $kind, )*
+                    $name::Unknown(u) => u.kind.as_deref().unwrap_or("unknown"),
+                }
+            }
+
+            /// Reads `raw` as one of the kinds, else keeps it as `Unknown`.
+            pub fn from_value(raw: serde_json::Value) -> Self {
+                let kind = raw
+                    .get($tag)
+                    .and_then(serde_json::Value::as_str)
+                    .map(str::to_string);
+                let content = raw.get($content).unwrap_or(&serde_json::Value::Null);
+                let read = match kind.as_deref() {
+                    $( Some($kind) => {
+                        Some(<$ty as Deserialize>::deserialize(content).map($name::$variant))
+                    } )*
+                    _ => None,
+                };
+                match read {
+                    Some(Ok(known)) => known,
+                    Some(Err(e)) => $name::Unknown(Unreadable {
+                        kind,
+                        error: Some(e.to_string()),
+                        raw,
+                    }),
+                    None => $name::Unknown(Unreadable {
+                        kind,
+                        error: None,
+                        raw,
+                    }),
+                }
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct;
+                match self {
+                    $( $name::$variant(v) => {
+                        let mut st = s.serialize_struct(stringify!($name), 2)?;
+                        st.serialize_field($tag, $kind)?;
+                        st.serialize_field($content, v)?;
+                        st.end()
+                    } )*
+                    $name::Unknown(u) => u.raw.serialize(s),
+                }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                serde_json::Value::deserialize(d).map(Self::from_value)
+            }
+        }
+    };
+}
+
+/// A result kind's summary type: what `JobResult::Backup` holds, and so on.
+pub trait Summary: Sized {
+    /// The summary, when `result` is of this kind.
+    fn of(result: JobResult) -> Option<Self>;
+    /// The same, borrowed.
+    fn of_ref(result: &JobResult) -> Option<&Self>;
+}
+
+/// `JobResult` from its one list, with each variant's `Summary`.
+macro_rules! job_results {
+    ($( $variant:ident($ty:ty) = $kind:literal, )*) => {
+        tagged! {
+            /// What a job returns, by kind: `{"kind": "backup", "summary": {…}}`.
+            pub enum JobResult { tag: "kind", content: "summary",
+                $( $variant($ty) = $kind, )*
+            }
+        }
+
+        $(impl Summary for $ty {
+            fn of(result: JobResult) -> Option<Self> {
+                match result {
+                    JobResult::$variant(s) => Some(s),
+                    _ => None,
+                }
+            }
+
+            fn of_ref(result: &JobResult) -> Option<&Self> {
+                match result {
+                    JobResult::$variant(s) => Some(s),
+                    _ => None,
+                }
+            }
+        })*
+    };
+}
+
+job_results! {
+    Backup(BackupSummary) = "backup",
+    Restore(RestoreSummary) = "restore",
+    Forget(ForgetSummary) = "forget",
+    Prune(PruneSummary) = "prune",
+    Check(CheckSummary) = "check",
+    Repair(RepairReport) = "repair",
+    Housekeeping(HousekeepingReport) = "housekeeping",
+    KeyAdd(KeyAdded) = "key-add",
+    KeyRemove(KeyRemoved) = "key-remove",
+    KeyPasswd(KeyChanged) = "key-passwd",
+    Keys(Vec<KeyInfo>) = "keys",
+    Copy(CopySummary) = "copy",
+    Snapshots(Vec<SnapshotInfo>) = "snapshots",
+    Unlock(Vec<LockInfo>) = "unlock",
+    Probe(Probe) = "probe",
+    Init(InitReport) = "init",
+    TestEmail(TestEmailReport) = "test-email",
+    Browse(BrowseReport) = "browse",
+    Dump(DumpReport) = "dump",
+    Ls(Listing) = "ls",
+    Find(Vec<FindHit>) = "find",
+    Diff(Vec<DiffEntry>) = "diff",
+    Stats(RepoStats) = "stats",
 }
 
 /// A job's result and where the repository was reached (none for jobs that reach
 /// none: a probe, a test mail).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Outcome {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub repository: Option<RepoUsed>,
     #[serde(flatten)]
     pub result: JobResult,
+}
+
+impl<'de> Deserialize<'de> for Outcome {
+    /// `repository` beside the result's own fields (read without serde's flatten,
+    /// which would buffer the result once more).
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut raw = serde_json::Value::deserialize(d)?;
+        let repository = match raw.as_object_mut().and_then(|o| o.remove("repository")) {
+            None | Some(serde_json::Value::Null) => None,
+            Some(v) => Some(RepoUsed::deserialize(v).map_err(serde::de::Error::custom)?),
+        };
+        Ok(Outcome {
+            repository,
+            result: JobResult::from_value(raw),
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -137,58 +276,35 @@ pub struct Listing {
     pub entries: Vec<Entry>,
 }
 
-/// The answer to one browsing request: `{"kind": "entries", "data": […]}`.
+/// A browsing session is open (request 0), over this many snapshots.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(
-    remote = "Self",
-    tag = "kind",
-    content = "data",
-    rename_all = "kebab-case"
-)]
-pub enum BrowseResult {
-    /// The session is open (request 0), over this many snapshots.
-    Opened { snapshots: usize },
-    /// A folder's entries.
-    Entries(Vec<Entry>),
-    /// Some of a search's hits (one snapshot's).
-    Found(Vec<FindHit>),
-    /// A search ended (`stopped`: a newer search took its place).
-    FindDone { stopped: bool },
-    /// Every snapshot's version of a path.
-    History(Vec<Version>),
-    /// What changed between two snapshots.
-    Diff(Vec<DiffEntry>),
-    #[serde(other)]
-    Unknown,
+pub struct Opened {
+    pub snapshots: usize,
 }
 
-/// Serde's `other` variant takes an unknown tag only when no content comes with
-/// it; these read any unknown kind, with whatever it carries, as `Unknown`. The
-/// derived (`remote = "Self"`) functions do the rest.
-macro_rules! tolerant {
-    ($ty:ident, $tag:literal) => {
-        impl Serialize for $ty {
-            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                $ty::serialize(self, s)
-            }
-        }
-
-        impl<'de> Deserialize<'de> for $ty {
-            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(d)?;
-                // the tag alone reads as `Unknown` exactly when it names no variant
-                let tag = serde_json::json!({ $tag: value.get($tag) });
-                if let Ok($ty::Unknown) = $ty::deserialize(tag) {
-                    return Ok($ty::Unknown);
-                }
-                $ty::deserialize(value).map_err(serde::de::Error::custom)
-            }
-        }
-    };
+/// A search ended (`stopped`: a newer search took its place).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FindDone {
+    pub stopped: bool,
 }
 
-tolerant!(JobResult, "kind");
-tolerant!(BrowseResult, "kind");
+tagged! {
+    /// The answer to one browsing request: `{"kind": "entries", "data": […]}`.
+    pub enum BrowseResult { tag: "kind", content: "data",
+        /// The session is open.
+        Opened(Opened) = "opened",
+        /// A folder's entries.
+        Entries(Vec<Entry>) = "entries",
+        /// Some of a search's hits (one snapshot's).
+        Found(Vec<FindHit>) = "found",
+        /// A search ended.
+        FindDone(FindDone) = "find-done",
+        /// Every snapshot's version of a path.
+        History(Vec<Version>) = "history",
+        /// What changed between two snapshots.
+        Diff(Vec<DiffEntry>) = "diff",
+    }
+}
 
 impl JobResult {
     /// The backup's summary, when this is one.
@@ -199,51 +315,6 @@ impl JobResult {
         }
     }
 }
-
-/// A result kind's summary type: what `JobResult::Backup` holds, and so on.
-pub trait Summary: Sized {
-    /// The summary, when `result` is of this kind.
-    fn of(result: JobResult) -> Option<Self>;
-}
-
-macro_rules! summaries {
-    ($($variant:ident => $ty:ty),* $(,)?) => {
-        $(impl Summary for $ty {
-            fn of(result: JobResult) -> Option<Self> {
-                match result {
-                    JobResult::$variant(s) => Some(s),
-                    _ => None,
-                }
-            }
-        })*
-    };
-}
-
-summaries!(
-    Backup => BackupSummary,
-    Restore => RestoreSummary,
-    Forget => ForgetSummary,
-    Prune => PruneSummary,
-    Check => CheckSummary,
-    Repair => RepairReport,
-    Housekeeping => HousekeepingReport,
-    KeyAdd => KeyAdded,
-    KeyRemove => KeyRemoved,
-    KeyPasswd => KeyChanged,
-    Keys => Vec<KeyInfo>,
-    Copy => CopySummary,
-    Snapshots => Vec<SnapshotInfo>,
-    Unlock => Vec<LockInfo>,
-    Probe => Probe,
-    Init => InitReport,
-    TestEmail => TestEmailReport,
-    Browse => BrowseReport,
-    Dump => DumpReport,
-    Ls => Listing,
-    Find => Vec<FindHit>,
-    Diff => Vec<DiffEntry>,
-    Stats => RepoStats,
-);
 
 /// A job's outcome with its summary taken out, typed.
 #[derive(Debug, Clone)]
@@ -264,45 +335,13 @@ impl Outcome {
     /// The summary, when the job's result is of kind `T`; else the kind it is.
     pub fn typed<T: Summary>(self) -> std::result::Result<Typed<T>, String> {
         let repository = self.repository.unwrap_or_default();
-        let kind = self.result.kind();
+        let kind = self.result.kind().to_string();
         T::of(self.result)
             .map(|summary| Typed {
                 repository,
                 summary,
             })
-            .ok_or_else(|| kind.to_string())
-    }
-}
-
-impl JobResult {
-    /// The kind's name, as the stream tags it (a test keeps the two equal).
-    pub fn kind(&self) -> &'static str {
-        match self {
-            JobResult::Backup(_) => "backup",
-            JobResult::Restore(_) => "restore",
-            JobResult::Forget(_) => "forget",
-            JobResult::Prune(_) => "prune",
-            JobResult::Check(_) => "check",
-            JobResult::Repair(_) => "repair",
-            JobResult::Housekeeping(_) => "housekeeping",
-            JobResult::KeyAdd(_) => "key-add",
-            JobResult::KeyRemove(_) => "key-remove",
-            JobResult::KeyPasswd(_) => "key-passwd",
-            JobResult::Keys(_) => "keys",
-            JobResult::Copy(_) => "copy",
-            JobResult::Snapshots(_) => "snapshots",
-            JobResult::Unlock(_) => "unlock",
-            JobResult::Probe(_) => "probe",
-            JobResult::Init(_) => "init",
-            JobResult::TestEmail(_) => "test-email",
-            JobResult::Browse(_) => "browse",
-            JobResult::Dump(_) => "dump",
-            JobResult::Ls(_) => "ls",
-            JobResult::Find(_) => "find",
-            JobResult::Diff(_) => "diff",
-            JobResult::Stats(_) => "stats",
-            JobResult::Unknown => "unknown",
-        }
+            .ok_or(kind)
     }
 }
 
@@ -352,24 +391,30 @@ mod tests {
             panic!("not finished");
         };
         assert_eq!(
-            f.summary::<KeyRemoved>().map(|k| k.removed),
-            Some("cd".into())
+            f.summary::<KeyRemoved>().map(|k| k.removed.as_str()),
+            Some("cd")
         );
-        // a kind this version does not know
-        let line = finished(serde_json::json!({
+        // a kind this version does not know: kept as it came, and relayed unchanged
+        let came = serde_json::json!({
             "kind": "vm-snapshot", "summary": {"domain": "web1"}
-        }));
+        });
+        let line = finished(came.clone());
         let JobEvent::Finished(f) =
             serde_json::from_str::<JobEvent>(&line).unwrap_or_else(|e| panic!("{e}: {line}"))
         else {
             panic!("not finished");
         };
-        assert!(matches!(
-            f.result.as_ref().map(|o| &o.result),
-            Some(JobResult::Unknown)
-        ));
+        let result = &f.result.as_ref().expect("a result").result;
+        assert_eq!(result.kind(), "vm-snapshot");
+        assert!(
+            matches!(result, JobResult::Unknown(u) if u.error.is_none() && u.raw == came),
+            "{result:?}"
+        );
         assert!(f.summary::<KeyRemoved>().is_none());
-        // an older job process: no schema
+        let relayed = JobEvent::Finished(f).to_line();
+        let relayed: serde_json::Value = serde_json::from_str(&relayed).unwrap_or_default();
+        assert_eq!(relayed["result"], came);
+        // an older job process: no schema, no result
         let old: Finished = serde_json::from_str(
             r#"{"ok":true,"cancelled":false,"result":null,"error":null,"warnings":[],"duration_seconds":0.0}"#,
         )
@@ -378,8 +423,33 @@ mod tests {
     }
 
     #[test]
-    fn kind_names_are_the_stream_s_tags() {
-        let all = [
+    fn a_result_that_does_not_read_never_loses_its_event() {
+        // a known kind whose summary changed shape, and one without any kind (what a
+        // job process older than the typed contract wrote)
+        for came in [
+            serde_json::json!({"kind": "key-add", "summary": {"added": 42}}),
+            serde_json::json!({"summary": {"files_new": 3}}),
+            serde_json::json!("a string"),
+        ] {
+            let line = finished(came.clone());
+            let event = serde_json::from_str::<JobEvent>(&line);
+            let Ok(JobEvent::Finished(f)) = event else {
+                panic!("{event:?}: {line}");
+            };
+            assert!(f.ok);
+            let result = &f.result.as_ref().expect("a result").result;
+            let JobResult::Unknown(u) = result else {
+                panic!("read as {result:?}");
+            };
+            assert_eq!(u.raw, came);
+            assert_eq!(u.error.is_some(), came["kind"] == "key-add", "{u:?}");
+        }
+    }
+
+    /// A value of most kinds (those easy to make).
+    fn some_of_each() -> Vec<JobResult> {
+        vec![
+            JobResult::Restore(RestoreSummary::default()),
             JobResult::KeyAdd(KeyAdded { added: "a".into() }),
             JobResult::KeyRemove(KeyRemoved {
                 removed: "a".into(),
@@ -403,16 +473,26 @@ mod tests {
             JobResult::Dump(DumpReport { path: None }),
             JobResult::Find(Vec::new()),
             JobResult::Diff(Vec::new()),
-        ];
-        for r in all {
+        ]
+    }
+
+    #[test]
+    fn kinds_round_trip_under_their_names() {
+        for r in some_of_each() {
+            assert!(!matches!(r, JobResult::Unknown(_)), "{r:?}");
             let v = serde_json::to_value(&r).unwrap_or_default();
             assert_eq!(v["kind"], r.kind());
+            assert!(JobResult::KINDS.contains(&r.kind()));
+            let back = JobResult::from_value(v);
+            assert_eq!(back.kind(), r.kind());
+            assert!(!matches!(back, JobResult::Unknown(_)), "{back:?}");
         }
+        assert_eq!(JobResult::KINDS.len(), 23);
     }
 
     #[test]
     fn browse_replies_are_tagged_too() {
-        let r = BrowseResult::FindDone { stopped: true };
+        let r = BrowseResult::FindDone(FindDone { stopped: true });
         let v = serde_json::to_value(&r).unwrap_or_default();
         assert_eq!(
             v,
@@ -421,6 +501,7 @@ mod tests {
         let unknown: BrowseResult =
             serde_json::from_value(serde_json::json!({"kind": "tree-map", "data": [1, 2]}))
                 .unwrap_or_else(|e| panic!("{e}"));
-        assert!(matches!(unknown, BrowseResult::Unknown));
+        assert!(matches!(unknown, BrowseResult::Unknown(_)));
+        assert_eq!(unknown.kind(), "tree-map");
     }
 }

@@ -78,6 +78,21 @@ pub(super) fn run_cleanups() {
     }
 }
 
+/// Forgets the last job's stream: its sink (events go to stdout again), its
+/// warnings, log lines and clean-ups (the next job in this process starts afresh).
+pub(super) fn reset() {
+    set_sink(None);
+    take_warnings();
+    LOG_TAIL
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clear();
+    CLEANUPS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clear();
+}
+
 /// Events go to `sink` from now on (`None`: to stdout again).
 pub(super) fn set_sink(sink: Option<Sink>) {
     *SINK.write().unwrap_or_else(PoisonError::into_inner) = sink;
