@@ -68,6 +68,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         Command::Key(cmd) => super::maintenance::key(ctx, cmd),
         Command::Keyring(cmd) => super::keyring::keyring_cmd(ctx, cmd),
         Command::Permissions(cmd) => super::permissions::permissions_cmd(ctx, cmd),
+        Command::Web(args) => super::web::web_cmd(ctx, args),
         Command::Unlock => unlock(ctx),
         Command::Metrics { output } => super::monitoring::metrics(ctx, output.as_deref()),
         Command::SendTestEmail { to } => super::monitoring::send_test_email(ctx, &to),

@@ -19,8 +19,15 @@ pub fn daemon(ctx: &Context, action: Option<DaemonCommand>) -> Result<i32> {
     match action.unwrap_or(DaemonCommand::Run {
         grace: "30s".into(),
         service: false,
+        web: None,
+        insecure_http: false,
     }) {
-        DaemonCommand::Run { grace, service } => run(ctx, &grace, service),
+        DaemonCommand::Run {
+            grace,
+            service,
+            web,
+            insecure_http,
+        } => run(ctx, &grace, service, web, insecure_http),
         DaemonCommand::Status => status(ctx),
         DaemonCommand::RunNow { repo, task } => {
             let task: TaskKind = task.parse().map_err(Error::Usage)?;
@@ -46,8 +53,15 @@ pub fn daemon(ctx: &Context, action: Option<DaemonCommand>) -> Result<i32> {
     }
 }
 
-/// Runs the scheduler in the foreground (`service`: under Windows' service manager).
-fn run(ctx: &Context, grace: &str, service: bool) -> Result<i32> {
+/// Runs the scheduler in the foreground (`service`: under Windows' service manager),
+/// and the web interface beside it when asked (`--web`, or `[web] listen`).
+fn run(
+    ctx: &Context,
+    grace: &str,
+    service: bool,
+    web: Option<String>,
+    insecure_http: bool,
+) -> Result<i32> {
     let grace: HumanDuration = grace.parse().map_err(Error::Usage)?;
     let config_path = config::find_config(ctx.global.config.as_deref())
         .ok_or_else(|| Error::Usage(crate::t!("cli-daemon-no-config")))?;
@@ -79,7 +93,33 @@ fn run(ctx: &Context, grace: &str, service: bool) -> Result<i32> {
         .enable_all()
         .build()
         .map_err(|e| Error::io(crate::t!("io-starting"), crate::t!("cli-daemon-runtime"), e))?;
-    runtime.block_on(daemon::run(opts))?;
+    // the web interface's address: the command line's, else the configuration's
+    let web = web.or_else(|| {
+        config::Config::load(&opts.config_path)
+            .ok()
+            .and_then(|c| c.web().listen)
+    });
+    match web {
+        None => runtime.block_on(daemon::run(opts))?,
+        Some(text) => {
+            let web_opts = npbackup_web::Options {
+                config_path: opts.config_path.clone(),
+                listen: crate::web::listen_address(&text)?,
+                insecure_http,
+            };
+            runtime.block_on(async {
+                tokio::try_join!(
+                    daemon::run(opts),
+                    npbackup_web::serve(web_opts, |bound| {
+                        tracing::info!(
+                            "{}",
+                            crate::t!("cli-web-serving", url = format!("http://{bound}/"))
+                        );
+                    })
+                )
+            })?;
+        }
+    }
     Ok(exit::OK)
 }
 

@@ -15,6 +15,7 @@ pub mod output;
 mod permissions;
 mod progress;
 mod prompt;
+mod web;
 
 use std::path::PathBuf;
 
@@ -224,6 +225,8 @@ pub enum Command {
     /// What users may do with each repository, and the manager password that guards it.
     #[command(subcommand)]
     Permissions(permissions::PermissionsCommand),
+    /// The web interface: serve it (in the foreground), or manage its users and tokens.
+    Web(web::WebArgs),
     /// The scheduler: runs each repository's scheduled backups, housekeeping and
     /// checks (`daemon run`, the default), or asks the running one.
     Daemon {
@@ -482,6 +485,12 @@ pub enum DaemonCommand {
         /// Windows: run under the service manager (the installed service's command line).
         #[arg(long, hide = true)]
         service: bool,
+        /// Serve the web interface too, on this address (default: `[web] listen`, when set).
+        #[arg(long, value_name = "ADDRESS")]
+        web: Option<String>,
+        /// Serve the web interface over plain HTTP on an address other machines can reach.
+        #[arg(long)]
+        insecure_http: bool,
     },
     /// What is scheduled, when it runs next and how it last ended.
     Status,
@@ -649,6 +658,7 @@ fn command_op(c: &Command) -> Option<Op> {
         | Command::Copy { .. } => Op::Modify,
         Command::Keyring(_) => Op::Configure,
         Command::Permissions(_)
+        | Command::Web(_)
         | Command::Daemon { .. }
         | Command::Service(_)
         | Command::Config(_)
@@ -681,6 +691,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Key(_) => "key",
         Command::Keyring(_) => "keyring",
         Command::Permissions(_) => "permissions",
+        Command::Web(_) => "web",
         Command::Copy { .. } => "copy",
         Command::Unlock => "unlock",
         Command::Metrics { .. } => "metrics",

@@ -266,6 +266,18 @@ impl Config {
             .unwrap_or_default()
     }
 
+    /// The web interface's settings and accounts (validated at load).
+    pub fn web(&self) -> schema::Web {
+        table_at(&self.raw, "web")
+            .and_then(|t| Value::Table(t.clone()).try_into::<schema::Web>().ok())
+            .unwrap_or_default()
+    }
+
+    /// Whether only the file's owner can read it.
+    pub fn owner_only(&self) -> bool {
+        self.owner_only
+    }
+
     /// The argon2 hash of the manager password, when one is set.
     pub fn manager_password_hash(&self) -> Option<String> {
         table_at(&self.raw, "security")
@@ -507,7 +519,7 @@ impl Config {
         self.check_keys::<schema::ConfigFile>(
             &self.raw,
             &[],
-            &["identity", "desktop", "security", "groups", "repos"],
+            &["identity", "desktop", "security", "web", "groups", "repos"],
             errors,
         );
         match self.raw.get("security") {
@@ -526,6 +538,46 @@ impl Config {
                 &["security"],
                 crate::t!("config-must-be-table", table = "[security]"),
             )),
+            None => {}
+        }
+        match self.raw.get("web") {
+            Some(Value::Table(t)) => {
+                self.check_keys::<schema::Web>(t, &["web"], &["users", "tokens"], errors);
+                for kind in ["users", "tokens"] {
+                    match t.get(kind) {
+                        Some(Value::Table(accounts)) => {
+                            self.check_keys::<BTreeMap<String, schema::WebAccount>>(
+                                accounts,
+                                &["web", kind],
+                                &[],
+                                errors,
+                            );
+                            if kind == "users" {
+                                for (name, account) in accounts {
+                                    if let Some(h) = account.get("hash").and_then(Value::as_str)
+                                        && argon2::PasswordHash::new(h).is_err()
+                                    {
+                                        errors.push(self.error(
+                                            &["web", kind, name, "hash"],
+                                            crate::t!("config-web-user-not-argon2", user = name),
+                                        ));
+                                    }
+                                }
+                            }
+                        }
+                        Some(_) => errors.push(self.error(
+                            &["web", kind],
+                            crate::t!(
+                                "config-must-be-tables",
+                                table = format!("[web.{kind}.NAME]")
+                            ),
+                        )),
+                        None => {}
+                    }
+                }
+            }
+            Some(_) => errors
+                .push(self.error(&["web"], crate::t!("config-must-be-table", table = "[web]"))),
             None => {}
         }
         match self.raw.get("identity") {

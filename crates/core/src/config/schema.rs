@@ -20,6 +20,8 @@ pub struct ConfigFile {
     pub desktop: Option<Desktop>,
     /// The manager password that guards permissions and secrets.
     pub security: Option<Security>,
+    /// The web interface: where it listens, its TLS, its accounts.
+    pub web: Option<Web>,
     /// Named groups of settings that repositories inherit.
     #[serde(default)]
     pub groups: BTreeMap<String, Section>,
@@ -125,6 +127,70 @@ pub struct Security {
     /// `npbackup-cli permissions manager-password`). Changing permissions, adding
     /// repositories from the window and taking secrets out of the keyring ask for it.
     pub manager_password_hash: Option<String>,
+}
+
+/// `[web]`: the web interface (`npbackup-cli web`, or the scheduler's
+/// `daemon run --web`). Accounts are written by `npbackup-cli web user add` and
+/// `web token create`; the file holds only their hashes.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Web {
+    /// The address to serve, e.g. "127.0.0.1:8642" (the default).
+    pub listen: Option<String>,
+    /// A PEM certificate chain and its private key: served over HTTPS when both are set.
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// A session ends after this long without a request (default 30 min).
+    pub session_idle: Option<HumanDuration>,
+    /// People who log in: `[web.users.NAME]` with a role and an argon2 hash.
+    #[serde(default)]
+    pub users: BTreeMap<String, WebAccount>,
+    /// Bearer tokens for scripts: `[web.tokens.NAME]` with a role and a SHA-256 hash.
+    #[serde(default)]
+    pub tokens: BTreeMap<String, WebAccount>,
+}
+
+/// One web user or token.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct WebAccount {
+    pub role: Role,
+    /// A user's argon2 hash (PHC string), or a token's SHA-256 in hex.
+    pub hash: String,
+}
+
+/// What a web account may do; a repository's permissions still apply on top.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    /// Browses, finds and downloads.
+    Viewer,
+    /// Also backs up, restores and runs operations.
+    Operator,
+    /// Also changes settings.
+    Admin,
+}
+
+impl Role {
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Operator => "operator",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+impl FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        match s {
+            "viewer" => Ok(Role::Viewer),
+            "operator" => Ok(Role::Operator),
+            "admin" => Ok(Role::Admin),
+            other => Err(crate::t!("config-bad-role", value = other)),
+        }
+    }
 }
 
 /// `[desktop]`: the desktop app's own settings.

@@ -1,0 +1,434 @@
+//! The HTML pages, rendered on the server. Every text that comes from a
+//! repository, a file name or the configuration goes through `esc`. The brand's
+//! name and colours come from `resources/` (`customization`); light and dark
+//! follow the browser. The one script (`/static/app.js`, vendored here) follows a
+//! job's progress; everything else works without it.
+
+use std::{net::SocketAddr, sync::Arc};
+
+use axum::{
+    Form,
+    extract::{ConnectInfo, Path, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Redirect, Response},
+};
+use npbackup_common::{customization as brand, humanize, t};
+use npbackup_core::config::{permissions::Op, schema::Role};
+use serde::Deserialize;
+
+use crate::{App, Caller, WebError, accounts, api, auth::COOKIE, jobs::JobView};
+
+/// Escapes text for HTML content and attribute values.
+pub fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes one path segment of a URL (a repository or job name).
+fn seg(s: &str) -> String {
+    let mut out = String::new();
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn page(title: &str, caller: Option<&Caller>, body: &str) -> Response {
+    let nav = match caller {
+        Some(c) => format!(
+            r#"<nav><a href="/">{dash}</a> <a href="/jobs">{jobs}</a>
+<form method="post" action="/logout?csrf={csrf}" class="inline"><span class="who">{who} ({role})</span> <button>{logout}</button></form></nav>"#,
+            dash = esc(&t!("web-dashboard")),
+            jobs = esc(&t!("web-jobs")),
+            csrf = esc(c.csrf()),
+            who = esc(&c.name),
+            role = esc(c.role.name()),
+            logout = esc(&t!("web-log-out")),
+        ),
+        None => String::new(),
+    };
+    let html = format!(
+        r#"<!doctype html>
+<html lang="{lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · {product}</title>
+<link rel="stylesheet" href="/static/style.css">
+<style>:root{{--primary:{primary};--ok:{ok};--warning:{warning};--error:{error};--running:{running}}}</style>
+<script src="/static/app.js" defer></script>
+</head><body>
+<header><strong class="brand">{product}</strong>{nav}</header>
+<main>{body}</main>
+</body></html>"#,
+        lang = npbackup_common::i18n::current().code(),
+        title = esc(title),
+        product = esc(brand::PRODUCT_NAME),
+        primary = brand::COLOUR_PRIMARY,
+        ok = brand::COLOUR_OK,
+        warning = brand::COLOUR_WARNING,
+        error = brand::COLOUR_ERROR,
+        running = brand::COLOUR_RUNNING,
+    );
+    let mut response = Html(html).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+        ),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// `GET /login`
+pub async fn login_page() -> Response {
+    login_form(None, StatusCode::OK)
+}
+
+fn login_form(error: Option<&str>, status: StatusCode) -> Response {
+    let error = error
+        .map(|e| format!(r#"<p class="error" role="alert">{}</p>"#, esc(e)))
+        .unwrap_or_default();
+    let body = format!(
+        r#"<section class="card narrow"><h1>{title}</h1>{error}
+<form method="post" action="/login">
+<label>{user}<input name="user" autocomplete="username" required autofocus></label>
+<label>{password}<input name="password" type="password" autocomplete="current-password" required></label>
+<button class="primary">{login}</button></form></section>"#,
+        title = esc(&t!("web-log-in")),
+        user = esc(&t!("web-user")),
+        password = esc(&t!("web-password")),
+        login = esc(&t!("web-log-in")),
+    );
+    let mut r = page(&t!("web-log-in"), None, &body);
+    *r.status_mut() = status;
+    r
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    user: String,
+    password: String,
+}
+
+/// `POST /login`: at most five tries a minute per user and address.
+pub async fn login(
+    State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    if !app.limiter.allowed(&form.user, peer.ip()) {
+        tracing::warn!(
+            "{}",
+            t!(
+                "web-login-throttled",
+                user = form.user.as_str(),
+                from = peer.ip().to_string()
+            )
+        );
+        return Ok(login_form(
+            Some(&t!("web-too-many-attempts")),
+            StatusCode::TOO_MANY_REQUESTS,
+        ));
+    }
+    let config = app.config()?;
+    let web = config.web();
+    let user = web
+        .users
+        .get(&form.user)
+        .filter(|u| accounts::verify_password(&u.hash, &form.password));
+    let Some(user) = user else {
+        app.limiter.failed(&form.user, peer.ip());
+        tracing::warn!(
+            "{}",
+            t!(
+                "web-login-failed",
+                user = form.user.as_str(),
+                from = peer.ip().to_string()
+            )
+        );
+        return Ok(login_form(
+            Some(&t!("web-bad-login")),
+            StatusCode::UNAUTHORIZED,
+        ));
+    };
+    let (id, _) = app.sessions.open(&form.user, user.role)?;
+    tracing::info!(
+        "{}",
+        t!(
+            "web-logged-in",
+            user = form.user.as_str(),
+            from = peer.ip().to_string()
+        )
+    );
+    let cookie = format!(
+        "{COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict{}",
+        if app.secure { "; Secure" } else { "" }
+    );
+    let mut r = Redirect::to("/").into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie) {
+        r.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(r)
+}
+
+/// `POST /logout`
+pub async fn logout(State(app): State<Arc<App>>, caller: Caller) -> Response {
+    if let Some((id, _)) = &caller.session {
+        app.sessions.close(id);
+    }
+    let mut r = Redirect::to("/login").into_response();
+    r.headers_mut().insert(
+        header::SET_COOKIE,
+        HeaderValue::from_static("npbackup_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0"),
+    );
+    r
+}
+
+/// `GET /`: every repository with the window's status words, and its jobs.
+pub async fn dashboard(State(app): State<Arc<App>>, caller: Caller) -> Result<Response, WebError> {
+    caller.may(Op::List)?;
+    let config = app.config()?;
+    let repos = api::statuses(&app, &config).await;
+    let mut body = format!("<h1>{}</h1>", esc(&t!("web-dashboard")));
+    if repos.is_empty() {
+        body.push_str(&format!("<p>{}</p>", esc(&t!("web-no-repositories"))));
+    }
+    for r in &repos {
+        let running = r
+            .running_jobs
+            .iter()
+            .map(|id| {
+                format!(
+                    r#"<a class="job" href="/jobs/{}">{}</a>"#,
+                    seg(id),
+                    esc(&t!("web-job-running", job = id.as_str()))
+                )
+            })
+            .collect::<String>();
+        let back_up = if caller.role >= Role::Operator {
+            format!(
+                r#"<form method="post" action="/repos/{}/backup?csrf={}"><button class="primary">{}</button></form>"#,
+                seg(&r.name),
+                esc(caller.csrf()),
+                esc(&t!("web-back-up-now"))
+            )
+        } else {
+            String::new()
+        };
+        body.push_str(&format!(
+            r#"<section class="card state-{state}" data-repo="{name}">
+<h2>{name}</h2><p class="headline">{headline}</p>{advice}{detail}
+<p class="meta">{uri} · {snapshots}</p>{running}{back_up}</section>"#,
+            state = r.state,
+            name = esc(&r.name),
+            headline = esc(&r.headline),
+            advice = r
+                .advice
+                .as_deref()
+                .map(|a| format!("<p>{}</p>", esc(a)))
+                .unwrap_or_default(),
+            detail = r
+                .detail
+                .as_deref()
+                .map(|d| format!(r#"<p class="detail">{}</p>"#, esc(d)))
+                .unwrap_or_default(),
+            uri = esc(&r.uri),
+            snapshots = esc(&r
+                .snapshots
+                .map(|n| t!("web-snapshot-count", count = n))
+                .unwrap_or_default()),
+        ));
+    }
+    Ok(page(&t!("web-dashboard"), Some(&caller), &body))
+}
+
+/// `POST /repos/{repo}/backup` (the dashboard's button): off to the job's page.
+pub async fn backup(
+    State(app): State<Arc<App>>,
+    caller: Caller,
+    Path(repo): Path<String>,
+) -> Result<Response, WebError> {
+    let id = api::start_backup(&app, &caller, &repo).await?;
+    Ok(Redirect::to(&format!("/jobs/{}", seg(&id))).into_response())
+}
+
+/// `GET /jobs`: the jobs this server ran, newest first.
+pub async fn jobs(State(app): State<Arc<App>>, caller: Caller) -> Result<Response, WebError> {
+    caller.may(Op::List)?;
+    let mut rows = String::new();
+    for j in app.jobs.list() {
+        rows.push_str(&format!(
+            r#"<tr><td><a href="/jobs/{id}">{short}</a></td><td>{repo}</td><td>{kind}</td><td>{by}</td><td>{started}</td><td class="state-{state}">{state_word}</td></tr>"#,
+            id = seg(&j.id),
+            short = esc(&j.id),
+            repo = esc(&j.repository),
+            kind = esc(&j.kind),
+            by = esc(&j.by),
+            started = esc(&humanize::local_time(&j.started)),
+            state = j.state,
+            state_word = esc(&state_word(j.state)),
+        ));
+    }
+    let body = format!(
+        r#"<h1>{title}</h1><table><thead><tr><th>{job}</th><th>{repo}</th><th>{kind}</th><th>{by}</th><th>{started}</th><th>{state}</th></tr></thead><tbody>{rows}</tbody></table>"#,
+        title = esc(&t!("web-jobs")),
+        job = esc(&t!("web-column-job")),
+        repo = esc(&t!("web-column-repository")),
+        kind = esc(&t!("web-column-kind")),
+        by = esc(&t!("web-column-by")),
+        started = esc(&t!("web-column-started")),
+        state = esc(&t!("web-column-state")),
+    );
+    Ok(page(&t!("web-jobs"), Some(&caller), &body))
+}
+
+fn state_word(state: &str) -> String {
+    match state {
+        "running" => t!("web-job-state-running"),
+        "succeeded" => t!("web-job-state-succeeded"),
+        "cancelled" => t!("web-job-state-cancelled"),
+        _ => t!("web-job-state-failed"),
+    }
+}
+
+/// `GET /jobs/{id}`: the job's progress, live (app.js follows its events).
+pub async fn job(
+    State(app): State<Arc<App>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    caller.may(Op::List)?;
+    let j = app
+        .jobs
+        .get(&id)
+        .ok_or_else(|| WebError::not_found(t!("web-no-such-job", job = id.as_str())))?;
+    let body = job_body(&j, &caller);
+    Ok(page(
+        &t!(
+            "web-job-title",
+            kind = j.kind.as_str(),
+            repo = j.repository.as_str()
+        ),
+        Some(&caller),
+        &body,
+    ))
+}
+
+fn job_body(j: &JobView, caller: &Caller) -> String {
+    let (done, total) = j
+        .progress
+        .as_ref()
+        .map(|p| (p.bytes_done, p.bytes_total.unwrap_or(0)))
+        .unwrap_or((0, 0));
+    let cancel = if j.state == "running" && caller.role >= Role::Operator {
+        format!(
+            r#"<button id="cancel" data-csrf="{}">{}</button>"#,
+            esc(caller.csrf()),
+            esc(&t!("web-cancel"))
+        )
+    } else {
+        String::new()
+    };
+    let result = j
+        .finished
+        .as_ref()
+        .map(|f| match &f.error {
+            Some(e) => format!(r#"<p class="error">{}</p>"#, esc(&e.message)),
+            None => format!(
+                "<p>{}</p>",
+                esc(&t!(
+                    "web-job-took",
+                    seconds = humanize::seconds(f.duration_seconds)
+                ))
+            ),
+        })
+        .unwrap_or_default();
+    format!(
+        r#"<section class="card" id="job" data-job="{id}" data-state="{state}">
+<h1>{title}</h1>
+<p><span id="state" class="state-{state}">{state_word}</span> <span id="phase">{phase}</span></p>
+<progress id="bar" max="{max}" value="{value}"></progress>
+<p id="numbers" class="meta"></p>
+<div id="result">{result}</div>{cancel}
+<ul id="log"></ul></section>"#,
+        id = esc(&j.id),
+        state = j.state,
+        state_word = esc(&state_word(j.state)),
+        title = esc(&t!(
+            "web-job-title",
+            kind = j.kind.as_str(),
+            repo = j.repository.as_str()
+        )),
+        phase = esc(j.progress.as_ref().map(|p| p.phase.as_str()).unwrap_or("")),
+        max = total.max(1),
+        value = done.min(total.max(1)),
+    )
+}
+
+/// `POST /jobs/{id}/cancel` from the job page (its script sends the CSRF header).
+pub async fn cancel(
+    State(app): State<Arc<App>>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    caller.require(Role::Operator)?;
+    if !app.jobs.cancel(&id) {
+        return Err(WebError::not_found(t!(
+            "web-no-such-job",
+            job = id.as_str()
+        )));
+    }
+    Ok(Redirect::to(&format!("/jobs/{}", seg(&id))).into_response())
+}
+
+/// `GET /static/style.css`
+pub async fn style() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../../../assets/web/style.css"),
+    )
+        .into_response()
+}
+
+/// `GET /static/app.js`
+pub async fn script() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../../assets/web/app.js"),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped_for_content_and_attributes() {
+        assert_eq!(
+            esc(r#"<script>alert("x" & 'y')</script>"#),
+            "&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;"
+        );
+        assert_eq!(seg("a b/<c>"), "a%20b%2F%3Cc%3E");
+    }
+}

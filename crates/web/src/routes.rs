@@ -1,0 +1,135 @@
+//! The one list of routes. Each is marked public or not; a route that is not
+//! public takes a `Caller` (see `auth`), and the tests walk this list to prove
+//! that every one of them refuses a request without a session or a token.
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    http::Method,
+    routing::{MethodRouter, get, post},
+};
+
+use crate::{App, api, pages};
+
+/// One route, as the tests see it.
+#[derive(Debug, Clone)]
+pub struct RouteInfo {
+    pub methods: Vec<Method>,
+    /// axum's pattern, `{name}` for a parameter.
+    pub path: &'static str,
+    /// Answered without a session or token.
+    pub public: bool,
+}
+
+struct Routes {
+    router: Router<Arc<App>>,
+    list: Vec<RouteInfo>,
+}
+
+impl Routes {
+    fn add(
+        mut self,
+        methods: &[Method],
+        path: &'static str,
+        public: bool,
+        handler: MethodRouter<Arc<App>>,
+    ) -> Self {
+        self.list.push(RouteInfo {
+            methods: methods.to_vec(),
+            path,
+            public,
+        });
+        self.router = self.router.route(path, handler);
+        self
+    }
+}
+
+const PUBLIC: bool = true;
+const AUTHENTICATED: bool = false;
+
+/// The server's router and its route list.
+pub fn router(app: Arc<App>) -> (Router, Vec<RouteInfo>) {
+    let routes = Routes {
+        router: Router::new(),
+        list: Vec::new(),
+    }
+    .add(&[Method::GET], "/healthz", PUBLIC, get(api::healthz))
+    .add(
+        &[Method::GET],
+        "/static/style.css",
+        PUBLIC,
+        get(pages::style),
+    )
+    .add(&[Method::GET], "/static/app.js", PUBLIC, get(pages::script))
+    .add(
+        &[Method::GET, Method::POST],
+        "/login",
+        PUBLIC,
+        get(pages::login_page).post(pages::login),
+    )
+    .add(
+        &[Method::POST],
+        "/logout",
+        AUTHENTICATED,
+        post(pages::logout),
+    )
+    .add(&[Method::GET], "/", AUTHENTICATED, get(pages::dashboard))
+    .add(
+        &[Method::POST],
+        "/repos/{repo}/backup",
+        AUTHENTICATED,
+        post(pages::backup),
+    )
+    .add(&[Method::GET], "/jobs", AUTHENTICATED, get(pages::jobs))
+    .add(&[Method::GET], "/jobs/{id}", AUTHENTICATED, get(pages::job))
+    .add(
+        &[Method::POST],
+        "/jobs/{id}/cancel",
+        AUTHENTICATED,
+        post(pages::cancel),
+    )
+    .add(
+        &[Method::GET],
+        "/api/v1/repos",
+        AUTHENTICATED,
+        get(api::repos),
+    )
+    .add(
+        &[Method::GET],
+        "/api/v1/repos/{repo}/snapshots",
+        AUTHENTICATED,
+        get(api::snapshots),
+    )
+    .add(
+        &[Method::POST],
+        "/api/v1/repos/{repo}/backup",
+        AUTHENTICATED,
+        post(api::backup),
+    )
+    .add(
+        &[Method::GET],
+        "/api/v1/jobs",
+        AUTHENTICATED,
+        get(api::jobs),
+    )
+    .add(
+        &[Method::GET],
+        "/api/v1/jobs/{id}",
+        AUTHENTICATED,
+        get(api::job),
+    )
+    .add(
+        &[Method::GET],
+        "/api/v1/jobs/{id}/events",
+        AUTHENTICATED,
+        get(api::events),
+    )
+    .add(
+        &[Method::POST],
+        "/api/v1/jobs/{id}/cancel",
+        AUTHENTICATED,
+        post(api::cancel),
+    );
+    (routes.router.with_state(app), routes.list)
+}
