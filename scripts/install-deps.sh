@@ -5,7 +5,8 @@
 #   scripts/install-deps.sh build   # what building and running needs (a C compiler; the libraries
 #                                   # the desktop app loads: X11/Wayland, xkbcommon, fonts)
 #   scripts/install-deps.sh test    # + the peers the tests use: restic, sshd, a REST server, an S3
-#                                   # server, Xvfb, a D-Bus session and a real tray host
+#                                   # server, Xvfb, a D-Bus session, a real tray host, and
+#                                   # Chromium with chromedriver
 set -euo pipefail
 
 what="${1:-test}"
@@ -50,6 +51,8 @@ apt_install gnome-keyring libsecret-tools
 # real notification daemon (dunst).
 apt_install xvfb xauth imagemagick xdotool dbus libglib2.0-bin \
     haskell-status-notifier-item-utils haskell-gtk-sni-tray-utils dunst
+# The web interface under test: Debian's Chromium, driven through its chromedriver.
+apt_install chromium chromium-driver
 
 mkdir -p "$tools"
 

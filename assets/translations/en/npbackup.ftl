@@ -279,6 +279,7 @@ snapshot-count = { $n ->
 no-snapshots = No snapshots yet.
 last-backup = Last backup: { $time } ({ $ago })
 no-backup-yet = No backup of this computer yet.
+this-computer = this computer
 checking-repository = Checking the repository…
 backed-up = Backed up { $ago }
 last-backup-of = Last backup of { $host }: { $time }

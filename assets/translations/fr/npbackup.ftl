@@ -276,6 +276,7 @@ snapshot-count = { $n ->
 no-snapshots = Aucun instantané pour l'instant.
 last-backup = Dernière sauvegarde : { $time } ({ $ago })
 no-backup-yet = Aucune sauvegarde de cet ordinateur pour l'instant.
+this-computer = cet ordinateur
 checking-repository = Vérification du dépôt…
 backed-up = Sauvegardé { $ago }
 last-backup-of = Dernière sauvegarde de { $host } : { $time }

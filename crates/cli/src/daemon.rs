@@ -106,15 +106,13 @@ fn run(
                 config_path: opts.config_path.clone(),
                 listen: crate::web::listen_address(&text)?,
                 insecure_http,
+                scheduler: Some(opts.socket.clone()),
             };
             runtime.block_on(async {
                 tokio::try_join!(
                     daemon::run(opts),
                     npbackup_web::serve(web_opts, |bound| {
-                        tracing::info!(
-                            "{}",
-                            crate::t!("cli-web-serving", url = format!("http://{bound}/"))
-                        );
+                        tracing::info!("{}", crate::t!("cli-web-serving", url = bound.url()));
                     })
                 )
             })?;

@@ -101,6 +101,7 @@ fn serve(config: &Config, listen: Option<String>, insecure_http: bool) -> Result
         config_path: config.path.clone(),
         listen,
         insecure_http,
+        scheduler: None,
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -108,10 +109,7 @@ fn serve(config: &Config, listen: Option<String>, insecure_http: bool) -> Result
         .build()
         .map_err(|e| Error::io(crate::t!("io-starting"), crate::t!("cli-web-runtime"), e))?;
     runtime.block_on(web::serve(opts, |bound| {
-        println!(
-            "{}",
-            crate::t!("cli-web-serving", url = format!("http://{bound}/"))
-        );
+        println!("{}", crate::t!("cli-web-serving", url = bound.url()));
     }))?;
     Ok(exit::OK)
 }

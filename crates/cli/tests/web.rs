@@ -3,9 +3,11 @@
 //! an administrator would, and nothing secret may show up anywhere after.
 
 mod common;
+mod webdriver;
 
 use std::{
     io::{BufRead, BufReader, Read},
+    os::unix::ffi::OsStrExt,
     process::{Child, Stdio},
     time::{Duration, Instant},
 };
@@ -51,11 +53,18 @@ fn start(w: &World, config: &std::path::Path, extra: &[&str]) -> Web {
         .unwrap();
     let url = line
         .split_whitespace()
-        .find(|w| w.starts_with("http://"))
+        .find(|w| w.starts_with("http://") || w.starts_with("https://"))
         .unwrap_or_else(|| panic!("no address in {line:?}"))
         .trim_end_matches('/')
         .to_string();
     Web { child, url }
+}
+
+/// The CLI on `config`.
+fn cli_with(w: &World, config: &std::path::Path) -> assert_cmd::Command {
+    let mut c = w.cli();
+    c.arg("-c").arg(config);
+    c
 }
 
 fn client() -> Client {
@@ -408,7 +417,7 @@ fn people_log_in_and_what_they_may_do_follows_their_role() {
         .unwrap()
         .text()
         .unwrap();
-    assert_has(&page, &["<progress", "backup of default"]);
+    assert_has(&page, &["<progress", "Backup of default"]);
 
     // logging out ends the session
     let r = http
@@ -426,10 +435,7 @@ fn people_log_in_and_what_they_may_do_follows_their_role() {
 
     // a removed user's session ends at their next request
     run(
-        w.cli()
-            .arg("-c")
-            .arg(&config)
-            .args(["web", "user", "remove", "vic"]),
+        cli_with(&w, &config).args(["web", "user", "remove", "vic"]),
         0,
     );
     let r = http
@@ -469,10 +475,7 @@ fn the_server_refuses_what_it_cannot_serve_safely() {
     let (w, config, _) = setup();
     // plain HTTP where other machines can reach it
     let out = run(
-        w.cli()
-            .arg("-c")
-            .arg(&config)
-            .args(["web", "--listen", "0.0.0.0:0"]),
+        cli_with(&w, &config).args(["web", "--listen", "0.0.0.0:0"]),
         2,
     );
     assert_has(&stderr(&out), &["0.0.0.0:0", "TLS", "--insecure-http"]);
@@ -481,26 +484,18 @@ fn the_server_refuses_what_it_cannot_serve_safely() {
     std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o644);
     std::fs::set_permissions(&config, perms).unwrap();
     let out = run(
-        w.cli()
-            .arg("-c")
-            .arg(&config)
-            .args(["web", "--listen", "127.0.0.1:0"]),
+        cli_with(&w, &config).args(["web", "--listen", "127.0.0.1:0"]),
         2,
     );
     assert_has(&stderr(&out), &["chmod 600"]);
     // a bad address, a short password, a name that is not one
     let out = run(
-        w.cli()
-            .arg("-c")
-            .arg(&config)
-            .args(["web", "--listen", "localhost"]),
+        cli_with(&w, &config).args(["web", "--listen", "localhost"]),
         2,
     );
     assert_has(&stderr(&out), &["`localhost` is not an address"]);
     let out = run(
-        w.cli()
-            .arg("-c")
-            .arg(&config)
+        cli_with(&w, &config)
             .args([
                 "web",
                 "user",
@@ -515,11 +510,556 @@ fn the_server_refuses_what_it_cannot_serve_safely() {
     );
     assert_has(&stderr(&out), &["at least 10 characters"]);
     let out = run(
-        w.cli()
-            .arg("-c")
-            .arg(&config)
-            .args(["web", "user", "add", "a b", "--role", "boss"]),
+        cli_with(&w, &config).args(["web", "user", "add", "a b", "--role", "boss"]),
         2,
     );
     assert_has(&stderr(&out), &["boss"]);
+}
+
+/// The bytes of a download, with its status and headers checked.
+fn fetch(
+    http: &Client,
+    url: &str,
+    auth: Auth<'_>,
+) -> (StatusCode, reqwest::header::HeaderMap, Vec<u8>) {
+    let req = http.get(url);
+    let req = match auth {
+        Auth::Token(t) => req.bearer_auth(t),
+        Auth::Cookie(c) => req.header("cookie", c),
+    };
+    let r = req.send().unwrap();
+    let (status, headers) = (r.status(), r.headers().clone());
+    (status, headers, r.bytes().unwrap().to_vec())
+}
+
+#[derive(Clone, Copy)]
+enum Auth<'a> {
+    Token(&'a str),
+    Cookie(&'a str),
+}
+
+/// Percent-encodes a query value.
+fn q(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[test]
+fn people_browse_a_snapshot_and_download_files_and_folders() {
+    let (w, config, token) = setup();
+    let src = w.path("src");
+    // names a page must escape
+    std::fs::write(
+        src.join("docs/<script>alert(1)<\\script>.txt"),
+        "tag name\n",
+    )
+    .unwrap();
+    std::fs::write(src.join("docs/say \"hi\" & 'bye'.txt"), "quotes\n").unwrap();
+    let web = start(&w, &config, &[]);
+    let http = client();
+    let r = http
+        .post(format!("{}/api/v1/repos/default/backup", web.url))
+        .bearer_auth(&token)
+        .send()
+        .unwrap();
+    let id = body_json(r)["job"].as_str().unwrap().to_string();
+    assert_eq!(wait_for_job(&web, &token, &id)["state"], "succeeded");
+    let snaps = body_json(
+        http.get(format!("{}/api/v1/repos/default/snapshots", web.url))
+            .bearer_auth(&token)
+            .send()
+            .unwrap(),
+    );
+    let snap = snaps["snapshots"][0]["id"].as_str().unwrap().to_string();
+    let base = format!("{}/api/v1/repos/default/snapshots/{snap}", web.url);
+    let docs = format!("{}/docs", src.display());
+
+    // one folder's entries, through the browsing session
+    let ls = body_json(
+        http.get(format!("{base}/ls?path={}", q(&docs)))
+            .bearer_auth(&token)
+            .send()
+            .unwrap(),
+    );
+    let names: Vec<String> = ls["entries"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{ls}"))
+        .iter()
+        .map(|e| {
+            e["path"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_has(
+        &names.join("\n"),
+        &[
+            "hello.txt",
+            "private",
+            "<script>alert(1)<\\script>.txt",
+            "latin1-\u{fffd}t\u{fffd}.txt",
+        ],
+    );
+
+    // a file, byte for byte, with a safe name in its header
+    let (status, headers, bytes) = fetch(
+        &http,
+        &format!(
+            "{base}/download?path={}",
+            q(&format!("{docs}/Ünïcødé — 日本語.txt"))
+        ),
+        Auth::Token(&token),
+    );
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(bytes, b"unicode name\n");
+    let disposition = headers["content-disposition"].to_str().unwrap();
+    assert!(
+        disposition.starts_with("attachment; filename=\""),
+        "{disposition}"
+    );
+    assert!(
+        disposition.contains("filename*=UTF-8''%C3%9C"),
+        "{disposition}"
+    );
+
+    // the folder as tar: every file as it is on disk, the non-UTF-8 name exact
+    let (status, _, bytes) = fetch(
+        &http,
+        &format!("{base}/download?path={}&format=tar", q(&docs)),
+        Auth::Token(&token),
+    );
+    assert_eq!(status, StatusCode::OK);
+    let mut from_tar = std::collections::BTreeMap::new();
+    for e in tar::Archive::new(&bytes[..]).entries().unwrap() {
+        let mut e = e.unwrap();
+        let path = e.path().unwrap().into_owned();
+        if e.header().entry_type().is_file() {
+            let mut data = Vec::new();
+            e.read_to_end(&mut data).unwrap();
+            from_tar.insert(path, data);
+        }
+    }
+    let raw = std::path::PathBuf::from(std::ffi::OsStr::from_bytes(b"docs/latin1-\xe9t\xe9.txt"));
+    assert_eq!(
+        from_tar.get(&raw).map(Vec::as_slice),
+        Some(&b"non-utf8 name\n"[..]),
+        "{:?}",
+        from_tar.keys()
+    );
+    for (path, data) in &from_tar {
+        let on_disk = std::fs::read(src.join(path)).unwrap();
+        assert_eq!(&on_disk, data, "{}", path.display());
+    }
+    assert!(from_tar.contains_key(std::path::Path::new("docs/private/secret-notes.md")));
+
+    // tar.gz and zip hold the same files
+    let (_, headers, bytes) = fetch(
+        &http,
+        &format!("{base}/download?path={}&format=tar.gz", q(&docs)),
+        Auth::Token(&token),
+    );
+    assert_eq!(headers["content-type"], "application/gzip");
+    let mut n = 0;
+    for e in tar::Archive::new(flate2::read::GzDecoder::new(&bytes[..]))
+        .entries()
+        .unwrap()
+    {
+        if e.unwrap().header().entry_type().is_file() {
+            n += 1;
+        }
+    }
+    assert_eq!(n, from_tar.len());
+    let (_, headers, bytes) = fetch(
+        &http,
+        &format!("{base}/download?path={}&format=zip", q(&docs)),
+        Auth::Token(&token),
+    );
+    assert!(
+        headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("docs.zip")
+    );
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut hello = String::new();
+    zip.by_name("docs/hello.txt")
+        .unwrap()
+        .read_to_string(&mut hello)
+        .unwrap();
+    assert_eq!(hello, "hello world\n");
+    let zipped = (0..zip.len())
+        .filter(|i| zip.by_index(*i).unwrap().is_file())
+        .count();
+    assert_eq!(zipped, from_tar.len());
+
+    // paths that climb out, ids that are not ids, folders as files, missing files
+    for (url, status) in [
+        (format!("{base}/ls?path=../../etc"), StatusCode::BAD_REQUEST),
+        (
+            format!("{base}/download?path={}/../../../etc/passwd", q(&docs)),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            format!(
+                "{}/api/v1/repos/default/snapshots/zz-not-hex/ls?path=/",
+                web.url
+            ),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            format!("{base}/download?path={}", q(&docs)),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            format!("{base}/download?path={}/nope.txt", q(&docs)),
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            format!("{base}/download?path={}&format=rar", q(&docs)),
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        let (got, _, body) = fetch(&http, &url, Auth::Token(&token));
+        assert_eq!(got, status, "{url}: {}", String::from_utf8_lossy(&body));
+        let doc: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(doc["ok"], false, "{url}");
+    }
+    let (got, _, _) = fetch(
+        &http,
+        &format!("{base}/download?path={}", q(&docs)),
+        Auth::Token("npb_forged"),
+    );
+    assert_eq!(got, StatusCode::UNAUTHORIZED);
+
+    // the pages: a viewer sees the table, the folder, and names escaped
+    let cookie = log_in(&web, "vic", VIEWER_PASSWORD);
+    let (status, _, table) = fetch(
+        &http,
+        &format!("{}/repos/default", web.url),
+        Auth::Cookie(&cookie),
+    );
+    assert_eq!(status, StatusCode::OK);
+    let table = String::from_utf8(table).unwrap();
+    assert_has(&table, &[&snap[..8], "sort=host"]);
+    // opened at the backed-up folder, not at /
+    let (status, _, page) = fetch(
+        &http,
+        &format!("{}/repos/default/snapshots/{snap}", web.url),
+        Auth::Cookie(&cookie),
+    );
+    assert_eq!(status, StatusCode::OK);
+    let page = String::from_utf8(page).unwrap();
+    assert_has(&page, &["docs/", "format=zip"]);
+    let (_, _, page) = fetch(
+        &http,
+        &format!(
+            "{}/repos/default/snapshots/{snap}?path={}",
+            web.url,
+            q(&docs)
+        ),
+        Auth::Cookie(&cookie),
+    );
+    let page = String::from_utf8(page).unwrap();
+    assert!(!page.contains("<script>alert"), "a name as markup:\n{page}");
+    assert_has(
+        &page,
+        &[
+            "&lt;script&gt;alert(1)&lt;\\script&gt;.txt",
+            "say &quot;hi&quot; &amp; &#39;bye&#39;.txt",
+            "latin1-\u{fffd}t\u{fffd}.txt",
+            "hello.txt",
+        ],
+    );
+    let (status, _, bytes) = fetch(
+        &http,
+        &format!(
+            "{}/repos/default/snapshots/{snap}/download?path={}",
+            web.url,
+            q(&format!("{docs}/hello.txt"))
+        ),
+        Auth::Cookie(&cookie),
+    );
+    assert_eq!(
+        (status, bytes.as_slice()),
+        (StatusCode::OK, &b"hello world\n"[..])
+    );
+}
+
+#[test]
+fn the_server_serves_https_with_secure_cookies() {
+    let (w, config, token) = setup();
+    let (cert, key) = (w.path("web.crt"), w.path("web.key"));
+    // a private CA, and the server's certificate signed by it
+    let (ca, ca_key) = (w.path("ca.crt"), w.path("ca.key"));
+    let ext = w.path("web.ext");
+    std::fs::write(
+        &ext,
+        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n",
+    )
+    .unwrap();
+    let openssl = |args: &[&str]| {
+        let out = std::process::Command::new("openssl")
+            .current_dir(w.path(""))
+            .args(args)
+            .output()
+            .expect("openssl");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    let ec = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+    ];
+    openssl(
+        &[
+            &["req", "-x509"][..],
+            &ec,
+            &[
+                "-days",
+                "2",
+                "-subj",
+                "/CN=test CA",
+                "-keyout",
+                "ca.key",
+                "-out",
+                "ca.crt",
+            ],
+        ]
+        .concat(),
+    );
+    openssl(
+        &[
+            &["req"][..],
+            &ec,
+            &[
+                "-subj",
+                "/CN=localhost",
+                "-keyout",
+                "web.key",
+                "-out",
+                "web.csr",
+            ],
+        ]
+        .concat(),
+    );
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "web.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        "web.ext",
+        "-out",
+        "web.crt",
+    ]);
+    assert!(ca_key.exists());
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    let tls = format!(
+        "tls-cert = \"{}\"\ntls-key = \"{}\"\n",
+        cert.display(),
+        key.display()
+    );
+    if text.contains("[web]\n") {
+        text = text.replacen("[web]\n", &format!("[web]\n{tls}"), 1);
+    } else {
+        text.push_str(&format!("\n[web]\n{tls}"));
+    }
+    std::fs::write(&config, &text).unwrap();
+
+    let web = start(&w, &config, &[]);
+    assert!(web.url.starts_with("https://127.0.0.1:"), "{}", web.url);
+    let ca = reqwest::Certificate::from_pem(&std::fs::read(&ca).unwrap()).unwrap();
+    let https = Client::builder()
+        .redirect(Policy::none())
+        .tls_certs_only([ca])
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let repos = https
+        .get(format!("{}/api/v1/repos", web.url))
+        .bearer_auth(&token)
+        .send()
+        .unwrap();
+    assert_eq!(repos.status(), StatusCode::OK);
+    let r = https
+        .post(format!("{}/login", web.url))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form("vic", VIEWER_PASSWORD))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert_has(&cookie, &["HttpOnly", "SameSite=Strict", "Secure"]);
+    // plain HTTP to the TLS port gets no page
+    let plain = client()
+        .get(web.url.replace("https://", "http://") + "/healthz")
+        .send();
+    assert!(plain.map(|r| !r.status().is_success()).unwrap_or(true));
+    drop(web);
+
+    // a key that is not one: refused, naming the file
+    std::fs::write(&key, "not a key").unwrap();
+    let out = run(
+        cli_with(&w, &config).args(["web", "--listen", "127.0.0.1:0"]),
+        7,
+    );
+    assert_has(&stderr(&out), &["web.key", "PEM private key"]);
+}
+
+/// Where the browser test leaves its screenshots, to be looked at.
+fn web_check_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .parent()
+        .unwrap_or(std::path::Path::new("."))
+        .join("web-check")
+}
+
+/// A person in a real headless Chromium: logs in, backs up and watches the job
+/// to its end, opens the snapshot table, browses, finds a file, downloads it,
+/// restores it with the review first, and logs out. Screenshots of each page go
+/// to target/web-check/.
+#[test]
+fn a_person_uses_the_web_interface_in_a_real_browser() {
+    let (w, config, _) = setup();
+    let web = start(&w, &config, &[]);
+    let shots = web_check_dir();
+    let downloads = w.path("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let b = webdriver::Browser::start(
+        &w.path("chromium-profile"),
+        &downloads,
+        &w.path("chromedriver.log"),
+    );
+
+    // log in
+    b.goto(&format!("{}/", web.url));
+    assert!(b.url().ends_with("/login"), "{}", b.url());
+    b.screenshot(&shots.join("01-login.png"));
+    b.type_into("input[name=user]", "ann");
+    b.type_into("input[name=password]", ADMIN_PASSWORD);
+    b.click("button.primary");
+    b.find("section[data-repo=default]");
+    let dashboard = b.source();
+    assert_has(
+        &dashboard,
+        &["state-never", "state-unavailable", "id=\"schedule\""],
+    );
+    b.screenshot(&shots.join("02-dashboard.png"));
+
+    // back up now, and watch the job page follow it to the end
+    b.click("section[data-repo=default] form button.primary");
+    b.find("#job");
+    b.wait_until(
+        "the backup to end",
+        300,
+        "return document.getElementById('job').dataset.state !== 'running'",
+    );
+    assert_eq!(b.text("#state"), "succeeded", "{}", b.source());
+    assert_has(&b.text("#result"), &["new"]);
+    let bar = b.script(
+        "var p = document.getElementById('bar'); return [p.value, p.max];",
+        serde_json::json!([]),
+    );
+    assert!(
+        bar[0].as_f64().unwrap_or(0.0) > 0.0,
+        "the bar did not move: {bar}"
+    );
+    b.screenshot(&shots.join("03-backup-job.png"));
+
+    // the dashboard now says it is backed up; the snapshot table
+    b.click("nav a[href='/']");
+    b.find("section.state-up-to-date[data-repo=default]");
+    b.click("section[data-repo=default] h2 a");
+    b.find("table.snapshots");
+    b.screenshot(&shots.join("04-snapshots.png"));
+
+    // into the snapshot, then the docs folder
+    b.click("table.snapshots tbody tr td:nth-child(2) a");
+    b.click("table.entries a[href*='docs']:not(.download)");
+    b.find("a.download[href*='hello.txt'][href$='format=file']");
+    assert_has(&b.source(), &["hello.txt", "private/"]);
+    b.screenshot(&shots.join("05-browse.png"));
+
+    // download a file with the browser, as a person clicks it
+    b.click("a.download[href*='hello.txt'][href$='format=file']");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let downloaded = downloads.join("hello.txt");
+    while !downloaded.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "no download in {}",
+            downloads.display()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    // Chromium writes a .crdownload first and renames it when done
+    assert_eq!(std::fs::read(&downloaded).unwrap(), b"hello world\n");
+
+    // restore it into a folder, reviewing first
+    let target = w.path("restored-by-browser");
+    b.click("input[name=item][value$='/hello.txt']");
+    b.click("input[name=destination][value=folder]");
+    b.type_into("input[name=folder]", &target.display().to_string());
+    b.click("#restore button.primary");
+    b.find("#job");
+    b.wait_until(
+        "the review to end",
+        120,
+        "return document.getElementById('job').dataset.state !== 'running'",
+    );
+    assert_eq!(b.text("#state"), "succeeded", "{}", b.source());
+    assert!(
+        !target.join("hello.txt").exists(),
+        "the review wrote a file"
+    );
+    b.screenshot(&shots.join("06-restore-review.png"));
+    b.click("#restore-now");
+    b.wait_until(
+        "the restore to end",
+        120,
+        "var j = document.getElementById('job'); return !!j && j.dataset.state !== 'running' && !document.getElementById('restore-now')",
+    );
+    assert_eq!(b.text("#state"), "succeeded", "{}", b.source());
+    assert_eq!(
+        std::fs::read(target.join("hello.txt")).unwrap(),
+        b"hello world\n"
+    );
+    b.screenshot(&shots.join("07-restored.png"));
+
+    // find a file across snapshots
+    b.goto(&format!("{}/repos/default", web.url));
+    b.type_into("form.search input[name=pattern]", "secret");
+    b.click("form.search button");
+    b.find("table.hits");
+    assert_has(&b.source(), &["secret-notes.md"]);
+    b.screenshot(&shots.join("08-find.png"));
+
+    // log out: the pages ask for a login again
+    b.click("nav form button");
+    b.find("input[name=password]");
+    b.goto(&format!("{}/repos/default", web.url));
+    assert!(b.url().ends_with("/login"), "{}", b.url());
 }

@@ -10,6 +10,7 @@ mod backup;
 mod browse;
 mod compression;
 pub mod crypto;
+mod export;
 pub mod findings;
 pub mod location;
 pub mod ops;
@@ -35,6 +36,7 @@ pub use browse::{
     DiffEntry, DiffKind, Entry, FindHit, Snapshot, SnapshotFilter, SnapshotInfo,
     copy_newest_snapshot, diff, dump, find, kind_name, ls, resolve_snapshot, snapshots,
 };
+pub use export::{ExportFormat, ExportSummary, export};
 pub use location::Location;
 pub use rawpath::SnapPath;
 pub use restore::{

@@ -37,10 +37,7 @@ use super::{
 use crate::{
     config::{self, Compression, Config},
     customization::PRODUCT_NAME,
-    engine::{
-        RestoreSummary, SnapshotInfo,
-        ops::{CheckRequest, PruneRequest},
-    },
+    engine::{RestoreSummary, SnapshotInfo},
     error::Error,
     jobs::{
         BrowseRequest, ErrorInfo, Finished, JobEvent, JobKind, JobSpec, plan,
@@ -886,10 +883,10 @@ impl App {
             Ok(match action {
                 Action::Backup => plan::backup_job(config, &rc)?,
                 Action::Forget => plan::forget_ids(ids),
-                Action::Check => JobKind::Check(CheckRequest::default()),
-                Action::Housekeeping => plan::housekeeping_job(&rc, CheckRequest::default())?,
-                Action::Prune => JobKind::Prune(PruneRequest::default()),
-                Action::Unlock => JobKind::Unlock,
+                Action::Check => plan::Maintenance::Check.job(&rc)?,
+                Action::Housekeeping => plan::Maintenance::Housekeeping.job(&rc)?,
+                Action::Prune => plan::Maintenance::Prune.job(&rc)?,
+                Action::Unlock => plan::Maintenance::Unlock.job(&rc)?,
                 Action::Init => JobKind::Init {
                     compression: rc.repo.compression.unwrap_or(Compression::Auto),
                     chunker_from: None,

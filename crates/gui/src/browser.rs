@@ -124,36 +124,12 @@ pub struct RestoreDialog {
 impl RestoreDialog {
     /// The restore the dialog describes (`dry_run` for the review).
     pub fn request(&self, dry_run: bool) -> RestoreRequest {
-        let (target, base) = match self.destination {
-            Destination::Original => (PathBuf::from("/"), None),
-            // the selection goes directly into the folder, under its own names
-            Destination::Folder => (
-                PathBuf::from(self.folder.trim()),
-                common_parent(&self.paths),
-            ),
+        let into = match self.destination {
+            Destination::Original => None,
+            Destination::Folder => Some(PathBuf::from(self.folder.trim())),
         };
-        RestoreRequest {
-            target,
-            includes: self.paths.clone(),
-            base,
-            overwrite: self.overwrite,
-            dry_run,
-            sparse: false,
-        }
+        crate::jobs::plan::restore_request(self.paths.clone(), into, self.overwrite, dry_run)
     }
-}
-
-/// The folder holding all of `paths` ("/a/b" for "/a/b/c" and "/a/b/d/e").
-fn common_parent(paths: &[SnapPath]) -> Option<SnapPath> {
-    let parents: Vec<&Path> = paths.iter().filter_map(|p| p.as_path().parent()).collect();
-    let first = *parents.first()?;
-    let mut common = first.to_path_buf();
-    while !parents.iter().all(|p| p.starts_with(&common)) {
-        if !common.pop() {
-            break;
-        }
-    }
-    Some(SnapPath::new(common))
 }
 
 #[derive(Debug, Clone)]
@@ -1222,32 +1198,7 @@ impl Browser {
             Stage::Choosing => (String::new(), false),
             Stage::Reviewing => (t!("browser-reviewing"), false),
             Stage::Failed(e) => (e.clone(), false),
-            Stage::Reviewed(s) => {
-                let mut lines = vec![t!(
-                    "browser-review",
-                    files = s.files_restored,
-                    size = humanize::size(s.bytes_restored),
-                    replaced = s.files_replaced,
-                    unchanged = s.files_unchanged
-                )];
-                if !s.conflicts.is_empty() {
-                    lines.push(t!(
-                        "browser-review-conflicts",
-                        n = s.conflicts.len(),
-                        examples = s
-                            .conflicts
-                            .iter()
-                            .take(3)
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ));
-                }
-                if !s.failed.is_empty() {
-                    lines.push(t!("browser-review-failed", n = s.failed.len()));
-                }
-                (lines.join("\n"), true)
-            }
+            Stage::Reviewed(s) => (crate::jobs::words::review_lines(s).join("\n"), true),
         };
         if !note.is_empty() {
             col = col.push(text(note).size(13));
@@ -1334,24 +1285,4 @@ fn sort_entries(entries: &mut [Entry], sort: Sort, descending: bool) {
         };
         dirs.then(if descending { by.reverse() } else { by })
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_selection_goes_into_the_folder_under_its_own_names() {
-        let paths = |v: &[&str]| v.iter().map(|s| SnapPath::from(*s)).collect::<Vec<_>>();
-        assert_eq!(
-            common_parent(&paths(&["/home/ann/docs/a.txt", "/home/ann/docs/b"])),
-            Some("/home/ann/docs".into())
-        );
-        assert_eq!(
-            common_parent(&paths(&["/home/ann/docs/a.txt", "/home/ann/pics/x/y.jpg"])),
-            Some("/home/ann".into())
-        );
-        assert_eq!(common_parent(&paths(&["/etc"])), Some("/".into()));
-        assert_eq!(common_parent(&[]), None);
-    }
 }

@@ -30,7 +30,7 @@ use crate::{
     engine::SnapshotInfo,
     humanize,
     jobs::{
-        Finished, JobEvent, JobResult, Progress,
+        Finished, JobEvent, Progress,
         status::{Problem, ProblemKind, RepoState},
     },
 };
@@ -728,7 +728,6 @@ impl Dashboard {
 
     /// The status banner: what state the repository is in, in words.
     fn banner<'a>(&'a self, repo: &'a RepoPanel) -> Element<'a, Message> {
-        let limit = repo.max_age.map(humanize::period);
         let (colour, headline, lines): (Color, String, Vec<String>) = if let Some(job) = &repo.job {
             // while a job runs, the banner still says how things stood before it
             let before = match repo.state.last_backup() {
@@ -745,43 +744,14 @@ impl Dashboard {
                 vec![before],
             )
         } else {
-            match &repo.state {
-                RepoState::Unknown => (Colours::running(), t!("checking-repository"), vec![]),
-                RepoState::UpToDate { last } => (
-                    Colours::ok(),
-                    t!("backed-up", ago = humanize::ago(*last, self.now)),
-                    vec![format!(
-                        "{}{}",
-                        t!(
-                            "last-backup-of",
-                            host = host_name(&repo.host),
-                            time = humanize::local(*last)
-                        ),
-                        limit
-                            .map(|l| t!("too-old-after", limit = l))
-                            .unwrap_or_default()
-                    )],
-                ),
-                RepoState::TooOld { last, max_age } => (
-                    Colours::warning(),
-                    t!("too-old", ago = humanize::ago(*last, self.now)),
-                    vec![
-                        t!(
-                            "too-old-detail",
-                            host = host_name(&repo.host),
-                            time = humanize::local(*last),
-                            limit = humanize::period(*max_age)
-                        ),
-                        t!("back-up-to-be-safe"),
-                    ],
-                ),
-                RepoState::Never => (
-                    Colours::warning(),
-                    t!("never-backed-up"),
-                    vec![t!("never-backed-up-detail", host = host_name(&repo.host))],
-                ),
-                RepoState::Unavailable(p) => (Colours::error(), p.headline(), problem_lines(p)),
-            }
+            let words = repo.state.words(&repo.host, repo.max_age, self.now);
+            let colour = match &repo.state {
+                RepoState::Unknown => Colours::running(),
+                RepoState::UpToDate { .. } => Colours::ok(),
+                RepoState::TooOld { .. } | RepoState::Never => Colours::warning(),
+                RepoState::Unavailable(_) => Colours::error(),
+            };
+            (colour, words.headline, words.lines)
         };
         let mut body = column![text(headline).size(18).font(bold())].spacing(4);
         for l in lines {
@@ -1080,7 +1050,11 @@ fn record(job: ActiveJob, f: &Finished, now: Timestamp) -> JobRecord {
     }
     let action = job.action;
     let (outcome, headline, mut details) = if f.ok {
-        let details = summary_lines(f.result.as_ref().map(|o| &o.result));
+        let details = f
+            .result
+            .as_ref()
+            .map(|o| crate::jobs::words::summary_lines(&o.result))
+            .unwrap_or_default();
         if f.warnings.is_empty() {
             (
                 Outcome::Succeeded,
@@ -1115,7 +1089,7 @@ fn record(job: ActiveJob, f: &Finished, now: Timestamp) -> JobRecord {
                         noun = action.noun(),
                         why = lower_first(&p.headline())
                     ),
-                    problem_lines(&p),
+                    p.lines(),
                 )
             }
             None => (
@@ -1140,79 +1114,6 @@ fn record(job: ActiveJob, f: &Finished, now: Timestamp) -> JobRecord {
     }
 }
 
-/// What a successful job did, from its result (a kind this version does not know,
-/// from a newer job process or scheduler, shows nothing).
-fn summary_lines(result: Option<&JobResult>) -> Vec<String> {
-    let Some(result) = result else {
-        return Vec::new();
-    };
-    match result {
-        JobResult::Backup(s) => vec![t!(
-            "summary-backup",
-            new = s.files_new,
-            changed = s.files_changed,
-            unchanged = s.files_unmodified,
-            added = humanize::size(s.data_added),
-            stored = humanize::size(s.data_added_packed),
-            processed = humanize::size(s.total_bytes_processed),
-            duration = humanize::duration(Duration::from_secs_f64(s.duration_seconds.max(0.0)))
-        )],
-        JobResult::Forget(s) => vec![t!("summary-forget", removed = s.removed, kept = s.kept)],
-        JobResult::Prune(s) => vec![t!(
-            "summary-prune",
-            freed = humanize::size(s.bytes_removed),
-            unused = humanize::size(s.bytes_unused_after)
-        )],
-        JobResult::Check(s) => std::iter::once(t!("summary-check"))
-            .chain(
-                s.warnings
-                    .iter()
-                    .take(3)
-                    .map(|w| t!("check-hint", message = w.as_str())),
-            )
-            .collect(),
-        JobResult::Housekeeping(s) => vec![t!(
-            "summary-housekeeping",
-            removed = s.forget.removed,
-            freed = humanize::size(s.prune.bytes_removed)
-        )],
-        JobResult::Unlock(removed) => vec![t!("summary-unlock", n = removed.len())],
-        JobResult::Init(_) => vec![t!("summary-init")],
-        JobResult::Restore(s) => {
-            let mut lines = vec![t!(
-                "summary-restore",
-                files = s.files_restored,
-                size = humanize::size(s.bytes_restored),
-                target = s.target.as_str(),
-                unchanged = s.files_unchanged
-            )];
-            if let Some(first) = s.conflicts.first() {
-                lines.push(t!(
-                    "summary-conflicts",
-                    n = s.conflicts.len(),
-                    example = first.as_str()
-                ));
-            }
-            for f in s.failed.iter().take(5) {
-                lines.push(t!(
-                    "summary-not-restored",
-                    path = f.path.as_str(),
-                    reason = f.reason.as_str()
-                ));
-            }
-            lines
-        }
-        JobResult::TestEmail(s) => vec![t!("summary-sent", to = s.sent_to.join(", "))],
-        _ => Vec::new(),
-    }
-}
-
-fn problem_lines(p: &Problem) -> Vec<String> {
-    let mut lines = vec![p.advice()];
-    lines.extend(p.detail.lines().take(6).map(str::to_string));
-    lines
-}
-
 fn push_log(log: &mut Vec<String>, line: String) {
     if log.len() >= LOG_LINES {
         log.remove(0);
@@ -1231,14 +1132,6 @@ fn status_dot<'a>(colour: Color) -> Element<'a, Message> {
             ..Default::default()
         })
         .into()
-}
-
-fn host_name(host: &str) -> String {
-    if host.is_empty() {
-        "this computer".into()
-    } else {
-        host.to_string()
-    }
 }
 
 fn lower_first(s: &str) -> String {

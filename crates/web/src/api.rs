@@ -14,7 +14,7 @@ use axum::{
     },
 };
 use futures_util::{Stream, StreamExt, stream};
-use npbackup_common::{humanize, secret::mask_uri, t};
+use npbackup_common::{secret::mask_uri, t};
 use npbackup_core::{
     config::{Config, permissions::Op},
     jobs::{
@@ -27,7 +27,10 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::sync::broadcast;
 
-use crate::{App, Caller, WebError};
+use crate::{
+    App, Caller, WebError, browse,
+    pages::{actions, snapshots::Listing},
+};
 
 type ApiResult = Result<Response, WebError>;
 
@@ -62,15 +65,32 @@ pub struct RepoStatus {
     pub last_backup: Option<String>,
     pub snapshots: Option<usize>,
     pub running_jobs: Vec<String>,
+    /// The next scheduled backup (RFC 3339), when a scheduler runs this configuration.
+    pub next_backup: Option<String>,
 }
 
 /// Reads every repository's snapshot list (one job process each, side by side)
 /// and judges it as the window's banner does. A repository that cannot be read
 /// says why; the others are not held up by it.
-pub async fn statuses(app: &Arc<App>, config: &Config) -> Vec<RepoStatus> {
+pub async fn statuses(
+    app: &Arc<App>,
+    config: &Config,
+    schedule: Option<&npbackup_core::schedule::ipc::Status>,
+) -> Vec<RepoStatus> {
     let names = config.repo_names();
     let reads = names.iter().map(|name| status(app, config, name));
-    futures_util::future::join_all(reads).await
+    let mut all = futures_util::future::join_all(reads).await;
+    for r in &mut all {
+        r.next_backup = schedule
+            .and_then(|s| {
+                s.tasks.iter().find(|t| {
+                    t.repo == r.name && t.task == npbackup_core::schedule::TaskKind::Backup
+                })
+            })
+            .and_then(|t| t.next_run)
+            .map(|t| t.to_string());
+    }
+    all
 }
 
 async fn status(app: &Arc<App>, config: &Config, name: &str) -> RepoStatus {
@@ -85,7 +105,8 @@ async fn status(app: &Arc<App>, config: &Config, name: &str) -> RepoStatus {
         ),
         Err(_) => (None, String::new(), String::new(), String::new(), None),
     };
-    let state = match list(config, name).await {
+    let generation = app.jobs.generation();
+    let state = match app.browsing.snapshots(config, name, generation).await {
         Ok(snaps) => {
             let state = RepoState::judge(&snaps, &host, max_age, jiff::Timestamp::now());
             (state, Some(snaps.len()))
@@ -93,60 +114,26 @@ async fn status(app: &Arc<App>, config: &Config, name: &str) -> RepoStatus {
         Err(problem) => (RepoState::Unavailable(problem), None),
     };
     let (state, count) = state;
-    let now = jiff::Timestamp::now();
-    let host_name = if host.is_empty() {
-        t!("web-this-computer")
-    } else {
-        host.clone()
-    };
     // the words of the window's banner
-    let (word, headline, advice, detail) = match &state {
-        RepoState::UpToDate { last } => (
-            "up-to-date",
-            t!("backed-up", ago = humanize::ago(*last, now)),
-            None,
-            None,
-        ),
-        RepoState::TooOld { last, max_age } => (
-            "too-old",
-            t!("too-old", ago = humanize::ago(*last, now)),
-            Some(format!(
-                "{} {}",
-                t!(
-                    "too-old-detail",
-                    host = host_name.as_str(),
-                    time = humanize::local(*last),
-                    limit = humanize::period(*max_age)
-                ),
-                t!("back-up-to-be-safe")
-            )),
-            None,
-        ),
-        RepoState::Never | RepoState::Unknown => (
-            "never",
-            t!("never-backed-up"),
-            Some(t!("never-backed-up-detail", host = host_name.as_str())),
-            None,
-        ),
-        RepoState::Unavailable(p) => (
-            "unavailable",
-            p.headline(),
-            Some(p.advice()),
-            Some(p.detail.clone()),
-        ),
+    let words = state.words(&host, max_age, jiff::Timestamp::now());
+    let (advice, detail) = match &state {
+        // the whole error, below what to do
+        RepoState::Unavailable(p) => (Some(p.advice()), Some(p.detail.clone())),
+        _ => (Some(words.lines.join(" ")).filter(|l| !l.is_empty()), None),
     };
     RepoStatus {
         name: name.to_string(),
         group,
         uri,
         permissions,
-        state: word,
-        headline,
+        state: words.word,
+        headline: words.headline,
         advice,
         detail,
         last_backup: state.last_backup().map(|t| t.to_string()),
         snapshots: count,
         running_jobs: app.jobs.running(name).into_iter().map(|j| j.id).collect(),
+        next_backup: None,
     }
 }
 
@@ -198,7 +185,8 @@ async fn run(config: &Config, name: &str, kind: JobKind) -> npbackup_common::Res
 pub async fn repos(State(app): State<Arc<App>>, caller: Caller) -> ApiResult {
     caller.may(Op::List)?;
     let config = app.config()?;
-    let repos = statuses(&app, &config).await;
+    let schedule = crate::pages::actions::scheduler(&app).await;
+    let repos = statuses(&app, &config, schedule.as_ref()).await;
     Ok(ok(json!({ "repos": repos })))
 }
 
@@ -209,9 +197,13 @@ pub async fn snapshots(
     Path(repo): Path<String>,
 ) -> ApiResult {
     let (config, _) = app.repo_for(&caller, &repo, Op::List)?;
-    match list(&config, &repo).await {
-        Ok(mut snaps) => {
-            snaps.reverse();
+    match app
+        .browsing
+        .snapshots(&config, &repo, app.jobs.generation())
+        .await
+    {
+        Ok(snaps) => {
+            let snaps: Vec<&SnapshotInfo> = snaps.iter().rev().collect();
             Ok(ok(json!({ "repository": repo, "snapshots": snaps })))
         }
         Err(p) => Err(WebError::new(
@@ -325,4 +317,184 @@ fn sse(ev: &JobEvent) -> Event {
         JobEvent::Finished(_) => "finished",
     };
     Event::default().event(name).data(data)
+}
+
+/// `GET /api/v1/repos/{repo}/snapshots/{snapshot}/ls?path=…`: one folder's entries
+/// (a file's own entry when `path` is a file).
+pub async fn ls(
+    State(app): State<Arc<App>>,
+    caller: Caller,
+    Path((repo, snapshot)): Path<(String, String)>,
+    axum::extract::Query(q): axum::extract::Query<Listing>,
+) -> ApiResult {
+    let (config, _) = app.repo_for(&caller, &repo, Op::List)?;
+    let snapshot = crate::browse::snapshot_id(&snapshot)?.to_string();
+    let path = crate::browse::snapshot_path(q.path.as_deref().unwrap_or("/"))?;
+    let entries = app
+        .browsing
+        .ls(&config, &repo, app.jobs.generation(), &snapshot, &path)
+        .await?;
+    Ok(ok(json!({
+        "repository": repo,
+        "snapshot": snapshot,
+        "path": path,
+        "entries": entries,
+    })))
+}
+
+/// `GET /api/v1/repos/{repo}/snapshots/{snapshot}/file?path=…`: one file's bytes.
+pub async fn file(
+    state: State<Arc<App>>,
+    caller: Caller,
+    path: Path<(String, String)>,
+    axum::extract::Query(mut q): axum::extract::Query<Listing>,
+) -> Result<Response, WebError> {
+    q.format = Some("file".into());
+    crate::pages::snapshots::download(state, caller, path, axum::extract::Query(q)).await
+}
+
+/// `GET /api/v1/repos/{repo}/find?pattern=…`: `{"hits": [FindHit…], "complete"}`,
+/// newest snapshot first (at most 1,000 hits; `complete` is false when cut).
+pub async fn find(
+    State(app): State<Arc<App>>,
+    caller: Caller,
+    Path(repo): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<Listing>,
+) -> ApiResult {
+    let (config, _) = app.repo_for(&caller, &repo, Op::List)?;
+    let pattern = q.pattern.as_deref().unwrap_or("").trim();
+    if pattern.is_empty() {
+        return Err(WebError::bad_request(t!("browser-type-a-name")));
+    }
+    let (hits, cut) = app
+        .browsing
+        .find(&config, &repo, app.jobs.generation(), pattern)
+        .await?;
+    Ok(ok(
+        json!({ "repository": repo, "pattern": pattern, "hits": hits, "complete": !cut }),
+    ))
+}
+
+/// `GET /api/v1/repos/{repo}/history?path=…`: every snapshot's version of `path`,
+/// oldest first.
+pub async fn history(
+    State(app): State<Arc<App>>,
+    caller: Caller,
+    Path(repo): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<Listing>,
+) -> ApiResult {
+    let (config, _) = app.repo_for(&caller, &repo, Op::List)?;
+    let path = browse::snapshot_path(q.path.as_deref().unwrap_or("/"))?;
+    let versions = app
+        .browsing
+        .history(&config, &repo, app.jobs.generation(), &path)
+        .await?;
+    Ok(ok(
+        json!({ "repository": repo, "path": path, "versions": versions }),
+    ))
+}
+
+/// `GET /api/v1/repos/{repo}/diff?from=…&to=…`: what changed, path by path.
+pub async fn diff(
+    State(app): State<Arc<App>>,
+    caller: Caller,
+    Path(repo): Path<String>,
+    axum::extract::Query(q): axum::extract::Query<Listing>,
+) -> ApiResult {
+    let (config, _) = app.repo_for(&caller, &repo, Op::List)?;
+    let (from, to) = q.compared()?;
+    let changes = app
+        .browsing
+        .diff(&config, &repo, app.jobs.generation(), from, to)
+        .await?;
+    Ok(ok(
+        json!({ "repository": repo, "from": from, "to": to, "changes": changes }),
+    ))
+}
+
+/// The body of `POST /api/v1/repos/{repo}/restore`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestoreBody {
+    pub snapshot: String,
+    /// Paths inside the snapshot (the whole snapshot when empty).
+    #[serde(default)]
+    pub paths: Vec<String>,
+    /// A folder on this machine to restore into; none: where they came from.
+    #[serde(default)]
+    pub target: Option<String>,
+    #[serde(default)]
+    pub overwrite: npbackup_engine::Overwrite,
+    /// Only say what would be done (the window's review).
+    #[serde(default)]
+    pub dry_run: bool,
+}
+
+/// `POST /api/v1/repos/{repo}/restore` → 202 `{"job": ID}`; with `"dry_run": true`
+/// the job's result says what the restore would write, replace and leave alone.
+pub async fn restore(
+    State(app): State<Arc<App>>,
+    caller: Caller,
+    Path(repo): Path<String>,
+    body: Result<Json<RestoreBody>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult {
+    app.repo_for(&caller, &repo, Op::Restore)?;
+    let Json(body) = body.map_err(|e| WebError::bad_request(e.body_text()))?;
+    let paths = body
+        .paths
+        .iter()
+        .map(|p| browse::snapshot_path(p).map(npbackup_engine::SnapPath::new))
+        .collect::<Result<Vec<_>, _>>()?;
+    let request = plan::restore_request(
+        paths,
+        body.target.map(std::path::PathBuf::from),
+        body.overwrite,
+        body.dry_run,
+    );
+    let id = actions::start_restore(&app, &caller, &repo, &body.snapshot, request).await?;
+    Ok((StatusCode::ACCEPTED, Json(json!({ "ok": true, "job": id }))).into_response())
+}
+
+/// `POST /api/v1/repos/{repo}/operations/{operation}` → 202 `{"job": ID}`:
+/// `check`, `housekeeping`, `prune` or `unlock`.
+pub async fn operation(
+    State(app): State<Arc<App>>,
+    caller: Caller,
+    Path((repo, code)): Path<(String, String)>,
+) -> ApiResult {
+    let id = actions::start_operation(&app, &caller, &repo, &code).await?;
+    Ok((StatusCode::ACCEPTED, Json(json!({ "ok": true, "job": id }))).into_response())
+}
+
+/// `GET /api/v1/schedule`: `{"scheduler": Status|null}`, the scheduler of this
+/// configuration (null when none runs it).
+pub async fn schedule(State(app): State<Arc<App>>, caller: Caller) -> ApiResult {
+    caller.may(Op::List)?;
+    let status = actions::scheduler(&app).await;
+    Ok(ok(json!({ "scheduler": status })))
+}
+
+#[derive(Debug, serde::Deserialize)]
+pub struct PauseBody {
+    pub hours: u32,
+}
+
+/// `POST /api/v1/schedule/pause` `{"hours": N}`: scheduled runs wait N hours.
+pub async fn pause(
+    State(app): State<Arc<App>>,
+    caller: Caller,
+    body: Result<Json<PauseBody>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult {
+    let Json(body) = body.map_err(|e| WebError::bad_request(e.body_text()))?;
+    if body.hours == 0 {
+        return Err(WebError::bad_request(t!("web-pause-hours")));
+    }
+    let message = actions::pause(&app, &caller, body.hours).await?;
+    Ok(ok(json!({ "message": message })))
+}
+
+/// `POST /api/v1/schedule/resume`
+pub async fn resume(State(app): State<Arc<App>>, caller: Caller) -> ApiResult {
+    let message = actions::pause(&app, &caller, 0).await?;
+    Ok(ok(json!({ "message": message })))
 }

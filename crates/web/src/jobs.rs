@@ -3,9 +3,15 @@
 //! goes away leaves the job running; a page that comes back finds it here, with
 //! what it said so far, and follows it from there.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{
+    Arc, Mutex,
+    atomic::{AtomicU64, Ordering},
+};
 
-use npbackup_core::jobs::{self, Finished, JobEvent, JobSpec, Progress, worker::Canceller};
+use npbackup_core::jobs::{
+    self, Finished, JobEvent, JobKind, JobSpec, Progress, worker::Canceller,
+};
+use npbackup_engine::RestoreRequest;
 use serde::Serialize;
 use tokio::sync::broadcast;
 
@@ -28,6 +34,17 @@ pub struct JobView {
     pub state: &'static str,
     pub progress: Option<Progress>,
     pub finished: Option<Finished>,
+    /// For a restore's review (a dry run): the restore it reviewed, which the
+    /// person can then start as it is, from this job (never from a resent form).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<Review>,
+}
+
+/// The restore a dry run reviewed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Review {
+    pub snapshot: String,
+    pub request: RestoreRequest,
 }
 
 struct Entry {
@@ -39,6 +56,7 @@ struct Entry {
     canceller: Canceller,
     live: broadcast::Sender<JobEvent>,
     said: Mutex<Said>,
+    review: Option<Review>,
 }
 
 #[derive(Default)]
@@ -53,6 +71,8 @@ struct Said {
 #[derive(Default)]
 pub struct Jobs {
     all: Mutex<Vec<Arc<Entry>>>,
+    /// How many of them ended (what was read of a repository before may be stale).
+    ended: Arc<AtomicU64>,
 }
 
 /// A job's events for one listener: what was said before it came, then what
@@ -80,6 +100,13 @@ impl Jobs {
             canceller: running.canceller(),
             live,
             said: Mutex::new(Said::default()),
+            review: match &spec.kind {
+                JobKind::Restore { snapshot, request } if request.dry_run => Some(Review {
+                    snapshot: snapshot.clone(),
+                    request: request.clone(),
+                }),
+                _ => None,
+            },
         });
         {
             let mut all = lock(&self.all);
@@ -101,6 +128,7 @@ impl Jobs {
             }
         }
         let watched = entry.clone();
+        let ended = self.ended.clone();
         tokio::spawn(async move {
             loop {
                 match running.events.recv().await {
@@ -122,8 +150,14 @@ impl Jobs {
                 drop(said);
                 let _ = watched.live.send(JobEvent::Finished(finished));
             }
+            ended.fetch_add(1, Ordering::SeqCst);
         });
         Ok(entry.id.clone())
+    }
+
+    /// Changes each time a job ends.
+    pub fn generation(&self) -> u64 {
+        self.ended.load(Ordering::SeqCst)
     }
 
     /// Every job, newest first.
@@ -213,6 +247,7 @@ impl Entry {
             state,
             progress: said.progress.clone(),
             finished: said.finished.clone(),
+            review: self.review.clone(),
         }
     }
 }

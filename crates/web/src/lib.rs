@@ -13,9 +13,12 @@
 mod accounts;
 mod api;
 mod auth;
+mod browse;
+mod download;
 mod jobs;
 mod pages;
 mod routes;
+mod tls;
 
 use std::{
     net::SocketAddr,
@@ -43,6 +46,9 @@ pub struct Options {
     pub listen: SocketAddr,
     /// Serve plain HTTP on an address other machines reach (refused otherwise).
     pub insecure_http: bool,
+    /// The socket of the scheduler serving this configuration (the daemon that
+    /// serves the web interface passes its own); `None`: wherever a client looks.
+    pub scheduler: Option<PathBuf>,
 }
 
 /// The default address: this machine only.
@@ -57,22 +63,28 @@ pub struct App {
     sessions: accounts::Sessions,
     limiter: accounts::Limiter,
     jobs: Arc<jobs::Jobs>,
+    browsing: browse::Browsing,
     idle: Duration,
     /// Cookies marked Secure (served over TLS).
     secure: bool,
+    /// Where the scheduler of this configuration answers.
+    scheduler_sockets: Vec<PathBuf>,
 }
 
 impl App {
-    /// The state for `config_path`; fails when the file cannot be used.
-    pub fn new(config_path: PathBuf) -> Result<Arc<App>> {
+    /// The state for `config_path`; fails when the file cannot be used. `secure`:
+    /// served over TLS (cookies are then marked Secure).
+    pub fn new(config_path: PathBuf, secure: bool) -> Result<Arc<App>> {
         let app = App {
             config_path,
             config: Mutex::new(None),
             sessions: Default::default(),
             limiter: Default::default(),
             jobs: Default::default(),
+            browsing: Default::default(),
             idle: Duration::from_secs(30 * 60),
-            secure: false,
+            secure,
+            scheduler_sockets: npbackup_core::schedule::ipc::client_socket_paths(),
         };
         let config = app.load()?;
         let idle = config.web().session_idle.map(|d| d.0).unwrap_or(app.idle);
@@ -127,6 +139,27 @@ impl App {
     }
 }
 
+impl App {
+    /// Repository `name`'s configuration, when `caller` may download from it: a
+    /// viewer may; the repository's permissions must allow restoring.
+    pub(crate) fn repo_for_download(
+        &self,
+        caller: &Caller,
+        name: &str,
+    ) -> std::result::Result<Arc<Config>, WebError> {
+        caller.may(Op::List)?;
+        let config = self.config()?;
+        if !config.repo_names().iter().any(|n| n == name) {
+            return Err(WebError::not_found(t!(
+                "web-no-such-repository",
+                name = name
+            )));
+        }
+        config.repo(name)?.permissions.check(name, Op::Restore)?;
+        Ok(config)
+    }
+}
+
 /// Whether `listen` may be served: plain HTTP is for this machine only, unless
 /// the user insists. The warning to print, when there is one.
 pub fn check_listen(listen: SocketAddr, tls: bool, insecure_http: bool) -> Result<Option<String>> {
@@ -142,15 +175,58 @@ pub fn check_listen(listen: SocketAddr, tls: bool, insecure_http: bool) -> Resul
     )))
 }
 
-/// Serves until Ctrl-C (or SIGTERM); `ready` is told the address bound (port 0
-/// gives a free one).
-pub async fn serve(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<()> {
-    let app = App::new(opts.config_path.clone())?;
-    let web = app.load()?.web();
-    if web.tls_cert.is_some() || web.tls_key.is_some() {
-        return Err(Error::Usage(t!("web-tls-not-yet")));
+/// Where the server answers, once bound.
+#[derive(Debug, Clone, Copy)]
+pub struct Bound {
+    pub addr: SocketAddr,
+    pub tls: bool,
+}
+
+impl Bound {
+    /// The address to open in a browser.
+    pub fn url(&self) -> String {
+        let scheme = if self.tls { "https" } else { "http" };
+        format!("{scheme}://{}/", self.addr)
     }
-    if let Some(warning) = check_listen(opts.listen, false, opts.insecure_http)? {
+}
+
+/// The address a request came from, whichever listener took it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Peer(pub SocketAddr);
+
+impl
+    axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, tokio::net::TcpListener>>
+    for Peer
+{
+    fn connect_info(stream: axum::serve::IncomingStream<'_, tokio::net::TcpListener>) -> Self {
+        Peer(*stream.remote_addr())
+    }
+}
+
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, tls::TlsListener>>
+    for Peer
+{
+    fn connect_info(stream: axum::serve::IncomingStream<'_, tls::TlsListener>) -> Self {
+        Peer(*stream.remote_addr())
+    }
+}
+
+/// Serves until Ctrl-C (or SIGTERM); `ready` is told the address bound (port 0
+/// gives a free one). With `[web] tls-cert` and `tls-key` it serves HTTPS.
+pub async fn serve(opts: Options, ready: impl FnOnce(Bound)) -> Result<()> {
+    let web = Config::load(&opts.config_path)?.web();
+    let tls = match (&web.tls_cert, &web.tls_key) {
+        (None, None) => None,
+        (Some(cert), Some(key)) => {
+            let base = opts
+                .config_path
+                .parent()
+                .unwrap_or(std::path::Path::new("."));
+            Some(tls::server_config(&base.join(cert), &base.join(key))?)
+        }
+        _ => return Err(Error::Usage(t!("web-tls-needs-both"))),
+    };
+    if let Some(warning) = check_listen(opts.listen, tls.is_some(), opts.insecure_http)? {
         tracing::warn!("{warning}");
         eprintln!("{warning}");
     }
@@ -160,18 +236,35 @@ pub async fn serve(opts: Options, ready: impl FnOnce(SocketAddr)) -> Result<()> 
     let listener = tokio::net::TcpListener::bind(opts.listen)
         .await
         .map_err(|e| Error::io(t!("io-listening"), opts.listen.to_string(), e))?;
-    let bound = listener
+    let addr = listener
         .local_addr()
         .map_err(|e| Error::io(t!("io-listening"), opts.listen.to_string(), e))?;
-    ready(bound);
+    let serving = |e| Error::io(t!("io-serving"), addr.to_string(), e);
+    let mut app = App::new(opts.config_path.clone(), tls.is_some())?;
+    if let (Some(socket), Some(state)) = (opts.scheduler, Arc::get_mut(&mut app)) {
+        state.scheduler_sockets = vec![socket];
+    }
     let (router, _) = routes::router(app);
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown())
-    .await
-    .map_err(|e| Error::io(t!("io-serving"), bound.to_string(), e))
+    ready(Bound {
+        addr,
+        tls: tls.is_some(),
+    });
+    match tls {
+        None => axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<Peer>(),
+        )
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(serving),
+        Some(config) => axum::serve(
+            tls::TlsListener::new(listener, config).map_err(serving)?,
+            router.into_make_service_with_connect_info::<Peer>(),
+        )
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(serving),
+    }
 }
 
 async fn shutdown() {

@@ -10,7 +10,10 @@ use axum::{
     routing::{MethodRouter, get, post},
 };
 
-use crate::{App, api, pages};
+use crate::{
+    App, api,
+    pages::{self, actions, snapshots},
+};
 
 /// One route, as the tests see it.
 #[derive(Debug, Clone)]
@@ -81,6 +84,60 @@ pub fn router(app: Arc<App>) -> (Router, Vec<RouteInfo>) {
         AUTHENTICATED,
         post(pages::backup),
     )
+    .add(
+        &[Method::GET],
+        "/repos/{repo}",
+        AUTHENTICATED,
+        get(snapshots::snapshots),
+    )
+    .add(
+        &[Method::GET],
+        "/repos/{repo}/find",
+        AUTHENTICATED,
+        get(snapshots::find),
+    )
+    .add(
+        &[Method::GET],
+        "/repos/{repo}/history",
+        AUTHENTICATED,
+        get(snapshots::history),
+    )
+    .add(
+        &[Method::GET],
+        "/repos/{repo}/compare",
+        AUTHENTICATED,
+        get(snapshots::compare),
+    )
+    .add(
+        &[Method::POST],
+        "/repos/{repo}/operations/{operation}",
+        AUTHENTICATED,
+        post(actions::operation),
+    )
+    .add(
+        &[Method::POST],
+        "/repos/{repo}/snapshots/{snapshot}/restore",
+        AUTHENTICATED,
+        post(actions::restore),
+    )
+    .add(
+        &[Method::POST],
+        "/schedule",
+        AUTHENTICATED,
+        post(actions::schedule),
+    )
+    .add(
+        &[Method::GET],
+        "/repos/{repo}/snapshots/{snapshot}",
+        AUTHENTICATED,
+        get(snapshots::browse),
+    )
+    .add(
+        &[Method::GET],
+        "/repos/{repo}/snapshots/{snapshot}/download",
+        AUTHENTICATED,
+        get(snapshots::download),
+    )
     .add(&[Method::GET], "/jobs", AUTHENTICATED, get(pages::jobs))
     .add(&[Method::GET], "/jobs/{id}", AUTHENTICATED, get(pages::job))
     .add(
@@ -88,6 +145,12 @@ pub fn router(app: Arc<App>) -> (Router, Vec<RouteInfo>) {
         "/jobs/{id}/cancel",
         AUTHENTICATED,
         post(pages::cancel),
+    )
+    .add(
+        &[Method::POST],
+        "/jobs/{id}/restore",
+        AUTHENTICATED,
+        post(actions::confirm_restore),
     )
     .add(
         &[Method::GET],
@@ -100,6 +163,72 @@ pub fn router(app: Arc<App>) -> (Router, Vec<RouteInfo>) {
         "/api/v1/repos/{repo}/snapshots",
         AUTHENTICATED,
         get(api::snapshots),
+    )
+    .add(
+        &[Method::GET],
+        "/api/v1/repos/{repo}/snapshots/{snapshot}/ls",
+        AUTHENTICATED,
+        get(api::ls),
+    )
+    .add(
+        &[Method::GET],
+        "/api/v1/repos/{repo}/snapshots/{snapshot}/download",
+        AUTHENTICATED,
+        get(snapshots::download),
+    )
+    .add(
+        &[Method::GET],
+        "/api/v1/repos/{repo}/snapshots/{snapshot}/file",
+        AUTHENTICATED,
+        get(api::file),
+    )
+    .add(
+        &[Method::GET],
+        "/api/v1/repos/{repo}/find",
+        AUTHENTICATED,
+        get(api::find),
+    )
+    .add(
+        &[Method::GET],
+        "/api/v1/repos/{repo}/history",
+        AUTHENTICATED,
+        get(api::history),
+    )
+    .add(
+        &[Method::GET],
+        "/api/v1/repos/{repo}/diff",
+        AUTHENTICATED,
+        get(api::diff),
+    )
+    .add(
+        &[Method::POST],
+        "/api/v1/repos/{repo}/restore",
+        AUTHENTICATED,
+        post(api::restore),
+    )
+    .add(
+        &[Method::POST],
+        "/api/v1/repos/{repo}/operations/{operation}",
+        AUTHENTICATED,
+        post(api::operation),
+    )
+    .add(
+        &[Method::GET],
+        "/api/v1/schedule",
+        AUTHENTICATED,
+        get(api::schedule),
+    )
+    .add(
+        &[Method::POST],
+        "/api/v1/schedule/pause",
+        AUTHENTICATED,
+        post(api::pause),
+    )
+    .add(
+        &[Method::POST],
+        "/api/v1/schedule/resume",
+        AUTHENTICATED,
+        post(api::resume),
     )
     .add(
         &[Method::POST],

@@ -25,7 +25,7 @@ fn app() -> (tempfile::TempDir, std::sync::Arc<npbackup_web::App>) {
     )
     .unwrap();
     std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let app = npbackup_web::App::new(config).expect("app");
+    let app = npbackup_web::App::new(config, false).expect("app");
     (dir, app)
 }
 

@@ -675,6 +675,23 @@ fn run_locked(
                 JobResult::Dump(result::DumpReport { path: Some(path) }),
             ))
         }
+        JobKind::Export {
+            snapshot,
+            path,
+            format,
+            to,
+        } => {
+            let snap = engine::resolve_snapshot(&open, snapshot, &Default::default())?;
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true)
+                .open(to)
+                .map_err(|e| Error::io(crate::t!("io-creating"), to, e))?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+            let summary = engine::export(open, &snap, path, *format, &mut out)?;
+            Ok(Outcome::new(used, JobResult::Export(summary)))
+        }
         JobKind::Forget(req) => Ok(Outcome::new(
             used,
             JobResult::Forget(ops::forget(&open, req)?),

@@ -21,6 +21,7 @@ mod progress;
 pub mod result;
 pub mod status;
 pub mod stream;
+pub mod words;
 pub mod worker;
 
 use serde::{Deserialize, Serialize};
@@ -165,6 +166,15 @@ pub enum JobKind {
         path: String,
         to: Option<std::path::PathBuf>,
     },
+    /// Write one file, or a folder as an archive, of a snapshot into `to`, as it
+    /// is read: a file or a pipe the caller made (the web interface's downloads
+    /// stream through a pipe). Unlike `dump`, nothing is renamed into place.
+    Export {
+        snapshot: String,
+        path: String,
+        format: crate::engine::ExportFormat,
+        to: std::path::PathBuf,
+    },
 }
 
 /// A question to a browsing session.
@@ -224,7 +234,8 @@ impl JobKind {
             | JobKind::Probe
             | JobKind::TestEmail { .. }
             | JobKind::Browse
-            | JobKind::Dump { .. } => LockKind::None,
+            | JobKind::Dump { .. }
+            | JobKind::Export { .. } => LockKind::None,
             JobKind::Backup { .. } | JobKind::KeyAdd { .. } => LockKind::Shared,
             JobKind::Forget(r) if r.dry_run => LockKind::None,
             JobKind::Prune(r) if r.dry_run => LockKind::None,
@@ -264,6 +275,7 @@ impl JobKind {
             JobKind::TestEmail { .. } => "test email",
             JobKind::Browse => "browse",
             JobKind::Dump { .. } => "dump",
+            JobKind::Export { .. } => "export",
         }
     }
 }

@@ -221,3 +221,165 @@ pub fn housekeeping_job(rc: &RepoConfig, check: CheckRequest) -> Result<JobKind>
         prune: PruneRequest::default(),
     })
 }
+
+/// The restore of `paths` of a snapshot (the whole snapshot when empty): to where
+/// they were backed up from (`into` = `None`, the target is `/`), or into a
+/// folder, where the selection lands under its own names (the folder holding it
+/// becomes the base). `dry_run` is the review: what it would write, replace and
+/// leave alone, with nothing written.
+pub fn restore_request(
+    paths: Vec<crate::engine::SnapPath>,
+    into: Option<PathBuf>,
+    overwrite: crate::engine::Overwrite,
+    dry_run: bool,
+) -> crate::engine::RestoreRequest {
+    let (target, base) = match into {
+        None => (PathBuf::from("/"), None),
+        Some(folder) => {
+            let base = common_parent(&paths);
+            (folder, base)
+        }
+    };
+    crate::engine::RestoreRequest {
+        target,
+        includes: paths,
+        base,
+        overwrite,
+        dry_run,
+        sparse: false,
+    }
+}
+
+/// The folder holding all of `paths` ("/a/b" for "/a/b/c" and "/a/b/d/e").
+fn common_parent(paths: &[crate::engine::SnapPath]) -> Option<crate::engine::SnapPath> {
+    let parents: Vec<&Path> = paths.iter().filter_map(|p| p.as_path().parent()).collect();
+    let first = *parents.first()?;
+    let mut common = first.to_path_buf();
+    while !parents.iter().all(|p| p.starts_with(&common)) {
+        if !common.pop() {
+            break;
+        }
+    }
+    Some(crate::engine::SnapPath::new(common))
+}
+
+/// The maintenance a person starts by hand, in the window's Operations dialog and
+/// on the web interface's repository page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Maintenance {
+    Check,
+    Housekeeping,
+    Prune,
+    Unlock,
+}
+
+impl Maintenance {
+    pub const ALL: [Maintenance; 4] = [
+        Maintenance::Check,
+        Maintenance::Housekeeping,
+        Maintenance::Prune,
+        Maintenance::Unlock,
+    ];
+
+    /// Its name in URLs, messages and translation keys.
+    pub fn code(self) -> &'static str {
+        match self {
+            Maintenance::Check => "check",
+            Maintenance::Housekeeping => "housekeeping",
+            Maintenance::Prune => "prune",
+            Maintenance::Unlock => "unlock",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Maintenance> {
+        Self::ALL.into_iter().find(|m| m.code() == code)
+    }
+
+    /// What the repository's permissions must allow.
+    pub fn op(self) -> config::permissions::Op {
+        use config::permissions::Op;
+        match self {
+            Maintenance::Check => Op::Check,
+            Maintenance::Unlock => Op::Unlock,
+            Maintenance::Housekeeping | Maintenance::Prune => Op::Modify,
+        }
+    }
+
+    /// The job (housekeeping forgets by `rc`'s retention, which it must have).
+    pub fn job(self, rc: &RepoConfig) -> Result<JobKind> {
+        Ok(match self {
+            Maintenance::Check => JobKind::Check(CheckRequest::default()),
+            Maintenance::Housekeeping => housekeeping_job(rc, CheckRequest::default())?,
+            Maintenance::Prune => JobKind::Prune(PruneRequest::default()),
+            Maintenance::Unlock => JobKind::Unlock,
+        })
+    }
+
+    /// What its button says.
+    pub fn label(self) -> String {
+        match self {
+            Maintenance::Check => crate::t!("action-check"),
+            Maintenance::Housekeeping => crate::t!("action-housekeeping"),
+            Maintenance::Prune => crate::t!("action-prune"),
+            Maintenance::Unlock => crate::t!("action-unlock-button"),
+        }
+    }
+
+    /// What it does, in a sentence.
+    pub fn about(self) -> String {
+        match self {
+            Maintenance::Check => crate::t!("about-check"),
+            Maintenance::Housekeeping => crate::t!("about-housekeeping"),
+            Maintenance::Prune => crate::t!("about-prune"),
+            Maintenance::Unlock => crate::t!("about-unlock"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod restore_tests {
+    use super::*;
+    use crate::engine::{Overwrite, SnapPath};
+
+    #[test]
+    fn a_restore_into_a_folder_keeps_the_selection_under_its_own_names() {
+        let paths = vec![
+            SnapPath::new("/home/ann/docs/a.txt"),
+            SnapPath::new("/home/ann/docs/sub/b.txt"),
+        ];
+        let r = restore_request(
+            paths.clone(),
+            Some("/tmp/out".into()),
+            Overwrite::Never,
+            true,
+        );
+        assert_eq!(r.target, PathBuf::from("/tmp/out"));
+        assert_eq!(r.base, Some(SnapPath::new("/home/ann/docs")));
+        assert!(r.dry_run);
+        let r = restore_request(paths, None, Overwrite::IfChanged, false);
+        assert_eq!((r.target, r.base), (PathBuf::from("/"), None));
+    }
+
+    #[test]
+    fn the_folder_holding_a_selection() {
+        let paths = |v: &[&str]| v.iter().map(|s| SnapPath::from(*s)).collect::<Vec<_>>();
+        assert_eq!(
+            common_parent(&paths(&["/home/ann/docs/a.txt", "/home/ann/docs/b"])),
+            Some("/home/ann/docs".into())
+        );
+        assert_eq!(
+            common_parent(&paths(&["/home/ann/docs/a.txt", "/home/ann/pics/x/y.jpg"])),
+            Some("/home/ann".into())
+        );
+        assert_eq!(common_parent(&paths(&["/etc"])), Some("/".into()));
+        assert_eq!(common_parent(&[]), None);
+    }
+
+    #[test]
+    fn maintenance_names_round_trip() {
+        for m in Maintenance::ALL {
+            assert_eq!(Maintenance::from_code(m.code()), Some(m));
+        }
+        assert_eq!(Maintenance::from_code("format-c"), None);
+    }
+}

@@ -15,8 +15,8 @@
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::engine::{
-    BackupSummary, DiffEntry, Entry, FindHit, Probe, RepoStats, RepoUsed, RestoreSummary,
-    SnapshotInfo, Version,
+    BackupSummary, DiffEntry, Entry, ExportSummary, FindHit, Probe, RepoStats, RepoUsed,
+    RestoreSummary, SnapshotInfo, Version,
     ops::{CheckSummary, CopySummary, ForgetSummary, KeyInfo, PruneSummary, RepairWhat},
     repolock::LockInfo,
 };
@@ -176,6 +176,7 @@ job_results! {
     TestEmail(TestEmailReport) = "test-email",
     Browse(BrowseReport) = "browse",
     Dump(DumpReport) = "dump",
+    Export(ExportSummary) = "export",
     Ls(Listing) = "ls",
     Find(Vec<FindHit>) = "find",
     Diff(Vec<DiffEntry>) = "diff",
@@ -471,6 +472,7 @@ mod tests {
             }),
             JobResult::Browse(BrowseReport { requests: 0 }),
             JobResult::Dump(DumpReport { path: None }),
+            JobResult::Export(ExportSummary::default()),
             JobResult::Find(Vec::new()),
             JobResult::Diff(Vec::new()),
         ]
@@ -487,7 +489,7 @@ mod tests {
             assert_eq!(back.kind(), r.kind());
             assert!(!matches!(back, JobResult::Unknown(_)), "{back:?}");
         }
-        assert_eq!(JobResult::KINDS.len(), 23);
+        assert_eq!(JobResult::KINDS.len(), 24);
     }
 
     #[test]

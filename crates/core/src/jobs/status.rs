@@ -73,6 +73,13 @@ impl Problem {
         }
     }
 
+    /// What to do about it, then the start of the error itself.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = vec![self.advice()];
+        lines.extend(self.detail.lines().take(6).map(str::to_string));
+        lines
+    }
+
     /// What to do about it.
     pub fn advice(&self) -> String {
         match self.kind {
@@ -86,7 +93,75 @@ impl Problem {
     }
 }
 
+/// What the window's banner and the web's dashboard say of a state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Words {
+    /// For styles and scripts: "checking", "up-to-date", "too-old", "never", "unavailable".
+    pub word: &'static str,
+    /// What a person reads first.
+    pub headline: String,
+    /// What follows: the details, what to do.
+    pub lines: Vec<String>,
+}
+
+/// The machine's name as a sentence says it ("this computer" when none is set).
+pub fn host_name(host: &str) -> String {
+    if host.is_empty() {
+        crate::t!("this-computer")
+    } else {
+        host.to_string()
+    }
+}
+
 impl RepoState {
+    /// The state in words, for backups of `host` that should be younger than `max_age`.
+    pub fn words(&self, host: &str, max_age: Option<Duration>, now: Timestamp) -> Words {
+        use crate::humanize;
+        let host = host_name(host);
+        let (word, headline, lines) = match self {
+            RepoState::Unknown => ("checking", crate::t!("checking-repository"), vec![]),
+            RepoState::UpToDate { last } => (
+                "up-to-date",
+                crate::t!("backed-up", ago = humanize::ago(*last, now)),
+                vec![format!(
+                    "{}{}",
+                    crate::t!(
+                        "last-backup-of",
+                        host = host.as_str(),
+                        time = humanize::local(*last)
+                    ),
+                    max_age
+                        .map(|l| crate::t!("too-old-after", limit = humanize::period(l)))
+                        .unwrap_or_default()
+                )],
+            ),
+            RepoState::TooOld { last, max_age } => (
+                "too-old",
+                crate::t!("too-old", ago = humanize::ago(*last, now)),
+                vec![
+                    crate::t!(
+                        "too-old-detail",
+                        host = host.as_str(),
+                        time = humanize::local(*last),
+                        limit = humanize::period(*max_age)
+                    ),
+                    crate::t!("back-up-to-be-safe"),
+                ],
+            ),
+            RepoState::Never => (
+                "never",
+                crate::t!("never-backed-up"),
+                vec![crate::t!("never-backed-up-detail", host = host.as_str())],
+            ),
+            RepoState::Unavailable(p) => ("unavailable", p.headline(), p.lines()),
+        };
+        Words {
+            word,
+            headline,
+            lines,
+        }
+    }
+
     /// Judges `snapshots` (any order) for the backups of `host`.
     pub fn judge(
         snapshots: &[SnapshotInfo],

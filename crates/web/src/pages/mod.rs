@@ -4,7 +4,10 @@
 //! follow the browser. The one script (`/static/app.js`, vendored here) follows a
 //! job's progress; everything else works without it.
 
-use std::{net::SocketAddr, sync::Arc};
+pub mod actions;
+pub mod snapshots;
+
+use std::sync::Arc;
 
 use axum::{
     Form,
@@ -133,53 +136,38 @@ pub struct LoginForm {
 /// `POST /login`: at most five tries a minute per user and address.
 pub async fn login(
     State(app): State<Arc<App>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ConnectInfo(crate::Peer(peer)): ConnectInfo<crate::Peer>,
     Form(form): Form<LoginForm>,
 ) -> Result<Response, WebError> {
+    // a refusal is logged (who, from where) and answered with the form again
+    let (user, from) = (form.user.as_str(), peer.ip().to_string());
+    let refuse = |logged: String, said: String, status| {
+        tracing::warn!("{logged}");
+        Ok(login_form(Some(&said), status))
+    };
     if !app.limiter.allowed(&form.user, peer.ip()) {
-        tracing::warn!(
-            "{}",
-            t!(
-                "web-login-throttled",
-                user = form.user.as_str(),
-                from = peer.ip().to_string()
-            )
-        );
-        return Ok(login_form(
-            Some(&t!("web-too-many-attempts")),
+        return refuse(
+            t!("web-login-throttled", user = user, from = from.as_str()),
+            t!("web-too-many-attempts"),
             StatusCode::TOO_MANY_REQUESTS,
-        ));
+        );
     }
     let config = app.config()?;
     let web = config.web();
-    let user = web
+    let account = web
         .users
         .get(&form.user)
         .filter(|u| accounts::verify_password(&u.hash, &form.password));
-    let Some(user) = user else {
+    let Some(account) = account else {
         app.limiter.failed(&form.user, peer.ip());
-        tracing::warn!(
-            "{}",
-            t!(
-                "web-login-failed",
-                user = form.user.as_str(),
-                from = peer.ip().to_string()
-            )
-        );
-        return Ok(login_form(
-            Some(&t!("web-bad-login")),
+        return refuse(
+            t!("web-login-failed", user = user, from = from.as_str()),
+            t!("web-bad-login"),
             StatusCode::UNAUTHORIZED,
-        ));
+        );
     };
-    let (id, _) = app.sessions.open(&form.user, user.role)?;
-    tracing::info!(
-        "{}",
-        t!(
-            "web-logged-in",
-            user = form.user.as_str(),
-            from = peer.ip().to_string()
-        )
-    );
+    let (id, _) = app.sessions.open(&form.user, account.role)?;
+    tracing::info!("{}", t!("web-logged-in", user = user, from = from.as_str()));
     let cookie = format!(
         "{COOKIE}={id}; Path=/; HttpOnly; SameSite=Strict{}",
         if app.secure { "; Secure" } else { "" }
@@ -208,7 +196,8 @@ pub async fn logout(State(app): State<Arc<App>>, caller: Caller) -> Response {
 pub async fn dashboard(State(app): State<Arc<App>>, caller: Caller) -> Result<Response, WebError> {
     caller.may(Op::List)?;
     let config = app.config()?;
-    let repos = api::statuses(&app, &config).await;
+    let schedule = actions::scheduler(&app).await;
+    let repos = api::statuses(&app, &config, schedule.as_ref()).await;
     let mut body = format!("<h1>{}</h1>", esc(&t!("web-dashboard")));
     if repos.is_empty() {
         body.push_str(&format!("<p>{}</p>", esc(&t!("web-no-repositories"))));
@@ -237,10 +226,11 @@ pub async fn dashboard(State(app): State<Arc<App>>, caller: Caller) -> Result<Re
         };
         body.push_str(&format!(
             r#"<section class="card state-{state}" data-repo="{name}">
-<h2>{name}</h2><p class="headline">{headline}</p>{advice}{detail}
-<p class="meta">{uri} · {snapshots}</p>{running}{back_up}</section>"#,
+<h2><a href="/repos/{link}">{name}</a></h2><p class="headline">{headline}</p>{advice}{detail}
+<p class="meta">{meta}</p>{running}<div class="actions">{back_up}<a href="/repos/{link}">{browse}</a></div></section>"#,
             state = r.state,
             name = esc(&r.name),
+            link = seg(&r.name),
             headline = esc(&r.headline),
             advice = r
                 .advice
@@ -252,13 +242,28 @@ pub async fn dashboard(State(app): State<Arc<App>>, caller: Caller) -> Result<Re
                 .as_deref()
                 .map(|d| format!(r#"<p class="detail">{}</p>"#, esc(d)))
                 .unwrap_or_default(),
-            uri = esc(&r.uri),
-            snapshots = esc(&r
-                .snapshots
-                .map(|n| t!("web-snapshot-count", count = n))
-                .unwrap_or_default()),
+            meta = [
+                Some(esc(&r.uri)),
+                r.snapshots
+                    .map(|n| esc(&t!("web-snapshot-count", count = n))),
+                r.next_backup
+                    .as_deref()
+                    .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+                    .map(|t| {
+                        esc(&t!(
+                            "web-next-backup",
+                            when = humanize::upcoming(t, jiff::Timestamp::now())
+                        ))
+                    }),
+            ]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" · "),
+            browse = esc(&t!("web-browse")),
         ));
     }
+    body.push_str(&actions::schedule_card(schedule.as_ref(), &caller));
     Ok(page(&t!("web-dashboard"), Some(&caller), &body))
 }
 
@@ -323,15 +328,43 @@ pub async fn job(
         .get(&id)
         .ok_or_else(|| WebError::not_found(t!("web-no-such-job", job = id.as_str())))?;
     let body = job_body(&j, &caller);
-    Ok(page(
-        &t!(
-            "web-job-title",
-            kind = j.kind.as_str(),
-            repo = j.repository.as_str()
-        ),
-        Some(&caller),
-        &body,
-    ))
+    Ok(page(&job_title(&j), Some(&caller), &body))
+}
+
+/// "Backup of default", in the window's words for the job's kind.
+fn job_title(j: &JobView) -> String {
+    let noun = match j.kind.as_str() {
+        "backup" => t!("action-backup"),
+        "restore" if j.review.is_some() => t!("web-restore-review"),
+        "restore" => t!("action-restore"),
+        "check" => t!("action-check"),
+        "housekeeping" => t!("action-housekeeping"),
+        "prune" => t!("action-prune"),
+        "unlock" => t!("action-unlock"),
+        "forget" => t!("action-forget"),
+        other => other.to_string(),
+    };
+    t!("web-job-title", kind = noun, repo = j.repository.as_str())
+}
+
+/// What a restore (or its review) restores, and where to.
+fn restore_lines(review: &crate::jobs::Review) -> String {
+    let r = &review.request;
+    let what = match r.includes.len() {
+        0 => t!("browser-whole-snapshot"),
+        1 => r.includes[0].display(),
+        n => t!("browser-n-items", n = n),
+    };
+    let into = if r.target == std::path::Path::new("/") && r.base.is_none() {
+        t!("browser-original")
+    } else {
+        r.target.display().to_string()
+    };
+    format!(
+        r#"<p>{}</p><p>{}</p>"#,
+        esc(&t!("browser-what", what = what)),
+        esc(&t!("web-restore-into", target = into))
+    )
 }
 
 fn job_body(j: &JobView, caller: &Caller) -> String {
@@ -354,18 +387,41 @@ fn job_body(j: &JobView, caller: &Caller) -> String {
         .as_ref()
         .map(|f| match &f.error {
             Some(e) => format!(r#"<p class="error">{}</p>"#, esc(&e.message)),
-            None => format!(
-                "<p>{}</p>",
-                esc(&t!(
-                    "web-job-took",
-                    seconds = humanize::seconds(f.duration_seconds)
-                ))
-            ),
+            None => {
+                let mut out = f
+                    .result
+                    .as_ref()
+                    .map(|o| npbackup_core::jobs::words::summary_lines(&o.result))
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|l| format!(r#"<p class="summary">{}</p>"#, esc(l)))
+                    .collect::<String>();
+                for w in &f.warnings {
+                    out.push_str(&format!(r#"<p class="warning">{}</p>"#, esc(w)));
+                }
+                out.push_str(&format!(
+                    r#"<p class="meta">{}</p>"#,
+                    esc(&t!(
+                        "web-job-took",
+                        seconds = humanize::seconds(f.duration_seconds)
+                    ))
+                ));
+                // a review that went well: the restore it showed, one click away
+                if j.review.is_some() && j.state == "succeeded" && caller.role >= Role::Operator {
+                    out.push_str(&format!(
+                        r#"<form method="post" action="/jobs/{id}/restore?csrf={csrf}"><button class="primary" id="restore-now">{label}</button></form>"#,
+                        id = seg(&j.id),
+                        csrf = seg(caller.csrf()),
+                        label = esc(&t!("browser-restore-now")),
+                    ));
+                }
+                out
+            }
         })
         .unwrap_or_default();
     format!(
         r#"<section class="card" id="job" data-job="{id}" data-state="{state}">
-<h1>{title}</h1>
+<h1>{title}</h1>{what}
 <p><span id="state" class="state-{state}">{state_word}</span> <span id="phase">{phase}</span></p>
 <progress id="bar" max="{max}" value="{value}"></progress>
 <p id="numbers" class="meta"></p>
@@ -374,14 +430,20 @@ fn job_body(j: &JobView, caller: &Caller) -> String {
         id = esc(&j.id),
         state = j.state,
         state_word = esc(&state_word(j.state)),
-        title = esc(&t!(
-            "web-job-title",
-            kind = j.kind.as_str(),
-            repo = j.repository.as_str()
-        )),
-        phase = esc(j.progress.as_ref().map(|p| p.phase.as_str()).unwrap_or("")),
+        title = esc(&job_title(j)),
+        what = j.review.as_ref().map(restore_lines).unwrap_or_default(),
+        // the phase while it runs; a job that succeeded fills its bar
+        phase = esc(if j.state == "running" {
+            j.progress.as_ref().map(|p| p.phase.as_str()).unwrap_or("")
+        } else {
+            ""
+        }),
         max = total.max(1),
-        value = done.min(total.max(1)),
+        value = if j.state == "succeeded" {
+            total.max(1)
+        } else {
+            done.min(total.max(1))
+        },
     )
 }
 
@@ -405,7 +467,7 @@ pub async fn cancel(
 pub async fn style() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
-        include_str!("../../../assets/web/style.css"),
+        include_str!("../../../../assets/web/style.css"),
     )
         .into_response()
 }
@@ -414,7 +476,7 @@ pub async fn style() -> Response {
 pub async fn script() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-        include_str!("../../../assets/web/app.js"),
+        include_str!("../../../../assets/web/app.js"),
     )
         .into_response()
 }
