@@ -1063,3 +1063,206 @@ fn a_person_uses_the_web_interface_in_a_real_browser() {
     b.goto(&format!("{}/repos/default", web.url));
     assert!(b.url().ends_with("/login"), "{}", b.url());
 }
+
+/// Starts a job with `POST path` and `body` as the token; its id.
+fn start_job(web: &Web, token: &str, path: &str, body: Value) -> String {
+    let r = client()
+        .post(format!("{}{path}", web.url))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED, "{path}");
+    body_json(r)["job"].as_str().unwrap().to_string()
+}
+
+/// `GET path` as the token: its status and JSON.
+fn get_json(web: &Web, token: &str, path: &str) -> (StatusCode, Value) {
+    let r = client()
+        .get(format!("{}{path}", web.url))
+        .bearer_auth(token)
+        .send()
+        .unwrap();
+    (r.status(), body_json(r))
+}
+
+#[test]
+fn a_script_restores_after_a_review_and_runs_maintenance_through_the_api() {
+    let (w, config, token) = setup();
+    let out = run(
+        cli_with(&w, &config).args(["web", "token", "create", "look", "--role", "viewer"]),
+        0,
+    );
+    let viewer = stdout(&out).trim().to_string();
+    let web = start(&w, &config, &[]);
+    let hello = w.path("src").join("docs/hello.txt");
+    let snapshot_path = hello.display().to_string();
+
+    // two backups, the file changed between them
+    let backup = |web: &Web| {
+        let id = start_job(web, &token, "/api/v1/repos/default/backup", Value::Null);
+        assert_eq!(wait_for_job(web, &token, &id)["state"], "succeeded");
+    };
+    backup(&web);
+    std::fs::write(&hello, "hello again\n").unwrap();
+    backup(&web);
+    let (_, snaps) = get_json(&web, &token, "/api/v1/repos/default/snapshots");
+    let (newer, older) = (
+        snaps["snapshots"][0]["id"].as_str().unwrap().to_string(),
+        snaps["snapshots"][1]["id"].as_str().unwrap().to_string(),
+    );
+
+    // its history: two versions, each a change; the comparison says so too
+    let (status, history) = get_json(
+        &web,
+        &token,
+        &format!("/api/v1/repos/default/history?path={}", q(&snapshot_path)),
+    );
+    assert_eq!(status, StatusCode::OK, "{history}");
+    let versions = history["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 2, "{history}");
+    assert!(versions.iter().all(|v| v["changed"] == true), "{history}");
+    let (_, diff) = get_json(
+        &web,
+        &token,
+        &format!("/api/v1/repos/default/diff?from={older}&to={newer}"),
+    );
+    let changes = diff["changes"].as_array().unwrap();
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["path"] == snapshot_path.as_str() && c["change"] == "changed"),
+        "{diff}"
+    );
+    // a search finds it in both snapshots
+    let (_, found) = get_json(&web, &token, "/api/v1/repos/default/find?pattern=hello.txt");
+    assert_eq!(found["hits"].as_array().unwrap().len(), 2, "{found}");
+    assert_eq!(found["complete"], true);
+    // the newer version's bytes
+    let (status, _, bytes) = fetch(
+        &client(),
+        &format!(
+            "{}/api/v1/repos/default/snapshots/{newer}/file?path={}",
+            web.url,
+            q(&snapshot_path)
+        ),
+        Auth::Token(&token),
+    );
+    assert_eq!(
+        (status, bytes.as_slice()),
+        (StatusCode::OK, &b"hello again\n"[..])
+    );
+
+    // the older version into a folder: the review writes nothing and says what it would
+    let target = w.path("restored");
+    let restore = |dry_run: bool, overwrite: &str| {
+        let id = start_job(
+            &web,
+            &token,
+            "/api/v1/repos/default/restore",
+            serde_json::json!({
+                "snapshot": older,
+                "paths": [snapshot_path],
+                "target": target,
+                "overwrite": overwrite,
+                "dry_run": dry_run,
+            }),
+        );
+        let job = wait_for_job(&web, &token, &id);
+        assert_eq!(job["state"], "succeeded", "{job}");
+        job["finished"]["result"]["summary"].clone()
+    };
+    let review = restore(true, "if-changed");
+    assert_eq!(review["dry_run"], true, "{review}");
+    assert_eq!(review["files_restored"], 1, "{review}");
+    assert!(!target.join("hello.txt").exists(), "the review wrote");
+    restore(false, "if-changed");
+    assert_eq!(
+        std::fs::read_to_string(target.join("hello.txt")).unwrap(),
+        "hello world\n"
+    );
+    // a file that is there now and differs: "never" leaves it and says so
+    std::fs::write(target.join("hello.txt"), "mine\n").unwrap();
+    let kept = restore(false, "never");
+    assert_eq!(kept["conflicts"].as_array().unwrap().len(), 1, "{kept}");
+    assert_eq!(
+        std::fs::read_to_string(target.join("hello.txt")).unwrap(),
+        "mine\n"
+    );
+
+    // what is refused: a viewer, a target that is not a full path, a path that
+    // climbs, a field nobody knows, an operation that does not exist
+    let refused = |tok: &str, path: &str, body: Value, status: StatusCode| {
+        let r = client()
+            .post(format!("{}{path}", web.url))
+            .bearer_auth(tok)
+            .json(&body)
+            .send()
+            .unwrap();
+        assert_eq!(r.status(), status, "{path} {body}");
+        assert_eq!(body_json(r)["ok"], false);
+    };
+    let good = serde_json::json!({ "snapshot": older, "target": target });
+    refused(
+        &viewer,
+        "/api/v1/repos/default/restore",
+        good.clone(),
+        StatusCode::FORBIDDEN,
+    );
+    refused(
+        &token,
+        "/api/v1/repos/default/restore",
+        serde_json::json!({ "snapshot": older, "target": "relative/folder" }),
+        StatusCode::BAD_REQUEST,
+    );
+    refused(
+        &token,
+        "/api/v1/repos/default/restore",
+        serde_json::json!({ "snapshot": older, "paths": ["/tmp/../etc"], "target": target }),
+        StatusCode::BAD_REQUEST,
+    );
+    refused(
+        &token,
+        "/api/v1/repos/default/restore",
+        serde_json::json!({ "snapshot": older, "target": target, "overwrite_all": true }),
+        StatusCode::BAD_REQUEST,
+    );
+    refused(
+        &viewer,
+        "/api/v1/repos/default/operations/check",
+        Value::Null,
+        StatusCode::FORBIDDEN,
+    );
+    refused(
+        &token,
+        "/api/v1/repos/default/operations/format",
+        Value::Null,
+        StatusCode::NOT_FOUND,
+    );
+
+    // maintenance: a check and a stale-lock removal, as the window runs them
+    for op in ["check", "unlock"] {
+        let id = start_job(
+            &web,
+            &token,
+            &format!("/api/v1/repos/default/operations/{op}"),
+            Value::Null,
+        );
+        let job = wait_for_job(&web, &token, &id);
+        assert_eq!(job["state"], "succeeded", "{op}: {job}");
+        assert_eq!(job["kind"], op);
+    }
+
+    // no scheduler runs this configuration: it says so, and a pause is refused
+    let (status, schedule) = get_json(&web, &viewer, "/api/v1/schedule");
+    assert_eq!(
+        (status, &schedule["scheduler"]),
+        (StatusCode::OK, &Value::Null)
+    );
+    refused(
+        &token,
+        "/api/v1/schedule/pause",
+        serde_json::json!({ "hours": 2 }),
+        StatusCode::CONFLICT,
+    );
+}
