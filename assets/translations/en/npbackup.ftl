@@ -253,6 +253,7 @@ no-repository = No repository is configured.
 repository = Repository
 refresh = Refresh
 operations-button = Operations
+settings-cannot-read = { $path } cannot be read: { $cause }
 settings-button = Settings
 add-repository = Add repository…
 about = About

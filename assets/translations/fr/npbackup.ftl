@@ -250,6 +250,7 @@ no-repository = Aucun dépôt n'est configuré.
 repository = Dépôt
 refresh = Actualiser
 operations-button = Opérations
+settings-cannot-read = { $path } ne peut pas être lu : { $cause }
 settings-button = Réglages
 add-repository = Ajouter un dépôt…
 about = À propos

@@ -37,14 +37,20 @@ impl Drop for Web {
 
 /// Starts `web` on a free port of loopback; its stderr goes to `web.log`.
 fn start(w: &World, config: &std::path::Path, extra: &[&str]) -> Web {
+    start_in(w, config, extra, "en")
+}
+
+/// The same, speaking `lang`.
+fn start_in(w: &World, config: &std::path::Path, extra: &[&str], lang: &str) -> Web {
     let mut child = w
         .std_cli()
+        .env("NPBACKUP_LOCALE", lang)
         .arg("-c")
         .arg(config)
         .args(["web", "--listen", "127.0.0.1:0"])
         .args(extra)
         .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(w.path("web.log")).unwrap())
+        .stderr(std::fs::File::create(w.path(&format!("web-{lang}.log"))).unwrap())
         .spawn()
         .expect("start web");
     let mut line = String::new();
@@ -1057,11 +1063,40 @@ fn a_person_uses_the_web_interface_in_a_real_browser() {
     assert_has(&b.source(), &["secret-notes.md"]);
     b.screenshot(&shots.join("08-find.png"));
 
+    // the settings, with where each value comes from
+    b.click("nav a[href='/settings']");
+    b.find("form#settings");
+    assert_has(&b.source(), &["inherited from", "set here"]);
+    b.screenshot(&shots.join("09-settings.png"));
+
     // log out: the pages ask for a login again
     b.click("nav form button");
     b.find("input[name=password]");
     b.goto(&format!("{}/repos/default", web.url));
     assert!(b.url().ends_with("/login"), "{}", b.url());
+
+    // the same server in French, on a phone-sized window
+    let french = start_in(&w, &config, &[], "fr");
+    b.set_window(390, 844);
+    b.goto(&format!("{}/login", french.url));
+    b.type_into("input[name=user]", "vic");
+    b.type_into("input[name=password]", VIEWER_PASSWORD);
+    b.click("button.primary");
+    b.find("section[data-repo=default]");
+    let page = b.source();
+    assert_has(&page, &["lang=\"fr\"", "Tableau de bord", "Sauvegardé"]);
+    // a viewer is offered no button that would be refused
+    assert!(!page.contains("Sauvegarder maintenant"), "{page}");
+    let overflow = b.script(
+        "return document.documentElement.scrollWidth > window.innerWidth + 1",
+        serde_json::json!([]),
+    );
+    assert_eq!(
+        overflow,
+        serde_json::json!(false),
+        "the page is wider than a phone"
+    );
+    b.screenshot(&shots.join("10-phone-french.png"));
 }
 
 /// Starts a job with `POST path` and `body` as the token; its id.
@@ -1264,5 +1299,102 @@ fn a_script_restores_after_a_review_and_runs_maintenance_through_the_api() {
         "/api/v1/schedule/pause",
         serde_json::json!({ "hours": 2 }),
         StatusCode::CONFLICT,
+    );
+}
+
+#[test]
+fn administrators_change_settings_and_operators_only_read_them() {
+    let (w, config, token) = setup();
+    // a comment the administrator wrote, to be kept
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("# our backups, see the wiki\n{text}")).unwrap();
+    let web = start(&w, &config, &[]);
+    let http = client();
+    let page_as = |auth: Auth<'_>, path: &str| {
+        let (status, _, body) = fetch(&http, &format!("{}{path}", web.url), auth);
+        (status, String::from_utf8(body).unwrap())
+    };
+
+    // a viewer does not see them; an operator reads them, with where each comes from
+    let viewer = log_in(&web, "vic", VIEWER_PASSWORD);
+    assert_eq!(
+        page_as(Auth::Cookie(&viewer), "/settings").0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, page) = page_as(Auth::Token(&token), "/settings?scope=repo:default");
+    assert_eq!(status, StatusCode::OK);
+    assert_has(
+        &page,
+        &[
+            "Only an administrator",
+            "repos.default.backup.paths",
+            "set here",
+            "the defaults",
+        ],
+    );
+    assert!(
+        !page.contains("id=\"settings\""),
+        "an operator got the form"
+    );
+    let r = http
+        .post(format!("{}/settings?scope=repo:default", web.url))
+        .bearer_auth(&token)
+        .body("f:retention.keep-last=3")
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+
+    // an administrator changes two, through the form
+    let admin = log_in(&web, "ann", ADMIN_PASSWORD);
+    let csrf = csrf(&web, &admin);
+    let (_, page) = page_as(Auth::Cookie(&admin), "/settings?scope=repo:default");
+    assert_has(
+        &page,
+        &["id=\"settings\"", "name=\"f:retention.keep-last\""],
+    );
+    let post = |body: &str| {
+        http.post(format!(
+            "{}/settings?scope=repo:default&csrf={csrf}",
+            web.url
+        ))
+        .header("cookie", &admin)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body.to_string())
+        .send()
+        .unwrap()
+    };
+    let r = post("f:retention.keep-last=7&f:backup.tags=laptop%2C+daily&f:backup.one-file-system=");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let saved = std::fs::read_to_string(&config).unwrap();
+    assert_has(
+        &saved,
+        &[
+            "# our backups, see the wiki",
+            "keep-last = 7",
+            "\"laptop\"",
+            "\"daily\"",
+            "[web.users.ann]",
+        ],
+    );
+    let mode =
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&config).unwrap().permissions());
+    assert_eq!(mode & 0o077, 0, "the file is no longer private: {mode:o}");
+    // the server goes on with the file as saved
+    let (status, page) = page_as(Auth::Cookie(&admin), "/settings?scope=repo:default&saved=1");
+    assert_eq!(status, StatusCode::OK);
+    assert_has(&page, &["Saved.", "value=\"7\""]);
+
+    // a value that is not one: the page says what is wrong, and the file is left as it was
+    let r = post("f:retention.keep-daily=lots");
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_has(&r.text().unwrap(), &["lots"]);
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), saved);
+    // emptied: back to what it inherits
+    let r = post("f:retention.keep-last=");
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(
+        !std::fs::read_to_string(&config)
+            .unwrap()
+            .contains("keep-last")
     );
 }

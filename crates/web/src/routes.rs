@@ -12,7 +12,7 @@ use axum::{
 
 use crate::{
     App, api,
-    pages::{self, actions, snapshots},
+    pages::{self, actions, settings, snapshots},
 };
 
 /// One route, as the tests see it.
@@ -137,6 +137,12 @@ pub fn router(app: Arc<App>) -> (Router, Vec<RouteInfo>) {
         "/repos/{repo}/snapshots/{snapshot}/download",
         AUTHENTICATED,
         get(snapshots::download),
+    )
+    .add(
+        &[Method::GET, Method::POST],
+        "/settings",
+        AUTHENTICATED,
+        get(settings::settings).post(settings::save),
     )
     .add(&[Method::GET], "/jobs", AUTHENTICATED, get(pages::jobs))
     .add(&[Method::GET], "/jobs/{id}", AUTHENTICATED, get(pages::job))

@@ -142,6 +142,11 @@ impl Browser {
         self.post("/url", json!({ "url": url }));
     }
 
+    /// Resizes the window (a phone: 390 × 844).
+    pub fn set_window(&self, width: u32, height: u32) {
+        self.post("/window/rect", json!({ "width": width, "height": height }));
+    }
+
     pub fn url(&self) -> String {
         self.call(reqwest::Method::GET, "/url", None)
             .as_str()

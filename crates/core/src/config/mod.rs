@@ -10,6 +10,7 @@ mod locate;
 pub mod permissions;
 pub mod schema;
 pub mod secrets;
+pub mod settings;
 pub mod setup;
 mod template;
 mod vars;

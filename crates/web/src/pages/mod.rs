@@ -5,6 +5,7 @@
 //! job's progress; everything else works without it.
 
 pub mod actions;
+pub mod settings;
 pub mod snapshots;
 
 use std::sync::Arc;
@@ -53,10 +54,15 @@ fn seg(s: &str) -> String {
 fn page(title: &str, caller: Option<&Caller>, body: &str) -> Response {
     let nav = match caller {
         Some(c) => format!(
-            r#"<nav><a href="/">{dash}</a> <a href="/jobs">{jobs}</a>
+            r#"<nav><a href="/">{dash}</a> <a href="/jobs">{jobs}</a>{settings}
 <form method="post" action="/logout?csrf={csrf}" class="inline"><span class="who">{who} ({role})</span> <button>{logout}</button></form></nav>"#,
             dash = esc(&t!("web-dashboard")),
             jobs = esc(&t!("web-jobs")),
+            settings = if c.role >= Role::Operator {
+                format!(r#" <a href="/settings">{}</a>"#, esc(&t!("settings-title")))
+            } else {
+                String::new()
+            },
             csrf = esc(c.csrf()),
             who = esc(&c.name),
             role = esc(c.role.name()),
