@@ -1398,3 +1398,87 @@ fn administrators_change_settings_and_operators_only_read_them() {
             .contains("keep-last")
     );
 }
+
+#[test]
+fn the_dashboard_shows_the_scheduler_and_an_operator_pauses_it() {
+    let (w, config, token) = setup();
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(
+        &config,
+        text.replacen("backup = \"manual\"", "backup = \"daily at 03:00\"", 1),
+    )
+    .unwrap();
+    let _daemon = start_daemon(&w, &config);
+    let web = start(&w, &config, &[]);
+
+    let (status, schedule) = get_json(&web, &token, "/api/v1/schedule");
+    assert_eq!(status, StatusCode::OK);
+    let tasks = schedule["scheduler"]["tasks"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{schedule}"));
+    assert!(
+        tasks
+            .iter()
+            .any(|t| t["repo"] == "default" && t["task"] == "backup" && t["next_run"].is_string()),
+        "{schedule}"
+    );
+    let (_, repos) = get_json(&web, &token, "/api/v1/repos");
+    let default = repos["repos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "default")
+        .unwrap()
+        .clone();
+    assert!(default["next_backup"].is_string(), "{default}");
+    let admin = log_in(&web, "ann", ADMIN_PASSWORD);
+    let (_, _, page) = fetch(&client(), &format!("{}/", web.url), Auth::Cookie(&admin));
+    assert_has(
+        &String::from_utf8(page).unwrap(),
+        &[
+            "id=\"schedule\"",
+            "next backup",
+            "daily at 03:00",
+            "Scheduled runs are on.",
+        ],
+    );
+
+    // a viewer may not pause it; an operator may, and resume it
+    let out = run(
+        cli_with(&w, &config).args(["web", "token", "create", "look", "--role", "viewer"]),
+        0,
+    );
+    let viewer = stdout(&out).trim().to_string();
+    let pause = |tok: &str| {
+        client()
+            .post(format!("{}/api/v1/schedule/pause", web.url))
+            .bearer_auth(tok)
+            .json(&serde_json::json!({ "hours": 2 }))
+            .send()
+            .unwrap()
+    };
+    assert_eq!(pause(&viewer).status(), StatusCode::FORBIDDEN);
+    assert_eq!(pause(&token).status(), StatusCode::OK);
+    let (_, schedule) = get_json(&web, &token, "/api/v1/schedule");
+    assert!(
+        schedule["scheduler"]["paused_until"].is_string(),
+        "{schedule}"
+    );
+    assert!(daemon_status(&w).unwrap()["paused_until"].is_string());
+    let (_, _, page) = fetch(&client(), &format!("{}/", web.url), Auth::Cookie(&admin));
+    assert_has(
+        &String::from_utf8(page).unwrap(),
+        &["paused until", "Resume"],
+    );
+    let r = client()
+        .post(format!("{}/api/v1/schedule/resume", web.url))
+        .bearer_auth(&token)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, schedule) = get_json(&web, &token, "/api/v1/schedule");
+    assert!(
+        schedule["scheduler"]["paused_until"].is_null(),
+        "{schedule}"
+    );
+}
