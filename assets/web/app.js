@@ -42,6 +42,7 @@
     numbers.textContent = parts.join(" · ");
   });
   source.addEventListener("warning", function (e) { line(JSON.parse(e.data).message); });
+  source.addEventListener("log", function (e) { line(JSON.parse(e.data).message); });
   source.addEventListener("finished", function () {
     source.close();
     // the server renders the outcome in the page's language

@@ -1482,3 +1482,67 @@ fn the_dashboard_shows_the_scheduler_and_an_operator_pauses_it() {
         "{schedule}"
     );
 }
+
+/// One service on a headless machine: the scheduler serves the web interface
+/// itself, and its pages and API speak of that very scheduler.
+#[test]
+fn the_scheduler_serves_the_web_interface_itself() {
+    let (w, config, token) = setup();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let url = format!("http://127.0.0.1:{port}");
+    let web = Web {
+        url: url.clone(),
+        child: w
+            .std_cli()
+            .arg("-c")
+            .arg(&config)
+            .args(["daemon", "run", "--grace", "1s", "--web"])
+            .arg(format!("127.0.0.1:{port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(w.path("daemon.log")).unwrap())
+            .spawn()
+            .expect("the daemon starts"),
+    };
+    wait_for(&w, "the daemon's web interface answers", 30, || {
+        client()
+            .get(format!("{url}/healthz"))
+            .send()
+            .is_ok_and(|r| r.status() == StatusCode::OK)
+    });
+    let r = client()
+        .get(format!("{url}/api/v1/schedule"))
+        .bearer_auth(&token)
+        .send()
+        .unwrap();
+    let schedule = body_json(r);
+    assert_eq!(
+        schedule["scheduler"]["pid"].as_u64(),
+        Some(u64::from(web.child.id())),
+        "{schedule}"
+    );
+    // a backup started from its web interface runs
+    let r = client()
+        .post(format!("{url}/api/v1/repos/default/backup"))
+        .bearer_auth(&token)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::ACCEPTED);
+    let id = body_json(r)["job"].as_str().unwrap().to_string();
+    assert_eq!(wait_for_job(&web, &token, &id)["state"], "succeeded");
+    // a finished job's page keeps what it logged
+    let admin = log_in(&web, "ann", ADMIN_PASSWORD);
+    let (_, _, page) = fetch(
+        &client(),
+        &format!("{}/jobs/{id}", web.url),
+        Auth::Cookie(&admin),
+    );
+    let page = String::from_utf8(page).unwrap();
+    assert!(
+        page.contains("<ul id=\"log\"><li"),
+        "no log on the page:\n{page}"
+    );
+}

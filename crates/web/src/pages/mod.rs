@@ -333,7 +333,32 @@ pub async fn job(
         .jobs
         .get(&id)
         .ok_or_else(|| WebError::not_found(t!("web-no-such-job", job = id.as_str())))?;
-    let body = job_body(&j, &caller);
+    let mut body = job_body(&j, &caller);
+    // a finished job's log, kept by the server (a running one's comes with its
+    // events, which replay what was said before)
+    if j.state != "running" {
+        let lines: String = app
+            .jobs
+            .follow(&id)
+            .map(|f| f.before)
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|ev| match ev {
+                npbackup_core::jobs::JobEvent::Log { message, .. } => {
+                    Some(format!("<li>{}</li>", esc(message)))
+                }
+                npbackup_core::jobs::JobEvent::Warning { message } => {
+                    Some(format!(r#"<li class="warning">{}</li>"#, esc(message)))
+                }
+                _ => None,
+            })
+            .collect();
+        body = body.replacen(
+            r#"<ul id="log"></ul>"#,
+            &format!(r#"<ul id="log">{lines}</ul>"#),
+            1,
+        );
+    }
     Ok(page(&job_title(&j), Some(&caller), &body))
 }
 
