@@ -8,7 +8,7 @@ use npbackup_web as web;
 
 use super::{Context, output, permissions::require_manager, prompt::ask};
 use crate::{
-    config::{Config, Secret, edit::ConfigEdit},
+    config::{Config, edit::ConfigEdit},
     error::{Error, Result, exit},
 };
 
@@ -141,11 +141,7 @@ fn add_user(
     checked_name(name)?;
     require_manager(config)?;
     let password = if from_stdin {
-        let mut line = String::new();
-        std::io::stdin()
-            .read_line(&mut line)
-            .map_err(|e| Error::Input(crate::t!("cli-stdin-unreadable", cause = e.to_string())))?;
-        Secret::new(line.trim_end_matches(['\r', '\n']).to_string())
+        crate::prompt::read_line_secret()?
     } else {
         let first = ask(&crate::t!("cli-web-ask-password", user = name))?;
         let again = ask(&crate::t!("cli-web-ask-password-again"))?;

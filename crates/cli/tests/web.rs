@@ -50,7 +50,13 @@ fn start_in(w: &World, config: &std::path::Path, extra: &[&str], lang: &str) -> 
         .args(["web", "--listen", "127.0.0.1:0"])
         .args(extra)
         .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(w.path(&format!("web-{lang}.log"))).unwrap())
+        .stderr(
+            std::fs::File::create(w.path(&match lang {
+                "en" => "web.log".to_string(),
+                other => format!("web-{other}.log"),
+            }))
+            .unwrap(),
+        )
         .spawn()
         .expect("start web");
     let mut line = String::new();

@@ -89,7 +89,7 @@ impl Jobs {
         spec: &JobSpec,
         by: &str,
     ) -> npbackup_common::Result<String> {
-        let mut running = jobs::start(spec, &jobs::JobOptions::default()).await?;
+        let running = jobs::start(spec, &jobs::JobOptions::default()).await?;
         let (live, _) = broadcast::channel(256);
         let entry = Arc::new(Entry {
             id: spec.id.clone(),
@@ -130,20 +130,7 @@ impl Jobs {
         let watched = entry.clone();
         let ended = self.ended.clone();
         tokio::spawn(async move {
-            loop {
-                match running.events.recv().await {
-                    Ok(ev) => {
-                        let last = matches!(ev, JobEvent::Finished(_));
-                        watched.heard(ev);
-                        if last {
-                            break;
-                        }
-                    }
-                    Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(broadcast::error::RecvError::Closed) => break,
-                }
-            }
-            let finished = running.wait().await;
+            let finished = running.follow(|ev| watched.heard(ev)).await;
             let mut said = lock(&watched.said);
             if said.finished.is_none() {
                 said.finished = Some(finished.clone());

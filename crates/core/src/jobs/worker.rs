@@ -58,6 +58,25 @@ impl RunningJob {
         Canceller(self.cancel.clone())
     }
 
+    /// Hands each event to `on_event` (the `finished` one last) until the job
+    /// ends; its end. A listener that falls behind skips what it missed.
+    pub async fn follow(mut self, mut on_event: impl FnMut(JobEvent)) -> Finished {
+        loop {
+            match self.events.recv().await {
+                Ok(ev) => {
+                    let last = matches!(ev, JobEvent::Finished(_));
+                    on_event(ev);
+                    if last {
+                        break;
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => break,
+            }
+        }
+        self.wait().await
+    }
+
     /// Waits for the end.
     pub async fn wait(self) -> Finished {
         match self.done.await {
@@ -363,26 +382,19 @@ pub async fn run_to_end(
     mut on_event: impl FnMut(&JobEvent),
     cancel_on: impl std::future::Future<Output = ()>,
 ) -> Result<Finished> {
-    let mut job = start(spec, opts).await?;
+    let job = start(spec, opts).await?;
     let canceller = job.canceller();
+    let follow = job.follow(|ev| on_event(&ev));
+    tokio::pin!(follow);
     tokio::pin!(cancel_on);
     let mut cancel_sent = false;
     loop {
         tokio::select! {
-            ev = job.events.recv() => match ev {
-                Ok(ev) => {
-                    let last = matches!(ev, JobEvent::Finished(_));
-                    on_event(&ev);
-                    if last { break; }
-                }
-                Err(broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(broadcast::error::RecvError::Closed) => break,
-            },
+            finished = &mut follow => return Ok(finished),
             _ = &mut cancel_on, if !cancel_sent => {
                 cancel_sent = true;
                 canceller.cancel();
             }
         }
     }
-    Ok(job.wait().await)
 }
