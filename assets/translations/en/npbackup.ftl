@@ -315,15 +315,24 @@ summary-backup = { $new } new, { $changed } changed, { $unchanged } unchanged fi
 summary-forget = { $removed } removed, { $kept } kept
 summary-prune = { $freed } freed; { $unused } still unused
 summary-check = No errors were found.
-summary-housekeeping = No errors found · { $removed } snapshots forgotten · { $freed } freed
+summary-housekeeping = No errors found · { $removed ->
+    [one] { $removed } snapshot forgotten
+   *[other] { $removed } snapshots forgotten
+} · { $freed } freed
 summary-unlock = { $n ->
     [0] There was no stale lock.
     [one] Removed { $n } stale lock.
    *[other] Removed { $n } stale locks.
 }
 summary-init = The repository is ready for its first backup.
-summary-restore = { $files } files ({ $size }) restored into { $target } · { $unchanged } already up to date
-summary-conflicts = { $n } existing item(s) left untouched, e.g. { $example }
+summary-restore = { $files ->
+    [one] { $files } file
+   *[other] { $files } files
+} ({ $size }) restored into { $target } · { $unchanged } already up to date
+summary-conflicts = { $n ->
+    [one] { $n } existing item left untouched
+   *[other] { $n } existing items left untouched
+}, e.g. { $example }
 summary-not-restored = Not restored: { $path }: { $reason }
 summary-sent = Sent to { $to }.
 no-job-yet = No job has run yet
@@ -377,7 +386,10 @@ browser-show-history = Show history
 browser-empty = This snapshot is empty.
 browser-opening = Opening the snapshot…
 browser-searching = Searching…
-browser-searching-n = Searching… { $n } paths so far
+browser-searching-n = { $n ->
+    [one] Searching… { $n } path so far
+   *[other] Searching… { $n } paths so far
+}
 browser-nothing-like = Nothing named like “{ $query }”.
 browser-type-a-name = Type a name above and press Enter or Find.
 browser-found = { $paths ->
@@ -407,7 +419,10 @@ browser-comparing = Comparing…
 browser-no-differences = No differences.
 browser-diff-counts = { $added } added, { $removed } removed, { $changed } changed
 browser-whole-snapshot = the whole snapshot
-browser-n-items = { $n } items
+browser-n-items = { $n ->
+    [one] { $n } item
+   *[other] { $n } items
+}
 browser-what = What: { $what }
 browser-into-folder = Into a folder
 browser-folder-placeholder = Folder to restore into (its full path)

@@ -333,18 +333,33 @@ cancel = Annuler
 
 ## Résultats, problèmes, visionneuse
 summary-backup = fichiers : { $new } nouveaux, { $changed } modifiés, { $unchanged } inchangés · { $added } ajoutés ({ $stored } stockés) · { $processed } lus en { $duration }
-summary-forget = { $removed } retirés, { $kept } gardés
+summary-forget = { $removed ->
+    [one] { $removed } retiré
+   *[other] { $removed } retirés
+}, { $kept ->
+    [one] { $kept } gardé
+   *[other] { $kept } gardés
+}
 summary-prune = { $freed } libérés ; { $unused } encore inutilisés
 summary-check = Aucune erreur trouvée.
-summary-housekeeping = Aucune erreur · { $removed } instantanés oubliés · { $freed } libérés
+summary-housekeeping = Aucune erreur · { $removed ->
+    [one] { $removed } instantané oublié
+   *[other] { $removed } instantanés oubliés
+} · { $freed } libérés
 summary-unlock = { $n ->
     [0] Il n'y avait aucun verrou périmé.
     [one] { $n } verrou périmé supprimé.
    *[other] { $n } verrous périmés supprimés.
 }
 summary-init = Le dépôt est prêt pour sa première sauvegarde.
-summary-restore = { $files } fichiers ({ $size }) restaurés dans { $target } · { $unchanged } déjà à jour
-summary-conflicts = { $n } élément(s) existant(s) laissé(s) tel(s) quel(s), par exemple { $example }
+summary-restore = { $files ->
+    [one] { $files } fichier ({ $size }) restauré
+   *[other] { $files } fichiers ({ $size }) restaurés
+} dans { $target } · { $unchanged } déjà à jour
+summary-conflicts = { $n ->
+    [one] { $n } élément existant laissé tel quel
+   *[other] { $n } éléments existants laissés tels quels
+}, par exemple { $example }
 summary-not-restored = Non restauré : { $path } : { $reason }
 summary-sent = Envoyé à { $to }.
 no-job-yet = Aucune tâche n'a encore tourné
@@ -398,7 +413,10 @@ browser-show-history = Voir l'historique
 browser-empty = Cet instantané est vide.
 browser-opening = Ouverture de l'instantané…
 browser-searching = Recherche…
-browser-searching-n = Recherche… { $n } chemins pour l'instant
+browser-searching-n = { $n ->
+    [one] Recherche… { $n } chemin pour l'instant
+   *[other] Recherche… { $n } chemins pour l'instant
+}
 browser-nothing-like = Rien qui s'appelle comme « { $query } ».
 browser-type-a-name = Saisissez un nom ci-dessus et appuyez sur Entrée ou Chercher.
 browser-found = { $paths ->
@@ -428,7 +446,10 @@ browser-comparing = Comparaison…
 browser-no-differences = Aucune différence.
 browser-diff-counts = { $added } ajoutés, { $removed } supprimés, { $changed } modifiés
 browser-whole-snapshot = tout l'instantané
-browser-n-items = { $n } éléments
+browser-n-items = { $n ->
+    [one] { $n } élément
+   *[other] { $n } éléments
+}
 browser-what = Quoi : { $what }
 browser-into-folder = Dans un dossier
 browser-folder-placeholder = Dossier où restaurer (son chemin complet)

@@ -448,6 +448,53 @@ mod tests {
     }
 
     #[test]
+    fn counts_agree_with_their_nouns_in_both_languages() {
+        let say = |lang, key, n: u64| {
+            tr_in(
+                lang,
+                key,
+                &[
+                    ("files", n.into()),
+                    ("n", n.into()),
+                    ("size", "2.5 kB".into()),
+                    ("target", "/t".into()),
+                    ("unchanged", 0.into()),
+                    ("example", "/t/a".into()),
+                ],
+            )
+        };
+        for (lang, key, n, expected) in [
+            (Lang::En, "summary-restore", 1, "1 file (2.5 kB) restored"),
+            (Lang::En, "summary-restore", 2, "2 files (2.5 kB) restored"),
+            (
+                Lang::Fr,
+                "summary-restore",
+                1,
+                "1 fichier (2.5 kB) restauré ",
+            ),
+            (
+                Lang::Fr,
+                "summary-restore",
+                3,
+                "3 fichiers (2.5 kB) restaurés",
+            ),
+            (Lang::En, "summary-conflicts", 1, "1 existing item left"),
+            (Lang::En, "summary-conflicts", 4, "4 existing items left"),
+            (
+                Lang::Fr,
+                "summary-conflicts",
+                1,
+                "1 élément existant laissé",
+            ),
+            (Lang::En, "browser-n-items", 1, "1 item"),
+            (Lang::Fr, "browser-n-items", 2, "2 éléments"),
+        ] {
+            let text = say(lang, key, n);
+            assert!(text.contains(expected), "{key} {n}: {text}");
+        }
+    }
+
+    #[test]
     fn messages_keep_their_lines_and_numbers() {
         let errors = tr_in(
             Lang::En,

@@ -65,6 +65,7 @@ pub fn router(app: Arc<App>) -> (Router, Vec<RouteInfo>) {
         get(pages::style),
     )
     .add(&[Method::GET], "/static/app.js", PUBLIC, get(pages::script))
+    .add(&[Method::GET], "/static/logo.png", PUBLIC, get(pages::logo))
     .add(
         &[Method::GET, Method::POST],
         "/login",

@@ -76,10 +76,11 @@ fn page(title: &str, caller: Option<&Caller>, body: &str) -> Response {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · {product}</title>
 <link rel="stylesheet" href="/static/style.css">
+<link rel="icon" type="image/png" href="/static/logo.png">
 <style>:root{{--primary:{primary};--ok:{ok};--warning:{warning};--error:{error};--running:{running}}}</style>
 <script src="/static/app.js" defer></script>
 </head><body>
-<header><strong class="brand">{product}</strong>{nav}</header>
+<header><strong class="brand"><img src="/static/logo.png" alt="" width="28" height="28"> {product}</strong>{nav}</header>
 <main>{body}</main>
 </body></html>"#,
         lang = npbackup_common::i18n::current().code(),
@@ -499,6 +500,18 @@ pub async fn style() -> Response {
     (
         [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
         include_str!("../../../../assets/web/style.css"),
+    )
+        .into_response()
+}
+
+/// `GET /static/logo.png`: the brand's application icon.
+pub async fn logo() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        brand::ICON_APP,
     )
         .into_response()
 }
