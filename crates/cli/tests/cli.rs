@@ -108,20 +108,7 @@ fn browse_find_dump_diff_stats() {
         w.cli_repo(&repo).args(["--json", "ls", "latest", &docs]),
         0,
     ));
-    let names: Vec<String> = one["result"]["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            e["path"]
-                .as_str()
-                .unwrap()
-                .rsplit('/')
-                .next()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let names = entry_names(&one["result"]["entries"]);
     assert!(
         names.contains(&"private".to_string()) && names.contains(&"new.txt".to_string()),
         "{names:?}"

@@ -599,20 +599,7 @@ fn people_browse_a_snapshot_and_download_files_and_folders() {
             .send()
             .unwrap(),
     );
-    let names: Vec<String> = ls["entries"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{ls}"))
-        .iter()
-        .map(|e| {
-            e["path"]
-                .as_str()
-                .unwrap()
-                .rsplit('/')
-                .next()
-                .unwrap()
-                .to_string()
-        })
-        .collect();
+    let names = entry_names(&ls["entries"]);
     assert_has(
         &names.join("\n"),
         &[

@@ -186,9 +186,7 @@ pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
 
 fn index(open: OpenRepo) -> Result<Repository<IndexedIdsStatus>> {
     let uri = open.uri.clone();
-    open.repo
-        .to_indexed_ids()
-        .map_err(|e| crate::engine_error(crate::t!("engine-reading-index-of", location = uri), &e))
+    open.repo.to_indexed_ids().map_err(crate::index_error(&uri))
 }
 
 fn stream_options(req: &BackupRequest) -> BackupOptions {

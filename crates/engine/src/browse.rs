@@ -330,7 +330,7 @@ fn snapshot_path(path: &str) -> String {
     }
 }
 
-fn node_at(
+pub(crate) fn node_at(
     repo: &Repository<impl rustic_core::IndexedTree>,
     snap: &SnapshotFile,
     path: &str,
@@ -419,12 +419,10 @@ pub fn diff(open: OpenRepo, a: &Snapshot, b: &Snapshot) -> Result<Vec<DiffEntry>
 /// Writes the content of the file at `path` in `snap` to `out`.
 pub fn dump(open: OpenRepo, snap: &Snapshot, path: &str, out: &mut impl Write) -> Result<()> {
     let snap = &snap.0;
-    let repo: Repository<_> = open.repo.to_indexed().map_err(|e| {
-        crate::engine_error(
-            crate::t!("engine-reading-index-of", location = open.uri.as_str()),
-            &e,
-        )
-    })?;
+    let repo: Repository<_> = open
+        .repo
+        .to_indexed()
+        .map_err(crate::index_error(&open.uri))?;
     let node = node_at(&repo, snap, path)?;
     if !node.is_file() {
         return Err(Error::Input(crate::t!(

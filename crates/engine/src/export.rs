@@ -99,23 +99,13 @@ pub fn export(
     out: &mut dyn Write,
 ) -> Result<ExportSummary> {
     let snap = &snap.0;
-    let repo: Repository<_> = open.repo.to_indexed().map_err(|e| {
-        crate::engine_error(
-            crate::t!("engine-reading-index-of", location = open.uri.as_str()),
-            &e,
-        )
-    })?;
+    let repo: Repository<_> = open
+        .repo
+        .to_indexed()
+        .map_err(crate::index_error(&open.uri))?;
     let at = super::browse::absolute(path);
     let at_text = at.to_string_lossy().to_string();
-    let node = repo
-        .node_from_snapshot_and_path(snap, &at_text)
-        .map_err(|_| {
-            Error::Input(crate::t!(
-                "engine-not-in-snapshot",
-                path = at_text.as_str(),
-                snapshot = super::browse::short_id(snap)
-            ))
-        })?;
+    let node = super::browse::node_at(&repo, snap, &at_text)?;
     let writing =
         |e: std::io::Error| Error::io(crate::t!("io-writing"), crate::t!("export-the-download"), e);
     let reading = |p: &Path, e: &rustic_core::RusticError| {

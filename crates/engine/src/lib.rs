@@ -54,6 +54,12 @@ use crate::{
 };
 
 /// A rustic_core error as one of ours: what was being done, and what went wrong.
+/// The error of reading the index of the repository at `uri` (for `map_err` of
+/// `to_indexed()` and its kin).
+pub(crate) fn index_error(uri: &str) -> impl Fn(Box<RusticError>) -> Error + '_ {
+    move |e| engine_error(crate::t!("engine-reading-index-of", location = uri), &e)
+}
+
 pub(crate) fn engine_error(doing: impl Into<String>, err: &RusticError) -> Error {
     Error::Engine {
         doing: doing.into(),

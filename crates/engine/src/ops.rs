@@ -627,19 +627,15 @@ pub fn copy(src: OpenRepo, dst: OpenRepo, filter: &super::SnapshotFilter) -> Res
     let already_there = candidates.len() - relevant.len();
     if !relevant.is_empty() {
         let src_uri = src.uri.clone();
-        let full = src.repo.to_indexed().map_err(|e| {
-            crate::engine_error(
-                crate::t!("engine-reading-index-of", location = src_uri.as_str()),
-                &e,
-            )
-        })?;
+        let full = src
+            .repo
+            .to_indexed()
+            .map_err(crate::index_error(&src_uri))?;
         let dst_uri = dst.uri.clone();
-        let target = dst.repo.to_indexed_ids().map_err(|e| {
-            crate::engine_error(
-                crate::t!("engine-reading-index-of", location = dst_uri.as_str()),
-                &e,
-            )
-        })?;
+        let target = dst
+            .repo
+            .to_indexed_ids()
+            .map_err(crate::index_error(&dst_uri))?;
         full.copy(&target, relevant.iter()).map_err(|e| {
             crate::engine_error(
                 crate::t!("engine-copying-into", location = dst_uri.as_str()),

@@ -419,12 +419,10 @@ pub fn restore(
     };
     let key = RepoKey::of(&open.repo)?;
     let backend = open.backends.repository();
-    let repo = open.repo.to_indexed().map_err(|e| {
-        crate::engine_error(
-            crate::t!("engine-reading-index-of", location = open.uri.as_str()),
-            &e,
-        )
-    })?;
+    let repo = open
+        .repo
+        .to_indexed()
+        .map_err(crate::index_error(&open.uri))?;
 
     let base = req.base.as_ref().map(|b| absolute_path(b.as_path()));
     let mut includes: Vec<PathBuf> = req

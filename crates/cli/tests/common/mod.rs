@@ -125,6 +125,25 @@ pub fn run(cmd: &mut Command, expected_code: i32) -> Output {
     out
 }
 
+/// The names (last path segments) of a listing's `entries`, as `ls --json` and
+/// the web API give them.
+pub fn entry_names(entries: &serde_json::Value) -> Vec<String> {
+    entries
+        .as_array()
+        .unwrap_or_else(|| panic!("no entries: {entries}"))
+        .iter()
+        .map(|e| {
+            e["path"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
 pub fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(

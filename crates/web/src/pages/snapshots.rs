@@ -224,6 +224,14 @@ fn item_value(e: &Entry) -> String {
     }
 }
 
+/// The folder holding a snapshot path ("/" for a top-level one).
+fn parent_of(path: &str) -> &str {
+    match path.rsplit_once('/') {
+        Some((p, _)) if !p.is_empty() => p,
+        _ => "/",
+    }
+}
+
 /// The last segment of a snapshot path.
 fn name_of(path: &str) -> &str {
     path.rsplit('/').find(|s| !s.is_empty()).unwrap_or(path)
@@ -257,8 +265,7 @@ pub async fn browse(
         .await?;
     // a backed-up file on its own: show the folder holding it
     if entries.len() == 1 && entries[0].kind != "dir" && entries[0].path == path {
-        let parent = path.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
-        let parent = if parent.is_empty() { "/" } else { parent };
+        let parent = parent_of(&path);
         return Ok(Redirect::to(&format!(
             "/repos/{}/snapshots/{}?path={}",
             seg(&repo),
@@ -489,8 +496,7 @@ pub async fn find(
         }
         let mut rows = String::new();
         for h in &hits {
-            let folder = h.entry.path.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
-            let folder = if folder.is_empty() { "/" } else { folder };
+            let folder = parent_of(&h.entry.path);
             rows.push_str(&format!(
                 r#"<tr><td><a href="{repo_url}/snapshots/{snap}?path={folder}">{path}</a></td><td>{time}</td><td>{size}</td><td>{mtime}</td><td>{history}</td></tr>"#,
                 snap = seg(&h.snapshot),
@@ -539,10 +545,9 @@ pub async fn history(
     let repo_url = format!("/repos/{}", seg(&repo));
     let distinct = versions.iter().filter(|v| v.changed).count();
     let may_download = app.repo_for_download(&caller, &repo).is_ok();
+    let folder = parent_of(&path);
     let mut rows = String::new();
     for v in &versions {
-        let folder = path.rsplit_once('/').map(|(p, _)| p).unwrap_or("");
-        let folder = if folder.is_empty() { "/" } else { folder };
         let get = if may_download && v.kind == "file" {
             format!(
                 r#"<a class="download" href="{repo_url}/snapshots/{snap}/download?path={p}">{label}</a>"#,
