@@ -5,6 +5,7 @@
 //! it reaches repositories only through `npbackup_engine`.
 
 pub mod config;
+pub mod fleet;
 pub mod jobs;
 pub mod logging;
 pub mod monitor;

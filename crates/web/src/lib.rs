@@ -10,7 +10,7 @@
 //! - `jobs`: the jobs this server started, with what they said so far;
 //! - `api`: the JSON handlers; `pages`: the HTML ones.
 
-mod accounts;
+pub mod accounts;
 mod api;
 mod auth;
 mod browse;
@@ -18,7 +18,7 @@ mod download;
 mod jobs;
 mod pages;
 mod routes;
-mod tls;
+pub mod tls;
 
 use std::{
     net::SocketAddr,
@@ -267,7 +267,8 @@ pub async fn serve(opts: Options, ready: impl FnOnce(Bound)) -> Result<()> {
     }
 }
 
-async fn shutdown() {
+/// Resolves at Ctrl-C or SIGTERM (graceful shutdown of a server).
+pub async fn shutdown() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{SignalKind, signal};

@@ -268,9 +268,10 @@ fn finished(started: Instant, result: Result<Outcome>, cancelled: bool) -> Finis
 
 /// Sends the job's metrics and end ping (monitoring problems become warnings).
 fn report(spec: &JobSpec, started: Instant, result: &Result<Outcome>) {
-    let Some(m) = &spec.monitoring else {
+    let fleet = crate::fleet::dir().filter(|_| crate::fleet::enrolled());
+    if spec.monitoring.is_none() && fleet.is_none() {
         return;
-    };
+    }
     // listing snapshots is a read the window repeats; it is not a job to monitor
     if matches!(
         spec.kind,
@@ -338,6 +339,38 @@ fn report(spec: &JobSpec, started: Instant, result: &Result<Outcome>) {
             }
             tail.join("\n")
         },
+    };
+    if let Some(fleet) = &fleet {
+        let queued = crate::fleet::queue(
+            fleet,
+            &crate::fleet::JobReport {
+                id: spec.id.clone(),
+                repo: spec.repo.name.clone(),
+                action: report.action.clone(),
+                ok: report.ok,
+                state: report.exec_state() as u8,
+                finished_at: jiff::Timestamp::now().as_second(),
+                exec_seconds: report.exec_seconds,
+                warnings: report.warnings as u64,
+                last_success: report.last_success,
+                backup: report.backup.as_ref().map(Into::into),
+                log_tail: if report.ok {
+                    String::new()
+                } else {
+                    report.log_tail.clone()
+                },
+            },
+        );
+        if let Err(e) = queued {
+            warn(crate::t!(
+                "job-fleet-report-unsaved",
+                path = fleet.display().to_string(),
+                cause = e.to_string()
+            ));
+        }
+    }
+    let Some(m) = &spec.monitoring else {
+        return;
     };
     // what a backup read, as the original's `backup_type` label
     let mut m = m.clone();

@@ -1,0 +1,210 @@
+//! The HTTP side: the machines' routes under `/fleet/v1` (enrolment with a token,
+//! then signed requests only) and the administrator's (`/metrics`,
+//! `/admin/v1/machines`, HTTP Basic with an administrator account). No route
+//! answers without its credential; request bodies are never logged.
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    body::Bytes,
+    extract::{Query, State},
+    http::{HeaderMap, Method, StatusCode, Uri, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use base64::{Engine as _, engine::general_purpose::STANDARD as B64};
+use npbackup_fleet::protocol::{API, CheckIn, EnrolRequest, Refusal};
+use serde::Deserialize;
+
+use crate::{
+    fleet::{self, Refused},
+    store::Store,
+    views::{self, MachineView},
+};
+
+pub struct Server {
+    pub store: Store,
+    pub checkin_seconds: u64,
+}
+
+type Shared = State<Arc<Server>>;
+
+pub fn router(server: Arc<Server>) -> Router {
+    Router::new()
+        .route(&format!("{API}/enrol"), post(enrol))
+        .route(&format!("{API}/checkin"), post(checkin))
+        .route(&format!("{API}/config"), get(config))
+        .route("/metrics", get(metrics))
+        .route("/admin/v1/machines", get(machines))
+        .with_state(server)
+}
+
+fn status_of(kind: &str) -> StatusCode {
+    match kind {
+        "token" | "signature" | "unknown-machine" | "replay" | "clock-skew" => {
+            StatusCode::UNAUTHORIZED
+        }
+        "revoked" | "denied" => StatusCode::FORBIDDEN,
+        "not-found" => StatusCode::NOT_FOUND,
+        "input" => StatusCode::BAD_REQUEST,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        let status = status_of(self.kind);
+        if status.is_server_error() {
+            tracing::error!("{}", self.message);
+        } else {
+            tracing::info!(kind = self.kind, "refused: {}", self.message);
+        }
+        (
+            status,
+            axum::Json(Refusal {
+                kind: self.kind.into(),
+                error: self.message,
+            }),
+        )
+            .into_response()
+    }
+}
+
+fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, Refused> {
+    serde_json::from_slice(body).map_err(|e| {
+        Refused::new(
+            "input",
+            format!("the request's body is not what was expected: {e}"),
+        )
+    })
+}
+
+async fn enrol(State(s): Shared, body: Bytes) -> Result<Response, Refused> {
+    let req: EnrolRequest = json_body(&body)?;
+    let reply = fleet::enrol(&s.store, &req, s.checkin_seconds).await?;
+    Ok(axum::Json(reply).into_response())
+}
+
+async fn checkin(
+    State(s): Shared,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Refused> {
+    let m = fleet::authenticate(&s.store, method.as_str(), uri.path(), &headers, &body).await?;
+    let c: CheckIn = json_body(&body)?;
+    let reply = fleet::checkin(&s.store, &m, &c, s.checkin_seconds).await?;
+    Ok(axum::Json(reply).into_response())
+}
+
+async fn config(
+    State(s): Shared,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Refused> {
+    let m = fleet::authenticate(&s.store, method.as_str(), uri.path(), &headers, &body).await?;
+    let p = fleet::provision(&s.store, &m).await?;
+    tracing::info!(
+        machine = m.id,
+        version = p.version,
+        secrets = p.secrets.len(),
+        "provisioned"
+    );
+    Ok(axum::Json(p).into_response())
+}
+
+/// The administrator named by HTTP Basic, if the password is right.
+async fn admin(s: &Server, headers: &HeaderMap) -> Result<String, Response> {
+    let challenge = || {
+        (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Basic realm=\"npbackup-server\"")],
+            "an administrator's name and password are needed\n",
+        )
+            .into_response()
+    };
+    let Some(given) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .and_then(|v| B64.decode(v.trim()).ok())
+        .and_then(|v| String::from_utf8(v).ok())
+    else {
+        return Err(challenge());
+    };
+    let Some((name, password)) = given.split_once(':') else {
+        return Err(challenge());
+    };
+    match crate::admins::verify(&s.store, name, password).await {
+        Ok(true) => Ok(name.to_string()),
+        Ok(false) => Err(challenge()),
+        Err(e) => Err(e.into_response()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct ListQuery {
+    /// Searches id, host name, group and state.
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    group: Option<String>,
+    /// `json` (default) or `csv`.
+    #[serde(default)]
+    format: Option<String>,
+}
+
+pub async fn views_of(s: &Server) -> Result<Vec<MachineView>, Refused> {
+    let now = fleet::now();
+    Ok(fleet::machines(&s.store)
+        .await?
+        .iter()
+        .map(|m| MachineView::of(m, now, s.checkin_seconds))
+        .collect())
+}
+
+async fn machines(State(s): Shared, headers: HeaderMap, Query(q): Query<ListQuery>) -> Response {
+    if let Err(r) = admin(&s, &headers).await {
+        return r;
+    }
+    let list = match views_of(&s).await {
+        Ok(l) => l,
+        Err(e) => return e.into_response(),
+    };
+    let list: Vec<MachineView> = list
+        .into_iter()
+        .filter(|m| m.matches(&q.q) && q.group.as_ref().is_none_or(|g| &m.group == g))
+        .collect();
+    match q.format.as_deref() {
+        Some("csv") => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"machines.csv\"",
+                ),
+            ],
+            views::csv(&list),
+        )
+            .into_response(),
+        _ => axum::Json(list).into_response(),
+    }
+}
+
+async fn metrics(State(s): Shared, headers: HeaderMap) -> Response {
+    if let Err(r) = admin(&s, &headers).await {
+        return r;
+    }
+    match views_of(&s).await {
+        Ok(list) => (
+            [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+            views::metrics(&list),
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}

@@ -1,0 +1,11 @@
+//! The fleet server's parts, for its binary (`main.rs`) and its tests: the store
+//! (SQLite or PostgreSQL), what it does for administrators and machines
+//! ([`fleet`]), the HTTP routes ([`api`]), how machines are judged and shown
+//! ([`views`]).
+
+pub mod admins;
+pub mod api;
+pub mod fleet;
+pub mod settings;
+pub mod store;
+pub mod views;
