@@ -869,3 +869,45 @@ cli-web-token-created = token { $name } created ({ $role }); it is shown once, b
 cli-web-no-such-account = there is no `{ $name }` to remove
 cli-web-removed = { $name } removed
 cli-web-token-line = token { $name }
+
+## The fleet: enrolment, provisioning, check-ins
+job-fleet-report-unsaved = the report for the fleet server could not be saved in { $path }: { $cause }
+fleet-http-client = cannot set up HTTPS for the fleet server: { $cause }
+fleet-bad-url = '{ $url }' is not a fleet server's address: { $cause }
+fleet-url-needs-http = it must start with https:// (or http:// on this machine)
+fleet-state-damaged = the fleet enrolment in { $path } is damaged ({ $cause }): run `fleet leave` and enrol again
+fleet-identity-damaged = this machine's fleet keys in { $path } are damaged ({ $cause }): run `fleet leave` and enrol again
+fleet-already-enrolled = this machine is enrolled already (machine { $machine } of { $server }): run `fleet leave` first to enrol again
+fleet-no-server = no fleet server address was given
+fleet-unreachable = no fleet server answered ({ $attempts }); the last good configuration stays in use and reports wait for the next check-in
+fleet-identity-label = fleet identity (private keys)
+fleet-secret-label = fleet secret { $name }
+fleet-secret-bad-name = the server sent a secret named '{ $name }', which cannot name a secret
+fleet-secret-not-text = the secret '{ $name }' from the server is not text
+fleet-secret-unopened = the secret '{ $name }' from the server could not be opened: { $cause }
+fleet-not-a-fleet-server = the server answered { $status } without saying why: is this address a fleet server?
+fleet-refused = { $server } refused: { $error }
+fleet-bad-answer = { $server } answered something that is not the fleet protocol: { $cause }
+fleet-no-state-dir = this platform has no folder for the fleet enrolment (no home folder?)
+fleet-not-enrolled = this machine is not enrolled in a fleet server (`fleet enrol https://SERVER TOKEN`)
+fleet-never = never
+fleet-no-config-yet = the server has no configuration for this machine's group yet
+fleet-config-up-to-date = the configuration is up to date (version { $version })
+fleet-config-applied = configuration version { $version } applied (the previous one is kept as last-good.toml)
+fleet-config-refused = configuration version { $version } was refused here and not applied: { $error }
+fleet-no-config-path = no configuration file to provision: give -c FILE
+fleet-enrolled = enrolled as { $machine } in group '{ $group }' at { $server }
+fleet-status-machine = machine { $machine }, group '{ $group }'
+fleet-status-servers = servers (in order): { $servers }
+fleet-status-config = configuration version { $version } in { $file }, last synced { $when }
+fleet-status-checkin = last check-in { $when } (every { $minutes } min); { $n ->
+    [one] 1 report waiting
+   *[other] { $n } reports waiting
+}
+fleet-status-error = last problem: { $error }
+fleet-checked-in = checked in at { $server }; { $n ->
+    [0] nothing to run
+    [one] 1 command run
+   *[other] { $n } commands run
+}
+fleet-left = this machine left { $server } (the server still lists it until an administrator revokes it)

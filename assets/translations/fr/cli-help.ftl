@@ -180,3 +180,14 @@ help-web-token-create = Créer un jeton (affiché une fois : seul son hachage es
 help-web-token-remove = Supprimer un jeton
 help-daemon-run-arg-web = Servir aussi l'interface web, sur cette adresse (par défaut : `[web] listen`, s'il est réglé)
 help-daemon-run-arg-insecure-http = Servir l'interface web en HTTP en clair sur une adresse que d'autres machines peuvent joindre
+
+help-fleet = Cette machine et son serveur de flotte : inscription, état, connexion, synchronisation, départ
+help-fleet-enrol = Rejoindre un serveur de flotte avec un jeton d'inscription ; sa configuration remplace celle de cette machine (-c FICHIER, sinon le fichier de l'utilisateur)
+help-fleet-enrol-arg-server = L'adresse du serveur (https://…)
+help-fleet-enrol-arg-token = Le jeton d'inscription (aussi $NPBACKUP_FLEET_TOKEN, qui le garde hors de la liste des processus)
+help-fleet-enrol-arg-fallback = Une autre adresse du serveur, essayée dans l'ordre quand la première ne répond pas
+help-fleet-enrol-arg-ca = Des certificats (PEM) auxquels se fier pour le serveur, en plus de ceux du système
+help-fleet-status = Quel serveur, quelle version de la configuration, quand synchronisée et quand connectée
+help-fleet-checkin = Faire son rapport au serveur maintenant, puis lancer ce qu'il demande et en faire le rapport aussi
+help-fleet-sync = Récupérer la configuration maintenant (appliquée si elle est plus récente et valide)
+help-fleet-leave = Oublier l'inscription sur cette machine (le fichier de configuration reste)

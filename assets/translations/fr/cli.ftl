@@ -893,3 +893,45 @@ cli-web-token-created = jeton { $name } créé ({ $role }) ; il est affiché une
 cli-web-no-such-account = il n'y a pas de `{ $name }` à supprimer
 cli-web-removed = { $name } supprimé
 cli-web-token-line = jeton { $name }
+
+## La flotte : inscription, configuration fournie, connexions
+job-fleet-report-unsaved = le rapport pour le serveur de flotte n’a pas pu être enregistré dans { $path } : { $cause }
+fleet-http-client = impossible de préparer HTTPS pour le serveur de flotte : { $cause }
+fleet-bad-url = « { $url } » n’est pas l’adresse d’un serveur de flotte : { $cause }
+fleet-url-needs-http = elle doit commencer par https:// (ou http:// sur cette machine)
+fleet-state-damaged = l’inscription à la flotte dans { $path } est endommagée ({ $cause }) : lancez `fleet leave` puis inscrivez-vous à nouveau
+fleet-identity-damaged = les clés de flotte de cette machine dans { $path } sont endommagées ({ $cause }) : lancez `fleet leave` puis inscrivez-vous à nouveau
+fleet-already-enrolled = cette machine est déjà inscrite (machine { $machine } de { $server }) : lancez d’abord `fleet leave` pour vous inscrire à nouveau
+fleet-no-server = aucune adresse de serveur de flotte n’a été donnée
+fleet-unreachable = aucun serveur de flotte n’a répondu ({ $attempts }) ; la dernière bonne configuration reste en service et les rapports attendent la prochaine connexion
+fleet-identity-label = identité de flotte (clés privées)
+fleet-secret-label = secret de flotte { $name }
+fleet-secret-bad-name = le serveur a envoyé un secret nommé « { $name } », qui ne peut pas nommer un secret
+fleet-secret-not-text = le secret « { $name } » reçu du serveur n’est pas du texte
+fleet-secret-unopened = le secret « { $name } » reçu du serveur n’a pas pu être ouvert : { $cause }
+fleet-not-a-fleet-server = le serveur a répondu { $status } sans dire pourquoi : cette adresse est-elle un serveur de flotte ?
+fleet-refused = { $server } a refusé : { $error }
+fleet-bad-answer = { $server } a répondu quelque chose qui n’est pas le protocole de flotte : { $cause }
+fleet-no-state-dir = cette plateforme n’a pas de dossier pour l’inscription à la flotte (pas de dossier personnel ?)
+fleet-not-enrolled = cette machine n’est inscrite à aucun serveur de flotte (`fleet enrol https://SERVEUR JETON`)
+fleet-never = jamais
+fleet-no-config-yet = le serveur n’a pas encore de configuration pour le groupe de cette machine
+fleet-config-up-to-date = la configuration est à jour (version { $version })
+fleet-config-applied = configuration version { $version } appliquée (la précédente est gardée dans last-good.toml)
+fleet-config-refused = la configuration version { $version } a été refusée ici et n’est pas appliquée : { $error }
+fleet-no-config-path = aucun fichier de configuration à fournir : donnez -c FICHIER
+fleet-enrolled = inscrite comme { $machine } dans le groupe « { $group } » sur { $server }
+fleet-status-machine = machine { $machine }, groupe « { $group } »
+fleet-status-servers = serveurs (dans l’ordre) : { $servers }
+fleet-status-config = configuration version { $version } dans { $file }, synchronisée { $when }
+fleet-status-checkin = dernière connexion { $when } (toutes les { $minutes } min) ; { $n ->
+    [one] 1 rapport en attente
+   *[other] { $n } rapports en attente
+}
+fleet-status-error = dernier problème : { $error }
+fleet-checked-in = connexion faite à { $server } ; { $n ->
+    [0] rien à lancer
+    [one] 1 commande lancée
+   *[other] { $n } commandes lancées
+}
+fleet-left = cette machine a quitté { $server } (le serveur la liste jusqu’à ce qu’un administrateur la révoque)

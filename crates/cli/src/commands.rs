@@ -74,6 +74,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         Command::SendTestEmail { to } => super::monitoring::send_test_email(ctx, &to),
         Command::Daemon { action } => super::daemon::daemon(ctx, action),
         Command::Service(cmd) => super::daemon::service(ctx, cmd),
+        Command::Fleet(cmd) => super::fleet::fleet_cmd(ctx, cmd),
         Command::Copy {
             to,
             to_repository,

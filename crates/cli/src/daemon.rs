@@ -88,6 +88,8 @@ fn run(
         #[cfg(not(windows))]
         return Err(Error::Usage(crate::t!("cli-daemon-service-windows-only")));
     }
+    // an enrolled machine checks in beside the scheduler
+    let _fleet = crate::fleet::background();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -5,6 +5,7 @@
 
 mod commands;
 mod daemon;
+mod fleet;
 pub mod help;
 mod jobrun;
 mod keyring;
@@ -236,6 +237,9 @@ pub enum Command {
     /// Install the scheduler as a service started at login (--user) or boot (--system).
     #[command(subcommand)]
     Service(ServiceCommand),
+    /// This machine and its fleet server: enrol, status, check in, sync, leave.
+    #[command(subcommand)]
+    Fleet(fleet::FleetCommand),
     /// Create, check and show the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
@@ -661,6 +665,7 @@ fn command_op(c: &Command) -> Option<Op> {
         | Command::Web(_)
         | Command::Daemon { .. }
         | Command::Service(_)
+        | Command::Fleet(_)
         | Command::Config(_)
         | Command::Completions { .. }
         | Command::Job
@@ -698,6 +703,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::SendTestEmail { .. } => "send-test-email",
         Command::Daemon { .. } => "daemon",
         Command::Service(_) => "service",
+        Command::Fleet(_) => "fleet",
         Command::Job => "__job",
     }
 }

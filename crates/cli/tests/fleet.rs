@@ -1,0 +1,337 @@
+//! A fleet for real: `npbackup-server` on loopback (two processes on one SQLite
+//! store, the second as the fallback URL) and two machines, each with its own
+//! HOME, enrolling with a token, receiving their group's configuration (the
+//! repository password sealed to them), backing up to a real repository, checking
+//! in; the administrator sees them, run-now reaches one, revoke refuses one, and
+//! when the first server is killed (-9) the fallback answers with nothing lost.
+
+mod common;
+
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+};
+
+use common::*;
+
+const ADMIN_PASSWORD: &str = "admin-password-for-tests";
+
+fn server_bin() -> PathBuf {
+    let p = assert_cmd::cargo::cargo_bin("npbackup-server");
+    assert!(
+        p.exists(),
+        "{} is not built: run the tests with `cargo test --workspace`",
+        p.display()
+    );
+    p
+}
+
+fn server(data: &Path) -> Command {
+    let mut c = Command::new(server_bin());
+    c.arg("--data")
+        .arg(data)
+        .env_remove("NPBACKUP_SERVER_DATA")
+        .env("NPBACKUP_SERVER_LOG", "warn");
+    c
+}
+
+/// Runs the server's command with `stdin`, expecting `code`; its stdout.
+fn admin(data: &Path, args: &[&str], stdin: &str, code: i32) -> String {
+    let mut child = server(data)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "npbackup-server {args:?}\nstdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn admin_json(data: &Path, args: &[&str]) -> serde_json::Value {
+    let mut a = vec!["--json"];
+    a.extend_from_slice(args);
+    serde_json::from_str(&admin(data, &a, "", 0)).unwrap()
+}
+
+fn serve(data: &Path) -> (Server, u16) {
+    let port = free_port();
+    let child = server(data)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for_port(port);
+    (Server(child), port)
+}
+
+/// A machine: its own HOME, its configuration file at `npbackup.toml`.
+fn fleet_cli(m: &World, args: &[&str]) -> assert_cmd::Command {
+    let mut c = m.cli();
+    c.arg("-c").arg(m.path("npbackup.toml")).args(args);
+    c
+}
+
+fn machine_view<'a>(list: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == id)
+        .unwrap_or_else(|| panic!("{id} not in {list}"))
+}
+
+#[test]
+fn machines_enrol_back_up_check_in_and_obey() {
+    let w = World::new();
+    let data = w.path("server");
+    let repo = w.path("repo");
+    let (src_a, src_b) = (w.path("src-a"), w.path("src-b"));
+    make_tree(&src_a, false);
+    make_tree(&src_b, false);
+    run(w.cli_repo(&repo.display().to_string()).arg("init"), 0);
+
+    // the administrator: a server, a group's secret and template, a token for two
+    let out = admin(
+        &data,
+        &["init", "--password-stdin", "--checkin-minutes", "1"],
+        &format!("{ADMIN_PASSWORD}\n"),
+        0,
+    );
+    assert!(
+        !out.contains(ADMIN_PASSWORD),
+        "a password given is not printed"
+    );
+    admin(
+        &data,
+        &["secret", "set", "office", "repo-password"],
+        &format!("{PASSWORD}\n"),
+        0,
+    );
+    let template = w.path("office.toml");
+    std::fs::write(
+        &template,
+        format!(
+            "[groups.office.backup]\npaths = [\"{}\"]\n\n[repos.docs]\ngroup = \"office\"\nuri = \"{}\"\npassword-fleet = \"repo-password\"\n",
+            src_a.display(),
+            repo.display()
+        ),
+    )
+    .unwrap();
+    // a malformed template is refused with its file and line
+    let bad = w.path("bad.toml");
+    std::fs::write(&bad, "[repos.docs]\nuri = \"/x\"\npaths = [\n").unwrap();
+    let e = Command::new(server_bin())
+        .arg("--data")
+        .arg(&data)
+        .args(["group", "set-config", "office"])
+        .arg(&bad)
+        .output()
+        .unwrap();
+    assert_eq!(e.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&e.stderr).contains(&format!("{}:3", bad.display())),
+        "{}",
+        String::from_utf8_lossy(&e.stderr)
+    );
+    admin(
+        &data,
+        &["group", "set-config", "office", template.to_str().unwrap()],
+        "",
+        0,
+    );
+    let token = admin_json(
+        &data,
+        &["token", "create", "--group", "office", "--uses", "2"],
+    );
+    let token = token["token"].as_str().unwrap().to_string();
+
+    let (first, port1) = serve(&data);
+    let (_second, port2) = serve(&data);
+    let url1 = format!("http://127.0.0.1:{port1}");
+    let url2 = format!("http://127.0.0.1:{port2}");
+
+    // two machines enrol; B's overrides back up another folder
+    let a = World::new();
+    let b = World::new();
+    let out = run(
+        &mut fleet_cli(&a, &["--json", "fleet", "enrol", &url1, &token]),
+        0,
+    );
+    let a_id = json(&out)["result"]["machine_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = run(
+        fleet_cli(
+            &b,
+            &["--json", "fleet", "enrol", &url1, "--fallback", &url2],
+        )
+        .env("NPBACKUP_FLEET_TOKEN", &token),
+        0,
+    );
+    let b_id = json(&out)["result"]["machine_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // the token is spent
+    let c = World::new();
+    let out = run(&mut fleet_cli(&c, &["fleet", "enrol", &url1, &token]), 11);
+    assert!(stderr(&out).contains("token"), "{}", stderr(&out));
+
+    // A runs the group's configuration: the password is no longer in it, but beside it, owner-only
+    let cfg_a = std::fs::read_to_string(a.path("npbackup.toml")).unwrap();
+    assert!(
+        !cfg_a.contains(PASSWORD) && !cfg_a.contains("password-fleet"),
+        "{cfg_a}"
+    );
+    assert!(cfg_a.contains("password-file"), "{cfg_a}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&a.path("npbackup.toml")), 0o600);
+    let secrets = a
+        .home()
+        .join(".local/state/npbackup/fleet/secrets/repo-password");
+    assert_eq!(std::fs::read_to_string(&secrets).unwrap(), PASSWORD);
+    assert_eq!(mode(&secrets), 0o600);
+    assert_eq!(
+        mode(&a.home().join(".local/state/npbackup/fleet/identity")),
+        0o600
+    );
+    run(&mut fleet_cli(&a, &["config", "check"]), 0);
+
+    // B gets its own paths
+    let overrides = w.path("b.toml");
+    std::fs::write(
+        &overrides,
+        format!(
+            "[groups.office.backup]\npaths = [\"{}\"]\n",
+            src_b.display()
+        ),
+    )
+    .unwrap();
+    admin(
+        &data,
+        &["client", "set-config", &b_id, overrides.to_str().unwrap()],
+        "",
+        0,
+    );
+    let out = run(&mut fleet_cli(&b, &["--json", "fleet", "checkin"]), 0);
+    assert_eq!(json(&out)["result"]["commands"], serde_json::json!([]));
+    let cfg_b = std::fs::read_to_string(b.path("npbackup.toml")).unwrap();
+    assert!(cfg_b.contains(src_b.to_str().unwrap()), "{cfg_b}");
+    assert!(
+        b.home()
+            .join(".local/state/npbackup/fleet/last-good.toml")
+            .exists()
+    );
+
+    // A backs up to the real repository and reports it
+    run(&mut fleet_cli(&a, &["backup"]), 0);
+    let out = run(&mut fleet_cli(&a, &["--json", "fleet", "status"]), 0);
+    assert_eq!(json(&out)["result"]["reports_waiting"], 1);
+    run(&mut fleet_cli(&a, &["fleet", "checkin"]), 0);
+    let out = run(&mut fleet_cli(&a, &["--json", "fleet", "status"]), 0);
+    let status = json(&out)["result"].clone();
+    assert_eq!(status["reports_waiting"], 0);
+    assert_eq!(status["last_server"], url1.as_str());
+    assert!(status["config_version"].as_i64().unwrap() >= 1);
+
+    let list = admin_json(&data, &["clients"]);
+    let view_a = machine_view(&list, &a_id);
+    assert_eq!(view_a["state"], "ok");
+    assert!(view_a["last_backup"].as_i64().is_some());
+    assert!(view_a["last_size"].as_i64().unwrap() > 0);
+    assert_eq!(machine_view(&list, &b_id)["group"], "office");
+
+    // run-now reaches B: its backup runs at its check-in, and the result comes back
+    let queued = admin_json(&data, &["run-now", "--machine", &b_id, "backup"]);
+    assert_eq!(queued.as_array().unwrap().len(), 1);
+    let out = run(&mut fleet_cli(&b, &["--json", "fleet", "checkin"]), 0);
+    let ran = json(&out)["result"].clone();
+    assert_eq!(ran["commands"][0]["ok"], true, "{ran}");
+    let shown = admin_json(&data, &["client", "show", &b_id]);
+    assert_eq!(shown["commands"][0]["ok"], true, "{shown}");
+    assert_eq!(shown["reports"][0]["action"], "backup");
+    assert_eq!(shown["reports"][0]["ok"], true);
+    // both machines' backups are in the repository, B's of its own folder
+    let out = run(&mut fleet_cli(&b, &["--json", "snapshots"]), 0);
+    let snaps = json(&out);
+    let paths: Vec<String> = snaps["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["paths"].as_array().unwrap().clone())
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect();
+    assert!(paths.contains(&src_a.display().to_string()), "{paths:?}");
+    assert!(paths.contains(&src_b.display().to_string()), "{paths:?}");
+
+    // the fleet's metrics and CSV, for an administrator only
+    let http = reqwest::blocking::Client::new();
+    let r = http.get(format!("{url1}/metrics")).send().unwrap();
+    assert_eq!(r.status(), 401);
+    let r = http
+        .get(format!("{url1}/metrics"))
+        .basic_auth("admin", Some("wrong-password"))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let text = http
+        .get(format!("{url1}/metrics"))
+        .basic_auth("admin", Some(ADMIN_PASSWORD))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(
+        text.contains("npbackup_fleet_last_backup_timestamp_seconds{group=\"office\",hostname="),
+        "{text}"
+    );
+    let csv = http
+        .get(format!("{url1}/admin/v1/machines?format=csv"))
+        .basic_auth("admin", Some(ADMIN_PASSWORD))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+
+    // the first server dies (kill -9): B's fallback answers, nothing acknowledged is lost
+    drop(first);
+    run(&mut fleet_cli(&b, &["fleet", "checkin"]), 0);
+    let out = run(&mut fleet_cli(&b, &["--json", "fleet", "status"]), 0);
+    assert_eq!(json(&out)["result"]["last_server"], url2.as_str());
+    let shown = admin_json(&data, &["client", "show", &a_id]);
+    assert_eq!(shown["reports"].as_array().unwrap().len(), 1);
+    // A has no fallback: its check-in fails, the backup does not, the report waits
+    let out = run(&mut fleet_cli(&a, &["fleet", "checkin"]), 6);
+    assert!(
+        stderr(&out).contains("no fleet server answered"),
+        "{}",
+        stderr(&out)
+    );
+    run(&mut fleet_cli(&a, &["backup"]), 0);
+    let out = run(&mut fleet_cli(&a, &["--json", "fleet", "status"]), 0);
+    assert_eq!(json(&out)["result"]["reports_waiting"], 1);
+
+    // B is revoked: its next request is refused
+    admin(&data, &["client", "revoke", &b_id], "", 0);
+    let out = run(&mut fleet_cli(&b, &["fleet", "checkin"]), 11);
+    assert!(stderr(&out).contains("revoked"), "{}", stderr(&out));
+    let list = admin_json(&data, &["clients"]);
+    assert_eq!(machine_view(&list, &b_id)["state"], "revoked");
+}
