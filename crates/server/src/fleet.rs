@@ -178,7 +178,7 @@ fn check_group_name(group: &str) -> Res<()> {
 pub async fn set_group_config(store: &Store, group: &str, text: &str, file: &str) -> Res<i64> {
     check_group_name(group)?;
     let names = template::validate(text, file).map_err(|e| Refused::new("input", e))?;
-    let mut tx = store.pool.begin().await.map_err(db("a transaction"))?;
+    let mut tx = store.write().await.map_err(db("a transaction"))?;
     for name in &names {
         let found = sqlx::query("SELECT 1 FROM group_secrets WHERE grp = $1 AND name = $2")
             .bind(group)
@@ -228,7 +228,7 @@ pub async fn set_machine_config(
         let merged = merge(&base, text, file)?;
         template::validate(&merged, file).map_err(|e| Refused::new("input", e))?;
     }
-    let mut tx = store.pool.begin().await.map_err(db("a transaction"))?;
+    let mut tx = store.write().await.map_err(db("a transaction"))?;
     let version = Store::next_config_version(&mut tx)
         .await
         .map_err(Refused::internal)?;
@@ -430,7 +430,7 @@ pub async fn run_now(
     action: Action,
     repo: Option<&str>,
 ) -> Res<Vec<(String, String)>> {
-    let mut tx = store.pool.begin().await.map_err(db("a transaction"))?;
+    let mut tx = store.write().await.map_err(db("a transaction"))?;
     let mut queued = Vec::new();
     for m in machines_chosen.iter().filter(|m| m.revoked_at.is_none()) {
         let id = random(8)?;
@@ -462,6 +462,29 @@ pub struct CommandInfo {
     pub finished_at: Option<i64>,
     pub ok: Option<bool>,
     pub message: Option<String>,
+}
+
+/// Whether a command waits for `machine` (queued, not delivered yet).
+pub async fn has_pending(store: &Store, machine: &str) -> Res<bool> {
+    let row =
+        sqlx::query("SELECT id FROM commands WHERE machine = $1 AND delivered_at IS NULL LIMIT 1")
+            .bind(machine)
+            .fetch_optional(&store.pool)
+            .await
+            .map_err(db("reading the commands"))?;
+    Ok(row.is_some())
+}
+
+/// The machines a command waits for.
+pub async fn machines_with_pending(store: &Store) -> Res<Vec<String>> {
+    let rows = sqlx::query("SELECT DISTINCT machine FROM commands WHERE delivered_at IS NULL")
+        .fetch_all(&store.pool)
+        .await
+        .map_err(db("reading the commands"))?;
+    rows.iter()
+        .map(|r| r.try_get::<String, _>(0))
+        .collect::<Result<_, _>>()
+        .map_err(db("reading the commands"))
 }
 
 pub async fn commands_of(store: &Store, machine: &str, limit: i64) -> Res<Vec<CommandInfo>> {
@@ -522,7 +545,7 @@ pub async fn enrol(store: &Store, req: &EnrolRequest, checkin_seconds: u64) -> R
         )
     };
     let (id, secret) = req.token.split_once('.').ok_or_else(refused)?;
-    let mut tx = store.pool.begin().await.map_err(db("a transaction"))?;
+    let mut tx = store.write().await.map_err(db("a transaction"))?;
     let row = sqlx::query(
         "SELECT secret_hash, grp, uses_left, expires_at, revoked FROM tokens WHERE id = $1",
     )
@@ -726,7 +749,7 @@ pub async fn checkin(
     checkin_seconds: u64,
 ) -> Res<CheckInReply> {
     let at = now();
-    let mut tx = store.pool.begin().await.map_err(db("a transaction"))?;
+    let mut tx = store.write().await.map_err(db("a transaction"))?;
     let mut acknowledged = Vec::with_capacity(c.reports.len());
     let mut last_backup = m.last_backup;
     let mut latest: Option<&protocol::JobReport> = None;
