@@ -363,7 +363,9 @@ fn run_job(config: &std::path::Path, action: Action, repo: Option<&str>) -> (boo
 /// The scheduler's side: while `daemon run` runs, a thread checks in every interval
 /// the server gave (with up to a tenth of it at random, so a thousand machines
 /// started together do not all call at once), and soon after a job adds a report
-/// to the outbox. A failed check-in is logged and tried at the next turn.
+/// to the outbox. Between check-ins it holds a wait on the server (long-poll), so a
+/// command queued by `run-now` starts within seconds. A failed check-in is logged
+/// and tried at the next turn.
 pub fn background() -> Option<std::thread::JoinHandle<()>> {
     // started enrolled or not: a machine enrolled (or removed) while the scheduler runs is
     // noticed within a minute, without restarting the service
@@ -408,7 +410,22 @@ pub fn background() -> Option<std::thread::JoinHandle<()>> {
                     };
                     next = Instant::now() + Duration::from_secs(interval + jitter(interval / 10));
                 }
-                std::thread::sleep(Duration::from_secs(15));
+                // between check-ins, hold a wait on the server, so a run-now starts
+                // within seconds; without an answer, look again in 15 s
+                let pause = || {
+                    std::thread::sleep(Duration::from_secs(15));
+                    false
+                };
+                let woken = match Fleet::load(&dir) {
+                    Ok(Some(mut fleet)) if healthy => fleet.wait().unwrap_or_else(|e| {
+                        tracing::debug!("fleet wait: {e}");
+                        pause()
+                    }),
+                    _ => pause(),
+                };
+                if woken {
+                    next = Instant::now();
+                }
             }
         });
     match spawned {

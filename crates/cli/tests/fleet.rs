@@ -2,7 +2,8 @@
 //! store, the second as the fallback URL) and two machines, each with its own
 //! HOME, enrolling with a token, receiving their group's configuration (the
 //! repository password sealed to them), backing up to a real repository, checking
-//! in; the administrator sees them, run-now reaches one, revoke refuses one, and
+//! in; the administrator sees them, run-now reaches one at its check-in and one
+//! through its scheduler's wait (within seconds), revoke refuses one, and
 //! when the first server is killed (-9) the fallback answers with nothing lost.
 
 mod common;
@@ -257,6 +258,35 @@ fn machines_enrol_back_up_check_in_and_obey() {
     assert!(view_a["last_size"].as_i64().unwrap() > 0);
     assert_eq!(machine_view(&list, &b_id)["group"], "office");
 
+    // A's scheduler checks in by itself, then holds a wait on the server: a run-now
+    // starts within seconds, not at the next check-in a minute away
+    let checked_in = || {
+        let out = run(&mut fleet_cli(&a, &["--json", "fleet", "status"]), 0);
+        json(&out)["result"]["last_checkin"].as_i64()
+    };
+    let before = checked_in();
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let daemon = start_daemon(&a, &a.path("npbackup.toml"));
+    wait_for(&a, "the scheduler's first check-in", 30, || {
+        checked_in() != before
+    });
+    let started = std::time::Instant::now();
+    admin_json(&data, &["run-now", "--machine", &a_id, "backup"]);
+    wait_for(&a, "the run-now backup's result", 30, || {
+        admin_json(&data, &["client", "show", &a_id])["commands"][0]["ok"] == true
+    });
+    let took = started.elapsed();
+    assert!(
+        took < std::time::Duration::from_secs(25),
+        "the command waited for a check-in: {took:?}"
+    );
+    drop(daemon);
+    let reports_a = admin_json(&data, &["client", "show", &a_id])["reports"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(reports_a >= 2, "the run-now backup reported");
+
     // run-now reaches B: its backup runs at its check-in, and the result comes back
     let queued = admin_json(&data, &["run-now", "--machine", &b_id, "backup"]);
     assert_eq!(queued.as_array().unwrap().len(), 1);
@@ -316,7 +346,7 @@ fn machines_enrol_back_up_check_in_and_obey() {
     let out = run(&mut fleet_cli(&b, &["--json", "fleet", "status"]), 0);
     assert_eq!(json(&out)["result"]["last_server"], url2.as_str());
     let shown = admin_json(&data, &["client", "show", &a_id]);
-    assert_eq!(shown["reports"].as_array().unwrap().len(), 1);
+    assert_eq!(shown["reports"].as_array().unwrap().len(), reports_a);
     // A has no fallback: its check-in fails, the backup does not, the report waits
     let out = run(&mut fleet_cli(&a, &["fleet", "checkin"]), 6);
     assert!(

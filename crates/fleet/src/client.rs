@@ -535,6 +535,15 @@ impl Fleet {
         Ok((reply, synced))
     }
 
+    /// Waits (up to [`protocol::WAIT_SECONDS`]) for the server to say a command is
+    /// queued for this machine; `true`: check in now to receive it.
+    pub fn wait(&mut self) -> Result<bool> {
+        let answer = self.send(reqwest::Method::GET, "/wait", b"")?;
+        let server = self.state.last_server.clone().unwrap_or_default();
+        let reply: protocol::WaitReply = decode(&server, &answer)?;
+        Ok(reply.pending)
+    }
+
     /// Keeps a command's result for the next check-in.
     pub fn finished(&mut self, result: CommandResult) -> Result<()> {
         self.state.results.retain(|r| r.id != result.id);

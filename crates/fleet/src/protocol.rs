@@ -87,6 +87,17 @@ pub struct ConfigFailure {
     pub error: String,
 }
 
+/// How long the server holds `GET /fleet/v1/wait` when no command waits.
+pub const WAIT_SECONDS: u64 = 45;
+
+/// `GET /fleet/v1/wait`, signed: answered at once when a command waits for the
+/// machine, within seconds of one being queued, else after [`WAIT_SECONDS`]. The
+/// machine then checks in, which delivers the commands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitReply {
+    pub pending: bool,
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct CheckInReply {
     /// The report ids the server stored (the machine removes them from its outbox).

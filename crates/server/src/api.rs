@@ -3,7 +3,11 @@
 //! `/admin/v1/machines`, HTTP Basic with an administrator account). No route
 //! answers without its credential; request bodies are never logged.
 
-use std::sync::Arc;
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
 
 use axum::{
     Router,
@@ -14,8 +18,9 @@ use axum::{
     routing::{get, post},
 };
 use base64::{Engine as _, engine::general_purpose::STANDARD as B64};
-use npbackup_fleet::protocol::{API, CheckIn, EnrolRequest, Refusal};
+use npbackup_fleet::protocol::{API, CheckIn, EnrolRequest, Refusal, WAIT_SECONDS, WaitReply};
 use serde::Deserialize;
+use tokio::sync::Notify;
 
 use crate::{
     fleet::{self, Refused},
@@ -26,6 +31,83 @@ use crate::{
 pub struct Server {
     pub store: Store,
     pub checkin_seconds: u64,
+    /// The machines holding `GET /fleet/v1/wait`, woken by [`watch_commands`].
+    waiting: Mutex<HashMap<String, Waiting>>,
+    /// How long a wait is held ([`WAIT_SECONDS`]).
+    wait: Duration,
+}
+
+struct Waiting {
+    notify: Arc<Notify>,
+    /// How many requests of this machine wait (a machine may run two schedulers).
+    count: usize,
+}
+
+impl Server {
+    pub fn new(store: Store, checkin_seconds: u64) -> Server {
+        Server {
+            store,
+            checkin_seconds,
+            waiting: Mutex::new(HashMap::new()),
+            wait: Duration::from_secs(WAIT_SECONDS),
+        }
+    }
+
+    /// Holds waits for `wait` instead (the tests' shorter one).
+    pub fn with_wait(mut self, wait: Duration) -> Server {
+        self.wait = wait;
+        self
+    }
+
+    fn waiting(&self) -> std::sync::MutexGuard<'_, HashMap<String, Waiting>> {
+        // the map holds no invariant a panic could break halfway
+        self.waiting.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn register(&self, machine: &str) -> Arc<Notify> {
+        let mut w = self.waiting();
+        let entry = w.entry(machine.to_string()).or_insert_with(|| Waiting {
+            notify: Arc::new(Notify::new()),
+            count: 0,
+        });
+        entry.count += 1;
+        entry.notify.clone()
+    }
+
+    fn unregister(&self, machine: &str) {
+        let mut w = self.waiting();
+        if let Some(entry) = w.get_mut(machine) {
+            entry.count -= 1;
+            if entry.count == 0 {
+                w.remove(machine);
+            }
+        }
+    }
+}
+
+/// Wakes the machines waiting for commands when one is queued for them, by
+/// looking every `every` (commands are queued by `npbackup-server run-now`, another
+/// process, on SQLite or PostgreSQL alike); nothing is read while none waits.
+pub async fn watch_commands(server: Arc<Server>, every: Duration) {
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if server.waiting().is_empty() {
+            continue;
+        }
+        match fleet::machines_with_pending(&server.store).await {
+            Ok(machines) => {
+                let w = server.waiting();
+                for m in machines {
+                    if let Some(entry) = w.get(&m) {
+                        entry.notify.notify_waiters();
+                    }
+                }
+            }
+            Err(e) => tracing::warn!("looking for queued commands: {}", e.message),
+        }
+    }
 }
 
 type Shared = State<Arc<Server>>;
@@ -35,6 +117,7 @@ pub fn router(server: Arc<Server>) -> Router {
         .route(&format!("{API}/enrol"), post(enrol))
         .route(&format!("{API}/checkin"), post(checkin))
         .route(&format!("{API}/config"), get(config))
+        .route(&format!("{API}/wait"), get(wait))
         .route("/metrics", get(metrics))
         .route("/admin/v1/machines", get(machines))
         .with_state(server)
@@ -115,6 +198,33 @@ async fn config(
         "provisioned"
     );
     Ok(axum::Json(p).into_response())
+}
+
+/// Held until a command waits for the machine, or [`WAIT_SECONDS`].
+async fn wait(
+    State(s): Shared,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Refused> {
+    let m = fleet::authenticate(&s.store, method.as_str(), uri.path(), &headers, &body).await?;
+    // registered before looking, so a command queued in between still wakes it;
+    // unregistered however this ends (a machine that hangs up drops this future)
+    struct Registered<'a>(&'a Server, &'a str);
+    impl Drop for Registered<'_> {
+        fn drop(&mut self) {
+            self.0.unregister(self.1);
+        }
+    }
+    let notify = s.register(&m.id);
+    let _registered = Registered(&s, &m.id);
+    let notified = notify.notified();
+    tokio::pin!(notified);
+    notified.as_mut().enable();
+    let pending = fleet::has_pending(&s.store, &m.id).await?
+        || tokio::time::timeout(s.wait, notified).await.is_ok();
+    Ok(axum::Json(WaitReply { pending }).into_response())
 }
 
 /// The administrator named by HTTP Basic, if the password is right.

@@ -5,7 +5,7 @@
 //! check-ins (reports stored once, commands delivered once and only to their
 //! machine), revocation, and how machines are judged.
 
-use std::{path::PathBuf, process::Command, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use axum::{
     body::Body,
@@ -16,6 +16,10 @@ use npbackup_fleet::protocol::{
     Refusal,
 };
 use npbackup_server::{api, fleet, store::Store, views};
+
+#[path = "support/postgres.rs"]
+mod postgres;
+use postgres::start_postgres;
 use tower::ServiceExt as _;
 
 const TEMPLATE: &str = r#"
@@ -42,10 +46,13 @@ struct Fleet {
 
 impl Fleet {
     fn new(store: Store) -> Fleet {
-        let app = api::router(Arc::new(api::Server {
-            store: store.clone(),
-            checkin_seconds: 60,
-        }));
+        let server =
+            Arc::new(api::Server::new(store.clone(), 60).with_wait(Duration::from_secs(3)));
+        tokio::spawn(api::watch_commands(
+            server.clone(),
+            Duration::from_millis(100),
+        ));
+        let app = api::router(server);
         Fleet { store, app }
     }
 
@@ -352,13 +359,44 @@ async fn exercise(store: Store) {
     assert_eq!(m.hostname, "pc-a");
     assert_eq!(views::state_of(&m, now(), 60), views::MachineState::Ok);
 
-    // commands: to their machine only, once, with their result coming back
+    // commands: to their machine only, once, with their result coming back; a
+    // machine waiting for one (long-poll) hears of it at once
+    let wait = |keys: &Keys, machine: &str| {
+        let (app, req) = (
+            f.app.clone(),
+            signed(keys, machine, "GET", "/wait", b"", now()),
+        );
+        tokio::spawn(async move {
+            let started = std::time::Instant::now();
+            let resp = app.oneshot(req).await.unwrap();
+            assert_eq!(resp.status(), StatusCode::OK);
+            let body = axum::body::to_bytes(resp.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            let reply: protocol::WaitReply = serde_json::from_slice(&body).unwrap();
+            (reply.pending, started.elapsed())
+        })
+    };
+    let (wait_a, wait_b) = (wait(&ka, &a), wait(&kb, &b));
+    tokio::time::sleep(Duration::from_millis(300)).await;
     let machines = fleet::machines(s).await.unwrap();
     let only_a: Vec<_> = machines.iter().filter(|m| m.id == a).cloned().collect();
     let queued = fleet::run_now(s, &only_a, Action::Backup, Some("docs"))
         .await
         .unwrap();
     assert_eq!(queued.len(), 1);
+    let (pending, took) = wait_a.await.unwrap();
+    assert!(pending, "A is told a command waits");
+    assert!(
+        took < Duration::from_secs(2),
+        "within the watch's period: {took:?}"
+    );
+    let (pending, took) = wait_b.await.unwrap();
+    assert!(!pending, "B waits its time out: nothing is queued for it");
+    assert!(took >= Duration::from_secs(3), "{took:?}");
+    // a command already waiting answers at once
+    let (pending, took) = wait(&ka, &a).await.unwrap();
+    assert!(pending && took < Duration::from_secs(1), "{took:?}");
     let reply_b = checkin(&f, &kb, &b, &CheckIn::default()).await;
     assert!(reply_b.commands.is_empty(), "B sees none of A's commands");
     assert_eq!(reply_b.config_version, v2);
@@ -424,118 +462,6 @@ async fn the_protocol_on_sqlite() {
     exercise(Store::open(&url).await.unwrap()).await;
     // opening again applies no migration twice
     Store::open(&url).await.unwrap();
-}
-
-/// A PostgreSQL server of its own on a temporary data folder, stopped when dropped.
-struct Postgres {
-    child: std::process::Child,
-    _dir: tempfile::TempDir,
-    url: String,
-}
-
-impl Drop for Postgres {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn postgres_bin() -> PathBuf {
-    let mut versions: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
-        .map(|d| d.flatten().map(|e| e.path().join("bin")).collect())
-        .unwrap_or_default();
-    versions.sort();
-    versions
-        .pop()
-        .filter(|b| b.join("postgres").exists())
-        .expect("PostgreSQL's server is not installed: run scripts/install-deps.sh test")
-}
-
-/// Runs `cmd` as the `postgres` user when we are root (PostgreSQL refuses root).
-fn as_postgres(program: PathBuf, root: bool) -> Command {
-    if root {
-        let mut c = Command::new("runuser");
-        c.args(["-u", "postgres", "--"]).arg(program);
-        c
-    } else {
-        Command::new(program)
-    }
-}
-
-fn start_postgres() -> Postgres {
-    let bin = postgres_bin();
-    let dir = tempfile::tempdir().unwrap();
-    let root = is_root();
-    let data = dir.path().join("data");
-    std::fs::create_dir(&data).unwrap();
-    if root {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-        let status = Command::new("chown")
-            .args(["-R", "postgres:postgres"])
-            .arg(&data)
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-    let out = as_postgres(bin.join("initdb"), root)
-        .args([
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "-E",
-            "UTF8",
-            "--no-sync",
-            "-D",
-        ])
-        .arg(&data)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "initdb: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let port = {
-        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let child = as_postgres(bin.join("postgres"), root)
-        .arg("-D")
-        .arg(&data)
-        .args([
-            "-p",
-            &port.to_string(),
-            "-c",
-            "listen_addresses=127.0.0.1",
-            "-c",
-        ])
-        .arg(format!("unix_socket_directories={}", data.display()))
-        .args(["-c", "fsync=off"])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let pg = Postgres {
-        child,
-        url: format!("postgres://postgres@127.0.0.1:{port}/postgres"),
-        _dir: dir,
-    };
-    for _ in 0..300 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return pg;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("PostgreSQL did not start on port {port}");
-}
-
-fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
 }
 
 #[tokio::test]
