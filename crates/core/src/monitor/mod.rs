@@ -94,36 +94,9 @@ impl Monitoring {
             None => None,
         };
         let mut webhooks = Vec::new();
+        let known = Event::ALL.map(Event::name);
         for w in m.webhooks.clone().unwrap_or_default() {
-            let get = match w.method.as_deref().map(str::to_ascii_uppercase).as_deref() {
-                None | Some("POST") => false,
-                Some("GET") => true,
-                Some(other) => {
-                    return Err(crate::Error::Usage(crate::t!(
-                        "mon-bad-method",
-                        method = other,
-                        url = crate::config::secrets::mask_uri(&w.url)
-                    )));
-                }
-            };
-            let events = w.events.clone().unwrap_or_default();
-            if let Some(bad) = events
-                .iter()
-                .find(|e| !Event::ALL.iter().any(|k| k.name() == e.as_str()))
-            {
-                return Err(crate::Error::Usage(crate::t!(
-                    "mon-unknown-event",
-                    event = bad.as_str(),
-                    known = Event::ALL.map(Event::name).join(", ")
-                )));
-            }
-            webhooks.push(webhook::Webhook {
-                url: w.url,
-                get,
-                events,
-                retries: w.retries.unwrap_or(3),
-                timeout: w.timeout.map(|t| t.0).unwrap_or(Duration::from_secs(10)),
-            });
+            webhooks.push(webhook::Webhook::resolve(w, &known)?);
         }
         if m.prometheus_textfile_dir.is_none()
             && push_urls.is_empty()

@@ -8,6 +8,7 @@ use std::{collections::BTreeMap, time::Duration};
 use serde::{Deserialize, Serialize};
 
 use super::{Event, Report};
+use crate::config::schema::WebhookSettings;
 
 /// A webhook, resolved from its settings.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -21,8 +22,44 @@ pub struct Webhook {
 }
 
 impl Webhook {
+    /// A hook from its settings; its events must be among `known` (the job events
+    /// here, the machine states on the fleet server).
+    pub fn resolve(w: WebhookSettings, known: &[&str]) -> crate::Result<Webhook> {
+        let get = match w.method.as_deref().map(str::to_ascii_uppercase).as_deref() {
+            None | Some("POST") => false,
+            Some("GET") => true,
+            Some(other) => {
+                return Err(crate::Error::Usage(crate::t!(
+                    "mon-bad-method",
+                    method = other,
+                    url = crate::config::secrets::mask_uri(&w.url)
+                )));
+            }
+        };
+        let events = w.events.clone().unwrap_or_default();
+        if let Some(bad) = events.iter().find(|e| !known.contains(&e.as_str())) {
+            return Err(crate::Error::Usage(crate::t!(
+                "mon-unknown-event",
+                event = bad.as_str(),
+                known = known.join(", ")
+            )));
+        }
+        Ok(Webhook {
+            url: w.url,
+            get,
+            events,
+            retries: w.retries.unwrap_or(3),
+            timeout: w.timeout.map(|t| t.0).unwrap_or(Duration::from_secs(10)),
+        })
+    }
+
+    /// Whether it asked for an event named `name` (all when it named none).
+    pub fn wants_named(&self, name: &str) -> bool {
+        self.events.is_empty() || self.events.iter().any(|e| e == name)
+    }
+
     pub fn wants(&self, event: Event) -> bool {
-        self.events.is_empty() || self.events.iter().any(|e| e == event.name())
+        self.wants_named(event.name())
     }
 }
 
