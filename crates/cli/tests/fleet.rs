@@ -33,7 +33,9 @@ fn server(data: &Path) -> Command {
     c.arg("--data")
         .arg(data)
         .env_remove("NPBACKUP_SERVER_DATA")
-        .env("NPBACKUP_SERVER_LOG", "warn");
+        .env("NPBACKUP_SERVER_LOG", "warn")
+        // the alerts' SMTP password
+        .env("FLEET_MAIL_SECRET", "m41l-pw");
     c
 }
 
@@ -159,6 +161,74 @@ fn machines_enrol_back_up_check_in_and_obey() {
         &["token", "create", "--group", "office", "--uses", "2"],
     );
     let token = token["token"].as_str().unwrap().to_string();
+
+    // alerts go to a webhook and by mail (a real SMTP server): the test alert reaches both
+    let sink = HttpSink::start();
+    let inbox = w.path("inbox");
+    let (_smtp, smtp_port) = smtp_sink(&inbox, None);
+    let mut settings = std::fs::read_to_string(data.join("server.toml")).unwrap();
+    settings.push_str(&format!(
+        r#"
+[alerts]
+every-seconds = 5
+
+[[alerts.webhooks]]
+url = "http://127.0.0.1:{}/fleet-alerts"
+retries = 0
+
+[alerts.email]
+to = ["ops@example.org"]
+
+[alerts.email.smtp]
+smtp-server = "127.0.0.1"
+smtp-port = {smtp_port}
+security = "none"
+username = "mailer"
+password-env = "FLEET_MAIL_SECRET"
+from = "Fleet <fleet@example.org>"
+"#,
+        sink.port
+    ));
+    std::fs::write(data.join("server.toml"), settings).unwrap();
+    let out = server(&data)
+        .args(["--json", "alerts", "test"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = mails(&inbox);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_has(
+        &got[0],
+        &[
+            "X-Envelope-To: ops@example.org",
+            "X-Authenticated: yes",
+            "test alert",
+        ],
+    );
+    let hooks = sink.requests();
+    assert_eq!(hooks.len(), 1);
+    assert_eq!(hooks[0].path, "/fleet-alerts");
+    assert!(
+        hooks[0].body.contains("\"event\":\"test\""),
+        "{}",
+        hooks[0].body
+    );
+    // the SMTP password is not in the settings: without it, the alerts are refused by name
+    let out = server(&data)
+        .args(["alerts", "test"])
+        .env_remove("FLEET_MAIL_SECRET")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("FLEET_MAIL_SECRET"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     let (first, port1) = serve(&data);
     let (_second, port2) = serve(&data);

@@ -16,6 +16,7 @@
 //!
 //! `scripts/bench-fleet` runs it and keeps its table. Both ends share this
 //! machine's cores: the latencies include the simulated machines' own signing.
+//! Under `cargo test --all-targets` it runs as a smoke test: 12 machines for 2 s.
 
 #[path = "../tests/support/postgres.rs"]
 mod postgres;
@@ -43,12 +44,25 @@ struct Options {
 }
 
 fn options() -> Res<Options> {
-    let mut o = Options {
-        machines: 1000,
-        interval: Duration::from_secs(60),
-        duration: Duration::from_secs(300),
-        concurrency: 64,
-        stores: vec!["sqlite", "postgres"],
+    // `cargo bench` passes --bench; `cargo test --all-targets` runs this as a short
+    // smoke test of the same paths (a few machines for a few seconds)
+    let benching = std::env::args().any(|a| a == "--bench");
+    let mut o = if benching {
+        Options {
+            machines: 1000,
+            interval: Duration::from_secs(60),
+            duration: Duration::from_secs(300),
+            concurrency: 64,
+            stores: vec!["sqlite", "postgres"],
+        }
+    } else {
+        Options {
+            machines: 12,
+            interval: Duration::from_secs(1),
+            duration: Duration::from_secs(2),
+            concurrency: 4,
+            stores: vec!["sqlite", "postgres"],
+        }
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {

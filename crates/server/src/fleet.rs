@@ -464,6 +464,38 @@ pub struct CommandInfo {
     pub message: Option<String>,
 }
 
+/// The state each machine was last alerted in ("" for none yet).
+pub async fn alerted_states(store: &Store) -> Res<std::collections::HashMap<String, String>> {
+    let rows = sqlx::query("SELECT id, COALESCE(alerted_state, '') FROM machines")
+        .fetch_all(&store.pool)
+        .await
+        .map_err(db("reading the alerted states"))?;
+    rows.iter()
+        .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?)))
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(db("reading the alerted states"))
+}
+
+/// Records `state` as alerted for `machine` if it still was `previous`; whether
+/// this call recorded it (another server on the same store may have first).
+pub async fn record_alerted_state(
+    store: &Store,
+    machine: &str,
+    previous: &str,
+    state: &str,
+) -> Res<bool> {
+    let done = sqlx::query(
+        "UPDATE machines SET alerted_state = $1 WHERE id = $2 AND COALESCE(alerted_state, '') = $3",
+    )
+    .bind(state)
+    .bind(machine)
+    .bind(previous)
+    .execute(&store.pool)
+    .await
+    .map_err(db("recording an alerted state"))?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Whether a command waits for `machine` (queued, not delivered yet).
 pub async fn has_pending(store: &Store, machine: &str) -> Res<bool> {
     let row =
@@ -798,7 +830,9 @@ pub async fn checkin(
         .as_ref()
         .map(|f| format!("version {}: {}", f.version, clip(&f.error, 4000)));
     sqlx::query(
-        "UPDATE machines SET hostname = $1, os = $2, version = $3, free_bytes = $4, config_version = $5, \
+        // a check-in that does not say its host, OS or version keeps the known ones
+        "UPDATE machines SET hostname = COALESCE(NULLIF($1, ''), hostname), \
+         os = COALESCE(NULLIF($2, ''), os), version = COALESCE(NULLIF($3, ''), version), free_bytes = $4, config_version = $5, \
          config_error = $6, last_checkin = $7, last_backup = $8, last_state = $9, last_report_at = $10, \
          last_size = $11, minimum_backup_age = $12 WHERE id = $13",
     )

@@ -1,9 +1,10 @@
 //! The fleet server's parts, for its binary (`main.rs`) and its tests: the store
 //! (SQLite or PostgreSQL), what it does for administrators and machines
 //! ([`fleet`]), the HTTP routes ([`api`]), how machines are judged and shown
-//! ([`views`]).
+//! ([`views`]), and who hears when one goes wrong ([`alerts`]).
 
 pub mod admins;
+pub mod alerts;
 pub mod api;
 pub mod fleet;
 pub mod settings;

@@ -88,6 +88,9 @@ enum Command {
     /// One machine.
     #[command(subcommand)]
     Client(ClientCommand),
+    /// The alerts of server.toml's [alerts] (webhooks, mail).
+    #[command(subcommand)]
+    Alerts(AlertsCommand),
     /// Ask machines to back up (or housekeeping, check, sync) at their next check-in.
     RunNow {
         #[command(flatten)]
@@ -112,6 +115,15 @@ struct Which {
     /// Every machine.
     #[arg(long)]
     all: bool,
+}
+
+#[derive(Debug, Subcommand)]
+enum AlertsCommand {
+    /// Send a test alert to every webhook and recipient.
+    Test,
+    /// Look at the machines' states now and alert what changed (as `serve` does
+    /// every `every-seconds`).
+    Check,
 }
 
 #[derive(Debug, Subcommand)]
@@ -470,6 +482,63 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Alerts(cmd) => {
+            let (settings, store) = open(&dir).await?;
+            let alerts = npbackup_server::alerts::Alerts::resolve(&settings.alerts)
+                .map_err(|e| {
+                    Failure(
+                        exit::INPUT,
+                        format!("{}: {e}", dir.join(settings::FILE).display()),
+                    )
+                })?
+                .ok_or_else(|| {
+                    Failure(
+                        exit::USAGE,
+                        format!(
+                            "{} has no [alerts] webhook or e-mail",
+                            dir.join(settings::FILE).display()
+                        ),
+                    )
+                })?;
+            match cmd {
+                AlertsCommand::Test => {
+                    let sent = tokio::task::spawn_blocking(move || {
+                        npbackup_server::alerts::send_test(&alerts)
+                    })
+                    .await
+                    .map_err(|e| Failure(exit::FAILED, e.to_string()))?
+                    .map_err(|e| {
+                        Failure(exit::UNREACHABLE, format!("alerts not delivered: {e}"))
+                    })?;
+                    if json {
+                        print_json(&serde_json::json!({ "sent_to": sent }));
+                    } else {
+                        println!("Test alert sent to {}.", sent.join(", "));
+                    }
+                }
+                AlertsCommand::Check => {
+                    let server = api::Server::new(store, settings.checkin_seconds);
+                    let sent = npbackup_server::alerts::look(&server, &alerts)
+                        .await
+                        .map_err(|e| Failure(exit::UNREACHABLE, e))?;
+                    if json {
+                        print_json(
+                            &sent
+                                .iter()
+                                .map(|(m, e)| serde_json::json!({"machine": m, "event": e}))
+                                .collect::<Vec<_>>(),
+                        );
+                    } else if sent.is_empty() {
+                        println!("No machine changed state since the last alert.");
+                    } else {
+                        for (m, e) in &sent {
+                            println!("{m}: {e}");
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }
         Command::Clients { group, search, csv } => {
             let (settings, store) = open(&dir).await?;
             let now = fleet::now();
@@ -656,6 +725,12 @@ async fn serve(
     insecure_http: bool,
 ) -> Result<(), Failure> {
     let listen = listen.unwrap_or(settings.listen);
+    let alerts = npbackup_server::alerts::Alerts::resolve(&settings.alerts).map_err(|e| {
+        Failure(
+            exit::INPUT,
+            format!("{}: {e}", dir.join(settings::FILE).display()),
+        )
+    })?;
     let tls = match (&settings.tls_cert, &settings.tls_key) {
         (None, None) => None,
         (Some(c), Some(k)) => Some(
@@ -694,6 +769,9 @@ async fn serve(
         server.clone(),
         std::time::Duration::from_secs(2),
     ));
+    if let Some(alerts) = alerts {
+        tokio::spawn(npbackup_server::alerts::watch(server.clone(), alerts));
+    }
     // replay protection forgets what can no longer be replayed
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));

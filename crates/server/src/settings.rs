@@ -25,6 +25,12 @@ pub struct Settings {
     pub tls_cert: Option<PathBuf>,
     #[serde(default)]
     pub tls_key: Option<PathBuf>,
+    /// Webhooks and mail when a machine becomes failed, overdue or missing.
+    #[serde(
+        default,
+        skip_serializing_if = "crate::alerts::AlertSettings::is_empty"
+    )]
+    pub alerts: crate::alerts::AlertSettings,
 }
 
 fn default_listen() -> SocketAddr {
@@ -116,6 +122,7 @@ impl Settings {
             checkin_seconds: checkin_seconds.max(10),
             tls_cert: None,
             tls_key: None,
+            alerts: Default::default(),
         };
         let text = toml::to_string(&s).map_err(|e| e.to_string())?;
         npbackup_common::fsutil::write_atomic(&path, text.as_bytes(), Some(0o600))

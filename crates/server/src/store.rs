@@ -109,6 +109,8 @@ CREATE TABLE sequence (
 );
 INSERT INTO sequence (name, value) VALUES ('config', 0);
 "#,
+    // 2: the state each machine was last alerted in (alerts)
+    "ALTER TABLE machines ADD COLUMN alerted_state TEXT",
 ];
 
 /// The store and which engine holds it.

@@ -15,12 +15,55 @@ use npbackup_fleet::protocol::{
     self, API, Action, CheckIn, CheckInReply, EnrolReply, EnrolRequest, JobReport, Keys, Provision,
     Refusal,
 };
-use npbackup_server::{api, fleet, store::Store, views};
+use npbackup_server::{alerts, api, fleet, store::Store, views};
 
 #[path = "support/postgres.rs"]
 mod postgres;
 use postgres::start_postgres;
 use tower::ServiceExt as _;
+
+/// An HTTP endpoint on loopback that keeps the JSON bodies it receives.
+struct HttpSink {
+    port: u16,
+    bodies: Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
+}
+
+impl HttpSink {
+    fn start() -> HttpSink {
+        use std::io::{BufRead as _, Read as _, Write as _};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let bodies = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let keep = bodies.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = std::io::BufReader::new(&stream);
+                let mut len = 0;
+                loop {
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line.trim().is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                        len = v.trim().parse().unwrap_or(0);
+                    }
+                }
+                let mut body = vec![0; len];
+                if reader.read_exact(&mut body).is_ok() {
+                    keep.lock()
+                        .unwrap()
+                        .push(serde_json::from_slice(&body).unwrap_or_default());
+                }
+                let _ = (&stream).write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+            }
+        });
+        HttpSink { port, bodies }
+    }
+
+    fn bodies(&self) -> Vec<serde_json::Value> {
+        self.bodies.lock().unwrap().clone()
+    }
+}
 
 const TEMPLATE: &str = r#"
 [groups.office.backup]
@@ -438,6 +481,51 @@ async fn exercise(store: Store) {
         metrics.contains("npbackup_fleet_machines{state=\"failed\"} 1"),
         "{metrics}"
     );
+
+    // alerts: A became failed, told once by webhook; back to ok, told it recovered
+    let sink = HttpSink::start();
+    let settings: alerts::AlertSettings = toml::from_str(&format!(
+        "[[webhooks]]\nurl = \"http://127.0.0.1:{}/hook?token=s3cret\"\nretries = 0\n",
+        sink.port
+    ))
+    .unwrap();
+    let alerting = alerts::Alerts::resolve(&settings).unwrap().unwrap();
+    let server = api::Server::new(s.clone(), 60);
+    let sent = alerts::look(&server, &alerting).await.unwrap();
+    assert_eq!(
+        sent,
+        [(a.clone(), "failed".to_string())],
+        "B is fine: no alert"
+    );
+    let got = sink.bodies();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0]["event"], "machine-failed");
+    assert_eq!(got[0]["machine"], a.as_str());
+    assert_eq!(got[0]["hostname"], "pc-a");
+    assert_eq!(got[0]["previous_state"], "");
+    assert!(
+        alerts::look(&server, &alerting).await.unwrap().is_empty(),
+        "once"
+    );
+    assert!(
+        !fleet::record_alerted_state(s, &a, "ok", "failed")
+            .await
+            .unwrap(),
+        "a second server on the store does not record (nor send) it again"
+    );
+    checkin(
+        &f,
+        &ka,
+        &a,
+        &CheckIn {
+            reports: vec![report("r3", true)],
+            ..CheckIn::default()
+        },
+    )
+    .await;
+    let sent = alerts::look(&server, &alerting).await.unwrap();
+    assert_eq!(sent, [(a.clone(), "recovered".to_string())]);
+    assert_eq!(sink.bodies()[1]["state"], "ok");
 
     // a revoked machine's next request is refused
     fleet::revoke_machine(s, &a).await.unwrap();
