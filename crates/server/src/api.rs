@@ -23,6 +23,7 @@ use serde::Deserialize;
 use tokio::sync::Notify;
 
 use crate::{
+    dashboard,
     fleet::{self, Refused},
     store::Store,
     views::{self, MachineView},
@@ -35,6 +36,11 @@ pub struct Server {
     waiting: Mutex<HashMap<String, Waiting>>,
     /// How long a wait is held ([`WAIT_SECONDS`]).
     wait: Duration,
+    /// The dashboard's sessions and failed logins.
+    pub sessions: npbackup_web::accounts::Sessions,
+    pub limiter: npbackup_web::accounts::Limiter,
+    /// Served over TLS: the session cookie is `Secure`.
+    pub secure: bool,
 }
 
 struct Waiting {
@@ -50,7 +56,16 @@ impl Server {
             checkin_seconds,
             waiting: Mutex::new(HashMap::new()),
             wait: Duration::from_secs(WAIT_SECONDS),
+            sessions: Default::default(),
+            limiter: Default::default(),
+            secure: false,
         }
+    }
+
+    /// Served over TLS (the dashboard's cookie is then `Secure`).
+    pub fn with_tls(mut self, tls: bool) -> Server {
+        self.secure = tls;
+        self
     }
 
     /// Holds waits for `wait` instead (the tests' shorter one).
@@ -120,6 +135,19 @@ pub fn router(server: Arc<Server>) -> Router {
         .route(&format!("{API}/wait"), get(wait))
         .route("/metrics", get(metrics))
         .route("/admin/v1/machines", get(machines))
+        // the dashboard, in the web interface's look
+        .route("/", get(dashboard::machines))
+        .route("/login", get(dashboard::login_page).post(dashboard::login))
+        .route("/logout", post(dashboard::logout))
+        .route("/machines.csv", get(dashboard::machines_csv))
+        .route("/machines/{id}", get(dashboard::machine))
+        .route("/machines/{id}/run/{action}", post(dashboard::run))
+        .route(
+            "/machines/{id}/revoke",
+            get(dashboard::revoke_page).post(dashboard::revoke),
+        )
+        .route("/static/style.css", get(npbackup_web::style))
+        .route("/static/logo.png", get(npbackup_web::logo))
         .with_state(server)
 }
 

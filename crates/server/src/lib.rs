@@ -6,6 +6,7 @@
 pub mod admins;
 pub mod alerts;
 pub mod api;
+pub mod dashboard;
 pub mod fleet;
 pub mod settings;
 pub mod store;

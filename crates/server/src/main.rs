@@ -764,7 +764,8 @@ async fn serve(
     let addr = listener
         .local_addr()
         .map_err(|e| Failure(exit::FAILED, e.to_string()))?;
-    let server = Arc::new(api::Server::new(store.clone(), settings.checkin_seconds));
+    let server =
+        Arc::new(api::Server::new(store.clone(), settings.checkin_seconds).with_tls(tls.is_some()));
     tokio::spawn(api::watch_commands(
         server.clone(),
         std::time::Duration::from_secs(2),
@@ -788,15 +789,18 @@ async fn serve(
     tracing::info!("listening on {scheme}://{addr}");
     let served = match tls {
         None => {
-            axum::serve(listener, router)
-                .with_graceful_shutdown(npbackup_web::shutdown())
-                .await
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<npbackup_web::Peer>(),
+            )
+            .with_graceful_shutdown(npbackup_web::shutdown())
+            .await
         }
         Some(config) => {
             axum::serve(
                 npbackup_web::tls::TlsListener::new(listener, config)
                     .map_err(|e| Failure(exit::FAILED, e.to_string()))?,
-                router,
+                router.into_make_service_with_connect_info::<npbackup_web::Peer>(),
             )
             .with_graceful_shutdown(npbackup_web::shutdown())
             .await

@@ -37,6 +37,7 @@ use npbackup_core::config::{Config, RepoConfig, permissions::Op};
 
 pub use accounts::{MIN_PASSWORD, hash_password, new_token};
 pub use auth::Caller;
+pub use pages::{esc, logo, seg, shell, style};
 pub use routes::{RouteInfo, router};
 
 /// Where and how to serve.
@@ -192,7 +193,7 @@ impl Bound {
 
 /// The address a request came from, whichever listener took it.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Peer(pub SocketAddr);
+pub struct Peer(pub SocketAddr);
 
 impl
     axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, tokio::net::TcpListener>>

@@ -39,7 +39,7 @@ pub fn esc(s: &str) -> String {
 }
 
 /// Escapes one path segment of a URL (a repository or job name).
-fn seg(s: &str) -> String {
+pub fn seg(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
@@ -70,6 +70,12 @@ fn page(title: &str, caller: Option<&Caller>, body: &str) -> Response {
         ),
         None => String::new(),
     };
+    shell(title, &nav, body)
+}
+
+/// A whole page in the web interface's look (brand, colours, security headers)
+/// with `nav` in its header; the fleet server's dashboard uses it too.
+pub fn shell(title: &str, nav: &str, body: &str) -> Response {
     let html = format!(
         r#"<!doctype html>
 <html lang="{lang}"><head><meta charset="utf-8">
