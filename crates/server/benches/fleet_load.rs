@@ -421,6 +421,8 @@ struct Row {
     rss_paced: f64,
     checkins_per_second: f64,
     commands: Latencies,
+    dashboard_ms: f64,
+    dashboard_bytes: usize,
     list_ms: f64,
     list_bytes: usize,
     csv_ms: f64,
@@ -612,6 +614,55 @@ async fn run(store: &'static str, o: &Options) -> Res<Row> {
                 .0,
         );
     }
+    // the dashboard as an administrator sees it: logged in once, then the page of
+    // every machine (its session spares it the password check of each request)
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| e.to_string())?;
+    let login = browser
+        .post(format!("{base}/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(
+            form_urlencoded::Serializer::new(String::new())
+                .append_pair("user", "admin")
+                .append_pair("password", &password)
+                .finish(),
+        )
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let cookie = login
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .ok_or(format!("the dashboard's login answered {}", login.status()))?
+        .to_string();
+    let mut dashboard = Vec::new();
+    let mut dashboard_bytes = 0;
+    for _ in 0..5 {
+        let started = Instant::now();
+        let page = browser
+            .get(format!("{base}/"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        if !page.status().is_success() {
+            return Err(format!("the dashboard answered {}", page.status()));
+        }
+        let body = page.text().await.map_err(|e| e.to_string())?;
+        dashboard.push(started.elapsed().as_secs_f64() * 1000.0);
+        dashboard_bytes = body.len();
+        if body.matches("<tr>").count() != o.machines + 1 {
+            return Err(format!(
+                "the dashboard shows {} rows, not {}",
+                body.matches("<tr>").count() - 1,
+                o.machines
+            ));
+        }
+    }
     let listed: usize = admin_cli(&data, &["--json", "clients"], None)
         .ok()
         .and_then(|s| serde_json::from_str::<Vec<serde_json::Value>>(&s).ok())
@@ -633,6 +684,8 @@ async fn run(store: &'static str, o: &Options) -> Res<Row> {
         rss_paced,
         checkins_per_second,
         commands,
+        dashboard_ms: median(dashboard),
+        dashboard_bytes,
         list_ms: median(list),
         list_bytes,
         csv_ms: median(csv),
@@ -658,14 +711,14 @@ async fn main() {
         o.concurrency
     );
     println!(
-        "| store | enrol | configuration | check-in with a report | server RSS then | check-ins/s at full speed | run-now round trip | admin list (JSON, CSV, metrics; median of 5) | server peak RSS |"
+        "| store | enrol | configuration | check-in with a report | server RSS then | check-ins/s at full speed | run-now round trip | dashboard page (median of 5) | JSON list, CSV, metrics with Basic auth (median of 5) | server peak RSS |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
     let mut failed = false;
     for store in o.stores.clone() {
         match run(store, &o).await {
             Ok(r) => println!(
-                "| {} | {} | {} | {} ({} check-ins) | {:.0} MiB | {:.0} | {} | {:.0} ms ({} kB), {:.0} ms, {:.0} ms | {:.0} MiB |",
+                "| {} | {} | {} | {} ({} check-ins) | {:.0} MiB | {:.0} | {} | {:.0} ms ({} kB) | {:.0} ms ({} kB), {:.0} ms, {:.0} ms | {:.0} MiB |",
                 r.store,
                 r.enrol.summary(),
                 r.provision.summary(),
@@ -674,6 +727,8 @@ async fn main() {
                 r.rss_paced,
                 r.checkins_per_second,
                 r.commands.summary(),
+                r.dashboard_ms,
+                r.dashboard_bytes / 1000,
                 r.list_ms,
                 r.list_bytes / 1000,
                 r.csv_ms,
