@@ -615,3 +615,18 @@ column-host = Host
 column-tags = Tags
 column-files = Files
 column-added = Added
+
+## "Managed by my organisation": enrolment with a fleet server
+welcome-managed-hint = Does your organisation manage this computer's backups?
+welcome-managed = Managed by my organisation…
+managed-title = Managed by my organisation
+managed-intro = Your organisation's fleet server sets up your backups: it sends this computer its configuration and the repository password, and watches that backups happen. Enter the server's address and the enrolment token your administrator gave you.
+managed-server = Server address (https://…)
+managed-token = Enrolment token
+managed-fallback = Second server (optional)
+managed-enrol = Enrol this computer
+managed-enrolling = Enrolling with the server…
+managed-enrolled = This computer is enrolled as { $machine } in the group { $group }.
+managed-config-later = Your organisation has not provided a configuration for this group yet: it arrives at the next check-in of the backup service (npbackup-cli service install, or `npbackup-cli fleet sync` now).
+managed-config-refused = The configuration the server sent was not applied: { $error }. Your administrator has been told.
+managed-no-state-folder = Cannot tell where this computer's settings go (is $HOME set?).

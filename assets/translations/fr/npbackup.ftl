@@ -642,3 +642,18 @@ column-host = Hôte
 column-tags = Étiquettes
 column-files = Fichiers
 column-added = Ajouté
+
+## « Géré par mon organisation » : inscription auprès d'un serveur de flotte
+welcome-managed-hint = Votre organisation gère-t-elle les sauvegardes de cet ordinateur ?
+welcome-managed = Géré par mon organisation…
+managed-title = Géré par mon organisation
+managed-intro = Le serveur de flotte de votre organisation prépare vos sauvegardes : il envoie à cet ordinateur sa configuration et le mot de passe du dépôt, et vérifie que les sauvegardes ont lieu. Saisissez l'adresse du serveur et le jeton d'inscription que votre administrateur vous a donné.
+managed-server = Adresse du serveur (https://…)
+managed-token = Jeton d'inscription
+managed-fallback = Second serveur (facultatif)
+managed-enrol = Inscrire cet ordinateur
+managed-enrolling = Inscription auprès du serveur…
+managed-enrolled = Cet ordinateur est inscrit sous le nom { $machine } dans le groupe { $group }.
+managed-config-later = Votre organisation n'a pas encore fourni de configuration pour ce groupe : elle arrivera au prochain contact du service de sauvegarde (npbackup-cli service install, ou `npbackup-cli fleet sync` maintenant).
+managed-config-refused = La configuration envoyée par le serveur n'a pas été appliquée : { $error }. Votre administrateur en a été informé.
+managed-no-state-folder = Impossible de savoir où ranger les réglages de cet ordinateur ($HOME est-il défini ?).

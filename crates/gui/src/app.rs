@@ -23,6 +23,7 @@ use super::{
     dashboard::{self, Action, Dashboard, Event, JobRecord, Outcome, RepoPanel},
     external::{self, External},
     icon::{self, Sign},
+    managed,
     notify::{Level, Notice, Notifier},
     runner::{Runner, Ticket},
     scheduler::{self, DaemonMessage, SchedulerLink},
@@ -109,6 +110,7 @@ pub enum Message {
     Browser(browser::Message),
     Wizard(wizard::Message),
     Viewer(viewer::Message),
+    Managed(managed::Message),
     Settings(settings::Message),
     /// Time to look whether the configuration file changed on disk.
     WatchConfig,
@@ -141,6 +143,11 @@ pub enum Effect {
     Estimate(Vec<PathBuf>, Vec<config::setup::ExcludePreset>),
     /// Ask the scheduler (the daemon) something; its answer comes back as a message.
     AskDaemon(Request),
+    /// Enrol with a fleet server (`Managed(Enrolled)` answers).
+    Enrol {
+        servers: Vec<String>,
+        token: String,
+    },
     Copy(String),
     Notify(Notice),
     OpenWindow,
@@ -368,6 +375,7 @@ impl App {
                 | Message::WatchConfig
                 | Message::Wizard(_)
                 | Message::Viewer(_)
+                | Message::Managed(_)
                 | Message::External(_)
                 | Message::Job(_, JobEvent::Finished(_))
                 | Message::Dashboard(dashboard::Message::Refresh)
@@ -380,6 +388,7 @@ impl App {
                     let viewer = Viewer::new(self.folder_dialog());
                     self.show(Screen::Viewer(Box::new(viewer)))
                 }
+                welcome::Message::Managed => self.show(Screen::Managed(Box::default())),
                 welcome::Message::Reload => self.load_config(),
                 welcome::Message::Quit => self.quit(),
             },
@@ -415,6 +424,26 @@ impl App {
                 events
                     .into_iter()
                     .flat_map(|e| self.on_viewer_event(e))
+                    .collect()
+            }
+            Message::Managed(m) => {
+                let events = match &mut self.screen {
+                    Screen::Managed(m_) => m_.update(m),
+                    _ => Vec::new(),
+                };
+                events
+                    .into_iter()
+                    .flat_map(|e| match e {
+                        managed::Event::Enrol { servers, token } => {
+                            vec![Effect::Enrol { servers, token }]
+                        }
+                        // the organisation's configuration is in place: show it
+                        managed::Event::Configured => {
+                            self.screen = Screen::Dashboard;
+                            self.load_config()
+                        }
+                        managed::Event::Cancel => self.load_config(),
+                    })
                     .collect()
             }
             Message::Settings(m) => {
@@ -1374,6 +1403,19 @@ impl App {
                     App::folder_chosen(purpose, folder)
                 })
             }
+            Effect::Enrol { servers, token } => {
+                let config = self.launch.config.clone();
+                Task::perform(
+                    async move {
+                        tokio::task::spawn_blocking(move || {
+                            managed::enrol(&servers, &token, config)
+                        })
+                        .await
+                        .unwrap_or_else(|e| Err(e.to_string()))
+                    },
+                    |outcome| Message::Managed(managed::Message::Enrolled(outcome)),
+                )
+            }
             Effect::Estimate(paths, presets) => Task::perform(
                 async move {
                     tokio::task::spawn_blocking(move || config::setup::estimate(&paths, &presets))
@@ -1410,6 +1452,7 @@ impl App {
             Screen::Welcome(w) => w.view().map(Message::Welcome),
             Screen::Wizard(w) => w.view().map(Message::Wizard),
             Screen::Viewer(v) => v.view().map(Message::Viewer),
+            Screen::Managed(m) => m.view().map(Message::Managed),
             Screen::Settings(s) => s.view().map(Message::Settings),
             // a dialog of the dashboard (the log of the restore) shows over it
             Screen::Browser { browser, .. } if self.dashboard.modal.is_none() => {

@@ -11,6 +11,7 @@ pub mod config_watch;
 pub mod dashboard;
 pub mod external;
 pub mod icon;
+pub mod managed;
 pub mod notify;
 pub mod runner;
 pub mod scheduler;

@@ -3,8 +3,8 @@
 //! it, because the tray and the notifications read it whatever is shown.
 
 use super::{
-    browser::Browser, runner::Ticket, settings::Settings, viewer::Viewer, welcome::Welcome,
-    wizard::Wizard,
+    browser::Browser, managed::Managed, runner::Ticket, settings::Settings, viewer::Viewer,
+    welcome::Welcome, wizard::Wizard,
 };
 
 pub enum Screen {
@@ -23,6 +23,8 @@ pub enum Screen {
     Viewer(Box<Viewer>),
     /// Every setting of the configuration.
     Settings(Box<Settings>),
+    /// Enrolling with the organisation's fleet server.
+    Managed(Box<Managed>),
 }
 
 impl Screen {

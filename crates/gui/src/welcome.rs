@@ -1,5 +1,6 @@
 //! The first screen when there is nothing to show yet: no configuration (offer the
-//! embedded default, the setup wizard, or a repository read-only), or a
+//! embedded default, the setup wizard, a repository read-only, or enrolment with
+//! the organisation's fleet server), or a
 //! configuration with errors (shown, with Reload).
 
 use iced::{
@@ -35,6 +36,8 @@ pub enum Message {
     Wizard,
     /// Open a repository read-only, without a configuration.
     Viewer,
+    /// Enrol with the organisation's fleet server.
+    Managed,
     /// Read the configuration again.
     Reload,
     Quit,
@@ -78,6 +81,17 @@ impl Welcome {
                         .style(button::primary),
                 ]
                 .spacing(10),
+                // a machine set up by its organisation's fleet server
+                row![
+                    text(t!("welcome-managed-hint")).size(14),
+                    Space::new().width(Length::Fill),
+                    button(text(t!("welcome-managed")).size(14))
+                        .on_press(Message::Managed)
+                        .padding([8, 14])
+                        .style(theme::secondary),
+                ]
+                .spacing(10)
+                .align_y(iced::Alignment::Center),
             ]
             .spacing(12)
             .into(),

@@ -4,6 +4,8 @@
 //! sparse and large files), and a tree comparison that checks all of them.
 #![allow(dead_code)]
 
+pub mod fleet_server;
+
 use std::{
     ffi::OsStr,
     fs,

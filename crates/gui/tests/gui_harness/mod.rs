@@ -40,6 +40,8 @@ pub struct Harness {
     sessions: HashMap<u64, (RunningJob, Option<SessionInput>)>,
     /// Where the app looks for the scheduler (the test's own, if it starts one).
     pub daemon_socket: PathBuf,
+    /// The configuration file the app was started with.
+    pub config: PathBuf,
     /// The scheduler's events, once `connect_daemon` watches them.
     daemon_events: Option<std::sync::mpsc::Receiver<DaemonEvent>>,
 }
@@ -105,6 +107,7 @@ impl Harness {
             folder_dialogs: Vec::new(),
             folder_answer: None,
             daemon_socket: daemon_socket(w),
+            config: config.to_path_buf(),
             daemon_events: None,
             sessions: HashMap::new(),
         }
@@ -226,6 +229,13 @@ impl Harness {
                     self.folder_dialogs.push(start);
                     let answer = self.folder_answer.take();
                     self.send(App::folder_chosen(purpose, answer));
+                }
+                Effect::Enrol { servers, token } => {
+                    let config = self.config.clone();
+                    let outcome = npbackup_gui::managed::enrol(&servers, &token, Some(config));
+                    self.send(Message::Managed(npbackup_gui::managed::Message::Enrolled(
+                        outcome,
+                    )));
                 }
                 Effect::Estimate(paths, presets) => {
                     let (files, bytes) = npbackup_core::config::setup::estimate(&paths, &presets);
