@@ -95,9 +95,10 @@ impl Dash {
 /// The CSRF token in a page's forms.
 fn csrf_of(page: &str) -> String {
     let at = page.find("csrf=").expect("a form with a CSRF token") + 5;
+    // URL-safe base64: letters, digits, '-' and '_', up to the attribute's end
     page[at..]
         .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect()
 }
 
