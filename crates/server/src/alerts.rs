@@ -31,7 +31,7 @@ use npbackup_core::{
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    api::{Server, views_of},
+    api::Server,
     fleet,
     views::{MachineState, MachineView, when},
 };
@@ -186,13 +186,14 @@ pub fn mail(event: &str, m: &MachineView) -> (String, String) {
 /// responsible for (the changes this server recorded first). Returns the alerts
 /// it sent, as (machine, event).
 pub async fn look(server: &Server, alerts: &Alerts) -> Result<Vec<(String, String)>, String> {
-    let views = views_of(server).await.map_err(|e| e.message)?;
-    let recorded = fleet::alerted_states(&server.store)
+    let rows = fleet::machines(&server.store)
         .await
         .map_err(|e| e.message)?;
+    let now = fleet::now();
     let mut sent = Vec::new();
-    for m in views {
-        let previous = recorded.get(&m.id).cloned().unwrap_or_default();
+    for row in &rows {
+        let m = MachineView::of(row, now, server.checkin_seconds);
+        let previous = row.alerted_state.clone().unwrap_or_default();
         if previous == m.state.name() {
             continue;
         }

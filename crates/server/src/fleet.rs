@@ -464,18 +464,6 @@ pub struct CommandInfo {
     pub message: Option<String>,
 }
 
-/// The state each machine was last alerted in ("" for none yet).
-pub async fn alerted_states(store: &Store) -> Res<std::collections::HashMap<String, String>> {
-    let rows = sqlx::query("SELECT id, COALESCE(alerted_state, '') FROM machines")
-        .fetch_all(&store.pool)
-        .await
-        .map_err(db("reading the alerted states"))?;
-    rows.iter()
-        .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?)))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(db("reading the alerted states"))
-}
-
 /// Records `state` as alerted for `machine` if it still was `previous`; whether
 /// this call recorded it (another server on the same store may have first).
 pub async fn record_alerted_state(

@@ -257,11 +257,13 @@ pub struct MachineRow {
     pub last_report_at: Option<i64>,
     pub last_state: Option<i64>,
     pub last_size: Option<i64>,
+    /// The state it was last alerted in (`alerts`).
+    pub alerted_state: Option<String>,
 }
 
 pub const MACHINE_COLUMNS: &str = "id, grp, hostname, os, version, sign_key, box_key, enrolled_at, revoked_at, \
      last_checkin, free_bytes, config_version, config_error, override_config, override_version, \
-     minimum_backup_age, last_backup, last_report_at, last_state, last_size";
+     minimum_backup_age, last_backup, last_report_at, last_state, last_size, alerted_state";
 
 impl MachineRow {
     pub fn from_row(r: &AnyRow) -> Result<MachineRow, sqlx::Error> {
@@ -286,6 +288,7 @@ impl MachineRow {
             last_report_at: r.try_get("last_report_at")?,
             last_state: r.try_get("last_state")?,
             last_size: r.try_get("last_size")?,
+            alerted_state: r.try_get("alerted_state")?,
         })
     }
 }

@@ -255,6 +255,7 @@ mod tests {
             last_report_at: Some(9_000),
             last_state: Some(0),
             last_size: Some(5),
+            alerted_state: None,
         }
     }
 
