@@ -240,6 +240,15 @@ pub struct Filter {
     state: String,
 }
 
+impl Filter {
+    /// Whether the list shows `m` (an empty field keeps every machine).
+    fn keeps(&self, m: &MachineView) -> bool {
+        m.matches(&self.q)
+            && (self.group.is_empty() || m.group == self.group)
+            && (self.state.is_empty() || m.state.name() == self.state)
+    }
+}
+
 fn when(t: Option<i64>, now: i64) -> String {
     match t.and_then(|t| jiff::Timestamp::from_second(t).ok()) {
         Some(t) => humanize::ago(
@@ -308,14 +317,7 @@ pub async fn machines(
         })
         .collect::<Vec<_>>()
         .join(" · ");
-    let mut shown: Vec<&MachineView> = all
-        .iter()
-        .filter(|m| {
-            m.matches(&f.q)
-                && (f.group.is_empty() || m.group == f.group)
-                && (f.state.is_empty() || m.state.name() == f.state)
-        })
-        .collect();
+    let mut shown: Vec<&MachineView> = all.iter().filter(|m| f.keeps(m)).collect();
     // the ones that need someone first
     shown.sort_by_key(|m| {
         (
@@ -383,11 +385,7 @@ pub async fn machines_csv(
     let list: Vec<MachineView> = views_of(&s)
         .await?
         .into_iter()
-        .filter(|m| {
-            m.matches(&f.q)
-                && (f.group.is_empty() || m.group == f.group)
-                && (f.state.is_empty() || m.state.name() == f.state)
-        })
+        .filter(|m| f.keeps(m))
         .collect();
     Ok((
         [
