@@ -377,51 +377,60 @@ pub fn background() -> Option<std::thread::JoinHandle<()>> {
             let mut next = Instant::now();
             // reports waiting call for a check-in now, unless the last one failed
             let mut healthy = true;
+            let pause = || {
+                std::thread::sleep(Duration::from_secs(15));
+                false
+            };
+            let later = |secs: u64| Instant::now() + Duration::from_secs(secs + jitter(secs / 10));
             loop {
+                // read once a turn: for the check-in when due, then for the wait
+                let mut fleet = match Fleet::load(&dir) {
+                    Ok(Some(fleet)) => fleet,
+                    Ok(None) => {
+                        if Instant::now() >= next {
+                            next = later(60);
+                        }
+                        healthy = true;
+                        pause();
+                        continue;
+                    }
+                    Err(e) => {
+                        if Instant::now() >= next {
+                            tracing::warn!("fleet check-in: {e}");
+                            next = later(300);
+                        }
+                        healthy = false;
+                        pause();
+                        continue;
+                    }
+                };
                 let waiting = healthy && !npbackup_core::fleet::pending(&dir).is_empty();
                 if Instant::now() >= next || waiting {
-                    let interval = match Fleet::load(&dir) {
-                        Ok(Some(mut fleet)) => {
-                            healthy = match checkin_and_run(&mut fleet, false) {
-                                Ok(ran) => {
-                                    tracing::info!(
-                                        commands = ran.len(),
-                                        "checked in at {}",
-                                        fleet.state.last_server.clone().unwrap_or_default()
-                                    );
-                                    true
-                                }
-                                Err(e) => {
-                                    tracing::warn!("fleet check-in: {e}");
-                                    false
-                                }
-                            };
-                            fleet.state.checkin_seconds.max(10)
-                        }
-                        Ok(None) => {
-                            healthy = true;
-                            60
+                    healthy = match checkin_and_run(&mut fleet, false) {
+                        Ok(ran) => {
+                            tracing::info!(
+                                commands = ran.len(),
+                                "checked in at {}",
+                                fleet.state.last_server.clone().unwrap_or_default()
+                            );
+                            true
                         }
                         Err(e) => {
                             tracing::warn!("fleet check-in: {e}");
-                            healthy = false;
-                            300
+                            false
                         }
                     };
-                    next = Instant::now() + Duration::from_secs(interval + jitter(interval / 10));
+                    next = later(fleet.state.checkin_seconds.max(10));
                 }
                 // between check-ins, hold a wait on the server, so a run-now starts
                 // within seconds; without an answer, look again in 15 s
-                let pause = || {
-                    std::thread::sleep(Duration::from_secs(15));
-                    false
-                };
-                let woken = match Fleet::load(&dir) {
-                    Ok(Some(mut fleet)) if healthy => fleet.wait().unwrap_or_else(|e| {
+                let woken = if healthy {
+                    fleet.wait().unwrap_or_else(|e| {
                         tracing::debug!("fleet wait: {e}");
                         pause()
-                    }),
-                    _ => pause(),
+                    })
+                } else {
+                    pause()
                 };
                 if woken {
                     next = Instant::now();
