@@ -911,3 +911,22 @@ fleet-checked-in = checked in at { $server }; { $n ->
    *[other] { $n } commands run
 }
 fleet-left = this machine left { $server } (the server still lists it until an administrator revokes it)
+
+## upgrade
+upgrade-no-server = no upgrade server: list one in [upgrade] servers of { $path }
+upgrade-no-password = the upgrade account '{ $user }' has no password: set [upgrade] password-env or password-file
+upgrade-no-keys = this build trusts no release key: add one to [upgrade] trusted-keys (`npbackup-server release key show` prints it)
+upgrade-refused = { $server } refused this machine's upgrade account ({ $cause })
+upgrade-unreachable = no upgrade server answered: { $tried }
+upgrade-bad-version = { $server } offered '{ $version }', which is not a version
+upgrade-not-newer = refused version { $version }: it is not newer than this one ({ $current })
+upgrade-older-than-seen = refused version { $version }: this machine has seen { $seen } signed, so { $version } would be a downgrade
+upgrade-refused-file = refused the file from { $server }: { $cause }
+upgrade-packaged = the programs in { $dir } belong to the package { $package }: upgrade it with the package manager (apt)
+upgrade-no-rights = cannot replace the programs in { $dir }: run the upgrade as the user who installed them (root for a system-wide install)
+upgrade-rolled-back = version { $version } was installed but failed its check, so the previous programs are back in place: { $cause }
+upgrade-bad-archive = the release { $file } is not a readable archive of programs: { $cause }
+upgrade-up-to-date = { $version } is the newest version for this machine ({ $server })
+upgrade-available = version { $version } is available from { $server } ({ $size }); `npbackup-cli upgrade` installs it
+upgrade-installed = upgraded to version { $version }: { $files }
+upgrade-disabled = upgrades are turned off here (NPBACKUP_NO_UPGRADE is set)

@@ -935,3 +935,22 @@ fleet-checked-in = connexion faite à { $server } ; { $n ->
    *[other] { $n } commandes lancées
 }
 fleet-left = cette machine a quitté { $server } (le serveur la liste jusqu’à ce qu’un administrateur la révoque)
+
+## upgrade
+upgrade-no-server = aucun serveur de mises à jour : indiquez-en un dans [upgrade] servers de { $path }
+upgrade-no-password = le compte de mise à jour « { $user } » n’a pas de mot de passe : définissez [upgrade] password-env ou password-file
+upgrade-no-keys = cette version ne fait confiance à aucune clé de publication : ajoutez-en une dans [upgrade] trusted-keys (`npbackup-server release key show` l’affiche)
+upgrade-refused = { $server } a refusé le compte de mise à jour de cette machine ({ $cause })
+upgrade-unreachable = aucun serveur de mises à jour n’a répondu : { $tried }
+upgrade-bad-version = { $server } a proposé « { $version } », qui n’est pas une version
+upgrade-not-newer = version { $version } refusée : elle n’est pas plus récente que celle-ci ({ $current })
+upgrade-older-than-seen = version { $version } refusée : cette machine a déjà vu la version { $seen } signée, { $version } serait un retour en arrière
+upgrade-refused-file = fichier de { $server } refusé : { $cause }
+upgrade-packaged = les programmes de { $dir } appartiennent au paquet { $package } : mettez-le à jour avec le gestionnaire de paquets (apt)
+upgrade-no-rights = impossible de remplacer les programmes de { $dir } : lancez la mise à jour avec l’utilisateur qui les a installés (root pour une installation système)
+upgrade-rolled-back = la version { $version } a été installée mais a échoué à sa vérification : les programmes précédents sont remis en place : { $cause }
+upgrade-bad-archive = la publication { $file } n’est pas une archive de programmes lisible : { $cause }
+upgrade-up-to-date = { $version } est la version la plus récente pour cette machine ({ $server })
+upgrade-available = la version { $version } est disponible sur { $server } ({ $size }) ; `npbackup-cli upgrade` l’installe
+upgrade-installed = mis à jour en version { $version } : { $files }
+upgrade-disabled = les mises à jour sont désactivées ici (NPBACKUP_NO_UPGRADE est défini)

@@ -267,6 +267,21 @@ pub fn constants() {
             ));
         }
     }
+    // optional: the minisign public keys whose releases the programs install
+    let keys = dir.join("release-keys.pub");
+    println!("cargo:rerun-if-changed={}", keys.display());
+    let keys_text = match fs::read_to_string(&keys) {
+        Ok(t) => {
+            check_release_keys(&t)
+                .unwrap_or_else(|why| fail(&format!("{}: {why}", keys.display())));
+            t
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => fail(&format!("{}: cannot read: {e}", keys.display())),
+    };
+    out.push_str(&format!(
+        "/// The brand's release keys (release-keys.pub, minisign public keys; empty: none).\npub const RELEASE_KEYS: &str = {keys_text:?};\n"
+    ));
     let short = lookup(&table, "short-name")
         .and_then(|v| v.as_str())
         .unwrap_or_default();
@@ -285,6 +300,27 @@ pub fn constants() {
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").unwrap_or_else(|| fail("OUT_DIR not set")));
     fs::write(out_dir.join("customization.rs"), out)
         .unwrap_or_else(|e| fail(&format!("cannot write customization.rs: {e}")));
+}
+
+/// Each key line is a minisign public key: base64 of "Ed", an 8-byte id and 32 bytes.
+fn check_release_keys(text: &str) -> Result<(), String> {
+    const B64: &str = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') || line.starts_with("untrusted comment:") {
+            continue;
+        }
+        let ok = line.len() == 56
+            && line.starts_with("RW")
+            && line.trim_end_matches('=').chars().all(|c| B64.contains(c));
+        if !ok {
+            return Err(format!(
+                "line {}: not a minisign public key (`npbackup-server release key show` prints one)",
+                n + 1
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// For a binary built for Windows: its version resource and icon, from the brand.

@@ -75,6 +75,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         Command::Daemon { action } => super::daemon::daemon(ctx, action),
         Command::Service(cmd) => super::daemon::service(ctx, cmd),
         Command::Fleet(cmd) => super::fleet::fleet_cmd(ctx, cmd),
+        Command::Upgrade { check } => super::upgrade::upgrade_cmd(ctx, check),
         Command::Copy {
             to,
             to_repository,

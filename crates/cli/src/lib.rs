@@ -16,6 +16,7 @@ pub mod output;
 mod permissions;
 mod progress;
 mod prompt;
+mod upgrade;
 mod web;
 
 use std::path::PathBuf;
@@ -243,6 +244,13 @@ pub enum Command {
     /// Create, check and show the configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Install a newer signed release from the upgrade servers of [upgrade] (tried in
+    /// order); the previous programs come back if the new ones fail their check.
+    Upgrade {
+        /// Only say whether a newer release is there.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print shell completions.
     Completions { shell: clap_complete::Shell },
     /// (internal) Run the job given as JSON on stdin, writing events on stdout.
@@ -667,6 +675,7 @@ fn command_op(c: &Command) -> Option<Op> {
         | Command::Service(_)
         | Command::Fleet(_)
         | Command::Config(_)
+        | Command::Upgrade { .. }
         | Command::Completions { .. }
         | Command::Job
         | Command::Man { .. } => return None,
@@ -704,6 +713,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Daemon { .. } => "daemon",
         Command::Service(_) => "service",
         Command::Fleet(_) => "fleet",
+        Command::Upgrade { .. } => "upgrade",
         Command::Job => "__job",
     }
 }

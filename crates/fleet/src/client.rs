@@ -95,7 +95,7 @@ fn state_path(dir: &Path) -> PathBuf {
     dir.join("state.json")
 }
 
-fn http(ca: Option<&Path>) -> Result<reqwest::blocking::Client> {
+pub(crate) fn http(ca: Option<&Path>) -> Result<reqwest::blocking::Client> {
     let mut b = reqwest::blocking::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(60))
@@ -605,7 +605,7 @@ fn exchange(
 }
 
 /// A transport error with its causes (reqwest's own message is terse).
-fn describe_error(e: &reqwest::Error) -> String {
+pub(crate) fn describe_error(e: &reqwest::Error) -> String {
     let mut s = e.to_string();
     let mut source = std::error::Error::source(e);
     while let Some(inner) = source {

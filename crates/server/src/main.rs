@@ -12,6 +12,7 @@ use npbackup_fleet::protocol::Action;
 use npbackup_server::{
     admins, api,
     fleet::{self, Refused},
+    releases::{self, Releases},
     settings::{self, Settings},
     store::{self, Store},
     views::{self, MachineView},
@@ -91,6 +92,9 @@ enum Command {
     /// The alerts of server.toml's [alerts] (webhooks, mail).
     #[command(subcommand)]
     Alerts(AlertsCommand),
+    /// Signed releases machines upgrade to, the release key and the upgrade accounts.
+    #[command(subcommand)]
+    Release(ReleaseCommand),
     /// Ask machines to back up (or housekeeping, check, sync) at their next check-in.
     RunNow {
         #[command(flatten)]
@@ -124,6 +128,66 @@ enum AlertsCommand {
     /// Look at the machines' states now and alert what changed (as `serve` does
     /// every `every-seconds`).
     Check,
+}
+
+#[derive(Debug, Subcommand)]
+enum ReleaseCommand {
+    /// The key releases are signed with.
+    #[command(subcommand)]
+    Key(KeyCommand),
+    /// Sign a file (an executable, or a .tar.gz of the build's executables) and offer it.
+    Add {
+        file: PathBuf,
+        /// Its version (1.2.3): machines take only versions above theirs.
+        #[arg(long)]
+        version: String,
+        /// linux, windows or macos.
+        #[arg(long)]
+        platform: String,
+        /// x64, x86 or arm64.
+        #[arg(long)]
+        arch: String,
+        /// cli, gui or server.
+        #[arg(long)]
+        build: String,
+        /// public or private.
+        #[arg(long, default_value = "public")]
+        audience: String,
+        /// Only machines of this group (repeat for several; default every group).
+        #[arg(long = "group")]
+        groups: Vec<String>,
+        /// Only this share of those machines, 1 to 100 (a stable choice per machine).
+        #[arg(long, default_value_t = 100)]
+        percent: u8,
+        /// Sign with this minisign secret key instead of the server's (one kept offline;
+        /// a password-protected one reads NPBACKUP_RELEASE_KEY_PASSWORD).
+        #[arg(long)]
+        key: Option<PathBuf>,
+    },
+    /// Every release, newest first.
+    List,
+    /// The accounts machines download with (HTTP Basic).
+    #[command(subcommand)]
+    User(UpgradeUserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum KeyCommand {
+    /// Make the release key (DATA/release.key, owner-only) and print its public half.
+    Create,
+    /// Print the public half.
+    Show,
+}
+
+#[derive(Debug, Subcommand)]
+enum UpgradeUserCommand {
+    /// Add an account or set its password (read from stdin) and audiences.
+    Set {
+        name: String,
+        /// public and/or private (repeat; default public).
+        #[arg(long = "audience")]
+        audiences: Vec<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -668,6 +732,10 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
             Ok(())
         }
+        Command::Release(cmd) => {
+            Settings::load(&dir).map_err(|e| Failure(exit::USAGE, e))?;
+            release_command(&Releases::new(&dir), cmd, json)
+        }
         Command::RunNow {
             which,
             action,
@@ -715,6 +783,125 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+fn release_command(r: &Releases, cmd: ReleaseCommand, json: bool) -> Result<(), Failure> {
+    let input = |e: String| Failure(exit::INPUT, e);
+    match cmd {
+        ReleaseCommand::Key(KeyCommand::Create) => {
+            let public = r.create_key().map_err(input)?;
+            if json {
+                print_json(&serde_json::json!({ "public_key": public.trim() }));
+            } else {
+                println!("Made the release key. Its public half, for clients to trust:\n");
+                print!("{public}");
+                println!(
+                    "\nBuild it in (resources/release-keys.pub of the brand) or list it in the clients' [upgrade] trusted-keys.\nKeep {} safe: whoever has it can sign upgrades for every machine.",
+                    releases::KEY_FILE
+                );
+            }
+        }
+        ReleaseCommand::Key(KeyCommand::Show) => {
+            let public = r.public_key().map_err(input)?;
+            if json {
+                print_json(&serde_json::json!({ "public_key": public.trim() }));
+            } else {
+                print!("{public}");
+            }
+        }
+        ReleaseCommand::Add {
+            file,
+            version,
+            platform,
+            arch,
+            build,
+            audience,
+            groups,
+            percent,
+            key,
+        } => {
+            let target = npbackup_fleet::release::Target::new(&platform, &arch, &build)
+                .map_err(|e| Failure(exit::USAGE, e))?;
+            let rel = r
+                .add(
+                    &file,
+                    releases::NewRelease {
+                        version,
+                        target,
+                        audience,
+                        groups,
+                        percent,
+                    },
+                    key.as_deref(),
+                )
+                .map_err(input)?;
+            if json {
+                print_json(&rel);
+            } else {
+                println!(
+                    "Signed and added {} {} for {} {} {} ({}), {} to {}% of {}.",
+                    rel.file,
+                    rel.version,
+                    rel.platform,
+                    rel.arch,
+                    rel.build,
+                    rel.audience,
+                    bytesize::ByteSize(rel.size),
+                    rel.percent,
+                    if rel.groups.is_empty() {
+                        "every group".to_string()
+                    } else {
+                        format!("group(s) {}", rel.groups.join(", "))
+                    }
+                );
+            }
+        }
+        ReleaseCommand::List => {
+            let list = r.list().map_err(input)?;
+            if json {
+                print_json(&list);
+            } else if list.is_empty() {
+                println!("No release yet: `npbackup-server release add FILE --version V …`.");
+            } else {
+                println!(
+                    "{:<10} {:<8} {:<5} {:<7} {:<8} {:>5}  {:<20} FILE",
+                    "VERSION", "PLATFORM", "ARCH", "BUILD", "AUDIENCE", "SHARE", "GROUPS"
+                );
+                for rel in list {
+                    println!(
+                        "{:<10} {:<8} {:<5} {:<7} {:<8} {:>4}%  {:<20} {}",
+                        rel.version,
+                        rel.platform,
+                        rel.arch,
+                        rel.build,
+                        rel.audience,
+                        rel.percent,
+                        if rel.groups.is_empty() {
+                            "(all)".to_string()
+                        } else {
+                            rel.groups.join(",")
+                        },
+                        rel.file
+                    );
+                }
+            }
+        }
+        ReleaseCommand::User(UpgradeUserCommand::Set { name, audiences }) => {
+            let password = read_stdin_secret("the account's password")?;
+            let audiences = if audiences.is_empty() {
+                vec!["public".to_string()]
+            } else {
+                audiences
+            };
+            r.set_user(&name, &password, audiences.clone())
+                .map_err(input)?;
+            println!(
+                "Upgrade account '{name}' may download {} releases.",
+                audiences.join(" and ")
+            );
+        }
+    }
+    Ok(())
 }
 
 async fn serve(
@@ -783,7 +970,7 @@ async fn serve(
             }
         }
     });
-    let router = api::router(server);
+    let router = api::router(server).merge(releases::router(Arc::new(Releases::new(dir))));
     let scheme = if tls.is_some() { "https" } else { "http" };
     println!("npbackup-server listening on {scheme}://{addr}");
     tracing::info!("listening on {scheme}://{addr}");

@@ -274,6 +274,21 @@ impl Config {
             .unwrap_or_default()
     }
 
+    /// The upgrade settings (defaults where unset; validated at load).
+    pub fn upgrade(&self) -> schema::Upgrade {
+        table_at(&self.raw, "upgrade")
+            .and_then(|t| Value::Table(t.clone()).try_into::<schema::Upgrade>().ok())
+            .unwrap_or_default()
+    }
+
+    /// This machine's id and group, as `[identity]` makes them (variables expanded).
+    pub fn machine_identity(&self) -> (String, String) {
+        let mut errors = Vec::new();
+        let vars = self.variables("", None, &mut errors);
+        let get = |k: &str| vars.0.get(k).cloned().unwrap_or_default();
+        (get("MACHINE_ID"), get("MACHINE_GROUP"))
+    }
+
     /// Whether only the file's owner can read it.
     pub fn owner_only(&self) -> bool {
         self.owner_only
@@ -520,7 +535,9 @@ impl Config {
         self.check_keys::<schema::ConfigFile>(
             &self.raw,
             &[],
-            &["identity", "desktop", "security", "web", "groups", "repos"],
+            &[
+                "identity", "desktop", "security", "web", "upgrade", "groups", "repos",
+            ],
             errors,
         );
         match self.raw.get("security") {
@@ -579,6 +596,21 @@ impl Config {
             }
             Some(_) => errors
                 .push(self.error(&["web"], crate::t!("config-must-be-table", table = "[web]"))),
+            None => {}
+        }
+        match self.raw.get("upgrade") {
+            Some(Value::Table(t)) => {
+                self.check_keys::<schema::Upgrade>(t, &["upgrade"], &[], errors);
+                if let Some(w) = t.get("window").and_then(Value::as_str)
+                    && let Err(e) = schema::parse_window(w)
+                {
+                    errors.push(self.error(&["upgrade", "window"], e));
+                }
+            }
+            Some(_) => errors.push(self.error(
+                &["upgrade"],
+                crate::t!("config-must-be-table", table = "[upgrade]"),
+            )),
             None => {}
         }
         match self.raw.get("identity") {

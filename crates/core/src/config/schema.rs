@@ -22,6 +22,8 @@ pub struct ConfigFile {
     pub security: Option<Security>,
     /// The web interface: where it listens, its TLS, its accounts.
     pub web: Option<Web>,
+    /// Upgrades from signed releases (`npbackup-cli upgrade`, the scheduler's window).
+    pub upgrade: Option<Upgrade>,
     /// Named groups of settings that repositories inherit.
     #[serde(default)]
     pub groups: BTreeMap<String, Section>,
@@ -148,6 +150,35 @@ pub struct Web {
     /// Bearer tokens for scripts: `[web.tokens.NAME]` with a role and a SHA-256 hash.
     #[serde(default)]
     pub tokens: BTreeMap<String, WebAccount>,
+}
+
+/// `[upgrade]`: where this machine finds newer releases, and whether the scheduler
+/// installs them by itself. Every file is checked against the release keys built
+/// into this program and those in `trusted-keys`; nothing unsigned is installed.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct Upgrade {
+    /// Upgrade servers (`https://…`), tried in order until one answers.
+    pub servers: Option<Vec<String>>,
+    /// The upgrade account (HTTP Basic) and where its password is.
+    pub username: Option<String>,
+    pub password_env: Option<String>,
+    pub password_file: Option<PathBuf>,
+    /// Certificates (PEM) to trust for the servers, beside the system's.
+    pub ca_file: Option<PathBuf>,
+    /// "public" (default) or "private".
+    pub audience: Option<String>,
+    /// The group staged releases are aimed at (default: `[identity] machine-group`).
+    pub group: Option<String>,
+    /// More minisign public keys whose releases this machine installs (an
+    /// organisation that signs its own builds).
+    pub trusted_keys: Option<Vec<String>>,
+    /// Whether the scheduler upgrades by itself (default false).
+    pub auto: Option<bool>,
+    /// How often the scheduler looks (default 1 day).
+    pub check_every: Option<HumanDuration>,
+    /// When in the day it may install, local time, e.g. "01:00-05:00" (default any time).
+    pub window: Option<String>,
 }
 
 /// One web user or token.
@@ -545,5 +576,51 @@ impl From<&RetentionSettings> for RetentionPolicy {
             .and_then(|name| RetentionPolicy::preset(&name.0))
             .unwrap_or_default()
             .overridden_by(&own)
+    }
+}
+
+/// `[upgrade] window`: "HH:MM-HH:MM", local time, minutes since midnight (the end
+/// may be before the start: the window then spans midnight).
+pub fn parse_window(s: &str) -> Result<(u16, u16), String> {
+    let bad = || format!("'{s}' is not a window like \"01:00-05:00\"");
+    let (a, b) = s.split_once('-').ok_or_else(bad)?;
+    let minutes = |t: &str| -> Result<u16, String> {
+        let (h, m) = t.trim().split_once(':').ok_or_else(bad)?;
+        let h: u16 = h.parse().map_err(|_| bad())?;
+        let m: u16 = m.parse().map_err(|_| bad())?;
+        if h > 23 || m > 59 {
+            return Err(bad());
+        }
+        Ok(h * 60 + m)
+    };
+    let (start, end) = (minutes(a)?, minutes(b)?);
+    if start == end {
+        return Err(format!("'{s}': the window is empty"));
+    }
+    Ok((start, end))
+}
+
+/// Whether `minute` (since midnight) is inside the window.
+pub fn in_window((start, end): (u16, u16), minute: u16) -> bool {
+    if start < end {
+        (start..end).contains(&minute)
+    } else {
+        minute >= start || minute < end
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::*;
+
+    #[test]
+    fn windows_parse_and_span_midnight() {
+        assert_eq!(parse_window("01:00-05:30").unwrap(), (60, 330));
+        assert!(in_window((60, 330), 60) && !in_window((60, 330), 330));
+        let night = parse_window("22:00-02:00").unwrap();
+        assert!(in_window(night, 23 * 60) && in_window(night, 30) && !in_window(night, 12 * 60));
+        assert!(parse_window("25:00-02:00").is_err());
+        assert!(parse_window("soon").is_err());
+        assert!(parse_window("03:00-03:00").is_err());
     }
 }
