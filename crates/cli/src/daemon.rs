@@ -90,6 +90,8 @@ fn run(
     }
     // an enrolled machine checks in beside the scheduler
     let _fleet = crate::fleet::background();
+    // and upgrades itself when [upgrade] auto asks
+    let _upgrade = crate::upgrade::background(opts.socket.clone(), opts.config_path.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

@@ -424,3 +424,111 @@ fn the_original_npbackup_routes_answer_its_clients() {
         ]
     );
 }
+
+/// The scheduler with `[upgrade] auto = true` installs a release by itself and
+/// starts again from the new program (same process), answering its socket.
+#[test]
+fn the_scheduler_upgrades_itself_and_restarts() {
+    let w = World::new();
+    let data = w.path("server");
+    admin(
+        &data,
+        &["init", "--password-stdin"],
+        &format!("{ADMIN_PASSWORD}\n"),
+        0,
+    );
+    let key = admin_json(&data, &["release", "key", "create"]);
+    let public = key["public_key"]
+        .as_str()
+        .unwrap()
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    admin(
+        &data,
+        &["release", "user", "set", "machines"],
+        &format!("{UPGRADE_PASSWORD}\n"),
+        0,
+    );
+    add_release(&data, &new_program(&w, "0.2.0"), "0.2.0", &[]);
+    let (_server, port) = serve(&data);
+    w.config(&format!(
+        r#"
+[upgrade]
+servers = ["http://127.0.0.1:{port}"]
+username = "machines"
+password-env = "UPGRADE_PW"
+trusted-keys = ["{public}"]
+auto = true
+window = "00:00-23:59"
+
+[repos.default]
+uri = "{}"
+password-file = "{}"
+"#,
+        w.path("repo").display(),
+        w.password_file().display()
+    ));
+    let dir = install_old(&w, "programs");
+    let mut real = std::process::Command::new(dir.join("npbackup-cli"));
+    for (k, v) in w.std_cli().get_envs() {
+        match v {
+            Some(v) => real.env(k, v),
+            None => real.env_remove(k),
+        };
+    }
+    let daemon = real
+        .env("UPGRADE_PW", UPGRADE_PASSWORD)
+        .env("NPBACKUP_UPGRADE_START_DELAY", "1")
+        .arg("-c")
+        .arg(w.path("npbackup.toml"))
+        .args(["daemon", "run"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let daemon = Server(daemon);
+    let pid = daemon.0.id();
+    let memory = w.home().join(".local/state/npbackup/upgrade.json");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let m = fs::read_to_string(&memory).unwrap_or_default();
+        if m.contains("installed 0.2.0") {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no upgrade within a minute: {m}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let out = run_installed(&w, &dir, &["--version"], 0);
+    assert!(text(&out).contains("0.2.0"), "{}", text(&out));
+    // the same process, the new program: it answers its socket again
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    loop {
+        let out = w
+            .std_cli()
+            .args(["--json", "daemon", "status"])
+            .output()
+            .unwrap();
+        if out.status.success() {
+            assert_eq!(json(&out)["result"]["pid"], pid, "{}", text(&out));
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the scheduler did not come back: {}",
+            text(&out)
+        );
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+    let cmdline = fs::read(format!("/proc/{pid}/cmdline")).unwrap();
+    assert!(
+        String::from_utf8_lossy(&cmdline).contains("daemon"),
+        "{}",
+        String::from_utf8_lossy(&cmdline)
+    );
+    drop(daemon);
+}
