@@ -50,13 +50,23 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         } => has_recent(ctx, max_age.as_deref(), notify, &filter),
         Command::Config(c) => config_cmd(ctx, c),
         Command::Completions { shell } => {
+            // written whole: clap_complete panics on a closed pipe (`… | head`)
+            let mut script = Vec::new();
             clap_complete::generate(
                 shell,
                 &mut super::command(),
                 crate::customization::CLI_NAME,
-                &mut std::io::stdout(),
+                &mut script,
             );
-            Ok(exit::OK)
+            use std::io::Write as _;
+            match std::io::stdout().write_all(&script) {
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io(
+                    crate::t!("io-writing"),
+                    "stdout",
+                    e,
+                )),
+                _ => Ok(exit::OK),
+            }
         }
         Command::Man { out } => man(ctx, &out),
         Command::Job => Ok(crate::jobs::child::main()),

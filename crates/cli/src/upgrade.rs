@@ -30,6 +30,9 @@ pub fn upgrader(ctx: &Context) -> Result<Upgrader> {
 
 pub fn upgrade_cmd(ctx: &Context, check: bool) -> Result<i32> {
     let u = upgrader(ctx)?;
+    if !check {
+        u.not_packaged()?;
+    }
     let found = u.check();
     let found = match found {
         Ok(f) => f,
@@ -195,7 +198,7 @@ fn upgrade_turn(
         }
     }
     let dir = program_dir().ok()?;
-    let u = match Upgrader::new(&config, &dir, state) {
+    let u = match Upgrader::new(&config, &dir, state).and_then(|u| u.not_packaged().map(|()| u)) {
         Ok(u) => u,
         Err(e) => {
             tracing::warn!("upgrade: {e}");

@@ -345,16 +345,23 @@ impl Upgrader {
         })
     }
 
-    /// Replaces the executables with the verified ones; puts the old ones back
-    /// when the new CLI fails `--version` or `config check`.
-    pub fn install(&self, v: &Verified) -> Result<Installed> {
-        if let Some(owner) = package_owner(&self.dir) {
-            return Err(Error::Usage(t!(
+    /// Refuses programs the package manager installed: they are upgraded with it,
+    /// never behind its back.
+    pub fn not_packaged(&self) -> Result<()> {
+        match package_owner(&self.dir) {
+            Some(owner) => Err(Error::Usage(t!(
                 "upgrade-packaged",
                 dir = self.dir.display().to_string(),
                 package = owner
-            )));
+            ))),
+            None => Ok(()),
         }
+    }
+
+    /// Replaces the executables with the verified ones; puts the old ones back
+    /// when the new CLI fails `--version` or `config check`.
+    pub fn install(&self, v: &Verified) -> Result<Installed> {
+        self.not_packaged()?;
         let files = unpack(&v.data, &v.statement)?;
         // staged beside the targets (same file system: the renames are atomic)
         let mut staged = Vec::new();
@@ -540,17 +547,16 @@ fn package_owner(dir: &Path) -> Option<String> {
         return None;
     }
     let cli = dir.join(program("cli"));
-    let needle = format!("{}\n", cli.display());
-    let info = std::fs::read_dir("/var/lib/dpkg/info").ok()?;
-    for entry in info.flatten() {
-        let name = entry.file_name().to_string_lossy().to_string();
-        if let Some(package) = name.strip_suffix(".list")
-            && std::fs::read_to_string(entry.path()).is_ok_and(|t| t.contains(&needle))
-        {
-            return Some(package.to_string());
-        }
+    // dpkg-query: absent on other distributions (then nothing owns it as far as we know)
+    let out = Command::new("dpkg-query").arg("-S").arg(&cli).output().ok()?;
+    if !out.status.success() {
+        return None;
     }
-    None
+    String::from_utf8_lossy(&out.stdout)
+        .split(':')
+        .next()
+        .map(|p| p.trim().to_string())
+        .filter(|p| !p.is_empty())
 }
 
 /// The executables in a release: a `.tar.gz` of them, or one bare executable
