@@ -31,6 +31,25 @@ for sub in $(NPBACKUP_LOCALE=en "$cli" --help | sed -n '/^Commands:/,/^$/p' | gr
   done
 done
 
+# its packages carry its names (the CLI's: the one built here)
+pkgs="$(mktemp -d)"
+NPBACKUP_RESOURCES="$brand" scripts/package --profile dev --no-build --fast --only cli --out "$pkgs" >/dev/null ||
+    fail "scripts/package for the brand"
+deb="$pkgs/acme-safekeep_0.1.0_$(dpkg --print-architecture).deb"
+[ -f "$deb" ] || fail "no $deb: $(ls "$pkgs")"
+listing="$(dpkg -c "$deb")"
+for f in usr/bin/acme-safekeep-cli usr/lib/systemd/system/acme-safekeep.service usr/share/man/man1/acme-safekeep-cli.1.gz; do
+    grep -q "\./$f\$" <<<"$listing" || fail "$deb has no /$f"
+done
+grep -qi npbackup <<<"$listing" && fail "$deb still names npbackup: $(grep -i npbackup <<<"$listing" | head -3)"
+dpkg-deb -f "$deb" Description | grep -q "Acme SafeKeep" || fail "the package's description does not name the brand"
+dpkg-deb --fsys-tarfile "$deb" | tar -xO ./usr/lib/systemd/system/acme-safekeep.service | grep -qi npbackup &&
+    fail "the brand's unit still names NPBackup"
+tar -tzf "$pkgs"/acme-safekeep-0.1.0-linux-*.tar.gz >"$pkgs/tarball.list"
+grep -q "^acme-safekeep-0.1.0/install.sh$" "$pkgs/tarball.list" || fail "the brand's tarball: $(head -3 "$pkgs/tarball.list")"
+lintian --fail-on error --suppress-tags no-manual-page "$deb" >/dev/null 2>&1 || fail "lintian on $deb"
+rm -rf "$pkgs"
+
 home="$(mktemp -d)"
 HOME="$home" "$cli" config init "$home" >/dev/null
 conf="$home/.config/acme-safekeep/acme-safekeep.toml"

@@ -64,3 +64,51 @@ $SUDO dpkg -P npbackup-gui >/dev/null || fail "dpkg -P"
 [ ! -e /etc/xdg/autostart/npbackup-gui.desktop ] || fail "dpkg -P left the autostart entry"
 
 echo "packages: built, lintian-clean, installed, verified and removed"
+
+# ---- the install script, from the release tarball ----
+tarball="$(ls "$out"/npbackup-*-linux-*.tar.gz)"
+mkdir "$x/rel" "$x/home"
+tar -C "$x/rel" -xzf "$tarball"
+inst="$(ls -d "$x"/rel/npbackup-*)/install.sh"
+[ -x "$inst" ] || fail "the tarball has no install.sh"
+# for one user
+HOME="$x/home" XDG_CONFIG_HOME= "$inst" --user >/dev/null || fail "install.sh --user"
+"$x/home/.local/bin/npbackup-cli" --version | grep -q "^npbackup-cli " || fail "the user's npbackup-cli does not run"
+grep -q "^ExecStart=$x/home/.local/bin/npbackup-cli daemon run" "$x/home/.config/systemd/user/npbackup.service" ||
+    fail "the user unit does not start the installed CLI"
+grep -q "^Exec=$x/home/.local/bin/npbackup-gui" "$x"/home/.local/share/applications/*.desktop || fail "the menu entry"
+[ -f "$x/home/.config/autostart/npbackup-gui.desktop" ] || fail "no autostart entry"
+mkdir -m 0700 -p "$x/run"
+XDG_RUNTIME_DIR="$x/run" systemd-analyze --user --man=no verify "$x/home/.config/systemd/user/npbackup.service" ||
+    fail "systemd-analyze --user verify of the installed user unit"
+before="$(cd "$x/home" && find . -type f -exec md5sum {} + | sort)"
+HOME="$x/home" XDG_CONFIG_HOME= "$inst" --user >/dev/null || fail "install.sh --user, again"
+[ "$before" = "$(cd "$x/home" && find . -type f -exec md5sum {} + | sort)" ] || fail "a second install.sh --user changed what the first installed"
+HOME="$x/home" XDG_CONFIG_HOME= "$inst" --user --uninstall >/dev/null || fail "install.sh --uninstall"
+left="$(cd "$x/home" && find . -type f)"
+[ -z "$left" ] || fail "install.sh --uninstall left: $left"
+# system-wide, into a scratch root
+NPBACKUP_INSTALL_ROOT="$x/root" "$inst" --system --prefix "$x/root/usr/local" >/dev/null || fail "install.sh --system"
+grep -q "^ExecStart=$x/root/usr/local/bin/npbackup-cli -c /etc/npbackup/npbackup.toml daemon run" "$x/root/etc/systemd/system/npbackup.service" ||
+    fail "the system unit does not start the installed CLI"
+systemd-analyze --man=no verify "$x/root/etc/systemd/system/npbackup.service" || fail "systemd-analyze verify of the installed system unit"
+NPBACKUP_INSTALL_ROOT="$x/root" "$inst" --system --prefix "$x/root/usr/local" --uninstall >/dev/null || fail "install.sh --system --uninstall"
+left="$(find "$x/root" -type f)"
+[ -z "$left" ] || fail "install.sh --system --uninstall left: $left"
+# without the rights it needs
+if [ "$(id -u)" = 0 ]; then
+    chmod 0755 "$x" "$x/rel" "$(dirname "$inst")"
+    if said="$(runuser -u nobody -- "$inst" --system 2>&1)"; then fail "install.sh --system ran as nobody"; fi
+    grep -q "needs root" <<<"$said" || fail "install.sh as nobody said: $said"
+    if said="$(HOME=/nonexistent runuser -u nobody -- "$inst" --user --prefix /usr/local 2>&1)"; then fail "install.sh into /usr/local ran as nobody"; fi
+    grep -q "cannot write to /usr/local/bin" <<<"$said" || fail "install.sh as nobody said: $said"
+fi
+echo "install.sh: per user and system-wide, idempotent, uninstalled, refuses without rights"
+
+# ---- the Windows installer script, compiled against stand-in programs ----
+for brand in "" "$PWD/crates/cli/tests/fixtures/brand-acme"; do
+    exe="$(NPBACKUP_RESOURCES="${brand:-resources}" scripts/package-windows --stand-in | tail -1)" || fail "makensis${brand:+ for $brand}"
+    file "$exe" | grep -q "Nullsoft Installer" || fail "$exe is not an NSIS installer: $(file "$exe")"
+done
+[ -f "$out/acme-safekeep-0.1.0-setup.exe" ] || fail "the OEM installer is not named after its brand"
+echo "Windows installer: compiled with makensis (default and OEM brand)"

@@ -53,6 +53,9 @@ apt_install xvfb xauth imagemagick xdotool dbus libglib2.0-bin \
     haskell-status-notifier-item-utils haskell-gtk-sni-tray-utils dunst
 # The web interface under test: Debian's Chromium, driven through its chromedriver.
 apt_install chromium chromium-driver
+# Packaging under test: lintian, desktop-file-validate, appstreamcli and makensis (the Windows
+# installer script), strip (binutils) and man (systemd-analyze follows Documentation=).
+apt_install lintian desktop-file-utils appstream nsis binutils man-db
 # The fleet server's PostgreSQL store under test: Debian's server, started by the tests on a
 # temporary data folder (as the postgres user when they run as root: runuser is util-linux's).
 apt_install postgresql util-linux

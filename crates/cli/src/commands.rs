@@ -60,11 +60,9 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             );
             use std::io::Write as _;
             match std::io::stdout().write_all(&script) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io(
-                    crate::t!("io-writing"),
-                    "stdout",
-                    e,
-                )),
+                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                    Err(Error::io(crate::t!("io-writing"), "stdout", e))
+                }
                 _ => Ok(exit::OK),
             }
         }

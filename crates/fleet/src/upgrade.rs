@@ -548,7 +548,11 @@ fn package_owner(dir: &Path) -> Option<String> {
     }
     let cli = dir.join(program("cli"));
     // dpkg-query: absent on other distributions (then nothing owns it as far as we know)
-    let out = Command::new("dpkg-query").arg("-S").arg(&cli).output().ok()?;
+    let out = Command::new("dpkg-query")
+        .arg("-S")
+        .arg(&cli)
+        .output()
+        .ok()?;
     if !out.status.success() {
         return None;
     }
