@@ -72,6 +72,14 @@ if out="$(NPBACKUP_RESOURCES="$broken" cargo build --locked --bin npbackup-cli 2
     fail "a brand without 'company' built"
 fi
 grep -q "$broken/branding.toml: missing key \`company\`" <<<"$out" || fail "the build error does not name file and key: $out"
+cp "$brand/branding.toml" "$broken/branding.toml"
+cp -r "$brand/icons" "$brand/logo.png" "$brand/licence.txt" "$broken/"
+echo "RWQnot-a-key" >"$broken/release-keys.pub"
+if out="$(NPBACKUP_RESOURCES="$broken" cargo build --locked --bin npbackup-cli 2>&1)"; then
+    fail "a brand with a malformed release key built"
+fi
+grep -q "$broken/release-keys.pub: line 1: not a minisign public key" <<<"$out" || fail "the release key error is unclear: $out"
+rm -f "$broken/release-keys.pub"
 sed 's/^primary = .*/primary = "blue"/' "$brand/branding.toml" >"$broken/branding.toml"
 if out="$(NPBACKUP_RESOURCES="$broken" cargo build --locked --bin npbackup-cli 2>&1)"; then
     fail "a brand with a malformed colour built"

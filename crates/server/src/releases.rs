@@ -455,6 +455,24 @@ impl Releases {
     }
 }
 
+/// A file's SHA-256 (hex) and length, read in pieces.
+fn sha256_of(path: &Path) -> std::io::Result<(String, u64)> {
+    use std::io::Read as _;
+    let mut f = std::fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut len = 0u64;
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+        len += n as u64;
+    }
+    Ok((hex(&h.finalize()), len))
+}
+
 fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -698,29 +716,60 @@ async fn download(
             "Service is currently disabled for maintenance",
         );
     }
-    let read = {
+    let found = {
         let r = r.clone();
-        tokio::task::spawn_blocking(move || -> Result<Option<(String, Vec<u8>)>, String> {
+        tokio::task::spawn_blocking(move || -> Result<Option<(String, PathBuf)>, String> {
             let target = Target::new(&p.platform, &p.arch, &p.build)?;
             release::check_name("audience", &p.audience, AUDIENCES)?;
             let Some(rel) = r.find(&target, &p.audience, &p.version)? else {
                 return Ok(None);
             };
             let path = r.release_dir(&rel)?.join(&rel.file);
-            let data = std::fs::read(&path).map_err(|e| io("read", &path, e))?;
-            Ok(Some((rel.file, data)))
+            Ok(Some((rel.file, path)))
         })
         .await
     };
-    match read {
-        Ok(Ok(Some((file, data)))) => attachment(&file, data),
+    match found {
+        Ok(Ok(Some((file, path)))) => attachment(&file, &path).await,
         Ok(Ok(None)) => detail(StatusCode::NOT_FOUND, "Not found"),
         Ok(Err(e)) => detail(StatusCode::BAD_REQUEST, &e),
         Err(e) => detail(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
 }
 
-fn attachment(file: &str, data: Vec<u8>) -> Response {
+/// The file at `path`, streamed (a thousand machines downloading a release must not
+/// hold a thousand copies of it in memory).
+async fn attachment(file: &str, path: &Path) -> Response {
+    let opened = match tokio::fs::File::open(path).await {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return detail(StatusCode::NOT_FOUND, "Not found");
+        }
+        Err(e) => {
+            tracing::error!("cannot read {}: {e}", path.display());
+            return detail(StatusCode::INTERNAL_SERVER_ERROR, "the file cannot be read");
+        }
+    };
+    let length = match opened.metadata().await {
+        Ok(m) => m.len(),
+        Err(e) => {
+            tracing::error!("cannot read {}: {e}", path.display());
+            return detail(StatusCode::INTERNAL_SERVER_ERROR, "the file cannot be read");
+        }
+    };
+    let chunks = futures_util::stream::unfold(Some(opened), |state| async move {
+        use tokio::io::AsyncReadExt as _;
+        let mut f = state?;
+        let mut buf = vec![0u8; 256 * 1024];
+        match f.read(&mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok(axum::body::Bytes::from(buf)), Some(f)))
+            }
+            Err(e) => Some((Err::<axum::body::Bytes, _>(e), None)),
+        }
+    });
     (
         [
             (header::CONTENT_TYPE, "application/octet-stream".to_string()),
@@ -728,8 +777,9 @@ fn attachment(file: &str, data: Vec<u8>) -> Response {
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{file}\""),
             ),
+            (header::CONTENT_LENGTH, length.to_string()),
         ],
-        Body::from(data),
+        Body::from_stream(chunks),
     )
         .into_response()
 }
@@ -920,13 +970,10 @@ async fn v3_info(
     }
     let name = t.file_name(artefact);
     let path = t.base(&r.npbackup3_root()).join(&name);
-    let (sha, filename, length) = match std::fs::read(&path) {
-        Ok(data) => (
-            Some(hex(&Sha256::digest(&data))),
-            Some(name),
-            data.len() as u64,
-        ),
-        Err(_) => (None, None, 0),
+    let hashed = tokio::task::spawn_blocking(move || sha256_of(&path)).await;
+    let (sha, filename, length) = match hashed {
+        Ok(Ok((sha, len))) => (Some(sha), Some(name), len),
+        _ => (None, None, 0),
     };
     axum::Json(serde_json::json!({
         "artefact": artefact,
@@ -965,10 +1012,7 @@ async fn v3_download(
     }
     let name = t.file_name(artefact);
     let path = t.base(&r.npbackup3_root()).join(&name);
-    match tokio::fs::read(&path).await {
-        Ok(data) => attachment("npbackup", data),
-        Err(_) => detail(StatusCode::NOT_FOUND, "Not found"),
-    }
+    attachment("npbackup", &path).await
 }
 
 #[cfg(test)]
@@ -988,6 +1032,78 @@ mod tests {
         assert_eq!(t.base(root), root);
         assert!(v3_target(&["linux", "../..", "cli", "public"]).is_err());
         assert!(v3_target(&["beos", "x64", "cli", "public"]).is_err());
+    }
+
+    fn ask(machine: &str, group: &str, version: &str) -> Ask {
+        Ask {
+            platform: "linux".into(),
+            arch: "x64".into(),
+            build: "cli".into(),
+            audience: "public".into(),
+            version: version.into(),
+            machine: machine.into(),
+            group: group.into(),
+        }
+    }
+
+    #[test]
+    fn offers_follow_the_version_the_group_and_the_rollout() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = Releases::new(dir.path());
+        r.create_key().unwrap();
+        let file = dir.path().join("npbackup-cli");
+        std::fs::write(&file, b"#!/bin/sh\n").unwrap();
+        let add = |version: &str, groups: &[&str], percent: u8| {
+            r.add(
+                &file,
+                NewRelease {
+                    version: version.into(),
+                    target: Target::new("linux", "x64", "cli").unwrap(),
+                    audience: "public".into(),
+                    groups: groups.iter().map(|g| g.to_string()).collect(),
+                    percent,
+                },
+                None,
+            )
+        };
+        add("1.0.0", &[], 100).unwrap();
+        add("1.1.0", &["pilot"], 100).unwrap();
+        add("2.0.0", &[], 10).unwrap();
+        // never replaced
+        assert!(
+            add("2.0.0", &[], 100)
+                .unwrap_err()
+                .contains("never replaced")
+        );
+        assert!(add("two", &[], 100).unwrap_err().contains("not a version"));
+        let offered =
+            |m: &str, g: &str, v: &str| r.offer(&ask(m, g, v)).unwrap().map(|r| r.version);
+        // nothing above what runs
+        assert_eq!(offered("m1", "", "2.0.0"), None);
+        // the pilot group gets 1.1.0 unless 2.0.0's rollout took it
+        let mut twos = 0;
+        for i in 0..400 {
+            let m = format!("m{i}");
+            match offered(&m, "", "0.9.0").as_deref() {
+                Some("2.0.0") => twos += 1,
+                Some("1.0.0") => {}
+                other => panic!("{m} was offered {other:?}"),
+            }
+            let pilot = offered(&m, "pilot", "0.9.0");
+            assert!(
+                matches!(pilot.as_deref(), Some("2.0.0") | Some("1.1.0")),
+                "{pilot:?}"
+            );
+        }
+        assert!((15..=70).contains(&twos), "{twos} of 400 machines at 10%");
+        let listed = r.list().unwrap();
+        assert_eq!(
+            listed
+                .iter()
+                .map(|r| r.version.as_str())
+                .collect::<Vec<_>>(),
+            ["2.0.0", "1.1.0", "1.0.0"]
+        );
     }
 
     #[test]
