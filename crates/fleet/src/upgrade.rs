@@ -402,6 +402,8 @@ impl Upgrader {
             let target = self.dir.join(name);
             let old = self.dir.join(format!(".{name}.old"));
             let had = target.exists();
+            // one an earlier upgrade could not remove (Windows keeps a running program's file)
+            let _ = std::fs::remove_file(&old);
             if had && let Err(e) = std::fs::rename(&target, &old) {
                 rollback(&swapped);
                 return Err(Error::io(t!("io-writing"), &target, e));
@@ -434,6 +436,7 @@ impl Upgrader {
             }
         }
         let mut memory = Memory::load(&self.state);
+        memory.last_check = Some(jiff::Timestamp::now().as_second());
         memory.last_result = Some(format!("installed {}", v.statement.version));
         memory.save(&self.state)?;
         Ok(Installed {
@@ -467,8 +470,11 @@ impl Upgrader {
                 ))
             }
         };
-        // the desktop app has no console to print to on Windows: its CLI speaks for it
-        for program in installed.iter().filter(|p| **p != self::program("gui")) {
+        // the desktop app has no console to print to on Windows: its CLI speaks for it there
+        for program in installed
+            .iter()
+            .filter(|p| !cfg!(windows) || **p != self::program("gui"))
+        {
             let said = run(program, &["--version".as_ref()])?;
             if !said.split_whitespace().any(|w| w == version) {
                 return Err(format!(
