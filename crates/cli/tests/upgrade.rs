@@ -231,7 +231,24 @@ password-file = "{}"
         text(&out)
     );
     assert_eq!(fs::read(old.join("npbackup-cli")).unwrap().len(), before);
-    fs::remove_dir_all(release_dir(&data, "0.3.0")).unwrap();
+    // the administrator withdraws it
+    admin(
+        &data,
+        &[
+            "release",
+            "remove",
+            "0.3.0",
+            "--platform",
+            "linux",
+            "--arch",
+            "x64",
+            "--build",
+            "cli",
+        ],
+        "",
+        0,
+    );
+    assert!(!release_dir(&data, "0.3.0").exists());
 
     // signed by a key the machine does not trust
     let rogue = w.path("rogue");

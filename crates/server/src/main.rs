@@ -166,6 +166,18 @@ enum ReleaseCommand {
     },
     /// Every release, newest first.
     List,
+    /// Withdraw a release (machines get the next best at their next look).
+    Remove {
+        version: String,
+        #[arg(long)]
+        platform: String,
+        #[arg(long)]
+        arch: String,
+        #[arg(long)]
+        build: String,
+        #[arg(long, default_value = "public")]
+        audience: String,
+    },
     /// The accounts machines download with (HTTP Basic).
     #[command(subcommand)]
     User(UpgradeUserCommand),
@@ -884,6 +896,27 @@ fn release_command(r: &Releases, cmd: ReleaseCommand, json: bool) -> Result<(), 
                         rel.file
                     );
                 }
+            }
+        }
+        ReleaseCommand::Remove {
+            version,
+            platform,
+            arch,
+            build,
+            audience,
+        } => {
+            let target = npbackup_fleet::release::Target::new(&platform, &arch, &build)
+                .map_err(|e| Failure(exit::USAGE, e))?;
+            let rel = r
+                .remove(&target, &audience, &version)
+                .map_err(|e| Failure(exit::NOT_FOUND, e))?;
+            if json {
+                print_json(&rel);
+            } else {
+                println!(
+                    "Withdrew {} {} for {} {} {} ({}).",
+                    rel.file, rel.version, rel.platform, rel.arch, rel.build, rel.audience
+                );
             }
         }
         ReleaseCommand::User(UpgradeUserCommand::Set { name, audiences }) => {

@@ -296,6 +296,27 @@ impl Releases {
         Ok(release)
     }
 
+    /// Withdraws a release (a bad one): machines are offered the next best at their
+    /// next look; those that installed it keep it until a higher version comes.
+    pub fn remove(
+        &self,
+        target: &Target,
+        audience: &str,
+        version: &str,
+    ) -> Result<Release, String> {
+        release::check_name("audience", audience, AUDIENCES)?;
+        let rel = self
+            .find(target, audience, version)?
+            .ok_or_else(|| format!("there is no release {version} for {target} ({audience})"))?;
+        let dir = self.release_dir(&rel)?;
+        // out of sight at once, then deleted
+        let gone = dir.with_file_name(format!(".removing-{version}"));
+        let _ = std::fs::remove_dir_all(&gone);
+        std::fs::rename(&dir, &gone).map_err(|e| io("move away", &dir, e))?;
+        std::fs::remove_dir_all(&gone).map_err(|e| io("remove", &gone, e))?;
+        Ok(rel)
+    }
+
     /// Every release, newest first within each target.
     pub fn list(&self) -> Result<Vec<Release>, String> {
         let mut out = Vec::new();
@@ -1104,6 +1125,20 @@ mod tests {
                 .collect::<Vec<_>>(),
             ["2.0.0", "1.1.0", "1.0.0"]
         );
+        // a withdrawn release is offered to nobody
+        let target = Target::new("linux", "x64", "cli").unwrap();
+        r.remove(&target, "public", "2.0.0").unwrap();
+        assert!(
+            r.remove(&target, "public", "2.0.0")
+                .unwrap_err()
+                .contains("no release")
+        );
+        for i in 0..50 {
+            assert_eq!(
+                offered(&format!("m{i}"), "", "0.9.0").as_deref(),
+                Some("1.0.0")
+            );
+        }
     }
 
     #[test]
