@@ -289,6 +289,10 @@ pub fn constants() {
         "/// The command-line program's name for this brand (packaging installs it so).\npub const CLI_NAME: &str = {:?};\n",
         format!("{short}-cli")
     ));
+    out.push_str(&format!(
+        "/// The fleet server's program name for this brand (packaging installs it so).\npub const SERVER_NAME: &str = {:?};\n",
+        format!("{short}-server")
+    ));
     let version = env::var("CARGO_PKG_VERSION").unwrap_or_default();
     let product = lookup(&table, "product-name")
         .and_then(|v| v.as_str())

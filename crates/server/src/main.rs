@@ -20,7 +20,7 @@ use npbackup_server::{
 
 #[derive(Debug, Parser)]
 #[command(
-    name = "npbackup-server",
+    name = npbackup_common::customization::SERVER_NAME,
     version,
     about = "The fleet server: enrol machines, provision their configuration, watch their backups",
     after_help = "Exit codes: 0 ok, 2 usage, 3 bad input (a template, a name), 4 not found, 6 the database is unreachable, 8 failed."
