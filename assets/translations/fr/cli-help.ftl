@@ -191,3 +191,5 @@ help-fleet-status = Quel serveur, quelle version de la configuration, quand sync
 help-fleet-checkin = Faire son rapport au serveur maintenant, puis lancer ce qu'il demande et en faire le rapport aussi
 help-fleet-sync = Récupérer la configuration maintenant (appliquée si elle est plus récente et valide)
 help-fleet-leave = Oublier l'inscription sur cette machine (le fichier de configuration reste)
+help-upgrade = Installer une publication signée plus récente depuis les serveurs de mises à jour de [upgrade] (essayés dans l'ordre) ; les programmes précédents reviennent si les nouveaux échouent à leur vérification
+help-upgrade-arg-check = Dire seulement si une publication plus récente est disponible
