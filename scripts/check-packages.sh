@@ -91,6 +91,8 @@ left="$(cd "$x/home" && find . -type f)"
 NPBACKUP_INSTALL_ROOT="$x/root" "$inst" --system --prefix "$x/root/usr/local" >/dev/null || fail "install.sh --system"
 grep -q "^ExecStart=$x/root/usr/local/bin/npbackup-cli -c /etc/npbackup/npbackup.toml daemon run" "$x/root/etc/systemd/system/npbackup.service" ||
     fail "the system unit does not start the installed CLI"
+grep -q "^ReadWritePaths=$x/root/usr/local/bin$" "$x/root/etc/systemd/system/npbackup.service" ||
+    fail "the system unit does not let the scheduler upgrade its programs"
 systemd-analyze --man=no verify "$x/root/etc/systemd/system/npbackup.service" || fail "systemd-analyze verify of the installed system unit"
 NPBACKUP_INSTALL_ROOT="$x/root" "$inst" --system --prefix "$x/root/usr/local" --uninstall >/dev/null || fail "install.sh --system --uninstall"
 left="$(find "$x/root" -type f)"

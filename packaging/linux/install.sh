@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
         --prefix) prefix="${2:?--prefix needs a folder}"; shift ;;
         --uninstall) uninstall=1 ;;
         --no-autostart) autostart=0 ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "install.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -130,7 +130,13 @@ fi
 unit_src="$here/lib/systemd/$mode/$short.service"
 if [ -f "$unit_src" ] && [ "$prefix" != "" ]; then
     mkdir -p "$units"
-    sed "s#/usr/bin/#$prefix/bin/#g" "$unit_src" >"$units/$short.service.new.$$"
+    if [ "$mode" = system ]; then
+        # the scheduler upgrades itself in place: the unit's ProtectSystem must let it write there
+        sed -e "s#/usr/bin/#$prefix/bin/#g" -e "/^\[Service\]\$/a\\
+ReadWritePaths=$prefix/bin" "$unit_src" >"$units/$short.service.new.$$"
+    else
+        sed "s#/usr/bin/#$prefix/bin/#g" "$unit_src" >"$units/$short.service.new.$$"
+    fi
     chmod 0644 "$units/$short.service.new.$$"
     mv -f "$units/$short.service.new.$$" "$units/$short.service"
     echo "$units/$short.service" >>"$new_manifest"

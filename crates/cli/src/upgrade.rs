@@ -217,18 +217,27 @@ fn upgrade_turn(
             return None;
         }
     };
-    // not while a task runs: wait for it (looking every half minute, at most a day)
-    for _ in 0..2880 {
-        let busy = npbackup_core::schedule::ipc::ask_at(
+    // not while a task runs: wait for it (looking every half minute, for an hour at
+    // most, then the next turn); a scheduler that does not answer counts as busy
+    let busy = || {
+        npbackup_core::schedule::ipc::ask_at(
             &[socket.to_path_buf()],
             &npbackup_core::schedule::ipc::Request::Status,
         )
         .ok()
         .and_then(|r| r.status)
-        .is_some_and(|s| s.tasks.iter().any(|t| t.running));
-        if !busy {
-            break;
+        .is_none_or(|s| s.tasks.iter().any(|t| t.running))
+    };
+    let mut waited = 0;
+    while busy() {
+        if waited >= 120 {
+            tracing::info!(
+                "upgrade to {} waits: a task is still running",
+                offer.version
+            );
+            return None;
         }
+        waited += 1;
         std::thread::sleep(std::time::Duration::from_secs(30));
     }
     match u.fetch(&server, &offer).and_then(|v| u.install(&v)) {

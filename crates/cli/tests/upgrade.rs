@@ -40,13 +40,37 @@ fn new_program(w: &World, version: &str) -> PathBuf {
     fs::write(
         &p,
         format!(
-            "#!/bin/sh\nfor a in \"$@\"; do if [ \"$a\" = --version ]; then echo \"npbackup-cli {version} (NPBackup)\"; exit 0; fi; done\nNPBACKUP_NO_UPGRADE=1 exec '{}' \"$@\"\n",
+            "#!/bin/sh\nfor a in \"$@\"; do if [ \"$a\" = --version ]; then echo \"npbackup-cli {version} (NPBackup)\"; exit 0; fi; done\necho \"$*\" >> '{}'\nNPBACKUP_NO_UPGRADE=1 exec '{}' \"$@\"\n",
+            dir.join("ran").display(),
             assert_cmd::cargo::cargo_bin("npbackup-cli").display()
         ),
     )
     .unwrap();
     fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).unwrap();
     p
+}
+
+/// The release tarball's layout: the program in bin/, and a completion script of the
+/// same name that must not replace it.
+fn tarball(w: &World, program: &Path, version: &str) -> PathBuf {
+    let path = w.path(&format!("npbackup-{version}-linux-x64.tar.gz"));
+    let f = fs::File::create(&path).unwrap();
+    let mut b = tar::Builder::new(flate2::write::GzEncoder::new(
+        f,
+        flate2::Compression::fast(),
+    ));
+    let top = format!("npbackup-{version}");
+    b.append_path_with_name(program, format!("{top}/bin/npbackup-cli"))
+        .unwrap();
+    let completion = w.path("completion");
+    fs::write(&completion, "complete -F _npbackup__cli npbackup-cli\n").unwrap();
+    b.append_path_with_name(
+        &completion,
+        format!("{top}/share/bash-completion/completions/npbackup-cli"),
+    )
+    .unwrap();
+    b.into_inner().unwrap().finish().unwrap();
+    path
 }
 
 fn add_release(data: &Path, file: &Path, version: &str, extra: &[&str]) {
@@ -177,12 +201,8 @@ password-file = "{}"
     assert!(text(&out).contains("newest version"), "{}", text(&out));
 
     // a good release, to the office group only at first
-    add_release(
-        &data,
-        &new_program(&w, "0.2.0"),
-        "0.2.0",
-        &["--group", "office"],
-    );
+    let release = tarball(&w, &new_program(&w, "0.2.0"), "0.2.0");
+    add_release(&data, &release, "0.2.0", &["--group", "office"]);
     drop(first);
     let out = run_installed(&w, &dir, &["upgrade", "--check"], 1);
     assert!(text(&out).contains("0.2.0 is available"), "{}", text(&out));
@@ -405,11 +425,16 @@ fn the_original_npbackup_routes_answer_its_clients() {
     assert!(as_json(&body)["sha256sum"].is_null());
     // an account of the public audience does not get private builds
     assert_eq!(get("/current_version/linux/x64/cli/private", true).0, 403);
-    // no escaping the folder
-    assert_ne!(
-        get("/current_version/linux/x64/cli/public/../../..", true).0,
-        200
+    // no escaping the folder: a VERSION beside it is never read (%2F reaches the server whole)
+    fs::create_dir_all(data.join("escape")).unwrap();
+    fs::write(data.join("escape/VERSION"), "6.6.6\n").unwrap();
+    let (_, body) = get("/current_version/linux/x64/cli/public/..%2Fescape", true);
+    assert_eq!(as_json(&body)["version"], "3.0.4");
+    let (code, body) = get(
+        "/current_version/linux/x64/cli/public/h/..%2F..%2Fescape",
+        true,
     );
+    assert_eq!(code, 422, "{}", String::from_utf8_lossy(&body));
 
     // maintenance
     fs::write(root.join("DISABLED"), "").unwrap();
@@ -541,6 +566,12 @@ password-file = "{}"
         );
         std::thread::sleep(std::time::Duration::from_millis(300));
     }
+    // the new program runs the scheduler now: it started it with the same arguments
+    let ran = fs::read_to_string(w.path("build-0.2.0/ran")).unwrap_or_default();
+    assert!(
+        ran.contains("daemon run"),
+        "the new program did not start: {ran:?}"
+    );
     let cmdline = fs::read(format!("/proc/{pid}/cmdline")).unwrap();
     assert!(
         String::from_utf8_lossy(&cmdline).contains("daemon"),

@@ -88,19 +88,22 @@ pub struct Statement {
     pub product: String,
     pub version: semver::Version,
     pub target: Target,
+    /// public or private: a private (beta) build never installs on a public machine.
+    pub audience: String,
     pub file: String,
 }
 
 impl Statement {
-    /// `npbackup-release product=… version=… platform=… arch=… build=… file=…`
+    /// `npbackup-release product=… version=… platform=… arch=… build=… audience=… file=…`
     pub fn to_comment(&self) -> String {
         format!(
-            "npbackup-release product={} version={} platform={} arch={} build={} file={}",
+            "npbackup-release product={} version={} platform={} arch={} build={} audience={} file={}",
             self.product,
             self.version,
             self.target.platform,
             self.target.arch,
             self.target.build,
+            self.audience,
             self.file
         )
     }
@@ -116,10 +119,13 @@ impl Statement {
         let get = |k: &str| fields.get(k).copied().ok_or_else(bad);
         let version = semver::Version::parse(get("version")?).map_err(|_| bad())?;
         let target = Target::new(get("platform")?, get("arch")?, get("build")?)?;
+        let audience = get("audience")?;
+        check_name("audience", audience, AUDIENCES)?;
         Ok(Statement {
             product: get("product")?.into(),
             version,
             target,
+            audience: audience.into(),
             file: get("file")?.into(),
         })
     }
@@ -249,13 +255,14 @@ mod tests {
             product: "npbackup".into(),
             version: semver::Version::parse("1.2.3-rc.1").unwrap(),
             target: Target::new("linux", "x64", "cli").unwrap(),
+            audience: "public".into(),
             file: "npbackup-cli".into(),
         };
         assert_eq!(Statement::parse(&s.to_comment()).unwrap(), s);
         assert!(Statement::parse("timestamp:1700000000").is_err());
         assert!(
             Statement::parse(
-                "npbackup-release product=x version=1 platform=linux arch=x64 build=cli file=f"
+                "npbackup-release product=x version=1 platform=linux arch=x64 build=cli audience=public file=f"
             )
             .is_err()
         );
@@ -312,6 +319,7 @@ mod signing {
             product: "npbackup".into(),
             version: semver::Version::new(2, 0, 0),
             target: Target::new("linux", "x64", "cli").unwrap(),
+            audience: "public".into(),
             file: "npbackup-cli".into(),
         };
         let data = b"#!/bin/sh\necho new\n";

@@ -324,6 +324,11 @@ impl Upgrader {
             ))
         } else if statement.target != expected {
             Some(format!("it is for {}, not {expected}", statement.target))
+        } else if statement.audience != self.ask.audience {
+            Some(format!(
+                "it is a {} release, this machine takes {} ones",
+                statement.audience, self.ask.audience
+            ))
         } else {
             None
         };
@@ -600,15 +605,26 @@ fn unpack(data: &[u8], s: &Statement) -> Result<Vec<(String, Vec<u8>)>> {
             continue;
         }
         let path = entry.path().map_err(bad)?.into_owned();
-        let Some(name) = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .map(str::to_string)
-        else {
-            continue;
+        // a program is `bin/NAME` or `NAME`, under at most one top folder
+        // (`npbackup-1.2.3/bin/npbackup-cli`): never a completion script of the same name
+        let parts: Vec<&str> = path
+            .components()
+            .filter_map(|c| match c {
+                std::path::Component::Normal(p) => p.to_str(),
+                _ => None,
+            })
+            .collect();
+        let name = match parts.as_slice() {
+            [name] | ["bin", name] | [_, "bin", name] => *name,
+            [top, name] if !["share", "lib", "etc"].contains(top) => *name,
+            _ => continue,
         };
-        if !known.contains(&name) {
+        if !known.iter().any(|k| k == name) {
             continue;
+        }
+        let name = name.to_string();
+        if out.iter().any(|(n, _)| *n == name) {
+            return Err(bad(std::io::Error::other(format!("it holds {name} twice"))));
         }
         let mut bytes = Vec::new();
         entry.read_to_end(&mut bytes).map_err(bad)?;
@@ -622,4 +638,73 @@ fn unpack(data: &[u8], s: &Statement) -> Result<Vec<(String, Vec<u8>)>> {
         )));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn statement(build: &str) -> Statement {
+        Statement {
+            product: brand::SHORT_NAME.into(),
+            version: semver::Version::new(2, 0, 0),
+            target: Target::new("linux", "x64", build).unwrap(),
+            audience: "public".into(),
+            file: "release.tar.gz".into(),
+        }
+    }
+
+    fn tarball(files: &[(&str, &[u8])]) -> Vec<u8> {
+        let mut b = tar::Builder::new(flate2::write::GzEncoder::new(
+            Vec::new(),
+            flate2::Compression::fast(),
+        ));
+        for (path, data) in files {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(data.len() as u64);
+            h.set_mode(0o755);
+            h.set_cksum();
+            b.append_data(&mut h, path, *data).unwrap();
+        }
+        b.into_inner().unwrap().finish().unwrap()
+    }
+
+    #[test]
+    fn the_release_tarball_gives_its_programs_not_their_completions() {
+        let cli = program("cli");
+        let gui = program("gui");
+        let data = tarball(&[
+            (&format!("npbackup-2.0.0/bin/{cli}"), b"cli program"),
+            (&format!("npbackup-2.0.0/bin/{gui}"), b"gui program"),
+            (
+                &format!("npbackup-2.0.0/share/bash-completion/completions/{cli}"),
+                b"complete -F _npbackup",
+            ),
+            (
+                &format!("npbackup-2.0.0/share/fish/vendor_completions.d/{cli}"),
+                b"fish",
+            ),
+            ("npbackup-2.0.0/install.sh", b"#!/bin/sh"),
+        ]);
+        let mut got = unpack(&data, &statement("gui")).unwrap();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                (cli.clone(), b"cli program".to_vec()),
+                (gui, b"gui program".to_vec())
+            ]
+        );
+        // the same program twice is refused, not guessed
+        let twice = tarball(&[
+            (&format!("bin/{cli}"), b"one"),
+            (&format!("a/bin/{cli}"), b"two"),
+        ]);
+        assert!(unpack(&twice, &statement("cli")).is_err());
+        // an archive without the CLI is not a release of it
+        let none = tarball(&[("README", b"hello")]);
+        assert!(unpack(&none, &statement("cli")).is_err());
+        // a bare executable is the build's program
+        assert_eq!(unpack(b"\x7fELF", &statement("cli")).unwrap()[0].0, cli);
+    }
 }

@@ -243,6 +243,7 @@ impl Releases {
             product: npbackup_common::customization::SHORT_NAME.into(),
             version: version.clone(),
             target: new.target.clone(),
+            audience: new.audience.clone(),
             file: name.clone(),
         };
         let sig = minisign::sign(None, &sk, &data[..], Some(&statement.to_comment()), None)
@@ -495,6 +496,12 @@ fn sha256_of(path: &Path) -> std::io::Result<(String, u64)> {
 }
 
 fn csv_field(s: &str) -> String {
+    // what clients send must not become a formula in a spreadsheet
+    let s = &if s.starts_with(['=', '+', '-', '@']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -1146,5 +1153,6 @@ mod tests {
         assert_eq!(csv_field("plain"), "plain");
         assert_eq!(csv_field("a,b"), "\"a,b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
     }
 }
