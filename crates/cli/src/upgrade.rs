@@ -33,106 +33,94 @@ pub fn upgrade_cmd(ctx: &Context, check: bool) -> Result<i32> {
     if !check {
         u.not_packaged()?;
     }
-    let found = u.check();
-    let found = match found {
-        Ok(f) => f,
-        Err(e) => {
-            let _ = u.remember(&e.to_string());
-            return Err(e);
-        }
+    // what went wrong is kept for the next look, as what went well
+    let noted = |e: &Error| {
+        let _ = u.remember(&e.to_string());
     };
-    let (server, offer) = match found {
+    let (server, offer) = match u.check().inspect_err(noted)? {
         Found::UpToDate { server } => {
             u.remember("up to date")?;
-            if ctx.global.json {
-                output::print_json(
-                    "upgrade",
-                    None,
-                    &serde_json::json!({
-                        "current": env!("CARGO_PKG_VERSION"),
-                        "available": null,
-                        "server": server,
-                        "installed": false,
-                    }),
-                );
-            } else {
-                println!(
-                    "{}",
-                    crate::t!(
-                        "upgrade-up-to-date",
-                        version = env!("CARGO_PKG_VERSION"),
-                        server = server.as_str()
-                    )
-                );
-            }
+            say(
+                ctx,
+                &server,
+                None,
+                None,
+                crate::t!(
+                    "upgrade-up-to-date",
+                    version = env!("CARGO_PKG_VERSION"),
+                    server = server.as_str()
+                ),
+            );
             return Ok(exit::OK);
         }
         Found::Newer { server, offer } => (server, offer),
     };
     if check {
         u.remember(&format!("{} available", offer.version))?;
-        if ctx.global.json {
-            output::print_json(
-                "upgrade",
-                None,
-                &serde_json::json!({
-                    "current": env!("CARGO_PKG_VERSION"),
-                    "available": offer.version,
-                    "server": server,
-                    "installed": false,
-                }),
-            );
-        } else {
-            println!(
-                "{}",
-                crate::t!(
-                    "upgrade-available",
-                    version = offer.version.as_str(),
-                    server = server.as_str(),
-                    size = crate::humanize::size(offer.size)
-                )
-            );
-        }
+        say(
+            ctx,
+            &server,
+            Some(&offer.version),
+            None,
+            crate::t!(
+                "upgrade-available",
+                version = offer.version.as_str(),
+                server = server.as_str(),
+                size = crate::humanize::size(offer.size)
+            ),
+        );
         // "something to do", as `has-recent-snapshot` says "no" with 1
         return Ok(exit::NEGATIVE);
     }
-    let done = u.fetch(&server, &offer).and_then(|v| u.install(&v));
-    let installed = match done {
-        Ok(i) => i,
-        Err(e) => {
-            let _ = u.remember(&e.to_string());
-            return Err(e);
-        }
-    };
+    let installed = u
+        .fetch(&server, &offer)
+        .and_then(|v| u.install(&v))
+        .inspect_err(noted)?;
     tracing::info!(version = installed.version, "upgraded");
-    if ctx.global.json {
-        output::print_json(
-            "upgrade",
-            None,
-            &serde_json::json!({
-                "current": env!("CARGO_PKG_VERSION"),
-                "available": offer.version,
-                "server": server,
-                "installed": true,
-                "replaced": installed.replaced,
-            }),
-        );
-    } else {
-        println!(
-            "{}",
-            crate::t!(
-                "upgrade-installed",
-                version = installed.version.as_str(),
-                files = installed
-                    .replaced
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        );
-    }
+    say(
+        ctx,
+        &server,
+        Some(&offer.version),
+        Some(&installed.replaced),
+        crate::t!(
+            "upgrade-installed",
+            version = installed.version.as_str(),
+            files = paths(&installed.replaced)
+        ),
+    );
     Ok(exit::OK)
+}
+
+/// What came of it: the sentence, or with `--json` the versions, the server and,
+/// once installed, the programs replaced.
+fn say(
+    ctx: &Context,
+    server: &str,
+    available: Option<&str>,
+    replaced: Option<&[PathBuf]>,
+    sentence: String,
+) {
+    if !ctx.global.json {
+        println!("{sentence}");
+        return;
+    }
+    let mut doc = serde_json::json!({
+        "current": env!("CARGO_PKG_VERSION"),
+        "available": available,
+        "server": server,
+        "installed": replaced.is_some(),
+    });
+    if let Some(replaced) = replaced {
+        doc["replaced"] = serde_json::json!(replaced);
+    }
+    output::print_json("upgrade", None, &doc);
+}
+
+fn paths(list: &[PathBuf]) -> String {
+    list.iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The scheduler's upgrades: with `[upgrade] auto = true`, it looks every
@@ -246,12 +234,7 @@ fn upgrade_turn(
                 version = installed.version,
                 server,
                 "upgraded: {}",
-                installed
-                    .replaced
-                    .iter()
-                    .map(|p| p.display().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                paths(&installed.replaced)
             );
             Some(installed.version)
         }

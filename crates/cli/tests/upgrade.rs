@@ -73,6 +73,22 @@ fn tarball(w: &World, program: &Path, version: &str) -> PathBuf {
     path
 }
 
+/// Makes the server's release key; its public half, as machines list it.
+fn release_key(data: &Path) -> String {
+    let key = admin_json(data, &["release", "key", "create"]);
+    let text = key["public_key"].as_str().unwrap();
+    text.lines().last().unwrap().to_string()
+}
+
+fn upgrade_account(data: &Path, name: &str) {
+    admin(
+        data,
+        &["release", "user", "set", name],
+        &format!("{UPGRADE_PASSWORD}\n"),
+        0,
+    );
+}
+
 fn add_release(data: &Path, file: &Path, version: &str, extra: &[&str]) {
     let mut args = vec![
         "release",
@@ -143,20 +159,8 @@ fn text(out: &std::process::Output) -> String {
 fn signed_upgrades_with_fallback_refusals_and_rollback() {
     let w = World::new();
     let data = w.path("server");
-    admin(
-        &data,
-        &["init", "--password-stdin"],
-        &format!("{ADMIN_PASSWORD}\n"),
-        0,
-    );
-    let key = admin_json(&data, &["release", "key", "create"]);
-    let public = key["public_key"]
-        .as_str()
-        .unwrap()
-        .lines()
-        .last()
-        .unwrap()
-        .to_string();
+    init(&data);
+    let public = release_key(&data);
     // the secret half is the owner's alone
     let mode = fs::metadata(data.join("release.key"))
         .unwrap()
@@ -165,12 +169,7 @@ fn signed_upgrades_with_fallback_refusals_and_rollback() {
     assert_eq!(mode & 0o077, 0, "release.key is {mode:o}");
     // a key is never replaced: machines trust it
     admin(&data, &["release", "key", "create"], "", 3);
-    admin(
-        &data,
-        &["release", "user", "set", "machines"],
-        &format!("{UPGRADE_PASSWORD}\n"),
-        0,
-    );
+    upgrade_account(&data, "machines");
 
     // two servers on the same folder: the first is stopped before the machine asks
     let (first, first_port) = serve(&data);
@@ -272,12 +271,7 @@ password-file = "{}"
 
     // signed by a key the machine does not trust
     let rogue = w.path("rogue");
-    admin(
-        &rogue,
-        &["init", "--password-stdin"],
-        &format!("{ADMIN_PASSWORD}\n"),
-        0,
-    );
+    init(&rogue);
     admin(&rogue, &["release", "key", "create"], "", 0);
     let rogue_key = rogue.join("release.key");
     add_release(
@@ -334,18 +328,8 @@ password-file = "{}"
 fn the_original_npbackup_routes_answer_its_clients() {
     let w = World::new();
     let data = w.path("server");
-    admin(
-        &data,
-        &["init", "--password-stdin"],
-        &format!("{ADMIN_PASSWORD}\n"),
-        0,
-    );
-    admin(
-        &data,
-        &["release", "user", "set", "npbackup"],
-        &format!("{UPGRADE_PASSWORD}\n"),
-        0,
-    );
+    init(&data);
+    upgrade_account(&data, "npbackup");
     let root = data.join("npbackup3");
     fs::create_dir_all(root.join("office")).unwrap();
     fs::write(root.join("VERSION"), "3.0.4\n").unwrap();
@@ -473,26 +457,9 @@ fn the_original_npbackup_routes_answer_its_clients() {
 fn the_scheduler_upgrades_itself_and_restarts() {
     let w = World::new();
     let data = w.path("server");
-    admin(
-        &data,
-        &["init", "--password-stdin"],
-        &format!("{ADMIN_PASSWORD}\n"),
-        0,
-    );
-    let key = admin_json(&data, &["release", "key", "create"]);
-    let public = key["public_key"]
-        .as_str()
-        .unwrap()
-        .lines()
-        .last()
-        .unwrap()
-        .to_string();
-    admin(
-        &data,
-        &["release", "user", "set", "machines"],
-        &format!("{UPGRADE_PASSWORD}\n"),
-        0,
-    );
+    init(&data);
+    let public = release_key(&data);
+    upgrade_account(&data, "machines");
     add_release(&data, &new_program(&w, "0.2.0"), "0.2.0", &[]);
     let (_server, port) = serve(&data);
     w.config(&format!(

@@ -34,12 +34,7 @@ fn a_new_user_enrols_with_the_organisation_and_backs_up() {
     let (src, repo) = (w.path("src"), w.path("repo"));
     make_tree(&src, false);
     run(w.cli_repo(&repo.display().to_string()).arg("init"), 0);
-    admin(
-        &data,
-        &["init", "--password-stdin"],
-        &format!("{ADMIN_PASSWORD}\n"),
-        0,
-    );
+    init(&data);
     admin(
         &data,
         &["secret", "set", "office", "repo-password"],

@@ -141,18 +141,8 @@ enum ReleaseCommand {
         /// Its version (1.2.3): machines take only versions above theirs.
         #[arg(long)]
         version: String,
-        /// linux, windows or macos.
-        #[arg(long)]
-        platform: String,
-        /// x64, x86 or arm64.
-        #[arg(long)]
-        arch: String,
-        /// cli, gui or server.
-        #[arg(long)]
-        build: String,
-        /// public or private.
-        #[arg(long, default_value = "public")]
-        audience: String,
+        #[command(flatten)]
+        target: ReleaseTarget,
         /// Only machines of this group (repeat for several; default every group).
         #[arg(long = "group")]
         groups: Vec<String>,
@@ -169,18 +159,36 @@ enum ReleaseCommand {
     /// Withdraw a release (machines get the next best at their next look).
     Remove {
         version: String,
-        #[arg(long)]
-        platform: String,
-        #[arg(long)]
-        arch: String,
-        #[arg(long)]
-        build: String,
-        #[arg(long, default_value = "public")]
-        audience: String,
+        #[command(flatten)]
+        target: ReleaseTarget,
     },
     /// The accounts machines download with (HTTP Basic).
     #[command(subcommand)]
     User(UpgradeUserCommand),
+}
+
+/// Which release: what it is for, and for whom.
+#[derive(Debug, Args)]
+struct ReleaseTarget {
+    /// linux, windows or macos.
+    #[arg(long)]
+    platform: String,
+    /// x64, x86 or arm64.
+    #[arg(long)]
+    arch: String,
+    /// cli, gui or server.
+    #[arg(long)]
+    build: String,
+    /// public or private.
+    #[arg(long, default_value = "public")]
+    audience: String,
+}
+
+impl ReleaseTarget {
+    fn target(&self) -> Result<npbackup_fleet::release::Target, Failure> {
+        npbackup_fleet::release::Target::new(&self.platform, &self.arch, &self.build)
+            .map_err(|e| Failure(exit::USAGE, e))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -824,23 +832,18 @@ fn release_command(r: &Releases, cmd: ReleaseCommand, json: bool) -> Result<(), 
         ReleaseCommand::Add {
             file,
             version,
-            platform,
-            arch,
-            build,
-            audience,
+            target,
             groups,
             percent,
             key,
         } => {
-            let target = npbackup_fleet::release::Target::new(&platform, &arch, &build)
-                .map_err(|e| Failure(exit::USAGE, e))?;
             let rel = r
                 .add(
                     &file,
                     releases::NewRelease {
                         version,
-                        target,
-                        audience,
+                        target: target.target()?,
+                        audience: target.audience,
                         groups,
                         percent,
                     },
@@ -898,17 +901,9 @@ fn release_command(r: &Releases, cmd: ReleaseCommand, json: bool) -> Result<(), 
                 }
             }
         }
-        ReleaseCommand::Remove {
-            version,
-            platform,
-            arch,
-            build,
-            audience,
-        } => {
-            let target = npbackup_fleet::release::Target::new(&platform, &arch, &build)
-                .map_err(|e| Failure(exit::USAGE, e))?;
+        ReleaseCommand::Remove { version, target } => {
             let rel = r
-                .remove(&target, &audience, &version)
+                .remove(&target.target()?, &target.audience, &version)
                 .map_err(|e| Failure(exit::NOT_FOUND, e))?;
             if json {
                 print_json(&rel);

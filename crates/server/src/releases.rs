@@ -442,15 +442,15 @@ impl Releases {
     }
 
     /// Appends one row to the statistics, in the original's columns.
-    fn record(&self, row: &StatsRow<'_>) {
+    fn record(&self, row: &Asked<'_>, ip: &str, user: &str, allowed: bool) {
         let _one = self.stats.lock().unwrap_or_else(|p| p.into_inner());
         let path = self.data.join(STATS_FILE);
         let fields = [
             jiff::Timestamp::now().to_string(),
             row.action.to_string(),
-            row.ip.to_string(),
-            row.user.to_string(),
-            row.has_permission.to_string(),
+            ip.to_string(),
+            user.to_string(),
+            allowed.to_string(),
             row.identity.to_string(),
             row.installed.to_string(),
             row.group.to_string(),
@@ -513,11 +513,9 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-struct StatsRow<'a> {
+/// What a request asks for: a row of the statistics, beside who asked.
+struct Asked<'a> {
     action: &'a str,
-    ip: String,
-    user: &'a str,
-    has_permission: bool,
     identity: &'a str,
     installed: &'a str,
     group: &'a str,
@@ -556,6 +554,32 @@ pub fn router(releases: Arc<Releases>) -> Router {
 
 fn detail(status: StatusCode, text: &str) -> Response {
     (status, axum::Json(serde_json::json!({ "detail": text }))).into_response()
+}
+
+fn maintenance() -> Response {
+    detail(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Service is currently disabled for maintenance",
+    )
+}
+
+/// Records the request in the statistics (as the original does, allowed or not);
+/// the refusal when the account may not have that audience.
+fn refused(
+    r: &Releases,
+    headers: &HeaderMap,
+    peer: &Peer,
+    (user, audiences): &(String, Vec<String>),
+    asked: &Asked<'_>,
+) -> Option<Response> {
+    let allowed = audiences.iter().any(|a| a == asked.audience);
+    r.record(asked, &ip_of(headers, peer), user, allowed);
+    (!allowed).then(|| {
+        detail(
+            StatusCode::FORBIDDEN,
+            "User does not have permission to access this resource",
+        )
+    })
 }
 
 /// The account named by HTTP Basic and its audiences, or the original's 401.
@@ -620,16 +644,12 @@ async fn latest(
     headers: HeaderMap,
     Query(ask): Query<Ask>,
 ) -> Response {
-    let (user, audiences) = match account(&r, &headers).await {
+    let who = match account(&r, &headers).await {
         Ok(a) => a,
         Err(resp) => return resp,
     };
-    let allowed = audiences.contains(&ask.audience);
-    r.record(&StatsRow {
+    let asked = Asked {
         action: "check_version",
-        ip: ip_of(&headers, &peer),
-        user: &user,
-        has_permission: allowed,
         identity: &ask.machine,
         installed: &ask.version,
         group: &ask.group,
@@ -638,18 +658,12 @@ async fn latest(
         arch: &ask.arch,
         build: &ask.build,
         audience: &ask.audience,
-    });
-    if !allowed {
-        return detail(
-            StatusCode::FORBIDDEN,
-            "User does not have permission to access this resource",
-        );
+    };
+    if let Some(refusal) = refused(&r, &headers, &peer, &who, &asked) {
+        return refusal;
     }
     if r.disabled() {
-        return detail(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Service is currently disabled for maintenance",
-        );
+        return maintenance();
     }
     let found = {
         let r = r.clone();
@@ -713,16 +727,12 @@ async fn download(
     UrlPath(p): UrlPath<DownloadPath>,
     Query(who): Query<Who>,
 ) -> Response {
-    let (user, audiences) = match account(&r, &headers).await {
+    let account = match account(&r, &headers).await {
         Ok(a) => a,
         Err(resp) => return resp,
     };
-    let allowed = audiences.contains(&p.audience);
-    r.record(&StatsRow {
+    let asked = Asked {
         action: "download_upgrade",
-        ip: ip_of(&headers, &peer),
-        user: &user,
-        has_permission: allowed,
         identity: &who.machine,
         installed: &who.from,
         group: &who.group,
@@ -731,18 +741,12 @@ async fn download(
         arch: &p.arch,
         build: &p.build,
         audience: &p.audience,
-    });
-    if !allowed {
-        return detail(
-            StatusCode::FORBIDDEN,
-            "User does not have permission to access this resource",
-        );
+    };
+    if let Some(refusal) = refused(&r, &headers, &peer, &account, &asked) {
+        return refusal;
     }
     if r.disabled() {
-        return detail(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Service is currently disabled for maintenance",
-        );
+        return maintenance();
     }
     let found = {
         let r = r.clone();
@@ -907,15 +911,11 @@ async fn v3_begin(
     artefact: &str,
     rest: &str,
 ) -> Result<V3Target, Response> {
-    let (user, audiences) = account(r, headers).await?;
+    let who = account(r, headers).await?;
     let parts: Vec<&str> = rest.trim_matches('/').split('/').collect();
     let target = v3_target(&parts).map_err(|e| detail(StatusCode::UNPROCESSABLE_ENTITY, &e))?;
-    let allowed = audiences.contains(&target.audience);
-    r.record(&StatsRow {
+    let asked = Asked {
         action,
-        ip: ip_of(headers, peer),
-        user: &user,
-        has_permission: allowed,
         identity: &target.identity,
         installed: &target.installed,
         group: &target.group,
@@ -924,14 +924,11 @@ async fn v3_begin(
         arch: &target.arch,
         build: &target.build,
         audience: &target.audience,
-    });
-    if !allowed {
-        return Err(detail(
-            StatusCode::FORBIDDEN,
-            "User does not have permission to access this resource",
-        ));
+    };
+    match refused(r, headers, peer, &who, &asked) {
+        Some(refusal) => Err(refusal),
+        None => Ok(target),
     }
-    Ok(target)
 }
 
 async fn v3_current_version(
@@ -970,11 +967,28 @@ fn v3_artefact(rest: &str) -> Option<(&str, &str)> {
     (artefact == "archive" || artefact == "script").then_some((artefact, rest))
 }
 
-fn no_artefact() -> Response {
-    detail(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "the artefact is 'archive' or 'script'",
-    )
+/// `ARTEFACT/PLATFORM/…` of `info` and `download`: admitted, out of maintenance; the
+/// target, the artefact, its file's name and path.
+async fn v3_file<'a>(
+    r: &Arc<Releases>,
+    headers: &HeaderMap,
+    peer: &Peer,
+    action: &str,
+    rest: &'a str,
+) -> Result<(V3Target, &'a str, String, PathBuf), Response> {
+    let (artefact, rest) = v3_artefact(rest).ok_or_else(|| {
+        detail(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the artefact is 'archive' or 'script'",
+        )
+    })?;
+    let t = v3_begin(r, headers, peer, action, artefact, rest).await?;
+    if r.disabled() {
+        return Err(maintenance());
+    }
+    let name = t.file_name(artefact);
+    let path = t.base(&r.npbackup3_root()).join(&name);
+    Ok((t, artefact, name, path))
 }
 
 async fn v3_info(
@@ -983,21 +997,11 @@ async fn v3_info(
     headers: HeaderMap,
     UrlPath(rest): UrlPath<String>,
 ) -> Response {
-    let Some((artefact, rest)) = v3_artefact(&rest) else {
-        return no_artefact();
-    };
-    let t = match v3_begin(&r, &headers, &peer, "get_file_info", artefact, rest).await {
-        Ok(t) => t,
+    let (t, artefact, name, path) = match v3_file(&r, &headers, &peer, "get_file_info", &rest).await
+    {
+        Ok(f) => f,
         Err(resp) => return resp,
     };
-    if r.disabled() {
-        return detail(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Service is currently disabled for maintenance",
-        );
-    }
-    let name = t.file_name(artefact);
-    let path = t.base(&r.npbackup3_root()).join(&name);
     let hashed = tokio::task::spawn_blocking(move || sha256_of(&path)).await;
     let (sha, filename, length) = match hashed {
         Ok(Ok((sha, len))) => (Some(sha), Some(name), len),
@@ -1025,22 +1029,10 @@ async fn v3_download(
     headers: HeaderMap,
     UrlPath(rest): UrlPath<String>,
 ) -> Response {
-    let Some((artefact, rest)) = v3_artefact(&rest) else {
-        return no_artefact();
-    };
-    let t = match v3_begin(&r, &headers, &peer, "download_upgrade", artefact, rest).await {
-        Ok(t) => t,
-        Err(resp) => return resp,
-    };
-    if r.disabled() {
-        return detail(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Service is currently disabled for maintenance",
-        );
+    match v3_file(&r, &headers, &peer, "download_upgrade", &rest).await {
+        Ok((_, _, _, path)) => attachment("npbackup", &path).await,
+        Err(resp) => resp,
     }
-    let name = t.file_name(artefact);
-    let path = t.base(&r.npbackup3_root()).join(&name);
-    attachment("npbackup", &path).await
 }
 
 #[cfg(test)]

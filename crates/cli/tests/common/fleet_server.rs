@@ -59,6 +59,16 @@ pub fn admin(data: &Path, args: &[&str], stdin: &str, code: i32) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// A new server in `data`, its administrator's password `ADMIN_PASSWORD`.
+pub fn init(data: &Path) {
+    admin(
+        data,
+        &["init", "--password-stdin"],
+        &format!("{ADMIN_PASSWORD}\n"),
+        0,
+    );
+}
+
 pub fn admin_json(data: &Path, args: &[&str]) -> serde_json::Value {
     let mut a = vec!["--json"];
     a.extend_from_slice(args);
