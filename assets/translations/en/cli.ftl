@@ -606,6 +606,18 @@ cli-layer-default = default
 cli-layer-group = group { $name }
 cli-layer-inherited = inherited: { $from }
 cli-config-path-none = no configuration file (would be created at { $path })
+cli-import-exists = { $path } exists: choose another file with --output (nothing was written)
+cli-import-no-keyring = no keyring answers ({ $why }): use --secrets files to keep the secrets in owner-only files
+cli-import-secret = secret → { $to }
+cli-import-dropped = not carried over: { $why }
+cli-import-done = { $n ->
+    [one] NPBackup { $version } configuration imported into { $path }: { $n } repository, { $dropped } key(s) not carried over (listed above). Check it with `{ -cli } config check`.
+   *[other] NPBackup { $version } configuration imported into { $path }: { $n } repositories, { $dropped } key(s) not carried over (listed above). Check it with `{ -cli } config check`.
+}
+cli-import-dry-run = { $n ->
+    [one] Dry run: nothing written. NPBackup { $version } configuration, { $n } repository, { $dropped } key(s) not carried over; it would go to { $path }.
+   *[other] Dry run: nothing written. NPBackup { $version } configuration, { $n } repositories, { $dropped } key(s) not carried over; it would go to { $path }.
+}
 cli-man-written = man pages written to { $path }
 io-writing-to = writing to
 io-writing-man-pages = writing man pages into

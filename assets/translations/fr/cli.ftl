@@ -618,6 +618,18 @@ cli-layer-default = défaut
 cli-layer-group = groupe { $name }
 cli-layer-inherited = hérité : { $from }
 cli-config-path-none = aucun fichier de configuration (il serait créé à { $path })
+cli-import-exists = { $path } existe : choisissez un autre fichier avec --output (rien n'a été écrit)
+cli-import-no-keyring = aucun trousseau ne répond ({ $why }) : utilisez --secrets files pour garder les secrets dans des fichiers lisibles par vous seul
+cli-import-secret = secret → { $to }
+cli-import-dropped = non repris : { $why }
+cli-import-done = { $n ->
+    [one] Configuration NPBackup { $version } importée dans { $path } : { $n } dépôt, { $dropped } clé(s) non reprise(s) (listées ci-dessus). Vérifiez-la avec `{ -cli } config check`.
+   *[other] Configuration NPBackup { $version } importée dans { $path } : { $n } dépôts, { $dropped } clé(s) non reprise(s) (listées ci-dessus). Vérifiez-la avec `{ -cli } config check`.
+}
+cli-import-dry-run = { $n ->
+    [one] Essai : rien n'a été écrit. Configuration NPBackup { $version }, { $n } dépôt, { $dropped } clé(s) non reprise(s) ; elle irait dans { $path }.
+   *[other] Essai : rien n'a été écrit. Configuration NPBackup { $version }, { $n } dépôts, { $dropped } clé(s) non reprise(s) ; elle irait dans { $path }.
+}
 cli-man-written = pages de manuel écrites dans { $path }
 io-writing-to = écriture vers
 io-writing-man-pages = écriture des pages de manuel dans

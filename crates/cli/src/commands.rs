@@ -836,18 +836,17 @@ fn target_location(target: &engine::RepoTarget, used: &engine::RepoUsed) -> Stri
 
 fn config_cmd(ctx: &Context, c: ConfigCommand) -> Result<i32> {
     match c {
+        ConfigCommand::Import {
+            file,
+            output,
+            dry_run,
+            secrets,
+        } => crate::np3::import(ctx, &file, output, dry_run, secrets),
         ConfigCommand::Init {
             paths,
             repository_path,
         } => {
-            let path = match ctx.global.config.clone() {
-                Some(p) => p,
-                None => std::env::var_os(config::CONFIG_ENV)
-                    .filter(|v| !v.is_empty())
-                    .map(PathBuf::from)
-                    .or_else(config::user_config_path)
-                    .ok_or_else(|| Error::Usage(crate::t!("cli-no-config-folder")))?,
-            };
+            let path = crate::np3::new_config_path(ctx)?;
             let explicit = match repository_path {
                 Some(r) => Some(
                     std::path::absolute(&r)

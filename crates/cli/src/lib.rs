@@ -12,6 +12,7 @@ mod keyring;
 mod maintenance;
 mod monitoring;
 mod multi;
+mod np3;
 pub mod output;
 mod permissions;
 mod progress;
@@ -567,6 +568,23 @@ pub enum ConfigCommand {
     Show,
     /// Print the path of the configuration file in use.
     Path,
+    /// Import an NPBackup 3 configuration (YAML): write ours, the secrets into the
+    /// keyring or owner-only files, and say what became of every key.
+    Import {
+        /// The NPBackup 3 configuration file (npbackup.conf).
+        file: PathBuf,
+        /// Where the new configuration goes (default: -c, $NPBACKUP_CONFIG, else the
+        /// per-user file); an existing file is never replaced.
+        #[arg(long, value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// Read and report everything, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Where decrypted secrets go: auto (the keyring when it answers, else files),
+        /// keyring or files.
+        #[arg(long, value_enum, default_value = "auto")]
+        secrets: np3::SecretsIn,
+    },
 }
 
 /// Runs the command line and returns the process exit code.

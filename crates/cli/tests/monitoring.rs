@@ -132,6 +132,16 @@ fn a_backup_writes_the_textfile_with_the_original_names() {
         ("action", "backup"),
         ("site", "paris"),
         ("os", std::env::consts::OS),
+        // the original's arch and audience labels
+        (
+            "arch",
+            if cfg!(target_arch = "aarch64") {
+                "arm64"
+            } else {
+                "x64"
+            },
+        ),
+        ("audience", "public"),
     ] {
         assert_eq!(
             labels.get(k).map(String::as_str),

@@ -191,12 +191,33 @@ pub fn describe_store() -> std::result::Result<String, String> {
         .ok_or_else(|| crate::t!("config-keyring-no-store"))
 }
 
-/// Resolves a backend option value: `keyring:KEY` from the keyring, anything else as is.
+/// The prefix that makes a backend option's value the first line of a file (an
+/// owner-only file, where no keyring is: `config import` writes them).
+pub const FILE_OPTION_PREFIX: &str = "file:";
+
+/// Whether a backend option's value is a reference to a secret, not the value.
+pub fn is_option_reference(value: &str) -> bool {
+    value.starts_with(OPTION_PREFIX) || value.starts_with(FILE_OPTION_PREFIX)
+}
+
+/// Resolves a backend option value: `keyring:KEY` from the keyring, `file:PATH` from
+/// the first line of that file, anything else as is.
 pub fn resolve_option(value: &str) -> Result<String> {
-    match value.strip_prefix(OPTION_PREFIX) {
-        Some(key) => get(key).map(|s| s.expose().to_string()),
-        None => Ok(value.to_string()),
+    if let Some(key) = value.strip_prefix(OPTION_PREFIX) {
+        return get(key).map(|s| s.expose().to_string());
     }
+    if let Some(path) = value.strip_prefix(FILE_OPTION_PREFIX) {
+        return std::fs::read_to_string(path)
+            .map(|text| text.lines().next().unwrap_or_default().to_string())
+            .map_err(|e| {
+                Error::Credentials(crate::t!(
+                    "config-password-file-unreadable",
+                    path = path,
+                    cause = e.to_string()
+                ))
+            });
+    }
+    Ok(value.to_string())
 }
 
 /// A keyring entry name for a new secret of `repo`: the repository name plus a

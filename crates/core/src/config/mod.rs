@@ -524,6 +524,13 @@ impl Config {
         vars.0.insert("MACHINE_ID", machine_id);
         vars.0.insert("MACHINE_GROUP", machine_group);
         vars.0.insert("TENANT", tenant);
+        // the release audience ([upgrade] audience), a label of every metric as in the original
+        let audience = table_at(&self.raw, "upgrade")
+            .and_then(|t| t.get("audience"))
+            .and_then(Value::as_str)
+            .unwrap_or("public")
+            .to_string();
+        vars.0.insert("AUDIENCE", audience);
         vars.0.insert("REPO_NAME", repo.to_string());
         vars.0
             .insert("REPO_GROUP", group.unwrap_or_default().to_string());

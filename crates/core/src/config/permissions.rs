@@ -124,6 +124,13 @@ pub fn hash_manager_password(password: &Secret) -> Result<String> {
     if password.expose().chars().count() < 8 {
         return Err(Error::Input(crate::t!("config-manager-password-too-short")));
     }
+    hash_any_manager_password(password)
+}
+
+/// The argon2id hash of a manager password chosen elsewhere (an imported
+/// configuration's), whatever its length: refusing it would leave the repository
+/// unguarded.
+pub fn hash_any_manager_password(password: &Secret) -> Result<String> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.expose().as_bytes(), &salt)

@@ -1,5 +1,6 @@
 //! `${NAME}` variables in config strings: `HOSTNAME`, `MACHINE_ID`, `MACHINE_GROUP`,
-//! `TENANT`, `REPO_NAME`, `REPO_GROUP`, else an environment variable of that name.
+//! `TENANT`, `REPO_NAME`, `REPO_GROUP`, `AUDIENCE` (`[upgrade] audience`, default
+//! "public"), else an environment variable of that name.
 //! `$${` writes a literal `${`.
 
 use std::collections::BTreeMap;

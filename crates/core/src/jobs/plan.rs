@@ -44,7 +44,7 @@ pub fn target(
     crate::redact::register(password.expose());
     let mut backend_options = rc.backend_options.clone();
     for (key, value) in backend_options.iter_mut() {
-        if value.starts_with(config::keyring::OPTION_PREFIX) {
+        if config::keyring::is_option_reference(value) {
             *value = config::keyring::resolve_option(value).map_err(|e| match e {
                 Error::Credentials(m) => Error::Credentials(crate::t!(
                     "job-option-credentials",

@@ -149,7 +149,8 @@ pub fn secret(env: &Option<String>, file: &Option<PathBuf>) -> crate::Result<Opt
 }
 
 /// The labels of every metric of `rc`: instance, backup_job, repo_name, group,
-/// tenant, os, version (and npversion, the original's name), and the user's own
+/// tenant, os, arch and audience (as the original names them), version (and
+/// npversion, the original's name), and the user's own
 /// (the action, and a backup's backup_type, are added per job).
 pub fn labels(rc: &RepoConfig) -> BTreeMap<String, String> {
     let m = &rc.monitoring;
@@ -167,6 +168,8 @@ pub fn labels(rc: &RepoConfig) -> BTreeMap<String, String> {
     labels.insert("group".to_string(), rc.group.clone().unwrap_or_default());
     labels.insert("tenant".to_string(), var("TENANT"));
     labels.insert("os".to_string(), std::env::consts::OS.to_string());
+    labels.insert("arch".to_string(), arch().to_string());
+    labels.insert("audience".to_string(), var("AUDIENCE"));
     labels.insert("version".to_string(), env!("CARGO_PKG_VERSION").to_string());
     // the original tool's name for the version label, read by its dashboards
     labels.insert(
@@ -177,6 +180,16 @@ pub fn labels(rc: &RepoConfig) -> BTreeMap<String, String> {
         labels.insert(k, v);
     }
     labels
+}
+
+/// This machine's architecture as the original's `arch` label (and releases) name it.
+pub fn arch() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86" => "x86",
+        "aarch64" => "arm64",
+        "arm" => "arm",
+        _ => "x64",
+    }
 }
 
 /// How a job went, as monitoring counts it (the original tool's `npbackup_exec_state`).
