@@ -13,6 +13,7 @@ mod maintenance;
 mod monitoring;
 mod multi;
 mod np3;
+mod np3cli;
 pub mod output;
 mod permissions;
 mod progress;
@@ -49,6 +50,19 @@ pub struct Cli {
     pub global: GlobalOpts,
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// The names of our subcommands (and their aliases).
+    pub fn command_names() -> Vec<String> {
+        Self::command()
+            .get_subcommands()
+            .flat_map(|c| {
+                std::iter::once(c.get_name().to_string())
+                    .chain(c.get_all_aliases().map(str::to_string))
+            })
+            .collect()
+    }
 }
 
 /// Options every command accepts.
@@ -589,6 +603,12 @@ pub enum ConfigCommand {
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> i32 {
+    // NPBackup 3's command line (`-c npbackup.conf --backup --json`): translated
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    if np3cli::is_its_syntax(&args) {
+        crate::i18n::init(None);
+        return np3cli::main(args);
+    }
     // the language, before anything is said (`--help` too): `$NPBACKUP_LOCALE`,
     // else the configuration's, else the system's; applied again once the
     // configuration is read for good

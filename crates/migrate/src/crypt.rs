@@ -64,16 +64,14 @@ impl Keys {
     }
 
     /// As the original: `NPBACKUP_KEY_LOCATION` when it names a file, else the output
-    /// of `NPBACKUP_KEY_COMMAND`, else the public key. Unlike the original, a key that
-    /// cannot be read is an error (it silently kept the public key).
+    /// of `NPBACKUP_KEY_COMMAND`, else the public key. Unlike the original, a key file
+    /// that cannot be read or a command that fails is an error (it silently kept the
+    /// public key); as in the original, a location that is not a file is passed over.
     pub fn from_env() -> Result<Self, String> {
         if let Some(path) = std::env::var_os("NPBACKUP_KEY_LOCATION")
             && std::path::Path::new(&path).is_file()
         {
-            let shown = std::path::Path::new(&path).display().to_string();
-            let raw = std::fs::read(&path)
-                .map_err(|e| format!("NPBACKUP_KEY_LOCATION: cannot read {shown}: {e}"))?;
-            return Self::private(&raw, format!("NPBACKUP_KEY_LOCATION ({shown})"));
+            return Self::from_file(std::path::Path::new(&path));
         }
         if let Some(cmd) = std::env::var_os("NPBACKUP_KEY_COMMAND") {
             let out = std::process::Command::new("sh")
@@ -95,16 +93,30 @@ impl Keys {
         Ok(Self::public())
     }
 
+    /// A private build's key file (`NPBACKUP_KEY_LOCATION`).
+    pub fn from_file(path: &std::path::Path) -> Result<Self, String> {
+        let shown = path.display().to_string();
+        let raw = std::fs::read(path)
+            .map_err(|e| format!("NPBACKUP_KEY_LOCATION: cannot read {shown}: {e}"))?;
+        Self::private(&raw, format!("NPBACKUP_KEY_LOCATION ({shown})"))
+    }
+
+    /// The key as 3.0.x reads it (the bytes XORed with the keyword), then as 3.1
+    /// does (the bytes themselves), then the public keys.
     fn private(raw: &[u8], source: String) -> Result<Self, String> {
-        let key = obfuscate(raw);
-        let key: [u8; 32] = key.as_slice().try_into().map_err(|_| {
+        let len_error = || {
             format!(
                 "{source}: a key is 32 bytes, this one is {} (a newline at the end counts)",
                 raw.len()
             )
-        })?;
+        };
+        let key: [u8; 32] = obfuscate(raw)
+            .as_slice()
+            .try_into()
+            .map_err(|_| len_error())?;
+        let as_is: [u8; 32] = raw.try_into().map_err(|_| len_error())?;
         Ok(Keys {
-            keys: vec![key, PUBLIC_KEY, EARLIER_KEY],
+            keys: vec![key, as_is, PUBLIC_KEY, EARLIER_KEY],
             source,
         })
     }

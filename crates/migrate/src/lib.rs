@@ -32,6 +32,9 @@ pub struct Options {
     /// build's key is given, else "public" (`_NPBACKUP_AUDIENCE` overrides, as in the
     /// original).
     pub audience: String,
+    /// When set, `${RANDOM}` is derived from it instead of drawn: a file read again
+    /// and again in memory (the original's command line) keeps its machine id.
+    pub random_seed: Option<String>,
 }
 
 impl Options {
@@ -59,6 +62,7 @@ impl Options {
             },
             excludes_dir: dir.join("excludes"),
             audience,
+            random_seed: None,
         }
     }
 }
@@ -202,7 +206,8 @@ pub fn import(text: &str, file: &Path, opts: &Options) -> Result<Import, ImportE
             opts.audience
         )));
     }
-    let mut m = map::Mapper::new(&root, &opts.keys, &opts.secrets, &opts.excludes_dir);
+    let mut m = map::Mapper::new(&root, &opts.keys, &opts.secrets, &opts.excludes_dir)
+        .with_random_seed(opts.random_seed.clone());
     m.checked("conf_version", format!("{conf_version}: within 3.0 to 3.1"));
     if !root.get("audience").is_unset() {
         m.checked("audience", format!("{}: this machine's", opts.audience));
@@ -303,6 +308,17 @@ impl Import {
                 output.display()
             ));
         }
+        let files: Vec<&PathBuf> = self
+            .secrets
+            .iter()
+            .filter_map(|s| match &s.place {
+                Placement::File(f) => Some(f),
+                Placement::Keyring(_) => None,
+            })
+            .collect();
+        if (1..files.len()).any(|i| files[..i].contains(&files[i])) {
+            return Err("two secrets planned into one file (nothing was written)".into());
+        }
         for s in &self.secrets {
             if let Placement::File(f) = &s.place
                 && f.exists()
@@ -347,7 +363,12 @@ impl Import {
     }
 }
 
+/// A folder for secrets: created readable by its owner alone (an existing one is
+/// left as it is; the files in it are owner-only anyway).
 fn create_private_dir(dir: &Path) -> Result<(), String> {
+    if dir.is_dir() {
+        return Ok(());
+    }
     std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     #[cfg(unix)]
     {

@@ -125,7 +125,10 @@ pub(crate) struct Mapper<'a> {
     /// Values that did not decrypt: (key, why).
     pub undecryptable: Vec<(String, String)>,
     manager_password: Option<(String, String)>,
-    random: Option<String>,
+    /// With a seed, `${RANDOM}` is derived from it (the same each time the same file
+    /// is read in memory); without, drawn.
+    random_seed: Option<String>,
+    randoms: u64,
 }
 
 fn join(a: &str, b: &str) -> String {
@@ -153,6 +156,19 @@ fn set(table: &mut Table, dotted: &str, v: impl Into<Item>) {
         };
     }
     t.insert(last, v.into());
+}
+
+/// `monitoring.labels.NAME = value`, whatever characters NAME has.
+fn label(t: &mut Table, name: &str, v: String) {
+    set(t, "monitoring.labels._", "");
+    if let Some(labels) = t
+        .get_mut("monitoring")
+        .and_then(|m| m.get_mut("labels"))
+        .and_then(Item::as_table_mut)
+    {
+        labels.remove("_");
+        labels.insert(name, value(v));
+    }
 }
 
 fn string_list(items: &[String]) -> Item {
@@ -209,7 +225,8 @@ impl<'a> Mapper<'a> {
             excludes: Vec::new(),
             undecryptable: Vec::new(),
             manager_password: None,
-            random: None,
+            random_seed: None,
+            randoms: 0,
         }
     }
 
@@ -244,7 +261,9 @@ impl<'a> Mapper<'a> {
             Node::Str(s) if crypt::is_encrypted(s) => match crypt::decrypt(s, self.keys) {
                 Ok(v) => Some(v),
                 Err(e) => {
-                    self.undecryptable.push((key.to_string(), e.to_string()));
+                    if !self.undecryptable.iter().any(|(k, _)| k == key) {
+                        self.undecryptable.push((key.to_string(), e.to_string()));
+                    }
                     None
                 }
             },
@@ -275,21 +294,38 @@ impl<'a> Mapper<'a> {
         out
     }
 
+    pub fn with_random_seed(mut self, seed: Option<String>) -> Self {
+        self.random_seed = seed;
+        self
+    }
+
+    /// The original's `random_string(n)`: letters and digits.
     fn random_text(&mut self, n: usize) -> String {
         const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-        if let Some(r) = &self.random
-            && r.len() == n
-        {
-            return r.clone();
-        }
+        self.randoms += 1;
         let mut bytes = vec![0u8; n];
-        let _ = getrandom::fill(&mut bytes);
-        let r: String = bytes
+        match &self.random_seed {
+            Some(seed) => {
+                // FNV-1a of the seed and the occurrence, then xorshift: stable, not secret
+                let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+                for b in seed.bytes().chain(self.randoms.to_le_bytes()) {
+                    h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+                }
+                for b in bytes.iter_mut() {
+                    h ^= h << 13;
+                    h ^= h >> 7;
+                    h ^= h << 17;
+                    *b = (h >> 24) as u8;
+                }
+            }
+            None => {
+                let _ = getrandom::fill(&mut bytes);
+            }
+        }
+        bytes
             .iter()
             .map(|b| ALPHABET[*b as usize % ALPHABET.len()] as char)
-            .collect();
-        self.random = Some(r.clone());
-        r
+            .collect()
     }
 
     fn secret_file(&self, name: &str) -> PathBuf {
@@ -299,12 +335,36 @@ impl<'a> Mapper<'a> {
     }
 
     /// Plans `value` (from `key`) into the keyring when there is one, else a file.
+    /// File names keep only letters, digits, `-` and `_` of `name` (a section's name
+    /// is the user's: never a path), and two secrets never share one.
     fn plan_secret(&mut self, key: &str, name: &str, value: String, keyring: bool) -> Placement {
+        let safe: String = name
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
         let place = match self.secrets_home {
             SecretHome::Keyring { .. } if keyring => {
-                Placement::Keyring(npbackup_core::config::keyring::new_key(name, "imported"))
+                Placement::Keyring(npbackup_core::config::keyring::new_key(&safe, "imported"))
             }
-            _ => Placement::File(self.secret_file(name)),
+            _ => {
+                let mut file = self.secret_file(&safe);
+                let mut n = 2;
+                while self
+                    .secrets
+                    .iter()
+                    .any(|s| s.place == Placement::File(file.clone()))
+                {
+                    file = self.secret_file(&format!("{safe}-{n}"));
+                    n += 1;
+                }
+                Placement::File(file)
+            }
         };
         self.secrets.push(PlannedSecret {
             from: key.to_string(),
@@ -356,6 +416,7 @@ impl<'a> Mapper<'a> {
             }
         }
         self.report_globals();
+        escape_foreign_variables(self.doc.as_table_mut());
         if let Some((from, password)) = self.manager_password.take() {
             let short = password.chars().count() < 8;
             let secret = npbackup_core::config::Secret::new(password);
@@ -486,7 +547,15 @@ impl<'a> Mapper<'a> {
                     "monitoring.push-username",
                     Some("a user name, not a secret (the original stopped encrypting it in 3.1)"),
                 ),
-                "http_password" => continue, // reported as a secret
+                "http_password" if prom.get("http_password").is_unset() => {
+                    self.checked(&key, "not set");
+                    continue;
+                }
+                // reported as a secret where it is moved, when metrics are on
+                "http_password" if prom.get("metrics").truthy() || prom.get("enabled").truthy() => {
+                    continue;
+                }
+                "http_password" => ("monitoring.push-password-file", None),
                 "additional_labels" => ("monitoring.labels", None),
                 "no_cert_verify" => ("monitoring.push-insecure-tls", None),
                 _ => {
@@ -504,13 +573,19 @@ impl<'a> Mapper<'a> {
         for (k, _) in email.entries() {
             let key = join("global_email", k);
             if !email.get("enable").truthy() && !email.get("enabled").truthy() {
-                if k != "smtp_password" {
-                    self.checked(&key, "e-mail is off in the original's file");
-                }
+                self.checked(&key, "e-mail is off in the original's file");
                 continue;
             }
             match k.as_str() {
-                "smtp_password" => {}
+                "smtp_password" if email.get("smtp_password").is_unset() => {
+                    self.checked(&key, "not set")
+                }
+                "smtp_password" => {} // reported as a secret where it is moved
+                "enable" | "enabled" if email.get("smtp_security").is_unset() => self.mapped(
+                    &key,
+                    "monitoring.email (of every group)",
+                    Some("NPBackup 3.0 sent no mail without smtp_security; mail is sent here, with STARTTLS unless the port is 465 (TLS) or 25 (none)".into()),
+                ),
                 "instance" => {
                     self.dropped(&key, "the mail names the machine by [identity] machine-id")
                 }
@@ -539,6 +614,13 @@ impl<'a> Mapper<'a> {
                     self.checked(&key, "off in the original's file");
                 } else if k == "password" || k == "username" {
                     self.dropped(&key, "HTTP authentication of health checks and webhooks is not supported; put a token in the URL")
+                } else if k == "destination"
+                    && !n.get(k).scalar().is_some_and(|d| d.starts_with("http"))
+                {
+                    self.dropped(
+                        &key,
+                        "a webhook into a file is not supported: give an http(s) URL",
+                    )
                 } else {
                     self.mapped(
                         &key,
@@ -590,7 +672,7 @@ impl<'a> Mapper<'a> {
                 for (k, v) in labels {
                     if let Some(v) = v.scalar() {
                         let v = self.vars(&v, backup_job);
-                        set(t, &format!("monitoring.labels.{k}"), v);
+                        label(t, k, v);
                     }
                 }
             }
@@ -654,10 +736,15 @@ impl<'a> Mapper<'a> {
             set(t, "monitoring.email.smtp-port", p);
         }
         // 3.1: None | "ssl" (TLS from the start) | "tls" (STARTTLS); 3.0 has no key
-        let security = match email.get("smtp_security").scalar().as_deref() {
+        let security = match email
+            .get("smtp_security")
+            .scalar()
+            .map(|s| s.to_ascii_lowercase())
+            .as_deref()
+        {
             Some("ssl") => "tls",
-            Some("tls") => "starttls",
-            Some(_) => "none",
+            Some("none") => "none",
+            Some(_) => "starttls",
             None if port == Some(465) => "tls",
             None if port == Some(25) => "none",
             None => "starttls",
@@ -809,7 +896,7 @@ impl<'a> Mapper<'a> {
                                 for (lk, lv) in labels {
                                     if let Some(lv) = lv.scalar() {
                                         let lv = self.vars(&lv, &backup_job);
-                                        set(&mut t, &format!("monitoring.labels.{lk}"), lv);
+                                        label(&mut t, lk, lv);
                                     }
                                 }
                                 self.mapped(&mkey, "monitoring.labels", None);
@@ -824,11 +911,29 @@ impl<'a> Mapper<'a> {
                             "instance" => "monitoring.instance".to_string(),
                             "group" => "monitoring.labels.group".to_string(),
                             "tenant" => "monitoring.labels.tenant".to_string(),
-                            "http_username" | "http_password" => {
-                                self.dropped(
-                                    &mkey,
-                                    "the push gateway's account is global_prometheus's",
-                                );
+                            "http_username" => {
+                                if let Some(u) = self.plain(&mkey, mv).and_then(|p| p.text()) {
+                                    set(&mut t, "monitoring.push-username", u);
+                                    self.mapped(&mkey, "monitoring.push-username", None);
+                                }
+                                continue;
+                            }
+                            "http_password" => {
+                                if let Some(p) = self.plain(&mkey, mv).and_then(|p| p.text()) {
+                                    let place = self.plan_secret(
+                                        &mkey,
+                                        &format!("{name}-push-gateway"),
+                                        p,
+                                        false,
+                                    );
+                                    if let Placement::File(f) = place {
+                                        set(
+                                            &mut t,
+                                            "monitoring.push-password-file",
+                                            f.display().to_string(),
+                                        );
+                                    }
+                                }
                                 continue;
                             }
                             _ => {
@@ -868,6 +973,8 @@ impl<'a> Mapper<'a> {
             self.defaults_of_the_original(&mut t, n, group);
             self.monitoring(&mut t, &backup_job);
         }
+        // the original evaluates its variables in every value of a repository
+        self.translate_variables(&mut t, &backup_job);
         if let Some(tables) = self
             .doc
             .as_table_mut()
@@ -883,6 +990,40 @@ impl<'a> Mapper<'a> {
         }
     }
 
+    /// `vars` on every text value of a section.
+    fn translate_variables(&mut self, t: &mut Table, backup_job: &str) {
+        fn value(m: &mut Mapper, v: &mut toml_edit::Value, job: &str) {
+            match v {
+                toml_edit::Value::String(s) => {
+                    let text = s.value().clone();
+                    if text.contains("${") {
+                        let translated = m.vars(&text, job);
+                        if translated != text {
+                            *v = toml_edit::Value::from(translated);
+                        }
+                    }
+                }
+                toml_edit::Value::Array(a) => a.iter_mut().for_each(|v| value(m, v, job)),
+                toml_edit::Value::InlineTable(t) => {
+                    t.iter_mut().for_each(|(_, v)| value(m, v, job))
+                }
+                _ => {}
+            }
+        }
+        for (_, item) in t.iter_mut() {
+            match item {
+                Item::Value(v) => value(self, v, backup_job),
+                Item::Table(sub) => self.translate_variables(sub, backup_job),
+                Item::ArrayOfTables(a) => {
+                    for sub in a.iter_mut() {
+                        self.translate_variables(sub, backup_job);
+                    }
+                }
+                Item::None => {}
+            }
+        }
+    }
+
     /// Values the original takes as off or zero when nothing sets them, where our
     /// built-in defaults would say otherwise.
     fn defaults_of_the_original(&mut self, t: &mut Table, n: &Node, group: Option<&Node>) {
@@ -890,6 +1031,10 @@ impl<'a> Mapper<'a> {
             |path: &str| n.path(path).is_unset() && group.is_none_or(|g| g.path(path).is_unset());
         if unset("backup_opts.exclude_caches") {
             set(t, "backup.exclude-caches", false);
+        }
+        // the original runs post commands after a failed backup too
+        if unset("backup_opts.post_exec_execute_even_on_backup_error") {
+            set(t, "backup.post-exec-run-on-failure", true);
         }
     }
 
@@ -908,18 +1053,14 @@ impl<'a> Mapper<'a> {
             }
             other => {
                 let text = other.text().unwrap_or_default();
-                if text.contains(',') && !text.contains("://") {
-                    let parts: Vec<String> =
-                        text.split(',').map(|s| s.trim().to_string()).collect();
-                    if parts.len() == 3 {
-                        (
-                            Some(parts[0].clone()),
-                            Some(parts[1].clone()),
-                            Some(parts[2].clone()),
-                        )
-                    } else {
-                        (Some(text), None, None)
-                    }
+                let parts: Vec<String> = text.split(',').map(|s| s.trim().to_string()).collect();
+                let permission = ["backup", "restore", "restore_only", "full"];
+                if parts.len() == 3 && permission.contains(&parts[1].as_str()) {
+                    (
+                        Some(parts[0].clone()),
+                        Some(parts[1].clone()),
+                        Some(parts[2].clone()),
+                    )
                 } else {
                     (Some(text), None, None)
                 }
@@ -939,12 +1080,15 @@ impl<'a> Mapper<'a> {
         // a REST account inside the URI: the password goes to the keyring or a file
         if let Some(rest) = uri.strip_prefix("rest:")
             && let Some((scheme, after)) = rest.split_once("://")
-            && let Some((userinfo, host)) = after.split_once('@')
+            && let Some((userinfo, host)) = after
+                .split_once('@')
+                .filter(|(userinfo, _)| !userinfo.contains('/'))
             && let Some((user, password)) = userinfo.split_once(':')
         {
+            let user = percent_decode(user);
             let clean = format!("rest:{scheme}://{host}");
             set(t, "uri", clean);
-            set(t, "backend-options.username", user.to_string());
+            set(t, "backend-options.username", user);
             let password = percent_decode(password);
             match self.plan_secret(
                 &format!("{key} (REST password)"),
@@ -1003,18 +1147,19 @@ impl<'a> Mapper<'a> {
 
     fn env(&mut self, key: &str, v: &Node, t: &mut Table, name: &str) {
         // restic's environment variables that are backend settings here
-        const KNOWN: &[(&str, &str)] = &[
-            ("AWS_ACCESS_KEY_ID", "access_key_id"),
-            ("AWS_SECRET_ACCESS_KEY", "secret_access_key"),
-            ("AWS_DEFAULT_REGION", "region"),
-            ("AWS_REGION", "region"),
-            ("AWS_SESSION_TOKEN", "session_token"),
-            ("B2_ACCOUNT_ID", "application_key_id"),
-            ("B2_ACCOUNT_KEY", "application_key"),
-            ("AZURE_ACCOUNT_NAME", "account_name"),
-            ("AZURE_ACCOUNT_KEY", "account_key"),
-            ("RESTIC_REST_USERNAME", "username"),
-            ("RESTIC_REST_PASSWORD", "password"),
+        // (variable, backend option, whether it is a secret)
+        const KNOWN: &[(&str, &str, bool)] = &[
+            ("AWS_ACCESS_KEY_ID", "access_key_id", false),
+            ("AWS_SECRET_ACCESS_KEY", "secret_access_key", true),
+            ("AWS_DEFAULT_REGION", "region", false),
+            ("AWS_REGION", "region", false),
+            ("AWS_SESSION_TOKEN", "session_token", true),
+            ("B2_ACCOUNT_ID", "application_key_id", false),
+            ("B2_ACCOUNT_KEY", "application_key", true),
+            ("AZURE_ACCOUNT_NAME", "account_name", false),
+            ("AZURE_ACCOUNT_KEY", "account_key", true),
+            ("RESTIC_REST_USERNAME", "username", false),
+            ("RESTIC_REST_PASSWORD", "password", true),
         ];
         for (sub, encrypted) in [("env_variables", false), ("encrypted_env_variables", true)] {
             let vars = v.get(sub);
@@ -1023,7 +1168,7 @@ impl<'a> Mapper<'a> {
                 let Some(text) = self.plain(&vkey, val).and_then(|p| p.text()) else {
                     continue;
                 };
-                let Some((_, option)) = KNOWN.iter().find(|(k, _)| k == var) else {
+                let Some((_, option, is_secret)) = KNOWN.iter().find(|(k, _, _)| k == var) else {
                     if var == "GOMAXPROCS" || var.starts_with("RESTIC_") {
                         self.dropped(
                             &vkey,
@@ -1034,11 +1179,22 @@ impl<'a> Mapper<'a> {
                     }
                     continue;
                 };
-                let secret = encrypted || npbackup_core::config::secrets::is_secret_key(option);
+                let already = t
+                    .get("backend-options")
+                    .and_then(|b| b.get(option))
+                    .is_some();
+                if already {
+                    self.dropped(
+                        &vkey,
+                        format!("the repository's URI already gives its {option}"),
+                    );
+                    continue;
+                }
+                let secret = encrypted || *is_secret;
                 if secret {
                     match self.plan_secret(
                         &vkey,
-                        &format!("{name}-{}", option.replace('_', "-")),
+                        &format!("{name}-env-{}", option.replace('_', "-")),
                         text,
                         true,
                     ) {
@@ -1125,12 +1281,18 @@ impl<'a> Mapper<'a> {
                 }
                 Some(other) => self.dropped(key, format!("\"{other}\" is not a source type of the original")),
             },
+            // written whatever the source type (a group's command serves the
+            // repositories that choose stdin_from_command); `backup.source` decides
             "stdin_from_command" => match scalar {
-                Some(cmd) if source_type == Some("stdin_from_command") => {
+                Some(cmd) => {
                     set(t, "backup.stdin-command", cmd);
-                    self.mapped(key, "backup.stdin-command", Some("its exit status is checked: a failing command keeps no snapshot".into()));
+                    let note = if source_type == Some("stdin_from_command") {
+                        "its exit status is checked: a failing command keeps no snapshot"
+                    } else {
+                        "used only where the source type is stdin_from_command"
+                    };
+                    self.mapped(key, "backup.stdin-command", Some(note.into()));
                 }
-                Some(_) => self.dropped(key, "not used: source_type is not stdin_from_command"),
                 None => self.checked(key, "not set"),
             },
             "stdin_filename" => match scalar {
@@ -1180,11 +1342,13 @@ impl<'a> Mapper<'a> {
             "exclude_files" => {
                 let mut files = Vec::new();
                 for f in texts() {
-                    let base = f.rsplit(['/', '\\']).next().unwrap_or(&f).to_string();
-                    let bundled = BUNDLED_EXCLUDES.iter().find(|(n, _)| *n == base);
-                    let relative = !Path::new(&f).is_absolute();
+                    // the original's bundled lists are named `excludes/NAME`
+                    let bundled = f
+                        .strip_prefix("excludes/")
+                        .or_else(|| f.strip_prefix("excludes\\"))
+                        .and_then(|base| BUNDLED_EXCLUDES.iter().find(|(n, _)| *n == base));
                     match bundled {
-                        Some((name, text)) if relative => {
+                        Some((name, text)) => {
                             let path = self.excludes_dir.join(name);
                             if !self.excludes.iter().any(|(p, _)| *p == path) {
                                 self.excludes.push((path.clone(), text));
@@ -1370,6 +1534,20 @@ impl<'a> Mapper<'a> {
             }
             return;
         }
+        if as_list(effective.get("apply_on_tags"))
+            .iter()
+            .any(Node::truthy)
+        {
+            // forgetting by this policy everything else would remove what the original kept
+            set(t, "retention.preset", "keep-all");
+            for (k, _) in effective.entries() {
+                self.dropped(
+                    &join(key, k),
+                    "the original applies this policy to the snapshots of some tags only (apply_on_tags), which is not supported: every snapshot is kept (preset keep-all) until you set a policy",
+                );
+            }
+            return;
+        }
         let within = effective.get("keep_within").truthy();
         for (entry, unit) in [
             ("last", ""),
@@ -1390,9 +1568,17 @@ impl<'a> Mapper<'a> {
                 continue;
             };
             if !within || entry == "last" {
-                set(t, &format!("retention.keep-{entry}"), n as i64);
+                set(
+                    t,
+                    &format!("retention.keep-{entry}"),
+                    i64::try_from(n).unwrap_or(i64::MAX),
+                );
             } else {
-                let n = if entry == "weekly" { n * 7 } else { n };
+                let n = if entry == "weekly" {
+                    n.saturating_mul(7)
+                } else {
+                    n
+                };
                 set(
                     t,
                     &format!("retention.keep-within-{entry}"),
@@ -1452,6 +1638,64 @@ impl<'a> Mapper<'a> {
     }
 }
 
+/// `${NAME}` in the original's values is its own variables (translated above) or
+/// left to the shell and restic at run time (`${HOME}` in a command); ours would
+/// expand any other name from the environment when loading, so those are written
+/// `$${NAME}`, which our loader reads as the text `${NAME}`.
+fn escape_foreign_variables(table: &mut Table) {
+    const OURS: &[&str] = &[
+        "HOSTNAME",
+        "MACHINE_ID",
+        "MACHINE_GROUP",
+        "TENANT",
+        "REPO_NAME",
+        "REPO_GROUP",
+        "AUDIENCE",
+    ];
+    fn escape(s: &str) -> Option<String> {
+        if !s.contains("${") {
+            return None;
+        }
+        let mut out = String::with_capacity(s.len() + 4);
+        let mut rest = s;
+        let mut changed = false;
+        while let Some(i) = rest.find("${") {
+            let already = i > 0 && rest.as_bytes()[i - 1] == b'$';
+            let name_end = rest[i + 2..].find('}').map(|e| i + 2 + e);
+            let ours = name_end.is_some_and(|e| OURS.contains(&&rest[i + 2..e]));
+            out.push_str(&rest[..i]);
+            if !already && !ours {
+                out.push('$');
+                changed = true;
+            }
+            out.push_str("${");
+            rest = &rest[i + 2..];
+        }
+        out.push_str(rest);
+        changed.then_some(out)
+    }
+    fn value(v: &mut toml_edit::Value) {
+        match v {
+            toml_edit::Value::String(s) => {
+                if let Some(e) = escape(s.value()) {
+                    *v = toml_edit::Value::from(e);
+                }
+            }
+            toml_edit::Value::Array(a) => a.iter_mut().for_each(value),
+            toml_edit::Value::InlineTable(t) => t.iter_mut().for_each(|(_, v)| value(v)),
+            _ => {}
+        }
+    }
+    for (_, item) in table.iter_mut() {
+        match item {
+            Item::Value(v) => value(v),
+            Item::Table(t) => escape_foreign_variables(t),
+            Item::ArrayOfTables(a) => a.iter_mut().for_each(escape_foreign_variables),
+            Item::None => {}
+        }
+    }
+}
+
 /// The original's inheritance of one mapping: the repository's value wins unless it
 /// is null or empty; mappings merge key by key; lists are the repository's items,
 /// then the group's, each once.
@@ -1504,14 +1748,15 @@ fn merged_value(own: &Node, group: &Node) -> Node {
 
 fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
             && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
         {
-            out.push(b);
+            out.push(h << 4 | l);
             i += 3;
             continue;
         }

@@ -30,6 +30,7 @@ fn options(dir: &Path, keys: Keys, audience: &str) -> Options {
         secrets: SecretHome::Folder(dir.join("secrets")),
         excludes_dir: dir.join("excludes"),
         audience: audience.into(),
+        random_seed: None,
     }
 }
 
@@ -273,11 +274,7 @@ fn a_wrong_private_key_names_every_value_and_writes_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let key = dir.path().join("key");
         std::fs::write(&key, [9u8; 32]).unwrap();
-        // SAFETY: this test binary's only use of NPBACKUP_KEY_* (tests run in threads)
-        unsafe { std::env::set_var("NPBACKUP_KEY_LOCATION", &key) };
-        let k = Keys::from_env().unwrap();
-        unsafe { std::env::remove_var("NPBACKUP_KEY_LOCATION") };
-        k
+        Keys::from_file(&key).unwrap()
     };
     assert!(keys.source.starts_with("NPBACKUP_KEY_LOCATION"));
     let dir = tempfile::tempdir().unwrap();
@@ -438,7 +435,8 @@ global_prometheus:
     .unwrap();
     for secret in [
         "correct horse",
-        "pass:",
+        "\"pass\"",
+        ":pass@",
         "envsecret",
         "pushpass",
         "mgrpass",
@@ -446,6 +444,10 @@ global_prometheus:
     ] {
         assert!(!imp.toml.contains(secret), "{secret} in\n{}", imp.toml);
     }
+    // every secret has its own owner-only file
+    let mut files: Vec<_> = imp.secrets.iter().map(|s| s.place.clone()).collect();
+    files.dedup();
+    assert_eq!(files.len(), imp.secrets.len());
     let out = dir.path().join("c.toml");
     imp.write(&out).unwrap();
     let cfg = Config::load(&out).unwrap();
@@ -457,6 +459,18 @@ global_prometheus:
         Some("user")
     );
     assert_eq!(office.password.resolve().unwrap().expose(), "correct horse");
+    let rest_password = office.backend_options.get("password").unwrap();
+    let rest_file = rest_password.strip_prefix("file:").unwrap();
+    assert_eq!(std::fs::read_to_string(rest_file).unwrap(), "pass\n");
+    assert_eq!(
+        npbackup_core::config::keyring::resolve_option(rest_password).unwrap(),
+        "pass"
+    );
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(rest_file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
     // a protected repository: (uri, permissions, manager password) in one value
     let s3 = cfg.repo("s3").unwrap();
     assert_eq!(s3.uri, "s3:https://s3.example.com/bucket");
@@ -512,4 +526,83 @@ global_prometheus:
     assert_eq!(id.rsplit("__").next().unwrap().len(), 4);
     let again = Config::load(&out).unwrap().repo("s3").unwrap();
     assert_eq!(again.variables.0.get("MACHINE_ID"), Some(&id));
+}
+
+#[test]
+fn awkward_files_keep_their_meaning_and_their_secrets_apart() {
+    let yaml = r#"conf_version: 3.0.4
+repos:
+  x:
+    repo_uri: "rest:https://bob:p%aé@host:8000/x, restore_only, mgr-password"
+    repo_group: x
+    repo_opts:
+      repo_password: first
+      retention_policy:
+        daily: 7
+        apply_on_tags: [daily]
+    backup_opts:
+      paths: [/data]
+      pre_exec_commands: ["pg_dump -f ${HOME}/db.sql", "echo ${MACHINE_ID} ${BACKUP_JOB}"]
+    env:
+      env_variables:
+        RESTIC_REST_PASSWORD: other
+  /etc/evil:
+    repo_uri: /srv/evil
+    repo_opts:
+      repo_password: second
+groups:
+  x:
+    repo_opts:
+      repo_password: third
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let imp = import(
+        yaml,
+        Path::new("awkward.yaml"),
+        &options(dir.path(), Keys::public(), "public"),
+    )
+    .unwrap();
+    // every secret in its own file, inside secrets/, whatever the section's name
+    let secrets = dir.path().join("secrets");
+    let mut files = Vec::new();
+    for s in &imp.secrets {
+        let npbackup_migrate::Placement::File(f) = &s.place else {
+            panic!("{s:?}")
+        };
+        assert_eq!(f.parent(), Some(secrets.as_path()), "{}", f.display());
+        assert!(!files.contains(f), "{} twice", f.display());
+        files.push(f.clone());
+    }
+    // (the URI's REST password wins over RESTIC_REST_PASSWORD, as it is the account used)
+    assert_eq!(files.len(), 4, "{:?}", imp.secrets);
+    let out = dir.path().join("c.toml");
+    imp.write(&out).unwrap();
+    let cfg = Config::load(&out).unwrap();
+    let x = cfg.repo("x").unwrap();
+    // the plain-text protected form: uri, permissions, manager password
+    assert_eq!(x.uri, "rest:https://host:8000/x");
+    assert_eq!(x.permissions.name(), "restore-only");
+    assert!(!imp.toml.contains("mgr-password"));
+    // a percent-escaped password with a non-ASCII character, decoded
+    let rest = x.backend_options.get("password").unwrap();
+    assert_eq!(
+        npbackup_core::config::keyring::resolve_option(rest).unwrap(),
+        "p%aé"
+    );
+    assert_eq!(x.password.resolve().unwrap().expose(), "first");
+    // ${HOME} is left to the shell, the original's own variables are translated
+    let pre = x.backup.pre_exec_commands.clone().unwrap();
+    assert_eq!(pre[0], "pg_dump -f ${HOME}/db.sql");
+    let id = x.variables.0.get("MACHINE_ID").unwrap();
+    assert_eq!(pre[1], format!("echo {id} {id}"));
+    // a policy for some tags only would forget other snapshots here: all are kept
+    assert_eq!(
+        x.retention.preset.as_ref().map(|p| p.0.as_str()),
+        Some("keep-all")
+    );
+    assert_eq!(x.retention.keep_within_daily, None);
+    // post commands run after a failed backup too, as the original's runner does
+    assert_eq!(x.backup.post_exec_run_on_failure, Some(true));
+    let evil = cfg.repo("/etc/evil").unwrap();
+    assert_eq!(evil.password.resolve().unwrap().expose(), "second");
 }

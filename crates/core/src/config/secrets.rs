@@ -214,9 +214,12 @@ pub fn is_secret_key(key: &str) -> bool {
         "passphrase",
         "private_key",
         "sas",
+        "account_key",
     ]
     .iter()
     .any(|w| k.contains(w))
+        // B2's application key (not its id)
+        || k == "application_key"
 }
 
 #[cfg(test)]
@@ -228,6 +231,8 @@ mod tests {
         assert!(is_secret_key("secret_access_key"));
         assert!(is_secret_key("password"));
         assert!(!is_secret_key("access_key_id"));
+        assert!(is_secret_key("account_key") && is_secret_key("application_key"));
+        assert!(!is_secret_key("application_key_id") && !is_secret_key("account_name"));
         assert!(!is_secret_key("bucket"));
     }
 }
