@@ -86,7 +86,9 @@ pub fn import(
         SecretsIn::Auto => config::keyring::works().is_ok(),
     };
     let keys = migrate::crypt::Keys::from_env().map_err(Error::Credentials)?;
-    let opts = migrate::Options::for_output(&output, keys, use_keyring);
+    let mut opts = migrate::Options::for_output(&output, keys, use_keyring);
+    // the machine id the original's command line on this file chooses too
+    opts.random_seed = Some(migrate::machine_seed(file));
     let imported = migrate::import(&text, file, &opts).map_err(|e| to_error(file, e))?;
     if !dry_run {
         imported.write(&output).map_err(Error::Input)?;

@@ -519,13 +519,7 @@ fn load(file: &Path) -> Result<Loaded, (String, i32)> {
     let out = temp.path().join("npbackup.toml");
     let mut opts = npbackup_migrate::Options::for_output(&out, keys, false);
     // the same machine id at every run, as the original keeps the one it wrote back
-    opts.random_seed = Some(format!(
-        "{}@{}",
-        std::fs::canonicalize(file)
-            .unwrap_or_else(|_| file.to_path_buf())
-            .display(),
-        gethostname::gethostname().to_string_lossy()
-    ));
+    opts.random_seed = Some(npbackup_migrate::machine_seed(file));
     let imported = npbackup_migrate::import(&text, file, &opts).map_err(|e| match e {
         npbackup_migrate::ImportError::Undecryptable(_) => (
             format!("Cannot decrypt config file. Looks like our keys don't match. {e}"),

@@ -67,6 +67,18 @@ impl Options {
     }
 }
 
+/// The seed of `${RANDOM}` for a file on this machine: `config import` and the
+/// original's command line reading the same file choose the same machine id.
+pub fn machine_seed(file: &Path) -> String {
+    let host = gethostname::gethostname().to_string_lossy().into_owned();
+    format!(
+        "{}@{host}",
+        std::fs::canonicalize(file)
+            .unwrap_or_else(|_| file.to_path_buf())
+            .display()
+    )
+}
+
 /// An imported configuration, not yet written.
 #[derive(Debug)]
 pub struct Import {
