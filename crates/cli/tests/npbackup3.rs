@@ -344,3 +344,51 @@ fn config_import_writes_what_our_commands_use() {
     let out = run(&mut cmd, 7);
     assert!(stderr(&out).contains("NPBackup 2"), "{}", stderr(&out));
 }
+
+#[test]
+fn its_files_from_source_types_back_up_what_the_lists_name() {
+    let w = World::new();
+    let data = w.path("data");
+    fs::create_dir_all(data.join("a")).unwrap();
+    fs::create_dir_all(data.join("b")).unwrap();
+    fs::write(data.join("a/one.txt"), "one").unwrap();
+    fs::write(data.join("a/two.log"), "two").unwrap();
+    fs::write(data.join("b/three.txt"), "three").unwrap();
+    fs::write(data.join("left-out.txt"), "no").unwrap();
+    // a list with a comment and a glob, and a NUL-separated one
+    let list = w.path("list.txt");
+    fs::write(
+        &list,
+        format!("# what to keep\n{}/a/*.txt\n\n", data.display()),
+    )
+    .unwrap();
+    let raw = w.path("list.raw");
+    fs::write(&raw, format!("{}/b\0", data.display())).unwrap();
+    let yaml = format!(
+        "conf_version: 3.0.4\nrepos:\n  default:\n    repo_uri: {repo}\n    repo_opts:\n      repo_password: test-password\n      minimum_backup_age: 0\n    backup_opts:\n      source_type: files_from\n      paths: [{list}]\n  raw:\n    repo_uri: {repo}-raw\n    repo_opts:\n      repo_password: test-password\n    backup_opts:\n      source_type: files_from_raw\n      paths: [{raw}]\n",
+        repo = w.path("repo").display(),
+        list = list.display(),
+        raw = raw.display(),
+    );
+    let conf = w.path("npbackup.conf");
+    fs::write(&conf, yaml).unwrap();
+    its(&w, &conf, &["--backup"], 0);
+    its(&w, &conf, &["--repo-name", "raw", "--backup", "--force"], 0);
+    let v = its_json(&w, &conf, &["--ls", "latest", "--json"]);
+    let text = v.to_string();
+    assert!(text.contains("/a/one.txt"), "{text}");
+    assert!(
+        !text.contains("two.log") && !text.contains("left-out"),
+        "{text}"
+    );
+    let v = its_json(
+        &w,
+        &conf,
+        &["--repo-name", "raw", "--ls", "latest", "--json"],
+    );
+    let text = v.to_string();
+    assert!(
+        text.contains("/b/three.txt") && !text.contains("one.txt"),
+        "{text}"
+    );
+}

@@ -1256,18 +1256,15 @@ impl<'a> Mapper<'a> {
                     self.checked(key, "empty");
                 } else {
                     let paths: Vec<String> = paths.iter().map(|p| self.vars(p, "${MACHINE_ID}")).collect();
-                    match source_type {
-                        Some("files_from") | Some("files_from_verbatim") | Some("files_from_raw") => {
-                            self.dropped(key, format!(
-                                "source_type {} (paths read from these files at each backup) is not supported yet: list the folders in backup.paths",
-                                source_type.unwrap_or_default()
-                            ));
-                        }
-                        _ => {
-                            set(t, "backup.paths", string_list(&paths));
-                            self.mapped(key, "backup.paths", None);
-                        }
-                    }
+                    // with a files_from* source type the paths are the lists' files
+                    let to = match source_type {
+                        Some("files_from") => "backup.files-from",
+                        Some("files_from_verbatim") => "backup.files-from-verbatim",
+                        Some("files_from_raw") => "backup.files-from-raw",
+                        _ => "backup.paths",
+                    };
+                    set(t, to, string_list(&paths));
+                    self.mapped(key, to, None);
                 }
             }
             "source_type" => match scalar.as_deref() {
@@ -1276,9 +1273,11 @@ impl<'a> Mapper<'a> {
                     set(t, "backup.source", "command");
                     self.mapped(key, "backup.source", None);
                 }
-                Some(s @ ("files_from" | "files_from_verbatim" | "files_from_raw")) => {
-                    self.dropped(key, format!("{s} is not supported yet: its paths are not imported"))
-                }
+                Some(s @ ("files_from" | "files_from_verbatim" | "files_from_raw")) => self.mapped(
+                    key,
+                    &format!("backup.{}", s.replace('_', "-")),
+                    Some("the paths are the files listing what to back up, read at each backup".into()),
+                ),
                 Some(other) => self.dropped(key, format!("\"{other}\" is not a source type of the original")),
             },
             // written whatever the source type (a group's command serves the

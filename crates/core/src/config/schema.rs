@@ -355,6 +355,13 @@ pub struct BackupSettings {
     pub stdin_command: Option<String>,
     /// The file name the command's output gets in the snapshot ("mydb.sql").
     pub stdin_filename: Option<String>,
+    /// Files listing what to back up, read at each backup (restic's `--files-from`):
+    /// one path or glob pattern a line, `#` comments and blank lines ignored.
+    pub files_from: Option<Vec<PathBuf>>,
+    /// The same, each line a path taken as it is (restic's `--files-from-verbatim`).
+    pub files_from_verbatim: Option<Vec<PathBuf>>,
+    /// The same, paths separated by NUL bytes (`find -print0`; restic's `--files-from-raw`).
+    pub files_from_raw: Option<Vec<PathBuf>>,
     /// Less processed than this is an error and keeps no snapshot ("100 MB").
     pub minimum_backup_size: Option<ByteSize>,
     /// Shell commands run before the backup, in order.

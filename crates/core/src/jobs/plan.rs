@@ -108,17 +108,98 @@ pub fn config_source(b: &config::BackupSettings) -> Result<BackupSource> {
     }
 }
 
+/// The paths the `files-from*` lists name, read now (at each backup), as restic
+/// reads its `--files-from`, `--files-from-verbatim` and `--files-from-raw`.
+pub fn listed_paths(b: &config::BackupSettings) -> Result<Vec<PathBuf>> {
+    use std::os::unix::ffi::OsStrExt;
+    let read = |file: &PathBuf| {
+        std::fs::read(file).map_err(|e| Error::io(crate::t!("io-reading"), file, e))
+    };
+    let mut out = Vec::new();
+    for file in b.files_from.iter().flatten() {
+        for line in read(file)?.split(|c| *c == b'\n') {
+            let line = line.strip_suffix(b"\r").unwrap_or(line).trim_ascii();
+            if line.is_empty() || line.starts_with(b"#") {
+                continue;
+            }
+            match std::str::from_utf8(line) {
+                Ok(text) if text.contains(['*', '?', '[']) => out.extend(glob_paths(text)),
+                _ => out.push(PathBuf::from(std::ffi::OsStr::from_bytes(line))),
+            }
+        }
+    }
+    for file in b.files_from_verbatim.iter().flatten() {
+        for line in read(file)?.split(|c| *c == b'\n') {
+            if !line.is_empty() {
+                out.push(PathBuf::from(std::ffi::OsStr::from_bytes(line)));
+            }
+        }
+    }
+    for file in b.files_from_raw.iter().flatten() {
+        for item in read(file)?.split(|c| *c == 0) {
+            if !item.is_empty() {
+                out.push(PathBuf::from(std::ffi::OsStr::from_bytes(item)));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The paths a glob pattern matches (each `*`, `?` or `[…]` within one path
+/// component, as Go's filepath.Glob that restic uses), sorted.
+fn glob_paths(pattern: &str) -> Vec<PathBuf> {
+    let mut found = vec![if pattern.starts_with('/') {
+        PathBuf::from("/")
+    } else {
+        PathBuf::new()
+    }];
+    for part in pattern.split('/').filter(|p| !p.is_empty()) {
+        if !part.contains(['*', '?', '[']) {
+            found = found.into_iter().map(|p| p.join(part)).collect();
+            continue;
+        }
+        let Ok(matcher) = globset::GlobBuilder::new(part)
+            .literal_separator(true)
+            .build()
+            .map(|g| g.compile_matcher())
+        else {
+            return Vec::new();
+        };
+        let mut next = Vec::new();
+        for dir in &found {
+            let read = if dir.as_os_str().is_empty() {
+                std::fs::read_dir(".")
+            } else {
+                std::fs::read_dir(dir)
+            };
+            for entry in read.into_iter().flatten().flatten() {
+                if matcher.is_match(entry.file_name()) {
+                    next.push(dir.join(entry.file_name()));
+                }
+            }
+        }
+        next.sort();
+        found = next;
+    }
+    found
+        .into_iter()
+        .filter(|p| p.symlink_metadata().is_ok())
+        .collect()
+}
+
 /// The backup the repository's settings describe, before any command-line flag.
 pub fn backup_request(rc: &RepoConfig) -> Result<BackupRequest> {
     let b = &rc.backup;
+    let mut paths: Vec<PathBuf> = b
+        .paths
+        .clone()
+        .unwrap_or_default()
+        .into_iter()
+        .map(PathBuf::from)
+        .collect();
+    paths.extend(listed_paths(b)?);
     Ok(BackupRequest {
-        paths: b
-            .paths
-            .clone()
-            .unwrap_or_default()
-            .into_iter()
-            .map(PathBuf::from)
-            .collect(),
+        paths,
         excludes: b.exclude.clone().unwrap_or_default(),
         iexcludes: b.iexclude.clone().unwrap_or_default(),
         exclude_files: b.exclude_file.clone().unwrap_or_default(),
@@ -340,6 +421,61 @@ impl Maintenance {
 mod restore_tests {
     use super::*;
     use crate::engine::{Overwrite, SnapPath};
+
+    #[test]
+    fn files_from_lists_are_read_as_restic_reads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::create_dir_all(d.join("a")).unwrap();
+        for f in ["a/x.txt", "a/y.txt", "a/z.log"] {
+            std::fs::write(d.join(f), "").unwrap();
+        }
+        let list = d.join("list");
+        std::fs::write(
+            &list,
+            format!(
+                "# a comment\n\n  {0}/a/*.txt  \n{0}/a/none-*.txt\n",
+                d.display()
+            ),
+        )
+        .unwrap();
+        let verbatim = d.join("verbatim");
+        std::fs::write(
+            &verbatim,
+            format!("{}/a/z.log\n# not a comment\n", d.display()),
+        )
+        .unwrap();
+        let raw = d.join("raw");
+        std::fs::write(&raw, b"/with\nnewline\0/second\0").unwrap();
+        let b = config::BackupSettings {
+            files_from: Some(vec![list]),
+            files_from_verbatim: Some(vec![verbatim]),
+            files_from_raw: Some(vec![raw]),
+            ..Default::default()
+        };
+        let got = listed_paths(&b).unwrap();
+        assert_eq!(
+            got,
+            vec![
+                d.join("a/x.txt"),
+                d.join("a/y.txt"),
+                d.join("a/z.log"),
+                PathBuf::from("# not a comment"),
+                PathBuf::from("/with\nnewline"),
+                PathBuf::from("/second"),
+            ]
+        );
+        let missing = config::BackupSettings {
+            files_from: Some(vec![d.join("nope")]),
+            ..Default::default()
+        };
+        assert!(
+            listed_paths(&missing)
+                .unwrap_err()
+                .to_string()
+                .contains("nope")
+        );
+    }
 
     #[test]
     fn a_restore_into_a_folder_keeps_the_selection_under_its_own_names() {
