@@ -23,11 +23,12 @@ help="$("$cli" --help)"
 grep -q "Acme SafeKeep" <<<"$help" || fail "--help does not name the brand"
 # environment variables keep their NPBACKUP_ names (an interface, like restic's RESTIC_)
 sed 's/NPBACKUP_[A-Z_]*//g' <<<"$help" | grep -qi "npbackup" && fail "--help still names NPBackup"
-# every subcommand's help too, in both languages
+# every subcommand's help too, in both languages; "NPBackup 3" and its npbackup.conf name the
+# other product, whose configurations `config import` reads, not this brand
 for sub in $(NPBACKUP_LOCALE=en "$cli" --help | sed -n '/^Commands:/,/^$/p' | grep -E '^  [a-z]' | awk '$1 != "help" {print $1}'); do
   for lang in en fr; do
-    NPBACKUP_LOCALE=$lang "$cli" "$sub" --help | sed 's/NPBACKUP_[A-Z_]*//g' | grep -qi "npbackup" &&
-      fail "$sub --help ($lang) still names NPBackup"
+    NPBACKUP_LOCALE=$lang "$cli" "$sub" --help | sed 's/NPBACKUP_[A-Z_]*//g; s/NPBackup 3//g; s/npbackup\.conf//g' |
+      grep -qi "npbackup" && fail "$sub --help ($lang) still names NPBackup"
   done
 done
 
