@@ -113,6 +113,8 @@ fn target_at(repo: &Path) -> RepoTarget {
         password: Secret::new("benchmark".to_string()),
         cache_dir: repo.parent().map(|d| d.join("cache")),
         no_cache: false,
+        limits: Default::default(),
+        pack_size: None,
     }
 }
 

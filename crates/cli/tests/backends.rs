@@ -288,3 +288,54 @@ fn opendal_service_with_options() {
         stderr(&out)
     );
 }
+
+/// `repo.upload-limit`, `repo.download-limit` and `repo.pack-size` over REST: the
+/// transfers take at least as long as the limits ask, the packs have the size asked
+/// for, and restic reads the result.
+#[test]
+fn bandwidth_limits_and_pack_size() {
+    let w = World::new();
+    let (_server, port) = rest_server(&w, "bob", "rest-pw-limits", "limited");
+    let uri = format!("rest:http://bob:rest-pw-limits@127.0.0.1:{port}/limited");
+    let cfg = w.config(&format!(
+        "[repos.rest]\nuri = \"{uri}\"\npassword-file = \"{}\"\n[repos.rest.repo]\n\
+         upload-limit = \"2 MiB/s\"\ndownload-limit = \"2 MiB/s\"\npack-size = \"4 MiB\"\n",
+        w.password_file().display()
+    ));
+    // 6 MiB that does not compress
+    let src = w.path("src");
+    make_data(&src, 3, 2);
+    run(w.cli().arg("-c").arg(&cfg).arg("init"), 0);
+
+    // one second's worth goes at once, the other 4 MiB at 2 MiB/s
+    let started = std::time::Instant::now();
+    run(w.cli().arg("-c").arg(&cfg).arg("backup").arg(&src), 0);
+    let took = started.elapsed();
+    assert!(took.as_secs_f64() >= 1.8, "6 MiB uploaded in {took:?}");
+
+    // packs of about 4 MiB, where rustic's default would be one 32 MiB pack
+    let mut packs = Vec::new();
+    for dir in fs::read_dir(w.path("rest-data/limited/data")).unwrap() {
+        for pack in fs::read_dir(dir.unwrap().path()).unwrap() {
+            packs.push(pack.unwrap().metadata().unwrap().len());
+        }
+    }
+    // (a pack closes at the first blob that takes it past 4 MiB)
+    let big = packs.iter().filter(|&&s| s > 1 << 20).count();
+    assert!(big >= 2, "6 MiB in packs of 4 MiB: {packs:?}");
+
+    let started = std::time::Instant::now();
+    let target = w.path("restored");
+    run(
+        w.cli()
+            .arg("-c")
+            .arg(&cfg)
+            .args(["restore", "latest", "--target"])
+            .arg(&target),
+        0,
+    );
+    let took = started.elapsed();
+    assert!(took.as_secs_f64() >= 1.8, "6 MiB downloaded in {took:?}");
+    assert_same_tree(&src, &target.join(src.strip_prefix("/").unwrap()));
+    restic_check(&w, &uri);
+}

@@ -309,7 +309,7 @@ fn config_import_writes_what_our_commands_use() {
     );
     assert_eq!(
         entry("repos.default.repo_opts.upload_speed")["result"],
-        "dropped"
+        "mapped"
     );
     let text = fs::read_to_string(&out_conf).unwrap();
     assert!(!text.contains("password = "), "{text}");

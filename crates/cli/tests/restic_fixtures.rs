@@ -940,6 +940,8 @@ fn key_of(w: &World, repo: &str) -> npbackup_engine::crypto::RepoKey {
         password: npbackup_common::secret::Secret::new(PASSWORD),
         cache_dir: Some(w.path("key-cache")),
         no_cache: true,
+        limits: Default::default(),
+        pack_size: None,
     };
     let open = npbackup_engine::open(&target, npbackup_engine::NoProgress).expect("opens");
     open.key().expect("key")

@@ -20,6 +20,7 @@ pub mod repolock;
 mod restore;
 mod session;
 mod stats;
+pub mod throttle;
 mod treeindex;
 
 use std::{collections::BTreeMap, path::PathBuf};
@@ -80,6 +81,13 @@ pub struct RepoTarget {
     pub password: Secret,
     pub cache_dir: Option<PathBuf>,
     pub no_cache: bool,
+    /// Bandwidth limits of every transfer (`repo.upload-limit`, `repo.download-limit`).
+    #[serde(default)]
+    pub limits: throttle::Limits,
+    /// Packs of about this many bytes for this session (`repo.pack-size`), else
+    /// rustic's sizes that grow with the repository.
+    #[serde(default)]
+    pub pack_size: Option<u32>,
 }
 
 impl RepoTarget {
@@ -95,6 +103,8 @@ impl RepoTarget {
             password,
             cache_dir: None,
             no_cache: false,
+            limits: throttle::Limits::default(),
+            pack_size: None,
         }
     }
 
@@ -195,11 +205,15 @@ fn default_cache_dir() -> Option<PathBuf> {
         .map(|d| d.cache_dir().to_path_buf())
 }
 
-fn backend_for(location: &Location) -> Result<rustic_core::RepositoryBackends> {
+fn backend_for(
+    location: &Location,
+    limits: throttle::Limits,
+) -> Result<rustic_core::RepositoryBackends> {
     BackendOptions::default()
         .repository(location.repository.clone())
         .options(location.options.clone())
         .to_backends()
+        .map(|backends| throttle::limit(backends, limits))
         .map_err(|e| {
             Error::Usage(crate::t!(
                 "engine-bad-location",
@@ -214,12 +228,11 @@ fn backend_for(location: &Location) -> Result<rustic_core::RepositoryBackends> {
 /// those are answers, not outages.
 pub fn open(target: &RepoTarget, pb: impl Progress) -> Result<OpenRepo> {
     crate::redact::register(target.password.expose());
-    let opts = repository_options(target);
     let mut failures = Vec::new();
     for (i, uri) in target.uris.iter().enumerate() {
         let masked = crate::secret::mask_uri(uri);
         let location = location::parse(uri, &target.backend_options)?;
-        let (backends, repo) = prepare(&location, &masked, &opts, pb.clone())?;
+        let (backends, repo) = prepare(&location, &masked, target, pb.clone())?;
         match repo.config_id() {
             Err(e) => {
                 tracing::warn!(
@@ -246,9 +259,12 @@ pub fn open(target: &RepoTarget, pb: impl Progress) -> Result<OpenRepo> {
             }
             Ok(Some(_)) => {}
         }
-        let repo = repo
+        let mut repo = repo
             .open(&Credentials::password(target.password.expose()))
             .map_err(|e| open_error(&masked, &e))?;
+        if let Some(size) = target.pack_size {
+            repo.set_pack_size(size);
+        }
         if i > 0 {
             // for the log: the job warns the user, naming the repository (`fallback`)
             tracing::info!("primary location unreachable; using fallback #{i}: {masked}");
@@ -295,12 +311,15 @@ fn open_error(masked: &str, e: &RusticError) -> Error {
 fn prepare(
     location: &Location,
     masked: &str,
-    opts: &RepositoryOptions,
+    target: &RepoTarget,
     pb: impl Progress,
 ) -> Result<(rustic_core::RepositoryBackends, Repository<()>)> {
-    let backends = backend_for(location)?;
-    let repo = Repository::new_with_progress(opts, &backends, progress::Rustic(pb))
-        .map_err(|e| crate::engine_error(crate::t!("engine-preparing", location = masked), &e))?;
+    let backends = backend_for(location, target.limits)?;
+    let repo =
+        Repository::new_with_progress(&repository_options(target), &backends, progress::Rustic(pb))
+            .map_err(|e| {
+                crate::engine_error(crate::t!("engine-preparing", location = masked), &e)
+            })?;
     Ok((backends, repo))
 }
 
@@ -335,7 +354,7 @@ pub struct Probe {
 pub fn probe(target: &RepoTarget, pb: impl Progress) -> Result<Probe> {
     let (masked, location) = primary_location(target)?;
     let missing_folder = location.local_path().is_some_and(|p| !p.exists());
-    let (_, repo) = prepare(&location, &masked, &repository_options(target), pb)?;
+    let (_, repo) = prepare(&location, &masked, target, pb)?;
     let exists = if missing_folder {
         false
     } else {
@@ -379,7 +398,7 @@ pub fn init(
     if target.password.expose().len() < 8 {
         return Err(Error::Credentials(crate::t!("engine-password-too-short")));
     }
-    let (backends, repo) = prepare(&location, &masked, &repository_options(target), pb)?;
+    let (backends, repo) = prepare(&location, &masked, target, pb)?;
     match repo.config_id() {
         Ok(Some(_)) => {
             return Err(Error::Input(crate::t!(
@@ -397,7 +416,7 @@ pub fn init(
         }
     }
     let credentials = Credentials::password(target.password.expose());
-    let repo = match chunker_from {
+    let mut repo = match chunker_from {
         // same chunker parameters as another repository, so that `copy` deduplicates
         Some(other) => {
             let mut config = other.repo.config().clone();
@@ -416,6 +435,9 @@ pub fn init(
     .map_err(|e| {
         crate::engine_error(crate::t!("engine-creating", location = masked.as_str()), &e)
     })?;
+    if let Some(size) = target.pack_size {
+        repo.set_pack_size(size);
+    }
     Ok(OpenRepo {
         repo,
         backends,

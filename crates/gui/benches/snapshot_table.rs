@@ -146,6 +146,8 @@ fn make_repo(dir: &Path, n: usize) -> RepoTarget {
         password: Secret::new("benchmark".to_string()),
         cache_dir: None,
         no_cache: true,
+        limits: Default::default(),
+        pack_size: None,
     };
     let open = engine::init(
         &target,

@@ -992,36 +992,12 @@ impl<'a> Mapper<'a> {
 
     /// `vars` on every text value of a section.
     fn translate_variables(&mut self, t: &mut Table, backup_job: &str) {
-        fn value(m: &mut Mapper, v: &mut toml_edit::Value, job: &str) {
-            match v {
-                toml_edit::Value::String(s) => {
-                    let text = s.value().clone();
-                    if text.contains("${") {
-                        let translated = m.vars(&text, job);
-                        if translated != text {
-                            *v = toml_edit::Value::from(translated);
-                        }
-                    }
-                }
-                toml_edit::Value::Array(a) => a.iter_mut().for_each(|v| value(m, v, job)),
-                toml_edit::Value::InlineTable(t) => {
-                    t.iter_mut().for_each(|(_, v)| value(m, v, job))
-                }
-                _ => {}
+        for_each_string(t, &mut |text| {
+            if !text.contains("${") {
+                return None;
             }
-        }
-        for (_, item) in t.iter_mut() {
-            match item {
-                Item::Value(v) => value(self, v, backup_job),
-                Item::Table(sub) => self.translate_variables(sub, backup_job),
-                Item::ArrayOfTables(a) => {
-                    for sub in a.iter_mut() {
-                        self.translate_variables(sub, backup_job);
-                    }
-                }
-                Item::None => {}
-            }
-        }
+            Some(self.vars(text, backup_job)).filter(|translated| translated != text)
+        });
     }
 
     /// Values the original takes as off or zero when nothing sets them, where our
@@ -1314,7 +1290,12 @@ impl<'a> Mapper<'a> {
             "compression" => self.compression(key, scalar.as_deref(), t),
             "pack_size" => match number(v) {
                 None | Some(0.0) => self.checked(key, "the default pack size"),
-                Some(n) => self.dropped(key, format!("{n} MiB packs: pack sizes are not settable here (rustic's defaults grow with the repository)")),
+                // restic's --pack-size, in MiB, 4 to 128
+                Some(n) if n.fract() == 0.0 && (4.0..=128.0).contains(&n) => {
+                    set(t, "repo.pack-size", format!("{n} MiB"));
+                    self.mapped(key, "repo.pack-size", Some(format!("{n} MiB")));
+                }
+                Some(n) => self.dropped(key, format!("{n} MiB: restic refuses pack sizes outside 4 to 128 MiB, so the original's backups failed with it; the default is used")),
             },
             "use_fs_snapshot" | "ignore_cloud_files" => self.dropped(key, "a Windows setting (VSS, cloud placeholders); no Windows build exists yet"),
             "one_file_system" => self.flag(key, v, t, "backup.one-file-system"),
@@ -1497,7 +1478,14 @@ impl<'a> Mapper<'a> {
             },
             "upload_speed" | "download_speed" => match v.scalar().filter(|s| !s.is_empty()).map(|s| size::bytes(&s)) {
                 None | Some(Ok(0)) => self.checked(key, "0: unlimited"),
-                Some(Ok(b)) => self.dropped(key, format!("a bandwidth limit ({} KiB/s) is not supported yet: transfers are unlimited", b / 1024)),
+                // the original hands restic whole KiB per second; 0 KiB is no limit
+                Some(Ok(b)) if b < 1024 => self.checked(key, "less than 1 KiB/s, which the original passes to restic as 0: unlimited"),
+                Some(Ok(b)) => {
+                    let ours = if k == "upload_speed" { "repo.upload-limit" } else { "repo.download-limit" };
+                    let rate = format!("{} KiB/s", b / 1024);
+                    set(t, ours, rate.clone());
+                    self.mapped(key, ours, Some(rate));
+                }
                 Some(Err(e)) => self.dropped(key, e),
             },
             "backend_connections" => match number(v) {
@@ -1673,23 +1661,29 @@ fn escape_foreign_variables(table: &mut Table) {
         out.push_str(rest);
         changed.then_some(out)
     }
-    fn value(v: &mut toml_edit::Value) {
+    for_each_string(table, &mut escape);
+}
+
+/// Every string value of `table`, at any depth (tables, arrays, inline tables),
+/// replaced by what `f` returns for it, when it returns something.
+fn for_each_string(table: &mut Table, f: &mut dyn FnMut(&str) -> Option<String>) {
+    fn value(v: &mut toml_edit::Value, f: &mut dyn FnMut(&str) -> Option<String>) {
         match v {
             toml_edit::Value::String(s) => {
-                if let Some(e) = escape(s.value()) {
-                    *v = toml_edit::Value::from(e);
+                if let Some(new) = f(s.value()) {
+                    *v = toml_edit::Value::from(new);
                 }
             }
-            toml_edit::Value::Array(a) => a.iter_mut().for_each(value),
-            toml_edit::Value::InlineTable(t) => t.iter_mut().for_each(|(_, v)| value(v)),
+            toml_edit::Value::Array(a) => a.iter_mut().for_each(|v| value(v, f)),
+            toml_edit::Value::InlineTable(t) => t.iter_mut().for_each(|(_, v)| value(v, f)),
             _ => {}
         }
     }
     for (_, item) in table.iter_mut() {
         match item {
-            Item::Value(v) => value(v),
-            Item::Table(t) => escape_foreign_variables(t),
-            Item::ArrayOfTables(a) => a.iter_mut().for_each(escape_foreign_variables),
+            Item::Value(v) => value(v, f),
+            Item::Table(t) => for_each_string(t, f),
+            Item::ArrayOfTables(a) => a.iter_mut().for_each(|t| for_each_string(t, f)),
             Item::None => {}
         }
     }

@@ -63,10 +63,16 @@ fn the_originals_cli_test_configuration_keeps_its_meaning() {
     ] {
         outcome(&imp, key);
     }
+    // "100 Mib" is megabits: 13,107,200 bytes, handed to restic as 12,800 KiB/s
     assert!(matches!(
         outcome(&imp, "repos.default.repo_opts.upload_speed"),
-        Outcome::Dropped { why } if why.contains("12800 KiB/s")
+        Outcome::Mapped { to, .. } if to == "repo.upload-limit"
     ));
+    assert!(
+        imp.toml.contains("upload-limit = \"12800 KiB/s\""),
+        "{}",
+        imp.toml
+    );
     // the password is not in the configuration, but in an owner-only file
     assert!(!imp.toml.contains("\"test\""), "{}", imp.toml);
     assert!(matches!(

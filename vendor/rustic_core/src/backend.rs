@@ -274,16 +274,36 @@ impl<T: ReadBackend> FindInBackend for T {}
 
 /// A list of Bytes - used to write to backend
 #[derive(Debug, Clone, Default)]
-pub struct BytesList(Vec<Bytes>);
+pub struct BytesList(Vec<Bytes>, Option<Pacer>);
+
+/// npbackup: called with the number of bytes each `read` of a [`BytesListReader`]
+/// hands to a backend, before it hands them over, so a wrapping backend can hold
+/// uploads to a bandwidth limit while the backend streams them (restic limits the
+/// stream a backend reads in the same place).
+#[derive(Clone)]
+pub struct Pacer(Arc<dyn Fn(usize) + Send + Sync>);
+
+impl std::fmt::Debug for Pacer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pacer")
+    }
+}
+
+impl Pacer {
+    /// A pacer calling `f` with each read's length.
+    pub fn new(f: impl Fn(usize) + Send + Sync + 'static) -> Self {
+        Self(Arc::new(f))
+    }
+}
 
 impl From<Bytes> for BytesList {
     fn from(value: Bytes) -> Self {
-        Self(vec![value])
+        Self(vec![value], None)
     }
 }
 impl From<Vec<u8>> for BytesList {
     fn from(value: Vec<u8>) -> Self {
-        Self(vec![value.into()])
+        Self(vec![value.into()], None)
     }
 }
 
@@ -310,12 +330,23 @@ impl BytesList {
         self.0.push(bytes);
     }
 
+    /// npbackup: the same bytes, with every read of its reader reported to `pacer`
+    /// first (see [`Pacer`]).
+    #[must_use]
+    pub fn paced(self, pacer: Pacer) -> Self {
+        Self(self.0, Some(pacer))
+    }
+
     /// Turn this `BytesList` into a `Read`er
     #[must_use]
     pub fn reader(self) -> BytesListReader {
         let mut remaining = self.0.into_iter();
         let reader = remaining.next().unwrap_or_default().reader();
-        BytesListReader { remaining, reader }
+        BytesListReader {
+            remaining,
+            reader,
+            pacer: self.1,
+        }
     }
 }
 
@@ -323,11 +354,12 @@ impl BytesList {
 pub struct BytesListReader {
     remaining: std::vec::IntoIter<Bytes>,
     reader: Reader<Bytes>,
+    pacer: Option<Pacer>,
 }
 
 impl Read for BytesListReader {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        loop {
+        let read = loop {
             match self.reader.read(buf) {
                 Ok(0) => match self.remaining.next() {
                     None => break Ok(0),
@@ -335,7 +367,11 @@ impl Read for BytesListReader {
                 },
                 result => break result,
             }
+        };
+        if let (Ok(n @ 1..), Some(pacer)) = (&read, &self.pacer) {
+            (pacer.0)(*n);
         }
+        read
     }
 }
 

@@ -130,7 +130,7 @@ pub use jiff;
 // rustic_core Public API
 pub use crate::{
     backend::{
-        ALL_FILE_TYPES, BytesList, FileType, ReadBackend, ReadSource, ReadSourceEntry,
+        ALL_FILE_TYPES, BytesList, FileType, Pacer, ReadBackend, ReadSource, ReadSourceEntry,
         ReadSourceOpen, RepositoryBackends, WriteBackend,
         childstdout::ChildStdoutSource,
         decrypt::{compression_level_range, max_compression_level},

@@ -720,6 +720,19 @@ impl<S: Open> Repository<S> {
         &self.status.open_status().config
     }
 
+    /// npbackup: packs of about `size` bytes for this session only, as restic's
+    /// `--pack-size` (the repository's config file is not changed): tree and data
+    /// packs aim at `size` and do not grow with the repository.
+    pub fn set_pack_size(&mut self, size: u32) {
+        let config = &mut self.status.open_status_mut().config;
+        config.treepack_size = Some(size);
+        config.treepack_growfactor = Some(0);
+        config.treepack_size_limit = Some(size);
+        config.datapack_size = Some(size);
+        config.datapack_growfactor = Some(0);
+        config.datapack_size_limit = Some(size);
+    }
+
     /// Set the repository configuration
     pub(crate) fn set_config(&mut self, config: ConfigFile) {
         self.status.open_status_mut().config = config;

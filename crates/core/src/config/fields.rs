@@ -175,6 +175,9 @@ pub const SECTION: &[FieldDef] = &[
     f(Advanced, "repo.job-timeout", Text),
     f(Advanced, "repo.random-delay", Text),
     f(Advanced, "repo.storage-heuristics", Bool),
+    f(Advanced, "repo.upload-limit", Text),
+    f(Advanced, "repo.download-limit", Text),
+    f(Advanced, "repo.pack-size", Text),
 ];
 
 /// The settings of the machine (the file's top-level tables).

@@ -416,6 +416,13 @@ pub struct RepoSettings {
     pub random_delay: Option<HumanDuration>,
     /// Warn when a backup's size or changed files differ much from the last runs (default true).
     pub storage_heuristics: Option<bool>,
+    /// Send at most this much per second to the repository ("2 MiB/s"); unlimited when unset.
+    pub upload_limit: Option<Rate>,
+    /// Read at most this much per second from the repository; unlimited when unset.
+    pub download_limit: Option<Rate>,
+    /// Write packs of about this size (4 to 128 MiB, restic's `--pack-size`) instead of
+    /// sizes that grow with the repository.
+    pub pack_size: Option<PackSize>,
 }
 
 /// `retention`: which snapshots `forget` keeps (used by the operations issue).
@@ -521,6 +528,100 @@ impl<'de> Deserialize<'de> for ByteSize {
 }
 
 impl Serialize for ByteSize {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+/// A bandwidth in bytes per second: "2 MiB/s", "500 KiB/s", "1 MB" (per second
+/// implied) or a plain number of bytes per second.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rate(pub u64);
+
+impl FromStr for Rate {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let t = s.trim();
+        let size = t.strip_suffix("/s").unwrap_or(t);
+        match size.parse::<ByteSize>() {
+            Ok(ByteSize(n)) if n > 0 => Ok(Rate(n)),
+            _ => Err(crate::t!("config-bad-rate", value = s)),
+        }
+    }
+}
+
+impl fmt::Display for Rate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/s", bytesize::ByteSize(self.0).display().iec())
+    }
+}
+
+impl<'de> Deserialize<'de> for Rate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match toml::Value::deserialize(d)? {
+            toml::Value::Integer(i) if i > 0 => Ok(Rate(i as u64)),
+            toml::Value::Integer(i) => Err(de::Error::custom(crate::t!(
+                "config-bad-rate",
+                value = i.to_string()
+            ))),
+            toml::Value::String(s) => s.parse().map_err(de::Error::custom),
+            other => Err(de::Error::custom(crate::t!(
+                "config-expected-size",
+                found = other.type_str()
+            ))),
+        }
+    }
+}
+
+impl Serialize for Rate {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+/// A pack size, 4 to 128 MiB as restic accepts for `--pack-size`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PackSize(pub u32);
+
+impl PackSize {
+    pub const MIN: u64 = 4 * 1024 * 1024;
+    pub const MAX: u64 = 128 * 1024 * 1024;
+
+    fn checked(value: &str, bytes: u64) -> Result<Self, String> {
+        if (Self::MIN..=Self::MAX).contains(&bytes) {
+            Ok(PackSize(bytes as u32))
+        } else {
+            Err(crate::t!("config-bad-pack-size", value = value))
+        }
+    }
+}
+
+impl FromStr for PackSize {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let ByteSize(n) = s.parse()?;
+        PackSize::checked(s, n)
+    }
+}
+
+impl fmt::Display for PackSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}",
+            bytesize::ByteSize(u64::from(self.0)).display().iec()
+        )
+    }
+}
+
+impl<'de> Deserialize<'de> for PackSize {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let ByteSize(n) = ByteSize::deserialize(d)?;
+        PackSize::checked(&n.to_string(), n).map_err(de::Error::custom)
+    }
+}
+
+impl Serialize for PackSize {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&self.to_string())
     }

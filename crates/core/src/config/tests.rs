@@ -232,3 +232,68 @@ fn retention_preset_with_overrides() {
         "{errs:?}"
     );
 }
+
+#[test]
+fn bandwidth_limits_and_pack_size() {
+    let cfg = load(
+        r#"[repos.a]
+uri = "/x"
+password-file = "/dev/null"
+[repos.a.repo]
+upload-limit = "2 MiB/s"
+download-limit = 500000
+pack-size = "16 MiB"
+"#,
+    )
+    .unwrap();
+    let repo = &cfg.repo("a").unwrap().repo;
+    assert_eq!(repo.upload_limit.map(|r| r.0), Some(2 * 1024 * 1024));
+    assert_eq!(repo.download_limit.map(|r| r.0), Some(500_000));
+    assert_eq!(repo.pack_size.map(|p| p.0), Some(16 * 1024 * 1024));
+    assert_eq!(repo.upload_limit.unwrap().to_string(), "2.0 MiB/s");
+    // "/s" may be left out; a rate reads back as it is written
+    assert_eq!("300 KiB".parse::<schema::Rate>().unwrap().0, 300 * 1024);
+    let shown = repo.upload_limit.unwrap().to_string();
+    assert_eq!(
+        shown.parse::<schema::Rate>().unwrap(),
+        repo.upload_limit.unwrap()
+    );
+
+    let errs = errors(
+        r#"[repos.a]
+uri = "/x"
+password-file = "/dev/null"
+[repos.a.repo]
+upload-limit = "fast"
+download-limit = 0
+pack-size = "1 MiB"
+"#,
+    );
+    let find = |key: &str| {
+        errs.iter()
+            .find(|e| e.key == key)
+            .unwrap_or_else(|| panic!("no error for {key}: {errs:#?}"))
+    };
+    assert!(
+        find("repos.a.repo.upload-limit")
+            .message
+            .contains("`fast` is not a bandwidth")
+    );
+    assert_eq!(find("repos.a.repo.upload-limit").line, Some(5));
+    assert!(
+        find("repos.a.repo.download-limit")
+            .message
+            .contains("`0` is not a bandwidth")
+    );
+    assert!(
+        find("repos.a.repo.pack-size")
+            .message
+            .contains("4 MiB to 128 MiB")
+    );
+    assert!(
+        "200 MiB"
+            .parse::<schema::PackSize>()
+            .unwrap_err()
+            .contains("outside 4 MiB to 128 MiB")
+    );
+}

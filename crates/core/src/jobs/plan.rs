@@ -67,6 +67,11 @@ pub fn target(
             password,
             cache_dir: rc.repo.cache_dir.clone(),
             no_cache: rc.repo.no_cache.unwrap_or(false),
+            limits: crate::engine::throttle::Limits {
+                upload: rc.repo.upload_limit.map(|r| r.0),
+                download: rc.repo.download_limit.map(|r| r.0),
+            },
+            pack_size: rc.repo.pack_size.map(|p| p.0),
         },
         rc,
     ))
