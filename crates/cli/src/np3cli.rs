@@ -959,7 +959,9 @@ fn policy_args(loaded: &Loaded, repo: &str) -> (Value, Value) {
     let Ok(rc) = loaded.config.repo(repo) else {
         return (Value::Null, Value::Null);
     };
-    let r = &rc.retention;
+    // the policy forget applies: the preset (keep-all for the original's
+    // apply_on_tags) overridden key by key
+    let r = npbackup_engine::ops::RetentionPolicy::from(&rc.retention);
     let mut p = Map::new();
     for (k, v) in [
         ("keep-last", r.keep_last),
@@ -981,14 +983,19 @@ fn policy_args(loaded: &Loaded, repo: &str) -> (Value, Value) {
         ("keep-within-monthly", r.keep_within_monthly),
         ("keep-within-yearly", r.keep_within_yearly),
     ] {
-        if let Some(v) = v {
-            p.insert(k.into(), json!(v.to_string()));
+        if let Some(secs) = v {
+            let d = std::time::Duration::from_secs(secs);
+            p.insert(k.into(), json!(humantime::format_duration(d).to_string()));
         }
     }
-    if let Some(tags) = r.keep_tags.as_ref().filter(|t| !t.is_empty()) {
-        p.insert("keep-tags".into(), json!(tags));
+    if !r.keep_tags.is_empty() {
+        p.insert("keep-tags".into(), json!(r.keep_tags));
     }
-    let group_by: Vec<String> = r
+    if r.keep_all {
+        p.insert("keep-all".into(), json!(true));
+    }
+    let group_by: Vec<String> = rc
+        .retention
         .group_by
         .as_deref()
         .map(|g| g.split(',').map(|s| s.trim().to_string()).collect())

@@ -181,6 +181,21 @@ fn the_originals_own_test_sequence_passes() {
             .len()
             > 4
     );
+    // a policy the original applied to tagged snapshots only keeps everything here,
+    // and its envelope says so
+    let tagged = w.path("tagged.yaml");
+    let text = fs::read_to_string(&conf).unwrap();
+    fs::write(
+        &tagged,
+        text.replace("apply_on_tags: []", "apply_on_tags: [daily]"),
+    )
+    .unwrap();
+    let v = its_json(&w, &tagged, &["--housekeeping", "--json"]);
+    assert_eq!(v["result"], true, "{v}");
+    assert_eq!(
+        v["detail"]["forget"]["args"]["policy"]["keep-all"], true,
+        "{v}"
+    );
 
     // dump: the file's bytes on stdout, nothing else
     let path = w.path("data/npbackup/npbackup/__version__.py");
