@@ -984,8 +984,12 @@ fn policy_args(loaded: &Loaded, repo: &str) -> (Value, Value) {
         ("keep-within-yearly", r.keep_within_yearly),
     ] {
         if let Some(secs) = v {
-            let d = std::time::Duration::from_secs(secs);
-            p.insert(k.into(), json!(humantime::format_duration(d).to_string()));
+            let text = match secs {
+                s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+                s if s % 3_600 == 0 => format!("{}h", s / 3_600),
+                s => humantime::format_duration(std::time::Duration::from_secs(s)).to_string(),
+            };
+            p.insert(k.into(), json!(text));
         }
     }
     if !r.keep_tags.is_empty() {

@@ -127,6 +127,8 @@ pub struct OpenRepo {
     pub fallback: Option<usize>,
     /// The local cache folder (`None` when caching is off).
     pub cache_dir: Option<PathBuf>,
+    /// The session's pack size (`repo.pack-size`), set over the repository's own.
+    pub(crate) pack_size: Option<u32>,
 }
 
 /// Where a repository was reached, for the output of every command.
@@ -209,9 +211,21 @@ fn backend_for(
     location: &Location,
     limits: throttle::Limits,
 ) -> Result<rustic_core::RepositoryBackends> {
+    let mut options = location.options.clone();
+    if let Some(rate) = limits.upload {
+        // rustic's REST client gives a whole request 10 minutes; a pack paced at a low
+        // rate needs longer (packs reach 128 MiB), else every pack would time out
+        let is_rest = ["rest:", "rclone:"]
+            .iter()
+            .any(|s| location.repository.starts_with(s));
+        if is_rest && !options.contains_key("timeout") {
+            let secs = (3 * throttle::LARGEST_PACK / rate.max(1)).max(600);
+            options.insert("timeout".into(), format!("{secs}s"));
+        }
+    }
     BackendOptions::default()
         .repository(location.repository.clone())
-        .options(location.options.clone())
+        .options(options)
         .to_backends()
         .map(|backends| throttle::limit(backends, limits))
         .map_err(|e| {
@@ -276,6 +290,7 @@ pub fn open(target: &RepoTarget, pb: impl Progress) -> Result<OpenRepo> {
             location,
             fallback: (i > 0).then_some(i),
             cache_dir: cache_dir(target),
+            pack_size: target.pack_size,
         });
     }
     Err(Error::Unreachable(crate::t!(
@@ -423,6 +438,15 @@ pub fn init(
             config.id = rustic_core::Id::random().into();
             config.is_hot = None;
             config.compression = compression.config_level();
+            if other.pack_size.is_some() {
+                // the other session's pack size is its own, not its repository's
+                config.treepack_size = None;
+                config.treepack_growfactor = None;
+                config.treepack_size_limit = None;
+                config.datapack_size = None;
+                config.datapack_growfactor = None;
+                config.datapack_size_limit = None;
+            }
             repo.init_with_config(&credentials, &KeyOptions::default(), config)
         }
         None => {
@@ -445,5 +469,6 @@ pub fn init(
         location,
         fallback: None,
         cache_dir: cache_dir(target),
+        pack_size: target.pack_size,
     })
 }

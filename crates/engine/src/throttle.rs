@@ -3,10 +3,11 @@
 //! transfer of a session to a rate shared by all its threads.
 //!
 //! Uploads are paced while the backend reads them (the local, REST and rclone
-//! backends stream what they write, 8 to 64 KiB at a time); a backend that takes
-//! a whole file at once (the OpenDAL ones: S3, SFTP, B2, Azure…) is charged for it
-//! before it is handed over. Downloads are charged as they arrive, so the next one
-//! waits: over a session the rate holds, though one pack range may arrive faster.
+//! backends stream what they write, 8 to 64 KiB at a time). A backend that takes a
+//! whole file at once (the OpenDAL ones: S3, SFTP, B2, Azure…) sends it at the line's
+//! speed and is charged once it is sent, so the next upload waits; downloads are
+//! charged the same way as they arrive. For those the rate holds on average over a
+//! session, not within one file (pacing inside them would need rustic_backend's help).
 
 use std::{
     sync::{
@@ -20,6 +21,10 @@ use bytes::Bytes;
 use rustic_core::{
     BytesList, FileType, Id, Pacer, ReadBackend, RepositoryBackends, RusticResult, WriteBackend,
 };
+
+/// The largest pack a session writes (128 MiB, `repo.pack-size`'s upper bound; rustic's
+/// own sizes reach it only in repositories of many terabytes).
+pub const LARGEST_PACK: u64 = 128 * 1024 * 1024;
 
 /// Bytes per second up and down; `None` is unlimited.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]

@@ -616,8 +616,18 @@ impl fmt::Display for PackSize {
 
 impl<'de> Deserialize<'de> for PackSize {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let ByteSize(n) = ByteSize::deserialize(d)?;
-        PackSize::checked(&n.to_string(), n).map_err(de::Error::custom)
+        // errors name the value as it was written ("256 MiB", not its bytes)
+        match toml::Value::deserialize(d)? {
+            toml::Value::Integer(i) => {
+                PackSize::checked(&i.to_string(), u64::try_from(i).unwrap_or(0))
+                    .map_err(de::Error::custom)
+            }
+            toml::Value::String(s) => s.parse().map_err(de::Error::custom),
+            other => Err(de::Error::custom(crate::t!(
+                "config-expected-size",
+                found = other.type_str()
+            ))),
+        }
     }
 }
 

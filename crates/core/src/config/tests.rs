@@ -266,7 +266,7 @@ password-file = "/dev/null"
 [repos.a.repo]
 upload-limit = "fast"
 download-limit = 0
-pack-size = "1 MiB"
+pack-size = "256 MiB"
 "#,
     );
     let find = |key: &str| {
@@ -288,7 +288,7 @@ pack-size = "1 MiB"
     assert!(
         find("repos.a.repo.pack-size")
             .message
-            .contains("4 MiB to 128 MiB")
+            .contains("`256 MiB` is outside 4 MiB to 128 MiB")
     );
     assert!(
         "200 MiB"

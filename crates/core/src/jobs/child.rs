@@ -803,7 +803,13 @@ fn run_locked(
         }
         JobKind::Copy { to } => {
             let _local = writer_lock(spec, to)?;
-            let dst = engine::open(to, engine::NoProgress)?;
+            // a destination without bandwidth limits of its own (one given by its URI)
+            // keeps the job's, as restic's limits hold for every backend of the process
+            let mut to = (**to).clone();
+            if to.limits.is_unlimited() {
+                to.limits = spec.repo.limits;
+            }
+            let dst = engine::open(&to, engine::NoProgress)?;
             let dst_lock = engine::repolock::acquire(&dst, false)?;
             on_cancel(dst_lock.releaser());
             let summary = ops::copy(open, dst, &Default::default())?;
