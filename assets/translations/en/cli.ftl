@@ -109,6 +109,11 @@ engine-command-cannot-start = cannot start stdin-command `{ $command }`: { $caus
 engine-backing-up-command = backing up the output of `{ $command }` to { $location }
 engine-removing-failed-command-snapshot = removing the snapshot of a failed command
 engine-command-failed = stdin-command `{ $command }` failed ({ $cause }): its output was not kept as a snapshot
+engine-sqlite-missing = the SQLite database `{ $database }` does not exist (backup.database names the database file)
+engine-sqlite-copying = making an online copy of the SQLite database `{ $database }`
+engine-sqlite-no-tool = cannot copy the SQLite database `{ $database }`: sqlite3 does not run ({ $cause }); install it (Debian: apt install sqlite3)
+engine-sqlite-copy-failed = sqlite3 could not copy `{ $database }` ({ $cause }): nothing was kept as a snapshot
+engine-backing-up-sqlite = backing up the copy of `{ $database }` to { $location }
 engine-nothing-to-back-up = nothing to back up: give paths on the command line or set backup.paths in the config
 engine-missing-sources = these source paths do not exist, so nothing was backed up: { $paths }
 engine-source-is-repository = the source { $source } is the repository { $repository } (or inside it): a repository cannot back itself up
@@ -395,6 +400,8 @@ io-sending-job = sending the job to
 job-repo-credentials = repository `{ $repo }`: { $cause }
 job-option-credentials = repository `{ $repo }`, backend option { $option }: { $cause }
 job-command-source-without-command = backup.source is "command" but no backup.stdin-command is set
+job-database-source-without-database = backup.source is "{ $source }" but no backup.database names the database (a name, "all", or for sqlite the database file)
+job-dumpall-is-plain = backup.database = "all" is dumped by pg_dumpall, which writes SQL text only: leave out backup.dump-format or set it to "plain"
 job-nothing-to-back-up = repository `{ $repo }` has nothing to back up: set backup.paths in { $file }
 job-no-retention = repository `{ $repo }` has no retention policy: set [retention] (e.g. preset = "gfs") for it or its group
 

@@ -110,6 +110,11 @@ engine-command-cannot-start = la commande stdin-command `{ $command }` ne peut p
 engine-backing-up-command = sauvegarde de la sortie de `{ $command }` vers { $location }
 engine-removing-failed-command-snapshot = suppression de l'instantané d'une commande échouée
 engine-command-failed = la commande stdin-command `{ $command }` a échoué ({ $cause }) : sa sortie n'a pas été gardée comme instantané
+engine-sqlite-missing = la base SQLite `{ $database }` n'existe pas (backup.database nomme le fichier de la base)
+engine-sqlite-copying = copie à chaud de la base SQLite `{ $database }`
+engine-sqlite-no-tool = impossible de copier la base SQLite `{ $database }` : sqlite3 ne se lance pas ({ $cause }) ; installez-le (Debian : apt install sqlite3)
+engine-sqlite-copy-failed = sqlite3 n'a pas pu copier `{ $database }` ({ $cause }) : rien n'a été gardé comme instantané
+engine-backing-up-sqlite = sauvegarde de la copie de `{ $database }` vers { $location }
 engine-nothing-to-back-up = rien à sauvegarder : donnez des chemins sur la ligne de commande ou réglez backup.paths dans la configuration
 engine-missing-sources = { $n ->
     [one] ce chemin source n'existe pas, rien n'a donc été sauvegardé : { $paths }
@@ -407,6 +412,8 @@ io-sending-job = envoi de la tâche à
 job-repo-credentials = dépôt `{ $repo }` : { $cause }
 job-option-credentials = dépôt `{ $repo }`, option de stockage { $option } : { $cause }
 job-command-source-without-command = backup.source vaut "command" mais aucun backup.stdin-command n'est réglé
+job-database-source-without-database = backup.source vaut "{ $source }" mais aucun backup.database ne nomme la base (un nom, "all", ou pour sqlite le fichier de la base)
+job-dumpall-is-plain = backup.database = "all" est exporté par pg_dumpall, qui n'écrit que du SQL : omettez backup.dump-format ou mettez "plain"
 job-nothing-to-back-up = le dépôt `{ $repo }` n'a rien à sauvegarder : réglez backup.paths dans { $file }
 job-no-retention = le dépôt `{ $repo }` n'a pas de politique de conservation : réglez [retention] (par exemple preset = "gfs") pour lui ou son groupe
 

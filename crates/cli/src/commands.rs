@@ -157,7 +157,7 @@ fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
     if !args.paths.is_empty() {
         req.paths = args.paths.clone();
         // paths on the command line mean files, even when the config reads a command
-        if matches!(req.source, engine::BackupSource::Command { .. }) {
+        if req.source.runs_commands() {
             req.source = engine::BackupSource::Files;
         }
     }

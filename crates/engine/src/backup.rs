@@ -8,9 +8,8 @@ use std::{
 };
 
 use rustic_core::{
-    BackupOptions, ChildStdoutSource, CommandInput, Excludes, IndexedIdsStatus,
-    LocalSourceFilterOptions, PathList, Repository, SnapshotOptions, StdinSource,
-    repofile::SnapshotFile,
+    BackupOptions, CommandInput, Excludes, IndexedIdsStatus, LocalSourceFilterOptions, PathList,
+    Repository, SnapshotOptions, StdinSource, repofile::SnapshotFile,
 };
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +55,34 @@ pub enum BackupSource {
     Command { command: String, filename: String },
     /// The job's standard input, stored as `filename`.
     Stdin { filename: String },
+    /// A database's dump (`backup.source = "postgres"`, "mariadb", "mysql"): the
+    /// output of `command` stored as `filename`, kept only when the dump succeeds.
+    Database {
+        kind: String,
+        command: String,
+        filename: String,
+    },
+    /// An SQLite database, copied online with `sqlite3`'s `.backup` (a consistent
+    /// copy while others write) and stored as `filename`.
+    Sqlite { database: PathBuf, filename: String },
+}
+
+impl BackupSource {
+    /// What the backup reads, as the original's `backup_type` metrics label.
+    pub fn label(&self) -> &str {
+        match self {
+            BackupSource::Files => "files",
+            BackupSource::Stdin { .. } => "stdin",
+            BackupSource::Command { .. } => "command",
+            BackupSource::Database { kind, .. } => kind,
+            BackupSource::Sqlite { .. } => "sqlite",
+        }
+    }
+
+    /// Whether the backup runs a program of the configuration's.
+    pub fn runs_commands(&self) -> bool {
+        !matches!(self, BackupSource::Files | BackupSource::Stdin { .. })
+    }
 }
 
 /// Parses a snapshot time given by a user.
@@ -142,8 +169,15 @@ pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
         .filter(|t| t.is_cached() && !req.dry_run);
     let (repo, snap, excluded_repository) = match &req.source {
         BackupSource::Files => backup_files(open, req)?,
-        BackupSource::Command { command, filename } => {
+        BackupSource::Command { command, filename }
+        | BackupSource::Database {
+            command, filename, ..
+        } => {
             let (repo, snap) = backup_command(open, req, command, filename)?;
+            (repo, snap, None)
+        }
+        BackupSource::Sqlite { database, filename } => {
+            let (repo, snap) = backup_sqlite(open, req, database, filename)?;
             (repo, snap, None)
         }
         BackupSource::Stdin { filename } => {
@@ -229,13 +263,15 @@ pub(super) fn program_version() -> String {
 }
 
 /// Backs up a command's standard output as one file. A command that fails leaves
-/// no snapshot: the one written while it ran is removed again.
+/// no snapshot: the one written while it ran is removed again, and the error says
+/// what the command wrote on its standard error (`pg_dump: error: …`).
 fn backup_command(
     open: OpenRepo,
     req: &BackupRequest,
     command: &str,
     filename: &str,
 ) -> Result<(Repository<IndexedIdsStatus>, SnapshotFile)> {
+    use std::{io::Read, process::Stdio};
     let uri = open.uri.clone();
     let cmd = CommandInput::from_str(command).map_err(|e| {
         Error::Input(crate::t!(
@@ -246,38 +282,185 @@ fn backup_command(
     })?;
     let path = PathBuf::from(filename);
     let repo = index(open)?;
-    let src = ChildStdoutSource::new(&cmd, path.clone()).map_err(|e| {
+    let cannot_start = |e: std::io::Error| {
         Error::Input(crate::t!(
             "engine-command-cannot-start",
             command = command,
-            cause = super::describe(&e)
+            cause = e.to_string()
         ))
+    };
+    let mut child = std::process::Command::new(cmd.command())
+        .args(cmd.args())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(cannot_start)?;
+    let (Some(stdout), Some(mut stderr)) = (child.stdout.take(), child.stderr.take()) else {
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(cannot_start(std::io::Error::other("no pipe")));
+    };
+    // what the command says, its last 4 KiB, read beside its output so that it
+    // never blocks on a full pipe
+    let said = std::thread::spawn(move || {
+        let mut all = Vec::new();
+        let _ = stderr.read_to_end(&mut all);
+        let tail = all.len().saturating_sub(4096);
+        String::from_utf8_lossy(&all[tail..]).trim().to_string()
+    });
+    let src = ReaderSource::new(path.clone(), stdout, None);
+    let archived = repo.archive(&stream_options(req), &src, prepare_snapshot(req)?, &[path]);
+    if archived.is_err() {
+        // the repository failed: the command must not wait on a pipe nobody reads
+        let _ = child.kill();
+    }
+    let status = child.wait();
+    let said = said.join().unwrap_or_default();
+    let snap = archived.map_err(|e| {
+        crate::engine_error(
+            crate::t!(
+                "engine-backing-up-command",
+                command = command,
+                location = uri.as_str()
+            ),
+            &e,
+        )
     })?;
-    let snap = repo
-        .archive(&stream_options(req), &src, prepare_snapshot(req)?, &[path])
-        .map_err(|e| {
-            crate::engine_error(
-                crate::t!(
-                    "engine-backing-up-command",
-                    command = command,
-                    location = uri.as_str()
-                ),
-                &e,
-            )
-        })?;
-    if let Err(e) = src.finish() {
+    let failure = match status {
+        Ok(s) if s.success() => None,
+        Ok(s) => Some(s.to_string()),
+        Err(e) => Some(e.to_string()),
+    };
+    if let Some(status) = failure {
         if !req.dry_run {
             repo.delete_snapshots(&[snap.id]).map_err(|e| {
                 crate::engine_error(crate::t!("engine-removing-failed-command-snapshot"), &e)
             })?;
         }
+        let cause = if said.is_empty() {
+            status
+        } else {
+            format!("{status}: {said}")
+        };
         return Err(Error::Input(crate::t!(
             "engine-command-failed",
             command = command,
-            cause = super::describe(&e)
+            cause = cause
         )));
     }
     Ok((repo, snap))
+}
+
+/// Backs up an online copy of SQLite database `database` (made with `sqlite3`'s
+/// `.backup` into a private temporary folder, removed afterwards) as `filename`.
+fn backup_sqlite(
+    open: OpenRepo,
+    req: &BackupRequest,
+    database: &Path,
+    filename: &str,
+) -> Result<(Repository<IndexedIdsStatus>, SnapshotFile)> {
+    let uri = open.uri.clone();
+    let shown = database.display().to_string();
+    if !database.is_file() {
+        return Err(Error::Input(crate::t!(
+            "engine-sqlite-missing",
+            database = shown
+        )));
+    }
+    let copying = || crate::t!("engine-sqlite-copying", database = shown.as_str());
+    let dir = tempfile::Builder::new()
+        .prefix("npbackup-sqlite-")
+        .tempdir()
+        .map_err(|e| Error::io(copying(), std::env::temp_dir(), e))?;
+    let copy = dir.path().join("copy.sqlite");
+    // sqlite3's dot-command arguments are quoted its own way: '…' with '' for '
+    let quoted = format!("'{}'", copy.display().to_string().replace('\'', "''"));
+    let out = std::process::Command::new("sqlite3")
+        .arg("-bail")
+        .arg(database)
+        .arg(format!(".backup {quoted}"))
+        .stdin(std::process::Stdio::null())
+        .output()
+        .map_err(|e| {
+            Error::Input(crate::t!(
+                "engine-sqlite-no-tool",
+                database = shown.as_str(),
+                cause = e.to_string()
+            ))
+        })?;
+    let copied = std::fs::metadata(&copy).map(|m| m.len()).unwrap_or(0);
+    if !out.status.success() || copied == 0 {
+        let cause = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        return Err(Error::Input(crate::t!(
+            "engine-sqlite-copy-failed",
+            database = shown.as_str(),
+            cause = cause
+        )));
+    }
+    let file = std::fs::File::open(&copy).map_err(|e| Error::io(copying(), &copy, e))?;
+    let path = PathBuf::from(filename);
+    let src = ReaderSource::new(path.clone(), file, Some(copied));
+    let repo = index(open)?;
+    let snap = repo
+        .archive(&stream_options(req), &src, prepare_snapshot(req)?, &[path])
+        .map_err(|e| {
+            crate::engine_error(
+                crate::t!(
+                    "engine-backing-up-sqlite",
+                    database = shown.as_str(),
+                    location = uri.as_str()
+                ),
+                &e,
+            )
+        })?;
+    Ok((repo, snap))
+}
+
+/// One stream stored as one file at `path` (a command's output, a database's copy),
+/// readable once.
+struct ReaderSource<R> {
+    path: PathBuf,
+    reader: std::sync::Mutex<Option<R>>,
+    size: Option<u64>,
+}
+
+impl<R> ReaderSource<R> {
+    fn new(path: PathBuf, reader: R, size: Option<u64>) -> Self {
+        ReaderSource {
+            path,
+            reader: std::sync::Mutex::new(Some(reader)),
+            size,
+        }
+    }
+}
+
+impl<R: std::io::Read + Send + 'static> rustic_core::ReadSource for ReaderSource<R> {
+    type Open = R;
+    type Iter = std::iter::Once<rustic_core::RusticResult<rustic_core::ReadSourceEntry<R>>>;
+
+    fn size(&self) -> rustic_core::RusticResult<Option<u64>> {
+        Ok(self.size)
+    }
+
+    fn entries(&self) -> Self::Iter {
+        use rustic_core::repofile::{Metadata, Node, NodeType};
+        let name = self.path.file_name().unwrap_or(self.path.as_os_str());
+        let meta = Metadata {
+            size: self.size.unwrap_or_default(),
+            mtime: Some(jiff::Timestamp::now()),
+            ..Default::default()
+        };
+        let open = match self.reader.lock() {
+            Ok(mut r) => r.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        };
+        std::iter::once(Ok(rustic_core::ReadSourceEntry {
+            path: self.path.clone(),
+            node: Node::new_node(name, NodeType::File, meta),
+            open,
+        }))
+    }
 }
 
 /// What a snapshot's own summary says of the backup that made it (`None`: the

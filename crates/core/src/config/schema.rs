@@ -349,8 +349,19 @@ pub struct BackupSettings {
     pub tags: Option<Vec<String>>,
     /// The host name recorded in snapshots (default: `${MACHINE_ID}`).
     pub host: Option<String>,
-    /// "files" (the paths, default) or "command" (the output of `stdin-command`).
+    /// "files" (the paths, default), "command" (the output of `stdin-command`), or a
+    /// database: "postgres", "mariadb", "mysql", "sqlite".
     pub source: Option<SourceKind>,
+    /// With a database source: the database ("shop", or "all" for every database of the
+    /// server); for "sqlite" the database file.
+    pub database: Option<String>,
+    /// With source = "postgres": "custom" (default, for pg_restore) or "plain" (SQL).
+    pub dump_format: Option<DumpFormat>,
+    /// The database server's host (or its socket folder), port and user; the password
+    /// comes from the tool's own files (`~/.pgpass`, `~/.my.cnf`), never from here.
+    pub db_host: Option<String>,
+    pub db_port: Option<u16>,
+    pub db_user: Option<String>,
     /// With `source = "command"`: the command whose output is backed up ("pg_dump mydb").
     pub stdin_command: Option<String>,
     /// The file name the command's output gets in the snapshot ("mydb.sql").
@@ -395,6 +406,25 @@ pub enum Priority {
 pub enum SourceKind {
     Files,
     Command,
+    /// `pg_dump` of `database` (`pg_dumpall` for "all").
+    Postgres,
+    /// `mariadb-dump --single-transaction` of `database` (every one for "all").
+    Mariadb,
+    /// The same with MySQL's `mysqldump`.
+    Mysql,
+    /// An online copy of the SQLite file `database` (`sqlite3`'s `.backup`).
+    Sqlite,
+}
+
+/// `pg_dump`'s output format.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DumpFormat {
+    /// pg_dump's custom archive (compressed; `pg_restore` loads it, a table at a time if need be).
+    #[default]
+    Custom,
+    /// SQL text (`psql` loads it).
+    Plain,
 }
 
 /// `repo`: how the repository is created and judged.

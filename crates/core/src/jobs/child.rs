@@ -375,12 +375,8 @@ fn report(spec: &JobSpec, started: Instant, result: &Result<Outcome>) {
     // what a backup read, as the original's `backup_type` label
     let mut m = m.clone();
     if let JobKind::Backup { request, .. } = &spec.kind {
-        let kind = match request.source {
-            engine::BackupSource::Files => "files",
-            engine::BackupSource::Stdin { .. } => "stdin",
-            engine::BackupSource::Command { .. } => "command",
-        };
-        m.labels.insert("backup_type".into(), kind.into());
+        m.labels
+            .insert("backup_type".into(), request.source.label().into());
     }
     for w in crate::monitor::job_finished(&m, &report) {
         warn(w);

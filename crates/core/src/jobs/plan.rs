@@ -109,7 +109,143 @@ pub fn config_source(b: &config::BackupSettings) -> Result<BackupSource> {
         (Some(SourceKind::Command), None) => Err(Error::Usage(crate::t!(
             "job-command-source-without-command"
         ))),
+        (
+            Some(
+                kind @ (SourceKind::Postgres
+                | SourceKind::Mariadb
+                | SourceKind::Mysql
+                | SourceKind::Sqlite),
+            ),
+            _,
+        ) => database_source(kind, b),
         _ => Ok(BackupSource::Files),
+    }
+}
+
+/// A database source: the dump command (its password from the tool's own files:
+/// `--no-password` so that a scheduled run never waits for one), and the name the
+/// dump gets in the snapshot.
+fn database_source(kind: SourceKind, b: &config::BackupSettings) -> Result<BackupSource> {
+    let name = match kind {
+        SourceKind::Postgres => "postgres",
+        SourceKind::Mariadb => "mariadb",
+        SourceKind::Mysql => "mysql",
+        _ => "sqlite",
+    };
+    let database = b
+        .database
+        .clone()
+        .filter(|d| !d.trim().is_empty())
+        .ok_or_else(|| {
+            Error::Usage(crate::t!(
+                "job-database-source-without-database",
+                source = name
+            ))
+        })?;
+    let all = database == "all";
+    let named = |default: String| b.stdin_filename.clone().unwrap_or(default);
+    if kind == SourceKind::Sqlite {
+        let path = PathBuf::from(&database);
+        let file = path
+            .file_name()
+            .map(|f| f.to_string_lossy().to_string())
+            .unwrap_or_else(|| "database.sqlite".into());
+        return Ok(BackupSource::Sqlite {
+            database: path,
+            filename: named(file),
+        });
+    }
+    let format = b.dump_format.unwrap_or_default();
+    let mut args: Vec<String> = Vec::new();
+    let filename;
+    if kind == SourceKind::Postgres {
+        if all {
+            if b.dump_format == Some(config::schema::DumpFormat::Custom) {
+                return Err(Error::Usage(crate::t!("job-dumpall-is-plain")));
+            }
+            args.push("pg_dumpall".into());
+            filename = named("all-databases.sql".into());
+        } else {
+            args.push("pg_dump".into());
+            args.push(match format {
+                config::schema::DumpFormat::Custom => "--format=custom".into(),
+                config::schema::DumpFormat::Plain => "--format=plain".into(),
+            });
+            args.push(format!("--dbname={database}"));
+            let ext = match format {
+                config::schema::DumpFormat::Custom => "dump",
+                config::schema::DumpFormat::Plain => "sql",
+            };
+            filename = named(format!("{database}.{ext}"));
+        }
+        args.push("--no-password".into());
+        if let Some(h) = &b.db_host {
+            args.push(format!("--host={h}"));
+        }
+        if let Some(p) = b.db_port {
+            args.push(format!("--port={p}"));
+        }
+        if let Some(u) = &b.db_user {
+            args.push(format!("--username={u}"));
+        }
+    } else {
+        args.push(
+            if kind == SourceKind::Mysql {
+                "mysqldump"
+            } else {
+                "mariadb-dump"
+            }
+            .into(),
+        );
+        // one consistent snapshot of InnoDB tables without locking them; routines,
+        // events and triggers with the data
+        args.extend(
+            [
+                "--single-transaction",
+                "--routines",
+                "--events",
+                "--triggers",
+            ]
+            .map(String::from),
+        );
+        if let Some(h) = &b.db_host {
+            args.push(format!("--host={h}"));
+        }
+        if let Some(p) = b.db_port {
+            args.push(format!("--port={p}"));
+        }
+        if let Some(u) = &b.db_user {
+            args.push(format!("--user={u}"));
+        }
+        if all {
+            args.push("--all-databases".into());
+            filename = named("all-databases.sql".into());
+        } else {
+            // the database alone, without CREATE DATABASE/USE: it loads into any name
+            args.push(database.clone());
+            filename = named(format!("{database}.sql"));
+        }
+    }
+    Ok(BackupSource::Database {
+        kind: name.into(),
+        command: args
+            .iter()
+            .map(|a| shell_quote(a))
+            .collect::<Vec<_>>()
+            .join(" "),
+        filename,
+    })
+}
+
+/// `s` as one word of a command line that the engine splits as a POSIX shell would.
+fn shell_quote(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_=./:@,+%".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
     }
 }
 
@@ -242,9 +378,8 @@ pub fn check_commands_allowed(
     request: &BackupRequest,
     hooks: &Hooks,
 ) -> Result<()> {
-    let runs_commands = !hooks.pre.is_empty()
-        || !hooks.post.is_empty()
-        || matches!(request.source, BackupSource::Command { .. });
+    let runs_commands =
+        !hooks.pre.is_empty() || !hooks.post.is_empty() || request.source.runs_commands();
     if runs_commands {
         config::secrets::check_safe_for_commands(config_path)?;
     }
@@ -522,5 +657,78 @@ mod restore_tests {
             assert_eq!(Maintenance::from_code(m.code()), Some(m));
         }
         assert_eq!(Maintenance::from_code("format-c"), None);
+    }
+}
+
+#[cfg(test)]
+mod database_tests {
+    use super::*;
+    use crate::config::schema::DumpFormat;
+
+    fn source(kind: SourceKind, database: &str) -> config::BackupSettings {
+        config::BackupSettings {
+            source: Some(kind),
+            database: Some(database.into()),
+            ..Default::default()
+        }
+    }
+
+    fn command(b: &config::BackupSettings) -> (String, String, String) {
+        match config_source(b).unwrap() {
+            BackupSource::Database {
+                kind,
+                command,
+                filename,
+            } => (kind, command, filename),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn database_sources_are_the_dump_commands() {
+        let mut b = source(SourceKind::Postgres, "shop");
+        b.db_host = Some("/run/my postgres".into());
+        b.db_port = Some(5433);
+        b.db_user = Some("backup".into());
+        let (kind, cmd, file) = command(&b);
+        assert_eq!(kind, "postgres");
+        assert_eq!(
+            cmd,
+            "pg_dump --format=custom --dbname=shop --no-password \
+             '--host=/run/my postgres' --port=5433 --username=backup"
+        );
+        assert_eq!(file, "shop.dump");
+
+        b.dump_format = Some(DumpFormat::Plain);
+        assert_eq!(command(&b).2, "shop.sql");
+        let (_, cmd, file) = command(&source(SourceKind::Postgres, "all"));
+        assert_eq!(cmd, "pg_dumpall --no-password");
+        assert_eq!(file, "all-databases.sql");
+        let mut all_custom = source(SourceKind::Postgres, "all");
+        all_custom.dump_format = Some(DumpFormat::Custom);
+        assert!(config_source(&all_custom).is_err());
+
+        let (kind, cmd, file) = command(&source(SourceKind::Mariadb, "it's"));
+        assert_eq!(kind, "mariadb");
+        assert_eq!(
+            cmd,
+            "mariadb-dump --single-transaction --routines --events --triggers 'it'\\''s'"
+        );
+        assert_eq!(file, "it's.sql");
+        let (_, cmd, _) = command(&source(SourceKind::Mysql, "all"));
+        assert!(cmd.starts_with("mysqldump ") && cmd.ends_with(" --all-databases"));
+
+        match config_source(&source(SourceKind::Sqlite, "/srv/app/data.db")).unwrap() {
+            BackupSource::Sqlite { database, filename } => {
+                assert_eq!(database, PathBuf::from("/srv/app/data.db"));
+                assert_eq!(filename, "data.db");
+            }
+            other => panic!("{other:?}"),
+        }
+        // a database source without a database says which key is missing
+        let mut none = source(SourceKind::Postgres, "");
+        none.database = None;
+        let err = config_source(&none).unwrap_err().to_string();
+        assert!(err.contains("backup.database"), "{err}");
     }
 }
