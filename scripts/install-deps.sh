@@ -59,8 +59,9 @@ apt_install lintian desktop-file-utils appstream nsis binutils man-db
 # The fleet server's PostgreSQL store under test: Debian's server, started by the tests on a
 # temporary data folder (as the postgres user when they run as root: runuser is util-linux's).
 apt_install postgresql util-linux
-# Database backups under test: PostgreSQL's pg_dump/pg_restore/psql (above) and sqlite3.
-apt_install sqlite3
+# Database backups under test: PostgreSQL's pg_dump/pg_restore/psql (above), sqlite3, and
+# MariaDB (the tests start their own mariadbd on a temporary folder).
+apt_install sqlite3 mariadb-server mariadb-client
 
 mkdir -p "$tools"
 

@@ -357,7 +357,8 @@ pub struct BackupSettings {
     pub database: Option<String>,
     /// With source = "postgres": "custom" (default, for pg_restore) or "plain" (SQL).
     pub dump_format: Option<DumpFormat>,
-    /// The database server's host (or its socket folder), port and user; the password
+    /// The database server's host (or its socket: the folder for PostgreSQL, the file
+    /// for MariaDB/MySQL), port and user; the password
     /// comes from the tool's own files (`~/.pgpass`, `~/.my.cnf`), never from here.
     pub db_host: Option<String>,
     pub db_port: Option<u16>,

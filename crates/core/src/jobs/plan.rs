@@ -208,8 +208,11 @@ fn database_source(kind: SourceKind, b: &config::BackupSettings) -> Result<Backu
             ]
             .map(String::from),
         );
-        if let Some(h) = &b.db_host {
-            args.push(format!("--host={h}"));
+        match &b.db_host {
+            // a path is the server's socket file
+            Some(h) if h.starts_with('/') => args.push(format!("--socket={h}")),
+            Some(h) => args.push(format!("--host={h}")),
+            None => {}
         }
         if let Some(p) = b.db_port {
             args.push(format!("--port={p}"));
@@ -715,8 +718,11 @@ mod database_tests {
             "mariadb-dump --single-transaction --routines --events --triggers 'it'\\''s'"
         );
         assert_eq!(file, "it's.sql");
-        let (_, cmd, _) = command(&source(SourceKind::Mysql, "all"));
+        let mut all = source(SourceKind::Mysql, "all");
+        all.db_host = Some("/run/mysqld/mysqld.sock".into());
+        let (_, cmd, _) = command(&all);
         assert!(cmd.starts_with("mysqldump ") && cmd.ends_with(" --all-databases"));
+        assert!(cmd.contains(" --socket=/run/mysqld/mysqld.sock "), "{cmd}");
 
         match config_source(&source(SourceKind::Sqlite, "/srv/app/data.db")).unwrap() {
             BackupSource::Sqlite { database, filename } => {
