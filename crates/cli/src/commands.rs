@@ -345,6 +345,21 @@ fn stdin_source(args: &BackupArgs, b: &config::BackupSettings) -> Option<engine:
             filename: filename(),
         });
     }
+    if let Some(archive) = &args.vma {
+        return Some(engine::BackupSource::Vma {
+            archive: Some(archive.clone()),
+            name: args
+                .vma_name
+                .clone()
+                .unwrap_or_else(|| engine::vma_name(archive)),
+        });
+    }
+    if args.vma_stdin {
+        return Some(engine::BackupSource::Vma {
+            archive: None,
+            name: args.vma_name.clone().unwrap_or_else(|| "vma".into()),
+        });
+    }
     args.stdin_command
         .as_ref()
         .map(|cmd| engine::BackupSource::Command {

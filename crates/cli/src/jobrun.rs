@@ -72,7 +72,7 @@ pub fn run_keeping_result<T: Summary>(
         timeout: ctx.global.timeout.map(|t| t.0).or(spec.timeout),
         forward_stdin: matches!(
             &spec.kind,
-            jobs::JobKind::Backup { request, .. } if matches!(request.source, crate::engine::BackupSource::Stdin { .. })
+            jobs::JobKind::Backup { request, .. } if request.source.reads_stdin()
         ),
         ..Default::default()
     };

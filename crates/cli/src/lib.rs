@@ -337,6 +337,17 @@ pub struct BackupArgs {
     /// The file name the stream gets in the snapshot (default "stdin").
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
+    /// Back up a Proxmox vzdump archive (.vma, .vma.gz, .vma.zst): its configuration
+    /// and one image per disk under /vzdump/NAME, deduplicated from one dump to the next.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["stdin", "stdin_command", "vma_stdin"])]
+    pub vma: Option<PathBuf>,
+    /// The same for an archive on standard input (`vzdump --stdout … | … backup --vma-stdin`).
+    #[arg(long, conflicts_with_all = ["stdin", "stdin_command"])]
+    pub vma_stdin: bool,
+    /// The folder name of the archive in the snapshot (default: the guest's, as
+    /// "qemu-100" from vzdump-qemu-100-….vma; "vma" on standard input).
+    #[arg(long, value_name = "NAME")]
+    pub vma_name: Option<String>,
     /// Record this time instead of now (e.g. when importing old data): "2024-05-01 10:00:00".
     #[arg(long, value_name = "TIME")]
     pub time: Option<String>,

@@ -65,6 +65,13 @@ pub enum BackupSource {
     /// An SQLite database, copied online with `sqlite3`'s `.backup` (a consistent
     /// copy while others write) and stored as `filename`.
     Sqlite { database: PathBuf, filename: String },
+    /// A Proxmox vzdump archive (VMA; `None`: on standard input), stored under
+    /// `/vzdump/NAME/` as its configuration files and one image per disk in device
+    /// order, so that the chunker sees the same bytes from one dump to the next.
+    Vma {
+        archive: Option<PathBuf>,
+        name: String,
+    },
 }
 
 impl BackupSource {
@@ -76,12 +83,24 @@ impl BackupSource {
             BackupSource::Command { .. } => "command",
             BackupSource::Database { kind, .. } => kind,
             BackupSource::Sqlite { .. } => "sqlite",
+            BackupSource::Vma { .. } => "vzdump",
         }
     }
 
     /// Whether the backup runs a program of the configuration's.
     pub fn runs_commands(&self) -> bool {
-        !matches!(self, BackupSource::Files | BackupSource::Stdin { .. })
+        !matches!(
+            self,
+            BackupSource::Files | BackupSource::Stdin { .. } | BackupSource::Vma { .. }
+        )
+    }
+
+    /// Whether the backup reads the job's standard input.
+    pub fn reads_stdin(&self) -> bool {
+        matches!(
+            self,
+            BackupSource::Stdin { .. } | BackupSource::Vma { archive: None, .. }
+        )
     }
 }
 
@@ -178,6 +197,10 @@ pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
         }
         BackupSource::Sqlite { database, filename } => {
             let (repo, snap) = backup_sqlite(open, req, database, filename)?;
+            (repo, snap, None)
+        }
+        BackupSource::Vma { archive, name } => {
+            let (repo, snap) = backup_vma(open, req, archive.as_deref(), name)?;
             (repo, snap, None)
         }
         BackupSource::Stdin { filename } => {
@@ -415,6 +438,167 @@ fn backup_sqlite(
             )
         })?;
     Ok((repo, snap))
+}
+
+/// The name a vzdump archive's folder gets in the snapshot: the guest's
+/// (`vzdump-qemu-100-2024_05_01-10_00_00.vma.zst` → `qemu-100`), the same for every
+/// dump of it so that each backup finds the previous one as its parent.
+pub fn vma_name(archive: &Path) -> String {
+    let file = archive
+        .file_name()
+        .map(|f| f.to_string_lossy().to_string())
+        .unwrap_or_default();
+    if let Some(rest) = file.strip_prefix("vzdump-") {
+        let mut parts = rest.splitn(3, '-');
+        if let (Some(kind), Some(id)) = (parts.next(), parts.next())
+            && !kind.is_empty()
+            && !id.is_empty()
+        {
+            return format!("{kind}-{id}");
+        }
+    }
+    let stem = file.split(".vma").next().unwrap_or_default();
+    if stem.is_empty() {
+        "vma".into()
+    } else {
+        stem.to_string()
+    }
+}
+
+/// A name safe as one path component (a configuration's or a device's name).
+fn component(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c == '/' || c == '\\' || c.is_control() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    match safe.as_str() {
+        "" | "." | ".." => format!("_{safe}"),
+        _ => safe,
+    }
+}
+
+/// Backs up a vzdump archive: read once (from its file, compressed or not, or from
+/// standard input), its configuration files and disks laid out in a private folder
+/// beside the cache (disks as sparse files, each cluster at its place, mtime the
+/// dump's time), which is backed up as `/vzdump/NAME` and removed.
+fn backup_vma(
+    open: OpenRepo,
+    req: &BackupRequest,
+    archive: Option<&Path>,
+    name: &str,
+) -> Result<(Repository<IndexedIdsStatus>, SnapshotFile)> {
+    let shown = archive.map_or_else(|| "stdin".to_string(), |a| a.display().to_string());
+    let staging = crate::t!("engine-vma-staging", archive = shown.as_str());
+    let base = open.cache_dir.clone().unwrap_or_else(std::env::temp_dir);
+    std::fs::create_dir_all(&base).map_err(|e| Error::io(staging.clone(), &base, e))?;
+    remove_stale_stages(&base);
+    let stage = tempfile::Builder::new()
+        .prefix(&format!("vma-{}-", std::process::id()))
+        .tempdir_in(&base)
+        .map_err(|e| Error::io(staging.clone(), &base, e))?;
+    let dir = stage.path().join(component(name));
+    std::fs::create_dir(&dir).map_err(|e| Error::io(staging.clone(), &dir, e))?;
+    let input: Box<dyn std::io::Read + Send> = match archive {
+        Some(a) => npbackup_vma::open(a).map_err(|e| {
+            Error::Input(crate::t!(
+                "engine-vma-unreadable",
+                archive = shown.as_str(),
+                cause = e.to_string()
+            ))
+        })?,
+        None => Box::new(std::io::BufReader::new(std::io::stdin())),
+    };
+    stage_vma(input, &dir, &shown)?;
+    let as_path = PathBuf::from("/vzdump").join(component(name));
+    let opts = BackupOptions::default()
+        .dry_run(req.dry_run)
+        .as_path(Some(as_path));
+    let source = PathList::from_iter([dir.clone()])
+        .sanitize()
+        .map_err(|e| Error::Input(crate::t!("engine-bad-sources", cause = e.to_string())))?;
+    let uri = open.uri.clone();
+    let repo = index(open)?;
+    let snap = repo
+        .backup(&opts, &source, prepare_snapshot(req)?)
+        .map_err(|e| {
+            crate::engine_error(crate::t!("engine-backing-up", location = uri.as_str()), &e)
+        })?;
+    Ok((repo, snap))
+}
+
+/// Lays a VMA archive out in `dir`: each configuration file, and each device as a
+/// sparse file of its size with every cluster written at its offset.
+fn stage_vma(input: impl std::io::Read, dir: &Path, shown: &str) -> Result<()> {
+    use std::os::unix::fs::FileExt;
+    let bad = |e: npbackup_vma::Error| {
+        Error::Input(crate::t!(
+            "engine-vma-bad",
+            archive = shown,
+            cause = e.to_string()
+        ))
+    };
+    let staging = || crate::t!("engine-vma-staging", archive = shown);
+    let mut reader = npbackup_vma::Reader::new(input).map_err(bad)?;
+    let header = reader.header().clone();
+    let mtime = std::time::UNIX_EPOCH + std::time::Duration::from_secs(header.ctime);
+    for c in &header.configs {
+        let path = dir.join(component(&c.name));
+        std::fs::write(&path, &c.data).map_err(|e| Error::io(staging(), &path, e))?;
+        std::fs::File::options()
+            .write(true)
+            .open(&path)
+            .and_then(|f| f.set_modified(mtime))
+            .map_err(|e| Error::io(staging(), &path, e))?;
+    }
+    let mut disks = std::collections::HashMap::new();
+    for d in &header.devices {
+        let path = dir.join(format!("{}.raw", component(&d.name)));
+        let file = std::fs::File::create(&path).map_err(|e| Error::io(staging(), &path, e))?;
+        file.set_len(d.size)
+            .map_err(|e| Error::io(staging(), &path, e))?;
+        disks.insert(d.id, (file, path));
+    }
+    while let Some(cluster) = reader.next_cluster().map_err(bad)? {
+        let Some((file, path)) = disks.get(&cluster.device) else {
+            continue;
+        };
+        for (i, block) in cluster.blocks() {
+            let at = cluster.offset() + (i * npbackup_vma::BLOCK_SIZE) as u64;
+            file.write_all_at(block, at)
+                .map_err(|e| Error::io(staging(), path, e))?;
+        }
+    }
+    for (file, path) in disks.values() {
+        file.set_modified(mtime)
+            .map_err(|e| Error::io(staging(), path, e))?;
+    }
+    Ok(())
+}
+
+/// Removes the staging folders of VMA backups whose process is gone (killed).
+fn remove_stale_stages(base: &Path) {
+    let Ok(entries) = std::fs::read_dir(base) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let Some(pid) = name
+            .strip_prefix("vma-")
+            .and_then(|r| r.split('-').next())
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
 }
 
 /// One stream stored as one file at `path` (a command's output, a database's copy),

@@ -32,7 +32,7 @@ use rustic_core::{
 };
 use serde::Serialize;
 
-pub use backup::{BackupRequest, BackupSource, BackupSummary, backup, parse_time};
+pub use backup::{BackupRequest, BackupSource, BackupSummary, backup, parse_time, vma_name};
 pub use browse::{
     DiffEntry, DiffKind, Entry, FindHit, Snapshot, SnapshotFilter, SnapshotInfo,
     copy_newest_snapshot, diff, dump, find, kind_name, ls, resolve_snapshot, snapshots,
