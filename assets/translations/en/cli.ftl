@@ -112,6 +112,8 @@ engine-command-failed = stdin-command `{ $command }` failed ({ $cause }): its ou
 engine-vma-staging = laying out the vzdump archive `{ $archive }` for its backup
 engine-vma-unreadable = cannot read the vzdump archive `{ $archive }`: { $cause }
 engine-vma-bad = `{ $archive }` is not a readable VMA archive { $cause }: nothing was backed up
+engine-vma-duplicate = `{ $archive }` names two of its files `{ $name }`: nothing was backed up
+engine-vma-incomplete = `{ $archive }` holds { $have } of the { $all } clusters of `{ $device }` (cluster { $first } is missing): the dump was cut short, nothing was backed up
 engine-sqlite-missing = the SQLite database `{ $database }` does not exist (backup.database names the database file)
 engine-sqlite-copying = making an online copy of the SQLite database `{ $database }`
 engine-sqlite-no-tool = cannot copy the SQLite database `{ $database }`: sqlite3 does not run ({ $cause }); install it (Debian: apt install sqlite3)
@@ -405,6 +407,7 @@ job-option-credentials = repository `{ $repo }`, backend option { $option }: { $
 job-command-source-without-command = backup.source is "command" but no backup.stdin-command is set
 job-database-source-without-database = backup.source is "{ $source }" but no backup.database names the database (a name, "all", or for sqlite the database file)
 job-dumpall-is-plain = backup.database = "all" is dumped by pg_dumpall, which writes SQL text only: leave out backup.dump-format or set it to "plain"
+job-database-not-a-name = backup.database = "{ $database }" is not a database name (a connection string or an option): set the server with db-host, db-port and db-user, the password in the tool's own file
 job-nothing-to-back-up = repository `{ $repo }` has nothing to back up: set backup.paths in { $file }
 job-no-retention = repository `{ $repo }` has no retention policy: set [retention] (e.g. preset = "gfs") for it or its group
 
@@ -842,6 +845,10 @@ web-column-next = Next run
 web-next-backup = next backup { $when }
 export-the-download = the download
 export-not-a-file = { $path } is a folder: download it as zip, tar or tar.gz
+export-vma-not-a-folder = `{ $path }` is not a folder: a VMA archive is made from a folder that backup --vma wrote (/vzdump/NAME)
+export-vma-no-disk = `{ $path }` holds no disk image (NAME.raw): it is not a folder that backup --vma wrote
+export-vma-too-many = `{ $path }` holds more than 255 disk images, more than a VMA archive can hold
+export-vma-config-too-big = `{ $path }` is larger than 64 KiB, more than a VMA archive holds for a configuration file
 export-size-differs = { $path } gave { $read } bytes where the snapshot records { $expected }: the repository may be damaged (run a check)
 web-no-accounts = no web user or token exists yet: add one with `{ -cli } web user add NAME --role admin`
 io-listening = listening on
@@ -954,3 +961,8 @@ upgrade-up-to-date = { $version } is the newest version for this machine ({ $ser
 upgrade-available = version { $version } is available from { $server } ({ $size }); `npbackup-cli upgrade` installs it
 upgrade-installed = upgraded to version { $version }: { $files }
 upgrade-disabled = upgrades are turned off here (NPBACKUP_NO_UPGRADE is set)
+cli-export-exists = `{ $path }` exists already: give export a new file name (nothing is overwritten)
+cli-exported = { $files ->
+    [one] { $files } file ({ $size }) written to { $path }
+   *[other] { $files } files ({ $size }) written to { $path }
+}

@@ -113,6 +113,8 @@ engine-command-failed = la commande stdin-command `{ $command }` a échoué ({ $
 engine-vma-staging = mise à plat de l'archive vzdump `{ $archive }` pour sa sauvegarde
 engine-vma-unreadable = impossible de lire l'archive vzdump `{ $archive }` : { $cause }
 engine-vma-bad = `{ $archive }` n'est pas une archive VMA lisible { $cause } : rien n'a été sauvegardé
+engine-vma-duplicate = `{ $archive }` nomme deux de ses fichiers `{ $name }` : rien n'a été sauvegardé
+engine-vma-incomplete = `{ $archive }` contient { $have } des { $all } clusters de `{ $device }` (le cluster { $first } manque) : le dump a été interrompu, rien n'a été sauvegardé
 engine-sqlite-missing = la base SQLite `{ $database }` n'existe pas (backup.database nomme le fichier de la base)
 engine-sqlite-copying = copie à chaud de la base SQLite `{ $database }`
 engine-sqlite-no-tool = impossible de copier la base SQLite `{ $database }` : sqlite3 ne se lance pas ({ $cause }) ; installez-le (Debian : apt install sqlite3)
@@ -417,6 +419,7 @@ job-option-credentials = dépôt `{ $repo }`, option de stockage { $option } : {
 job-command-source-without-command = backup.source vaut "command" mais aucun backup.stdin-command n'est réglé
 job-database-source-without-database = backup.source vaut "{ $source }" mais aucun backup.database ne nomme la base (un nom, "all", ou pour sqlite le fichier de la base)
 job-dumpall-is-plain = backup.database = "all" est exporté par pg_dumpall, qui n'écrit que du SQL : omettez backup.dump-format ou mettez "plain"
+job-database-not-a-name = backup.database = "{ $database }" n'est pas un nom de base (une chaîne de connexion ou une option) : réglez le serveur avec db-host, db-port et db-user, le mot de passe dans le fichier de l'outil
 job-nothing-to-back-up = le dépôt `{ $repo }` n'a rien à sauvegarder : réglez backup.paths dans { $file }
 job-no-retention = le dépôt `{ $repo }` n'a pas de politique de conservation : réglez [retention] (par exemple preset = "gfs") pour lui ou son groupe
 
@@ -866,6 +869,10 @@ web-column-next = Prochaine exécution
 web-next-backup = prochaine sauvegarde { $when }
 export-the-download = le téléchargement
 export-not-a-file = { $path } est un dossier : téléchargez-le en zip, tar ou tar.gz
+export-vma-not-a-folder = `{ $path }` n'est pas un dossier : une archive VMA se fait d'un dossier écrit par backup --vma (/vzdump/NOM)
+export-vma-no-disk = `{ $path }` ne contient aucune image de disque (NOM.raw) : ce n'est pas un dossier écrit par backup --vma
+export-vma-too-many = `{ $path }` contient plus de 255 images de disque, plus qu'une archive VMA n'en peut tenir
+export-vma-config-too-big = `{ $path }` dépasse 64 Kio, plus qu'une archive VMA ne tient pour un fichier de configuration
 export-size-differs = { $path } a donné { $read } octets là où l’instantané en indique { $expected } : le dépôt est peut-être endommagé (lancez une vérification)
 web-no-accounts = aucun utilisateur ni jeton web n'existe encore : ajoutez-en un avec `{ -cli } web user add NOM --role admin`
 io-listening = écoute sur
@@ -978,3 +985,8 @@ upgrade-up-to-date = { $version } est la version la plus récente pour cette mac
 upgrade-available = la version { $version } est disponible sur { $server } ({ $size }) ; `npbackup-cli upgrade` l’installe
 upgrade-installed = mis à jour en version { $version } : { $files }
 upgrade-disabled = les mises à jour sont désactivées ici (NPBACKUP_NO_UPGRADE est défini)
+cli-export-exists = `{ $path }` existe déjà : donnez à export un nouveau nom de fichier (rien n'est écrasé)
+cli-exported = { $files ->
+    [one] { $files } fichier ({ $size }) écrit dans { $path }
+   *[other] { $files } fichiers ({ $size }) écrits dans { $path }
+}

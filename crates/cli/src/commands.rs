@@ -38,6 +38,12 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
         } => find(ctx, &pattern, ignore_case, &filter),
         Command::Restore(args) => restore(ctx, args),
         Command::Dump { snapshot, path } => dump(ctx, &snapshot, &path),
+        Command::Export {
+            snapshot,
+            path,
+            format,
+            output,
+        } => export(ctx, &snapshot, &path, format.into(), &output),
         Command::Diff {
             snapshot1,
             snapshot2,
@@ -628,6 +634,58 @@ fn dump(ctx: &Context, snapshot: &str, path: &str) -> Result<i32> {
             to: None,
         },
     )?;
+    Ok(exit::OK)
+}
+
+fn export(
+    ctx: &Context,
+    snapshot: &str,
+    path: &str,
+    format: engine::ExportFormat,
+    file: &std::path::Path,
+) -> Result<i32> {
+    // nothing is overwritten
+    if file.exists() {
+        return Err(Error::Input(crate::t!(
+            "cli-export-exists",
+            path = file.display().to_string()
+        )));
+    }
+    let to =
+        std::path::absolute(file).map_err(|e| Error::io(crate::t!("io-resolving"), file, e))?;
+    let written = (|| {
+        let (target, rc) = ctx.target()?;
+        let kind = JobKind::Export {
+            snapshot: snapshot.to_string(),
+            path: path.to_string(),
+            format,
+            to: to.clone(),
+        };
+        let spec = plan::with_repo_settings(JobSpec::new(target, kind), rc.as_ref())?;
+        let (outcome, _) = crate::jobrun::run::<engine::ExportSummary>(ctx, spec)?;
+        Ok::<_, Error>((outcome.repository, outcome.summary))
+    })();
+    let (used, summary) = match written {
+        Ok(w) => w,
+        Err(e) => {
+            // a half-written archive is not left under the name asked for
+            let _ = std::fs::remove_file(&to);
+            return Err(e);
+        }
+    };
+    if ctx.global.json {
+        output::print_json("export", Some(&used), &summary);
+    } else {
+        println!(
+            "{}",
+            crate::t!(
+                "cli-exported",
+                files = summary.files,
+                size = crate::humanize::size(summary.bytes),
+                path = to.display().to_string()
+            )
+        );
+    }
     Ok(exit::OK)
 }
 

@@ -171,6 +171,18 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Write the content of one file of a snapshot to stdout.
     Dump { snapshot: String, path: String },
+    /// Write a folder (or file) of a snapshot into one new archive file: tar, tar.gz,
+    /// zip, or a Proxmox VMA archive from a folder that backup --vma wrote.
+    Export {
+        snapshot: String,
+        path: String,
+        /// The archive's format.
+        #[arg(long, value_enum, default_value = "tar")]
+        format: ExportArg,
+        /// The file to write (it must not exist yet).
+        #[arg(long, short = 'o', value_name = "FILE")]
+        output: PathBuf,
+    },
     /// Show what changed between two snapshots.
     Diff {
         snapshot1: String,
@@ -290,6 +302,7 @@ pub struct InitArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("vma_source").args(["vma", "vma_stdin"]).multiple(false)))]
 pub struct BackupArgs {
     /// Paths to back up (default: backup.paths from the config).
     pub paths: Vec<PathBuf>,
@@ -339,14 +352,14 @@ pub struct BackupArgs {
     pub stdin_filename: Option<String>,
     /// Back up a Proxmox vzdump archive (.vma, .vma.gz, .vma.zst): its configuration
     /// and one image per disk under /vzdump/NAME, deduplicated from one dump to the next.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["stdin", "stdin_command", "vma_stdin"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "stdin", "stdin_command", "vma_stdin"])]
     pub vma: Option<PathBuf>,
     /// The same for an archive on standard input (`vzdump --stdout … | … backup --vma-stdin`).
-    #[arg(long, conflicts_with_all = ["stdin", "stdin_command"])]
+    #[arg(long, conflicts_with_all = ["paths", "stdin", "stdin_command"])]
     pub vma_stdin: bool,
     /// The folder name of the archive in the snapshot (default: the guest's, as
     /// "qemu-100" from vzdump-qemu-100-….vma; "vma" on standard input).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", requires = "vma_source")]
     pub vma_name: Option<String>,
     /// Record this time instead of now (e.g. when importing old data): "2024-05-01 10:00:00".
     #[arg(long, value_name = "TIME")]
@@ -397,6 +410,33 @@ pub struct RestoreArgs {
     /// Restore runs of zeros as holes (sparse files).
     #[arg(long)]
     pub sparse: bool,
+}
+
+/// `export --format`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum ExportArg {
+    /// One file's bytes, as they were backed up.
+    File,
+    /// A tar archive of the folder.
+    Tar,
+    /// The same, gzip-compressed.
+    TarGz,
+    /// A zip archive of the folder.
+    Zip,
+    /// A Proxmox VMA archive of a /vzdump/NAME folder (for qmrestore).
+    Vma,
+}
+
+impl From<ExportArg> for engine::ExportFormat {
+    fn from(f: ExportArg) -> Self {
+        match f {
+            ExportArg::File => engine::ExportFormat::File,
+            ExportArg::Tar => engine::ExportFormat::Tar,
+            ExportArg::TarGz => engine::ExportFormat::TarGz,
+            ExportArg::Zip => engine::ExportFormat::Zip,
+            ExportArg::Vma => engine::ExportFormat::Vma,
+        }
+    }
 }
 
 /// `--overwrite`: the engine's `Overwrite`, spelled for the command line.
@@ -707,7 +747,7 @@ fn command_op(c: &Command) -> Option<Op> {
         | Command::HasRecentSnapshot { .. }
         | Command::Metrics { .. }
         | Command::SendTestEmail { .. } => Op::List,
-        Command::Restore(_) | Command::Dump { .. } => Op::Restore,
+        Command::Restore(_) | Command::Dump { .. } | Command::Export { .. } => Op::Restore,
         Command::Check(_) => Op::Check,
         Command::Unlock => Op::Unlock,
         Command::Init(_)
@@ -740,6 +780,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Find { .. } => "find",
         Command::Restore(_) => "restore",
         Command::Dump { .. } => "dump",
+        Command::Export { .. } => "export",
         Command::Diff { .. } => "diff",
         Command::Stats => "stats",
         Command::HasRecentSnapshot { .. } => "has-recent-snapshot",

@@ -73,11 +73,46 @@ fn added(w: &World, repo: &Path, args: &[&str]) -> u64 {
     v["result"]["data_added"].as_u64().unwrap()
 }
 
+/// What backing up `args` adds to configured repository `name`.
+fn added_to(w: &World, cfg: &Path, name: &str, args: &[&Path]) -> u64 {
+    let v = json(&run(
+        w.cli()
+            .arg("-c")
+            .arg(cfg)
+            .args(["--repo", name, "--json", "backup"])
+            .args(args),
+        0,
+    ));
+    v["result"]["data_added"].as_u64().unwrap()
+}
+
 #[test]
 fn dumps_deduplicate_restore_and_refuse_damage() {
     let w = World::new();
     let repo = w.path("repo");
-    run(w.cli_repo(&repo.display().to_string()).arg("init"), 0);
+    // a second repository with the same chunker: what backing up the disk images
+    // themselves adds, the best a dump can do
+    let cfg = w.config(&format!(
+        "[repos.vma]\nuri = \"{}\"\npassword-file = \"{pw}\"\n\
+         [repos.images]\nuri = \"{}\"\npassword-file = \"{pw}\"\n",
+        repo.display(),
+        w.path("images-repo").display(),
+        pw = w.password_file().display()
+    ));
+    run(
+        w.cli().arg("-c").arg(&cfg).args(["--repo", "vma", "init"]),
+        0,
+    );
+    run(
+        w.cli().arg("-c").arg(&cfg).args([
+            "--repo",
+            "images",
+            "init",
+            "--copy-chunker-params-from",
+            "vma",
+        ]),
+        0,
+    );
     let clusters = DISK / CLUSTER_SIZE;
 
     let first = disk(7);
@@ -86,6 +121,10 @@ fn dumps_deduplicate_restore_and_refuse_damage() {
     fs::write(&dump1, zstd::encode_all(&bytes[..], 1).unwrap()).unwrap();
     let a1 = added(&w, &repo, &["--vma", dump1.to_str().unwrap()]);
     assert!(a1 as usize > DISK / 2, "the first dump adds the disk: {a1}");
+    let image = w.path("image/disk.raw");
+    fs::create_dir_all(image.parent().unwrap()).unwrap();
+    fs::write(&image, &first).unwrap();
+    added_to(&w, &cfg, "images", &[&image]);
 
     // 2% of the clusters changed (a file of the guest rewritten in place), and the
     // clusters in another order
@@ -96,13 +135,15 @@ fn dumps_deduplicate_restore_and_refuse_damage() {
     let dump2 = w.path("vzdump-qemu-100-2026_12_02-01_00_00.vma");
     fs::write(&dump2, vma(&second, &shuffled(clusters, 2), 1_764_637_200)).unwrap();
     let a2 = added(&w, &repo, &["--vma", dump2.to_str().unwrap()]);
-    // the changed clusters and the chunks they end and begin (rustic's chunks are
-    // 0.5 to 8 MiB, 1 MiB on average): nothing that depends on the clusters' order
+    fs::write(&image, &second).unwrap();
+    let ideal = added_to(&w, &cfg, "images", &[&image]);
+    // the chunks the change touches, as for the image itself: nothing that depends
+    // on the clusters' order (a few KiB of trees and configuration beside)
     assert!(
-        (a2 as usize) < (to - from) + 4 * 1024 * 1024,
-        "the second dump adds {a2} bytes for {} changed",
-        to - from
+        a2 <= ideal + 64 * 1024,
+        "the second dump adds {a2} bytes, the changed image alone {ideal}"
     );
+    assert!((a2 as usize) < DISK / 2, "{a2}");
 
     // the disk and the configuration as they were, under the guest's name
     let target = w.path("restored");
@@ -117,6 +158,62 @@ fn dumps_deduplicate_restore_and_refuse_damage() {
     let conf = fs::read_to_string(target.join("vzdump/qemu-100/qemu-server.conf")).unwrap();
     assert!(conf.starts_with("memory: 512\n"));
     restic_check(&w, repo.to_str().unwrap());
+
+    // or as a VMA archive again, which reads back to the same configuration and disk
+    let exported = w.path("vzdump-qemu-100-exported.vma");
+    run(
+        w.cli_repo(&repo.display().to_string())
+            .args([
+                "export",
+                "latest",
+                "/vzdump/qemu-100",
+                "--format",
+                "vma",
+                "-o",
+            ])
+            .arg(&exported),
+        0,
+    );
+    let bytes = fs::read(&exported).unwrap();
+    let mut r = npbackup_vma::Reader::new(&bytes[..]).unwrap();
+    assert_eq!(r.header().ctime, 1_764_637_200);
+    assert_eq!(r.header().configs[0].name, "qemu-server.conf");
+    assert!(r.header().configs[0].data.starts_with(b"memory: 512\n"));
+    assert_eq!(r.header().devices[0].name, "drive-scsi0");
+    assert_eq!(r.header().devices[0].size, DISK as u64);
+    let mut image = vec![0u8; DISK];
+    while let Some(c) = r.next_cluster().unwrap() {
+        let at = c.offset() as usize;
+        image[at..at + CLUSTER_SIZE].copy_from_slice(&c.expand());
+    }
+    assert!(image == second, "the exported archive's disk differs");
+    // the same archive again adds next to nothing; export never overwrites
+    let again = added(
+        &w,
+        &repo,
+        &[
+            "--vma",
+            exported.to_str().unwrap(),
+            "--vma-name",
+            "qemu-100",
+        ],
+    );
+    assert!(again < 1024 * 1024, "{again}");
+    let out = w
+        .cli_repo(&repo.display().to_string())
+        .args([
+            "export",
+            "latest",
+            "/vzdump/qemu-100",
+            "--format",
+            "vma",
+            "-o",
+        ])
+        .arg(&exported)
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    assert_eq!(fs::read(&exported).unwrap().len(), bytes.len());
 
     // from standard input, as `vzdump --stdout` gives it
     let mut child = w
@@ -161,12 +258,31 @@ fn dumps_deduplicate_restore_and_refuse_damage() {
         "{err}"
     );
     assert!(!err.contains("panicked"), "{err}");
+    // cut between two extents: every extent is whole, but clusters are missing
+    let short = w.path("vzdump-qemu-100-short.vma");
+    fs::write(
+        &short,
+        vma(&first, &(0..clusters / 2).collect::<Vec<_>>(), 1),
+    )
+    .unwrap();
+    let out = w
+        .cli_repo(&repo.display().to_string())
+        .args(["backup", "--vma"])
+        .arg(&short)
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("{} of the {clusters} clusters", clusters / 2)),
+        "{err}"
+    );
     let snaps = json(&run(
         w.cli_repo(&repo.display().to_string())
             .args(["--json", "snapshots"]),
         0,
     ));
-    assert_eq!(snaps["result"].as_array().unwrap().len(), 3);
+    assert_eq!(snaps["result"].as_array().unwrap().len(), 4);
     let leftovers: Vec<_> = walk(&w.home().join(".cache"))
         .into_iter()
         .filter(|p| p.to_string_lossy().contains("/vma-"))

@@ -305,6 +305,7 @@ fn backup_command(
     })?;
     let path = PathBuf::from(filename);
     let repo = index(open)?;
+    let snapshot = prepare_snapshot(req)?;
     let cannot_start = |e: std::io::Error| {
         Error::Input(crate::t!(
             "engine-command-cannot-start",
@@ -326,20 +327,29 @@ fn backup_command(
     };
     // what the command says, its last 4 KiB, read beside its output so that it
     // never blocks on a full pipe
-    let said = std::thread::spawn(move || {
-        let mut all = Vec::new();
-        let _ = stderr.read_to_end(&mut all);
-        let tail = all.len().saturating_sub(4096);
-        String::from_utf8_lossy(&all[tail..]).trim().to_string()
+    let (tell, said) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut tail: Vec<u8> = Vec::new();
+        let mut buf = [0u8; 4096];
+        while let Ok(n @ 1..) = stderr.read(&mut buf) {
+            tail.extend_from_slice(&buf[..n]);
+            let extra = tail.len().saturating_sub(4096);
+            tail.drain(..extra);
+        }
+        let _ = tell.send(String::from_utf8_lossy(&tail).trim().to_string());
     });
     let src = ReaderSource::new(path.clone(), stdout, None);
-    let archived = repo.archive(&stream_options(req), &src, prepare_snapshot(req)?, &[path]);
+    let archived = repo.archive(&stream_options(req), &src, snapshot, &[path]);
     if archived.is_err() {
         // the repository failed: the command must not wait on a pipe nobody reads
         let _ = child.kill();
     }
     let status = child.wait();
-    let said = said.join().unwrap_or_default();
+    // a process the command left running may hold its stderr open: wait only briefly
+    let said = said
+        .recv_timeout(std::time::Duration::from_secs(2))
+        .map(|s| crate::redact::redact(&s))
+        .unwrap_or_default();
     let snap = archived.map_err(|e| {
         crate::engine_error(
             crate::t!(
@@ -392,10 +402,9 @@ fn backup_sqlite(
         )));
     }
     let copying = || crate::t!("engine-sqlite-copying", database = shown.as_str());
-    let dir = tempfile::Builder::new()
-        .prefix("npbackup-sqlite-")
-        .tempdir()
-        .map_err(|e| Error::io(copying(), std::env::temp_dir(), e))?;
+    // an absolute path: sqlite3 would read a name starting with "-" as an option
+    let database = &std::path::absolute(database).map_err(|e| Error::io(copying(), database, e))?;
+    let dir = private_folder(&open, "sqlite").map_err(|(at, e)| Error::io(copying(), at, e))?;
     let copy = dir.path().join("copy.sqlite");
     // sqlite3's dot-command arguments are quoted its own way: '…' with '' for '
     let quoted = format!("'{}'", copy.display().to_string().replace('\'', "''"));
@@ -495,13 +504,8 @@ fn backup_vma(
 ) -> Result<(Repository<IndexedIdsStatus>, SnapshotFile)> {
     let shown = archive.map_or_else(|| "stdin".to_string(), |a| a.display().to_string());
     let staging = crate::t!("engine-vma-staging", archive = shown.as_str());
-    let base = open.cache_dir.clone().unwrap_or_else(std::env::temp_dir);
-    std::fs::create_dir_all(&base).map_err(|e| Error::io(staging.clone(), &base, e))?;
-    remove_stale_stages(&base);
-    let stage = tempfile::Builder::new()
-        .prefix(&format!("vma-{}-", std::process::id()))
-        .tempdir_in(&base)
-        .map_err(|e| Error::io(staging.clone(), &base, e))?;
+    let stage =
+        private_folder(&open, "vma").map_err(|(at, e)| Error::io(staging.clone(), at, e))?;
     let dir = stage.path().join(component(name));
     std::fs::create_dir(&dir).map_err(|e| Error::io(staging.clone(), &dir, e))?;
     let input: Box<dyn std::io::Read + Send> = match archive {
@@ -533,9 +537,11 @@ fn backup_vma(
 }
 
 /// Lays a VMA archive out in `dir`: each configuration file, and each device as a
-/// sparse file of its size with every cluster written at its offset.
+/// sparse file of its size with every cluster written at its offset. vzdump writes
+/// every cluster (those of zeros too): an archive that lacks one was cut short,
+/// even when it ends between two extents.
 fn stage_vma(input: impl std::io::Read, dir: &Path, shown: &str) -> Result<()> {
-    use std::os::unix::fs::FileExt;
+    use std::io::{Seek, SeekFrom, Write};
     let bad = |e: npbackup_vma::Error| {
         Error::Input(crate::t!(
             "engine-vma-bad",
@@ -544,61 +550,158 @@ fn stage_vma(input: impl std::io::Read, dir: &Path, shown: &str) -> Result<()> {
         ))
     };
     let staging = || crate::t!("engine-vma-staging", archive = shown);
+    let create = |path: &Path| {
+        private_file(path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => Error::Input(crate::t!(
+                "engine-vma-duplicate",
+                archive = shown,
+                name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().to_string())
+                    .unwrap_or_default()
+            )),
+            _ => Error::io(staging(), path, e),
+        })
+    };
     let mut reader = npbackup_vma::Reader::new(input).map_err(bad)?;
     let header = reader.header().clone();
-    let mtime = std::time::UNIX_EPOCH + std::time::Duration::from_secs(header.ctime);
+    let mtime = std::time::UNIX_EPOCH
+        .checked_add(std::time::Duration::from_secs(header.ctime))
+        .unwrap_or_else(std::time::SystemTime::now);
     for c in &header.configs {
         let path = dir.join(component(&c.name));
-        std::fs::write(&path, &c.data).map_err(|e| Error::io(staging(), &path, e))?;
-        std::fs::File::options()
-            .write(true)
-            .open(&path)
-            .and_then(|f| f.set_modified(mtime))
+        let mut file = create(&path)?;
+        file.write_all(&c.data)
+            .and_then(|()| file.set_modified(mtime))
             .map_err(|e| Error::io(staging(), &path, e))?;
+    }
+    struct Disk {
+        file: std::fs::File,
+        path: PathBuf,
+        size: u64,
+        name: String,
+        seen: Vec<bool>,
     }
     let mut disks = std::collections::HashMap::new();
     for d in &header.devices {
         let path = dir.join(format!("{}.raw", component(&d.name)));
-        let file = std::fs::File::create(&path).map_err(|e| Error::io(staging(), &path, e))?;
+        let file = create(&path)?;
         file.set_len(d.size)
             .map_err(|e| Error::io(staging(), &path, e))?;
-        disks.insert(d.id, (file, path));
+        let clusters = d.size.div_ceil(npbackup_vma::CLUSTER_SIZE as u64) as usize;
+        disks.insert(
+            d.id,
+            Disk {
+                file,
+                path,
+                size: d.size,
+                name: d.name.clone(),
+                seen: vec![false; clusters],
+            },
+        );
     }
     while let Some(cluster) = reader.next_cluster().map_err(bad)? {
-        let Some((file, path)) = disks.get(&cluster.device) else {
+        let Some(disk) = disks.get_mut(&cluster.device) else {
             continue;
         };
+        if let Some(seen) = disk.seen.get_mut(cluster.number as usize) {
+            *seen = true;
+        }
         for (i, block) in cluster.blocks() {
             let at = cluster.offset() + (i * npbackup_vma::BLOCK_SIZE) as u64;
-            file.write_all_at(block, at)
-                .map_err(|e| Error::io(staging(), path, e))?;
+            // the last cluster's blocks past the disk's end are not the disk's
+            let keep = disk.size.saturating_sub(at).min(block.len() as u64) as usize;
+            if keep == 0 {
+                continue;
+            }
+            (&disk.file)
+                .seek(SeekFrom::Start(at))
+                .and_then(|_| (&disk.file).write_all(&block[..keep]))
+                .map_err(|e| Error::io(staging(), &disk.path, e))?;
         }
     }
-    for (file, path) in disks.values() {
-        file.set_modified(mtime)
-            .map_err(|e| Error::io(staging(), path, e))?;
+    for disk in disks.values() {
+        if let Some(missing) = disk.seen.iter().position(|s| !s) {
+            let have = disk.seen.iter().filter(|s| **s).count();
+            return Err(Error::Input(crate::t!(
+                "engine-vma-incomplete",
+                archive = shown,
+                device = disk.name.as_str(),
+                have = have,
+                all = disk.seen.len(),
+                first = missing
+            )));
+        }
+        disk.file
+            .set_modified(mtime)
+            .map_err(|e| Error::io(staging(), &disk.path, e))?;
     }
     Ok(())
 }
 
-/// Removes the staging folders of VMA backups whose process is gone (killed).
-fn remove_stale_stages(base: &Path) {
+/// A new file readable by its owner alone (`create_new`: never one that exists).
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::File::options();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)
+}
+
+/// A new folder readable by this user alone, beside the cache (a tmpfs `/tmp` could
+/// not hold a disk image or a large database), removed when dropped; the folders
+/// that killed runs left behind are removed first.
+fn private_folder(
+    open: &OpenRepo,
+    kind: &str,
+) -> std::result::Result<tempfile::TempDir, (PathBuf, std::io::Error)> {
+    let base = open.cache_dir.clone().unwrap_or_else(std::env::temp_dir);
+    std::fs::create_dir_all(&base).map_err(|e| (base.clone(), e))?;
+    remove_stale_folders(&base);
+    let mut builder = tempfile::Builder::new();
+    let prefix = format!("npbackup-{kind}-{}-", std::process::id());
+    builder.prefix(&prefix);
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o700));
+    builder.tempdir_in(&base).map_err(|e| (base.clone(), e))
+}
+
+/// Removes the private folders (VMA layouts, SQLite copies) of runs whose process
+/// is gone: killed before they could remove them.
+fn remove_stale_folders(base: &Path) {
     let Ok(entries) = std::fs::read_dir(base) else {
         return;
     };
     for e in entries.flatten() {
         let name = e.file_name().to_string_lossy().to_string();
         let Some(pid) = name
-            .strip_prefix("vma-")
+            .strip_prefix("npbackup-vma-")
+            .or_else(|| name.strip_prefix("npbackup-sqlite-"))
             .and_then(|r| r.split('-').next())
             .and_then(|p| p.parse::<u32>().ok())
         else {
             continue;
         };
-        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+        if pid != std::process::id() && !process_alive(pid) {
             let _ = std::fs::remove_dir_all(e.path());
         }
     }
+}
+
+/// Whether process `pid` exists (signal 0 reaches it, or is refused to us).
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = i32::try_from(pid) else {
+        return true;
+    };
+    // SAFETY: kill with signal 0 sends nothing; it only checks the process exists
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
 }
 
 /// One stream stored as one file at `path` (a command's output, a database's copy),

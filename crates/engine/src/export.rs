@@ -29,6 +29,9 @@ pub enum ExportFormat {
     Tar,
     TarGz,
     Zip,
+    /// A folder that `backup --vma` wrote (`/vzdump/NAME`) as a Proxmox VMA archive
+    /// again: its configuration files, and each `*.raw` disk as a device.
+    Vma,
 }
 
 impl ExportFormat {
@@ -39,13 +42,14 @@ impl ExportFormat {
             ExportFormat::Tar => ".tar",
             ExportFormat::TarGz => ".tar.gz",
             ExportFormat::Zip => ".zip",
+            ExportFormat::Vma => ".vma",
         }
     }
 
     /// The HTTP content type.
     pub fn content_type(self) -> &'static str {
         match self {
-            ExportFormat::File => "application/octet-stream",
+            ExportFormat::File | ExportFormat::Vma => "application/octet-stream",
             ExportFormat::Tar => "application/x-tar",
             ExportFormat::TarGz => "application/gzip",
             ExportFormat::Zip => "application/zip",
@@ -136,6 +140,9 @@ pub fn export(
         summary.bytes = counted.written;
         return Ok(summary);
     }
+    if format == ExportFormat::Vma {
+        return export_vma(&repo, &node, &at, out);
+    }
     // the archive holds the folder itself: /home/ann/docs → docs/…
     let root = match at.file_name() {
         Some(name) => PathBuf::from(name),
@@ -207,6 +214,170 @@ pub fn export(
     }
     archive.finish().map_err(writing)?;
     Ok(summary)
+}
+
+/// Writes the folder `node` (at `at`) as a VMA archive: the files it holds
+/// directly, `NAME.raw` as device `NAME` (ids in name order), the others as
+/// configuration files; the archive's time is the newest disk's (the dump's).
+fn export_vma(
+    repo: &Repository<rustic_core::IndexedFullStatus>,
+    node: &Node,
+    at: &Path,
+    out: &mut dyn Write,
+) -> Result<ExportSummary> {
+    let at_text = at.to_string_lossy().to_string();
+    let reading = |p: &Path, e: &rustic_core::RusticError| {
+        crate::engine_error(
+            crate::t!(
+                "browse-reading-from-snapshot",
+                path = p.to_string_lossy().to_string()
+            ),
+            e,
+        )
+    };
+    let writing =
+        |e: std::io::Error| Error::io(crate::t!("io-writing"), crate::t!("export-the-download"), e);
+    if !node.is_dir() {
+        return Err(Error::Input(crate::t!(
+            "export-vma-not-a-folder",
+            path = at_text.as_str()
+        )));
+    }
+    let mut disks = Vec::new();
+    let mut configs = Vec::new();
+    for item in repo
+        .ls(node, &LsOptions::default().recursive(false))
+        .map_err(|e| reading(at, &e))?
+    {
+        let (rel, n) = item.map_err(|e| reading(at, &e))?;
+        if !n.is_file() {
+            continue;
+        }
+        let name = rel.to_string_lossy().to_string();
+        match name.strip_suffix(".raw") {
+            Some(device) => disks.push((device.to_string(), n)),
+            None => configs.push((name, n)),
+        }
+    }
+    if disks.is_empty() {
+        return Err(Error::Input(crate::t!(
+            "export-vma-no-disk",
+            path = at_text.as_str()
+        )));
+    }
+    if disks.len() > 255 {
+        return Err(Error::Input(crate::t!(
+            "export-vma-too-many",
+            path = at_text.as_str()
+        )));
+    }
+    disks.sort_by(|a, b| a.0.cmp(&b.0));
+    configs.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut summary = ExportSummary {
+        folders: 1,
+        ..Default::default()
+    };
+    let mut header = npbackup_vma::Header {
+        uuid: [0; 16],
+        ctime: disks
+            .iter()
+            .filter_map(|(_, n)| n.meta.mtime.map(|t| t.as_second().max(0) as u64))
+            .max()
+            .unwrap_or(0),
+        configs: Vec::new(),
+        devices: Vec::new(),
+    };
+    getrandom::fill(&mut header.uuid).map_err(|e| Error::Input(e.to_string()))?;
+    for (name, n) in &configs {
+        if n.meta.size > u64::from(u16::MAX) {
+            return Err(Error::Input(crate::t!(
+                "export-vma-config-too-big",
+                path = at.join(name).to_string_lossy().to_string()
+            )));
+        }
+        let mut data = Vec::new();
+        repo.dump(n, &mut data)
+            .map_err(|e| reading(&at.join(name), &e))?;
+        summary.files += 1;
+        summary.bytes += data.len() as u64;
+        header.configs.push(npbackup_vma::Config {
+            name: name.clone(),
+            data,
+        });
+    }
+    for (i, (name, n)) in disks.iter().enumerate() {
+        header.devices.push(npbackup_vma::Device {
+            id: i as u8 + 1,
+            name: name.clone(),
+            size: n.meta.size,
+        });
+    }
+    let mut writer = npbackup_vma::Writer::new(out, &header).map_err(writing)?;
+    for (i, (name, n)) in disks.iter().enumerate() {
+        let mut clusters = Clusters {
+            writer: &mut writer,
+            device: i as u8 + 1,
+            number: 0,
+            buffer: Vec::with_capacity(npbackup_vma::CLUSTER_SIZE),
+            written: 0,
+        };
+        repo.dump(n, &mut clusters)
+            .map_err(|e| reading(&at.join(format!("{name}.raw")), &e))?;
+        clusters.finish().map_err(writing)?;
+        summary.files += 1;
+        summary.bytes += clusters.written;
+    }
+    writer.finish().map_err(writing)?;
+    Ok(summary)
+}
+
+/// A disk's bytes cut into the clusters of its device.
+struct Clusters<'a, W: Write> {
+    writer: &'a mut npbackup_vma::Writer<W>,
+    device: u8,
+    number: u32,
+    buffer: Vec<u8>,
+    written: u64,
+}
+
+impl<W: Write> Clusters<'_, W> {
+    fn cluster(&mut self) -> std::io::Result<()> {
+        self.buffer.resize(npbackup_vma::CLUSTER_SIZE, 0);
+        self.writer
+            .write_cluster(self.device, self.number, &self.buffer)?;
+        self.buffer.clear();
+        self.number += 1;
+        Ok(())
+    }
+
+    /// The last, partial cluster, padded with zeros.
+    fn finish(&mut self) -> std::io::Result<()> {
+        if !self.buffer.is_empty() {
+            self.cluster()?;
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write> Write for Clusters<'_, W> {
+    fn write(&mut self, mut buf: &[u8]) -> std::io::Result<usize> {
+        let n = buf.len();
+        while !buf.is_empty() {
+            let room = npbackup_vma::CLUSTER_SIZE - self.buffer.len();
+            let (now, later) = buf.split_at(room.min(buf.len()));
+            self.buffer.extend_from_slice(now);
+            buf = later;
+            if self.buffer.len() == npbackup_vma::CLUSTER_SIZE {
+                self.cluster()?;
+            }
+        }
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// A file's content writer: writes the content, gives how many bytes it wrote.

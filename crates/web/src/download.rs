@@ -35,6 +35,7 @@ pub fn format(name: Option<&str>) -> Result<ExportFormat, WebError> {
         "zip" => Ok(ExportFormat::Zip),
         "tar" => Ok(ExportFormat::Tar),
         "tar.gz" | "tgz" => Ok(ExportFormat::TarGz),
+        "vma" => Ok(ExportFormat::Vma),
         other => Err(WebError::bad_request(t!("web-bad-format", format = other))),
     }
 }

@@ -143,6 +143,14 @@ fn database_source(kind: SourceKind, b: &config::BackupSettings) -> Result<Backu
             ))
         })?;
     let all = database == "all";
+    // a name, never a connection string (its password would show in the snapshot's
+    // file name and in `ps`) nor something the dump tool reads as an option
+    if kind != SourceKind::Sqlite && (database.contains('=') || database.starts_with('-')) {
+        return Err(Error::Usage(crate::t!(
+            "job-database-not-a-name",
+            database = database.as_str()
+        )));
+    }
     let named = |default: String| b.stdin_filename.clone().unwrap_or(default);
     if kind == SourceKind::Sqlite {
         let path = PathBuf::from(&database);
@@ -718,6 +726,12 @@ mod database_tests {
             "mariadb-dump --single-transaction --routines --events --triggers 'it'\\''s'"
         );
         assert_eq!(file, "it's.sql");
+        for bad in ["host=db password=secret", "-shop"] {
+            let err = config_source(&source(SourceKind::Postgres, bad))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains("not a database name"), "{err}");
+        }
         let mut all = source(SourceKind::Mysql, "all");
         all.db_host = Some("/run/mysqld/mysqld.sock".into());
         let (_, cmd, _) = command(&all);
