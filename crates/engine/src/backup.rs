@@ -72,6 +72,14 @@ pub enum BackupSource {
         archive: Option<PathBuf>,
         name: String,
     },
+    /// KVM guests through libvirt at `uri` (virsh's default when `None`): the
+    /// domains `domains` names ("web1", "db-*"), each under `/libvirt/DOMAIN/` as its
+    /// definition and its disk images, read while the guest runs on overlays.
+    Libvirt {
+        #[serde(default)]
+        uri: Option<String>,
+        domains: Vec<String>,
+    },
 }
 
 impl BackupSource {
@@ -84,6 +92,7 @@ impl BackupSource {
             BackupSource::Database { kind, .. } => kind,
             BackupSource::Sqlite { .. } => "sqlite",
             BackupSource::Vma { .. } => "vzdump",
+            BackupSource::Libvirt { .. } => "libvirt",
         }
     }
 
@@ -203,6 +212,10 @@ pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
             let (repo, snap) = backup_vma(open, req, archive.as_deref(), name)?;
             (repo, snap, None)
         }
+        BackupSource::Libvirt { uri, domains } => {
+            let (repo, snap) = super::libvirt::backup(open, req, uri.as_deref(), domains)?;
+            (repo, snap, None)
+        }
         BackupSource::Stdin { filename } => {
             let path = PathBuf::from(filename);
             let repo = index(open)?;
@@ -241,7 +254,7 @@ pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
     Ok(summary)
 }
 
-fn index(open: OpenRepo) -> Result<Repository<IndexedIdsStatus>> {
+pub(super) fn index(open: OpenRepo) -> Result<Repository<IndexedIdsStatus>> {
     let uri = open.uri.clone();
     open.repo.to_indexed_ids().map_err(crate::index_error(&uri))
 }
@@ -253,7 +266,7 @@ fn stream_options(req: &BackupRequest) -> BackupOptions {
         .parent_opts(rustic_core::ParentOptions::default().force(true))
 }
 
-fn prepare_snapshot(req: &BackupRequest) -> Result<SnapshotFile> {
+pub(super) fn prepare_snapshot(req: &BackupRequest) -> Result<SnapshotFile> {
     let mut snap_opts = SnapshotOptions::default()
         .host(req.host.clone())
         .command(format!("{} backup", crate::customization::SHORT_NAME));
@@ -475,7 +488,7 @@ pub fn vma_name(archive: &Path) -> String {
 }
 
 /// A name safe as one path component (a configuration's or a device's name).
-fn component(name: &str) -> String {
+pub(super) fn component(name: &str) -> String {
     let safe: String = name
         .chars()
         .map(|c| {
@@ -640,7 +653,7 @@ fn stage_vma(input: impl std::io::Read, dir: &Path, shown: &str) -> Result<()> {
 }
 
 /// A new file readable by its owner alone (`create_new`: never one that exists).
-fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+pub(super) fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::File::options();
     options.write(true).create_new(true);
     #[cfg(unix)]

@@ -12,6 +12,7 @@ mod compression;
 pub mod crypto;
 mod export;
 pub mod findings;
+pub mod libvirt;
 pub mod location;
 pub mod ops;
 pub mod progress;

@@ -1,0 +1,930 @@
+//! KVM guests through libvirt (`virsh`, from libvirt-clients): each domain's
+//! definition and disk images backed up under `/libvirt/DOMAIN/` in one snapshot,
+//! and restored as a domain defined again, under its name or a new one.
+//!
+//! A running (or paused) domain is first moved onto overlays: an external,
+//! disk-only snapshot (frozen through the guest agent when it answers) puts a new
+//! file `DISK.npbackup-overlay` in front of each disk, so that the disks themselves
+//! stop changing while they are read. Afterwards (success, failure or a cancel)
+//! each overlay is merged back (`blockcommit --active --pivot`) and removed once
+//! the domain runs on its own disk again. A run killed before it could merge is
+//! mended by the next: a disk whose source ends in `.npbackup-overlay` is merged
+//! back first. A shut-off domain's disks are read as they are.
+//!
+//! In the snapshot: `/libvirt/DOMAIN/domain.xml` (the persistent definition) and
+//! one file per disk, `TARGET-FILE` (`vda-web1.qcow2`), read whole (holes read as
+//! zeros, which deduplicate to nothing).
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+    sync::{Mutex, PoisonError},
+};
+
+use rustic_core::{BackupOptions, IndexedIdsStatus, Repository, repofile::SnapshotFile};
+
+use super::{OpenRepo, backup::BackupRequest};
+use crate::error::{Error, Result};
+
+/// The suffix of the overlay a running disk is put on while it is read.
+pub const OVERLAY_SUFFIX: &str = ".npbackup-overlay";
+
+/// Where a snapshot keeps the domains.
+pub const SNAPSHOT_FOLDER: &str = "/libvirt";
+
+/// The overlays this process put domains on: merged back by [`abort`] when the job
+/// is cancelled.
+static ACTIVE: Mutex<Vec<Overlay>> = Mutex::new(Vec::new());
+
+/// `virsh`, connected to one libvirt URI (`None`: virsh's default, `LIBVIRT_DEFAULT_URI`
+/// or `qemu:///system` for root).
+#[derive(Debug, Clone)]
+struct Virsh {
+    uri: Option<String>,
+}
+
+/// One of a domain's disks, as `domblklist --details` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Disk {
+    /// "file", "block", "network", "volume"…
+    kind: String,
+    /// "disk", "cdrom", "floppy", "lun"
+    device: String,
+    /// "vda"
+    target: String,
+    /// The image (`-` or empty when there is none, as an empty CD drive).
+    source: String,
+}
+
+/// A disk put on an overlay by this run.
+#[derive(Debug, Clone)]
+struct Overlay {
+    virsh: Virsh,
+    domain: String,
+    target: String,
+    disk: PathBuf,
+    overlay: PathBuf,
+}
+
+/// What is read of one domain.
+struct Domain {
+    name: String,
+    live: bool,
+    xml: String,
+    disks: Vec<Disk>,
+}
+
+impl Virsh {
+    fn command(&self) -> Command {
+        let mut cmd = Command::new("virsh");
+        if let Some(uri) = &self.uri {
+            cmd.arg("--connect").arg(uri);
+        }
+        cmd.arg("--quiet");
+        cmd.stdin(Stdio::null());
+        cmd
+    }
+
+    /// Runs `virsh ARGS`: its output, or an error quoting what it said.
+    fn run(&self, args: &[&str]) -> Result<String> {
+        let out = self.command().args(args).output().map_err(|e| {
+            Error::Input(crate::t!("engine-libvirt-no-virsh", cause = e.to_string()))
+        })?;
+        if out.status.success() {
+            return Ok(String::from_utf8_lossy(&out.stdout).to_string());
+        }
+        let said = String::from_utf8_lossy(&out.stderr);
+        let said = crate::redact::redact(said.trim());
+        Err(Error::Input(crate::t!(
+            "engine-libvirt-failed",
+            command = format!("virsh {}", args.join(" ")),
+            cause = if said.is_empty() {
+                out.status.to_string()
+            } else {
+                said
+            }
+        )))
+    }
+
+    /// Every domain libvirt knows, running or not.
+    fn domains(&self) -> Result<Vec<String>> {
+        Ok(self
+            .run(&["list", "--all", "--name"])?
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect())
+    }
+
+    fn state(&self, domain: &str) -> Result<String> {
+        Ok(self.run(&["domstate", domain])?.trim().to_string())
+    }
+
+    fn disks(&self, domain: &str) -> Result<Vec<Disk>> {
+        Ok(parse_blklist(&self.run(&[
+            "domblklist",
+            domain,
+            "--details",
+        ])?))
+    }
+
+    /// Merges overlay `o` back into its disk and removes it once the domain no
+    /// longer uses it.
+    fn merge(&self, o: &Overlay) -> Result<()> {
+        let merged = self.run(&[
+            "blockcommit",
+            &o.domain,
+            &o.target,
+            "--active",
+            "--pivot",
+            "--wait",
+        ]);
+        let back = self
+            .disks(&o.domain)
+            .map(|disks| {
+                disks
+                    .iter()
+                    .any(|d| d.target == o.target && Path::new(&d.source) == o.disk)
+            })
+            .unwrap_or(false);
+        if !back {
+            let cause = match merged {
+                Err(e) => e.to_string(),
+                Ok(_) => crate::t!("engine-libvirt-still-on-overlay"),
+            };
+            return Err(Error::Input(crate::t!(
+                "engine-libvirt-merge-failed",
+                domain = o.domain.as_str(),
+                target = o.target.as_str(),
+                overlay = o.overlay.display().to_string(),
+                disk = o.disk.display().to_string(),
+                cause = cause
+            )));
+        }
+        std::fs::remove_file(&o.overlay)
+            .or_else(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => Ok(()),
+                _ => Err(e),
+            })
+            .map_err(|e| Error::io(crate::t!("io-removing"), &o.overlay, e))
+    }
+}
+
+/// `domblklist --details`: "file  disk  vda  /var/lib/libvirt/images/web1.qcow2" a
+/// line (a source may hold spaces; the header, when virsh prints one, is skipped).
+fn parse_blklist(text: &str) -> Vec<Disk> {
+    text.lines()
+        .filter_map(|line| {
+            let line = line.trim();
+            let mut rest = line;
+            let mut words = Vec::new();
+            for _ in 0..3 {
+                let word_end = rest.find(char::is_whitespace)?;
+                words.push(&rest[..word_end]);
+                rest = rest[word_end..].trim_start();
+            }
+            let source = rest.trim();
+            if words[0] == "Type" || words[0].starts_with('-') || source.is_empty() {
+                return None;
+            }
+            Some(Disk {
+                kind: words[0].to_string(),
+                device: words[1].to_string(),
+                target: words[2].to_string(),
+                source: source.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// Whether a disk is backed up: a disk (not a CD or floppy drive) held in a file.
+fn is_backed_up(d: &Disk) -> bool {
+    d.kind == "file" && d.device == "disk" && d.source != "-"
+}
+
+/// The domains `patterns` ("web1", "db-*") name, each once, in order; a pattern that
+/// names none is an error that lists the domains there are.
+fn resolve(virsh: &Virsh, patterns: &[String]) -> Result<Vec<String>> {
+    if patterns.is_empty() {
+        return Err(Error::Input(crate::t!("engine-libvirt-no-domains")));
+    }
+    let mut known = virsh.domains()?;
+    known.sort();
+    let mut chosen: Vec<String> = Vec::new();
+    for p in patterns {
+        let glob = globset::Glob::new(p)
+            .map_err(|e| {
+                Error::Input(crate::t!(
+                    "engine-libvirt-bad-pattern",
+                    pattern = p.as_str(),
+                    cause = e.to_string()
+                ))
+            })?
+            .compile_matcher();
+        let matching: Vec<&String> = known.iter().filter(|d| glob.is_match(d.as_str())).collect();
+        if matching.is_empty() {
+            return Err(Error::Input(crate::t!(
+                "engine-libvirt-no-match",
+                pattern = p.as_str(),
+                known = if known.is_empty() {
+                    "-".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )));
+        }
+        for d in matching {
+            if !chosen.contains(d) {
+                chosen.push(d.clone());
+            }
+        }
+    }
+    Ok(chosen)
+}
+
+/// Reads what is backed up of `name`, first merging back an overlay a killed run
+/// left it on.
+fn inspect(virsh: &Virsh, name: &str) -> Result<Domain> {
+    let state = virsh.state(name)?;
+    let live = matches!(state.as_str(), "running" | "paused" | "pmsuspended");
+    for d in virsh.disks(name)? {
+        let Some(disk) = d.source.strip_suffix(OVERLAY_SUFFIX) else {
+            continue;
+        };
+        let o = Overlay {
+            virsh: virsh.clone(),
+            domain: name.to_string(),
+            target: d.target.clone(),
+            disk: PathBuf::from(disk),
+            overlay: PathBuf::from(&d.source),
+        };
+        if !live {
+            // merging needs the domain running; qemu-img commit and editing the
+            // definition are the owner's to do
+            return Err(Error::Input(crate::t!(
+                "engine-libvirt-leftover-shut-off",
+                domain = name,
+                target = d.target.as_str(),
+                overlay = d.source.as_str(),
+                disk = disk
+            )));
+        }
+        virsh.merge(&o)?;
+        tracing::warn!(
+            user = %crate::t!(
+                "engine-libvirt-leftover-merged",
+                domain = name,
+                overlay = d.source.as_str(),
+                disk = disk
+            ),
+            "{name} still ran on {} from an interrupted backup: merged back into {disk}",
+            d.source
+        );
+    }
+    let xml = virsh.run(&["dumpxml", "--inactive", name])?;
+    let disks = virsh.disks(name)?;
+    for d in disks
+        .iter()
+        .filter(|d| !is_backed_up(d) && d.device == "disk")
+    {
+        tracing::warn!(
+            user = %crate::t!(
+                "engine-libvirt-disk-skipped",
+                domain = name,
+                target = d.target.as_str(),
+                kind = d.kind.as_str()
+            ),
+            "{name}: disk {} ({}) is not backed up: only disks held in files are",
+            d.target,
+            d.kind
+        );
+    }
+    Ok(Domain {
+        name: name.to_string(),
+        live,
+        xml,
+        disks: disks.into_iter().filter(is_backed_up).collect(),
+    })
+}
+
+/// Puts a live domain's disks on overlays (quiesced when its guest agent answers),
+/// each remembered for [`abort`] before the snapshot is taken.
+fn freeze(virsh: &Virsh, d: &Domain, all: &[Disk]) -> Result<Vec<Overlay>> {
+    let overlays: Vec<Overlay> = d
+        .disks
+        .iter()
+        .map(|disk| Overlay {
+            virsh: virsh.clone(),
+            domain: d.name.clone(),
+            target: disk.target.clone(),
+            disk: PathBuf::from(&disk.source),
+            overlay: PathBuf::from(format!("{}{OVERLAY_SUFFIX}", disk.source)),
+        })
+        .collect();
+    if overlays.is_empty() {
+        return Ok(overlays);
+    }
+    for o in &overlays {
+        if o.overlay.exists() {
+            return Err(Error::Input(crate::t!(
+                "engine-libvirt-overlay-exists",
+                domain = d.name.as_str(),
+                overlay = o.overlay.display().to_string()
+            )));
+        }
+    }
+    let name = format!(
+        "{}-{}",
+        crate::customization::SHORT_NAME,
+        jiff::Timestamp::now().as_second()
+    );
+    let mut args: Vec<String> = [
+        "snapshot-create-as",
+        d.name.as_str(),
+        "--name",
+        name.as_str(),
+        "--disk-only",
+        "--atomic",
+        "--no-metadata",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for o in &overlays {
+        args.push("--diskspec".into());
+        // virsh splits a diskspec at commas; a doubled comma is a comma
+        args.push(format!(
+            "{},snapshot=external,file={}",
+            o.target,
+            o.overlay.display().to_string().replace(',', ",,")
+        ));
+    }
+    // the domain's other disks (network, block, drives) stay as they are
+    for other in all.iter().filter(|x| !d.disks.contains(x)) {
+        if other.source != "-" {
+            args.push("--diskspec".into());
+            args.push(format!("{},snapshot=no", other.target));
+        }
+    }
+    // remembered before they exist: a cancel during the snapshot still merges
+    ACTIVE
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .extend(overlays.iter().cloned());
+    let quiesced: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .chain(["--quiesce"])
+        .collect();
+    if let Err(quiet) = virsh.run(&quiesced) {
+        let plain: Vec<&str> = args.iter().map(String::as_str).collect();
+        if let Err(e) = virsh.run(&plain) {
+            forget(&overlays);
+            return Err(e);
+        }
+        tracing::warn!(
+            user = %crate::t!(
+                "engine-libvirt-not-quiesced",
+                domain = d.name.as_str(),
+                cause = quiet.to_string()
+            ),
+            "{}: disks read without freezing the guest's file systems: {quiet}",
+            d.name
+        );
+    }
+    Ok(overlays)
+}
+
+/// Forgets overlays merged (or never made).
+fn forget(done: &[Overlay]) {
+    ACTIVE
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .retain(|o| !done.iter().any(|d| d.overlay == o.overlay));
+}
+
+/// Merges back every overlay still in use, each once; the first failure is the
+/// error, and every one is tried.
+fn thaw(overlays: &[Overlay]) -> Result<()> {
+    let mut first = None;
+    for o in overlays {
+        if let Err(e) = o.virsh.merge(o) {
+            tracing::error!("{e}");
+            first.get_or_insert(e);
+        }
+    }
+    forget(overlays);
+    first.map_or(Ok(()), Err)
+}
+
+/// On a cancel: merges back what this process put on overlays.
+pub fn abort() {
+    let active = std::mem::take(&mut *ACTIVE.lock().unwrap_or_else(PoisonError::into_inner));
+    let _ = thaw(&active);
+}
+
+/// Backs up domains `patterns` of libvirt at `uri` (see the module's comment).
+pub(crate) fn backup(
+    open: OpenRepo,
+    req: &BackupRequest,
+    uri: Option<&str>,
+    patterns: &[String],
+) -> Result<(Repository<IndexedIdsStatus>, SnapshotFile)> {
+    let virsh = Virsh {
+        uri: uri.map(str::to_string),
+    };
+    let names = resolve(&virsh, patterns)?;
+    let domains = names
+        .iter()
+        .map(|n| inspect(&virsh, n))
+        .collect::<Result<Vec<_>>>()?;
+    let mut overlays = Vec::new();
+    for d in domains.iter().filter(|d| d.live) {
+        let all = virsh.disks(&d.name);
+        let frozen = all.and_then(|all| freeze(&virsh, d, &all));
+        match frozen {
+            Ok(o) => overlays.extend(o),
+            Err(e) => {
+                let _ = thaw(&overlays);
+                return Err(e);
+            }
+        }
+    }
+    let archived = archive(open, req, &domains);
+    let thawed = thaw(&overlays);
+    let done = archived?;
+    thawed?;
+    Ok(done)
+}
+
+/// The snapshot's file name for a disk: its target and its image's name.
+fn disk_file_name(d: &Disk) -> String {
+    let base = Path::new(&d.source)
+        .file_name()
+        .map(|f| f.to_string_lossy().to_string())
+        .unwrap_or_else(|| "disk".into());
+    super::backup::component(&format!("{}-{base}", d.target))
+}
+
+fn archive(
+    open: OpenRepo,
+    req: &BackupRequest,
+    domains: &[Domain],
+) -> Result<(Repository<IndexedIdsStatus>, SnapshotFile)> {
+    let mut entries = Vec::new();
+    let mut paths = Vec::new();
+    let now = jiff::Timestamp::now();
+    for d in domains {
+        let folder = PathBuf::from(SNAPSHOT_FOLDER).join(super::backup::component(&d.name));
+        entries.push(Entry::Bytes {
+            path: folder.join("domain.xml"),
+            data: d.xml.clone().into_bytes(),
+            mtime: now,
+        });
+        for disk in &d.disks {
+            entries.push(Entry::File {
+                path: folder.join(disk_file_name(disk)),
+                real: PathBuf::from(&disk.source),
+            });
+        }
+        paths.push(folder);
+    }
+    entries.sort_by(|a, b| a.path().cmp(b.path()));
+    let source = FilesSource::new(entries)?;
+    let uri = open.uri.clone();
+    let repo = super::backup::index(open)?;
+    let opts = BackupOptions::default().dry_run(req.dry_run);
+    let snap = repo
+        .archive(
+            &opts,
+            &source,
+            super::backup::prepare_snapshot(req)?,
+            &paths,
+        )
+        .map_err(|e| {
+            crate::engine_error(
+                crate::t!(
+                    "engine-backing-up-libvirt",
+                    domains = domains
+                        .iter()
+                        .map(|d| d.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    location = uri.as_str()
+                ),
+                &e,
+            )
+        })?;
+    Ok((repo, snap))
+}
+
+/// One file of a [`FilesSource`].
+enum Entry {
+    /// Bytes held in memory (a definition).
+    Bytes {
+        path: PathBuf,
+        data: Vec<u8>,
+        mtime: jiff::Timestamp,
+    },
+    /// A file read from `real` (an image), its metadata as the file's.
+    File { path: PathBuf, real: PathBuf },
+}
+
+impl Entry {
+    fn path(&self) -> &Path {
+        match self {
+            Entry::Bytes { path, .. } | Entry::File { path, .. } => path,
+        }
+    }
+}
+
+/// Files gathered from anywhere into one tree of the snapshot, each opened when
+/// the source is read (after the domains are on their overlays).
+struct FilesSource {
+    entries: Mutex<Vec<Entry>>,
+    size: u64,
+}
+
+impl FilesSource {
+    fn new(entries: Vec<Entry>) -> Result<Self> {
+        let mut size = 0;
+        for e in &entries {
+            size += match e {
+                Entry::Bytes { data, .. } => data.len() as u64,
+                Entry::File { real, .. } => std::fs::metadata(real)
+                    .map_err(|err| Error::io(crate::t!("io-reading"), real, err))?
+                    .len(),
+            };
+        }
+        Ok(FilesSource {
+            entries: Mutex::new(entries),
+            size,
+        })
+    }
+}
+
+type Open = Box<dyn std::io::Read + Send>;
+
+fn node_of(e: Entry) -> rustic_core::RusticResult<rustic_core::ReadSourceEntry<Open>> {
+    use rustic_core::repofile::{Metadata, Node, NodeType};
+    let io_error = |path: &Path, err: std::io::Error| {
+        rustic_core::RusticError::with_source(
+            rustic_core::ErrorKind::InputOutput,
+            "Failed to read `{path}`",
+            err,
+        )
+        .attach_context("path", path.display().to_string())
+    };
+    match e {
+        Entry::Bytes { path, data, mtime } => {
+            let name = path.file_name().unwrap_or(path.as_os_str()).to_owned();
+            let meta = Metadata {
+                size: data.len() as u64,
+                mtime: Some(mtime),
+                mode: Some(0o600),
+                ..Default::default()
+            };
+            Ok(rustic_core::ReadSourceEntry {
+                path,
+                node: Node::new_node(&name, NodeType::File, meta),
+                open: Some(Box::new(std::io::Cursor::new(data)) as Open),
+            })
+        }
+        Entry::File { path, real } => {
+            let file = std::fs::File::open(&real).map_err(|err| io_error(&real, err))?;
+            let m = file.metadata().map_err(|err| io_error(&real, err))?;
+            let name = path.file_name().unwrap_or(path.as_os_str()).to_owned();
+            let time = |t: std::io::Result<std::time::SystemTime>| {
+                t.ok().and_then(|t| jiff::Timestamp::try_from(t).ok())
+            };
+            #[allow(unused_mut)]
+            let mut meta = Metadata {
+                size: m.len(),
+                mtime: time(m.modified()),
+                ..Default::default()
+            };
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::MetadataExt;
+                meta.mode = Some(m.mode() & 0o7777);
+                meta.uid = Some(m.uid());
+                meta.gid = Some(m.gid());
+                meta.inode = m.ino();
+                meta.device_id = m.dev();
+                meta.ctime = jiff::Timestamp::new(m.ctime(), m.ctime_nsec() as i32).ok();
+            }
+            Ok(rustic_core::ReadSourceEntry {
+                path,
+                node: Node::new_node(&name, NodeType::File, meta),
+                open: Some(Box::new(std::io::BufReader::with_capacity(1 << 20, file)) as Open),
+            })
+        }
+    }
+}
+
+impl rustic_core::ReadSource for FilesSource {
+    type Open = Open;
+    type Iter = std::vec::IntoIter<rustic_core::RusticResult<rustic_core::ReadSourceEntry<Open>>>;
+
+    fn size(&self) -> rustic_core::RusticResult<Option<u64>> {
+        Ok(Some(self.size))
+    }
+
+    fn entries(&self) -> Self::Iter {
+        let entries =
+            std::mem::take(&mut *self.entries.lock().unwrap_or_else(PoisonError::into_inner));
+        entries
+            .into_iter()
+            .map(node_of)
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+}
+
+/// What [`define_restored`] did.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct DefinedDomain {
+    pub name: String,
+    /// The definition written (and given to `virsh define` unless asked not to).
+    pub definition: PathBuf,
+    /// Each disk's target and the image it now uses.
+    pub disks: Vec<(String, PathBuf)>,
+    pub defined: bool,
+}
+
+/// The domains a snapshot's `/libvirt` folder holds, from its `paths`.
+pub fn domains_in(paths: &[String]) -> Vec<String> {
+    paths
+        .iter()
+        .filter_map(|p| p.strip_prefix(SNAPSHOT_FOLDER)?.strip_prefix('/'))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Refuses a restore under `name` when libvirt at `uri` already has such a domain
+/// (nothing of it is ever replaced).
+pub fn check_free(uri: Option<&str>, name: &str) -> Result<()> {
+    let virsh = Virsh {
+        uri: uri.map(str::to_string),
+    };
+    if virsh.domains()?.iter().any(|d| d == name) {
+        return Err(Error::Input(crate::t!(
+            "engine-libvirt-name-taken",
+            name = name
+        )));
+    }
+    Ok(())
+}
+
+/// After a domain's folder was restored into `folder`: its definition pointed at
+/// the restored images, renamed to `name` (a copy beside the original: no UUID
+/// and no MAC addresses, which libvirt then makes anew), written as
+/// `folder/NAME.xml` and defined unless `define` is false.
+pub fn define_restored(
+    uri: Option<&str>,
+    folder: &Path,
+    original: &str,
+    name: &str,
+    define: bool,
+) -> Result<DefinedDomain> {
+    let xml_path = folder.join("domain.xml");
+    let xml = std::fs::read_to_string(&xml_path)
+        .map_err(|e| Error::io(crate::t!("io-reading"), &xml_path, e))?;
+    let mut images = Vec::new();
+    for e in std::fs::read_dir(folder).map_err(|e| Error::io(crate::t!("io-reading"), folder, e))? {
+        let e = e.map_err(|e| Error::io(crate::t!("io-reading"), folder, e))?;
+        let file = e.file_name().to_string_lossy().to_string();
+        if file != "domain.xml" && e.path().is_file() {
+            images.push((file, e.path()));
+        }
+    }
+    let copy = name != original;
+    let (text, disks) = rewrite_definition(&xml, name, copy, |target| {
+        let prefix = format!("{target}-");
+        images
+            .iter()
+            .find(|(file, _)| file.starts_with(&prefix))
+            .map(|(_, p)| std::path::absolute(p).unwrap_or_else(|_| p.clone()))
+    });
+    let definition = folder.join(format!("{}.xml", super::backup::component(name)));
+    super::backup::private_file(&definition)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, text.as_bytes()))
+        .map_err(|e| Error::io(crate::t!("io-writing"), &definition, e))?;
+    if define {
+        let virsh = Virsh {
+            uri: uri.map(str::to_string),
+        };
+        virsh.run(&["define", &definition.display().to_string()])?;
+    }
+    Ok(DefinedDomain {
+        name: name.to_string(),
+        definition,
+        disks,
+        defined: define,
+    })
+}
+
+/// XML text escaped for an attribute in single quotes.
+fn escape_attr(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('\'', "&apos;")
+        .replace('"', "&quot;")
+}
+
+/// The value of attribute `name` in tag text `tag` (`<target dev='vda' bus='virtio'/>`).
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    for quote in ['\'', '"'] {
+        let key = format!(" {name}={quote}");
+        if let Some(at) = tag.find(&key) {
+            let rest = &tag[at + key.len()..];
+            return rest.find(quote).map(|end| &rest[..end]);
+        }
+    }
+    None
+}
+
+/// A definition as libvirt's `dumpxml` writes it, with: the name, without UUID and
+/// MAC addresses when `copy`, and each disk whose target `image_of` knows using
+/// that file. Returns the text and the disks it changed.
+fn rewrite_definition(
+    xml: &str,
+    name: &str,
+    copy: bool,
+    image_of: impl Fn(&str) -> Option<PathBuf>,
+) -> (String, Vec<(String, PathBuf)>) {
+    let mut out = String::with_capacity(xml.len());
+    let mut changed = Vec::new();
+    let mut rest = xml;
+    let mut named = false;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if !named
+            && rest.starts_with("<name>")
+            && let Some(end) = rest.find("</name>")
+        {
+            out.push_str(&format!("<name>{}</name>", escape_attr(name)));
+            rest = &rest[end + "</name>".len()..];
+            named = true;
+            continue;
+        }
+        if copy
+            && rest.starts_with("<uuid>")
+            && let Some(end) = rest.find("</uuid>")
+        {
+            rest = skip_line(&mut out, &rest[end + "</uuid>".len()..]);
+            continue;
+        }
+        if copy
+            && rest.starts_with("<mac ")
+            && let Some(end) = rest.find("/>")
+        {
+            rest = skip_line(&mut out, &rest[end + 2..]);
+            continue;
+        }
+        if rest.starts_with("<disk ") {
+            let end = rest
+                .find("</disk>")
+                .map_or(rest.len(), |e| e + "</disk>".len());
+            let block = &rest[..end];
+            let target = block.find("<target ").and_then(|t| {
+                attr(
+                    &block[t..block[t..].find('>').map_or(block.len(), |e| t + e)],
+                    "dev",
+                )
+            });
+            match target.and_then(|t| image_of(t).map(|p| (t.to_string(), p))) {
+                Some((target, image)) => {
+                    out.push_str(&point_disk_at(block, &image));
+                    changed.push((target, image));
+                }
+                None => out.push_str(block),
+            }
+            rest = &rest[end..];
+            continue;
+        }
+        out.push('<');
+        rest = &rest[1..];
+    }
+    out.push_str(rest);
+    (out, changed)
+}
+
+/// Drops the rest of a removed element's line (its newline), and the indentation
+/// already written before it.
+fn skip_line<'a>(out: &mut String, rest: &'a str) -> &'a str {
+    let trimmed = out.trim_end_matches([' ', '\t']).len();
+    if out[trimmed..].chars().all(|c| c == ' ' || c == '\t') && out[..trimmed].ends_with('\n') {
+        out.truncate(trimmed);
+        return rest.strip_prefix('\n').unwrap_or(rest);
+    }
+    rest
+}
+
+/// A `<disk>` element made a file disk on `image`: `type='file'`, one `<source
+/// file='…'/>`, no backing chain.
+fn point_disk_at(block: &str, image: &Path) -> String {
+    let open_end = block.find('>').map_or(block.len(), |e| e + 1);
+    let (open, body) = block.split_at(open_end);
+    let open = match attr(open, "type") {
+        Some(t) => open
+            .replacen(&format!("type='{t}'"), "type='file'", 1)
+            .replacen(&format!("type=\"{t}\""), "type='file'", 1),
+        None => open.to_string(),
+    };
+    let source = format!(
+        "<source file='{}'/>",
+        escape_attr(&image.display().to_string())
+    );
+    let mut body = body.to_string();
+    if let Some(s) = body.find("<source") {
+        // a self-closing source, or one with children (seclabels) up to </source>
+        let end = match (body[s..].find("/>"), body[s..].find('>')) {
+            (Some(sc), Some(gt)) if sc + 1 == gt => s + sc + 2,
+            _ => body[s..]
+                .find("</source>")
+                .map_or(body.len(), |e| s + e + "</source>".len()),
+        };
+        body.replace_range(s..end, &source);
+    } else if let Some(t) = body.find("<target") {
+        body.insert_str(t, &format!("{source}\n      "));
+    }
+    if let Some(s) = body.find("<backingStore") {
+        let end = match (body[s..].find("/>"), body[s..].find('>')) {
+            (Some(sc), Some(gt)) if sc + 1 == gt => s + sc + 2,
+            _ => body[s..]
+                .find("</backingStore>")
+                .map_or(body.len(), |e| s + e + "</backingStore>".len()),
+        };
+        body.replace_range(s..end, "");
+    }
+    format!("{open}{body}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blklist_lines_with_spaces_in_sources() {
+        let text = " Type   Device   Target   Source\n\
+                    ------------------------------------------------\n \
+                    file   disk     vda      /var/lib/libvirt/images/my web.qcow2\n \
+                    file   cdrom    sda      -\n \
+                    network disk    vdb      pool/vol\n";
+        let disks = parse_blklist(text);
+        assert_eq!(disks.len(), 3);
+        assert_eq!(disks[0].source, "/var/lib/libvirt/images/my web.qcow2");
+        assert!(is_backed_up(&disks[0]));
+        assert!(!is_backed_up(&disks[1]), "an empty CD drive");
+        assert!(!is_backed_up(&disks[2]), "a network disk");
+    }
+
+    const XML: &str = "<domain type='kvm'>\n  <name>web1</name>\n  <uuid>1b4e28ba-2fa1-11d2-883f-0016d3cca427</uuid>\n  <devices>\n    <disk type='block' device='disk'>\n      <driver name='qemu' type='raw'/>\n      <source dev='/dev/vg/web1'/>\n      <backingStore/>\n      <target dev='vda' bus='virtio'/>\n    </disk>\n    <disk type='file' device='cdrom'>\n      <target dev='sda' bus='sata'/>\n    </disk>\n    <interface type='network'>\n      <mac address='52:54:00:aa:bb:cc'/>\n      <source network='default'/>\n    </interface>\n  </devices>\n</domain>\n";
+
+    #[test]
+    fn a_copy_gets_the_restored_images_a_new_name_and_no_uuid_or_mac() {
+        let (text, changed) = rewrite_definition(XML, "web1-restored", true, |t| {
+            (t == "vda").then(|| PathBuf::from("/srv/it's/vda-web1.raw"))
+        });
+        assert_eq!(
+            changed,
+            vec![("vda".into(), PathBuf::from("/srv/it's/vda-web1.raw"))]
+        );
+        assert!(text.contains("<name>web1-restored</name>"), "{text}");
+        assert!(
+            !text.contains("uuid") && !text.contains("mac address"),
+            "{text}"
+        );
+        assert!(
+            text.contains("<disk type='file' device='disk'>")
+                && text.contains("<source file='/srv/it&apos;s/vda-web1.raw'/>")
+                && !text.contains("/dev/vg/web1")
+                && !text.contains("backingStore"),
+            "{text}"
+        );
+        // the CD drive and the network are left as they were
+        assert!(text.contains("<disk type='file' device='cdrom'>\n      <target dev='sda'"));
+        assert!(text.contains("<source network='default'/>"));
+        assert!(text.contains("  <devices>\n"), "indentation kept: {text}");
+    }
+
+    #[test]
+    fn the_same_name_keeps_uuid_and_macs() {
+        let (text, _) = rewrite_definition(XML, "web1", false, |_| None);
+        assert_eq!(text, XML);
+    }
+
+    #[test]
+    fn domains_of_a_snapshot() {
+        let paths = vec![
+            "/libvirt/web1".to_string(),
+            "/home".into(),
+            "/libvirt/db 2".into(),
+        ];
+        assert_eq!(domains_in(&paths), vec!["web1".to_string(), "db 2".into()]);
+    }
+}
