@@ -87,7 +87,9 @@ pub const SECTION: &[FieldDef] = &[
     f(
         Sources,
         "backup.source",
-        Choice(&["files", "command", "postgres", "mariadb", "mysql", "sqlite"]),
+        Choice(&[
+            "files", "command", "postgres", "mariadb", "mysql", "sqlite", "libvirt",
+        ]),
     ),
     f(Sources, "backup.stdin-command", Text),
     f(Sources, "backup.stdin-filename", Text),
@@ -96,6 +98,8 @@ pub const SECTION: &[FieldDef] = &[
     f(Sources, "backup.db-host", Text),
     f(Sources, "backup.db-port", Text),
     f(Sources, "backup.db-user", Text),
+    f(Sources, "backup.domains", List),
+    f(Sources, "backup.libvirt-uri", Text),
     f(Sources, "backup.files-from", List),
     f(Sources, "backup.files-from-verbatim", List),
     f(Sources, "backup.files-from-raw", List),

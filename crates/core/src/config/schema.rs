@@ -349,8 +349,8 @@ pub struct BackupSettings {
     pub tags: Option<Vec<String>>,
     /// The host name recorded in snapshots (default: `${MACHINE_ID}`).
     pub host: Option<String>,
-    /// "files" (the paths, default), "command" (the output of `stdin-command`), or a
-    /// database: "postgres", "mariadb", "mysql", "sqlite".
+    /// "files" (the paths, default), "command" (the output of `stdin-command`), a
+    /// database: "postgres", "mariadb", "mysql", "sqlite", or "libvirt" (KVM guests).
     pub source: Option<SourceKind>,
     /// With a database source: the database ("shop", or "all" for every database of the
     /// server); for "sqlite" the database file.
@@ -363,6 +363,11 @@ pub struct BackupSettings {
     pub db_host: Option<String>,
     pub db_port: Option<u16>,
     pub db_user: Option<String>,
+    /// With source = "libvirt": the domains to back up, by name or pattern ("web1",
+    /// "db-*").
+    pub domains: Option<Vec<String>>,
+    /// With source = "libvirt": libvirt's connection ("qemu:///system"; default: virsh's).
+    pub libvirt_uri: Option<String>,
     /// With `source = "command"`: the command whose output is backed up ("pg_dump mydb").
     pub stdin_command: Option<String>,
     /// The file name the command's output gets in the snapshot ("mydb.sql").
@@ -415,6 +420,8 @@ pub enum SourceKind {
     Mysql,
     /// An online copy of the SQLite file `database` (`sqlite3`'s `.backup`).
     Sqlite,
+    /// KVM guests through libvirt: the `domains`' definitions and disk images.
+    Libvirt,
 }
 
 /// `pg_dump`'s output format.

@@ -669,6 +669,10 @@ fn run_locked(
             hooks,
             heuristics,
         } => {
+            // a cancel merges a guest's disks back from the overlays it was put on
+            if matches!(request.source, engine::BackupSource::Libvirt { .. }) {
+                on_cancel(engine::libvirt::abort);
+            }
             let value = backup_with_hooks(open, used, request, hooks)?;
             if let (true, Some(summary)) = (*heuristics && !request.dry_run, value.result.backup())
             {
