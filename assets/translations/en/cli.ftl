@@ -114,6 +114,20 @@ engine-vma-unreadable = cannot read the vzdump archive `{ $archive }`: { $cause 
 engine-vma-bad = `{ $archive }` is not a readable VMA archive { $cause }: nothing was backed up
 engine-vma-duplicate = `{ $archive }` names two of its files `{ $name }`: nothing was backed up
 engine-vma-incomplete = `{ $archive }` holds { $have } of the { $all } clusters of `{ $device }` (cluster { $first } is missing): the dump was cut short, nothing was backed up
+engine-libvirt-no-virsh = cannot run virsh ({ $cause }): install libvirt's client (Debian: apt install libvirt-clients)
+engine-libvirt-failed = `{ $command }` failed: { $cause }
+engine-libvirt-still-on-overlay = the domain still uses the overlay
+engine-libvirt-merge-failed = could not merge the overlay `{ $overlay }` back into `{ $disk }` ({ $domain }, { $target }): { $cause }. The domain keeps running on the overlay and the overlay was kept: merge it with `virsh blockcommit { $domain } { $target } --active --pivot`, then delete it
+engine-libvirt-no-domains = no domain to back up: name them with backup.domains (or backup --libvirt DOMAIN)
+engine-libvirt-bad-pattern = `{ $pattern }` is not a domain name or pattern: { $cause }
+engine-libvirt-no-match = no libvirt domain is named `{ $pattern }` (there are: { $known })
+engine-libvirt-leftover-shut-off = { $domain } is shut off on the overlay `{ $overlay }` of an interrupted backup ({ $target }): merge it into `{ $disk }` (qemu-img commit, then point the disk at `{ $disk }` with virsh edit { $domain }), or start the domain so that the next backup merges it
+engine-libvirt-leftover-merged = { $domain } still ran on `{ $overlay }` from an interrupted backup: merged back into `{ $disk }`
+engine-libvirt-disk-skipped = { $domain }: the disk { $target } ({ $kind }) is not backed up: only disks held in files are
+engine-libvirt-overlay-exists = { $domain }: `{ $overlay }` exists already: is another backup of this domain running? Nothing was changed
+engine-libvirt-not-quiesced = { $domain }: the guest agent did not answer, so its disks are read without freezing its file systems (as after a power cut): { $cause }
+engine-backing-up-libvirt = backing up the domains { $domains } to { $location }
+engine-libvirt-name-taken = a domain named `{ $name }` exists already: nothing was restored (choose another name with --as)
 engine-sqlite-missing = the SQLite database `{ $database }` does not exist (backup.database names the database file)
 engine-sqlite-copying = making an online copy of the SQLite database `{ $database }`
 engine-sqlite-no-tool = cannot copy the SQLite database `{ $database }`: sqlite3 does not run ({ $cause }); install it (Debian: apt install sqlite3)
@@ -581,6 +595,17 @@ cli-restore-conflicts = { $n ->
     [one] 1 existing item was left untouched (--overwrite never)
    *[other] { $n } existing items were left untouched (--overwrite never)
 }
+cli-restore-vm-target-not-empty = `{ $path }` is not empty: restore-vm writes into a new or empty folder, so that nothing is replaced
+cli-restore-vm-failed = { $n ->
+    [one] 1 file
+   *[other] { $n } files
+} could not be restored (first: `{ $path }`: { $reason }): the domain was not defined
+cli-restore-vm-files = { $files ->
+    [one] 1 file
+   *[other] { $files } files
+} ({ $size }) restored into { $target }
+cli-restore-vm-defined = the domain { $name } is defined on them ({ $definition }): start it with virsh start { $name }
+cli-restore-vm-not-defined = its definition is { $definition }: define it with virsh define { $definition }
 cli-restore-done = restored { $files } files ({ $size }) from snapshot { $snapshot } into { $target }; { $unchanged } already up to date
 cli-restore-would = would restore { $files } files ({ $size }) from snapshot { $snapshot } into { $target }; { $unchanged } already up to date
 cli-restore-not-overwritten = not overwritten (already exist):

@@ -115,6 +115,20 @@ engine-vma-unreadable = impossible de lire l'archive vzdump `{ $archive }` : { $
 engine-vma-bad = `{ $archive }` n'est pas une archive VMA lisible { $cause } : rien n'a été sauvegardé
 engine-vma-duplicate = `{ $archive }` nomme deux de ses fichiers `{ $name }` : rien n'a été sauvegardé
 engine-vma-incomplete = `{ $archive }` contient { $have } des { $all } clusters de `{ $device }` (le cluster { $first } manque) : le dump a été interrompu, rien n'a été sauvegardé
+engine-libvirt-no-virsh = impossible de lancer virsh ({ $cause }) : installez le client de libvirt (Debian : apt install libvirt-clients)
+engine-libvirt-failed = `{ $command }` a échoué : { $cause }
+engine-libvirt-still-on-overlay = le domaine utilise encore la surcouche
+engine-libvirt-merge-failed = impossible de refusionner la surcouche `{ $overlay }` dans `{ $disk }` ({ $domain }, { $target }) : { $cause }. Le domaine tourne toujours sur la surcouche, qui a été gardée : fusionnez-la avec `virsh blockcommit { $domain } { $target } --active --pivot`, puis supprimez-la
+engine-libvirt-no-domains = aucun domaine à sauvegarder : nommez-les avec backup.domains (ou backup --libvirt DOMAINE)
+engine-libvirt-bad-pattern = `{ $pattern }` n'est ni un nom ni un motif de domaine : { $cause }
+engine-libvirt-no-match = aucun domaine libvirt ne s'appelle `{ $pattern }` (il y a : { $known })
+engine-libvirt-leftover-shut-off = { $domain } est éteint sur la surcouche `{ $overlay }` d'une sauvegarde interrompue ({ $target }) : fusionnez-la dans `{ $disk }` (qemu-img commit, puis faites pointer le disque sur `{ $disk }` avec virsh edit { $domain }), ou démarrez le domaine pour que la prochaine sauvegarde la fusionne
+engine-libvirt-leftover-merged = { $domain } tournait encore sur `{ $overlay }` d'une sauvegarde interrompue : refusionnée dans `{ $disk }`
+engine-libvirt-disk-skipped = { $domain } : le disque { $target } ({ $kind }) n'est pas sauvegardé : seuls les disques tenus dans des fichiers le sont
+engine-libvirt-overlay-exists = { $domain } : `{ $overlay }` existe déjà : une autre sauvegarde de ce domaine est-elle en cours ? Rien n'a été changé
+engine-libvirt-not-quiesced = { $domain } : l'agent invité n'a pas répondu, ses disques sont donc lus sans geler ses systèmes de fichiers (comme après une coupure de courant) : { $cause }
+engine-backing-up-libvirt = sauvegarde des domaines { $domains } vers { $location }
+engine-libvirt-name-taken = un domaine nommé `{ $name }` existe déjà : rien n'a été restauré (choisissez un autre nom avec --as)
 engine-sqlite-missing = la base SQLite `{ $database }` n'existe pas (backup.database nomme le fichier de la base)
 engine-sqlite-copying = copie à chaud de la base SQLite `{ $database }`
 engine-sqlite-no-tool = impossible de copier la base SQLite `{ $database }` : sqlite3 ne se lance pas ({ $cause }) ; installez-le (Debian : apt install sqlite3)
@@ -593,6 +607,17 @@ cli-restore-conflicts = { $n ->
     [one] 1 élément existant a été laissé tel quel (--overwrite never)
    *[other] { $n } éléments existants ont été laissés tels quels (--overwrite never)
 }
+cli-restore-vm-target-not-empty = `{ $path }` n'est pas vide : restore-vm écrit dans un dossier nouveau ou vide, pour que rien ne soit remplacé
+cli-restore-vm-failed = { $n ->
+    [one] 1 fichier n'a pas pu être restauré
+   *[other] { $n } fichiers n'ont pas pu être restaurés
+} (le premier : `{ $path }` : { $reason }) : le domaine n'a pas été défini
+cli-restore-vm-files = { $files ->
+    [one] 1 fichier restauré
+   *[other] { $files } fichiers restaurés
+} ({ $size }) dans { $target }
+cli-restore-vm-defined = le domaine { $name } est défini sur eux ({ $definition }) : démarrez-le avec virsh start { $name }
+cli-restore-vm-not-defined = sa définition est { $definition } : définissez-le avec virsh define { $definition }
 cli-restore-done = { $files } fichiers ({ $size }) restaurés depuis l'instantané { $snapshot } dans { $target } ; { $unchanged } déjà à jour
 cli-restore-would = { $files } fichiers ({ $size }) seraient restaurés depuis l'instantané { $snapshot } dans { $target } ; { $unchanged } déjà à jour
 cli-restore-not-overwritten = non écrasés (existent déjà) :

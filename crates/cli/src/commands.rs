@@ -5,7 +5,9 @@
 use crate::engine::kind_name;
 use std::{path::PathBuf, time::Duration};
 
-use super::{BackupArgs, Command, ConfigCommand, Context, FilterArgs, RestoreArgs, output};
+use super::{
+    BackupArgs, Command, ConfigCommand, Context, FilterArgs, RestoreArgs, RestoreVmArgs, output,
+};
 use crate::{
     config::{self, ByteSize, Compression, HumanDuration},
     engine::repolock::LockInfo,
@@ -37,6 +39,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             filter,
         } => find(ctx, &pattern, ignore_case, &filter),
         Command::Restore(args) => restore(ctx, args),
+        Command::RestoreVm(args) => restore_vm(ctx, args),
         Command::Dump { snapshot, path } => dump(ctx, &snapshot, &path),
         Command::Export {
             snapshot,
@@ -366,6 +369,12 @@ fn stdin_source(args: &BackupArgs, b: &config::BackupSettings) -> Option<engine:
             name: args.vma_name.clone().unwrap_or_else(|| "vma".into()),
         });
     }
+    if !args.libvirt.is_empty() {
+        return Some(engine::BackupSource::Libvirt {
+            uri: args.libvirt_uri.clone().or_else(|| b.libvirt_uri.clone()),
+            domains: args.libvirt.clone(),
+        });
+    }
     args.stdin_command
         .as_ref()
         .map(|cmd| engine::BackupSource::Command {
@@ -618,6 +627,125 @@ fn restore(ctx: &Context, args: RestoreArgs) -> Result<i32> {
         }
     }
     Ok(problem.map_or(exit::OK, |e| e.exit_code()))
+}
+
+/// What `restore-vm --json` reports.
+#[derive(serde::Serialize)]
+struct RestoredVm {
+    restore: engine::RestoreSummary,
+    domain: engine::libvirt::DefinedDomain,
+}
+
+/// Restores a domain that `backup --libvirt` saved: its folder into a new target
+/// (nothing there is replaced), then its definition, pointed at the restored
+/// images, defined in libvirt under its name or `--as`.
+fn restore_vm(ctx: &Context, args: RestoreVmArgs) -> Result<i32> {
+    let (target, rc) = ctx.target()?;
+    let uri = args.libvirt_uri.clone().or_else(|| {
+        rc.as_ref()
+            .and_then(|r| r.backup.libvirt_uri.clone())
+            .filter(|u| !u.trim().is_empty())
+    });
+    let name = args.rename.clone().unwrap_or_else(|| args.domain.clone());
+    // refused before anything is written
+    if !args.no_define {
+        engine::libvirt::check_free(uri.as_deref(), &name)?;
+    }
+    let non_empty = std::fs::read_dir(&args.target)
+        .map(|mut d| d.next().is_some())
+        .unwrap_or(false);
+    if non_empty {
+        return Err(Error::Input(crate::t!(
+            "cli-restore-vm-target-not-empty",
+            path = args.target.display().to_string()
+        )));
+    }
+    let folder = std::path::absolute(&args.target)
+        .map_err(|e| Error::io(crate::t!("io-resolving"), &args.target, e))?;
+    let req = RestoreRequest {
+        target: folder.clone(),
+        includes: Vec::new(),
+        base: Some(engine::SnapPath::from(format!(
+            "{}/{}",
+            engine::libvirt::SNAPSHOT_FOLDER,
+            args.domain
+        ))),
+        overwrite: engine::Overwrite::Never,
+        dry_run: false,
+        sparse: true,
+    };
+    let spec = plan::with_repo_settings(
+        JobSpec::new(
+            target,
+            JobKind::Restore {
+                snapshot: args.snapshot.clone(),
+                request: req,
+            },
+        ),
+        rc.as_ref(),
+    )?;
+    let (outcome, _warnings) = super::jobrun::run::<engine::RestoreSummary>(ctx, spec)?;
+    let (used, summary) = (outcome.repository, outcome.summary);
+    if let Some(first) = summary.failed.first() {
+        return Err(Error::Job {
+            kind: "failed".into(),
+            exit_code: exit::FAILED,
+            message: crate::t!(
+                "cli-restore-vm-failed",
+                n = summary.failed.len(),
+                path = first.path.as_str(),
+                reason = first.reason.as_str()
+            ),
+        });
+    }
+    let domain = engine::libvirt::define_restored(
+        uri.as_deref(),
+        &folder,
+        &args.domain,
+        &name,
+        !args.no_define,
+    )?;
+    if ctx.global.json_events {
+        return Ok(exit::OK);
+    }
+    if ctx.global.json {
+        output::print_json(
+            "restore-vm",
+            Some(&used),
+            &RestoredVm {
+                restore: summary,
+                domain,
+            },
+        );
+    } else {
+        println!(
+            "{}",
+            crate::t!(
+                "cli-restore-vm-files",
+                files = summary.files_restored,
+                size = output::size(summary.bytes_restored),
+                target = folder.display().to_string()
+            )
+        );
+        let definition = domain.definition.display().to_string();
+        println!(
+            "{}",
+            if domain.defined {
+                crate::t!(
+                    "cli-restore-vm-defined",
+                    name = domain.name.as_str(),
+                    definition = definition
+                )
+            } else {
+                crate::t!(
+                    "cli-restore-vm-not-defined",
+                    name = domain.name.as_str(),
+                    definition = definition
+                )
+            }
+        );
+    }
+    Ok(exit::OK)
 }
 
 fn dump(ctx: &Context, snapshot: &str, path: &str) -> Result<i32> {

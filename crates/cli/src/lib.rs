@@ -169,6 +169,9 @@ pub enum Command {
     },
     /// Restore a snapshot (or parts of it) into a folder.
     Restore(RestoreArgs),
+    /// Restore a KVM guest that backup --libvirt saved: its disk images into a new
+    /// folder, and its definition pointed at them and defined in libvirt.
+    RestoreVm(RestoreVmArgs),
     /// Write the content of one file of a snapshot to stdout.
     Dump { snapshot: String, path: String },
     /// Write a folder (or file) of a snapshot into one new archive file: tar, tar.gz,
@@ -361,6 +364,14 @@ pub struct BackupArgs {
     /// "qemu-100" from vzdump-qemu-100-….vma; "vma" on standard input).
     #[arg(long, value_name = "NAME", requires = "vma_source")]
     pub vma_name: Option<String>,
+    /// Back up these KVM guests through libvirt (names or patterns, "db-*"): each
+    /// definition and disk image under /libvirt/DOMAIN, read while a running guest
+    /// writes to a temporary overlay that is merged back afterwards.
+    #[arg(long, value_name = "DOMAIN", num_args = 1.., conflicts_with_all = ["paths", "stdin", "stdin_command", "vma_source"])]
+    pub libvirt: Vec<String>,
+    /// libvirt's connection (default: backup.libvirt-uri, else virsh's own).
+    #[arg(long, value_name = "URI")]
+    pub libvirt_uri: Option<String>,
     /// Record this time instead of now (e.g. when importing old data): "2024-05-01 10:00:00".
     #[arg(long, value_name = "TIME")]
     pub time: Option<String>,
@@ -410,6 +421,27 @@ pub struct RestoreArgs {
     /// Restore runs of zeros as holes (sparse files).
     #[arg(long)]
     pub sparse: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreVmArgs {
+    /// Snapshot id (or its first characters), or `latest`.
+    pub snapshot: String,
+    /// The domain's name in the snapshot (its folder under /libvirt).
+    pub domain: String,
+    /// The new folder for its disk images and definition (it must not exist, or be empty).
+    #[arg(long, short = 't')]
+    pub target: PathBuf,
+    /// Define it under this name (default: its own; a new name makes a copy, with a
+    /// new UUID and new MAC addresses).
+    #[arg(long = "as", value_name = "NAME")]
+    pub rename: Option<String>,
+    /// Only restore the files and write the definition: do not define the domain.
+    #[arg(long)]
+    pub no_define: bool,
+    /// libvirt's connection (default: backup.libvirt-uri, else virsh's own).
+    #[arg(long, value_name = "URI")]
+    pub libvirt_uri: Option<String>,
 }
 
 /// `export --format`.
@@ -747,7 +779,10 @@ fn command_op(c: &Command) -> Option<Op> {
         | Command::HasRecentSnapshot { .. }
         | Command::Metrics { .. }
         | Command::SendTestEmail { .. } => Op::List,
-        Command::Restore(_) | Command::Dump { .. } | Command::Export { .. } => Op::Restore,
+        Command::Restore(_)
+        | Command::RestoreVm(_)
+        | Command::Dump { .. }
+        | Command::Export { .. } => Op::Restore,
         Command::Check(_) => Op::Check,
         Command::Unlock => Op::Unlock,
         Command::Init(_)
@@ -779,6 +814,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::Ls { .. } => "ls",
         Command::Find { .. } => "find",
         Command::Restore(_) => "restore",
+        Command::RestoreVm(_) => "restore-vm",
         Command::Dump { .. } => "dump",
         Command::Export { .. } => "export",
         Command::Diff { .. } => "diff",
