@@ -62,6 +62,13 @@ apt_install postgresql util-linux
 # Database backups under test: PostgreSQL's pg_dump/pg_restore/psql (above), sqlite3, and
 # MariaDB (the tests start their own mariadbd on a temporary folder).
 apt_install sqlite3 mariadb-server mariadb-client
+# KVM guests under test: libvirt's daemon (the tests start their own instance on a socket of
+# theirs) and client, QEMU and qemu-img. Guests run as libvirt-qemu, in the kvm group: where
+# no udev gave /dev/kvm to that group (containers, CI), give it as Debian's udev rule does.
+apt_install libvirt-daemon-system libvirt-clients qemu-system-x86 qemu-utils
+if [ -c /dev/kvm ] && [ "$(stat -c %G /dev/kvm)" != kvm ] && getent group kvm >/dev/null; then
+    $SUDO chgrp kvm /dev/kvm && $SUDO chmod 0660 /dev/kvm
+fi
 
 mkdir -p "$tools"
 

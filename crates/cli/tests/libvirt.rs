@@ -1,0 +1,537 @@
+//! KVM guests through libvirt, on a real libvirtd (its own instance, on a socket
+//! of this test's) and real KVM guests: two domains without an operating system
+//! (SeaBIOS keeps them running, their guest agent never answers), disks holding a
+//! known pattern. Backed up while running and shut off; the overlays merged back
+//! and removed; restored under a new name, defined and started; a cancel and a
+//! kill -9 halfway leave the guest on its own disks (the killed run's overlay
+//! merged by the next backup); a domain that does not exist is refused by name.
+
+mod common;
+
+use std::{
+    fs,
+    os::unix::fs::PermissionsExt,
+    path::{Path, PathBuf},
+    process::{Child, Stdio},
+    time::{Duration, Instant},
+};
+
+use common::*;
+
+/// A private libvirtd (and the virtlogd it logs guests' consoles through), its
+/// domains destroyed and undefined when dropped.
+struct Libvirt {
+    uri: String,
+    daemons: Vec<Child>,
+}
+
+impl Libvirt {
+    fn start(w: &World) -> Libvirt {
+        let dir = w.path("libvirt");
+        let sock = dir.join("sock");
+        fs::create_dir_all(&sock).unwrap();
+        let conf = dir.join("libvirtd.conf");
+        fs::write(
+            &conf,
+            format!(
+                "unix_sock_dir = \"{}\"\nunix_sock_rw_perms = \"0700\"\n\
+                 auth_unix_rw = \"none\"\nauth_unix_ro = \"none\"\n",
+                sock.display()
+            ),
+        )
+        .unwrap();
+        let mut daemons = Vec::new();
+        // guests' consoles go through virtlogd, on its fixed socket
+        let logd_sock = "/run/libvirt/virtlogd-sock";
+        if std::os::unix::net::UnixStream::connect(logd_sock).is_err() {
+            let virtlogd = peer("virtlogd", &[PathBuf::from("/usr/sbin/virtlogd")]);
+            daemons.push(
+                std::process::Command::new(virtlogd)
+                    .args(["-p", dir.join("virtlogd.pid").to_str().unwrap()])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .unwrap(),
+            );
+        }
+        let start = Instant::now();
+        while std::os::unix::net::UnixStream::connect(logd_sock).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "virtlogd did not start"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let libvirtd = peer("libvirtd", &[PathBuf::from("/usr/sbin/libvirtd")]);
+        let log = fs::File::create(dir.join("libvirtd.log")).unwrap();
+        daemons.push(
+            std::process::Command::new(libvirtd)
+                .args(["-f", conf.to_str().unwrap()])
+                .args(["-p", dir.join("libvirtd.pid").to_str().unwrap()])
+                .stdout(log.try_clone().unwrap())
+                .stderr(log)
+                .spawn()
+                .unwrap(),
+        );
+        let lv = Libvirt {
+            uri: format!(
+                "qemu+unix:///system?socket={}",
+                sock.join("libvirt-sock").display()
+            ),
+            daemons,
+        };
+        let start = Instant::now();
+        while lv.virsh_status(&["list", "--all"]).is_err() {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "libvirtd did not answer:\n{}",
+                fs::read_to_string(dir.join("libvirtd.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        lv
+    }
+
+    fn virsh_status(&self, args: &[&str]) -> Result<String, String> {
+        let out = std::process::Command::new("virsh")
+            .args(["--quiet", "--connect", &self.uri])
+            .args(args)
+            .output()
+            .map_err(|e| e.to_string())?;
+        if out.status.success() {
+            Ok(String::from_utf8_lossy(&out.stdout).to_string())
+        } else {
+            Err(String::from_utf8_lossy(&out.stderr).to_string())
+        }
+    }
+
+    fn virsh(&self, args: &[&str]) -> String {
+        self.virsh_status(args)
+            .unwrap_or_else(|e| panic!("virsh {args:?}: {e}"))
+    }
+
+    /// Each disk's target and source.
+    fn disks(&self, domain: &str) -> Vec<(String, String)> {
+        self.virsh(&["domblklist", domain])
+            .lines()
+            .filter_map(|l| {
+                let (t, s) = l.trim().split_once(char::is_whitespace)?;
+                Some((t.to_string(), s.trim().to_string()))
+            })
+            .collect()
+    }
+
+    fn state(&self, domain: &str) -> String {
+        self.virsh(&["domstate", domain]).trim().to_string()
+    }
+}
+
+impl Drop for Libvirt {
+    fn drop(&mut self) {
+        if let Ok(names) = self.virsh_status(&["list", "--all", "--name"]) {
+            for d in names.lines().map(str::trim).filter(|d| !d.is_empty()) {
+                let _ = self.virsh_status(&["destroy", d]);
+                let _ = self.virsh_status(&["undefine", d]);
+            }
+        }
+        for d in &mut self.daemons {
+            let _ = d.kill();
+            let _ = d.wait();
+        }
+    }
+}
+
+/// `len` bytes of a pattern that does not compress, the same for the same `seed`.
+fn pattern(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    let mut out = vec![0u8; len];
+    for chunk in out.chunks_mut(8) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
+    }
+    out
+}
+
+/// A domain of one vCPU and 32 MiB with `disks` (target, image, format): KVM
+/// where this machine has it, QEMU's emulator otherwise.
+fn domain_xml(name: &str, disks: &[(&str, &Path, &str)]) -> String {
+    let kind = if Path::new("/dev/kvm").exists() {
+        "kvm"
+    } else {
+        "qemu"
+    };
+    let disks: String = disks
+        .iter()
+        .map(|(target, image, format)| {
+            format!(
+                "<disk type='file' device='disk'><driver name='qemu' type='{format}'/>\
+                 <source file='{}'/><target dev='{target}' bus='virtio'/></disk>\n",
+                image.display()
+            )
+        })
+        .collect();
+    format!(
+        "<domain type='{kind}'>\n<name>{name}</name>\n<memory unit='MiB'>32</memory>\n\
+         <vcpu>1</vcpu>\n<os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>\n\
+         <devices>\n{disks}<interface type='user'><mac address='52:54:00:12:34:56'/><model type='virtio'/></interface>\n\
+         <channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel>\n\
+         </devices>\n</domain>\n"
+    )
+}
+
+fn qemu_img(args: &[&str]) {
+    let out = std::process::Command::new(peer("qemu-img", &[]))
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "qemu-img {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The disk's bytes as the guest sees them (a qcow2 image read through qemu-img).
+fn guest_bytes(w: &World, image: &Path) -> Vec<u8> {
+    let raw = w.path("compare.raw");
+    let _ = fs::remove_file(&raw);
+    qemu_img(&[
+        "convert",
+        "-O",
+        "raw",
+        image.to_str().unwrap(),
+        raw.to_str().unwrap(),
+    ]);
+    let bytes = fs::read(&raw).unwrap();
+    fs::remove_file(&raw).unwrap();
+    bytes
+}
+
+fn overlays_in(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .filter(|n| n.ends_with(".npbackup-overlay"))
+        .collect()
+}
+
+/// Backs up `domains` in the background, stopping reading its events once the
+/// guest `watch` runs on overlays and the backup has started to read.
+fn backup_until_overlaid(
+    w: &World,
+    cfg: &Path,
+    lv: &Libvirt,
+    watch: &str,
+) -> (Child, Vec<serde_json::Value>) {
+    let mut child = w
+        .std_cli()
+        .args(["-c", cfg.to_str().unwrap(), "--json-events", "backup"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let seen = events_until(&mut child, |e| {
+        e["event"] == "progress"
+            && e["phase"] == "backing up"
+            && e["bytes_done"].as_u64().unwrap_or(0) > 0
+            && lv
+                .disks(watch)
+                .iter()
+                .all(|(_, s)| s.ends_with(".npbackup-overlay"))
+    });
+    (child, seen)
+}
+
+#[test]
+fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overlay() {
+    let w = World::new();
+    // the guests' qemu runs as libvirt-qemu: it must reach the images
+    fs::set_permissions(w.dir.path(), fs::Permissions::from_mode(0o711)).unwrap();
+    let images = w.path("images");
+    fs::create_dir(&images).unwrap();
+    fs::set_permissions(&images, fs::Permissions::from_mode(0o755)).unwrap();
+    let lv = Libvirt::start(&w);
+
+    // web: running, a qcow2 system disk and a raw data disk; db: shut off, one raw disk
+    let system = pattern(16 << 20, 1);
+    let data = pattern(4 << 20, 2);
+    let db_disk = pattern(2 << 20, 3);
+    let system_raw = w.path("system.raw");
+    fs::write(&system_raw, &system).unwrap();
+    let vda = images.join("web.qcow2");
+    qemu_img(&[
+        "convert",
+        "-O",
+        "qcow2",
+        system_raw.to_str().unwrap(),
+        vda.to_str().unwrap(),
+    ]);
+    let vdb = images.join("web data.raw");
+    fs::write(&vdb, &data).unwrap();
+    let db_image = images.join("db.raw");
+    fs::write(&db_image, &db_disk).unwrap();
+    let xml = w.path("web.xml");
+    fs::write(
+        &xml,
+        domain_xml("npt-web", &[("vda", &vda, "qcow2"), ("vdb", &vdb, "raw")]),
+    )
+    .unwrap();
+    lv.virsh(&["define", xml.to_str().unwrap()]);
+    lv.virsh(&["start", "npt-web"]);
+    fs::write(&xml, domain_xml("npt-db", &[("vda", &db_image, "raw")])).unwrap();
+    lv.virsh(&["define", xml.to_str().unwrap()]);
+    let original = lv.disks("npt-web");
+    assert_eq!(original.len(), 2, "{original:?}");
+
+    let repo = w.path("repo");
+    run(w.cli_repo(&repo.display().to_string()).arg("init"), 0);
+    let cfg = w.config(&format!(
+        "[repos.vms]\nuri = \"{}\"\npassword-file = \"{}\"\n[repos.vms.backup]\n\
+         source = \"libvirt\"\ndomains = [\"npt-*\"]\nlibvirt-uri = \"{}\"\n",
+        repo.display(),
+        w.password_file().display(),
+        lv.uri
+    ));
+
+    // 1. both guests, one running: the overlays are merged back and gone
+    let out = json(&run(
+        w.cli()
+            .args(["-c", cfg.to_str().unwrap(), "--json", "backup"]),
+        0,
+    ));
+    let warnings = out["result"]["warnings"].to_string();
+    assert!(
+        warnings.contains("npt-web") && warnings.contains("guest agent did not answer"),
+        "the unfrozen guest is said: {warnings}"
+    );
+    assert!(!warnings.contains("npt-db:"), "{warnings}");
+    let paths = out["result"]["paths"].to_string();
+    assert!(
+        paths.contains("/libvirt/npt-web") && paths.contains("/libvirt/npt-db"),
+        "{paths}"
+    );
+    assert_eq!(lv.disks("npt-web"), original, "back on its own disks");
+    assert_eq!(lv.state("npt-web"), "running");
+    assert_eq!(lv.state("npt-db"), "shut off");
+    assert!(
+        overlays_in(&images).is_empty(),
+        "{:?}",
+        overlays_in(&images)
+    );
+    let listing = json(&run(
+        w.cli().args([
+            "-c",
+            cfg.to_str().unwrap(),
+            "--json",
+            "ls",
+            "latest",
+            "/libvirt/npt-web",
+        ]),
+        0,
+    ));
+    let names = entry_names(&listing["result"]["entries"]);
+    for want in ["domain.xml", "vda-web.qcow2", "vdb-web data.raw"] {
+        assert!(
+            names.iter().any(|n| n.ends_with(want)),
+            "{want} in {names:?}"
+        );
+    }
+    // the raw disks are in the snapshot byte for byte
+    let dumped = run(
+        w.cli().args([
+            "-c",
+            cfg.to_str().unwrap(),
+            "dump",
+            "latest",
+            "/libvirt/npt-db/vda-db.raw",
+        ]),
+        0,
+    );
+    assert!(dumped.stdout == db_disk, "the shut-off guest's disk");
+    restic_check(&w, &repo.display().to_string());
+
+    // 2. restored as a copy beside the original: defined on the restored images, runs
+    let target = w.path("restored");
+    let out = json(&run(
+        w.cli().args([
+            "-c",
+            cfg.to_str().unwrap(),
+            "--json",
+            "restore-vm",
+            "latest",
+            "npt-web",
+            "--as",
+            "npt-web-copy",
+            "-t",
+            target.to_str().unwrap(),
+        ]),
+        0,
+    ));
+    assert_eq!(out["result"]["domain"]["name"], "npt-web-copy");
+    assert_eq!(out["result"]["domain"]["defined"], true);
+    let copy_disks = lv.disks("npt-web-copy");
+    let restored_vda = target.join("vda-web.qcow2");
+    let restored_vdb = target.join("vdb-web data.raw");
+    assert_eq!(
+        copy_disks,
+        vec![
+            ("vda".to_string(), restored_vda.display().to_string()),
+            ("vdb".to_string(), restored_vdb.display().to_string())
+        ]
+    );
+    assert!(
+        guest_bytes(&w, &restored_vda) == system,
+        "vda as the guest saw it"
+    );
+    assert!(
+        fs::read(&restored_vdb).unwrap() == data,
+        "vdb byte for byte"
+    );
+    let copy_xml = lv.virsh(&["dumpxml", "npt-web-copy"]);
+    let web_xml = lv.virsh(&["dumpxml", "npt-web"]);
+    let uuid = |x: &str| x.split("<uuid>").nth(1).map(|r| r[..36].to_string());
+    assert_ne!(uuid(&copy_xml), uuid(&web_xml), "a copy has its own UUID");
+    assert!(!copy_xml.contains("52:54:00:12:34:56"), "and its own MAC");
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o755)).unwrap();
+    lv.virsh(&["start", "npt-web-copy"]);
+    assert_eq!(lv.state("npt-web-copy"), "running");
+    lv.virsh(&["destroy", "npt-web-copy"]);
+
+    // the same name again is refused before anything is written
+    let again = w.path("again");
+    let out = run(
+        w.cli().args([
+            "-c",
+            cfg.to_str().unwrap(),
+            "restore-vm",
+            "latest",
+            "npt-web",
+            "--as",
+            "npt-web-copy",
+            "-t",
+            again.to_str().unwrap(),
+        ]),
+        7,
+    );
+    assert!(
+        stderr(&out).contains("npt-web-copy` exists already"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!again.exists());
+
+    // 3. cancelled halfway (slowed down to be caught): the guest is back on its disks
+    let slow = format!(
+        "{}[repos.vms.repo]\nupload-limit = \"2 MiB/s\"\n",
+        fs::read_to_string(&cfg).unwrap()
+    );
+    let slow_cfg = w.path("slow.toml");
+    fs::write(&slow_cfg, &slow).unwrap();
+    fs::set_permissions(&slow_cfg, fs::Permissions::from_mode(0o600)).unwrap();
+    // new bytes for the guest to back up
+    fs::write(&vdb, pattern(16 << 20, 4)).unwrap();
+    let (child, seen) = backup_until_overlaid(&w, &slow_cfg, &lv, "npt-web");
+    assert!(
+        seen.iter().any(|e| e["event"] == "progress"),
+        "the backup ended first: {seen:?}"
+    );
+    interrupt(&child);
+    let status = wait_child(child);
+    assert_eq!(status, Some(130), "a clean cancel");
+    assert_eq!(lv.disks("npt-web"), original, "merged back on cancel");
+    assert_eq!(lv.state("npt-web"), "running");
+    assert!(
+        overlays_in(&images).is_empty(),
+        "{:?}",
+        overlays_in(&images)
+    );
+
+    // 4. the job process killed: its overlay stays until the next backup merges it
+    fs::write(&vdb, pattern(16 << 20, 5)).unwrap();
+    let (child, seen) = backup_until_overlaid(&w, &slow_cfg, &lv, "npt-web");
+    let job = seen
+        .iter()
+        .find_map(|e| e["pid"].as_i64())
+        .expect("the job's pid");
+    // SAFETY: killing the job process this test's child started.
+    unsafe {
+        libc::kill(job as libc::pid_t, libc::SIGKILL);
+    }
+    let _ = wait_child(child);
+    assert_eq!(
+        overlays_in(&images).len(),
+        2,
+        "a killed run cannot clean up"
+    );
+    let out = json(&run(
+        w.cli()
+            .args(["-c", cfg.to_str().unwrap(), "--json", "backup"]),
+        0,
+    ));
+    let warnings = out["result"]["warnings"].to_string();
+    assert!(
+        warnings.contains("from an interrupted backup: merged back"),
+        "{warnings}"
+    );
+    assert_eq!(lv.disks("npt-web"), original);
+    assert_eq!(lv.state("npt-web"), "running");
+    assert!(
+        overlays_in(&images).is_empty(),
+        "{:?}",
+        overlays_in(&images)
+    );
+    restic_check(&w, &repo.display().to_string());
+
+    // 5. a domain that does not exist: refused by name, nothing saved
+    let before = json(&run(
+        w.cli()
+            .args(["-c", cfg.to_str().unwrap(), "--json", "snapshots"]),
+        0,
+    ))["result"]
+        .as_array()
+        .unwrap()
+        .len();
+    let out = run(
+        w.cli().args([
+            "-c",
+            cfg.to_str().unwrap(),
+            "backup",
+            "--libvirt",
+            "npt-mail",
+        ]),
+        7,
+    );
+    assert!(
+        stderr(&out).contains(
+            "no libvirt domain is named `npt-mail` (there are: npt-db, npt-web, npt-web-copy)"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let after = json(&run(
+        w.cli()
+            .args(["-c", cfg.to_str().unwrap(), "--json", "snapshots"]),
+        0,
+    ))["result"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(before, after);
+}
+
+/// Waits for a child whose output is read elsewhere, at most two minutes.
+fn wait_child(mut child: Child) -> Option<i32> {
+    let start = Instant::now();
+    loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            return s.code();
+        }
+        if start.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            panic!("the backup did not end");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
