@@ -62,6 +62,8 @@ apt_install postgresql util-linux
 # Database backups under test: PostgreSQL's pg_dump/pg_restore/psql (above), sqlite3, and
 # MariaDB (the tests start their own mariadbd on a temporary folder).
 apt_install sqlite3 mariadb-server mariadb-client
+# vzdump's lzo compression is the real lzop: the tests compress with it.
+apt_install lzop
 # KVM guests under test: libvirt's daemon (the tests start their own instance on a socket of
 # theirs) and client, QEMU and qemu-img. Guests run as libvirt-qemu, in the kvm group: where
 # no udev gave /dev/kvm to that group (containers, CI), give it as Debian's udev rule does.

@@ -521,16 +521,17 @@ fn backup_vma(
         private_folder(&open, "vma").map_err(|(at, e)| Error::io(staging.clone(), at, e))?;
     let dir = stage.path().join(component(name));
     std::fs::create_dir(&dir).map_err(|e| Error::io(staging.clone(), &dir, e))?;
-    let input: Box<dyn std::io::Read + Send> = match archive {
-        Some(a) => npbackup_vma::open(a).map_err(|e| {
-            Error::Input(crate::t!(
-                "engine-vma-unreadable",
-                archive = shown.as_str(),
-                cause = e.to_string()
-            ))
-        })?,
-        None => Box::new(std::io::BufReader::new(std::io::stdin())),
-    };
+    let input = match archive {
+        Some(a) => npbackup_vma::open(a),
+        None => npbackup_vma::decompressed(std::io::stdin()),
+    }
+    .map_err(|e| {
+        Error::Input(crate::t!(
+            "engine-vma-unreadable",
+            archive = shown.as_str(),
+            cause = e.to_string()
+        ))
+    })?;
     stage_vma(input, &dir, &shown)?;
     let as_path = PathBuf::from("/vzdump").join(component(name));
     let opts = BackupOptions::default()

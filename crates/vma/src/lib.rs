@@ -15,6 +15,9 @@ use std::io::{self, Read, Write};
 
 use md5::{Digest, Md5};
 
+mod lzop;
+pub use lzop::LzopReader;
+
 /// Bytes of a cluster.
 pub const CLUSTER_SIZE: usize = 65_536;
 /// Bytes of a block (the unit the mask marks as zero or not).
@@ -537,21 +540,29 @@ impl<W: Write> Writer<W> {
 }
 
 /// The archive in `file`, uncompressed, or compressed as vzdump compresses it (gzip,
-/// zstd); lzo is named and refused.
+/// zstd, lzop), told by its first bytes.
 pub fn open(file: &std::path::Path) -> io::Result<Box<dyn Read + Send>> {
-    let mut f = std::fs::File::open(file)?;
+    decompressed(std::fs::File::open(file)?)
+}
+
+/// An archive read from `input` (a file, standard input), decompressed when its
+/// first bytes are gzip's, zstd's or lzop's magic number.
+pub fn decompressed(mut input: impl Read + Send + 'static) -> io::Result<Box<dyn Read + Send>> {
     let mut magic = [0u8; 4];
-    let n = f.read(&mut magic)?;
-    let f = io::Cursor::new(magic[..n].to_vec()).chain(f);
+    let mut n = 0;
+    while n < magic.len() {
+        match input.read(&mut magic[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let f = io::Cursor::new(magic[..n].to_vec()).chain(input);
     Ok(match magic {
         [0x1f, 0x8b, ..] => Box::new(io::BufReader::new(flate2::read::MultiGzDecoder::new(f))),
         [0x28, 0xb5, 0x2f, 0xfd] => Box::new(zstd::stream::read::Decoder::new(f)?),
-        [0x89, b'L', b'Z', b'O'] => {
-            return Err(io::Error::new(
-                io::ErrorKind::Unsupported,
-                "an lzo-compressed dump: decompress it with `lzop -d` first (lzo is not read yet)",
-            ));
-        }
+        [0x89, b'L', b'Z', b'O'] => Box::new(lzop::LzopReader::new(io::BufReader::new(f))?),
         _ => Box::new(io::BufReader::new(f)),
     })
 }

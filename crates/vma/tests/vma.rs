@@ -147,23 +147,37 @@ fn damaged_and_truncated_archives_say_where() {
 }
 
 #[test]
-fn compressed_dumps_open_and_lzo_is_named() {
+fn compressed_dumps_open_as_vzdump_writes_them() {
     let bytes = archive();
     let dir = std::env::temp_dir().join(format!("npbackup-vma-test-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
+    let read = |file: &std::path::Path| {
+        let mut back = Vec::new();
+        open(file).unwrap().read_to_end(&mut back).unwrap();
+        back
+    };
     let zst = dir.join("dump.vma.zst");
     std::fs::write(&zst, zstd::encode_all(&bytes[..], 3).unwrap()).unwrap();
-    let mut back = Vec::new();
-    open(&zst).unwrap().read_to_end(&mut back).unwrap();
-    assert!(back == bytes);
+    assert!(read(&zst) == bytes);
     let raw = dir.join("dump.vma");
     std::fs::write(&raw, &bytes).unwrap();
-    let mut back = Vec::new();
-    open(&raw).unwrap().read_to_end(&mut back).unwrap();
-    assert!(back == bytes);
+    assert!(read(&raw) == bytes);
+    // vzdump --compress lzo pipes the archive through the real lzop
     let lzo = dir.join("dump.vma.lzo");
-    std::fs::write(&lzo, b"\x89LZO\0\r\n\x1a\n").unwrap();
-    let e = open(&lzo).err().unwrap().to_string();
-    assert!(e.contains("lzop -d"), "{e}");
+    let status = std::process::Command::new("lzop")
+        .arg("-o")
+        .arg(&lzo)
+        .arg(&raw)
+        .status()
+        .expect("lzop (installed by scripts/install-deps.sh)");
+    assert!(status.success());
+    assert!(read(&lzo) == bytes);
+    let reader = Reader::new(open(&lzo).unwrap()).unwrap();
+    assert_eq!(reader.header().devices[0].name, "drive-scsi0");
+    // an lzop file cut inside its header
+    let cut = dir.join("cut.vma.lzo");
+    std::fs::write(&cut, &std::fs::read(&lzo).unwrap()[..20]).unwrap();
+    let e = open(&cut).err().unwrap().to_string();
+    assert!(e.contains("lzop file at byte") && e.contains("cut short"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
