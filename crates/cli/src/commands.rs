@@ -166,7 +166,7 @@ fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
     if !args.paths.is_empty() {
         req.paths = args.paths.clone();
         // paths on the command line mean files, even when the config reads a command
-        if req.source.runs_commands() {
+        if req.source.runs_commands() || req.source == engine::BackupSource::Vzdump {
             req.source = engine::BackupSource::Files;
         }
     }
@@ -189,6 +189,13 @@ fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
     req.dry_run = args.dry_run;
     req.time = args.time.clone();
     if let Some(s) = stdin_source(&args, &b) {
+        if s == engine::BackupSource::Vzdump {
+            // a dump folder: the newest archive of each guest, each under its own name
+            if args.vma_name.is_some() {
+                return Err(Error::Usage(crate::t!("cli-vma-name-folder")));
+            }
+            req.paths = args.vma.iter().cloned().collect();
+        }
         req.source = s;
     }
     let hooks = plan::hooks(&b);
@@ -355,6 +362,9 @@ fn stdin_source(args: &BackupArgs, b: &config::BackupSettings) -> Option<engine:
         });
     }
     if let Some(archive) = &args.vma {
+        if archive.is_dir() {
+            return Some(engine::BackupSource::Vzdump);
+        }
         return Some(engine::BackupSource::Vma {
             archive: Some(archive.clone()),
             name: args

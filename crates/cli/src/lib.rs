@@ -353,9 +353,10 @@ pub struct BackupArgs {
     /// The file name the stream gets in the snapshot (default "stdin").
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<String>,
-    /// Back up a Proxmox vzdump archive (.vma, .vma.gz, .vma.zst): its configuration
-    /// and one image per disk under /vzdump/NAME, deduplicated from one dump to the next.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "stdin", "stdin_command", "vma_stdin"])]
+    /// Back up a Proxmox vzdump archive (.vma, .vma.gz, .vma.zst, .vma.lzo): its
+    /// configuration and one image per disk under /vzdump/NAME, deduplicated from one
+    /// dump to the next. Given a dump folder, the newest archive of each guest in it.
+    #[arg(long, value_name = "FILE|FOLDER", conflicts_with_all = ["paths", "stdin", "stdin_command", "vma_stdin"])]
     pub vma: Option<PathBuf>,
     /// The same for an archive on standard input (`vzdump --stdout … | … backup --vma-stdin`).
     #[arg(long, conflicts_with_all = ["paths", "stdin", "stdin_command"])]

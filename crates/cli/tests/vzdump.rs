@@ -15,8 +15,12 @@ const DISK: usize = 32 * 1024 * 1024;
 
 /// A disk of incompressible data, the same for the same `seed`.
 fn disk(seed: u64) -> Vec<u8> {
+    disk_of(DISK, seed)
+}
+
+fn disk_of(size: usize, seed: u64) -> Vec<u8> {
     let mut x = seed | 1;
-    let mut out = vec![0u8; DISK];
+    let mut out = vec![0u8; size];
     for chunk in out.chunks_mut(8) {
         x ^= x << 13;
         x ^= x >> 7;
@@ -288,4 +292,114 @@ fn dumps_deduplicate_restore_and_refuse_damage() {
         .filter(|p| p.to_string_lossy().contains("/vma-"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+/// `data` through a compressor as vzdump pipes its archive (`gzip`, `lzop`).
+fn compress(program: &str, data: &[u8]) -> Vec<u8> {
+    let mut child = std::process::Command::new(program)
+        .arg("-c")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("{program} (installed by scripts/install-deps.sh): {e}"));
+    let mut stdin = child.stdin.take().unwrap();
+    let input = data.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap().unwrap();
+    assert!(out.status.success(), "{program}");
+    out.stdout
+}
+
+#[test]
+fn a_dump_folder_gives_the_newest_archive_of_each_guest() {
+    const SMALL: usize = 2 * 1024 * 1024;
+    let w = World::new();
+    let dumps = w.path("dump");
+    fs::create_dir_all(&dumps).unwrap();
+    let all: Vec<usize> = (0..SMALL / CLUSTER_SIZE).collect();
+    let (old, new, other) = (disk_of(SMALL, 1), disk_of(SMALL, 2), disk_of(SMALL, 3));
+    // guest 100: yesterday's zstd dump and today's lzo one; guest 101: gzip
+    fs::write(
+        dumps.join("vzdump-qemu-100-2026_12_01-01_00_00.vma.zst"),
+        zstd::encode_all(&vma(&old, &all, 1)[..], 1).unwrap(),
+    )
+    .unwrap();
+    fs::write(
+        dumps.join("vzdump-qemu-100-2026_12_02-01_00_00.vma.lzo"),
+        compress("lzop", &vma(&new, &shuffled(all.len(), 5), 2)),
+    )
+    .unwrap();
+    fs::write(
+        dumps.join("vzdump-qemu-101-2026_12_02-02_00_00.vma.gz"),
+        compress("gzip", &vma(&other, &all, 3)),
+    )
+    .unwrap();
+    // what vzdump leaves beside: its log, a dump still being written, a container's
+    for (file, text) in [
+        ("vzdump-qemu-100-2026_12_02-01_00_00.log", "INFO: starting"),
+        ("vzdump-qemu-102-2026_12_02-03_00_00.vma.zst.dat", "half"),
+        ("vzdump-lxc-200-2026_12_02-04_00_00.tar.zst", "a tar"),
+    ] {
+        fs::write(dumps.join(file), text).unwrap();
+    }
+    let repo = w.path("repo");
+    let cfg = w.config(&format!(
+        "[repos.pve]\nuri = \"{}\"\npassword-file = \"{}\"\n[repos.pve.backup]\n\
+         source = \"vzdump\"\npaths = [\"{}\"]\n",
+        repo.display(),
+        w.password_file().display(),
+        dumps.display()
+    ));
+    let cli = || {
+        let mut c = w.cli();
+        c.arg("-c").arg(&cfg).args(["--repo", "pve"]);
+        c
+    };
+    run(cli().arg("init"), 0);
+    run(cli().arg("backup"), 0);
+    let snaps = json(&run(cli().args(["--json", "snapshots"]), 0));
+    assert_eq!(snaps["result"][0]["paths"], serde_json::json!(["/vzdump"]));
+    let target = w.path("restored");
+    run(
+        cli().args(["restore", "latest", "--target"]).arg(&target),
+        0,
+    );
+    let mut guests: Vec<String> = fs::read_dir(target.join("vzdump"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    guests.sort();
+    assert_eq!(guests, ["qemu-100", "qemu-101"]);
+    assert!(fs::read(target.join("vzdump/qemu-100/drive-scsi0.raw")).unwrap() == new);
+    assert!(fs::read(target.join("vzdump/qemu-101/drive-scsi0.raw")).unwrap() == other);
+    restic_check(&w, repo.to_str().unwrap());
+
+    // the same folder from the command line; a name for a folder's guests refused
+    run(cli().arg("backup").arg("--vma").arg(&dumps), 0);
+    let out = run(
+        cli()
+            .arg("backup")
+            .arg("--vma")
+            .arg(&dumps)
+            .args(["--vma-name", "web"]),
+        2,
+    );
+    assert!(stderr(&out).contains("--vma-name"), "{}", stderr(&out));
+    // a folder without a guest's dump: said, and no snapshot
+    let empty = w.path("no-dumps");
+    fs::create_dir_all(&empty).unwrap();
+    fs::write(
+        empty.join("vzdump-lxc-200-2026_12_02-04_00_00.tar.zst"),
+        "x",
+    )
+    .unwrap();
+    let out = run(cli().arg("backup").arg("--vma").arg(&empty), 7);
+    assert!(
+        stderr(&out).contains("no vzdump archive of a QEMU guest"),
+        "{}",
+        stderr(&out)
+    );
+    let snaps = json(&run(cli().args(["--json", "snapshots"]), 0));
+    assert_eq!(snaps["result"].as_array().unwrap().len(), 2);
 }

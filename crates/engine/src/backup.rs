@@ -72,6 +72,10 @@ pub enum BackupSource {
         archive: Option<PathBuf>,
         name: String,
     },
+    /// Proxmox dump folders (`backup.source = "vzdump"`): in each of the request's
+    /// `paths` (a folder vzdump writes to, or one archive), the newest dump of each
+    /// QEMU guest, each under `/vzdump/NAME/` as `Vma` lays it out.
+    Vzdump,
     /// KVM guests through libvirt at `uri` (virsh's default when `None`): the
     /// domains `domains` names ("web1", "db-*"), each under `/libvirt/DOMAIN/` as its
     /// definition and its disk images, read while the guest runs on overlays.
@@ -91,7 +95,7 @@ impl BackupSource {
             BackupSource::Command { .. } => "command",
             BackupSource::Database { kind, .. } => kind,
             BackupSource::Sqlite { .. } => "sqlite",
-            BackupSource::Vma { .. } => "vzdump",
+            BackupSource::Vma { .. } | BackupSource::Vzdump => "vzdump",
             BackupSource::Libvirt { .. } => "libvirt",
         }
     }
@@ -100,7 +104,10 @@ impl BackupSource {
     pub fn runs_commands(&self) -> bool {
         !matches!(
             self,
-            BackupSource::Files | BackupSource::Stdin { .. } | BackupSource::Vma { .. }
+            BackupSource::Files
+                | BackupSource::Stdin { .. }
+                | BackupSource::Vma { .. }
+                | BackupSource::Vzdump
         )
     }
 
@@ -209,7 +216,16 @@ pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
             (repo, snap, None)
         }
         BackupSource::Vma { archive, name } => {
-            let (repo, snap) = backup_vma(open, req, archive.as_deref(), name)?;
+            let archives = [(archive.clone(), name.clone())];
+            let (repo, snap) = backup_vma(open, req, &archives, false)?;
+            (repo, snap, None)
+        }
+        BackupSource::Vzdump => {
+            let archives = vzdump_archives(&req.paths)?
+                .into_iter()
+                .map(|(name, file)| (Some(file), name))
+                .collect::<Vec<_>>();
+            let (repo, snap) = backup_vma(open, req, &archives, true)?;
             (repo, snap, None)
         }
         BackupSource::Libvirt { uri, domains } => {
@@ -505,39 +521,142 @@ pub(super) fn component(name: &str) -> String {
     }
 }
 
-/// Backs up a vzdump archive: read once (from its file, compressed or not, or from
-/// standard input), its configuration files and disks laid out in a private folder
-/// beside the cache (disks as sparse files, each cluster at its place, mtime the
-/// dump's time), which is backed up as `/vzdump/NAME` and removed.
+/// Whether `file` is named as vzdump names the archive of a QEMU guest: `.vma`,
+/// compressed or not (not the `.dat` of a dump being written, a log, notes, or a
+/// container's tar).
+fn is_vma_archive(file: &str) -> bool {
+    [".vma", ".vma.gz", ".vma.zst", ".vma.lzo"]
+        .iter()
+        .any(|ext| file.len() > ext.len() && file.ends_with(ext))
+}
+
+/// What a `vzdump` source backs up, as (name in the snapshot, archive): in each
+/// path (a dump folder, or an archive), the newest archive of each guest, by the
+/// time in its name, then by its modification time.
+pub fn vzdump_archives(paths: &[PathBuf]) -> Result<Vec<(String, PathBuf)>> {
+    if paths.is_empty() {
+        return Err(Error::Input(crate::t!("engine-nothing-to-back-up")));
+    }
+    let missing: Vec<String> = paths
+        .iter()
+        .filter(|p| std::fs::metadata(p).is_err())
+        .map(|p| p.display().to_string())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::Input(crate::t!(
+            "engine-missing-sources",
+            n = missing.len(),
+            paths = missing.join(", ")
+        )));
+    }
+    let mut newest: std::collections::BTreeMap<String, (String, std::time::SystemTime, PathBuf)> =
+        Default::default();
+    for path in paths {
+        let files: Vec<PathBuf> = if path.is_dir() {
+            std::fs::read_dir(path)
+                .map_err(|e| Error::io(crate::t!("io-reading"), path, e))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| {
+                    p.is_file()
+                        && p.file_name()
+                            .is_some_and(|f| is_vma_archive(&f.to_string_lossy()))
+                })
+                .collect()
+        } else {
+            vec![path.clone()]
+        };
+        for file in files {
+            let name = vma_name(&file);
+            let key = file
+                .file_name()
+                .map(|f| f.to_string_lossy().to_string())
+                .unwrap_or_default();
+            let mtime = std::fs::metadata(&file)
+                .and_then(|m| m.modified())
+                .unwrap_or(std::time::UNIX_EPOCH);
+            let later = newest
+                .get(&name)
+                .is_none_or(|(k, t, _)| (&key, mtime) > (k, *t));
+            if later {
+                newest.insert(name, (key, mtime, file));
+            }
+        }
+    }
+    if newest.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::Input(crate::t!(
+            "engine-vzdump-none",
+            paths = shown.join(", ")
+        )));
+    }
+    Ok(newest
+        .into_iter()
+        .map(|(name, (_, _, file))| (name, file))
+        .collect())
+}
+
+/// Backs up vzdump archives, each `(file, NAME)` (`None`: standard input): each
+/// read once (compressed or not), its configuration files and disks laid out in a
+/// private folder beside the cache (disks as sparse files, each cluster at its
+/// place, mtime the dump's time). One archive is backed up as `/vzdump/NAME`;
+/// with `folder`, the snapshot is `/vzdump` with every NAME in it (a dump folder's
+/// guests). The laid-out copies are removed afterwards.
 fn backup_vma(
     open: OpenRepo,
     req: &BackupRequest,
-    archive: Option<&Path>,
-    name: &str,
+    archives: &[(Option<PathBuf>, String)],
+    folder: bool,
 ) -> Result<(Repository<IndexedIdsStatus>, SnapshotFile)> {
-    let shown = archive.map_or_else(|| "stdin".to_string(), |a| a.display().to_string());
-    let staging = crate::t!("engine-vma-staging", archive = shown.as_str());
-    let stage =
-        private_folder(&open, "vma").map_err(|(at, e)| Error::io(staging.clone(), at, e))?;
-    let dir = stage.path().join(component(name));
-    std::fs::create_dir(&dir).map_err(|e| Error::io(staging.clone(), &dir, e))?;
-    let input = match archive {
-        Some(a) => npbackup_vma::open(a),
-        None => npbackup_vma::decompressed(std::io::stdin()),
-    }
-    .map_err(|e| {
-        Error::Input(crate::t!(
-            "engine-vma-unreadable",
-            archive = shown.as_str(),
-            cause = e.to_string()
-        ))
+    let shown_of = |archive: &Option<PathBuf>| {
+        archive
+            .as_ref()
+            .map_or_else(|| "stdin".to_string(), |a| a.display().to_string())
+    };
+    let first = archives
+        .first()
+        .map(|(a, _)| shown_of(a))
+        .unwrap_or_default();
+    let stage = private_folder(&open, "vma").map_err(|(at, e)| {
+        Error::io(
+            crate::t!("engine-vma-staging", archive = first.as_str()),
+            at,
+            e,
+        )
     })?;
-    stage_vma(input, &dir, &shown)?;
-    let as_path = PathBuf::from("/vzdump").join(component(name));
+    for (archive, name) in archives {
+        let shown = shown_of(archive);
+        let dir = stage.path().join(component(name));
+        std::fs::create_dir(&dir).map_err(|e| {
+            Error::io(
+                crate::t!("engine-vma-staging", archive = shown.as_str()),
+                &dir,
+                e,
+            )
+        })?;
+        let input = match archive {
+            Some(a) => npbackup_vma::open(a),
+            None => npbackup_vma::decompressed(std::io::stdin()),
+        }
+        .map_err(|e| {
+            Error::Input(crate::t!(
+                "engine-vma-unreadable",
+                archive = shown.as_str(),
+                cause = e.to_string()
+            ))
+        })?;
+        stage_vma(input, &dir, &shown)?;
+    }
+    let (dir, as_path) = match archives {
+        [(_, name)] if !folder => (
+            stage.path().join(component(name)),
+            PathBuf::from("/vzdump").join(component(name)),
+        ),
+        _ => (stage.path().to_path_buf(), PathBuf::from("/vzdump")),
+    };
     let opts = BackupOptions::default()
         .dry_run(req.dry_run)
         .as_path(Some(as_path));
-    let source = PathList::from_iter([dir.clone()])
+    let source = PathList::from_iter([dir])
         .sanitize()
         .map_err(|e| Error::Input(crate::t!("engine-bad-sources", cause = e.to_string())))?;
     let uri = open.uri.clone();

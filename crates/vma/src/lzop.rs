@@ -204,7 +204,8 @@ impl<R: Read> LzopReader<R> {
         let mut compressed = std::mem::take(&mut self.compressed);
         compressed.resize(src_len, 0);
         self.exact(&mut compressed, "a block's data")?;
-        let bad_sum = |which: &str| invalid(block_at, format!("the block's {which} does not match"));
+        let bad_sum =
+            |which: &str| invalid(block_at, format!("the block's {which} does not match"));
         if c_adler.is_some_and(|s| s != adler32(&compressed)) {
             return Err(bad_sum("checksum of compressed data"));
         }

@@ -178,6 +178,9 @@ fn compressed_dumps_open_as_vzdump_writes_them() {
     let cut = dir.join("cut.vma.lzo");
     std::fs::write(&cut, &std::fs::read(&lzo).unwrap()[..20]).unwrap();
     let e = open(&cut).err().unwrap().to_string();
-    assert!(e.contains("lzop file at byte") && e.contains("cut short"), "{e}");
+    assert!(
+        e.contains("lzop file at byte") && e.contains("cut short"),
+        "{e}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

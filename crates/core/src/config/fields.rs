@@ -88,7 +88,7 @@ pub const SECTION: &[FieldDef] = &[
         Sources,
         "backup.source",
         Choice(&[
-            "files", "command", "postgres", "mariadb", "mysql", "sqlite", "libvirt",
+            "files", "command", "postgres", "mariadb", "mysql", "sqlite", "libvirt", "vzdump",
         ]),
     ),
     f(Sources, "backup.stdin-command", Text),

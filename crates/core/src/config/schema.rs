@@ -422,6 +422,9 @@ pub enum SourceKind {
     Sqlite,
     /// KVM guests through libvirt: the `domains`' definitions and disk images.
     Libvirt,
+    /// Proxmox vzdump archives: in each of `paths` (a dump folder, or an archive),
+    /// the newest dump of each QEMU guest, laid out as configuration files and disks.
+    Vzdump,
 }
 
 /// `pg_dump`'s output format.

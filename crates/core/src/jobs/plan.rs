@@ -118,6 +118,7 @@ pub fn config_source(b: &config::BackupSettings) -> Result<BackupSource> {
             ),
             _,
         ) => database_source(kind, b),
+        (Some(SourceKind::Vzdump), _) => Ok(BackupSource::Vzdump),
         (Some(SourceKind::Libvirt), _) => Ok(BackupSource::Libvirt {
             uri: b.libvirt_uri.clone().filter(|u| !u.trim().is_empty()),
             domains: b.domains.clone().unwrap_or_default(),
