@@ -66,6 +66,48 @@ rm -rf "$home"
 NPBACKUP_RESOURCES="$brand" ICED_TEST_BACKEND=tiny-skia cargo test --quiet --locked -p npbackup-gui --test gui_brand >/dev/null \
     || fail "the window does not show only the brand (run: NPBACKUP_RESOURCES=$brand cargo test -p npbackup-gui --test gui_brand)"
 
+# the desktop app's and the fleet server's packages carry its names, icons and texts too
+# (the window's library was just built for the brand: only the two programs are linked)
+NPBACKUP_RESOURCES="$brand" cargo build --quiet --locked --bin npbackup-gui --bin npbackup-server
+pkgs="$(mktemp -d)"
+NPBACKUP_RESOURCES="$brand" scripts/package --profile dev --no-build --fast --only gui --only server --out "$pkgs" >/dev/null ||
+    fail "scripts/package --only gui --only server for the brand"
+arch="$(dpkg --print-architecture)"
+for deb in "$pkgs/acme-safekeep-gui_0.1.0_$arch.deb" "$pkgs/acme-safekeep-server_0.1.0_$arch.deb"; do
+    [ -f "$deb" ] || fail "no $deb: $(ls "$pkgs")"
+    listing="$(dpkg -c "$deb")"
+    grep -qi npbackup <<<"$listing" && fail "$deb still names npbackup: $(grep -i npbackup <<<"$listing" | head -3)"
+    dpkg-deb -f "$deb" Description | grep -q "Acme SafeKeep" || fail "$deb's description does not name the brand"
+    lintian --fail-on error --suppress-tags no-manual-page "$deb" >/dev/null 2>&1 || fail "lintian on $deb"
+done
+x="$pkgs/x"
+mkdir -p "$x"
+dpkg -x "$pkgs/acme-safekeep-gui_0.1.0_$arch.deb" "$x/gui"
+dpkg -x "$pkgs/acme-safekeep-server_0.1.0_$arch.deb" "$x/server"
+for f in usr/bin/acme-safekeep-gui etc/xdg/autostart/acme-safekeep-gui.desktop \
+    usr/share/icons/hicolor/48x48/apps/acme-safekeep.png; do
+    [ -f "$x/gui/$f" ] || fail "the desktop package has no /$f"
+done
+desktop="$(ls "$x"/gui/usr/share/applications/*.desktop)"
+grep -qx "Name=Acme SafeKeep" "$desktop" || fail "$desktop does not name the brand"
+grep -qx "Icon=acme-safekeep" "$desktop" || fail "$desktop does not use the brand's icon"
+desktop-file-validate "$desktop" "$x"/gui/etc/xdg/autostart/*.desktop || fail "desktop-file-validate on the brand's entries"
+appstreamcli validate --no-net "$x"/gui/usr/share/metainfo/*.metainfo.xml >/dev/null ||
+    fail "appstreamcli validate on the brand's metainfo"
+grep -q "<name>Acme SafeKeep</name>" "$x"/gui/usr/share/metainfo/*.metainfo.xml || fail "the metainfo does not name the brand"
+# the icon is the brand's, drawn from its app.png (not the default brand's)
+convert "$brand/icons/app.png" -resize 48x48 -strip PNG32:"$x/brand-48.png"
+cmp -s "$x/brand-48.png" "$x/gui/usr/share/icons/hicolor/48x48/apps/acme-safekeep.png" ||
+    fail "the 48x48 icon is not the brand's"
+convert resources/icons/app.png -resize 48x48 -strip PNG32:"$x/default-48.png"
+cmp -s "$x/default-48.png" "$x/brand-48.png" && fail "the brand's test icon is the default one"
+[ -f "$x/server/usr/lib/systemd/system/acme-safekeep-server.service" ] || fail "the server package has no acme-safekeep-server.service"
+sed 's/NPBACKUP_[A-Z_]*//g' "$x/server/usr/lib/systemd/system/acme-safekeep-server.service" | grep -qi npbackup &&
+    fail "the brand's server unit still names NPBackup"
+"$x/server/usr/bin/acme-safekeep-server" --version | grep -q "Acme SafeKeep\|acme-safekeep" ||
+    fail "acme-safekeep-server --version says: $("$x/server/usr/bin/acme-safekeep-server" --version)"
+rm -rf "$pkgs"
+
 # a broken brand fails the build, naming the file and the key
 broken="$(mktemp -d)"
 grep -v '^company' "$brand/branding.toml" >"$broken/branding.toml"
