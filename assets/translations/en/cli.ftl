@@ -119,6 +119,7 @@ engine-libvirt-no-virsh = cannot run virsh ({ $cause }): install libvirt's clien
 engine-libvirt-failed = `{ $command }` failed: { $cause }
 engine-libvirt-still-on-overlay = the domain still uses the overlay
 engine-libvirt-merge-failed = could not merge the overlay `{ $overlay }` back into `{ $disk }` ({ $domain }, { $target }): { $cause }. The domain keeps running on the overlay and the overlay was kept: merge it with `virsh blockcommit { $domain } { $target } --active --pivot`, then delete it
+engine-libvirt-cancelled = the backup was cancelled: no domain was put on an overlay
 engine-libvirt-no-domains = no domain to back up: name them with backup.domains (or backup --libvirt DOMAIN)
 engine-libvirt-bad-pattern = `{ $pattern }` is not a domain name or pattern: { $cause }
 engine-libvirt-no-match = no libvirt domain is named `{ $pattern }` (there are: { $known })

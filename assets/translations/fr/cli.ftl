@@ -120,6 +120,7 @@ engine-libvirt-no-virsh = impossible de lancer virsh ({ $cause }) : installez le
 engine-libvirt-failed = `{ $command }` a échoué : { $cause }
 engine-libvirt-still-on-overlay = le domaine utilise encore la surcouche
 engine-libvirt-merge-failed = impossible de refusionner la surcouche `{ $overlay }` dans `{ $disk }` ({ $domain }, { $target }) : { $cause }. Le domaine tourne toujours sur la surcouche, qui a été gardée : fusionnez-la avec `virsh blockcommit { $domain } { $target } --active --pivot`, puis supprimez-la
+engine-libvirt-cancelled = la sauvegarde a été annulée : aucun domaine n'a été mis sur une surcouche
 engine-libvirt-no-domains = aucun domaine à sauvegarder : nommez-les avec backup.domains (ou backup --libvirt DOMAINE)
 engine-libvirt-bad-pattern = `{ $pattern }` n'est ni un nom ni un motif de domaine : { $cause }
 engine-libvirt-no-match = aucun domaine libvirt ne s'appelle `{ $pattern }` (il y a : { $known })

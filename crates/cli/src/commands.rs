@@ -381,7 +381,11 @@ fn stdin_source(args: &BackupArgs, b: &config::BackupSettings) -> Option<engine:
     }
     if !args.libvirt.is_empty() {
         return Some(engine::BackupSource::Libvirt {
-            uri: args.libvirt_uri.clone().or_else(|| b.libvirt_uri.clone()),
+            uri: args
+                .libvirt_uri
+                .clone()
+                .or_else(|| b.libvirt_uri.clone())
+                .filter(|u| !u.trim().is_empty()),
             domains: args.libvirt.clone(),
         });
     }

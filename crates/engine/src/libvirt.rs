@@ -35,6 +35,11 @@ pub const SNAPSHOT_FOLDER: &str = "/libvirt";
 /// The overlays this process put domains on: merged back by [`abort`] when the job
 /// is cancelled.
 static ACTIVE: Mutex<Vec<Overlay>> = Mutex::new(Vec::new());
+/// Held while overlays are made, so that a cancel waits for a snapshot under way
+/// and then merges it, instead of racing it.
+static SNAPSHOTTING: Mutex<()> = Mutex::new(());
+/// Set by a cancel: no overlay is made after it.
+static CANCELLED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// `virsh`, connected to one libvirt URI (`None`: virsh's default, `LIBVIRT_DEFAULT_URI`
 /// or `qemu:///system` for root).
@@ -81,6 +86,8 @@ impl Virsh {
             cmd.arg("--connect").arg(uri);
         }
         cmd.arg("--quiet");
+        // domain states are parsed: virsh must not translate them
+        cmd.env("LC_ALL", "C");
         cmd.stdin(Stdio::null());
         cmd
     }
@@ -247,7 +254,8 @@ fn resolve(virsh: &Virsh, patterns: &[String]) -> Result<Vec<String>> {
 /// left it on.
 fn inspect(virsh: &Virsh, name: &str) -> Result<Domain> {
     let state = virsh.state(name)?;
-    let live = matches!(state.as_str(), "running" | "paused" | "pmsuspended");
+    // running, idle, paused, in shutdown, pmsuspended: a qemu process has the disks open
+    let live = !matches!(state.as_str(), "shut off" | "crashed");
     for d in virsh.disks(name)? {
         let Some(disk) = d.source.strip_suffix(OVERLAY_SUFFIX) else {
             continue;
@@ -367,6 +375,10 @@ fn freeze(virsh: &Virsh, d: &Domain, all: &[Disk]) -> Result<Vec<Overlay>> {
             args.push(format!("{},snapshot=no", other.target));
         }
     }
+    let _snapshotting = SNAPSHOTTING.lock().unwrap_or_else(PoisonError::into_inner);
+    if CANCELLED.load(std::sync::atomic::Ordering::SeqCst) {
+        return Err(Error::Cancelled(crate::t!("engine-libvirt-cancelled")));
+    }
     // remembered before they exist: a cancel during the snapshot still merges
     ACTIVE
         .lock()
@@ -420,6 +432,8 @@ fn thaw(overlays: &[Overlay]) -> Result<()> {
 
 /// On a cancel: merges back what this process put on overlays.
 pub fn abort() {
+    CANCELLED.store(true, std::sync::atomic::Ordering::SeqCst);
+    let _snapshotting = SNAPSHOTTING.lock().unwrap_or_else(PoisonError::into_inner);
     let active = std::mem::take(&mut *ACTIVE.lock().unwrap_or_else(PoisonError::into_inner));
     let _ = thaw(&active);
 }
@@ -440,7 +454,8 @@ pub(crate) fn backup(
         .map(|n| inspect(&virsh, n))
         .collect::<Result<Vec<_>>>()?;
     let mut overlays = Vec::new();
-    for d in domains.iter().filter(|d| d.live) {
+    // a dry run writes nothing: the guests are not put on overlays either
+    for d in domains.iter().filter(|d| d.live && !req.dry_run) {
         let all = virsh.disks(&d.name);
         let frozen = all.and_then(|all| freeze(&virsh, d, &all));
         match frozen {
@@ -785,6 +800,23 @@ fn rewrite_definition(
             rest = skip_line(&mut out, &rest[end + 2..]);
             continue;
         }
+        // a copy's UEFI variables are its own (libvirt makes them from the
+        // template), and its SMBIOS UUID is not the original's
+        if copy
+            && (rest.starts_with("<nvram>") || rest.starts_with("<nvram "))
+            && let Some(end) = element_end(rest, "nvram")
+        {
+            rest = skip_line(&mut out, &rest[end..]);
+            continue;
+        }
+        if copy
+            && (rest.starts_with("<entry name='uuid'>")
+                || rest.starts_with("<entry name=\"uuid\">"))
+            && let Some(end) = element_end(rest, "entry")
+        {
+            rest = skip_line(&mut out, &rest[end..]);
+            continue;
+        }
         if rest.starts_with("<disk ") {
             let end = rest
                 .find("</disk>")
@@ -822,6 +854,17 @@ fn skip_line<'a>(out: &mut String, rest: &'a str) -> &'a str {
         return rest.strip_prefix('\n').unwrap_or(rest);
     }
     rest
+}
+
+/// Where the element `name` that `text` starts with ends: after its `/>`, or
+/// after its closing tag.
+fn element_end(text: &str, name: &str) -> Option<usize> {
+    let open_end = text.find('>')?;
+    if text[..open_end].ends_with('/') {
+        return Some(open_end + 1);
+    }
+    let close = format!("</{name}>");
+    text.find(&close).map(|e| e + close.len())
 }
 
 /// A `<disk>` element made a file disk on `image`: `type='file'`, one `<source
@@ -883,7 +926,7 @@ mod tests {
         assert!(!is_backed_up(&disks[2]), "a network disk");
     }
 
-    const XML: &str = "<domain type='kvm'>\n  <name>web1</name>\n  <uuid>1b4e28ba-2fa1-11d2-883f-0016d3cca427</uuid>\n  <devices>\n    <disk type='block' device='disk'>\n      <driver name='qemu' type='raw'/>\n      <source dev='/dev/vg/web1'/>\n      <backingStore/>\n      <target dev='vda' bus='virtio'/>\n    </disk>\n    <disk type='file' device='cdrom'>\n      <target dev='sda' bus='sata'/>\n    </disk>\n    <interface type='network'>\n      <mac address='52:54:00:aa:bb:cc'/>\n      <source network='default'/>\n    </interface>\n  </devices>\n</domain>\n";
+    const XML: &str = "<domain type='kvm'>\n  <name>web1</name>\n  <uuid>1b4e28ba-2fa1-11d2-883f-0016d3cca427</uuid>\n  <sysinfo type='smbios'>\n    <system>\n      <entry name='uuid'>1b4e28ba-2fa1-11d2-883f-0016d3cca427</entry>\n      <entry name='product'>web</entry>\n    </system>\n  </sysinfo>\n  <os>\n    <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>\n    <nvram template='/usr/share/OVMF/OVMF_VARS_4M.fd'>/var/lib/libvirt/qemu/nvram/web1_VARS.fd</nvram>\n  </os>\n  <devices>\n    <disk type='block' device='disk'>\n      <driver name='qemu' type='raw'/>\n      <source dev='/dev/vg/web1'/>\n      <backingStore/>\n      <target dev='vda' bus='virtio'/>\n    </disk>\n    <disk type='file' device='cdrom'>\n      <target dev='sda' bus='sata'/>\n    </disk>\n    <interface type='network'>\n      <mac address='52:54:00:aa:bb:cc'/>\n      <source network='default'/>\n    </interface>\n  </devices>\n</domain>\n";
 
     #[test]
     fn a_copy_gets_the_restored_images_a_new_name_and_no_uuid_or_mac() {
@@ -896,7 +939,12 @@ mod tests {
         );
         assert!(text.contains("<name>web1-restored</name>"), "{text}");
         assert!(
-            !text.contains("uuid") && !text.contains("mac address"),
+            !text.contains("uuid") && !text.contains("mac address") && !text.contains("nvram"),
+            "{text}"
+        );
+        assert!(
+            text.contains("      <entry name='product'>web</entry>\n    </system>")
+                && text.contains("OVMF_CODE_4M.fd</loader>\n  </os>"),
             "{text}"
         );
         assert!(

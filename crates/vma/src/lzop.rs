@@ -28,6 +28,8 @@ pub struct LzopReader<R> {
     compressed: Vec<u8>,
     pos: usize,
     done: bool,
+    /// The error that stopped the reader: every later read gives it again.
+    failed: Option<(io::ErrorKind, String)>,
 }
 
 fn invalid(at: u64, what: impl std::fmt::Display) -> io::Error {
@@ -69,6 +71,7 @@ impl<R: Read> LzopReader<R> {
             compressed: Vec::new(),
             pos: 0,
             done: false,
+            failed: None,
         };
         let mut magic = [0u8; 9];
         r.exact(&mut magic, "the magic number")?;
@@ -126,7 +129,10 @@ impl<R: Read> LzopReader<R> {
         }
         if flags & F_H_EXTRA_FIELD != 0 {
             let len = r.u32(&mut Vec::new())? as usize;
-            let mut skip = vec![0u8; len.min(MAX_BLOCK)];
+            if len > MAX_BLOCK {
+                return Err(invalid(r.at, format!("an extra field of {len} bytes")));
+            }
+            let mut skip = vec![0u8; len];
             r.exact(&mut skip, "the header's extra field")?;
             r.u32(&mut Vec::new())?;
         }
@@ -239,11 +245,19 @@ impl<R: Read> LzopReader<R> {
 
 impl<R: Read> Read for LzopReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Some((kind, what)) = &self.failed {
+            return Err(io::Error::new(*kind, what.clone()));
+        }
         while self.pos == self.block.len() {
             if self.done || buf.is_empty() {
                 return Ok(0);
             }
-            if !self.next_block()? {
+            let next = self.next_block().inspect_err(|e| {
+                self.failed = Some((e.kind(), e.to_string()));
+                self.block.clear();
+                self.pos = 0;
+            });
+            if !next? {
                 self.done = true;
                 self.block.clear();
                 self.pos = 0;
@@ -334,6 +348,10 @@ mod tests {
         bad[at] ^= 0x55;
         let err = unlzop(&bad).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::InvalidData, "{err}");
+        // and a reader asked again after its error gives it again, never bytes
+        let mut reader = LzopReader::new(&bad[..]).unwrap();
+        assert!(reader.read_to_end(&mut Vec::new()).is_err());
+        assert!(reader.read(&mut [0u8; 16]).is_err());
         assert!(err.to_string().starts_with("lzop file at byte "), "{err}");
         // the header's checksum
         let mut bad = file.clone();
