@@ -141,19 +141,6 @@ impl Drop for Libvirt {
     }
 }
 
-/// `len` bytes of a pattern that does not compress, the same for the same `seed`.
-fn pattern(len: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed | 1;
-    let mut out = vec![0u8; len];
-    for chunk in out.chunks_mut(8) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
-    }
-    out
-}
-
 /// A domain of one vCPU and 32 MiB with `disks` (target, image, format): KVM
 /// where this machine has it, QEMU's emulator otherwise.
 fn domain_xml(name: &str, disks: &[(&str, &Path, &str)]) -> String {
@@ -295,12 +282,14 @@ fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overl
         lv.uri
     ));
 
+    // the command line on the guests' configuration
+    let cli = || {
+        let mut c = w.cli();
+        c.arg("-c").arg(&cfg);
+        c
+    };
     // 1. both guests, one running: the overlays are merged back and gone
-    let out = json(&run(
-        w.cli()
-            .args(["-c", cfg.to_str().unwrap(), "--json", "backup"]),
-        0,
-    ));
+    let out = json(&run(cli().args(["--json", "backup"]), 0));
     let warnings = out["result"]["warnings"].to_string();
     assert!(
         warnings.contains("npt-web") && warnings.contains("guest agent did not answer"),
@@ -321,14 +310,7 @@ fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overl
         overlays_in(&images)
     );
     let listing = json(&run(
-        w.cli().args([
-            "-c",
-            cfg.to_str().unwrap(),
-            "--json",
-            "ls",
-            "latest",
-            "/libvirt/npt-web",
-        ]),
+        cli().args(["--json", "ls", "latest", "/libvirt/npt-web"]),
         0,
     ));
     let names = entry_names(&listing["result"]["entries"]);
@@ -340,13 +322,7 @@ fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overl
     }
     // the raw disks are in the snapshot byte for byte
     let dumped = run(
-        w.cli().args([
-            "-c",
-            cfg.to_str().unwrap(),
-            "dump",
-            "latest",
-            "/libvirt/npt-db/vda-db.raw",
-        ]),
+        cli().args(["dump", "latest", "/libvirt/npt-db/vda-db.raw"]),
         0,
     );
     assert!(dumped.stdout == db_disk, "the shut-off guest's disk");
@@ -355,9 +331,7 @@ fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overl
     // 2. restored as a copy beside the original: defined on the restored images, runs
     let target = w.path("restored");
     let out = json(&run(
-        w.cli().args([
-            "-c",
-            cfg.to_str().unwrap(),
+        cli().args([
             "--json",
             "restore-vm",
             "latest",
@@ -402,9 +376,7 @@ fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overl
     // the same name again is refused before anything is written
     let again = w.path("again");
     let out = run(
-        w.cli().args([
-            "-c",
-            cfg.to_str().unwrap(),
+        cli().args([
             "restore-vm",
             "latest",
             "npt-web",
@@ -465,11 +437,7 @@ fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overl
         2,
         "a killed run cannot clean up"
     );
-    let out = json(&run(
-        w.cli()
-            .args(["-c", cfg.to_str().unwrap(), "--json", "backup"]),
-        0,
-    ));
+    let out = json(&run(cli().args(["--json", "backup"]), 0));
     let warnings = out["result"]["warnings"].to_string();
     assert!(
         warnings.contains("from an interrupted backup: merged back"),
@@ -485,24 +453,11 @@ fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overl
     restic_check(&w, &repo.display().to_string());
 
     // 5. a domain that does not exist: refused by name, nothing saved
-    let before = json(&run(
-        w.cli()
-            .args(["-c", cfg.to_str().unwrap(), "--json", "snapshots"]),
-        0,
-    ))["result"]
+    let before = json(&run(cli().args(["--json", "snapshots"]), 0))["result"]
         .as_array()
         .unwrap()
         .len();
-    let out = run(
-        w.cli().args([
-            "-c",
-            cfg.to_str().unwrap(),
-            "backup",
-            "--libvirt",
-            "npt-mail",
-        ]),
-        7,
-    );
+    let out = run(cli().args(["backup", "--libvirt", "npt-mail"]), 7);
     assert!(
         stderr(&out).contains(
             "no libvirt domain is named `npt-mail` (there are: npt-db, npt-web, npt-web-copy)"
@@ -510,11 +465,7 @@ fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overl
         "{}",
         stderr(&out)
     );
-    let after = json(&run(
-        w.cli()
-            .args(["-c", cfg.to_str().unwrap(), "--json", "snapshots"]),
-        0,
-    ))["result"]
+    let after = json(&run(cli().args(["--json", "snapshots"]), 0))["result"]
         .as_array()
         .unwrap()
         .len();

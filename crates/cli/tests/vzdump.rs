@@ -15,19 +15,7 @@ const DISK: usize = 32 * 1024 * 1024;
 
 /// A disk of incompressible data, the same for the same `seed`.
 fn disk(seed: u64) -> Vec<u8> {
-    disk_of(DISK, seed)
-}
-
-fn disk_of(size: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed | 1;
-    let mut out = vec![0u8; size];
-    for chunk in out.chunks_mut(8) {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
-    }
-    out
+    pattern(DISK, seed)
 }
 
 /// A VMA of `disk` (one device, one configuration) with its clusters in `order`.
@@ -318,7 +306,7 @@ fn a_dump_folder_gives_the_newest_archive_of_each_guest() {
     let dumps = w.path("dump");
     fs::create_dir_all(&dumps).unwrap();
     let all: Vec<usize> = (0..SMALL / CLUSTER_SIZE).collect();
-    let (old, new, other) = (disk_of(SMALL, 1), disk_of(SMALL, 2), disk_of(SMALL, 3));
+    let (old, new, other) = (pattern(SMALL, 1), pattern(SMALL, 2), pattern(SMALL, 3));
     // guest 100: yesterday's zstd dump and today's lzo one; guest 101: gzip
     fs::write(
         dumps.join("vzdump-qemu-100-2026_12_01-01_00_00.vma.zst"),

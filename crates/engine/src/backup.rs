@@ -534,21 +534,8 @@ fn is_vma_archive(file: &str) -> bool {
 /// path (a dump folder, or an archive), the newest archive of each guest, by the
 /// time in its name, then by its modification time.
 pub fn vzdump_archives(paths: &[PathBuf]) -> Result<Vec<(String, PathBuf)>> {
-    if paths.is_empty() {
-        return Err(Error::Input(crate::t!("engine-nothing-to-back-up")));
-    }
-    let missing: Vec<String> = paths
-        .iter()
-        .filter(|p| std::fs::metadata(p).is_err())
-        .map(|p| p.display().to_string())
-        .collect();
-    if !missing.is_empty() {
-        return Err(Error::Input(crate::t!(
-            "engine-missing-sources",
-            n = missing.len(),
-            paths = missing.join(", ")
-        )));
-    }
+    // archives are read: a link to nothing is missing
+    require_sources(paths, |p| std::fs::metadata(p).is_ok())?;
     let mut newest: std::collections::BTreeMap<String, (String, std::time::SystemTime, PathBuf)> =
         Default::default();
     for path in paths {
@@ -919,18 +906,15 @@ fn summarize(
     }
 }
 
-/// Backs up local paths.
-fn backup_files(
-    open: OpenRepo,
-    req: &BackupRequest,
-) -> Result<(Repository<IndexedIdsStatus>, SnapshotFile, Option<String>)> {
-    if req.paths.is_empty() {
+/// Refuses no sources, and sources that do not exist (by `exists`), naming them all,
+/// before anything is written.
+fn require_sources(paths: &[PathBuf], exists: impl Fn(&Path) -> bool) -> Result<()> {
+    if paths.is_empty() {
         return Err(Error::Input(crate::t!("engine-nothing-to-back-up")));
     }
-    let missing: Vec<String> = req
-        .paths
+    let missing: Vec<String> = paths
         .iter()
-        .filter(|p| std::fs::symlink_metadata(p).is_err())
+        .filter(|p| !exists(p))
         .map(|p| p.display().to_string())
         .collect();
     if !missing.is_empty() {
@@ -940,6 +924,16 @@ fn backup_files(
             paths = missing.join(", ")
         )));
     }
+    Ok(())
+}
+
+/// Backs up local paths.
+fn backup_files(
+    open: OpenRepo,
+    req: &BackupRequest,
+) -> Result<(Repository<IndexedIdsStatus>, SnapshotFile, Option<String>)> {
+    // a link is backed up as a link, even when it points at nothing
+    require_sources(&req.paths, |p| std::fs::symlink_metadata(p).is_ok())?;
     let paths: Vec<PathBuf> = req
         .paths
         .iter()

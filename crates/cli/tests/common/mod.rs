@@ -775,3 +775,17 @@ pub fn one_repository(schedule: &str) -> (World, PathBuf, PathBuf, PathBuf) {
     let config = w.config(&config_text(&w, &[("default", &repo, &src, schedule)]));
     (w, src, repo, config)
 }
+
+/// `len` bytes of a pattern that does not compress, the same for the same `seed`
+/// (disk images of the libvirt and vzdump tests).
+pub fn pattern(len: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed | 1;
+    let mut out = vec![0u8; len];
+    for chunk in out.chunks_mut(8) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        chunk.copy_from_slice(&x.to_le_bytes()[..chunk.len()]);
+    }
+    out
+}
