@@ -130,7 +130,16 @@ impl Jobs {
         let watched = entry.clone();
         let ended = self.ended.clone();
         tokio::spawn(async move {
-            let finished = running.follow(|ev| watched.heard(ev)).await;
+            let finished = running
+                .follow(|ev| {
+                    // the generation changes before the job is seen finished: a list
+                    // asked for once it has finished is never one cached before
+                    if matches!(ev, JobEvent::Finished(_)) {
+                        ended.fetch_add(1, Ordering::SeqCst);
+                    }
+                    watched.heard(ev)
+                })
+                .await;
             let mut said = lock(&watched.said);
             if said.finished.is_none() {
                 said.finished = Some(finished.clone());
