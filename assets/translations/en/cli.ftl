@@ -8,6 +8,7 @@
 err-not-initialised = no repository at { $location }{ $hint }. Run `{ -cli } init` (with the same repository options) to create one.
 err-io = { $doing } { $path }: { $cause }
 err-engine = { $doing }: { $message }
+err-disk-full = the disk is full ({ $cause }): free some space and run it again
 
 ## Opening and creating repositories (engine/mod.rs)
 engine-bad-location = cannot use the repository location { $location }: { $cause }
@@ -49,6 +50,7 @@ engine-removing-snapshots = removing snapshots
 engine-bad-limit = bad { $option } `{ $value }`: { $cause }
 engine-planning-prune = planning the prune
 engine-pruning = pruning
+engine-disk-full = the disk is full (no space left on it): what was saved before is intact. Free some space (or move the repository to a larger disk) and run it again. In detail: { $cause }
 engine-bad-read-data-subset = bad read-data-subset `{ $value }`: { $cause }
 engine-checking = checking the repository
 engine-checking-at = checking { $location }
@@ -683,6 +685,10 @@ cli-prune-mixed = { $n ->
 cli-prune-missing = { $n ->
     [one] { $n } missing pack that nothing needed was removed from the index
    *[other] { $n } missing packs that nothing needed were removed from the index
+}
+cli-prune-unfinished = { $n ->
+    [one] { $n } file left by a write that never finished (a process killed, or a full disk) was removed ({ $size })
+   *[other] { $n } files left by writes that never finished (a process killed, or a full disk) were removed ({ $size })
 }
 cli-prune-done = removed { $packs } packs ({ $removed }), repacked { $repacked } packs ({ $repacked_size }); { $unused } left unused
 cli-prune-would = would remove { $packs } packs ({ $removed }), repacked { $repacked } packs ({ $repacked_size }); { $unused } left unused

@@ -9,6 +9,7 @@
 err-not-initialised = aucun dépôt à { $location }{ $hint }. Lancez `{ -cli } init` (avec les mêmes options de dépôt) pour en créer un.
 err-io = { $doing } { $path } : { $cause }
 err-engine = { $doing } : { $message }
+err-disk-full = le disque est plein ({ $cause }) : libérez de la place puis relancez
 
 ## Ouverture et création des dépôts (engine/mod.rs)
 engine-bad-location = l'emplacement de dépôt { $location } ne peut pas être utilisé : { $cause }
@@ -50,6 +51,7 @@ engine-removing-snapshots = suppression des instantanés
 engine-bad-limit = { $option } incorrect `{ $value }` : { $cause }
 engine-planning-prune = préparation de l'élagage
 engine-pruning = élagage
+engine-disk-full = le disque est plein (plus d'espace libre) : ce qui a été sauvegardé avant est intact. Libérez de la place (ou déplacez le dépôt sur un disque plus grand) puis relancez. En détail : { $cause }
 engine-bad-read-data-subset = read-data-subset incorrect `{ $value }` : { $cause }
 engine-checking = vérification du dépôt
 engine-checking-at = vérification de { $location }
@@ -707,6 +709,10 @@ cli-prune-mixed = { $n ->
 cli-prune-missing = { $n ->
     [one] { $n } pack manquant dont rien n'avait besoin a été retiré de l'index
    *[other] { $n } packs manquants dont rien n'avait besoin ont été retirés de l'index
+}
+cli-prune-unfinished = { $n ->
+    [one] { $n } fichier laissé par une écriture jamais terminée (un processus tué, ou un disque plein) a été supprimé ({ $size })
+   *[other] { $n } fichiers laissés par des écritures jamais terminées (un processus tué, ou un disque plein) ont été supprimés ({ $size })
 }
 cli-prune-done = { $packs } paquets supprimés ({ $removed }), { $repacked } paquets réempaquetés ({ $repacked_size }) ; { $unused } restent inutilisés
 cli-prune-would = { $packs } paquets seraient supprimés ({ $removed }), { $repacked } paquets réempaquetés ({ $repacked_size }) ; { $unused } resteraient inutilisés

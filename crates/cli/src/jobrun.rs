@@ -2,7 +2,7 @@
 //! the quick reads, in this process (`run_here`): the same job code and the same
 //! typed results either way. `--json-events` prints every event line as the job
 //! writes it; otherwise a progress bar (on a terminal), warnings on stderr, and
-//! Ctrl-C cancels a job process cleanly.
+//! Ctrl-C (or SIGTERM, SIGHUP) cancels a job process cleanly.
 
 use std::time::Duration;
 
@@ -81,14 +81,33 @@ pub fn run_keeping_result<T: Summary>(
         &spec,
         &opts,
         |event| view.show(event),
-        async {
-            if tokio::signal::ctrl_c().await.is_err() {
-                std::future::pending::<()>().await;
-            }
-        },
+        stop_requested(),
     ))?;
     view.done();
     outcome_of(finished)
+}
+
+/// Resolves when the command is asked to stop: Ctrl-C, and on Unix SIGTERM (a service
+/// manager, `kill`, `timeout`) and SIGHUP (its terminal closed). The job is then
+/// cancelled cleanly and waited for, instead of living on after the command.
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = signal(SignalKind::terminate());
+        let hup = signal(SignalKind::hangup());
+        if let (Ok(mut term), Ok(mut hup)) = (term, hup) {
+            tokio::select! {
+                r = tokio::signal::ctrl_c() => if r.is_err() { std::future::pending::<()>().await },
+                _ = term.recv() => {}
+                _ = hup.recv() => {}
+            }
+            return;
+        }
+    }
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
 }
 
 /// How the command line shows a job's events as they come.

@@ -170,6 +170,16 @@ fn print_prune_repairs(s: &PruneSummary) {
             crate::t!("cli-prune-missing", n = s.packs_missing_forgotten)
         );
     }
+    if s.unfinished_files_removed > 0 && !s.dry_run {
+        println!(
+            "{}",
+            crate::t!(
+                "cli-prune-unfinished",
+                n = s.unfinished_files_removed,
+                size = output::size(s.unfinished_bytes_removed)
+            )
+        );
+    }
 }
 
 fn print_check(s: &CheckSummary) {

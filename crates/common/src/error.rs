@@ -93,7 +93,7 @@ pub enum Error {
         "err-io",
         doing = doing.as_str(),
         path = path.display().to_string(),
-        cause = source.to_string()
+        cause = io_cause(source)
     ))]
     Io {
         doing: String,
@@ -176,6 +176,16 @@ impl Error {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// An I/O error in words; a full disk (or quota) says what to do about it.
+fn io_cause(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+            crate::t!("err-disk-full", cause = e.to_string())
+        }
+        _ => e.to_string(),
     }
 }
 

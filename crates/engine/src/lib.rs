@@ -63,10 +63,34 @@ pub(crate) fn index_error(uri: &str) -> impl Fn(Box<RusticError>) -> Error + '_ 
 }
 
 pub(crate) fn engine_error(doing: impl Into<String>, err: &RusticError) -> Error {
+    let message = if out_of_space(err) {
+        // what a person can act on first; rustic's wording (the file) after it
+        crate::t!("engine-disk-full", cause = describe(err))
+    } else {
+        describe(err)
+    };
     Error::Engine {
         doing: doing.into(),
-        message: describe(err),
+        message,
     }
+}
+
+/// Whether the error comes from a full disk or an exhausted quota anywhere in its
+/// causes (a local repository, or the cache).
+fn out_of_space(err: &RusticError) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = cause {
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && matches!(
+                io.kind(),
+                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+            )
+        {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
 }
 
 /// What the engine needs to reach one repository.

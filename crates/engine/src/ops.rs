@@ -293,6 +293,54 @@ pub struct PruneSummary {
     /// Unused packs the index listed but the repository lacked, left out of the new index.
     #[serde(default)]
     pub packs_missing_forgotten: u64,
+    /// Files of writes that never finished (`ID-tmp-…`: a process killed, or a disk
+    /// full, while it wrote), removed from a local repository, and their bytes.
+    #[serde(default)]
+    pub unfinished_files_removed: u64,
+    #[serde(default)]
+    pub unfinished_bytes_removed: u64,
+}
+
+/// The files restic and rustic write before renaming them to `ID` (`ID-tmp-` and
+/// restic's `ID-tmp-NNNN`) in the repository's folders: left behind when the writer
+/// died or the disk filled up, listed by nobody, never deleted by anyone else.
+/// Removed (or with `dry_run` only counted) under the exclusive lock, where no
+/// writer can be between the two steps. Returns (files, bytes).
+fn unfinished_writes(root: &std::path::Path, dry_run: bool) -> (u64, u64) {
+    fn is_unfinished(name: &str) -> bool {
+        name.split_once("-tmp-")
+            .is_some_and(|(id, _)| id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()))
+    }
+    let mut dirs: Vec<std::path::PathBuf> = ["index", "snapshots", "keys", "locks"]
+        .iter()
+        .map(|d| root.join(d))
+        .collect();
+    if let Ok(subdirs) = std::fs::read_dir(root.join("data")) {
+        dirs.extend(subdirs.flatten().map(|e| e.path()).filter(|p| p.is_dir()));
+    }
+    let (mut files, mut bytes) = (0, 0);
+    for dir in dirs {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            if !name.to_str().is_some_and(is_unfinished) {
+                continue;
+            }
+            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            if dry_run || std::fs::remove_file(entry.path()).is_ok() {
+                files += 1;
+                bytes += size;
+            } else {
+                tracing::warn!(
+                    "could not remove the unfinished write {}",
+                    entry.path().display()
+                );
+            }
+        }
+    }
+    (files, bytes)
 }
 
 fn limit(s: &Option<String>, what: &str) -> Result<Option<LimitOption>> {
@@ -317,6 +365,12 @@ pub fn prune(open: &OpenRepo, req: &PruneRequest) -> Result<PruneSummary> {
     // We prune under restic's exclusive lock, so no other writer can be adding
     // packs: delete at once, as restic does, instead of rustic's two-phase delete
     // (which keeps unused packs for 23 hours).
+    // first what unfinished writes left (space a full disk may need to prune at all)
+    let (unfinished_files, unfinished_bytes) = open
+        .location
+        .local_path()
+        .map(|root| unfinished_writes(&root, req.dry_run))
+        .unwrap_or_default();
     let mut opts = PruneOptions::default().instant_delete(true);
     if let Some(l) = limit(&req.max_unused, "max-unused")? {
         opts.max_unused = l;
@@ -331,15 +385,18 @@ pub fn prune(open: &OpenRepo, req: &PruneRequest) -> Result<PruneSummary> {
     let s = &plan.stats;
     let summary = PruneSummary {
         dry_run: req.dry_run,
-        packs_removed: s.packs_to_delete.remove,
+        // with the packs no index lists (a backup killed before it indexed them)
+        packs_removed: s.packs_to_delete.remove + s.packs_unref,
         packs_repacked: s.packs.repack,
         packs_kept: s.packs.keep,
-        bytes_removed: s.size_to_delete.remove,
+        bytes_removed: s.size_to_delete.remove + s.size_unref,
         bytes_repacked: s.size_sum().repack,
         bytes_unused_after: s.size_sum().unused_after_prune(),
         index_files_rebuilt: s.index_files_rebuild,
         packs_mixed_repacked: s.packs_mixed,
         packs_missing_forgotten: s.packs_missing,
+        unfinished_files_removed: unfinished_files,
+        unfinished_bytes_removed: unfinished_bytes,
     };
     if !req.dry_run {
         open.repo
@@ -574,6 +631,38 @@ pub fn remove_key(open: &OpenRepo, id: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unfinished_writes_are_found_and_only_they() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let id = "ab".repeat(32);
+        for d in ["data/ab", "index", "snapshots", "keys"] {
+            std::fs::create_dir_all(root.join(d)).unwrap();
+        }
+        // rustic's and restic's leftovers
+        std::fs::write(root.join(format!("data/ab/{id}-tmp-")), [0; 100]).unwrap();
+        std::fs::write(root.join(format!("index/{id}-tmp-123456")), [0; 20]).unwrap();
+        // what must stay: finished files, and names that only look alike
+        std::fs::write(root.join(format!("data/ab/{id}")), [0; 7]).unwrap();
+        std::fs::write(root.join(format!("snapshots/{id}")), [0; 7]).unwrap();
+        std::fs::write(root.join("keys/notes-tmp-1"), [0; 7]).unwrap();
+        std::fs::write(root.join("config-tmp-"), [0; 7]).unwrap();
+        assert_eq!(unfinished_writes(root, true), (2, 120), "a dry run counts");
+        assert!(root.join(format!("data/ab/{id}-tmp-")).exists());
+        assert_eq!(unfinished_writes(root, false), (2, 120));
+        assert!(!root.join(format!("data/ab/{id}-tmp-")).exists());
+        assert!(!root.join(format!("index/{id}-tmp-123456")).exists());
+        for kept in [
+            format!("data/ab/{id}"),
+            format!("snapshots/{id}"),
+            "keys/notes-tmp-1".into(),
+            "config-tmp-".into(),
+        ] {
+            assert!(root.join(&kept).exists(), "{kept} was removed");
+        }
+        assert_eq!(unfinished_writes(root, false), (0, 0));
+    }
 
     #[test]
     fn presets_exist_and_keep_something() {

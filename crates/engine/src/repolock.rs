@@ -91,7 +91,21 @@ impl LockInfo {
     }
 }
 
-fn pid_exists(pid: i64) -> bool {
+/// Whether a process of this host still runs. A zombie does not: a job killed with
+/// its command (`kill -9` of the group) stays one until its new parent reaps it, which
+/// in a container without a reaping init can take long, and its lock must be stale
+/// at once all the same.
+pub fn pid_exists(pid: i64) -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        if let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            // "pid (comm) S …": the state follows the last ')' (comm may hold any)
+            let state = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().next());
+            return !matches!(state, Some("Z" | "X" | "x"));
+        }
+    }
     #[cfg(unix)]
     {
         let Ok(pid) = libc::pid_t::try_from(pid) else {
@@ -676,6 +690,29 @@ mod tests {
         // a process of this host that no longer exists
         assert!(lock("2026-01-01T11:59:00Z", true, "here", 999_999_999).is_stale(now, "here"));
         assert!(lock("garbage", true, "x", 1).is_stale(now, "here"));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_zombie_is_no_running_process() {
+        let mut child = std::process::Command::new("sleep")
+            .arg("60")
+            .spawn()
+            .unwrap();
+        let pid = i64::from(child.id());
+        assert!(pid_exists(pid));
+        // killed but not reaped: a zombie, as a job whose command was killed with it
+        // SAFETY: killing the child this test started.
+        unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while pid_exists(pid) && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(!pid_exists(pid), "a zombie counted as running");
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+        assert!(stat.contains(") Z"), "not a zombie: {stat}");
+        child.wait().unwrap();
+        assert!(!pid_exists(pid));
     }
 
     #[test]

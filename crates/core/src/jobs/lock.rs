@@ -69,20 +69,6 @@ fn file_name(location: &str) -> String {
     format!("{readable}-{hash:016x}.lock")
 }
 
-fn pid_alive(pid: u32) -> bool {
-    #[cfg(unix)]
-    {
-        // SAFETY: signal 0 only checks that the process exists.
-        let rc = unsafe { libc::kill(pid as libc::pid_t, 0) };
-        rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = pid;
-        true
-    }
-}
-
 fn read_holder(file: &mut File) -> Option<Holder> {
     let mut text = String::new();
     file.seek(SeekFrom::Start(0)).ok()?;
@@ -139,7 +125,7 @@ pub fn acquire(location: &str, me: &Holder, wait: Option<Duration>) -> Result<Re
     if let Some(old) = read_holder(&mut file)
         && old.pid != me.pid
     {
-        let state = if pid_alive(old.pid) {
+        let state = if crate::engine::repolock::pid_exists(i64::from(old.pid)) {
             "released"
         } else {
             "no longer running"
