@@ -158,7 +158,8 @@ fn a_full_disk_fails_backup_and_prune_clearly_and_the_next_run_succeeds() {
     let pruned = json(&run(w.cli_repo(&repo).args(["--json", "prune"]), 0));
     let data_left: u64 = walk(&w.path("small/repo/data"))
         .iter()
-        .filter_map(|p| p.is_file().then(|| fs::metadata(p).unwrap().len()))
+        .filter(|p| p.is_file())
+        .map(|p| fs::metadata(p).unwrap().len())
         .sum();
     assert_eq!(data_left, 0, "the failed backup's data is gone: {pruned}");
     restic_check(&w, &repo);
@@ -295,4 +296,31 @@ fn a_prune_killed_at_any_step_keeps_what_the_snapshots_need() {
         assert_latest_restores(&w, &repo, &src, "restored-after");
         assert_eq!(count(&w.path("repo/locks")), 0);
     }
+}
+
+#[test]
+fn a_full_disk_behind_a_rest_server_fails_the_backup_and_the_next_run_succeeds() {
+    let w = World::new();
+    let disk = Tmpfs::mount(w.path("rest-data"), 24);
+    let (_server, port) = rest_server(&w, "ann", "ann-rest-pw", "ann");
+    let repo = format!("rest:http://ann:ann-rest-pw@127.0.0.1:{port}/ann");
+    run(w.cli_repo(&repo).arg("init"), 0);
+    let src = w.path("src");
+    make_data(&src, 2, 16);
+    let out = run(w.cli_repo(&repo).arg("backup").arg(&src), 8);
+    // rustic_server answers 500 (its log says why); the client gives up after its retries
+    let err = stderr(&out);
+    assert!(err.contains("500 Internal Server Error"), "{err}");
+    assert!(
+        !err.contains("ann-rest-pw"),
+        "no secret in the error: {err}"
+    );
+    assert!(err.contains("127.0.0.1"), "names the server: {err}");
+    restic_check(&w, &repo);
+    assert_eq!(count(&w.path("rest-data/ann/snapshots")), 0);
+    disk.resize(96);
+    run(w.cli_repo(&repo).arg("prune"), 0);
+    run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
+    restic_check(&w, &repo);
+    assert_latest_restores(&w, &repo, &src, "restored");
 }
