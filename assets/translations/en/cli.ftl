@@ -690,6 +690,10 @@ cli-prune-unfinished = { $n ->
     [one] { $n } file left by a write that never finished (a process killed, or a full disk) was removed ({ $size })
    *[other] { $n } files left by writes that never finished (a process killed, or a full disk) were removed ({ $size })
 }
+cli-prune-unfinished-would = { $n ->
+    [one] would remove { $n } file left by a write that never finished ({ $size })
+   *[other] would remove { $n } files left by writes that never finished ({ $size })
+}
 cli-prune-done = removed { $packs } packs ({ $removed }), repacked { $repacked } packs ({ $repacked_size }); { $unused } left unused
 cli-prune-would = would remove { $packs } packs ({ $removed }), repacked { $repacked } packs ({ $repacked_size }); { $unused } left unused
 cli-check-ok = no errors were found

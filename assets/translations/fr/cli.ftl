@@ -714,6 +714,10 @@ cli-prune-unfinished = { $n ->
     [one] { $n } fichier laissé par une écriture jamais terminée (un processus tué, ou un disque plein) a été supprimé ({ $size })
    *[other] { $n } fichiers laissés par des écritures jamais terminées (un processus tué, ou un disque plein) ont été supprimés ({ $size })
 }
+cli-prune-unfinished-would = { $n ->
+    [one] supprimerait { $n } fichier laissé par une écriture jamais terminée ({ $size })
+   *[other] supprimerait { $n } fichiers laissés par des écritures jamais terminées ({ $size })
+}
 cli-prune-done = { $packs } paquets supprimés ({ $removed }), { $repacked } paquets réempaquetés ({ $repacked_size }) ; { $unused } restent inutilisés
 cli-prune-would = { $packs } paquets seraient supprimés ({ $removed }), { $repacked } paquets réempaquetés ({ $repacked_size }) ; { $unused } resteraient inutilisés
 cli-check-ok = aucune erreur trouvée

@@ -2,7 +2,7 @@
 //! the quick reads, in this process (`run_here`): the same job code and the same
 //! typed results either way. `--json-events` prints every event line as the job
 //! writes it; otherwise a progress bar (on a terminal), warnings on stderr, and
-//! Ctrl-C (or SIGTERM, SIGHUP) cancels a job process cleanly.
+//! Ctrl-C (or SIGTERM) cancels a job process cleanly.
 
 use std::time::Duration;
 
@@ -77,36 +77,52 @@ pub fn run_keeping_result<T: Summary>(
         ..Default::default()
     };
     let view = EventView::new(ctx);
+    let stop = {
+        let _inside = runtime.enter();
+        stop_requested()
+    };
     let finished = runtime.block_on(jobs::run_to_end(
         &spec,
         &opts,
         |event| view.show(event),
-        stop_requested(),
+        stop,
     ))?;
     view.done();
     outcome_of(finished)
 }
 
 /// Resolves when the command is asked to stop: Ctrl-C, and on Unix SIGTERM (a service
-/// manager, `kill`, `timeout`) and SIGHUP (its terminal closed). The job is then
-/// cancelled cleanly and waited for, instead of living on after the command.
-async fn stop_requested() {
+/// manager, `kill`, `timeout`). The job is then cancelled cleanly and waited for,
+/// instead of living on after the command. The handlers are in place when this
+/// returns (call it inside the runtime, before the job starts): a signal between the
+/// job's start and the first poll would otherwise end the command the default way.
+/// SIGHUP keeps its default (and `nohup`'s ignoring of it).
+fn stop_requested() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
     {
-        use tokio::signal::unix::{SignalKind, signal};
-        let term = signal(SignalKind::terminate());
-        let hup = signal(SignalKind::hangup());
-        if let (Ok(mut term), Ok(mut hup)) = (term, hup) {
-            tokio::select! {
-                r = tokio::signal::ctrl_c() => if r.is_err() { std::future::pending::<()>().await },
-                _ = term.recv() => {}
-                _ = hup.recv() => {}
+        use tokio::signal::unix::{Signal, SignalKind, signal};
+        let term = signal(SignalKind::terminate()).ok();
+        let int = signal(SignalKind::interrupt()).ok();
+        let recv = |s: Option<Signal>| async move {
+            match s {
+                Some(mut s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
             }
-            return;
+        };
+        async move {
+            tokio::select! {
+                _ = recv(term) => {}
+                _ = recv(int) => {}
+            }
         }
     }
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
+    #[cfg(not(unix))]
+    async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
     }
 }
 

@@ -170,15 +170,17 @@ fn print_prune_repairs(s: &PruneSummary) {
             crate::t!("cli-prune-missing", n = s.packs_missing_forgotten)
         );
     }
-    if s.unfinished_files_removed > 0 && !s.dry_run {
-        println!(
-            "{}",
-            crate::t!(
-                "cli-prune-unfinished",
-                n = s.unfinished_files_removed,
-                size = output::size(s.unfinished_bytes_removed)
-            )
+    if s.unfinished_files_removed > 0 {
+        let (n, size) = (
+            s.unfinished_files_removed,
+            output::size(s.unfinished_bytes_removed),
         );
+        let line = if s.dry_run {
+            crate::t!("cli-prune-unfinished-would", n = n, size = size)
+        } else {
+            crate::t!("cli-prune-unfinished", n = n, size = size)
+        };
+        println!("{line}");
     }
 }
 

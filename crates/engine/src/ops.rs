@@ -311,7 +311,8 @@ fn unfinished_writes(root: &std::path::Path, dry_run: bool) -> (u64, u64) {
         name.split_once("-tmp-")
             .is_some_and(|(id, _)| id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()))
     }
-    let mut dirs: Vec<std::path::PathBuf> = ["index", "snapshots", "keys", "locks"]
+    // (not locks/: a writer that has not seen our lock yet may be writing its own there)
+    let mut dirs: Vec<std::path::PathBuf> = ["index", "snapshots", "keys"]
         .iter()
         .map(|d| root.join(d))
         .collect();
@@ -365,12 +366,6 @@ pub fn prune(open: &OpenRepo, req: &PruneRequest) -> Result<PruneSummary> {
     // We prune under restic's exclusive lock, so no other writer can be adding
     // packs: delete at once, as restic does, instead of rustic's two-phase delete
     // (which keeps unused packs for 23 hours).
-    // first what unfinished writes left (space a full disk may need to prune at all)
-    let (unfinished_files, unfinished_bytes) = open
-        .location
-        .local_path()
-        .map(|root| unfinished_writes(&root, req.dry_run))
-        .unwrap_or_default();
     let mut opts = PruneOptions::default().instant_delete(true);
     if let Some(l) = limit(&req.max_unused, "max-unused")? {
         opts.max_unused = l;
@@ -378,6 +373,12 @@ pub fn prune(open: &OpenRepo, req: &PruneRequest) -> Result<PruneSummary> {
     if let Some(l) = limit(&req.max_repack, "max-repack")? {
         opts.max_repack = l;
     }
+    // first what unfinished writes left (space a full disk may need to prune at all)
+    let (unfinished_files, unfinished_bytes) = open
+        .location
+        .local_path()
+        .map(|root| unfinished_writes(&root, req.dry_run))
+        .unwrap_or_default();
     let plan = open
         .repo
         .prune_plan(&opts)

@@ -166,6 +166,8 @@ pub fn main() -> i32 {
     };
     crate::redact::register(spec.repo.password.expose());
     install_signal_handler(started);
+    #[cfg(unix)]
+    watch_parent();
     if spec.priority == Priority::Low {
         lower_priority();
     }
@@ -381,6 +383,27 @@ fn report(spec: &JobSpec, started: Instant, result: &Result<Outcome>) {
     for w in crate::monitor::job_finished(&m, &report) {
         warn(w);
     }
+}
+
+/// A job whose parent (the command, the window, the scheduler) died cancels itself as
+/// on SIGTERM: nobody would read its events or its result, and a command killed alone
+/// (`kill -9 PID`) would otherwise leave it running on, holding the repository.
+#[cfg(unix)]
+fn watch_parent() {
+    // SAFETY: getppid has no preconditions.
+    let parent = unsafe { libc::getppid() };
+    std::thread::spawn(move || {
+        loop {
+            std::thread::sleep(std::time::Duration::from_millis(250));
+            // SAFETY: as above.
+            if unsafe { libc::getppid() } != parent {
+                tracing::info!("the job's parent process {parent} is gone: cancelling");
+                // SAFETY: signalling this process; the handler above cleans up and exits.
+                unsafe { libc::kill(libc::getpid(), libc::SIGTERM) };
+                return;
+            }
+        }
+    });
 }
 
 #[cfg(unix)]
