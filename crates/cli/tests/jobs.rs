@@ -193,26 +193,41 @@ fn a_killed_job_leaves_no_lock_behind() {
     }
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(8), "a job that died is a failure");
-    // the dead job's restic lock is still in the repository…
-    assert_eq!(fs::read_dir(w.path("repo/locks")).unwrap().count(), 1);
-    // …the next backup is not refused, and clears it as stale (as `restic unlock` would)
+    // the command removed the dead job's restic lock before it ended: restic itself
+    // (which needs `unlock` for a stale lock) is not kept out
+    assert_eq!(fs::read_dir(w.path("repo/locks")).unwrap().count(), 0);
+    restic_ok(restic(&w, &repo).arg("check"));
+    run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
+    restic_check(&w, &repo);
+
+    // a job that died with its command (frozen, its command killed, then itself):
+    // nobody is left to clean up; the next backup is not refused, and clears the lock
+    // as stale (as `restic unlock` would)
+    let killed_with_its_command = |w: &World| {
+        let mut child = spawn_events(w, &repo, &["backup", src.to_str().unwrap()]);
+        let seen = events_until(&mut child, |e| {
+            e["event"] == "log"
+                && e["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with("starting to backup")
+        });
+        let job = seen[0]["pid"].as_i64().unwrap();
+        signal(job, libc::SIGSTOP);
+        signal_kill(i64::from(child.id()));
+        let _ = child.wait();
+        signal_kill(job);
+        assert_eq!(fs::read_dir(w.path("repo/locks")).unwrap().count(), 1);
+    };
+    fs::write(src.join("more.txt"), "more").unwrap();
+    killed_with_its_command(&w);
     run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
     assert_eq!(fs::read_dir(w.path("repo/locks")).unwrap().count(), 0);
     restic_check(&w, &repo);
 
     // `unlock` clears such a lock on demand
-    fs::write(src.join("more.txt"), "more").unwrap();
-    let mut child = spawn_events(&w, &repo, &["backup", src.to_str().unwrap()]);
-    let seen = events_until(&mut child, |e| {
-        e["event"] == "log"
-            && e["message"]
-                .as_str()
-                .unwrap_or("")
-                .starts_with("starting to backup")
-    });
-    signal_kill(seen[0]["pid"].as_i64().unwrap());
-    let _ = child.wait();
-    assert_eq!(fs::read_dir(w.path("repo/locks")).unwrap().count(), 1);
+    fs::write(src.join("more-again.txt"), "more").unwrap();
+    killed_with_its_command(&w);
     let out = json(&run(w.cli_repo(&repo).args(["--json", "unlock"]), 0));
     assert_eq!(out["result"].as_array().unwrap().len(), 1);
     assert_eq!(fs::read_dir(w.path("repo/locks")).unwrap().count(), 0);

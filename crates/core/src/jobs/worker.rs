@@ -11,7 +11,7 @@ use tokio::{
     sync::{broadcast, watch},
 };
 
-use super::{ErrorInfo, Finished, JobEvent, JobSpec};
+use super::{ErrorInfo, Finished, JobEvent, JobKind, JobSpec};
 use crate::error::{Error, Result, exit};
 
 /// How a job is run.
@@ -96,6 +96,39 @@ pub struct Canceller(watch::Sender<bool>);
 impl Canceller {
     pub fn cancel(&self) {
         let _ = self.0.send(true);
+    }
+}
+
+/// After a job died without a word (`kill -9`, the OOM killer, a crash): its restic
+/// lock is still in the repository, stale since its process is gone. Removes it now
+/// with an `unlock` job (stale locks only, as the job's next run would), so that
+/// restic, or another machine, is not kept out until then. Best effort, within two
+/// minutes; its events are not wanted.
+async fn remove_stale_locks(spec: &JobSpec, program: &std::path::Path) {
+    let Ok(mut input) = serde_json::to_vec(spec) else {
+        return;
+    };
+    input.push(b'\n');
+    let run = async {
+        let mut child = Command::new(program)
+            .arg("__job")
+            .env(crate::i18n::LOCALE_ENV, crate::i18n::current().code())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .ok()?;
+        let mut stdin = child.stdin.take()?;
+        stdin.write_all(&input).await.ok()?;
+        drop(stdin);
+        child.wait().await.ok()
+    };
+    match tokio::time::timeout(Duration::from_secs(120), run).await {
+        Ok(Some(status)) if status.success() => {
+            tracing::info!("removed the stale lock of a job that died")
+        }
+        _ => tracing::info!("could not remove the stale lock of a job that died"),
     }
 }
 
@@ -220,6 +253,13 @@ async fn launch(
     let tx = sender.clone();
     let timeout = opts.timeout;
     let grace = opts.grace;
+    // what removes the repository lock of a job that dies without cleaning up
+    let unlock = (spec.kind.lock() != super::LockKind::None).then(|| {
+        (
+            JobSpec::new(spec.repo.clone(), JobKind::Unlock),
+            program.clone(),
+        )
+    });
     let done = tokio::spawn(async move {
         let stderr_task = tokio::spawn(async move {
             let mut buf = Vec::new();
@@ -295,6 +335,9 @@ async fn launch(
                         false,
                     ),
                 };
+                if let Some((spec, program)) = unlock {
+                    remove_stale_locks(&spec, &program).await;
+                }
                 let _ = tx.send(JobEvent::Finished(f.clone()));
                 f
             }
