@@ -172,9 +172,11 @@ impl LockStore for LocalStore {
     fn list(&self) -> Result<Vec<String>> {
         let dir = self.0.join("locks");
         match std::fs::read_dir(&dir) {
+            // lock files only (as restic lists them): not a write in progress
             Ok(rd) => Ok(rd
                 .flatten()
                 .map(|e| e.file_name().to_string_lossy().to_string())
+                .filter(|n| n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit()))
                 .collect()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
             Err(e) => Err(Error::io(crate::t!("io-listing-locks"), &dir, e)),
@@ -188,7 +190,10 @@ impl LockStore for LocalStore {
         let dir = self.0.join("locks");
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(crate::t!("io-creating"), &dir, e))?;
         let p = dir.join(name);
-        std::fs::write(&p, data).map_err(|e| Error::io(crate::t!("io-writing-lock"), &p, e))
+        // whole or not at all: a process killed while it writes leaves no empty lock
+        // (which nobody could read, so nobody would ever remove)
+        crate::fsutil::write_atomic(&p, data, None)
+            .map_err(|e| Error::io(crate::t!("io-writing-lock"), &p, e))
     }
     fn remove(&self, name: &str) -> Result<()> {
         let p = self.0.join("locks").join(name);

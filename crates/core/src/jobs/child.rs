@@ -385,6 +385,16 @@ fn report(spec: &JobSpec, started: Instant, result: &Result<Outcome>) {
     }
 }
 
+/// Takes a restic lock and registers its removal for a cancel, as one step: a cancel
+/// arriving in between waits for it (else the lock, written but not yet known to the
+/// clean-ups, would stay behind in the repository).
+fn restic_lock(open: &engine::OpenRepo, exclusive: bool) -> Result<engine::repolock::ResticLock> {
+    let _step = stream::undoable_step();
+    let lock = engine::repolock::acquire(open, exclusive)?;
+    on_cancel(lock.releaser());
+    Ok(lock)
+}
+
 /// A job whose parent (the command, the window, the scheduler) died cancels itself as
 /// on SIGTERM: nobody would read its events or its result, and a command killed alone
 /// (`kill -9 PID`) would otherwise leave it running on, holding the repository.
@@ -657,7 +667,7 @@ fn run_kind(spec: &JobSpec, bars: EventBars) -> Result<Outcome> {
             let lock = match kind.lock() {
                 // readers only keep a prune away: a lock we cannot write is not fatal
                 // for them, but a conflicting exclusive lock is
-                super::LockKind::None => match engine::repolock::acquire(&open, false) {
+                super::LockKind::None => match restic_lock(&open, false) {
                     Ok(l) => Some(l),
                     Err(e @ Error::Locked(_)) => return Err(e),
                     Err(other) => {
@@ -665,12 +675,9 @@ fn run_kind(spec: &JobSpec, bars: EventBars) -> Result<Outcome> {
                         None
                     }
                 },
-                super::LockKind::Shared => Some(engine::repolock::acquire(&open, false)?),
-                super::LockKind::Exclusive => Some(engine::repolock::acquire(&open, true)?),
+                super::LockKind::Shared => Some(restic_lock(&open, false)?),
+                super::LockKind::Exclusive => Some(restic_lock(&open, true)?),
             };
-            if let Some(l) = &lock {
-                on_cancel(l.releaser());
-            }
             let result = run_locked(spec, kind, open, used);
             drop(lock);
             result
@@ -833,8 +840,7 @@ fn run_locked(
                 to.limits = spec.repo.limits;
             }
             let dst = engine::open(&to, engine::NoProgress)?;
-            let dst_lock = engine::repolock::acquire(&dst, false)?;
-            on_cancel(dst_lock.releaser());
+            let dst_lock = restic_lock(&dst, false)?;
             let summary = ops::copy(open, dst, &Default::default())?;
             drop(dst_lock);
             Ok(Outcome::new(used, JobResult::Copy(summary)))

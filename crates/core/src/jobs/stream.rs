@@ -70,8 +70,19 @@ pub fn on_cancel(f: impl FnOnce() + Send + 'static) {
         .push(Box::new(f));
 }
 
-/// Runs what `on_cancel` registered, newest first, each once.
+/// Held while a job does something a cancel must undo and registers its undoing (a
+/// lock written into the repository, not yet known to the clean-ups): a cancel
+/// arriving meanwhile waits for the step, then undoes it.
+static STEP: Mutex<()> = Mutex::new(());
+
+/// Starts such a step; it ends when the guard is dropped.
+pub(super) fn undoable_step() -> std::sync::MutexGuard<'static, ()> {
+    STEP.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Runs what `on_cancel` registered, newest first, each once (after a step under way).
 pub(super) fn run_cleanups() {
+    let _step = undoable_step();
     let list = std::mem::take(&mut *CLEANUPS.lock().unwrap_or_else(PoisonError::into_inner));
     for f in list.into_iter().rev() {
         f();
