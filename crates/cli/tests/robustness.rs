@@ -370,3 +370,35 @@ fn a_full_disk_behind_a_rest_server_fails_the_backup_and_the_next_run_succeeds()
     restic_check(&w, &repo);
     assert_latest_restores(&w, &repo, &src, "restored");
 }
+
+#[test]
+fn a_cancel_while_the_job_takes_its_lock_leaves_no_lock() {
+    // SIGTERM while the job writes its restic lock: the lock was written but not yet
+    // registered for removal, and the clean-up ran without it (one round in 200 of
+    // scripts/robustness). Each try sends SIGTERM to the job as it reports opening the
+    // repository, just before it locks.
+    let w = World::new();
+    let src = w.path("src");
+    make_data(&src, 1, 2);
+    let repo = w.path("repo").display().to_string();
+    run(w.cli_repo(&repo).arg("init"), 0);
+    for attempt in 0..8 {
+        let mut child = spawn_events(&w, &repo, &["backup", src.to_str().unwrap()]);
+        let seen = events_until(&mut child, |e| {
+            e["event"] == "log"
+                && e["message"]
+                    .as_str()
+                    .is_some_and(|m| m.starts_with("using cache at"))
+        });
+        // a little later each time: before, during and after the lock's writing
+        std::thread::sleep(std::time::Duration::from_millis(attempt * 3));
+        signal(seen[0]["pid"].as_i64().unwrap(), libc::SIGTERM);
+        let _ = child.wait();
+        assert_eq!(
+            count(&w.path("repo/locks")),
+            0,
+            "attempt {attempt}: a lock was left behind"
+        );
+    }
+    restic_check(&w, &repo);
+}
