@@ -364,3 +364,55 @@ fn we_refuse_while_restic_holds_an_exclusive_lock() {
     run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
     restic_check(&w, &repo);
 }
+
+#[test]
+fn a_killed_copy_leaves_no_lock_in_either_repository() {
+    // a copy locks its source (as every reader does) and its target: a copy job that
+    // died left both locks, which the command did not know about
+    let w = World::new();
+    let src = w.path("src");
+    make_data(&src, 2, 20);
+    let repo = w.path("repo").display().to_string();
+    let target = w.path("target").display().to_string();
+    run(w.cli_repo(&repo).arg("init"), 0);
+    run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
+    restic_ok(
+        restic(&w, &target)
+            .args(["init", "--copy-chunker-params", "--from-repo", &repo])
+            .env("RESTIC_FROM_PASSWORD_FILE", w.password_file()),
+    );
+    let pw = w.password_file().display().to_string();
+    let mut child = spawn_events(
+        &w,
+        &repo,
+        &[
+            "copy",
+            "--to-repository",
+            &target,
+            "--to-password-file",
+            &pw,
+        ],
+    );
+    let seen = events_until(&mut child, |e| e["event"] == "progress");
+    let job = seen[0]["pid"].as_i64().unwrap();
+    // frozen while it holds both locks, then killed
+    signal(job, libc::SIGSTOP);
+    assert_eq!(fs::read_dir(w.path("repo/locks")).unwrap().count(), 1);
+    assert_eq!(fs::read_dir(w.path("target/locks")).unwrap().count(), 1);
+    signal_kill(job);
+    assert_eq!(child.wait().unwrap().code(), Some(8));
+    assert_eq!(fs::read_dir(w.path("repo/locks")).unwrap().count(), 0);
+    assert_eq!(fs::read_dir(w.path("target/locks")).unwrap().count(), 0);
+    restic_ok(restic(&w, &target).arg("check"));
+    run(
+        w.cli_repo(&repo).args([
+            "copy",
+            "--to-repository",
+            &target,
+            "--to-password-file",
+            &pw,
+        ]),
+        0,
+    );
+    restic_check(&w, &target);
+}

@@ -253,13 +253,17 @@ async fn launch(
     let tx = sender.clone();
     let timeout = opts.timeout;
     let grace = opts.grace;
-    // what removes the repository lock of a job that dies without cleaning up
-    let unlock = (spec.kind.lock() != super::LockKind::None).then(|| {
-        (
+    // what removes the repository locks of a job that dies without cleaning up (every
+    // job that opens a repository locks it, readers too; a copy its target as well)
+    let unlock: Vec<JobSpec> = match &spec.kind {
+        JobKind::Unlock | JobKind::TestEmail { .. } | JobKind::Init { .. } => Vec::new(),
+        JobKind::Copy { to } => vec![
             JobSpec::new(spec.repo.clone(), JobKind::Unlock),
-            program.clone(),
-        )
-    });
+            JobSpec::new((**to).clone(), JobKind::Unlock),
+        ],
+        _ => vec![JobSpec::new(spec.repo.clone(), JobKind::Unlock)],
+    };
+    let unlock_with = program.clone();
     let done = tokio::spawn(async move {
         let stderr_task = tokio::spawn(async move {
             let mut buf = Vec::new();
@@ -335,8 +339,8 @@ async fn launch(
                         false,
                     ),
                 };
-                if let Some((spec, program)) = unlock {
-                    remove_stale_locks(&spec, &program).await;
+                for spec in &unlock {
+                    remove_stale_locks(spec, &unlock_with).await;
                 }
                 let _ = tx.send(JobEvent::Finished(f.clone()));
                 f
