@@ -80,13 +80,16 @@ pub(super) fn undoable_step() -> std::sync::MutexGuard<'static, ()> {
     STEP.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Runs what `on_cancel` registered, newest first, each once (after a step under way).
+/// Runs what `on_cancel` registered, newest first, each once (after a step under way),
+/// as the process ends: no step starts after it (a lock taken while the process exits
+/// would stay behind).
 pub(super) fn run_cleanups() {
-    let _step = undoable_step();
+    let step = undoable_step();
     let list = std::mem::take(&mut *CLEANUPS.lock().unwrap_or_else(PoisonError::into_inner));
     for f in list.into_iter().rev() {
         f();
     }
+    std::mem::forget(step);
 }
 
 /// Forgets the last job's stream: its sink (events go to stdout again), its
