@@ -172,11 +172,12 @@ impl LockStore for LocalStore {
     fn list(&self) -> Result<Vec<String>> {
         let dir = self.0.join("locks");
         match std::fs::read_dir(&dir) {
-            // lock files only (as restic lists them): not a write in progress
+            // every name, a write in progress too: restic writes its lock to a temporary
+            // name and renames it, and a complete one already holds the repository (one
+            // that does not decrypt yet is skipped when read)
             Ok(rd) => Ok(rd
                 .flatten()
                 .map(|e| e.file_name().to_string_lossy().to_string())
-                .filter(|n| n.len() == 64 && n.bytes().all(|b| b.is_ascii_hexdigit()))
                 .collect()),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
             Err(e) => Err(Error::io(crate::t!("io-listing-locks"), &dir, e)),
