@@ -8,13 +8,6 @@ use std::{fs, path::Path, process::Stdio};
 
 use common::*;
 
-fn signal_kill(pid: i64) {
-    // SAFETY: killing a job process this test started.
-    unsafe {
-        libc::kill(pid as libc::pid_t, libc::SIGKILL);
-    }
-}
-
 #[test]
 fn event_stream_has_started_progress_and_finished() {
     let w = World::new();
@@ -177,20 +170,9 @@ fn one_writer_per_repository() {
 #[test]
 fn a_killed_job_leaves_no_lock_behind() {
     let w = World::new();
-    let src = w.path("src");
-    make_data(&src, 4, 100);
-    let repo = w.path("repo").display().to_string();
-    run(w.cli_repo(&repo).arg("init"), 0);
-    let mut child = spawn_events(&w, &repo, &["backup", src.to_str().unwrap()]);
-    let seen = events_until(&mut child, |e| {
-        e["event"] == "progress" && e["phase"] == "backing up"
-    });
-    let job_pid = seen[0]["pid"].as_i64().unwrap();
+    let (src, repo, mut child, job_pid) = backup_under_way(&w, 4, 100);
     // the job process dies hard: no clean-up at all
-    // SAFETY: killing the job process our child started.
-    unsafe {
-        libc::kill(job_pid as libc::pid_t, libc::SIGKILL);
-    }
+    signal(job_pid, libc::SIGKILL);
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(8), "a job that died is a failure");
     // the command removed the dead job's restic lock before it ended: restic itself
@@ -214,9 +196,9 @@ fn a_killed_job_leaves_no_lock_behind() {
         });
         let job = seen[0]["pid"].as_i64().unwrap();
         signal(job, libc::SIGSTOP);
-        signal_kill(i64::from(child.id()));
+        signal(i64::from(child.id()), libc::SIGKILL);
         let _ = child.wait();
-        signal_kill(job);
+        signal(job, libc::SIGKILL);
         assert_eq!(fs::read_dir(w.path("repo/locks")).unwrap().count(), 1);
     };
     fs::write(src.join("more.txt"), "more").unwrap();
@@ -255,13 +237,6 @@ fn a_job_over_its_timeout_is_cancelled() {
     );
     run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
     restic_check(&w, &repo);
-}
-
-fn signal(pid: i64, sig: libc::c_int) {
-    // SAFETY: signalling a process this test started.
-    unsafe {
-        libc::kill(pid as libc::pid_t, sig);
-    }
 }
 
 /// Our backup frozen mid-upload holds a lock that restic's prune respects.
@@ -399,7 +374,7 @@ fn a_killed_copy_leaves_no_lock_in_either_repository() {
     signal(job, libc::SIGSTOP);
     assert_eq!(fs::read_dir(w.path("repo/locks")).unwrap().count(), 1);
     assert_eq!(fs::read_dir(w.path("target/locks")).unwrap().count(), 1);
-    signal_kill(job);
+    signal(job, libc::SIGKILL);
     assert_eq!(child.wait().unwrap().code(), Some(8));
     assert_eq!(fs::read_dir(w.path("repo/locks")).unwrap().count(), 0);
     assert_eq!(fs::read_dir(w.path("target/locks")).unwrap().count(), 0);

@@ -14,24 +14,8 @@ use std::{
 };
 
 use common::*;
-
-fn signal(pid: i64, sig: libc::c_int) {
-    // SAFETY: signalling a process this test started.
-    unsafe {
-        libc::kill(pid as libc::pid_t, sig);
-    }
-}
-
-/// Whether a process runs (a zombie waiting for its reaper does not).
-fn running(pid: i64) -> bool {
-    fs::read_to_string(format!("/proc/{pid}/stat"))
-        .ok()
-        .and_then(|s| {
-            s.rsplit_once(')')
-                .and_then(|(_, rest)| rest.split_whitespace().next().map(|st| st != "Z"))
-        })
-        .unwrap_or(false)
-}
+// whether a process runs (a zombie waiting for its reaper does not)
+use npbackup_engine::repolock::pid_exists;
 
 fn count(dir: &Path) -> usize {
     fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
@@ -55,20 +39,12 @@ fn sigterm_to_the_command_cancels_its_job_and_waits_for_it() {
     // a service manager, `kill` or `timeout` stopping `npbackup-cli backup`: the job
     // went on alone after the command had gone, holding the repository
     let w = World::new();
-    let src = w.path("src");
-    make_data(&src, 4, 50);
-    let repo = w.path("repo").display().to_string();
-    run(w.cli_repo(&repo).arg("init"), 0);
-    let mut child = spawn_events(&w, &repo, &["backup", src.to_str().unwrap()]);
-    let seen = events_until(&mut child, |e| {
-        e["event"] == "progress" && e["phase"] == "backing up"
-    });
-    let job_pid = seen[0]["pid"].as_i64().unwrap();
+    let (src, repo, mut child, job_pid) = backup_under_way(&w, 4, 50);
     signal(i64::from(child.id()), libc::SIGTERM);
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(130), "a cancelled job");
     assert!(
-        !running(job_pid),
+        !pid_exists(job_pid),
         "the job process outlived the command it belonged to"
     );
     assert_eq!(count(&w.path("repo/locks")), 0, "the job's lock is gone");
@@ -84,22 +60,14 @@ fn a_job_whose_command_is_killed_alone_cancels_itself() {
     // `kill -9 PID` of the command only: the job noticed nothing, ran on alone and
     // held the repository, its result read by nobody
     let w = World::new();
-    let src = w.path("src");
-    make_data(&src, 4, 50);
-    let repo = w.path("repo").display().to_string();
-    run(w.cli_repo(&repo).arg("init"), 0);
-    let mut child = spawn_events(&w, &repo, &["backup", src.to_str().unwrap()]);
-    let seen = events_until(&mut child, |e| {
-        e["event"] == "progress" && e["phase"] == "backing up"
-    });
-    let job_pid = seen[0]["pid"].as_i64().unwrap();
+    let (src, repo, mut child, job_pid) = backup_under_way(&w, 4, 50);
     signal(i64::from(child.id()), libc::SIGKILL);
     let _ = child.wait();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while running(job_pid) && std::time::Instant::now() < deadline {
+    while pid_exists(job_pid) && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    assert!(!running(job_pid), "the job ran on without its command");
+    assert!(!pid_exists(job_pid), "the job ran on without its command");
     // it cancelled cleanly: its lock removed, no snapshot
     assert_eq!(count(&w.path("repo/locks")), 0);
     assert_eq!(count(&w.path("repo/snapshots")), 0);

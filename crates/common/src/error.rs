@@ -179,13 +179,20 @@ impl Error {
     }
 }
 
+/// Whether an I/O error is a full disk or an exhausted quota.
+pub fn is_out_of_space(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
+    )
+}
+
 /// An I/O error in words; a full disk (or quota) says what to do about it.
 fn io_cause(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
-            crate::t!("err-disk-full", cause = e.to_string())
-        }
-        _ => e.to_string(),
+    if is_out_of_space(e) {
+        crate::t!("err-disk-full", cause = e.to_string())
+    } else {
+        e.to_string()
     }
 }
 

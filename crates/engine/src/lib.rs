@@ -80,11 +80,8 @@ pub(crate) fn engine_error(doing: impl Into<String>, err: &RusticError) -> Error
 fn out_of_space(err: &RusticError) -> bool {
     let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
     while let Some(e) = cause {
-        if let Some(io) = e.downcast_ref::<std::io::Error>()
-            && matches!(
-                io.kind(),
-                std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded
-            )
+        if e.downcast_ref::<std::io::Error>()
+            .is_some_and(crate::error::is_out_of_space)
         {
             return true;
         }

@@ -309,7 +309,7 @@ pub struct PruneSummary {
 fn unfinished_writes(root: &std::path::Path, dry_run: bool) -> (u64, u64) {
     fn is_unfinished(name: &str) -> bool {
         name.split_once("-tmp-")
-            .is_some_and(|(id, _)| id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit()))
+            .is_some_and(|(id, _)| id.parse::<rustic_core::Id>().is_ok())
     }
     // (not locks/: a writer that has not seen our lock yet may be writing its own there)
     let mut dirs: Vec<std::path::PathBuf> = ["index", "snapshots", "keys"]

@@ -631,6 +631,30 @@ pub fn assert_has(text: &str, parts: &[&str]) {
     }
 }
 
+/// Sends `sig` to a process the test started (a command, or its job).
+pub fn signal(pid: i64, sig: libc::c_int) {
+    // SAFETY: signalling a process this test started.
+    unsafe {
+        libc::kill(pid as libc::pid_t, sig);
+    }
+}
+
+/// A new repository `repo` in `w`, `files` × `mb` MiB of data in `src`, and a backup
+/// of it under way (its events read to the first "backing up" progress): the source,
+/// the repository, the command, and its job's pid.
+pub fn backup_under_way(w: &World, files: usize, mb: usize) -> (PathBuf, String, Child, i64) {
+    let src = w.path("src");
+    make_data(&src, files, mb);
+    let repo = w.path("repo").display().to_string();
+    run(w.cli_repo(&repo).arg("init"), 0);
+    let mut child = spawn_events(w, &repo, &["backup", src.to_str().unwrap()]);
+    let seen = events_until(&mut child, |e| {
+        e["event"] == "progress" && e["phase"] == "backing up"
+    });
+    let job_pid = seen[0]["pid"].as_i64().unwrap();
+    (src, repo, child, job_pid)
+}
+
 /// Runs the CLI with `--json-events`, stdout and stderr piped.
 pub fn spawn_events(w: &World, repo: &str, args: &[&str]) -> Child {
     let mut cmd = w.std_cli_repo(repo);

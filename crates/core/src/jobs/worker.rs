@@ -105,18 +105,13 @@ impl Canceller {
 /// restic, or another machine, is not kept out until then. Best effort, within two
 /// minutes; its events are not wanted.
 async fn remove_stale_locks(spec: &JobSpec, program: &std::path::Path) {
-    let Ok(mut input) = serde_json::to_vec(spec) else {
+    let Ok(input) = spec_line(spec) else {
         return;
     };
-    input.push(b'\n');
     let run = async {
-        let mut child = Command::new(program)
-            .arg("__job")
-            .env(crate::i18n::LOCALE_ENV, crate::i18n::current().code())
-            .stdin(Stdio::piped())
+        let mut child = job_process(program)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .kill_on_drop(true)
             .spawn()
             .ok()?;
         let mut stdin = child.stdin.take()?;
@@ -130,6 +125,25 @@ async fn remove_stale_locks(spec: &JobSpec, program: &std::path::Path) {
         }
         _ => tracing::info!("could not remove the stale lock of a job that died"),
     }
+}
+
+/// The job's spec as the first line of its input.
+fn spec_line(spec: &JobSpec) -> Result<Vec<u8>> {
+    let mut input = serde_json::to_vec(spec)
+        .map_err(|e| Error::Usage(crate::t!("job-cannot-encode-job", cause = e.to_string())))?;
+    input.push(b'\n');
+    Ok(input)
+}
+
+/// A job process of `program`, its spec to come on stdin, killed if dropped; it speaks
+/// the language of the window or command line that asked for it.
+fn job_process(program: &std::path::Path) -> Command {
+    let mut cmd = Command::new(program);
+    cmd.arg("__job")
+        .env(crate::i18n::LOCALE_ENV, crate::i18n::current().code())
+        .stdin(Stdio::piped())
+        .kill_on_drop(true);
+    cmd
 }
 
 fn failed(message: String, cancelled: bool) -> Finished {
@@ -213,20 +227,13 @@ async fn launch(
         Some(p) => p.clone(),
         None => this_program()?,
     };
-    let mut input = serde_json::to_vec(spec)
-        .map_err(|e| Error::Usage(crate::t!("job-cannot-encode-job", cause = e.to_string())))?;
-    input.push(b'\n');
+    let input = spec_line(spec)?;
     let (sender, events) = broadcast::channel(1024);
     let (cancel, mut cancelled) = watch::channel(false);
 
-    // the job speaks the language of the window or command line that asked for it
-    let mut child = Command::new(&program)
-        .arg("__job")
-        .env(crate::i18n::LOCALE_ENV, crate::i18n::current().code())
-        .stdin(Stdio::piped())
+    let mut child = job_process(&program)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
-        .kill_on_drop(true)
         .spawn()
         .map_err(|e| Error::io(crate::t!("io-starting-job"), &program, e))?;
     let no_pipe = || Error::Usage(crate::t!("job-no-pipe"));
