@@ -1004,3 +1004,9 @@ cli-exported = { $files ->
     [one] { $files } file ({ $size }) written to { $path }
    *[other] { $files } files ({ $size }) written to { $path }
 }
+engine-libvirt-other-job = { $domain } has a backup job running that is not ours (virsh domjobinfo { $domain }): nothing was changed; run the backup again when it has ended
+engine-libvirt-leftover-job = { $domain }: ended the backup job an interrupted backup had left running
+engine-libvirt-nbd = { $domain }: cannot read the disk { $target } from libvirt's backup job: { $cause }
+engine-libvirt-no-qemu-img = cannot run qemu-img ({ $cause }): install it (Debian: apt install qemu-utils)
+engine-libvirt-no-backup-job = { $domain }: libvirt cannot run a backup job for it, so its disks are put on overlays while they are read (and every backup reads them whole): { $cause }
+engine-libvirt-image-exists = `{ $path }` exists already: the restored disk was left as the guest's raw bytes beside it

@@ -1028,3 +1028,9 @@ cli-exported = { $files ->
     [one] { $files } fichier ({ $size }) écrit dans { $path }
    *[other] { $files } fichiers ({ $size }) écrits dans { $path }
 }
+engine-libvirt-other-job = { $domain } a une tâche de sauvegarde en cours qui n'est pas la nôtre (virsh domjobinfo { $domain }) : rien n'a été modifié ; relancez la sauvegarde quand elle sera terminée
+engine-libvirt-leftover-job = { $domain } : la tâche de sauvegarde laissée en cours par une sauvegarde interrompue a été arrêtée
+engine-libvirt-nbd = { $domain } : impossible de lire le disque { $target } depuis la tâche de sauvegarde de libvirt : { $cause }
+engine-libvirt-no-qemu-img = impossible de lancer qemu-img ({ $cause }) : installez-le (Debian : apt install qemu-utils)
+engine-libvirt-no-backup-job = { $domain } : libvirt ne peut pas lancer de tâche de sauvegarde pour ce domaine ; ses disques sont donc placés sur des surcouches pendant leur lecture (et chaque sauvegarde les lit en entier) : { $cause }
+engine-libvirt-image-exists = `{ $path }` existe déjà : le disque restauré est resté à côté, tel que l'invité le voyait (brut)

@@ -1,10 +1,12 @@
 //! KVM guests through libvirt, on a real libvirtd (its own instance, on a socket
-//! of this test's) and real KVM guests: two domains without an operating system
+//! of this test's) and real KVM guests: domains without an operating system
 //! (SeaBIOS keeps them running, their guest agent never answers), disks holding a
-//! known pattern. Backed up while running and shut off; the overlays merged back
-//! and removed; restored under a new name, defined and started; a cancel and a
-//! kill -9 halfway leave the guest on its own disks (the killed run's overlay
-//! merged by the next backup); a domain that does not exist is refused by name.
+//! known pattern. Backed up while running (through libvirt's backup job, then only
+//! the blocks the guest changed since the checkpoint) and shut off; restored under a
+//! new name, defined and started; a cancel and a kill -9 halfway leave no job,
+//! scratch file or stray checkpoint (the killed run's job ended by the next
+//! backup); a qcow2 that cannot hold checkpoints read on an overlay merged back; a
+//! domain that does not exist refused by name.
 
 mod common;
 
@@ -89,6 +91,8 @@ impl Libvirt {
             );
             std::thread::sleep(Duration::from_millis(200));
         }
+        // a run killed before its clean-up left them
+        lv.remove_domains();
         lv
     }
 
@@ -126,14 +130,26 @@ impl Libvirt {
     }
 }
 
-impl Drop for Libvirt {
-    fn drop(&mut self) {
+impl Libvirt {
+    /// Destroys and undefines this test's domains (their checkpoints with them): the
+    /// definitions outlive the daemon, in the system's configuration.
+    fn remove_domains(&self) {
         if let Ok(names) = self.virsh_status(&["list", "--all", "--name"]) {
-            for d in names.lines().map(str::trim).filter(|d| !d.is_empty()) {
+            for d in names
+                .lines()
+                .map(str::trim)
+                .filter(|d| d.starts_with("npt-"))
+            {
                 let _ = self.virsh_status(&["destroy", d]);
-                let _ = self.virsh_status(&["undefine", d]);
+                let _ = self.virsh_status(&["undefine", d, "--checkpoints-metadata"]);
             }
         }
+    }
+}
+
+impl Drop for Libvirt {
+    fn drop(&mut self) {
+        self.remove_domains();
         for d in &mut self.daemons {
             let _ = d.kill();
             let _ = d.wait();
@@ -197,24 +213,30 @@ fn guest_bytes(w: &World, image: &Path) -> Vec<u8> {
 }
 
 fn overlays_in(dir: &Path) -> Vec<String> {
+    files_ending(dir, ".npbackup-overlay")
+}
+
+/// Files of `dir` whose names end with `suffix`.
+fn files_ending(dir: &Path, suffix: &str) -> Vec<String> {
     fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-        .filter(|n| n.ends_with(".npbackup-overlay"))
+        .filter(|n| n.ends_with(suffix))
         .collect()
 }
 
-/// Backs up `domains` in the background, stopping reading its events once the
-/// guest `watch` runs on overlays and the backup has started to read.
-fn backup_until_overlaid(
+/// Backs up in the background, reading its events until the backup has started
+/// to read and `ready` holds.
+fn backup_until(
     w: &World,
     cfg: &Path,
-    lv: &Libvirt,
-    watch: &str,
+    args: &[&str],
+    mut ready: impl FnMut() -> bool,
 ) -> (Child, Vec<serde_json::Value>) {
     let mut child = w
         .std_cli()
         .args(["-c", cfg.to_str().unwrap(), "--json-events", "backup"])
+        .args(args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -223,12 +245,54 @@ fn backup_until_overlaid(
         e["event"] == "progress"
             && e["phase"] == "backing up"
             && e["bytes_done"].as_u64().unwrap_or(0) > 0
-            && lv
-                .disks(watch)
-                .iter()
-                .all(|(_, s)| s.ends_with(".npbackup-overlay"))
+            && ready()
     });
     (child, seen)
+}
+
+/// What a backup's log says it read of a disk: (bytes read, disk size, whether
+/// only the changes since a checkpoint were asked for).
+fn read_of(events: &[serde_json::Value], domain: &str, target: &str) -> (u64, u64, bool) {
+    let prefix = format!("{domain} {target}: read ");
+    let line = events
+        .iter()
+        .filter(|e| e["event"] == "log")
+        .filter_map(|e| e["message"].as_str())
+        .find_map(|m| m.strip_prefix(&prefix))
+        .unwrap_or_else(|| panic!("no read logged for {domain} {target}: {events:?}"));
+    let mut words = line.split(' ');
+    let read = words.next().unwrap().parse().unwrap();
+    assert_eq!(words.next(), Some("of"));
+    let size = words.next().unwrap().parse().unwrap();
+    (read, size, line.contains("changes since checkpoint"))
+}
+
+/// Writes `len` bytes of `byte` at `offset` of the running guest's first disk, as
+/// the guest would (through qemu's block layer, so its dirty bitmaps see it).
+fn guest_write(lv: &Libvirt, domain: &str, byte: u8, offset: u64, len: u64) {
+    let out = lv.virsh(&[
+        "qemu-monitor-command",
+        domain,
+        "--hmp",
+        &format!(
+            "qemu-io -d /machine/peripheral/virtio-disk0/virtio-backend \"write -P {byte} {offset} {len}\""
+        ),
+    ]);
+    assert!(!out.contains("rror"), "{out}");
+}
+
+/// This repository's checkpoints of `domain`.
+fn checkpoints(lv: &Libvirt, domain: &str) -> Vec<String> {
+    lv.virsh(&["checkpoint-list", domain, "--name"])
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn job_active(lv: &Libvirt, domain: &str) -> bool {
+    lv.virsh_status(&["backup-dumpxml", domain]).is_ok()
 }
 
 #[test]
@@ -241,8 +305,9 @@ fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overl
     fs::set_permissions(&images, fs::Permissions::from_mode(0o755)).unwrap();
     let lv = Libvirt::start(&w);
 
-    // web: running, a qcow2 system disk and a raw data disk; db: shut off, one raw disk
-    let system = pattern(16 << 20, 1);
+    // web: running, a qcow2 system disk and a raw data disk; db: shut off, one raw
+    // disk; old: running on a qcow2 of the old format (0.10: no checkpoints)
+    let mut system = pattern(32 << 20, 1);
     let data = pattern(4 << 20, 2);
     let db_disk = pattern(2 << 20, 3);
     let system_raw = w.path("system.raw");
@@ -254,6 +319,16 @@ fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overl
         "qcow2",
         system_raw.to_str().unwrap(),
         vda.to_str().unwrap(),
+    ]);
+    let old_disk = images.join("old.qcow2");
+    qemu_img(&[
+        "convert",
+        "-O",
+        "qcow2",
+        "-o",
+        "compat=0.10",
+        system_raw.to_str().unwrap(),
+        old_disk.to_str().unwrap(),
     ]);
     let vdb = images.join("web data.raw");
     fs::write(&vdb, &data).unwrap();
@@ -288,47 +363,92 @@ fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overl
         c.arg("-c").arg(&cfg);
         c
     };
-    // 1. both guests, one running: the overlays are merged back and gone
-    let out = json(&run(cli().args(["--json", "backup"]), 0));
-    let warnings = out["result"]["warnings"].to_string();
+    let events = |args: &[&str]| -> Vec<serde_json::Value> {
+        let out = run(cli().arg("--json-events").arg("backup").args(args), 0);
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    };
+    let warnings_of = |events: &[serde_json::Value]| {
+        events
+            .iter()
+            .filter(|e| e["event"] == "warning")
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let no_leftovers = |when: &str| {
+        assert_eq!(lv.disks("npt-web"), original, "{when}: on its own disks");
+        assert_eq!(lv.state("npt-web"), "running", "{when}");
+        assert!(!job_active(&lv, "npt-web"), "{when}: no backup job left");
+        let left: Vec<String> = [overlays_in(&images), files_ending(&images, "-scratch")].concat();
+        assert!(left.is_empty(), "{when}: {left:?}");
+    };
+
+    // 1. both guests, one running: read through a backup job, nothing left behind
+    let seen = events(&[]);
+    let warnings = warnings_of(&seen);
     assert!(
         warnings.contains("npt-web") && warnings.contains("guest agent did not answer"),
         "the unfrozen guest is said: {warnings}"
     );
     assert!(!warnings.contains("npt-db:"), "{warnings}");
-    let paths = out["result"]["paths"].to_string();
-    assert!(
-        paths.contains("/libvirt/npt-web") && paths.contains("/libvirt/npt-db"),
-        "{paths}"
+    assert_eq!(
+        read_of(&seen, "npt-web", "vda"),
+        (32 << 20, 32 << 20, false)
     );
-    assert_eq!(lv.disks("npt-web"), original, "back on its own disks");
-    assert_eq!(lv.state("npt-web"), "running");
+    assert_eq!(read_of(&seen, "npt-web", "vdb"), (4 << 20, 4 << 20, false));
+    no_leftovers("after a backup");
     assert_eq!(lv.state("npt-db"), "shut off");
-    assert!(
-        overlays_in(&images).is_empty(),
-        "{:?}",
-        overlays_in(&images)
-    );
+    let first_checkpoints = checkpoints(&lv, "npt-web");
+    assert_eq!(first_checkpoints.len(), 1, "{first_checkpoints:?}");
     let listing = json(&run(
         cli().args(["--json", "ls", "latest", "/libvirt/npt-web"]),
         0,
     ));
     let names = entry_names(&listing["result"]["entries"]);
-    for want in ["domain.xml", "vda-web.qcow2", "vdb-web data.raw"] {
+    for want in ["domain.xml", "vda-web.qcow2.raw", "vdb-web data.raw"] {
         assert!(
             names.iter().any(|n| n.ends_with(want)),
             "{want} in {names:?}"
         );
     }
-    // the raw disks are in the snapshot byte for byte
-    let dumped = run(
-        cli().args(["dump", "latest", "/libvirt/npt-db/vda-db.raw"]),
-        0,
+    // the qcow2 disk as the guest sees it, the raw ones byte for byte
+    let dump = |path: &str| run(cli().args(["dump", "latest", path]), 0).stdout;
+    assert!(dump("/libvirt/npt-web/vda-web.qcow2.raw") == system, "vda");
+    assert!(dump("/libvirt/npt-web/vdb-web data.raw") == data, "vdb");
+    assert!(
+        dump("/libvirt/npt-db/vda-db.raw") == db_disk,
+        "the shut-off guest's disk"
     );
-    assert!(dumped.stdout == db_disk, "the shut-off guest's disk");
     restic_check(&w, &repo.display().to_string());
 
-    // 2. restored as a copy beside the original: defined on the restored images, runs
+    // 2. the guest writes to its system disk: the next backup reads only the changes
+    guest_write(&lv, "npt-web", 0x5a, 1 << 20, 64 << 10);
+    guest_write(&lv, "npt-web", 0x5b, 20 << 20, 4 << 10);
+    system[1 << 20..(1 << 20) + (64 << 10)].fill(0x5a);
+    system[20 << 20..(20 << 20) + (4 << 10)].fill(0x5b);
+    let seen = events(&["--libvirt", "npt-web"]);
+    let (read, size, incremental) = read_of(&seen, "npt-web", "vda");
+    eprintln!("the changes since the checkpoint: read {read} of {size} bytes");
+    assert!(incremental, "{seen:?}");
+    assert!(
+        read >= (68 << 10) && read <= size / 2,
+        "read {read} bytes of {size} for 68 KiB changed"
+    );
+    assert!(
+        dump("/libvirt/npt-web/vda-web.qcow2.raw") == system,
+        "the changes and the rest, as the guest sees them"
+    );
+    let now = checkpoints(&lv, "npt-web");
+    assert!(
+        now.len() == 1 && now != first_checkpoints,
+        "the newer checkpoint replaced the older: {now:?}"
+    );
+    no_leftovers("after an incremental backup");
+
+    // 3. restored as a copy beside the original: defined on the restored images, runs
     let target = w.path("restored");
     let out = json(&run(
         cli().args([
@@ -357,8 +477,9 @@ fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overl
     );
     assert!(
         guest_bytes(&w, &restored_vda) == system,
-        "vda as the guest saw it"
+        "vda as the guest saw it, a qcow2 again"
     );
+    assert!(!target.join("vda-web.qcow2.raw").exists());
     assert!(
         fs::read(&restored_vdb).unwrap() == data,
         "vdb byte for byte"
@@ -394,7 +515,7 @@ fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overl
     );
     assert!(!again.exists());
 
-    // 3. cancelled halfway (slowed down to be caught): the guest is back on its disks
+    // 4. cancelled halfway (slowed down to be caught): the job ended, its checkpoint gone
     let slow = format!(
         "{}[repos.vms.repo]\nupload-limit = \"2 MiB/s\"\n",
         fs::read_to_string(&cfg).unwrap()
@@ -404,7 +525,8 @@ fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overl
     fs::set_permissions(&slow_cfg, fs::Permissions::from_mode(0o600)).unwrap();
     // new bytes for the guest to back up
     fs::write(&vdb, pattern(16 << 20, 4)).unwrap();
-    let (child, seen) = backup_until_overlaid(&w, &slow_cfg, &lv, "npt-web");
+    let web = ["--libvirt", "npt-web"];
+    let (child, seen) = backup_until(&w, &slow_cfg, &web, || job_active(&lv, "npt-web"));
     assert!(
         seen.iter().any(|e| e["event"] == "progress"),
         "the backup ended first: {seen:?}"
@@ -412,17 +534,16 @@ fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overl
     interrupt(&child);
     let status = wait_child(child);
     assert_eq!(status, Some(130), "a clean cancel");
-    assert_eq!(lv.disks("npt-web"), original, "merged back on cancel");
-    assert_eq!(lv.state("npt-web"), "running");
-    assert!(
-        overlays_in(&images).is_empty(),
-        "{:?}",
-        overlays_in(&images)
+    no_leftovers("after a cancel");
+    assert_eq!(
+        checkpoints(&lv, "npt-web"),
+        now,
+        "the cancelled one removed"
     );
 
-    // 4. the job process killed: its overlay stays until the next backup merges it
+    // 5. the job process killed: its backup job runs on until the next backup ends it
     fs::write(&vdb, pattern(16 << 20, 5)).unwrap();
-    let (child, seen) = backup_until_overlaid(&w, &slow_cfg, &lv, "npt-web");
+    let (child, seen) = backup_until(&w, &slow_cfg, &web, || job_active(&lv, "npt-web"));
     let job = seen
         .iter()
         .find_map(|e| e["pid"].as_i64())
@@ -432,27 +553,56 @@ fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overl
         libc::kill(job as libc::pid_t, libc::SIGKILL);
     }
     let _ = wait_child(child);
-    assert_eq!(
-        overlays_in(&images).len(),
-        2,
-        "a killed run cannot clean up"
-    );
-    let out = json(&run(cli().args(["--json", "backup"]), 0));
-    let warnings = out["result"]["warnings"].to_string();
     assert!(
-        warnings.contains("from an interrupted backup: merged back"),
+        job_active(&lv, "npt-web"),
+        "a killed run cannot end its job"
+    );
+    let seen = events(&web);
+    let warnings = warnings_of(&seen);
+    assert!(
+        warnings.contains("an interrupted backup had left running"),
         "{warnings}"
     );
-    assert_eq!(lv.disks("npt-web"), original);
-    assert_eq!(lv.state("npt-web"), "running");
+    // the killed run's checkpoint has no snapshot: a whole read, then one checkpoint
+    let (read, size, _) = read_of(&seen, "npt-web", "vda");
+    assert!(
+        read < size,
+        "still the changes since the last saved one: {read}"
+    );
+    assert_eq!(checkpoints(&lv, "npt-web").len(), 1);
+    no_leftovers("after the killed run's job was ended");
+    restic_check(&w, &repo.display().to_string());
+
+    // 6. a qcow2 that cannot hold checkpoints: read on an overlay, merged back
+    fs::write(&xml, domain_xml("npt-old", &[("vda", &old_disk, "qcow2")])).unwrap();
+    lv.virsh(&["define", xml.to_str().unwrap()]);
+    lv.virsh(&["start", "npt-old"]);
+    let old_original = lv.disks("npt-old");
+    let seen = events(&["--libvirt", "npt-old"]);
+    let warnings = warnings_of(&seen);
+    assert!(
+        warnings.contains("npt-old: libvirt cannot run a backup job"),
+        "{warnings}"
+    );
+    assert_eq!(lv.disks("npt-old"), old_original, "merged back");
     assert!(
         overlays_in(&images).is_empty(),
         "{:?}",
         overlays_in(&images)
     );
-    restic_check(&w, &repo.display().to_string());
+    let listing = json(&run(
+        cli().args(["--json", "ls", "latest", "/libvirt/npt-old"]),
+        0,
+    ));
+    let names = entry_names(&listing["result"]["entries"]);
+    assert!(
+        names.iter().any(|n| n.ends_with("vda-old.qcow2")),
+        "{names:?}"
+    );
+    assert!(checkpoints(&lv, "npt-old").is_empty());
+    lv.virsh(&["destroy", "npt-old"]);
 
-    // 5. a domain that does not exist: refused by name, nothing saved
+    // 7. a domain that does not exist: refused by name, nothing saved
     let before = json(&run(cli().args(["--json", "snapshots"]), 0))["result"]
         .as_array()
         .unwrap()
@@ -460,7 +610,7 @@ fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overl
     let out = run(cli().args(["backup", "--libvirt", "npt-mail"]), 7);
     assert!(
         stderr(&out).contains(
-            "no libvirt domain is named `npt-mail` (there are: npt-db, npt-web, npt-web-copy)"
+            "no libvirt domain is named `npt-mail` (there are: npt-db, npt-old, npt-web, npt-web-copy)"
         ),
         "{}",
         stderr(&out)

@@ -203,22 +203,25 @@ pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
         .ok()
         .filter(|t| t.is_cached() && !req.dry_run);
     let (repo, snap, excluded_repository) = match &req.source {
-        BackupSource::Files => backup_files(open, req)?,
+        BackupSource::Files => {
+            let (repo, snap, excluded) = backup_files(open, req)?;
+            (repo.drop_index(), snap, excluded)
+        }
         BackupSource::Command { command, filename }
         | BackupSource::Database {
             command, filename, ..
         } => {
             let (repo, snap) = backup_command(open, req, command, filename)?;
-            (repo, snap, None)
+            (repo.drop_index(), snap, None)
         }
         BackupSource::Sqlite { database, filename } => {
             let (repo, snap) = backup_sqlite(open, req, database, filename)?;
-            (repo, snap, None)
+            (repo.drop_index(), snap, None)
         }
         BackupSource::Vma { archive, name } => {
             let archives = [(archive.clone(), name.clone())];
             let (repo, snap) = backup_vma(open, req, &archives, false)?;
-            (repo, snap, None)
+            (repo.drop_index(), snap, None)
         }
         BackupSource::Vzdump => {
             let archives = vzdump_archives(&req.paths)?
@@ -226,7 +229,7 @@ pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
                 .map(|(name, file)| (Some(file), name))
                 .collect::<Vec<_>>();
             let (repo, snap) = backup_vma(open, req, &archives, true)?;
-            (repo, snap, None)
+            (repo.drop_index(), snap, None)
         }
         BackupSource::Libvirt { uri, domains } => {
             let (repo, snap) = super::libvirt::backup(open, req, uri.as_deref(), domains)?;
@@ -244,7 +247,7 @@ pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
                         &e,
                     )
                 })?;
-            (repo, snap, None)
+            (repo.drop_index(), snap, None)
         }
     };
     let summary = summarize(&snap, req.dry_run, excluded_repository);

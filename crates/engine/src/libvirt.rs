@@ -1,8 +1,11 @@
 //! KVM guests through libvirt (`virsh`, from libvirt-clients): each domain's
-//! definition and disk images backed up under `/libvirt/DOMAIN/` in one snapshot,
-//! and restored as a domain defined again, under its name or a new one.
+//! definition and disks backed up under `/libvirt/DOMAIN/` in one snapshot, and
+//! restored as a domain defined again, under its name or a new one.
 //!
-//! A running (or paused) domain is first moved onto overlays: an external,
+//! A running (or paused) domain is read through libvirt's pull-mode backup job
+//! ([`pull`]): its disks as they were when the job began, over NBD, the qcow2 ones
+//! as the blocks changed since the checkpoint of the previous backup. Where libvirt
+//! cannot run that job, the domain is first moved onto overlays: an external,
 //! disk-only snapshot (frozen through the guest agent when it answers) puts a new
 //! file `DISK.npbackup-overlay` in front of each disk, so that the disks themselves
 //! stop changing while they are read. Afterwards (success, failure or a cancel)
@@ -12,19 +15,28 @@
 //! back first. A shut-off domain's disks are read as they are.
 //!
 //! In the snapshot: `/libvirt/DOMAIN/domain.xml` (the persistent definition) and
-//! one file per disk, `TARGET-FILE` (`vda-web1.qcow2`), read whole (holes read as
-//! zeros, which deduplicate to nothing).
+//! one file per disk: `TARGET-FILE` (`vda-web1.qcow2`) for an image read as a file
+//! or a raw disk, `TARGET-FILE.raw` for a qcow2 disk read through the job (the
+//! guest's bytes; converted back on restore). Holes read as zeros, which
+//! deduplicate to nothing.
+
+mod pull;
 
 use std::{
     path::{Path, PathBuf},
     process::{Command, Stdio},
-    sync::{Mutex, PoisonError},
+    sync::{Arc, Mutex, PoisonError, atomic::AtomicU64},
 };
 
-use rustic_core::{BackupOptions, IndexedIdsStatus, Repository, repofile::SnapshotFile};
+use rustic_core::{
+    BackupOptions, DataId, IndexedFullStatus, OpenStatus, Repository, repofile::SnapshotFile,
+};
 
 use super::{OpenRepo, backup::BackupRequest};
-use crate::error::{Error, Result};
+use crate::{
+    error::{Error, Result},
+    nbd::Nbd,
+};
 
 /// The suffix of the overlay a running disk is put on while it is read.
 pub const OVERLAY_SUFFIX: &str = ".npbackup-overlay";
@@ -430,12 +442,84 @@ fn thaw(overlays: &[Overlay]) -> Result<()> {
     first.map_or(Ok(()), Err)
 }
 
-/// On a cancel: merges back what this process put on overlays.
+/// On a cancel: merges back what this process put on overlays and ends the backup
+/// jobs it began.
 pub fn abort() {
     CANCELLED.store(true, std::sync::atomic::Ordering::SeqCst);
     let _snapshotting = SNAPSHOTTING.lock().unwrap_or_else(PoisonError::into_inner);
     let active = std::mem::take(&mut *ACTIVE.lock().unwrap_or_else(PoisonError::into_inner));
     let _ = thaw(&active);
+    pull::abort();
+}
+
+/// Where a snapshot keeps domain `name`.
+fn folder_of(name: &str) -> PathBuf {
+    PathBuf::from(SNAPSHOT_FOLDER).join(super::backup::component(name))
+}
+
+/// The newest snapshots (at most 10, newest first) that hold `folder`.
+fn history(repo: &Repository<IndexedFullStatus>, folder: &Path) -> Vec<SnapshotFile> {
+    let folder = folder.display().to_string();
+    let mut found: Vec<SnapshotFile> = repo
+        .get_all_snapshots()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|s| s.paths.iter().any(|p| *p == folder))
+        .collect();
+    found.sort_by(|a, b| b.time.cmp(&a.time));
+    found.truncate(10);
+    found
+}
+
+/// Among this repository's checkpoints `ours` (oldest first), the newest whose time
+/// is the modification time of every file `files` in one snapshot of `history`:
+/// the one that snapshot's disks were read at.
+fn since(
+    repo: &Repository<IndexedFullStatus>,
+    history: &[SnapshotFile],
+    folder: &Path,
+    ours: &[(String, jiff::Timestamp)],
+    files: &[String],
+) -> Option<(String, jiff::Timestamp)> {
+    ours.iter()
+        .rev()
+        .find(|(_, time)| {
+            history.iter().any(|snap| {
+                files.iter().all(|f| {
+                    repo.node_from_path(snap.tree, &folder.join(f))
+                        .ok()
+                        .and_then(|n| n.meta.mtime)
+                        .is_some_and(|t| t == *time)
+                })
+            })
+        })
+        .cloned()
+}
+
+/// File `file`'s chunks and their lengths in the newest snapshot of `history` where
+/// it has modification time `time` and size `size`.
+fn base_of(
+    repo: &Repository<IndexedFullStatus>,
+    history: &[SnapshotFile],
+    path: &Path,
+    time: jiff::Timestamp,
+    size: u64,
+) -> Option<Vec<(DataId, u64)>> {
+    history.iter().find_map(|snap| {
+        let node = repo.node_from_path(snap.tree, path).ok()?;
+        let same = node.meta.mtime.is_some_and(|t| t == time) && node.meta.size == size;
+        if !same {
+            return None;
+        }
+        node.content
+            .as_ref()?
+            .iter()
+            .map(|id| {
+                let entry = repo.get_index_entry(id).ok()?;
+                Some((*id, u64::from(entry.data_length())))
+            })
+            .collect()
+    })
 }
 
 /// Backs up domains `patterns` of libvirt at `uri` (see the module's comment).
@@ -444,7 +528,7 @@ pub(crate) fn backup(
     req: &BackupRequest,
     uri: Option<&str>,
     patterns: &[String],
-) -> Result<(Repository<IndexedIdsStatus>, SnapshotFile)> {
+) -> Result<(Repository<OpenStatus>, SnapshotFile)> {
     let virsh = Virsh {
         uri: uri.map(str::to_string),
     };
@@ -453,24 +537,78 @@ pub(crate) fn backup(
         .iter()
         .map(|n| inspect(&virsh, n))
         .collect::<Result<Vec<_>>>()?;
+    let location = open.uri.clone();
+    let repo_id = open.repo.config().id.to_hex().to_string();
+    // the whole index: the lengths of the chunks a disk read since a checkpoint keeps
+    let repo = open
+        .repo
+        .to_indexed()
+        .map_err(crate::index_error(&location))?;
+    let histories: Vec<Vec<SnapshotFile>> = domains
+        .iter()
+        .map(|d| history(&repo, &folder_of(&d.name)))
+        .collect();
     let mut overlays = Vec::new();
-    // a dry run writes nothing: the guests are not put on overlays either
-    for d in domains.iter().filter(|d| d.live && !req.dry_run) {
-        let all = virsh.disks(&d.name);
-        let frozen = all.and_then(|all| freeze(&virsh, d, &all));
-        match frozen {
-            Ok(o) => overlays.extend(o),
-            Err(e) => {
-                let _ = thaw(&overlays);
-                return Err(e);
+    let mut pulls: Vec<pull::Pull> = Vec::new();
+    // a dry run writes nothing: the guests' disks are read in place
+    for (d, history) in domains.iter().zip(&histories) {
+        if !d.live || req.dry_run || d.disks.is_empty() {
+            continue;
+        }
+        let folder = folder_of(&d.name);
+        let begun = virsh.disks(&d.name).and_then(|all| {
+            let since_of = |ours: &[(String, jiff::Timestamp)], files: &[String]| {
+                since(&repo, history, &folder, ours, files)
+            };
+            match pull::begin(&virsh, d, &all, &repo_id, since_of)? {
+                pull::Begun::Pulled(p) => pulls.push(*p),
+                pull::Begun::Unsupported(why) => {
+                    tracing::warn!(
+                        user = %crate::t!(
+                            "engine-libvirt-no-backup-job",
+                            domain = d.name.as_str(),
+                            cause = why.to_string()
+                        ),
+                        "{}: libvirt's backup job is not available, using overlays: {why}",
+                        d.name
+                    );
+                    overlays.extend(freeze(&virsh, d, &all)?);
+                }
             }
+            Ok(())
+        });
+        if let Err(e) = begun {
+            let _ = thaw(&overlays);
+            for p in pulls {
+                p.finish(false);
+            }
+            return Err(e);
         }
     }
-    let archived = archive(open, req, &domains);
+    let archived = archive(&repo, req, &domains, &histories, &pulls, &location);
     let thawed = thaw(&overlays);
-    let done = archived?;
+    let saved = archived.is_ok();
+    for p in pulls {
+        for disk in &p.disks {
+            let read = disk.read.load(std::sync::atomic::Ordering::Relaxed);
+            let since = p
+                .since
+                .as_ref()
+                .filter(|_| disk.changed.is_some())
+                .map(|(name, _)| format!(" (the changes since checkpoint {name})"))
+                .unwrap_or_default();
+            tracing::info!(
+                "{} {}: read {read} of {} bytes{since}",
+                p.domain,
+                disk.disk.target,
+                disk.size
+            );
+        }
+        p.finish(saved);
+    }
+    let snap = archived?;
     thawed?;
-    Ok(done)
+    Ok((repo.drop_index(), snap))
 }
 
 /// The snapshot's file name for a disk: its target and its image's name.
@@ -483,56 +621,82 @@ fn disk_file_name(d: &Disk) -> String {
 }
 
 fn archive(
-    open: OpenRepo,
+    repo: &Repository<IndexedFullStatus>,
     req: &BackupRequest,
     domains: &[Domain],
-) -> Result<(Repository<IndexedIdsStatus>, SnapshotFile)> {
+    histories: &[Vec<SnapshotFile>],
+    pulls: &[pull::Pull],
+    location: &str,
+) -> Result<SnapshotFile> {
     let mut entries = Vec::new();
     let mut paths = Vec::new();
     let now = jiff::Timestamp::now();
-    for d in domains {
-        let folder = PathBuf::from(SNAPSHOT_FOLDER).join(super::backup::component(&d.name));
+    for (d, history) in domains.iter().zip(histories) {
+        let folder = folder_of(&d.name);
         entries.push(Entry::Bytes {
             path: folder.join("domain.xml"),
             data: d.xml.clone().into_bytes(),
             mtime: now,
         });
-        for disk in &d.disks {
-            entries.push(Entry::File {
-                path: folder.join(disk_file_name(disk)),
-                real: PathBuf::from(&disk.source),
-            });
+        match pulls.iter().find(|p| p.domain == d.name) {
+            Some(p) => {
+                for disk in &p.disks {
+                    let path = folder.join(disk.file_name());
+                    let splice = match (&p.since, &disk.changed) {
+                        (Some((_, time)), Some(changed)) => {
+                            base_of(repo, history, &path, *time, disk.size)
+                                .map(|base| (base, changed.clone()))
+                        }
+                        _ => None,
+                    };
+                    entries.push(Entry::Disk {
+                        path,
+                        nbd: disk.nbd.clone(),
+                        size: disk.size,
+                        mtime: p.time,
+                        read: disk.read.clone(),
+                        splice,
+                    });
+                }
+            }
+            None => {
+                for disk in &d.disks {
+                    entries.push(Entry::File {
+                        path: folder.join(disk_file_name(disk)),
+                        real: PathBuf::from(&disk.source),
+                    });
+                }
+            }
         }
         paths.push(folder);
     }
     entries.sort_by(|a, b| a.path().cmp(b.path()));
     let source = FilesSource::new(entries)?;
-    let uri = open.uri.clone();
-    let repo = super::backup::index(open)?;
     let opts = BackupOptions::default().dry_run(req.dry_run);
-    let snap = repo
-        .archive(
-            &opts,
-            &source,
-            super::backup::prepare_snapshot(req)?,
-            &paths,
+    repo.archive(
+        &opts,
+        &source,
+        super::backup::prepare_snapshot(req)?,
+        &paths,
+    )
+    .map_err(|e| {
+        crate::engine_error(
+            crate::t!(
+                "engine-backing-up-libvirt",
+                domains = domains
+                    .iter()
+                    .map(|d| d.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                location = location
+            ),
+            &e,
         )
-        .map_err(|e| {
-            crate::engine_error(
-                crate::t!(
-                    "engine-backing-up-libvirt",
-                    domains = domains
-                        .iter()
-                        .map(|d| d.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    location = uri.as_str()
-                ),
-                &e,
-            )
-        })?;
-    Ok((repo, snap))
+    })
 }
+
+/// The previous version's chunks of a disk and the ranges changed since.
+type Changes = (Vec<(DataId, u64)>, Vec<std::ops::Range<u64>>);
 
 /// One file of a [`FilesSource`].
 enum Entry {
@@ -544,12 +708,21 @@ enum Entry {
     },
     /// A file read from `real` (an image), its metadata as the file's.
     File { path: PathBuf, real: PathBuf },
+    /// A disk read through a backup job's NBD export, whole or its changes.
+    Disk {
+        path: PathBuf,
+        nbd: Arc<Mutex<Nbd>>,
+        size: u64,
+        mtime: jiff::Timestamp,
+        read: Arc<AtomicU64>,
+        splice: Option<Changes>,
+    },
 }
 
 impl Entry {
     fn path(&self) -> &Path {
         match self {
-            Entry::Bytes { path, .. } | Entry::File { path, .. } => path,
+            Entry::Bytes { path, .. } | Entry::File { path, .. } | Entry::Disk { path, .. } => path,
         }
     }
 }
@@ -570,6 +743,7 @@ impl FilesSource {
                 Entry::File { real, .. } => std::fs::metadata(real)
                     .map_err(|err| Error::io(crate::t!("io-reading"), real, err))?
                     .len(),
+                Entry::Disk { size, .. } => *size,
             };
         }
         Ok(FilesSource {
@@ -579,7 +753,48 @@ impl FilesSource {
     }
 }
 
-type Open = Box<dyn std::io::Read + Send>;
+/// How a [`FilesSource`] entry is read.
+enum Open {
+    Stream(Box<dyn std::io::Read + Send>),
+    /// A disk's export: whole, or only its changes when `splice` says them.
+    Disk {
+        nbd: Arc<Mutex<Nbd>>,
+        read: Arc<AtomicU64>,
+        splice: Option<Changes>,
+    },
+}
+
+impl rustic_core::ReadSourceOpen for Open {
+    type Reader = Box<dyn std::io::Read + Send>;
+
+    fn open(self) -> rustic_core::RusticResult<Self::Reader> {
+        Ok(match self {
+            Open::Stream(r) => r,
+            Open::Disk { nbd, read, .. } => Box::new(std::io::BufReader::with_capacity(
+                1 << 20,
+                crate::nbd::Reader::new(nbd, 0, read),
+            )),
+        })
+    }
+
+    fn splice(&mut self) -> Option<rustic_core::Splice> {
+        let Open::Disk { nbd, read, splice } = self else {
+            return None;
+        };
+        let (base, changed) = splice.take()?;
+        let (nbd, read) = (nbd.clone(), read.clone());
+        Some(rustic_core::Splice {
+            base,
+            changed,
+            read_at: Box::new(move |pos| {
+                Ok(Box::new(std::io::BufReader::with_capacity(
+                    1 << 20,
+                    crate::nbd::Reader::new(nbd.clone(), pos, read.clone()),
+                )) as Box<dyn std::io::Read + Send>)
+            }),
+        })
+    }
+}
 
 fn node_of(e: Entry) -> rustic_core::RusticResult<rustic_core::ReadSourceEntry<Open>> {
     use rustic_core::repofile::{Metadata, Node, NodeType};
@@ -603,7 +818,28 @@ fn node_of(e: Entry) -> rustic_core::RusticResult<rustic_core::ReadSourceEntry<O
             Ok(rustic_core::ReadSourceEntry {
                 path,
                 node: Node::new_node(&name, NodeType::File, meta),
-                open: Some(Box::new(std::io::Cursor::new(data)) as Open),
+                open: Some(Open::Stream(Box::new(std::io::Cursor::new(data)))),
+            })
+        }
+        Entry::Disk {
+            path,
+            nbd,
+            size,
+            mtime,
+            read,
+            splice,
+        } => {
+            let name = path.file_name().unwrap_or(path.as_os_str()).to_owned();
+            let meta = Metadata {
+                size,
+                mtime: Some(mtime),
+                mode: Some(0o600),
+                ..Default::default()
+            };
+            Ok(rustic_core::ReadSourceEntry {
+                path,
+                node: Node::new_node(&name, NodeType::File, meta),
+                open: Some(Open::Disk { nbd, read, splice }),
             })
         }
         Entry::File { path, real } => {
@@ -632,7 +868,10 @@ fn node_of(e: Entry) -> rustic_core::RusticResult<rustic_core::ReadSourceEntry<O
             Ok(rustic_core::ReadSourceEntry {
                 path,
                 node: Node::new_node(&name, NodeType::File, meta),
-                open: Some(Box::new(std::io::BufReader::with_capacity(1 << 20, file)) as Open),
+                open: Some(Open::Stream(Box::new(std::io::BufReader::with_capacity(
+                    1 << 20,
+                    file,
+                )))),
             })
         }
     }
@@ -713,6 +952,21 @@ pub fn define_restored(
         if file != "domain.xml" && e.path().is_file() {
             images.push((file, e.path()));
         }
+    }
+    // a disk read through a backup job was stored as the guest saw it: back to its format
+    let formats = pull::formats(&xml);
+    for (file, path) in &mut images {
+        let Some(image) = file.strip_suffix(".raw") else {
+            continue;
+        };
+        let target = file.split('-').next().unwrap_or_default();
+        let Some((_, format)) = formats.iter().find(|(t, f)| t == target && f != "raw") else {
+            continue;
+        };
+        let converted = folder.join(image);
+        pull::convert(path, &converted, format)?;
+        *file = image.to_string();
+        *path = converted;
     }
     let copy = name != original;
     let (text, disks) = rewrite_definition(&xml, name, copy, |target| {
@@ -964,6 +1218,190 @@ mod tests {
     fn the_same_name_keeps_uuid_and_macs() {
         let (text, _) = rewrite_definition(XML, "web1", false, |_| None);
         assert_eq!(text, XML);
+    }
+
+    /// A file read as its changes since a previous version (a disk through its
+    /// checkpoint) is stored as exactly the chunks reading it whole gives, and only
+    /// the changed parts and the chunks around them are read.
+    #[test]
+    fn a_file_read_as_its_changes_is_stored_as_read_whole() {
+        use rustic_core::{
+            ReadSource, ReadSourceEntry, ReadSourceOpen, RusticResult, Splice,
+            repofile::{Metadata, Node, NodeType},
+        };
+        use std::{io::Read, sync::atomic::Ordering};
+
+        type Base = Vec<(DataId, u64)>;
+        enum TestOpen {
+            Whole(Vec<u8>),
+            Changes(
+                Arc<Vec<u8>>,
+                Base,
+                Vec<std::ops::Range<u64>>,
+                Arc<AtomicU64>,
+            ),
+        }
+        impl ReadSourceOpen for TestOpen {
+            type Reader = Box<dyn Read + Send>;
+            fn open(self) -> RusticResult<Self::Reader> {
+                match self {
+                    TestOpen::Whole(d) => Ok(Box::new(std::io::Cursor::new(d))),
+                    TestOpen::Changes(..) => unreachable!("read through its splice"),
+                }
+            }
+            fn splice(&mut self) -> Option<Splice> {
+                let TestOpen::Changes(data, base, changed, read) = self else {
+                    return None;
+                };
+                let (data, read) = (data.clone(), read.clone());
+                Some(Splice {
+                    base: std::mem::take(base),
+                    changed: std::mem::take(changed),
+                    read_at: Box::new(move |pos| {
+                        // what is read from `pos` on is counted as it is read
+                        struct Counted(std::io::Cursor<Vec<u8>>, Arc<AtomicU64>);
+                        impl Read for Counted {
+                            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                                let most = buf.len().min(64 << 10);
+                                let n = self.0.read(&mut buf[..most])?;
+                                self.1.fetch_add(n as u64, Ordering::Relaxed);
+                                Ok(n)
+                            }
+                        }
+                        let tail = data[pos as usize..].to_vec();
+                        Ok(Box::new(Counted(std::io::Cursor::new(tail), read.clone()))
+                            as Box<dyn Read + Send>)
+                    }),
+                })
+            }
+        }
+        struct OneFile(Mutex<Option<(u64, i64, TestOpen)>>);
+        impl ReadSource for OneFile {
+            type Open = TestOpen;
+            type Iter = std::vec::IntoIter<RusticResult<ReadSourceEntry<TestOpen>>>;
+            fn size(&self) -> RusticResult<Option<u64>> {
+                Ok(None)
+            }
+            fn entries(&self) -> Self::Iter {
+                let (size, secs, open) = self.0.lock().unwrap().take().unwrap();
+                let meta = Metadata {
+                    size,
+                    mtime: jiff::Timestamp::from_second(secs).ok(),
+                    ..Default::default()
+                };
+                vec![Ok(ReadSourceEntry {
+                    path: PathBuf::from("/disk.raw"),
+                    node: Node::new_node(std::ffi::OsStr::new("disk.raw"), NodeType::File, meta),
+                    open: Some(open),
+                })]
+                .into_iter()
+            }
+        }
+
+        let dir = tempfile::tempdir().unwrap();
+        let target = crate::RepoTarget::at(
+            dir.path().join("repo").display().to_string(),
+            crate::secret::Secret::new("a long enough password"),
+        );
+        crate::init(
+            &target,
+            crate::compression::Compression::Auto,
+            None,
+            crate::progress::NoProgress,
+        )
+        .unwrap();
+        // opened again for each backup: a session's index does not grow with its backups
+        let indexed = || {
+            crate::open(&target, crate::progress::NoProgress)
+                .unwrap()
+                .repo
+                .to_indexed()
+                .unwrap()
+        };
+        let store = |open: TestOpen, size: usize, secs: i64| {
+            let repo = indexed();
+            let src = OneFile(Mutex::new(Some((size as u64, secs, open))));
+            let snap = repo
+                .archive(
+                    &BackupOptions::default(),
+                    &src,
+                    SnapshotFile::default(),
+                    &[PathBuf::from("/disk.raw")],
+                )
+                .unwrap();
+            let node = indexed()
+                .node_from_path(snap.tree, Path::new("/disk.raw"))
+                .unwrap();
+            node.content.unwrap()
+        };
+        // 24 MiB of pseudo-random bytes (no chunk of it repeats)
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let before: Vec<u8> = (0..24 << 20)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                (state >> 32) as u8
+            })
+            .collect();
+        let first = store(TestOpen::Whole(before.clone()), before.len(), 1000);
+        let repo = indexed();
+        let base: Base = first
+            .iter()
+            .map(|id| {
+                let entry = repo.get_index_entry(id).unwrap();
+                (*id, u64::from(entry.data_length()))
+            })
+            .collect();
+        assert!(base.len() > 8, "{} chunks", base.len());
+
+        // changes: a few bytes, a 64 KiB block, the last bytes; one "dirty" block that
+        // holds the same bytes as before (a bitmap marks writes, not differences)
+        let mut after = before.clone();
+        let len = after.len() as u64;
+        for b in &mut after[(5 << 20) + 17..(5 << 20) + 90] {
+            *b = b.wrapping_add(1);
+        }
+        for b in &mut after[13 << 20..(13 << 20) + (64 << 10)] {
+            *b ^= 0x5a;
+        }
+        for b in &mut after[(24 << 20) - 10..] {
+            *b = 0;
+        }
+        let changed = vec![
+            (5 << 20)..(5 << 20) + (64 << 10),
+            (9 << 20)..(9 << 20) + (64 << 10),
+            (13 << 20)..(13 << 20) + (64 << 10),
+            len - (64 << 10)..len,
+        ];
+        let read = Arc::new(AtomicU64::new(0));
+        let spliced = store(
+            TestOpen::Changes(Arc::new(after.clone()), base.clone(), changed, read.clone()),
+            after.len(),
+            2000,
+        );
+        let whole = store(TestOpen::Whole(after.clone()), after.len(), 3000);
+        assert_eq!(spliced, whole, "the same chunks as a whole read");
+        assert_ne!(spliced, first);
+        let read = read.load(Ordering::Relaxed);
+        assert!(
+            read > 4 * (64 << 10) && read < len / 3,
+            "read {read} of {len} bytes"
+        );
+
+        // a previous version of another size: read whole, the same chunks again
+        let read = Arc::new(AtomicU64::new(0));
+        let shorter = &after[..after.len() - 1000];
+        let spliced = store(
+            TestOpen::Changes(Arc::new(shorter.to_vec()), base, vec![], read.clone()),
+            shorter.len(),
+            4000,
+        );
+        assert_eq!(read.load(Ordering::Relaxed), shorter.len() as u64);
+        assert_eq!(
+            spliced,
+            store(TestOpen::Whole(shorter.to_vec()), shorter.len(), 5000)
+        );
     }
 
     #[test]

@@ -569,6 +569,42 @@ pub trait ReadSourceOpen {
     ///
     /// The reader used to read from the source.
     fn open(self) -> RusticResult<Self::Reader>;
+
+    /// npbackup: the file's previous version and what changed since (see [`Splice`]), so
+    /// that only the changed parts are read; `None` (the default): the file is read whole.
+    fn splice(&mut self) -> Option<Splice> {
+        None
+    }
+}
+
+/// Opens a file's current version for reading from an offset.
+pub type ReadAt = Box<dyn FnMut(u64) -> std::io::Result<Box<dyn Read + Send>> + Send>;
+
+/// npbackup: a file whose previous version is in the repository and whose changes since are
+/// known (a virtual machine's disk read through a checkpoint's dirty bitmap). The file archiver
+/// takes over the previous version's chunks that lie wholly outside the changed ranges and
+/// chunks the rest again, from the chunk boundary before a change until a boundary falls on
+/// one of the previous version's again: the content is the same as reading the whole file (the
+/// chunker starts afresh at each boundary), only the changed parts are read. Condition for
+/// dropping: rustic_core backing up from known changes itself.
+pub struct Splice {
+    /// The previous version's data blobs with their lengths, in order. They must add up to
+    /// the file's size (else the file is read whole).
+    pub base: Vec<(crate::blob::DataId, u64)>,
+    /// The byte ranges `start..end` that may differ from the previous version, sorted and
+    /// not overlapping.
+    pub changed: Vec<std::ops::Range<u64>>,
+    /// Opens the current version at an offset.
+    pub read_at: ReadAt,
+}
+
+impl std::fmt::Debug for Splice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Splice")
+            .field("base", &self.base.len())
+            .field("changed", &self.changed)
+            .finish_non_exhaustive()
+    }
 }
 
 /// blanket implementation for readers

@@ -130,8 +130,8 @@ pub use jiff;
 // rustic_core Public API
 pub use crate::{
     backend::{
-        ALL_FILE_TYPES, BytesList, FileType, Pacer, ReadBackend, ReadSource, ReadSourceEntry,
-        ReadSourceOpen, RepositoryBackends, WriteBackend,
+        ALL_FILE_TYPES, BytesList, FileType, Pacer, ReadAt, ReadBackend, ReadSource,
+        ReadSourceEntry, ReadSourceOpen, RepositoryBackends, Splice, WriteBackend,
         childstdout::ChildStdoutSource,
         decrypt::{compression_level_range, max_compression_level},
         ignore::{LocalSource, LocalSourceFilterOptions, LocalSourceSaveOptions},

@@ -7,7 +7,7 @@ use crate::{
         tree_archiver::TreeItem,
     },
     backend::{
-        ReadSourceOpen,
+        ReadSourceOpen, Splice,
         decrypt::DecryptWriteBackend,
         node::{Node, NodeType},
     },
@@ -105,7 +105,7 @@ impl<'a, BE: DecryptWriteBackend, I: ReadGlobalIndex> FileArchiver<'a, BE, I> {
                     p.inc(size);
                     (node, size)
                 } else if node.node_type == NodeType::File {
-                    let r = open
+                    let mut open = open
                         .ok_or_else(
                             || RusticError::new(
                                 ErrorKind::Internal,
@@ -113,7 +113,16 @@ impl<'a, BE: DecryptWriteBackend, I: ReadGlobalIndex> FileArchiver<'a, BE, I> {
                             )
                             .attach_context("path", path.display().to_string())
                             .ask_report(),
-                        )?
+                        )?;
+                    // npbackup: only the changed parts of a file whose changes are known
+                    if let Some(splice) = open.splice() {
+                        let (node, filesize) = self.backup_splice(splice, node, p).map_err(|err| {
+                            err.prepend_guidance_line("Error while backing up `{path}`")
+                                .attach_context("path", path.display().to_string())
+                        })?;
+                        return Ok(TreeType::Other((path, node, (parent, filesize))));
+                    }
+                    let r = open
                         .open()
                         .map_err(|err| {
                             err
@@ -165,6 +174,83 @@ impl<'a, BE: DecryptWriteBackend, I: ReadGlobalIndex> FileArchiver<'a, BE, I> {
         let mut node = node;
         node.content = Some(content);
         Ok((node, filesize))
+    }
+
+    /// npbackup: backs up a file from its previous version's chunks and its changed ranges
+    /// (see [`Splice`]): the same content as [`Self::backup_reader`] on the whole file.
+    fn backup_splice(&self, mut s: Splice, node: Node, p: &Progress) -> RusticResult<(Node, u64)> {
+        let size = node.meta.size;
+        let io_error = |err: std::io::Error| {
+            RusticError::with_source(
+                ErrorKind::InputOutput,
+                "Failed to read the file's changed parts.",
+                err,
+            )
+        };
+        let mut starts = Vec::with_capacity(s.base.len());
+        let mut end = 0;
+        for (_, len) in &s.base {
+            starts.push(end);
+            end += len;
+        }
+        if end != size {
+            let r = (s.read_at)(0).map_err(io_error)?;
+            return self.backup_reader(r, node, p);
+        }
+        let changed = std::mem::take(&mut s.changed);
+        // the previous version's chunk `k` starting at `pos`, when it is unchanged and stored
+        let reusable = |k: usize, pos: u64| {
+            let (id, len) = s.base.get(k)?;
+            let first = changed.partition_point(|r| r.end <= pos);
+            let touched = changed.get(first).is_some_and(|r| r.start < pos + len);
+            (starts[k] == pos && !touched && self.index.has_data(id)).then_some((*id, *len))
+        };
+        let mut content = Vec::new();
+        let mut pos = 0;
+        let mut k = 0;
+        while pos < size {
+            k += starts[k..].partition_point(|&start| start < pos);
+            if let Some((id, len)) = reusable(k, pos) {
+                content.push(id);
+                p.inc(len);
+                pos += len;
+                continue;
+            }
+            let r = (s.read_at)(pos).map_err(io_error)?;
+            let chunks = ChunkIter::from_config(
+                &self.config,
+                r,
+                usize::try_from(size - pos).unwrap_or(usize::MAX),
+            )?;
+            let from = pos;
+            for chunk in chunks {
+                let chunk = chunk?;
+                let id = DataId::from(hash(&chunk));
+                let len = chunk.len() as u64;
+                if !self.index.has_data(&id) {
+                    self.data_packer.add(chunk.into(), BlobId::from(*id))?;
+                }
+                p.inc(len);
+                content.push(id);
+                pos += len;
+                k += starts[k..].partition_point(|&start| start < pos);
+                // back on the previous version's boundaries past the changes
+                if pos >= size || reusable(k, pos).is_some() {
+                    break;
+                }
+            }
+            if pos == from || pos > size {
+                return Err(RusticError::new(
+                    ErrorKind::InputOutput,
+                    "The file's changed parts ended at {pos} bytes of {size}.",
+                )
+                .attach_context("pos", pos.to_string())
+                .attach_context("size", size.to_string()));
+            }
+        }
+        let mut node = node;
+        node.content = Some(content);
+        Ok((node, size))
     }
 
     /// Finalizes the archiver.
