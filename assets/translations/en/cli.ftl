@@ -1010,3 +1010,4 @@ engine-libvirt-nbd = { $domain }: cannot read the disk { $target } from libvirt'
 engine-libvirt-no-qemu-img = cannot run qemu-img ({ $cause }): install it (Debian: apt install qemu-utils)
 engine-libvirt-no-backup-job = { $domain }: libvirt cannot run a backup job for it, so its disks are put on overlays while they are read (and every backup reads them whole): { $cause }
 engine-libvirt-image-exists = `{ $path }` exists already: the restored disk was left as the guest's raw bytes beside it
+engine-libvirt-waiting = { $domain }: another backup of this domain is running: waiting for it to end

@@ -1034,3 +1034,4 @@ engine-libvirt-nbd = { $domain } : impossible de lire le disque { $target } depu
 engine-libvirt-no-qemu-img = impossible de lancer qemu-img ({ $cause }) : installez-le (Debian : apt install qemu-utils)
 engine-libvirt-no-backup-job = { $domain } : libvirt ne peut pas lancer de tâche de sauvegarde pour ce domaine ; ses disques sont donc placés sur des surcouches pendant leur lecture (et chaque sauvegarde les lit en entier) : { $cause }
 engine-libvirt-image-exists = `{ $path }` existe déjà : le disque restauré est resté à côté, tel que l'invité le voyait (brut)
+engine-libvirt-waiting = { $domain } : une autre sauvegarde de ce domaine est en cours : attente de sa fin

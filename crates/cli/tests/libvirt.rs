@@ -573,7 +573,50 @@ fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overl
     no_leftovers("after the killed run's job was ended");
     restic_check(&w, &repo.display().to_string());
 
-    // 6. a qcow2 that cannot hold checkpoints: read on an overlay, merged back
+    // 6. two repositories at once: the second backup of the domain waits for the
+    // first; each repository keeps its own checkpoint chain
+    let repo2 = w.path("repo2");
+    run(w.cli_repo(&repo2.display().to_string()).arg("init"), 0);
+    let cfg2 = w.path("second.toml");
+    fs::write(
+        &cfg2,
+        fs::read_to_string(&cfg)
+            .unwrap()
+            .replace(&repo.display().to_string(), &repo2.display().to_string()),
+    )
+    .unwrap();
+    fs::set_permissions(&cfg2, fs::Permissions::from_mode(0o600)).unwrap();
+    fs::write(&vdb, pattern(16 << 20, 6)).unwrap();
+    let (first, _) = backup_until(&w, &slow_cfg, &web, || job_active(&lv, "npt-web"));
+    let second = run(
+        w.cli()
+            .args(["-c", cfg2.to_str().unwrap(), "--json", "backup"])
+            .args(web),
+        0,
+    );
+    assert!(
+        json(&second)["warnings"]
+            .to_string()
+            .contains("npt-web: another backup of this domain is running"),
+        "{}",
+        json(&second)
+    );
+    assert_eq!(
+        wait_child(first),
+        Some(0),
+        "the first one was not disturbed"
+    );
+    assert_eq!(checkpoints(&lv, "npt-web").len(), 2, "one per repository");
+    let seen = events(&web);
+    let (read, size, incremental) = read_of(&seen, "npt-web", "vda");
+    assert!(
+        incremental && read < size,
+        "repository 1's chain still holds"
+    );
+    no_leftovers("after two repositories");
+    restic_check(&w, &repo2.display().to_string());
+
+    // 7. a qcow2 that cannot hold checkpoints: read on an overlay, merged back
     fs::write(&xml, domain_xml("npt-old", &[("vda", &old_disk, "qcow2")])).unwrap();
     lv.virsh(&["define", xml.to_str().unwrap()]);
     lv.virsh(&["start", "npt-old"]);
@@ -602,7 +645,7 @@ fn kvm_guests_backed_up_running_and_shut_off_restored_and_never_left_on_an_overl
     assert!(checkpoints(&lv, "npt-old").is_empty());
     lv.virsh(&["destroy", "npt-old"]);
 
-    // 7. a domain that does not exist: refused by name, nothing saved
+    // 8. a domain that does not exist: refused by name, nothing saved
     let before = json(&run(cli().args(["--json", "snapshots"]), 0))["result"]
         .as_array()
         .unwrap()

@@ -6,6 +6,7 @@
 //! repository, configuration or front end.
 
 pub mod customization;
+pub mod dirs;
 pub mod error;
 pub mod fsutil;
 pub mod humanize;

@@ -27,7 +27,7 @@ mod treeindex;
 
 use std::{collections::BTreeMap, path::PathBuf};
 
-use npbackup_common::{customization, error, fsutil, humanize, redact, secret, t};
+use npbackup_common::{customization, dirs, error, fsutil, humanize, redact, secret, t};
 use rustic_backend::BackendOptions;
 use rustic_core::{
     ConfigOptions, Credentials, KeyOptions, OpenStatus, Repository, RepositoryOptions, RusticError,
@@ -225,9 +225,7 @@ fn cache_dir(target: &RepoTarget) -> Option<PathBuf> {
 }
 
 fn default_cache_dir() -> Option<PathBuf> {
-    use crate::customization::{COMPANY, QUALIFIER, SHORT_NAME};
-    directories::ProjectDirs::from(QUALIFIER, COMPANY, SHORT_NAME)
-        .map(|d| d.cache_dir().to_path_buf())
+    crate::dirs::project_dirs().map(|d| d.cache_dir().to_path_buf())
 }
 
 fn backend_for(

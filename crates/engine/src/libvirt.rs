@@ -522,6 +522,55 @@ fn base_of(
     })
 }
 
+/// Held while this user backs up a domain: a second backup of it (into another
+/// repository) waits, and a backup job or overlay of ours found while holding it is
+/// one a killed run left behind. Released when dropped, or when the process dies.
+struct DomainLock(#[allow(dead_code)] std::fs::File);
+
+/// Takes the lock of domain `name` at `uri`, waiting (cancellable) while another
+/// backup of it holds it.
+fn lock_domain(uri: Option<&str>, name: &str) -> Result<DomainLock> {
+    use std::hash::{Hash, Hasher};
+    let dir = crate::dirs::runtime_dir().join("locks");
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Error::io(crate::t!("io-creating-lock-folder"), &dir, e))?;
+    let mut hash = std::collections::hash_map::DefaultHasher::new();
+    (uri.unwrap_or_default(), name).hash(&mut hash);
+    let path = dir.join(format!(
+        "libvirt-{}-{:016x}.lock",
+        super::backup::component(name),
+        hash.finish()
+    ));
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| Error::io(crate::t!("io-opening-lock-file"), &path, e))?;
+    let mut said = false;
+    loop {
+        match file.try_lock() {
+            Ok(()) => return Ok(DomainLock(file)),
+            Err(std::fs::TryLockError::WouldBlock) => {
+                if CANCELLED.load(std::sync::atomic::Ordering::SeqCst) {
+                    return Err(Error::Cancelled(crate::t!("engine-libvirt-cancelled")));
+                }
+                if !said {
+                    tracing::warn!(
+                        user = %crate::t!("engine-libvirt-waiting", domain = name),
+                        "{name}: another backup of this domain is running: waiting for it"
+                    );
+                    said = true;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(500));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(Error::io(crate::t!("io-locking"), &path, e));
+            }
+        }
+    }
+}
+
 /// Backs up domains `patterns` of libvirt at `uri` (see the module's comment).
 pub(crate) fn backup(
     open: OpenRepo,
@@ -533,6 +582,14 @@ pub(crate) fn backup(
         uri: uri.map(str::to_string),
     };
     let names = resolve(&virsh, patterns)?;
+    // each domain locked (in one order, so that two runs cannot hold one each)
+    // before anything of it is looked at or mended
+    let mut sorted = names.clone();
+    sorted.sort();
+    let _locks = sorted
+        .iter()
+        .map(|n| lock_domain(uri, n))
+        .collect::<Result<Vec<_>>>()?;
     let domains = names
         .iter()
         .map(|n| inspect(&virsh, n))

@@ -5,13 +5,13 @@ use std::path::{Path, PathBuf};
 
 use directories::ProjectDirs;
 
-use crate::customization::{COMPANY, QUALIFIER, SHORT_NAME};
+use crate::customization::SHORT_NAME;
 
 /// The environment variable that names a config file when `-c` is not given.
 pub const CONFIG_ENV: &str = "NPBACKUP_CONFIG";
 
 fn project_dirs() -> Option<ProjectDirs> {
-    ProjectDirs::from(QUALIFIER, COMPANY, SHORT_NAME)
+    npbackup_common::dirs::project_dirs()
 }
 
 /// The per-user config file (`~/.config/npbackup/npbackup.toml` on Linux).
@@ -67,9 +67,5 @@ pub fn state_dir() -> Option<PathBuf> {
 /// the system service sets `XDG_RUNTIME_DIR=/run`), else a folder in the data dir,
 /// else the temp dir.
 pub fn runtime_dir() -> PathBuf {
-    let dirs = project_dirs();
-    dirs.as_ref()
-        .and_then(|d| d.runtime_dir().map(PathBuf::from))
-        .or_else(|| dirs.as_ref().map(|d| d.data_local_dir().join("run")))
-        .unwrap_or_else(|| std::env::temp_dir().join(SHORT_NAME))
+    npbackup_common::dirs::runtime_dir()
 }
