@@ -1011,3 +1011,4 @@ engine-libvirt-no-qemu-img = cannot run qemu-img ({ $cause }): install it (Debia
 engine-libvirt-no-backup-job = { $domain }: libvirt cannot run a backup job for it, so its disks are put on overlays while they are read (and every backup reads them whole): { $cause }
 engine-libvirt-image-exists = `{ $path }` exists already: the restored disk was left as the guest's raw bytes beside it
 engine-libvirt-waiting = { $domain }: another backup of this domain is running: waiting for it to end
+engine-vzdump-guest-left-out = { $guest } is not in this snapshot (the other guests are): { $cause }

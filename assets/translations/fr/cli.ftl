@@ -1035,3 +1035,4 @@ engine-libvirt-no-qemu-img = impossible de lancer qemu-img ({ $cause }) : instal
 engine-libvirt-no-backup-job = { $domain } : libvirt ne peut pas lancer de tâche de sauvegarde pour ce domaine ; ses disques sont donc placés sur des surcouches pendant leur lecture (et chaque sauvegarde les lit en entier) : { $cause }
 engine-libvirt-image-exists = `{ $path }` existe déjà : le disque restauré est resté à côté, tel que l'invité le voyait (brut)
 engine-libvirt-waiting = { $domain } : une autre sauvegarde de ce domaine est en cours : attente de sa fin
+engine-vzdump-guest-left-out = { $guest } n'est pas dans cet instantané (les autres invités y sont) : { $cause }

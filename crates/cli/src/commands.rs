@@ -223,8 +223,14 @@ fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
     )?;
     let (outcome, warnings) = super::jobrun::run::<engine::BackupSummary>(ctx, spec)?;
     let (used, summary) = (outcome.repository, outcome.summary);
+    // saved, but without what could not be read (its warnings say what and why)
+    let code = if summary.skipped.is_empty() {
+        exit::OK
+    } else {
+        exit::PARTIAL
+    };
     if ctx.global.json_events {
-        return Ok(exit::OK);
+        return Ok(code);
     }
     if ctx.global.json {
         let mut doc = serde_json::to_value(&summary).unwrap_or_default();
@@ -279,7 +285,7 @@ fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
             None => println!("{}", crate::t!("cli-backup-dry-run")),
         }
     }
-    Ok(exit::OK)
+    Ok(code)
 }
 
 /// For `backup --scheduled`: waits the repository's random delay, then says

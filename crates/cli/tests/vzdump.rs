@@ -390,4 +390,48 @@ fn a_dump_folder_gives_the_newest_archive_of_each_guest() {
     );
     let snaps = json(&run(cli().args(["--json", "snapshots"]), 0));
     assert_eq!(snaps["result"].as_array().unwrap().len(), 2);
+
+    // one guest's dump damaged: the others saved, that one named, exit 9 (partial)
+    // a real archive, cut short (the npbackup-vma crate's fixture)
+    let fixture =
+        fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../vma/tests/fixtures/test.vma.gz"))
+            .unwrap();
+    fs::write(
+        dumps.join("vzdump-qemu-103-2026_12_02-05_00_00.vma.gz"),
+        &fixture,
+    )
+    .unwrap();
+    let out = run(cli().args(["--json", "backup"]), 9);
+    let doc = json(&out);
+    let warnings = doc["result"]["warnings"].to_string();
+    assert!(
+        warnings.contains("qemu-103 is not in this snapshot (the other guests are)")
+            && warnings.contains("vzdump-qemu-103-2026_12_02-05_00_00.vma.gz"),
+        "{warnings}"
+    );
+    assert_eq!(doc["result"]["skipped"].as_array().unwrap().len(), 1);
+    let listing = json(&run(cli().args(["--json", "ls", "latest", "/vzdump"]), 0));
+    let names = entry_names(&listing["result"]["entries"]);
+    assert!(
+        names.iter().any(|n| n.ends_with("qemu-100"))
+            && names.iter().any(|n| n.ends_with("qemu-101"))
+            && !names.iter().any(|n| n.ends_with("qemu-103")),
+        "{names:?}"
+    );
+    // only damaged dumps: nothing to save, refused as before
+    let bad = w.path("bad-dumps");
+    fs::create_dir_all(&bad).unwrap();
+    fs::write(
+        bad.join("vzdump-qemu-103-2026_12_02-05_00_00.vma.gz"),
+        &fixture,
+    )
+    .unwrap();
+    let out = run(cli().arg("backup").arg("--vma").arg(&bad), 7);
+    let err = stderr(&out);
+    assert!(
+        err.contains("cut short") && !err.contains("not in this snapshot"),
+        "{err}"
+    );
+    let snaps = json(&run(cli().args(["--json", "snapshots"]), 0));
+    assert_eq!(snaps["result"].as_array().unwrap().len(), 3);
 }

@@ -156,6 +156,10 @@ pub struct BackupSummary {
     pub duration_seconds: f64,
     /// Paths left out because the repository lives inside them.
     pub excluded_repository: Option<String>,
+    /// What was left out of the snapshot because it could not be read (a damaged
+    /// dump in a dump folder: "archive: why"), the rest being saved.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<String>,
 }
 
 /// Turns "leave this out" patterns into rustic's override globs, where a plain
@@ -202,6 +206,7 @@ pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
     let trees = super::treeindex::TreeSource::of(&open)
         .ok()
         .filter(|t| t.is_cached() && !req.dry_run);
+    let mut skipped = Vec::new();
     let (repo, snap, excluded_repository) = match &req.source {
         BackupSource::Files => {
             let (repo, snap, excluded) = backup_files(open, req)?;
@@ -220,7 +225,7 @@ pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
         }
         BackupSource::Vma { archive, name } => {
             let archives = [(archive.clone(), name.clone())];
-            let (repo, snap) = backup_vma(open, req, &archives, false)?;
+            let (repo, snap, _) = backup_vma(open, req, &archives, false)?;
             (repo.drop_index(), snap, None)
         }
         BackupSource::Vzdump => {
@@ -228,7 +233,8 @@ pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
                 .into_iter()
                 .map(|(name, file)| (Some(file), name))
                 .collect::<Vec<_>>();
-            let (repo, snap) = backup_vma(open, req, &archives, true)?;
+            let (repo, snap, left_out) = backup_vma(open, req, &archives, true)?;
+            skipped = left_out;
             (repo.drop_index(), snap, None)
         }
         BackupSource::Libvirt { uri, domains } => {
@@ -250,7 +256,8 @@ pub fn backup(open: OpenRepo, req: &BackupRequest) -> Result<BackupSummary> {
             (repo.drop_index(), snap, None)
         }
     };
-    let summary = summarize(&snap, req.dry_run, excluded_repository);
+    let mut summary = summarize(&snap, req.dry_run, excluded_repository);
+    summary.skipped = skipped;
     if let Some(min) = req.minimum_size
         && summary.total_bytes_processed < min
     {
@@ -596,7 +603,7 @@ fn backup_vma(
     req: &BackupRequest,
     archives: &[(Option<PathBuf>, String)],
     folder: bool,
-) -> Result<(Repository<IndexedIdsStatus>, SnapshotFile)> {
+) -> Result<(Repository<IndexedIdsStatus>, SnapshotFile, Vec<String>)> {
     let shown_of = |archive: &Option<PathBuf>| {
         archive
             .as_ref()
@@ -613,6 +620,8 @@ fn backup_vma(
             e,
         )
     })?;
+    // in a dump folder, a damaged archive leaves its guest out, not the others
+    let mut skipped = Vec::new();
     for (archive, name) in archives {
         let shown = shown_of(archive);
         let dir = stage.path().join(component(name));
@@ -623,7 +632,7 @@ fn backup_vma(
                 e,
             )
         })?;
-        let input = match archive {
+        let laid_out = match archive {
             Some(a) => npbackup_vma::open(a),
             None => npbackup_vma::decompressed(std::io::stdin()),
         }
@@ -633,9 +642,29 @@ fn backup_vma(
                 archive = shown.as_str(),
                 cause = e.to_string()
             ))
-        })?;
-        stage_vma(input, &dir, &shown)?;
+        })
+        .and_then(|input| stage_vma(input, &dir, &shown));
+        match laid_out {
+            Ok(()) => {}
+            Err(Error::Input(why)) if folder => {
+                let _ = std::fs::remove_dir_all(&dir);
+                skipped.push((name, why));
+            }
+            Err(e) => return Err(e),
+        }
     }
+    if skipped.len() == archives.len()
+        && let Some((_, why)) = skipped.pop()
+    {
+        return Err(Error::Input(why));
+    }
+    for (name, why) in &skipped {
+        tracing::warn!(
+            user = %crate::t!("engine-vzdump-guest-left-out", guest = name.as_str(), cause = why.as_str()),
+            "{name} is not in this snapshot: {why}"
+        );
+    }
+    let skipped: Vec<String> = skipped.into_iter().map(|(_, why)| why).collect();
     let (dir, as_path) = match archives {
         [(_, name)] if !folder => (
             stage.path().join(component(name)),
@@ -656,7 +685,7 @@ fn backup_vma(
         .map_err(|e| {
             crate::engine_error(crate::t!("engine-backing-up", location = uri.as_str()), &e)
         })?;
-    Ok((repo, snap))
+    Ok((repo, snap, skipped))
 }
 
 /// Lays a VMA archive out in `dir`: each configuration file, and each device as a
@@ -906,6 +935,7 @@ fn summarize(
         data_added_packed: summary.data_added_packed,
         duration_seconds: summary.total_duration,
         excluded_repository,
+        skipped: Vec::new(),
     }
 }
 

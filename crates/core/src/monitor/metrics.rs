@@ -266,6 +266,7 @@ mod tests {
                 parent: None,
                 dry_run: false,
                 excluded_repository: None,
+                skipped: Vec::new(),
                 files_new: 3,
                 files_changed: 1,
                 files_unmodified: 10,
