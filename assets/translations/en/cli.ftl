@@ -380,7 +380,10 @@ job-timed-out = the job timed out after { $limit }
 job-cannot-encode-result = cannot encode the result: { $cause }
 job-no-smtp-server = repository `{ $repo }` has no monitoring.email.smtp-server
 job-no-read-lock = could not lock the repository for reading: { $cause }
-job-restore-failures = { $n } item(s) could not be restored; the first: { $path }: { $reason }
+job-restore-failures = { $n ->
+    [one] { $n } item could not be restored: { $path }: { $reason }
+   *[other] { $n } items could not be restored; the first: { $path }: { $reason }
+}
 job-housekeeping-stopped = housekeeping stopped at { $step } (nothing after it ran): { $cause }
 job-verifying-new-password = verifying the new password
 job-new-password-unverified = { $cause }; the old password still works (the new key { $key } was added but not verified)
@@ -457,7 +460,10 @@ mon-cannot-push = cannot push metrics: { $cause }
 mon-push-refused = the push gateway { $gateway } refused the metrics: HTTP { $status }
 mon-push-unreachable = the push gateway { $gateway } is unreachable: { $cause }
 mon-not-pushed = the metrics were not pushed: none of the { $n } push gateway(s) took them
-mon-webhook-failed = the webhook { $url } failed after { $n } attempt(s): { $cause }
+mon-webhook-failed = the webhook { $url } failed after { $n ->
+    [one] { $n } attempt
+   *[other] { $n } attempts
+}: { $cause }
 mon-bad-method = monitoring.webhooks: method `{ $method }` for { $url }: use POST or GET
 mon-unknown-event = monitoring.webhooks: unknown event `{ $event }`: use { $known }
 mon-textfile-failed = the metrics could not be written to { $dir }: { $cause }
@@ -468,7 +474,10 @@ sched-waiting-unmetered = waiting for an unmetered network (the connection is me
 sched-bad-task = `{ $value }` is not a scheduled task: use backup, housekeeping or check
 sched-finished-in = finished in { $seconds } s
 sched-finished-snapshot = , snapshot { $id }
-sched-finished-warnings = , { $n } warning(s): { $warnings }
+sched-finished-warnings = { $n ->
+    [one] , { $n } warning: { $warnings }
+   *[other] , { $n } warnings: { $warnings }
+}
 sched-cancelled = cancelled
 sched-failed = failed: { $why }
 sched-no-reason = no reason given
@@ -558,7 +567,10 @@ cli-init-keep-password = Keep the password safe: without it the backups cannot b
 cli-backup-files = Files:       { $new } new, { $changed } changed, { $unmodified } unmodified
 cli-backup-dirs = Dirs:        { $new } new, { $changed } changed, { $unmodified } unmodified
 cli-backup-added = Added:       { $added } ({ $stored } stored)
-cli-backup-processed = Processed:   { $files } files, { $size } in { $duration }
+cli-backup-processed = Processed:   { $files ->
+    [one] { $files } file
+   *[other] { $files } files
+}, { $size } in { $duration }
 cli-backup-saved = snapshot { $id } saved to { $location }
 cli-vma-name-folder = --vma-name names one archive: a dump folder's guests keep their own names (qemu-100, …)
 cli-backup-dry-run = dry run: nothing was written
@@ -611,8 +623,14 @@ cli-restore-vm-files = { $files ->
 } ({ $size }) restored into { $target }
 cli-restore-vm-defined = the domain { $name } is defined on them ({ $definition }): start it with virsh start { $name }
 cli-restore-vm-not-defined = its definition is { $definition }: define it with virsh define { $definition }
-cli-restore-done = restored { $files } files ({ $size }) from snapshot { $snapshot } into { $target }; { $unchanged } already up to date
-cli-restore-would = would restore { $files } files ({ $size }) from snapshot { $snapshot } into { $target }; { $unchanged } already up to date
+cli-restore-done = restored { $files ->
+    [one] { $files } file
+   *[other] { $files } files
+} ({ $size }) from snapshot { $snapshot } into { $target }; { $unchanged } already up to date
+cli-restore-would = would restore { $files ->
+    [one] { $files } file
+   *[other] { $files } files
+} ({ $size }) from snapshot { $snapshot } into { $target }; { $unchanged } already up to date
 cli-restore-not-overwritten = not overwritten (already exist):
 cli-restore-not-restored = not restored:
 cli-restore-failure = { $path }: { $reason }
@@ -624,7 +642,10 @@ cli-stats-repository = Repository:       { $location } (format version { $versio
 cli-stats-snapshots = Snapshots:        { $n }
 cli-stats-restore-size = Restore size:     { $latest } (latest snapshot), { $all } (all snapshots)
 cli-stats-stored = Stored size:      { $size }
-cli-stats-raw = Raw data:         { $size } in { $blobs } blobs
+cli-stats-raw = Raw data:         { $size } in { $blobs ->
+    [one] { $blobs } blob
+   *[other] { $blobs } blobs
+}
 cli-stats-packed = Packed data:      { $size } (compression ratio { $ratio })
 cli-stats-packs = Packs:            { $n }
 cli-recent-needs-max-age = give --max-age (e.g. 1d), or set repo.minimum-backup-age in the config
@@ -694,8 +715,20 @@ cli-prune-unfinished-would = { $n ->
     [one] would remove { $n } file left by a write that never finished ({ $size })
    *[other] would remove { $n } files left by writes that never finished ({ $size })
 }
-cli-prune-done = removed { $packs } packs ({ $removed }), repacked { $repacked } packs ({ $repacked_size }); { $unused } left unused
-cli-prune-would = would remove { $packs } packs ({ $removed }), repacked { $repacked } packs ({ $repacked_size }); { $unused } left unused
+cli-prune-done = removed { $packs ->
+    [one] { $packs } pack
+   *[other] { $packs } packs
+} ({ $removed }), repacked { $repacked ->
+    [one] { $repacked } pack
+   *[other] { $repacked } packs
+} ({ $repacked_size }); { $unused } left unused
+cli-prune-would = would remove { $packs ->
+    [one] { $packs } pack
+   *[other] { $packs } packs
+} ({ $removed }), repacked { $repacked ->
+    [one] { $repacked } pack
+   *[other] { $repacked } packs
+} ({ $repacked_size }); { $unused } left unused
 cli-check-ok = no errors were found
 cli-check-ok-data = no errors were found (data read and verified)
 cli-check-tidy = nothing is damaged; to tidy up: { $repairs }

@@ -311,7 +311,7 @@ cancelling = Cancelling…
 cancel = Cancel
 
 ## Results, problems, viewer
-summary-backup = { $new } new, { $changed } changed, { $unchanged } unchanged files · { $added } added ({ $stored } stored) · { $processed } processed in { $duration }
+summary-backup = files: { $new } new, { $changed } changed, { $unchanged } unchanged · { $added } added ({ $stored } stored) · { $processed } processed in { $duration }
 summary-forget = { $removed } removed, { $kept } kept
 summary-prune = { $freed } freed; { $unused } still unused
 summary-check = No errors were found.

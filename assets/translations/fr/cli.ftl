@@ -469,7 +469,10 @@ mon-cannot-push = les métriques ne peuvent pas être envoyées : { $cause }
 mon-push-refused = la passerelle push { $gateway } a refusé les métriques : HTTP { $status }
 mon-push-unreachable = la passerelle push { $gateway } est injoignable : { $cause }
 mon-not-pushed = les métriques n'ont pas été envoyées : aucune des { $n } passerelles push ne les a prises
-mon-webhook-failed = le webhook { $url } a échoué après { $n } tentative(s) : { $cause }
+mon-webhook-failed = le webhook { $url } a échoué après { $n ->
+    [one] { $n } tentative
+   *[other] { $n } tentatives
+} : { $cause }
 mon-bad-method = monitoring.webhooks : méthode `{ $method }` pour { $url } : utilisez POST ou GET
 mon-unknown-event = monitoring.webhooks : événement inconnu `{ $event }` : utilisez { $known }
 mon-textfile-failed = les métriques n'ont pas pu être écrites dans { $dir } : { $cause }
@@ -480,7 +483,10 @@ sched-waiting-unmetered = en attente d'un réseau non limité (la connexion est 
 sched-bad-task = `{ $value }` n'est pas une tâche planifiée : utilisez backup, housekeeping ou check
 sched-finished-in = terminé en { $seconds } s
 sched-finished-snapshot = , instantané { $id }
-sched-finished-warnings = , { $n } avertissement(s) : { $warnings }
+sched-finished-warnings = { $n ->
+    [one] , { $n } avertissement : { $warnings }
+   *[other] , { $n } avertissements : { $warnings }
+}
 sched-cancelled = annulé
 sched-failed = échec : { $why }
 sched-no-reason = aucune raison donnée
@@ -567,10 +573,13 @@ cli-no-config = aucun fichier de configuration trouvé (cherché : { $variable }
 cli-init-created = dépôt { $id } créé à { $location } (version du format { $version }, compression { $compression })
 cli-init-keep-password = Gardez le mot de passe en lieu sûr : sans lui, personne ne peut lire les sauvegardes, pas même vous.
 # le résumé d'une sauvegarde : les libellés sont complétés d'espaces pour aligner les valeurs
-cli-backup-files = Fichiers :    { $new } nouveaux, { $changed } modifiés, { $unmodified } inchangés
-cli-backup-dirs = Dossiers :    { $new } nouveaux, { $changed } modifiés, { $unmodified } inchangés
+cli-backup-files = Fichiers :    nouveaux { $new }, modifiés { $changed }, inchangés { $unmodified }
+cli-backup-dirs = Dossiers :    nouveaux { $new }, modifiés { $changed }, inchangés { $unmodified }
 cli-backup-added = Ajouté :      { $added } ({ $stored } stockés)
-cli-backup-processed = Lu :          { $files } fichiers, { $size } en { $duration }
+cli-backup-processed = Lu :          { $files ->
+    [one] { $files } fichier
+   *[other] { $files } fichiers
+}, { $size } en { $duration }
 cli-backup-saved = instantané { $id } enregistré dans { $location }
 cli-vma-name-folder = --vma-name nomme une seule archive : les invités d'un dossier de dumps gardent leurs propres noms (qemu-100, …)
 cli-backup-dry-run = essai à blanc : rien n'a été écrit
@@ -623,8 +632,14 @@ cli-restore-vm-files = { $files ->
 } ({ $size }) dans { $target }
 cli-restore-vm-defined = le domaine { $name } est défini sur eux ({ $definition }) : démarrez-le avec virsh start { $name }
 cli-restore-vm-not-defined = sa définition est { $definition } : définissez-le avec virsh define { $definition }
-cli-restore-done = { $files } fichiers ({ $size }) restaurés depuis l'instantané { $snapshot } dans { $target } ; { $unchanged } déjà à jour
-cli-restore-would = { $files } fichiers ({ $size }) seraient restaurés depuis l'instantané { $snapshot } dans { $target } ; { $unchanged } déjà à jour
+cli-restore-done = { $files ->
+    [one] { $files } fichier ({ $size }) restauré
+   *[other] { $files } fichiers ({ $size }) restaurés
+} depuis l'instantané { $snapshot } dans { $target } ; déjà à jour : { $unchanged }
+cli-restore-would = { $files ->
+    [one] { $files } fichier ({ $size }) serait restauré
+   *[other] { $files } fichiers ({ $size }) seraient restaurés
+} depuis l'instantané { $snapshot } dans { $target } ; déjà à jour : { $unchanged }
 cli-restore-not-overwritten = non écrasés (existent déjà) :
 cli-restore-not-restored = non restaurés :
 cli-restore-failure = { $path } : { $reason }
@@ -636,7 +651,10 @@ cli-stats-repository = Dépôt :                   { $location } (version du for
 cli-stats-snapshots = Instantanés :             { $n }
 cli-stats-restore-size = Taille à restaurer :      { $latest } (dernier instantané), { $all } (tous les instantanés)
 cli-stats-stored = Taille stockée :          { $size }
-cli-stats-raw = Données brutes :          { $size } en { $blobs } blocs
+cli-stats-raw = Données brutes :          { $size } en { $blobs ->
+    [one] { $blobs } bloc
+   *[other] { $blobs } blocs
+}
 cli-stats-packed = Données empaquetées :     { $size } (taux de compression { $ratio })
 cli-stats-packs = Paquets :                 { $n }
 cli-recent-needs-max-age = donnez --max-age (par exemple 1d), ou réglez repo.minimum-backup-age dans la configuration
@@ -718,8 +736,20 @@ cli-prune-unfinished-would = { $n ->
     [one] supprimerait { $n } fichier laissé par une écriture jamais terminée ({ $size })
    *[other] supprimerait { $n } fichiers laissés par des écritures jamais terminées ({ $size })
 }
-cli-prune-done = { $packs } paquets supprimés ({ $removed }), { $repacked } paquets réempaquetés ({ $repacked_size }) ; { $unused } restent inutilisés
-cli-prune-would = { $packs } paquets seraient supprimés ({ $removed }), { $repacked } paquets réempaquetés ({ $repacked_size }) ; { $unused } resteraient inutilisés
+cli-prune-done = supprimés : { $packs ->
+    [one] { $packs } paquet
+   *[other] { $packs } paquets
+} ({ $removed }), réempaquetés : { $repacked ->
+    [one] { $repacked } paquet
+   *[other] { $repacked } paquets
+} ({ $repacked_size }) ; inutilisés : { $unused }
+cli-prune-would = seraient supprimés : { $packs ->
+    [one] { $packs } paquet
+   *[other] { $packs } paquets
+} ({ $removed }), réempaquetés : { $repacked ->
+    [one] { $repacked } paquet
+   *[other] { $repacked } paquets
+} ({ $repacked_size }) ; resteraient inutilisés : { $unused }
 cli-check-ok = aucune erreur trouvée
 cli-check-ok-data = aucune erreur trouvée (données lues et vérifiées)
 cli-check-tidy = rien n'est abîmé ; pour ranger : { $repairs }

@@ -332,7 +332,7 @@ cancelling = Annulation…
 cancel = Annuler
 
 ## Résultats, problèmes, visionneuse
-summary-backup = fichiers : { $new } nouveaux, { $changed } modifiés, { $unchanged } inchangés · { $added } ajoutés ({ $stored } stockés) · { $processed } lus en { $duration }
+summary-backup = fichiers : nouveaux { $new }, modifiés { $changed }, inchangés { $unchanged } · ajoutés { $added } ({ $stored } stockés) · lus { $processed } en { $duration }
 summary-forget = { $removed ->
     [one] { $removed } retiré
    *[other] { $removed } retirés

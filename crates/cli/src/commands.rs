@@ -242,18 +242,18 @@ fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
             "{}",
             crate::t!(
                 "cli-backup-files",
-                new = s.files_new,
-                changed = s.files_changed,
-                unmodified = s.files_unmodified
+                new = crate::i18n::count(s.files_new),
+                changed = crate::i18n::count(s.files_changed),
+                unmodified = crate::i18n::count(s.files_unmodified)
             )
         );
         println!(
             "{}",
             crate::t!(
                 "cli-backup-dirs",
-                new = s.dirs_new,
-                changed = s.dirs_changed,
-                unmodified = s.dirs_unmodified
+                new = crate::i18n::count(s.dirs_new),
+                changed = crate::i18n::count(s.dirs_changed),
+                unmodified = crate::i18n::count(s.dirs_unmodified)
             )
         );
         println!(
@@ -268,7 +268,7 @@ fn backup(ctx: &Context, args: BackupArgs) -> Result<i32> {
             "{}",
             crate::t!(
                 "cli-backup-processed",
-                files = s.total_files_processed,
+                files = crate::i18n::count(s.total_files_processed),
                 size = output::size(s.total_bytes_processed),
                 duration = crate::humanize::seconds(s.duration_seconds)
             )
@@ -598,10 +598,10 @@ fn restore(ctx: &Context, args: RestoreArgs) -> Result<i32> {
         }
     } else {
         let (files, size, target, unchanged) = (
-            summary.files_restored,
+            crate::i18n::count(summary.files_restored),
             output::size(summary.bytes_restored),
             summary.target.as_str(),
-            summary.files_unchanged,
+            crate::i18n::count(summary.files_unchanged),
         );
         let snapshot = summary.snapshot.get(..8).unwrap_or(&summary.snapshot);
         println!(
@@ -609,11 +609,11 @@ fn restore(ctx: &Context, args: RestoreArgs) -> Result<i32> {
             if summary.dry_run {
                 crate::t!(
                     "cli-restore-would",
-                    files = files,
+                    files = files.clone(),
                     size = size,
                     snapshot = snapshot,
                     target = target,
-                    unchanged = unchanged
+                    unchanged = unchanged.clone()
                 )
             } else {
                 crate::t!(

@@ -101,7 +101,7 @@ fn a_repository_in_french() {
         &text,
         &[
             "Fichiers :",
-            "nouveaux,",
+            "nouveaux ",
             "inchangés",
             "Dossiers :",
             "Ajouté :",

@@ -403,7 +403,7 @@ timeout = "2s"
     );
     // the dead hook was tried twice and is a warning, not a failure
     let warnings = json(&out)["result"]["warnings"].to_string();
-    assert!(warnings.contains("failed after 2 attempt(s)"), "{warnings}");
+    assert!(warnings.contains("failed after 2 attempts"), "{warnings}");
 
     // a failed backup: both live hooks; the GET one has the facts in its query
     edit(

@@ -106,6 +106,12 @@ fn bundle_of(lang: Lang, sources: &[&str]) -> FluentBundle<FluentResource> {
     let mut b = FluentBundle::new_concurrent(vec![id]);
     // no Unicode isolation marks around arguments: they would show in terminals and tests
     b.set_use_isolating(false);
+    // counts (`count(n)`) in the language's digit groups
+    b.set_formatter(Some(match lang {
+        Lang::En => |v, _| grouped(v, ","),
+        // French groups with a narrow no-break space
+        Lang::Fr => |v, _| grouped(v, "\u{202f}"),
+    }));
     // the brand's name, as a term every message may use: { -product }
     let brand = FluentResource::try_new(format!(
         "-product = {}\n-cli = {}\n",
@@ -182,6 +188,44 @@ fn fluent_args<'a>(args: &[(&str, FluentValue<'a>)]) -> Option<FluentArgs<'a>> {
         }
         a
     })
+}
+
+/// A count people read (files, snapshots, items): in digit groups of the language
+/// ("28,007", "28 007") from five digits on (four stay as they are, as French
+/// typography wants and as years and "1234 files" read well), still selecting its
+/// plural. Other numbers (pids, ports, versions) are written as they are.
+pub fn count(n: u64) -> FluentValue<'static> {
+    let options = fluent_bundle::types::FluentNumberOptions {
+        // the mark of a count: every whole number has at least one integer digit
+        minimum_integer_digits: Some(1),
+        ..Default::default()
+    };
+    FluentValue::Number(fluent_bundle::types::FluentNumber::new(n as f64, options))
+}
+
+/// A count's digits in groups of three with `sep`; `None` for any other value.
+fn grouped(value: &FluentValue<'_>, sep: &str) -> Option<String> {
+    let FluentValue::Number(n) = value else {
+        return None;
+    };
+    if n.options.minimum_integer_digits != Some(1)
+        || n.value.fract() != 0.0
+        || n.value.abs() < 10_000.0
+    {
+        return None;
+    }
+    let digits = (n.value.abs() as u64).to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * sep.len() + 1);
+    if n.value < 0.0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push_str(sep);
+        }
+        out.push(c);
+    }
+    Some(out)
 }
 
 /// The message `key` in `lang` (English where `lang` lacks it), with `args`.
@@ -533,6 +577,27 @@ mod tests {
             ],
         );
         assert!(holder.contains("pid 1234567,"), "{holder}");
+        // counts in digit groups, their plurals still chosen
+        let estimate = |lang, n| {
+            tr_in(
+                lang,
+                "wizard-estimate",
+                &[("files", count(n)), ("size", "1 GB".into())],
+            )
+        };
+        assert!(estimate(Lang::En, 28_007).starts_with("About 28,007 files,"));
+        assert!(estimate(Lang::En, 1).starts_with("About 1 file,"));
+        assert!(estimate(Lang::En, 1234).starts_with("About 1234 files,"));
+        assert!(
+            estimate(Lang::Fr, 1_028_007).contains("1\u{202f}028\u{202f}007 fichiers"),
+            "{}",
+            estimate(Lang::Fr, 1_028_007)
+        );
+        assert!(
+            estimate(Lang::Fr, 1).contains(" 1 fichier,"),
+            "{}",
+            estimate(Lang::Fr, 1)
+        );
     }
 
     #[test]

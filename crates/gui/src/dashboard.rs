@@ -722,7 +722,7 @@ impl Dashboard {
     fn count_text(&self, repo: &RepoPanel) -> String {
         match (repo.loading, repo.table.len()) {
             (true, _) => t!("reading-snapshots"),
-            (false, n) => t!("snapshot-count", n = n),
+            (false, n) => t!("snapshot-count", n = crate::i18n::count(n as u64)),
         }
     }
 

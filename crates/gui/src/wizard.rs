@@ -781,7 +781,7 @@ impl Wizard {
                 None => t!("wizard-counting"),
                 Some((files, bytes)) => t!(
                     "wizard-estimate",
-                    files = files,
+                    files = crate::i18n::count(files),
                     size = humanize::size(bytes)
                 ),
             })

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use super::result::JobResult;
-use crate::{engine::RestoreSummary, humanize};
+use crate::{engine::RestoreSummary, humanize, i18n::count};
 
 /// What a successful job did, from its result (a kind this version does not know,
 /// from a newer job process or scheduler, says nothing).
@@ -14,9 +14,9 @@ pub fn summary_lines(result: &JobResult) -> Vec<String> {
     match result {
         JobResult::Backup(s) => vec![crate::t!(
             "summary-backup",
-            new = s.files_new,
-            changed = s.files_changed,
-            unchanged = s.files_unmodified,
+            new = count(s.files_new),
+            changed = count(s.files_changed),
+            unchanged = count(s.files_unmodified),
             added = humanize::size(s.data_added),
             stored = humanize::size(s.data_added_packed),
             processed = humanize::size(s.total_bytes_processed),
@@ -24,8 +24,8 @@ pub fn summary_lines(result: &JobResult) -> Vec<String> {
         )],
         JobResult::Forget(s) => vec![crate::t!(
             "summary-forget",
-            removed = s.removed,
-            kept = s.kept
+            removed = count(s.removed as u64),
+            kept = count(s.kept as u64)
         )],
         JobResult::Prune(s) => vec![crate::t!(
             "summary-prune",
@@ -51,15 +51,15 @@ pub fn summary_lines(result: &JobResult) -> Vec<String> {
         JobResult::Restore(s) => {
             let mut lines = vec![crate::t!(
                 "summary-restore",
-                files = s.files_restored,
+                files = count(s.files_restored),
                 size = humanize::size(s.bytes_restored),
                 target = s.target.as_str(),
-                unchanged = s.files_unchanged
+                unchanged = count(s.files_unchanged)
             )];
             if let Some(first) = s.conflicts.first() {
                 lines.push(crate::t!(
                     "summary-conflicts",
-                    n = s.conflicts.len(),
+                    n = count(s.conflicts.len() as u64),
                     example = first.as_str()
                 ));
             }
@@ -82,15 +82,15 @@ pub fn summary_lines(result: &JobResult) -> Vec<String> {
 pub fn review_lines(s: &RestoreSummary) -> Vec<String> {
     let mut lines = vec![crate::t!(
         "browser-review",
-        files = s.files_restored,
+        files = count(s.files_restored),
         size = humanize::size(s.bytes_restored),
-        replaced = s.files_replaced,
-        unchanged = s.files_unchanged
+        replaced = count(s.files_replaced),
+        unchanged = count(s.files_unchanged)
     )];
     if !s.conflicts.is_empty() {
         lines.push(crate::t!(
             "browser-review-conflicts",
-            n = s.conflicts.len(),
+            n = count(s.conflicts.len() as u64),
             examples = s
                 .conflicts
                 .iter()
@@ -101,7 +101,10 @@ pub fn review_lines(s: &RestoreSummary) -> Vec<String> {
         ));
     }
     if !s.failed.is_empty() {
-        lines.push(crate::t!("browser-review-failed", n = s.failed.len()));
+        lines.push(crate::t!(
+            "browser-review-failed",
+            n = count(s.failed.len() as u64)
+        ));
     }
     lines
 }
@@ -126,5 +129,26 @@ mod tests {
         assert_eq!(lines.len(), 2, "{lines:?}");
         assert!(lines[1].contains("/t/a.txt"), "{lines:?}");
         assert!(lines[0].contains('3'), "{lines:?}");
+    }
+
+    /// What a restore's notification and result line say: one file is "1 file", and
+    /// large counts in digit groups (the window's language is English in tests).
+    #[test]
+    fn counts_take_their_plural_and_digit_groups() {
+        let restored = |files| {
+            summary_lines(&JobResult::Restore(RestoreSummary {
+                files_restored: files,
+                files_unchanged: 28_007,
+                bytes_restored: 2500,
+                target: "/t".into(),
+                ..Default::default()
+            }))[0]
+                .clone()
+        };
+        let one = restored(1);
+        assert!(one.starts_with("1 file ("), "{one}");
+        assert!(one.contains("28,007 already up to date"), "{one}");
+        assert!(restored(2).starts_with("2 files ("), "{}", restored(2));
+        assert!(restored(12_345).starts_with("12,345 files ("));
     }
 }
