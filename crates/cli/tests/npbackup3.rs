@@ -288,6 +288,24 @@ fn config_import_writes_what_our_commands_use() {
     let conf = its_config(&w);
     let out_conf = w.path("home/imported/npbackup.toml");
 
+    // no keyring in this session: said in words (not the keyring's own error), nothing written
+    let mut cmd = w.cli();
+    cmd.env_remove("DBUS_SESSION_BUS_ADDRESS")
+        .env("XDG_RUNTIME_DIR", w.path("no-session"))
+        .args(["config", "import"])
+        .arg(&conf)
+        .arg("--output")
+        .arg(&out_conf)
+        .args(["--secrets", "keyring"]);
+    let out = run(&mut cmd, 4);
+    assert!(
+        stderr(&out)
+            .contains("the secrets cannot go to a keyring: no keyring answers in this session"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!out_conf.exists());
+
     // a dry run says everything and writes nothing
     let mut cmd = w.cli();
     cmd.args(["config", "import"])

@@ -163,24 +163,37 @@ pub fn delete(key: &str) -> Result<bool> {
 /// Whether secrets can really be kept: a store answers, and an entry can be
 /// written, read back and removed (a Secret Service with no unlocked collection,
 /// or none at all behind the bus name, fails here rather than at the first backup).
+/// Why not, in words a person reads (the keyring's own error goes to the log).
 pub fn works() -> std::result::Result<(), String> {
-    available()?;
+    if let Err(why) = available() {
+        tracing::info!("no keyring: {why}");
+        return Err(crate::t!("config-keyring-why-none"));
+    }
     let key = "__probe__";
-    let probe = Secret::new("probe");
-    let round_trip = set(key, &probe, &crate::t!("config-keyring-what-probe"))
-        .and_then(|()| get(key))
-        .and_then(|got| {
-            let _ = delete(key);
-            if got.expose() == probe.expose() {
-                Ok(())
-            } else {
-                Err(Error::Credentials(crate::t!("config-keyring-forgets")))
-            }
-        });
-    round_trip.map_err(|e| {
-        let _ = delete(key);
-        e.to_string()
-    })
+    let probe = "probe";
+    let e = entry(key, &crate::t!("config-keyring-what-probe")).map_err(|e| {
+        tracing::info!("the keyring's test entry: {e}");
+        crate::t!("config-keyring-why-none")
+    })?;
+    let round_trip = e
+        .set_password(probe)
+        .and_then(|()| e.get_password())
+        .map(|got| got == probe);
+    let _ = e.delete_credential();
+    match round_trip {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(crate::t!("config-keyring-why-forgets")),
+        Err(err) => {
+            tracing::info!("the keyring's test entry: {err}");
+            Err(match err {
+                keyring_core::Error::NoStorageAccess(_) => crate::t!("config-keyring-why-locked"),
+                keyring_core::Error::PlatformFailure(_) | keyring_core::Error::NoDefaultStore => {
+                    crate::t!("config-keyring-why-none")
+                }
+                _ => crate::t!("config-keyring-why-forgets"),
+            })
+        }
+    }
 }
 
 /// The keyring's name ("Secret Service store, …"), or why there is none.
