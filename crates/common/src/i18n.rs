@@ -220,7 +220,7 @@ fn grouped(value: &FluentValue<'_>, sep: &str) -> Option<String> {
         out.push('-');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push_str(sep);
         }
         out.push(c);
