@@ -643,3 +643,5 @@ managed-enrolled = This computer is enrolled as { $machine } in the group { $gro
 managed-config-later = Your organisation has not provided a configuration for this group yet: it arrives at the next check-in of the backup service (npbackup-cli service install, or `npbackup-cli fleet sync` now).
 managed-config-refused = The configuration the server sent was not applied: { $error }. Your administrator has been told.
 managed-no-state-folder = Cannot tell where this computer's settings go (is $HOME set?).
+browser-showing = Showing { $path }, where this snapshot's folders are
+browser-whole-tree = Show the whole snapshot

@@ -670,3 +670,5 @@ managed-enrolled = Cet ordinateur est inscrit sous le nom { $machine } dans le g
 managed-config-later = Votre organisation n'a pas encore fourni de configuration pour ce groupe : elle arrivera au prochain contact du service de sauvegarde (npbackup-cli service install, ou `npbackup-cli fleet sync` maintenant).
 managed-config-refused = La configuration envoyée par le serveur n'a pas été appliquée : { $error }. Votre administrateur en a été informé.
 managed-no-state-folder = Impossible de savoir où ranger les réglages de cet ordinateur ($HOME est-il défini ?).
+browser-showing = Affichage de { $path }, où sont les dossiers de cet instantané
+browser-whole-tree = Afficher tout l'instantané

@@ -62,6 +62,8 @@ pub enum Sort {
 pub struct SnapChoice {
     pub id: String,
     label: String,
+    /// The folder the tree opens at: where the snapshot's backed-up paths are.
+    start: String,
 }
 
 impl std::fmt::Display for SnapChoice {
@@ -75,7 +77,32 @@ fn choice(s: &crate::engine::SnapshotInfo) -> SnapChoice {
     SnapChoice {
         id: s.id.clone(),
         label: format!("{} · {}", humanize::local_time(&s.time), s.short_id),
+        start: start_of(&s.paths),
     }
+}
+
+/// The folder that holds every backed-up path (`/home/ann` for `/home/ann/Documents`
+/// and `/home/ann/Pictures`, or for `/home/ann/Documents` alone: the backed-up
+/// folders are what it shows first), `/` when they have nothing in common.
+fn start_of(paths: &[String]) -> String {
+    let mut common: Option<Vec<String>> = None;
+    for p in paths {
+        let parts: Vec<String> = parent_of(p)
+            .split('/')
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect();
+        common = Some(match common {
+            None => parts,
+            Some(c) => c
+                .into_iter()
+                .zip(parts)
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a)
+                .collect(),
+        });
+    }
+    format!("/{}", common.unwrap_or_default().join("/"))
 }
 
 #[derive(Debug, Clone)]
@@ -166,6 +193,8 @@ pub enum Message {
     Folder(String),
     /// Open the desktop's folder dialog.
     ChooseFolder,
+    /// Show the whole snapshot from `/` (it opens at its backed-up folders).
+    WholeTree,
     /// What the folder dialog gave (`None`: it was cancelled).
     FolderChosen(Option<PathBuf>),
     Overwrite(Overwrite),
@@ -223,6 +252,8 @@ pub struct Browser {
     default_folder: String,
     /// The desktop has a folder dialog ("Choose…" beside the folder's path).
     folder_dialog: bool,
+    /// The folder the tree starts at (the backed-up folders' parent, or `/`).
+    root: String,
     /// The session could not be opened (or died).
     pub broken: Option<String>,
     next_id: u64,
@@ -265,12 +296,36 @@ impl Browser {
             dialog: None,
             default_folder: restore_folder,
             folder_dialog,
+            root: "/".into(),
             broken: None,
             next_id: 1,
             pending: HashMap::new(),
         };
-        let first = b.open_folder("/".into());
+        b.root = b.start_of_current();
+        let first = b.open_folder(b.root.clone());
         (b, first)
+    }
+
+    /// Where the current snapshot's tree starts.
+    fn start_of_current(&self) -> String {
+        self.snapshots
+            .iter()
+            .find(|c| c.id == self.snapshot)
+            .map_or_else(|| "/".to_string(), |c| c.start.clone())
+    }
+
+    /// Shows the tree from `/`, the folders down to where it started open.
+    fn whole_tree(&mut self) -> Vec<Event> {
+        let was = std::mem::replace(&mut self.root, "/".into());
+        let mut out = self.open_folder("/".into());
+        let mut at = PathBuf::from("/");
+        for part in Path::new(&was).components().skip(1) {
+            at.push(part);
+            let p = at.to_string_lossy().to_string();
+            self.expanded.insert(p.clone());
+            out.extend(self.open_folder(p));
+        }
+        out
     }
 
     fn ask(&mut self, op: BrowseOp, pending: Pending) -> Event {
@@ -371,6 +426,7 @@ impl Browser {
             }
             Message::Destination(d) => self.edit(|dl| dl.destination = d),
             Message::Folder(f) => self.edit(|dl| dl.folder = f),
+            Message::WholeTree => return self.whole_tree(),
             Message::ChooseFolder => {
                 if let Some(d) = &self.dialog {
                     return vec![Event::ChooseFolder {
@@ -518,7 +574,11 @@ impl Browser {
         self.checked.clear();
         self.diff = None;
         self.compare_from = None;
-        let open: Vec<String> = std::iter::once("/".to_string())
+        // the new snapshot's start, unless the whole tree is shown
+        if self.root != "/" {
+            self.root = self.start_of_current();
+        }
+        let open: Vec<String> = std::iter::once(self.root.clone())
             .chain(self.expanded.iter().cloned())
             .collect();
         let mut out: Vec<Event> = open.into_iter().flat_map(|p| self.open_folder(p)).collect();
@@ -534,6 +594,10 @@ impl Browser {
         if snapshot != self.snapshot {
             self.expanded.clear();
             out.extend(self.switch_to(snapshot));
+        }
+        // a path above where the tree starts: the whole tree
+        if !path.starts_with(&format!("{}/", self.root.trim_end_matches('/'))) {
+            out.extend(self.whole_tree());
         }
         let mut at = PathBuf::from("/");
         let parent = parent_of(&path);
@@ -712,7 +776,7 @@ impl Browser {
     /// The rows of the tree as shown: (depth, entry), folders' contents under them.
     fn rows(&self) -> Vec<(usize, &Entry)> {
         let mut out = Vec::new();
-        self.push_rows("/", 0, &mut out);
+        self.push_rows(&self.root, 0, &mut out);
         out
     }
 
@@ -868,9 +932,27 @@ impl Browser {
                 .width(Length::FillPortion(3)),
         ])
         .style(theme::table_header);
+        // where the tree starts, and the way up to the whole snapshot
+        let header: Element<'_, Message> = if self.root == "/" {
+            header.into()
+        } else {
+            column![
+                row![
+                    text(t!("browser-showing", path = self.root.as_str())).size(13),
+                    button(text(t!("browser-whole-tree")).size(13))
+                        .on_press(Message::WholeTree)
+                        .style(theme::secondary),
+                ]
+                .spacing(10)
+                .align_y(Alignment::Center),
+                header
+            ]
+            .spacing(6)
+            .into()
+        };
         let rows = self.rows();
         if rows.is_empty() {
-            let note = match self.folders.get("/") {
+            let note = match self.folders.get(&self.root) {
                 Some(Folder::Failed(e)) => format!("This snapshot cannot be read: {e}"),
                 Some(Folder::Loaded(_)) => t!("browser-empty"),
                 _ => t!("browser-opening"),
@@ -1285,4 +1367,23 @@ fn sort_entries(entries: &mut [Entry], sort: Sort, descending: bool) {
         };
         dirs.then(if descending { by.reverse() } else { by })
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_opens_where_its_paths_are() {
+        let paths = |p: &[&str]| p.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            start_of(&paths(&["/home/ann/Documents", "/home/ann/Pictures"])),
+            "/home/ann"
+        );
+        assert_eq!(start_of(&paths(&["/home/ann/Documents"])), "/home/ann");
+        assert_eq!(start_of(&paths(&["/home/ann/Documents", "/etc"])), "/");
+        assert_eq!(start_of(&paths(&["/home/ann", "/home/annie/x"])), "/home");
+        assert_eq!(start_of(&paths(&["/vzdump"])), "/");
+        assert_eq!(start_of(&[]), "/");
+    }
 }

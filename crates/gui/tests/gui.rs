@@ -379,7 +379,11 @@ fn find_a_file_pick_its_old_version_and_restore_it_into_a_folder() {
     use npbackup_gui::browser::Message as B;
     let w = World::new();
     let (src, ids, mut h) = browsing_two_snapshots(&w);
-    // the newest snapshot opens at its root: the first folder of the source's path
+    // the newest snapshot opens where its backed-up folder is, not at `/` several
+    // empty levels above; the whole tree is one click up
+    let parent = src.parent().unwrap().display().to_string();
+    assert!(h.shows_part(&format!("Showing {parent}")), "{}", h.texts());
+    h.assert_shows("▸ src/");
     let top = src
         .components()
         .nth(1)
@@ -387,7 +391,12 @@ fn find_a_file_pick_its_old_version_and_restore_it_into_a_folder() {
         .as_os_str()
         .to_string_lossy()
         .to_string();
-    assert!(h.shows_part(&top), "{}", h.texts());
+    assert!(!h.shows_part(&format!("▸ {top}/")), "{}", h.texts());
+    h.click("Show the whole snapshot");
+    h.settle();
+    assert!(h.shows_part(&format!("{top}/")), "{}", h.texts());
+    assert!(!h.shows_part("Showing "), "{}", h.texts());
+    h.assert_shows("▸ src/");
 
     // find it by a part of its name, in every snapshot
     h.send(browse(B::SearchInput("HELLO".into())));
@@ -498,7 +507,12 @@ fn browse_a_tree_compare_preview_and_restore_the_ticked_files() {
     let (src, ids, mut h) = browsing_two_snapshots(&w);
     // open the folders one by one, as a person clicks them
     let docs = src.join("docs");
-    for part in docs.components().skip(1) {
+    // the tree opens at the source's parent: src, then docs
+    for part in docs
+        .strip_prefix(src.parent().unwrap())
+        .unwrap()
+        .components()
+    {
         let name = part.as_os_str().to_string_lossy().to_string();
         h.click(&format!("▸ {name}/"));
         h.settle();
