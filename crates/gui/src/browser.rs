@@ -937,14 +937,17 @@ impl Browser {
             header.into()
         } else {
             column![
-                row![
-                    text(t!("browser-showing", path = self.root.as_str())).size(13),
-                    button(text(t!("browser-whole-tree")).size(13))
-                        .on_press(Message::WholeTree)
-                        .style(theme::secondary),
-                ]
-                .spacing(10)
-                .align_y(Alignment::Center),
+                container(
+                    row![
+                        text(t!("browser-showing", path = self.root.as_str())).size(13),
+                        button(text(t!("browser-whole-tree")).size(13))
+                            .on_press(Message::WholeTree)
+                            .style(theme::secondary),
+                    ]
+                    .spacing(10)
+                    .align_y(Alignment::Center)
+                )
+                .padding([4, 10]),
                 header
             ]
             .spacing(6)
