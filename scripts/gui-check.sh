@@ -8,7 +8,10 @@
 #      tray item is registered, its menu is read over D-Bus (dbusmenu), "Back up
 #      now" is clicked there, a second snapshot appears and exactly one
 #      notification says the backup finished; screenshot target/gui-check/tray.png;
-#      "Quit" from the menu ends the app with exit code 0
+#      "Quit" from the menu ends the app with exit code 0; started hidden (no
+#      window), a click on the tray icon (Activate) opens the window, and a click on
+#      the notification of a backup run from the tray opens it (dunstctl action);
+#      screenshots target/gui-check/from-tray.png, from-notification.png
 #   3. without a tray host, and without a session bus: the window still opens and
 #      the log says once that there is no tray
 #
@@ -163,12 +166,76 @@ gdbus call --session --dest "$dest" --object-path "$menu" --method com.canonical
 for _ in $(seq 50); do kill -0 $gui 2>/dev/null || break; sleep 0.2; done
 if kill -0 $gui 2>/dev/null; then fail "Quit in the tray menu did not end the app"; fi
 wait $gui || fail "npbackup-gui exited with $? after Quit"
+
+# the window opened from the tray icon, and from a notification: the app started
+# hidden (as at login), with no window; each run quit from its menu
+# a window of this app's process, mapped (shown)
+has_window() { xdotool search --onlyvisible --pid $gui --name NPBackup >/dev/null 2>&1; }
+wait_for() { # $1: what it waits for (a command), $2: what failed
+    for _ in $(seq 100); do
+        kill -0 $gui 2>/dev/null || fail "npbackup-gui died ($2)"
+        eval "$1" && return 0
+        sleep 0.2
+    done
+    fail "$2"
+}
+registered() { # the tray item the watcher knows, if any
+    gdbus call --session --dest org.kde.StatusNotifierWatcher --object-path /StatusNotifierWatcher \
+        --method org.freedesktop.DBus.Properties.Get org.kde.StatusNotifierWatcher RegisteredStatusNotifierItems \
+        2>/dev/null | grep -o "'[^']*'" | head -n1 | tr -d "'"
+}
+start_hidden() { # $1: a name for its output; sets gui, dest, path, menu
+    for _ in $(seq 50); do [ -z "$(registered)" ] && break; sleep 0.2; done
+    "$GUI" --hidden >"$WORK/gui-$1.out" 2>&1 &
+    gui=$!
+    trap 'kill $gui $host $watcher $notifier 2>/dev/null || true' EXIT
+    wait_for '[ -n "$(registered)" ]' "the tray item of the hidden app never registered"
+    item=$(registered)
+    case "$item" in
+        */*) dest="${item%%/*}"; path="/${item#*/}" ;;
+        *) dest="$item"; path=/StatusNotifierItem ;;
+    esac
+    menu=$(gdbus call --session --dest "$dest" --object-path "$path" \
+        --method org.freedesktop.DBus.Properties.Get org.kde.StatusNotifierItem Menu | grep -o "'/[^']*'" | tr -d "'")
+    sleep 2
+    if has_window; then fail "--hidden showed a window"; fi
+}
+quit_it() {
+    layout=$(gdbus call --session --dest "$dest" --object-path "$menu" --method com.canonical.dbusmenu.GetLayout -- 0 -1 '[]')
+    gdbus call --session --dest "$dest" --object-path "$menu" --method com.canonical.dbusmenu.Event \
+        "$(menu_id "Quit")" clicked '<0>' 0 >/dev/null
+    for _ in $(seq 50); do kill -0 $gui 2>/dev/null || break; sleep 0.2; done
+    wait $gui || fail "npbackup-gui exited with $? after Quit"
+}
+
+# a click on the tray icon (the host's Activate) opens the window
+start_hidden icon
+gdbus call --session --dest "$dest" --object-path "$path" \
+    --method org.kde.StatusNotifierItem.Activate 10 10 >/dev/null
+wait_for has_window "a click on the tray icon opened no window"
+sleep 2 # painted
+import -window root "$OUT/from-tray.png"
+quit_it
+
+# a click on a notification (its default action) opens the window
+start_hidden notice
+layout=$(gdbus call --session --dest "$dest" --object-path "$menu" --method com.canonical.dbusmenu.GetLayout -- 0 -1 '[]')
+dunstctl close-all
+gdbus call --session --dest "$dest" --object-path "$menu" --method com.canonical.dbusmenu.Event \
+    "$(menu_id "Back up now")" clicked '<0>' 0 >/dev/null
+wait_for '[ "$(dunstctl count displayed)" -ge 1 ]' "the hidden app's backup showed no notification"
+if has_window; then fail "a backup from the tray opened the window by itself"; fi
+dunstctl action 0
+wait_for has_window "a click on the notification opened no window"
+sleep 2 # painted
+import -window root "$OUT/from-notification.png"
+quit_it
 EOF
 printf '#!/bin/sh\n"%s" --json snapshots | python3 -c '"'"'import json,sys; print(len(json.load(sys.stdin)["result"]))'"'"'\n' "$cli" >"$work/count.sh"
 chmod +x "$work/count.sh"
 WORK="$work" GUI="$gui" OUT="$out" COUNT="$work/count.sh" STATE="$HOME/.local/state/npbackup/scheduler.json" \
     dbus-run-session -- bash "$work/tray.sh" || fail "the tray run failed"
-echo "gui-check: tray: item registered, menu read over D-Bus, \"Back up now\" made a snapshot and one notification, \"Pause backups for 1 hour\" paused the schedule, \"Quit\" ended the app"
+echo "gui-check: tray: item registered, menu read over D-Bus, \"Back up now\" made a snapshot and one notification, \"Pause backups for 1 hour\" paused the schedule, \"Quit\" ended the app; started hidden, a click on the tray icon and a click on a notification each opened the window"
 
 # --- 1: the window, for a look (no tray host; a session bus) ---
 logs="$HOME/.local/state/npbackup/logs"
