@@ -72,6 +72,9 @@ pub struct Launch {
     pub viewer: bool,
     /// The language, whatever the configuration and the system say (tests).
     pub language: Option<crate::i18n::Lang>,
+    /// The command-line program the scheduler service runs (`daemon`); default: the
+    /// one installed beside this executable.
+    pub cli_program: Option<PathBuf>,
 }
 
 /// What a job of the app is for.
@@ -119,6 +122,9 @@ pub enum Message {
     Daemon(scheduler::DaemonMessage),
     WindowOpened(window::Id),
     WindowCloseRequested(window::Id),
+    /// The per-user scheduler service was changed (or looked at): how it went, and
+    /// its state now.
+    ServiceChanged(Result<(), String>, crate::schedule::service::UserService),
     WindowClosed(window::Id),
     /// The desktop's light or dark preference (at start and when it changes).
     Appearance(iced::theme::Mode),
@@ -153,6 +159,55 @@ pub enum Effect {
     OpenWindow,
     CloseWindow(window::Id),
     Quit,
+    /// Install (`Some(true)`) or remove the per-user scheduler service for this
+    /// configuration, or only look at it (`None`); `ServiceChanged` answers.
+    Service(ServiceChange),
+}
+
+/// What `Effect::Service` asks.
+#[derive(Debug, Clone)]
+pub struct ServiceChange {
+    /// Install (`Some(true)`), remove (`Some(false)`), or only look (`None`).
+    pub on: Option<bool>,
+    /// The configuration the service runs.
+    pub config: PathBuf,
+    /// The command-line program it runs (`None`: the one beside this executable).
+    pub cli: Option<PathBuf>,
+}
+
+/// Does what `Effect::Service` asks (it runs systemctl: off the window's thread).
+pub fn change_service(change: &ServiceChange) -> Message {
+    use crate::schedule::service::{self, Scope};
+    let cli = change.cli.clone().or_else(|| {
+        std::env::current_exe()
+            .ok()
+            .map(|exe| exe.with_file_name(crate::customization::CLI_NAME))
+    });
+    let done = match change.on {
+        None => Ok(()),
+        Some(true) => match cli.filter(|c| c.exists()) {
+            Some(cli) => {
+                let was = service::user_service() != service::UserService::Off;
+                service::install(Scope::User, &cli, &change.config, true)
+                    .map(|_| ())
+                    .map_err(|e| {
+                        // a switch that could not turn on stays off: no unit left behind
+                        if !was {
+                            let _ = service::uninstall(Scope::User);
+                        }
+                        e.to_string()
+                    })
+            }
+            None => Err(crate::t!(
+                "service-no-cli",
+                program = crate::customization::CLI_NAME
+            )),
+        },
+        Some(false) => service::uninstall(Scope::User)
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+    };
+    Message::ServiceChanged(done, service::user_service())
 }
 
 /// Re-read every snapshot list this often (backups made elsewhere, by the
@@ -173,6 +228,8 @@ pub struct App {
     first_backup: Option<String>,
     /// The repository the viewer opened: an in-memory configuration, read-only.
     viewer_config: Option<Config>,
+    /// The configuration file shown (not the viewer's): the scheduler service's.
+    config_file: Option<PathBuf>,
     /// The configuration file as last read (path, modification time, size).
     config_watch: ConfigWatch,
     config: Option<Config>,
@@ -204,6 +261,7 @@ impl App {
             screen: Screen::Dashboard,
             first_backup: None,
             viewer_config: None,
+            config_file: None,
             config_watch: ConfigWatch::default(),
             config: None,
             jobs: HashMap::new(),
@@ -245,10 +303,30 @@ impl App {
 
     /// (Re)reads the configuration and lists every repository's snapshots.
     fn load_config(&mut self) -> Vec<Effect> {
+        self.config_file = None;
         self.read_config();
         self.scheduler.forget_schedule();
         let names = self.dashboard.repo_names();
-        names.iter().flat_map(|n| self.list(n)).collect()
+        let mut effects: Vec<Effect> = names.iter().flat_map(|n| self.list(n)).collect();
+        // the switch for the per-user scheduler service (systemd's), once looked at
+        match &self.config_file {
+            Some(path) if cfg!(target_os = "linux") && self.viewer_config.is_none() => {
+                if self.dashboard.service.is_none() {
+                    self.dashboard.service = Some(dashboard::ServiceSwitch {
+                        state: crate::schedule::service::UserService::Off,
+                        busy: true,
+                        failed: None,
+                    });
+                    effects.push(Effect::Service(ServiceChange {
+                        on: None,
+                        config: path.clone(),
+                        cli: self.launch.cli_program.clone(),
+                    }));
+                }
+            }
+            _ => self.dashboard.service = None,
+        }
+        effects
     }
 
     /// Whether to offer the desktop's folder dialog.
@@ -306,6 +384,7 @@ impl App {
             }
         };
         self.show_config(config);
+        self.config_file = Some(path);
     }
 
     /// Nothing to show yet, and why: the welcome screen (unless a screen of its own
@@ -477,6 +556,16 @@ impl App {
                     self.quit()
                 }
             }
+            Message::ServiceChanged(done, state) => {
+                self.dashboard.service = Some(dashboard::ServiceSwitch {
+                    state,
+                    busy: false,
+                    failed: done
+                        .err()
+                        .map(|why| crate::t!("service-failed", why = why.as_str())),
+                });
+                Vec::new()
+            }
             Message::WindowClosed(id) => {
                 if self.window == Some(id) {
                     self.window = None;
@@ -498,6 +587,14 @@ impl App {
 
     fn on_event(&mut self, event: Event) -> Vec<Effect> {
         match event {
+            Event::KeepBackingUp(on) => match &self.config_file {
+                Some(path) => vec![Effect::Service(ServiceChange {
+                    on: Some(on),
+                    config: path.clone(),
+                    cli: self.launch.cli_program.clone(),
+                })],
+                None => Vec::new(),
+            },
             Event::Start { repo, action, ids } => self.start(&repo, action, ids),
             Event::Cancel(ticket) => match self.jobs.get(&ticket) {
                 // the daemon's job is cancelled by the daemon
@@ -1439,6 +1536,19 @@ impl App {
             },
             Effect::CloseWindow(id) => window::close(id),
             Effect::Quit => iced::exit(),
+            Effect::Service(change) => Task::perform(
+                async move {
+                    tokio::task::spawn_blocking(move || change_service(&change))
+                        .await
+                        .unwrap_or_else(|e| {
+                            Message::ServiceChanged(
+                                Err(e.to_string()),
+                                crate::schedule::service::UserService::Off,
+                            )
+                        })
+                },
+                |m| m,
+            ),
         }
     }
 

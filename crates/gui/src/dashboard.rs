@@ -12,6 +12,7 @@ use iced::{
     Alignment, Color, Element, Font, Length,
     widget::{
         Space, button, center, column, container, pick_list, progress_bar, row, scrollable, text,
+        toggler,
     },
 };
 use jiff::Timestamp;
@@ -265,6 +266,8 @@ pub enum Modal {
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The switch "Keep backing up when this window is closed".
+    KeepBackingUp(bool),
     SelectRepo(String),
     BackUpNow,
     Refresh,
@@ -306,6 +309,18 @@ pub enum Event {
         repo: String,
         snapshot: String,
     },
+    /// Install (`true`) or remove the per-user scheduler service.
+    KeepBackingUp(bool),
+}
+
+/// The switch that installs the per-user scheduler service, and what it shows.
+#[derive(Debug, Clone)]
+pub struct ServiceSwitch {
+    pub state: crate::schedule::service::UserService,
+    /// Installing or removing it now.
+    pub busy: bool,
+    /// What the last change said when it failed.
+    pub failed: Option<String>,
 }
 
 /// The main screen's state.
@@ -321,6 +336,8 @@ pub struct Dashboard {
     pub can_configure: bool,
     /// The configuration comes from a file (not the viewer's): "Settings" is offered.
     pub has_settings: bool,
+    /// The switch for the per-user scheduler service (where there is one to install).
+    pub service: Option<ServiceSwitch>,
 }
 
 impl Dashboard {
@@ -332,6 +349,7 @@ impl Dashboard {
             now,
             can_configure: true,
             has_settings: false,
+            service: None,
         }
     }
 
@@ -441,6 +459,15 @@ impl Dashboard {
 
     pub fn update(&mut self, message: Message) -> Option<Event> {
         match message {
+            Message::KeepBackingUp(on) => {
+                let sw = self.service.as_mut()?;
+                if sw.busy {
+                    return None;
+                }
+                sw.busy = true;
+                sw.failed = None;
+                Some(Event::KeepBackingUp(on))
+            }
             Message::SelectRepo(name) => {
                 self.select(&name);
                 None
@@ -759,6 +786,9 @@ impl Dashboard {
         }
         if let Some(s) = &repo.schedule {
             body = body.push(text(s).size(13));
+        }
+        if let Some(sw) = &self.service {
+            body = body.push(service_view(sw));
         }
         // the one problem the window can fix by itself
         let fix: Option<Element<'_, Message>> = match &repo.state {
@@ -1140,4 +1170,35 @@ fn lower_first(s: &str) -> String {
         Some(c) => c.to_lowercase().chain(chars).collect(),
         None => String::new(),
     }
+}
+
+/// "Keep backing up when this window is closed": the per-user scheduler service, on
+/// or off, what it is doing, and why the last change failed.
+fn service_view(sw: &ServiceSwitch) -> Element<'_, Message> {
+    use crate::schedule::service::UserService;
+    let on = sw.state != UserService::Off;
+    let state = match (&sw.state, sw.busy) {
+        (_, true) => t!("service-changing"),
+        (UserService::Off, _) => t!("service-off"),
+        (UserService::Running, _) => t!("service-running"),
+        (UserService::Stopped(why), _) => t!("service-stopped", state = why.as_str()),
+    };
+    let mut col = column![
+        row![
+            toggler(on).on_toggle_maybe((!sw.busy).then_some(Message::KeepBackingUp)),
+            text(t!("service-switch")).size(13),
+            text(state).size(12),
+        ]
+        .spacing(12)
+        .align_y(Alignment::Center)
+    ]
+    .spacing(2);
+    if let Some(f) = &sw.failed {
+        col = col.push(
+            text(f.as_str())
+                .size(12)
+                .style(theme::coloured(Colours::error())),
+        );
+    }
+    col.into()
 }

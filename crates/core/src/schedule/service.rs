@@ -304,6 +304,48 @@ fn status_systemd(scope: Scope) -> Result<Vec<String>> {
     ])
 }
 
+/// The per-user scheduler service, as a switch in the window shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UserService {
+    /// Not installed.
+    Off,
+    /// Installed and running: backups go on with the window closed.
+    Running,
+    /// Installed, not running: systemd's word for it (or why it cannot be asked).
+    Stopped(String),
+}
+
+/// Whether the per-user service is installed and running (systemd; elsewhere, or
+/// where there is no per-user unit folder: off).
+pub fn user_service() -> UserService {
+    if !cfg!(target_os = "linux") {
+        return UserService::Off;
+    }
+    let Ok(path) = unit_path(Scope::User) else {
+        return UserService::Off;
+    };
+    if !path.exists() {
+        return UserService::Off;
+    }
+    let out = std::process::Command::new("systemctl")
+        .args(["--user", "is-active", &unit_name()])
+        .stdin(std::process::Stdio::null())
+        .output();
+    match out {
+        Ok(o) => {
+            let state = String::from_utf8_lossy(&o.stdout).trim().to_string();
+            if state == "active" {
+                UserService::Running
+            } else if state.is_empty() {
+                UserService::Stopped(String::from_utf8_lossy(&o.stderr).trim().to_string())
+            } else {
+                UserService::Stopped(state)
+            }
+        }
+        Err(e) => UserService::Stopped(crate::t!("sched-no-systemctl", cause = e.to_string())),
+    }
+}
+
 fn systemctl(scope: Scope, args: &[&str]) -> Result<()> {
     let out = std::process::Command::new("systemctl")
         .args(scope.systemctl_args())

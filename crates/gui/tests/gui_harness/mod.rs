@@ -92,6 +92,7 @@ impl Harness {
             schedule_state: Some(w.path("scheduler.json")),
             viewer,
             language: Some(lang),
+            cli_program: Some(assert_cmd::cargo::cargo_bin("npbackup-cli")),
         });
         Harness {
             app,
@@ -243,6 +244,8 @@ impl Harness {
                         files, bytes,
                     )));
                 }
+                // systemctl, for real (a test that uses it has a HOME of its own)
+                Effect::Service(change) => self.send(npbackup_gui::app::change_service(&change)),
                 Effect::Notify(n) => self.notices.push(n),
                 Effect::Copy(text) => self.copied.push(text),
                 Effect::Cancel(_) | Effect::OpenWindow | Effect::CloseWindow(_) | Effect::Quit => {}
