@@ -1047,3 +1047,6 @@ engine-libvirt-no-backup-job = { $domain }: libvirt cannot run a backup job for 
 engine-libvirt-image-exists = `{ $path }` exists already: the restored disk was left as the guest's raw bytes beside it
 engine-libvirt-waiting = { $domain }: another backup of this domain is running: waiting for it to end
 engine-vzdump-guest-left-out = { $guest } is not in this snapshot (the other guests are): { $cause }
+engine-libvirt-read-failed = a disk could not be read ({ $cause }): no snapshot was kept, so that none lacks a disk; run the backup again
+engine-libvirt-busy = { $domain }: another backup of it is running (process { $pid }): nothing was changed; run this one again when it has ended
+engine-libvirt-still-frozen = { $domain }: its file systems could not be thawed after the backup began ({ $cause }): thaw them with `virsh domfsthaw { $domain }` now

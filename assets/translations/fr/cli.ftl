@@ -1068,3 +1068,6 @@ engine-libvirt-no-backup-job = { $domain } : libvirt ne peut pas lancer de tâch
 engine-libvirt-image-exists = `{ $path }` existe déjà : le disque restauré est resté à côté, tel que l'invité le voyait (brut)
 engine-libvirt-waiting = { $domain } : une autre sauvegarde de ce domaine est en cours : attente de sa fin
 engine-vzdump-guest-left-out = { $guest } n'est pas dans cet instantané (les autres invités y sont) : { $cause }
+engine-libvirt-read-failed = un disque n'a pas pu être lu ({ $cause }) : aucun instantané n'a été gardé, pour qu'aucun ne manque d'un disque ; relancez la sauvegarde
+engine-libvirt-busy = { $domain } : une autre sauvegarde de ce domaine est en cours (processus { $pid }) : rien n'a été modifié ; relancez celle-ci quand elle sera terminée
+engine-libvirt-still-frozen = { $domain } : ses systèmes de fichiers n'ont pas pu être dégelés après le début de la sauvegarde ({ $cause }) : dégelez-les maintenant avec `virsh domfsthaw { $domain }`

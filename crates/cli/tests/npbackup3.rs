@@ -288,7 +288,7 @@ fn config_import_writes_what_our_commands_use() {
     let conf = its_config(&w);
     let out_conf = w.path("home/imported/npbackup.toml");
 
-    // no keyring in this session: said in words (not the keyring's own error), nothing written
+    // no keyring in this session: said in words, nothing written
     let mut cmd = w.cli();
     cmd.env_remove("DBUS_SESSION_BUS_ADDRESS")
         .env("XDG_RUNTIME_DIR", w.path("no-session"))
@@ -300,7 +300,7 @@ fn config_import_writes_what_our_commands_use() {
     let out = run(&mut cmd, 4);
     assert!(
         stderr(&out)
-            .contains("the secrets cannot go to a keyring: no keyring answers in this session"),
+            .contains("the secrets cannot go to a keyring: no D-Bus session is running here"),
         "{}",
         stderr(&out)
     );

@@ -457,69 +457,93 @@ fn folder_of(name: &str) -> PathBuf {
     PathBuf::from(SNAPSHOT_FOLDER).join(super::backup::component(name))
 }
 
-/// The newest snapshots (at most 10, newest first) that hold `folder`.
-fn history(repo: &Repository<IndexedFullStatus>, folder: &Path) -> Vec<SnapshotFile> {
+/// The newest snapshots of host `host` (at most 10, newest first) that hold `folder`.
+fn history(repo: &Repository<IndexedFullStatus>, folder: &Path, host: &str) -> Vec<SnapshotFile> {
     let folder = folder.display().to_string();
     let mut found: Vec<SnapshotFile> = repo
         .get_all_snapshots()
         .unwrap_or_default()
         .into_iter()
-        .filter(|s| s.paths.iter().any(|p| *p == folder))
+        .filter(|s| s.hostname == host && s.paths.iter().any(|p| *p == folder))
         .collect();
     found.sort_by(|a, b| b.time.cmp(&a.time));
     found.truncate(10);
     found
 }
 
-/// Among this repository's checkpoints `ours` (oldest first), the newest whose time
-/// is the modification time of every file `files` in one snapshot of `history`:
-/// the one that snapshot's disks were read at.
+/// A definition's `<uuid>`.
+fn uuid_of(xml: &str) -> Option<&str> {
+    let at = xml.find("<uuid>")? + "<uuid>".len();
+    let end = xml[at..].find("</uuid>")?;
+    Some(xml[at..at + end].trim())
+}
+
+/// The UUID in the definition a snapshot holds for the domain in `folder`.
+fn uuid_in(
+    repo: &Repository<IndexedFullStatus>,
+    snap: &SnapshotFile,
+    folder: &Path,
+) -> Option<String> {
+    let node = repo
+        .node_from_path(snap.tree, &folder.join("domain.xml"))
+        .ok()?;
+    let open = repo.open_file(&node).ok()?;
+    let text = repo
+        .read_file_at(&open, 0, usize::try_from(node.meta.size).ok()?)
+        .ok()?;
+    uuid_of(&String::from_utf8_lossy(&text)).map(str::to_string)
+}
+
+/// Among this repository's checkpoints `ours` (oldest first), the newest that one
+/// snapshot of `history` was read at: a snapshot of this domain (its UUID `uuid`)
+/// where every file `files` has the checkpoint's time as its modification time.
+/// That snapshot is the one whose chunks the changes are laid over.
 fn since(
     repo: &Repository<IndexedFullStatus>,
     history: &[SnapshotFile],
     folder: &Path,
+    uuid: Option<&str>,
     ours: &[(String, jiff::Timestamp)],
     files: &[String],
-) -> Option<(String, jiff::Timestamp)> {
-    ours.iter()
-        .rev()
-        .find(|(_, time)| {
-            history.iter().any(|snap| {
+) -> Option<((String, jiff::Timestamp), SnapshotFile)> {
+    let uuid = uuid?;
+    ours.iter().rev().find_map(|(name, time)| {
+        history
+            .iter()
+            .find(|snap| {
                 files.iter().all(|f| {
                     repo.node_from_path(snap.tree, &folder.join(f))
                         .ok()
                         .and_then(|n| n.meta.mtime)
                         .is_some_and(|t| t == *time)
-                })
+                }) && uuid_in(repo, snap, folder).as_deref() == Some(uuid)
             })
-        })
-        .cloned()
+            .map(|snap| ((name.clone(), *time), snap.clone()))
+    })
 }
 
-/// File `file`'s chunks and their lengths in the newest snapshot of `history` where
-/// it has modification time `time` and size `size`.
+/// File `path`'s chunks and their lengths in snapshot `base`, when it has
+/// modification time `time` and size `size` there.
 fn base_of(
     repo: &Repository<IndexedFullStatus>,
-    history: &[SnapshotFile],
+    base: &SnapshotFile,
     path: &Path,
     time: jiff::Timestamp,
     size: u64,
 ) -> Option<Vec<(DataId, u64)>> {
-    history.iter().find_map(|snap| {
-        let node = repo.node_from_path(snap.tree, path).ok()?;
-        let same = node.meta.mtime.is_some_and(|t| t == time) && node.meta.size == size;
-        if !same {
-            return None;
-        }
-        node.content
-            .as_ref()?
-            .iter()
-            .map(|id| {
-                let entry = repo.get_index_entry(id).ok()?;
-                Some((*id, u64::from(entry.data_length())))
-            })
-            .collect()
-    })
+    let node = repo.node_from_path(base.tree, path).ok()?;
+    let same = node.meta.mtime.is_some_and(|t| t == time) && node.meta.size == size;
+    if !same {
+        return None;
+    }
+    node.content
+        .as_ref()?
+        .iter()
+        .map(|id| {
+            let entry = repo.get_index_entry(id).ok()?;
+            Some((*id, u64::from(entry.data_length())))
+        })
+        .collect()
 }
 
 /// Held while this user backs up a domain: a second backup of it (into another
@@ -601,24 +625,38 @@ pub(crate) fn backup(
         .repo
         .to_indexed()
         .map_err(crate::index_error(&location))?;
-    let histories: Vec<Vec<SnapshotFile>> = domains
-        .iter()
-        .map(|d| history(&repo, &folder_of(&d.name)))
-        .collect();
     let mut overlays = Vec::new();
     let mut pulls: Vec<pull::Pull> = Vec::new();
+    // each pulled domain's snapshot whose chunks its changes are laid over
+    let mut bases: Vec<Option<SnapshotFile>> = vec![None; domains.len()];
     // a dry run writes nothing: the guests' disks are read in place
-    for (d, history) in domains.iter().zip(&histories) {
+    for (d, base) in domains.iter().zip(bases.iter_mut()) {
         if !d.live || req.dry_run || d.disks.is_empty() {
             continue;
         }
         let folder = folder_of(&d.name);
+        let history = history(&repo, &folder, &req.host);
+        let matched = std::cell::RefCell::new(None);
+        let since_of = |ours: &[(String, jiff::Timestamp)], files: &[String]| {
+            let (checkpoint, snap) = since(&repo, &history, &folder, uuid_of(&d.xml), ours, files)?;
+            *matched.borrow_mut() = Some(snap);
+            Some(checkpoint)
+        };
         let begun = virsh.disks(&d.name).and_then(|all| {
-            let since_of = |ours: &[(String, jiff::Timestamp)], files: &[String]| {
-                since(&repo, history, &folder, ours, files)
-            };
-            match pull::begin(&virsh, d, &all, &repo_id, since_of)? {
-                pull::Begun::Pulled(p) => pulls.push(*p),
+            let mut begun = pull::begin(&virsh, d, &all, &repo_id, since_of)?;
+            // an incremental job refused (a bitmap lost with a crash, an image
+            // replaced): the chain starts again, with a whole read
+            if matches!(begun, pull::Begun::Unsupported(_))
+                && pull::drop_checkpoints(&virsh, &d.name, &repo_id)
+            {
+                *matched.borrow_mut() = None;
+                begun = pull::begin(&virsh, d, &all, &repo_id, |_, _| None)?;
+            }
+            match begun {
+                pull::Begun::Pulled(p) => {
+                    *base = matched.borrow_mut().take().filter(|_| p.since.is_some());
+                    pulls.push(*p);
+                }
                 pull::Begun::Unsupported(why) => {
                     tracing::warn!(
                         user = %crate::t!(
@@ -642,7 +680,7 @@ pub(crate) fn backup(
             return Err(e);
         }
     }
-    let archived = archive(&repo, req, &domains, &histories, &pulls, &location);
+    let archived = archive(&repo, req, &domains, &bases, &pulls, &location);
     let thawed = thaw(&overlays);
     let saved = archived.is_ok();
     for p in pulls {
@@ -681,14 +719,14 @@ fn archive(
     repo: &Repository<IndexedFullStatus>,
     req: &BackupRequest,
     domains: &[Domain],
-    histories: &[Vec<SnapshotFile>],
+    bases: &[Option<SnapshotFile>],
     pulls: &[pull::Pull],
     location: &str,
 ) -> Result<SnapshotFile> {
     let mut entries = Vec::new();
     let mut paths = Vec::new();
     let now = jiff::Timestamp::now();
-    for (d, history) in domains.iter().zip(histories) {
+    for (d, base) in domains.iter().zip(bases) {
         let folder = folder_of(&d.name);
         entries.push(Entry::Bytes {
             path: folder.join("domain.xml"),
@@ -699,10 +737,10 @@ fn archive(
             Some(p) => {
                 for disk in &p.disks {
                     let path = folder.join(disk.file_name());
-                    let splice = match (&p.since, &disk.changed) {
-                        (Some((_, time)), Some(changed)) => {
-                            base_of(repo, history, &path, *time, disk.size)
-                                .map(|base| (base, changed.clone()))
+                    let splice = match (&p.since, &disk.changed, base) {
+                        (Some((_, time)), Some(changed), Some(base)) => {
+                            base_of(repo, base, &path, *time, disk.size)
+                                .map(|chunks| (chunks, changed.clone()))
                         }
                         _ => None,
                     };
@@ -730,26 +768,43 @@ fn archive(
     entries.sort_by(|a, b| a.path().cmp(b.path()));
     let source = FilesSource::new(entries)?;
     let opts = BackupOptions::default().dry_run(req.dry_run);
-    repo.archive(
-        &opts,
-        &source,
-        super::backup::prepare_snapshot(req)?,
-        &paths,
-    )
-    .map_err(|e| {
-        crate::engine_error(
-            crate::t!(
-                "engine-backing-up-libvirt",
-                domains = domains
-                    .iter()
-                    .map(|d| d.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                location = location
-            ),
-            &e,
+    let doing = || {
+        crate::t!(
+            "engine-backing-up-libvirt",
+            domains = domains
+                .iter()
+                .map(|d| d.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            location = location
         )
-    })
+    };
+    let snap = repo
+        .archive(
+            &opts,
+            &source,
+            super::backup::prepare_snapshot(req)?,
+            &paths,
+        )
+        .map_err(|e| crate::engine_error(doing(), &e))?;
+    // a disk that could not be read (the guest stopped, the job was ended, an I/O
+    // error) would be missing from the snapshot: none is kept
+    let failed = source
+        .failed
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take();
+    if let Some(why) = failed {
+        if !req.dry_run {
+            repo.delete_snapshots(&[snap.id])
+                .map_err(|e| crate::engine_error(doing(), &e))?;
+        }
+        return Err(Error::Input(crate::t!(
+            "engine-libvirt-read-failed",
+            cause = why.as_str()
+        )));
+    }
+    Ok(snap)
 }
 
 /// The previous version's chunks of a disk and the ranges changed since.
@@ -789,6 +844,34 @@ impl Entry {
 struct FilesSource {
     entries: Mutex<Vec<Entry>>,
     size: u64,
+    /// The first read that failed (rustic's archiver leaves such a file out of the
+    /// snapshot with a warning: a guest's disk must not be, so the backup fails).
+    failed: Failed,
+}
+
+/// Where the first failed read of a [`FilesSource`] is kept: "path: why".
+type Failed = Arc<Mutex<Option<String>>>;
+
+fn fail(failed: &Failed, path: &Path, why: &dyn std::fmt::Display) {
+    let mut f = failed.lock().unwrap_or_else(PoisonError::into_inner);
+    if f.is_none() {
+        *f = Some(format!("{}: {why}", path.display()));
+    }
+}
+
+/// A reader whose first error is kept in `failed`.
+struct Watched<R> {
+    inner: R,
+    path: PathBuf,
+    failed: Failed,
+}
+
+impl<R: std::io::Read> std::io::Read for Watched<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.inner
+            .read(buf)
+            .inspect_err(|e| fail(&self.failed, &self.path, e))
+    }
 }
 
 impl FilesSource {
@@ -806,6 +889,7 @@ impl FilesSource {
         Ok(FilesSource {
             entries: Mutex::new(entries),
             size,
+            failed: Failed::default(),
         })
     }
 }
@@ -818,6 +902,8 @@ enum Open {
         nbd: Arc<Mutex<Nbd>>,
         read: Arc<AtomicU64>,
         splice: Option<Changes>,
+        path: PathBuf,
+        failed: Failed,
     },
 }
 
@@ -827,33 +913,57 @@ impl rustic_core::ReadSourceOpen for Open {
     fn open(self) -> rustic_core::RusticResult<Self::Reader> {
         Ok(match self {
             Open::Stream(r) => r,
-            Open::Disk { nbd, read, .. } => Box::new(std::io::BufReader::with_capacity(
+            Open::Disk {
+                nbd,
+                read,
+                path,
+                failed,
+                ..
+            } => Box::new(std::io::BufReader::with_capacity(
                 1 << 20,
-                crate::nbd::Reader::new(nbd, 0, read),
+                Watched {
+                    inner: crate::nbd::Reader::new(nbd, 0, read),
+                    path,
+                    failed,
+                },
             )),
         })
     }
 
     fn splice(&mut self) -> Option<rustic_core::Splice> {
-        let Open::Disk { nbd, read, splice } = self else {
+        let Open::Disk {
+            nbd,
+            read,
+            splice,
+            path,
+            failed,
+        } = self
+        else {
             return None;
         };
         let (base, changed) = splice.take()?;
-        let (nbd, read) = (nbd.clone(), read.clone());
+        let (nbd, read, path, failed) = (nbd.clone(), read.clone(), path.clone(), failed.clone());
         Some(rustic_core::Splice {
             base,
             changed,
             read_at: Box::new(move |pos| {
                 Ok(Box::new(std::io::BufReader::with_capacity(
                     1 << 20,
-                    crate::nbd::Reader::new(nbd.clone(), pos, read.clone()),
+                    Watched {
+                        inner: crate::nbd::Reader::new(nbd.clone(), pos, read.clone()),
+                        path: path.clone(),
+                        failed: failed.clone(),
+                    },
                 )) as Box<dyn std::io::Read + Send>)
             }),
         })
     }
 }
 
-fn node_of(e: Entry) -> rustic_core::RusticResult<rustic_core::ReadSourceEntry<Open>> {
+fn node_of(
+    e: Entry,
+    failed: &Failed,
+) -> rustic_core::RusticResult<rustic_core::ReadSourceEntry<Open>> {
     use rustic_core::repofile::{Metadata, Node, NodeType};
     let io_error = |path: &Path, err: std::io::Error| {
         rustic_core::RusticError::with_source(
@@ -894,14 +1004,23 @@ fn node_of(e: Entry) -> rustic_core::RusticResult<rustic_core::ReadSourceEntry<O
                 ..Default::default()
             };
             Ok(rustic_core::ReadSourceEntry {
-                path,
                 node: Node::new_node(&name, NodeType::File, meta),
-                open: Some(Open::Disk { nbd, read, splice }),
+                open: Some(Open::Disk {
+                    nbd,
+                    read,
+                    splice,
+                    path: path.clone(),
+                    failed: failed.clone(),
+                }),
+                path,
             })
         }
         Entry::File { path, real } => {
-            let file = std::fs::File::open(&real).map_err(|err| io_error(&real, err))?;
-            let m = file.metadata().map_err(|err| io_error(&real, err))?;
+            let opened = std::fs::File::open(&real).and_then(|f| f.metadata().map(|m| (f, m)));
+            let (file, m) = opened.map_err(|err| {
+                fail(failed, &real, &err);
+                io_error(&real, err)
+            })?;
             let name = path.file_name().unwrap_or(path.as_os_str()).to_owned();
             let time = |t: std::io::Result<std::time::SystemTime>| {
                 t.ok().and_then(|t| jiff::Timestamp::try_from(t).ok())
@@ -927,7 +1046,11 @@ fn node_of(e: Entry) -> rustic_core::RusticResult<rustic_core::ReadSourceEntry<O
                 node: Node::new_node(&name, NodeType::File, meta),
                 open: Some(Open::Stream(Box::new(std::io::BufReader::with_capacity(
                     1 << 20,
-                    file,
+                    Watched {
+                        inner: file,
+                        path: real,
+                        failed: failed.clone(),
+                    },
                 )))),
             })
         }
@@ -947,7 +1070,7 @@ impl rustic_core::ReadSource for FilesSource {
             std::mem::take(&mut *self.entries.lock().unwrap_or_else(PoisonError::into_inner));
         entries
             .into_iter()
-            .map(node_of)
+            .map(|e| node_of(e, &self.failed))
             .collect::<Vec<_>>()
             .into_iter()
     }
@@ -1284,6 +1407,23 @@ mod tests {
         assert_eq!(text, XML);
     }
 
+    /// A new local repository in a temporary folder (kept while the folder lives).
+    fn new_repository() -> (tempfile::TempDir, crate::RepoTarget) {
+        let dir = tempfile::tempdir().unwrap();
+        let target = crate::RepoTarget::at(
+            dir.path().join("repo").display().to_string(),
+            crate::secret::Secret::new("a long enough password"),
+        );
+        crate::init(
+            &target,
+            crate::compression::Compression::Auto,
+            None,
+            crate::progress::NoProgress,
+        )
+        .unwrap();
+        (dir, target)
+    }
+
     /// A file read as its changes since a previous version (a disk through its
     /// checkpoint) is stored as exactly the chunks reading it whole gives, and only
     /// the changed parts and the chunks around them are read.
@@ -1362,18 +1502,7 @@ mod tests {
             }
         }
 
-        let dir = tempfile::tempdir().unwrap();
-        let target = crate::RepoTarget::at(
-            dir.path().join("repo").display().to_string(),
-            crate::secret::Secret::new("a long enough password"),
-        );
-        crate::init(
-            &target,
-            crate::compression::Compression::Auto,
-            None,
-            crate::progress::NoProgress,
-        )
-        .unwrap();
+        let (_dir, target) = new_repository();
         // opened again for each backup: a session's index does not grow with its backups
         let indexed = || {
             crate::open(&target, crate::progress::NoProgress)
@@ -1505,6 +1634,51 @@ mod tests {
         let text = std::fs::read_to_string(&done.definition).unwrap();
         assert!(text.contains("<name>domain</name>") && text.contains("vda-web1.raw"));
         assert!(!done.defined);
+    }
+
+    /// A disk that fails to read (here a folder where the image should be: it opens,
+    /// and every read fails) keeps no snapshot: rustic's archiver would save one
+    /// without it, with a warning.
+    #[test]
+    fn a_disk_that_cannot_be_read_keeps_no_snapshot() {
+        let (dir, target) = new_repository();
+        let not_an_image = dir.path().join("web.qcow2");
+        std::fs::create_dir(&not_an_image).unwrap();
+        let domain = Domain {
+            name: "web".into(),
+            live: false,
+            xml:
+                "<domain><name>web</name><uuid>1b4e28ba-2fa1-11d2-883f-0016d3cca427</uuid></domain>"
+                    .into(),
+            disks: vec![Disk {
+                kind: "file".into(),
+                device: "disk".into(),
+                target: "vda".into(),
+                source: not_an_image.display().to_string(),
+            }],
+        };
+        let repo = crate::open(&target, crate::progress::NoProgress)
+            .unwrap()
+            .repo
+            .to_indexed()
+            .unwrap();
+        let req = BackupRequest {
+            host: "h".into(),
+            ..Default::default()
+        };
+        let err = archive(&repo, &req, &[domain], &[None], &[], "the test's")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("a disk could not be read") && err.contains("web.qcow2"),
+            "{err}"
+        );
+        let left = crate::open(&target, crate::progress::NoProgress)
+            .unwrap()
+            .repo
+            .get_all_snapshots()
+            .unwrap();
+        assert!(left.is_empty(), "{left:?}");
     }
 
     #[test]

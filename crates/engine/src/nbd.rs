@@ -59,6 +59,8 @@ pub struct Nbd {
     sock: UnixStream,
     size: u64,
     cookie: u64,
+    /// A read failed: what follows on the stream is not known, so no more are asked.
+    broken: bool,
 }
 
 impl Nbd {
@@ -132,6 +134,7 @@ impl Nbd {
             sock,
             size,
             cookie: 0,
+            broken: false,
         })
     }
 
@@ -153,6 +156,17 @@ impl Nbd {
 
     /// Fills `buf` from `offset` (which must lie within the export).
     pub fn read_at(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
+        if self.broken {
+            return Err(io::Error::other(
+                "an earlier read from the NBD server failed",
+            ));
+        }
+        let read = self.read_parts(offset, buf);
+        self.broken = read.is_err();
+        read
+    }
+
+    fn read_parts(&mut self, offset: u64, buf: &mut [u8]) -> io::Result<()> {
         for (i, part) in buf.chunks_mut(MAX_READ).enumerate() {
             let at = offset + (i * MAX_READ) as u64;
             self.request(CMD_READ, at, part.len() as u32)?;

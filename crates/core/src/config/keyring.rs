@@ -165,10 +165,8 @@ pub fn delete(key: &str) -> Result<bool> {
 /// or none at all behind the bus name, fails here rather than at the first backup).
 /// Why not, in words a person reads (the keyring's own error goes to the log).
 pub fn works() -> std::result::Result<(), String> {
-    if let Err(why) = available() {
-        tracing::info!("no keyring: {why}");
-        return Err(crate::t!("config-keyring-why-none"));
-    }
+    // (why there is no store at all is said in words already)
+    available()?;
     let key = "__probe__";
     let probe = "probe";
     let e = entry(key, &crate::t!("config-keyring-what-probe")).map_err(|e| {

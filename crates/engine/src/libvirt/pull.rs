@@ -43,6 +43,8 @@ struct Job {
     virsh: Virsh,
     domain: String,
     checkpoint: Option<String>,
+    /// Its NBD socket: how its description tells it from another run's job.
+    socket: String,
 }
 
 /// One disk read through the job.
@@ -133,21 +135,29 @@ fn qemu_owner(live_xml: &str) -> Option<(u32, u32)> {
 }
 
 /// Ends a job of ours that a killed run left behind on `domain` (said in the
-/// warnings); a job of anyone else's is refused.
+/// warnings); a job of a run still alive (another user's, another lock folder's),
+/// or of anyone else's, is refused and left alone.
 fn end_leftover(virsh: &Virsh, domain: &str) -> Result<()> {
     let Ok(xml) = virsh.run(&["backup-dumpxml", domain]) else {
         return Ok(());
     };
-    if socket_folder(&xml).is_none() {
+    let Some(folder) = socket_folder(&xml) else {
         return Err(Error::Input(crate::t!(
             "engine-libvirt-other-job",
             domain = domain
         )));
+    };
+    if let Some(pid) = folder_pid(&folder)
+        && crate::repolock::pid_exists(i64::from(pid))
+    {
+        return Err(Error::Input(crate::t!(
+            "engine-libvirt-busy",
+            domain = domain,
+            pid = pid.to_string()
+        )));
     }
     virsh.run(&["domjobabort", domain])?;
-    if let Some(folder) = socket_folder(&xml) {
-        let _ = std::fs::remove_dir_all(folder);
-    }
+    let _ = std::fs::remove_dir_all(folder);
     tracing::warn!(
         user = %crate::t!("engine-libvirt-leftover-job", domain = domain),
         "{domain}: ended the backup job an interrupted backup left running"
@@ -209,7 +219,11 @@ pub(super) fn begin(
     let since = since_of(&ours, &tracked).filter(|_| !tracked.is_empty());
     let tracked = !tracked.is_empty();
     let dir = tempfile::Builder::new()
-        .prefix(&format!("{}-nbd-", crate::customization::SHORT_NAME))
+        .prefix(&format!(
+            "{}-nbd-{}-",
+            crate::customization::SHORT_NAME,
+            std::process::id()
+        ))
         .tempdir()
         .map_err(|e| Error::io(crate::t!("io-writing"), std::env::temp_dir(), e))?;
     // qemu makes the socket: the folder is its user's alone
@@ -279,6 +293,7 @@ pub(super) fn begin(
         virsh: virsh.clone(),
         domain: d.name.clone(),
         checkpoint: checkpoint.clone(),
+        socket: socket.display().to_string(),
     };
     let (frozen, begun) = {
         // a cancel waits until the job has begun and the guest is thawed
@@ -295,9 +310,7 @@ pub(super) fn begin(
             .unwrap_or_else(PoisonError::into_inner)
             .push(job.clone());
         let begun = virsh.run(&args);
-        if frozen.is_ok() {
-            let _ = virsh.run(&["domfsthaw", &d.name]);
-        }
+        thaw(virsh, &d.name, frozen.is_ok());
         (frozen, begun)
     };
     if let Err(e) = begun {
@@ -333,6 +346,25 @@ pub(super) fn begin(
     }
 }
 
+/// The process that made a socket folder (`npbackup-nbd-PID-…`).
+fn folder_pid(folder: &Path) -> Option<u32> {
+    let name = folder.file_name()?.to_string_lossy().to_string();
+    let rest = name.strip_prefix(&format!("{}-nbd-", crate::customization::SHORT_NAME))?;
+    rest.split('-').next()?.parse().ok()
+}
+
+/// This repository's checkpoints of `domain` removed (before its disks are read
+/// another way, whose writes the bitmaps might not follow).
+pub(super) fn drop_checkpoints(virsh: &Virsh, domain: &str, repo_id: &str) -> bool {
+    let ours = checkpoints(virsh, domain, repo_id);
+    for (name, _) in &ours {
+        if let Err(e) = virsh.run(&["checkpoint-delete", domain, name]) {
+            tracing::warn!("{domain}: removing checkpoint {name}: {e}");
+        }
+    }
+    !ours.is_empty()
+}
+
 /// The private folder of the socket a job of ours serves on (from its description).
 fn socket_folder(described: &str) -> Option<PathBuf> {
     let at = described.find("<server ")?;
@@ -342,6 +374,28 @@ fn socket_folder(described: &str) -> Option<PathBuf> {
     let name = folder.file_name()?.to_string_lossy();
     name.starts_with(&format!("{}-nbd-", crate::customization::SHORT_NAME))
         .then(|| folder.to_path_buf())
+}
+
+/// Thaws the guest's file systems after a freeze was asked, whatever it answered (an
+/// agent that timed out may have frozen them all the same): again and again while a
+/// freeze that succeeded does not thaw, and said loudly if it never does.
+fn thaw(virsh: &Virsh, domain: &str, was_frozen: bool) {
+    let mut last = None;
+    for attempt in 0..5 {
+        match virsh.run(&["domfsthaw", domain]) {
+            Ok(_) => return,
+            // nothing was frozen: the thaw had nothing to do
+            Err(_) if !was_frozen => return,
+            Err(e) => last = Some(e),
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200 << attempt));
+    }
+    if let Some(e) = last {
+        tracing::warn!(
+            user = %crate::t!("engine-libvirt-still-frozen", domain = domain, cause = e.to_string()),
+            "{domain}: the guest's file systems could not be thawed: {e}"
+        );
+    }
 }
 
 /// Connects to each disk's export and, for an incremental backup, asks which blocks
@@ -500,7 +554,12 @@ fn end(job: &Job, keep: bool) -> bool {
 }
 
 fn end_now(job: &Job, keep: bool) {
-    if let Err(e) = job.virsh.run(&["domjobabort", &job.domain]) {
+    // only this run's job (another's, begun since, is not ours to end)
+    let ours = job
+        .virsh
+        .run(&["backup-dumpxml", &job.domain])
+        .is_ok_and(|xml| xml.contains(&super::escape_attr(&job.socket)));
+    if ours && let Err(e) = job.virsh.run(&["domjobabort", &job.domain]) {
         tracing::warn!("{}: ending the backup job: {e}", job.domain);
     }
     if !keep && let Some(cp) = &job.checkpoint {

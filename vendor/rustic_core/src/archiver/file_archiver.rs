@@ -188,12 +188,13 @@ impl<'a, BE: DecryptWriteBackend, I: ReadGlobalIndex> FileArchiver<'a, BE, I> {
             )
         };
         let mut starts = Vec::with_capacity(s.base.len());
-        let mut end = 0;
+        let mut end: u64 = 0;
         for (_, len) in &s.base {
             starts.push(end);
-            end += len;
+            end = end.saturating_add(*len);
         }
-        if end != size {
+        // a base that is not this file's previous version: read it whole
+        if end != size || s.base.iter().any(|(_, len)| *len == 0) {
             let r = (s.read_at)(0).map_err(io_error)?;
             return self.backup_reader(r, node, p);
         }
