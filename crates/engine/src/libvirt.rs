@@ -407,17 +407,21 @@ fn freeze(virsh: &Virsh, d: &Domain, all: &[Disk]) -> Result<Vec<Overlay>> {
             forget(&overlays);
             return Err(e);
         }
-        tracing::warn!(
-            user = %crate::t!(
-                "engine-libvirt-not-quiesced",
-                domain = d.name.as_str(),
-                cause = quiet.to_string()
-            ),
-            "{}: disks read without freezing the guest's file systems: {quiet}",
-            d.name
-        );
+        not_quiesced(&d.name, &quiet);
     }
     Ok(overlays)
+}
+
+/// Says that `domain`'s disks are read without its file systems frozen, and why.
+fn not_quiesced(domain: &str, quiet: &Error) {
+    tracing::warn!(
+        user = %crate::t!(
+            "engine-libvirt-not-quiesced",
+            domain = domain,
+            cause = quiet.to_string()
+        ),
+        "{domain}: disks read without freezing the guest's file systems: {quiet}"
+    );
 }
 
 /// Forgets overlays merged (or never made).

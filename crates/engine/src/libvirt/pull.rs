@@ -61,15 +61,19 @@ pub(super) struct PulledDisk {
 }
 
 impl PulledDisk {
-    /// Its file in the snapshot: a qcow2 disk as the guest sees it (`.raw`), a raw
-    /// disk under its own name.
     pub fn file_name(&self) -> String {
-        let name = super::disk_file_name(&self.disk);
-        if self.format == "raw" {
-            name
-        } else {
-            format!("{name}.raw")
-        }
+        file_name(&self.disk, &self.format)
+    }
+}
+
+/// A pulled disk's file in the snapshot: a qcow2 disk as the guest sees it
+/// (`.raw`), a raw disk under its own name.
+fn file_name(disk: &Disk, format: &str) -> String {
+    let name = super::disk_file_name(disk);
+    if format == "raw" {
+        name
+    } else {
+        format!("{name}.raw")
     }
 }
 
@@ -214,7 +218,7 @@ pub(super) fn begin(
         .disks
         .iter()
         .filter(|disk| format_of(&disk.target) == "qcow2")
-        .map(|disk| format!("{}.raw", super::disk_file_name(disk)))
+        .map(|disk| file_name(disk, "qcow2"))
         .collect();
     let since = since_of(&ours, &tracked).filter(|_| !tracked.is_empty());
     let tracked = !tracked.is_empty();
@@ -318,15 +322,7 @@ pub(super) fn begin(
         return Ok(Begun::Unsupported(e));
     }
     if let Err(quiet) = frozen {
-        tracing::warn!(
-            user = %crate::t!(
-                "engine-libvirt-not-quiesced",
-                domain = d.name.as_str(),
-                cause = quiet.to_string()
-            ),
-            "{}: disks read without freezing the guest's file systems: {quiet}",
-            d.name
-        );
+        super::not_quiesced(&d.name, &quiet);
     }
     let pull = connect(virsh, d, &job, &format_of, since.is_some(), &socket).map(|disks| Pull {
         job: job.clone(),
@@ -458,8 +454,23 @@ fn dirty(socket: &Path, export: &str, bitmap: &str) -> Result<Vec<Range<u64>>> {
         export.replace(',', ",,"),
         bitmap.replace(',', ",,")
     );
+    let out = qemu_img(
+        &["map", "--output=json", "--image-opts", &opts],
+        "qemu-img map",
+    )?;
+    parse_map(&out).ok_or_else(|| {
+        Error::Input(crate::t!(
+            "engine-libvirt-failed",
+            command = "qemu-img map",
+            cause = String::from_utf8_lossy(&out).trim().to_string()
+        ))
+    })
+}
+
+/// Runs `qemu-img ARGS`: its output, or an error naming `shown` and quoting what it said.
+fn qemu_img<S: AsRef<std::ffi::OsStr>>(args: &[S], shown: &str) -> Result<Vec<u8>> {
     let out = std::process::Command::new("qemu-img")
-        .args(["map", "--output=json", "--image-opts", &opts])
+        .args(args)
         .stdin(std::process::Stdio::null())
         .output()
         .map_err(|e| {
@@ -471,17 +482,11 @@ fn dirty(socket: &Path, export: &str, bitmap: &str) -> Result<Vec<Range<u64>>> {
     if !out.status.success() {
         return Err(Error::Input(crate::t!(
             "engine-libvirt-failed",
-            command = "qemu-img map",
+            command = shown,
             cause = String::from_utf8_lossy(&out.stderr).trim().to_string()
         )));
     }
-    parse_map(&out.stdout).ok_or_else(|| {
-        Error::Input(crate::t!(
-            "engine-libvirt-failed",
-            command = "qemu-img map",
-            cause = String::from_utf8_lossy(&out.stdout).trim().to_string()
-        ))
-    })
+    Ok(out.stdout)
 }
 
 /// `qemu-img map --output=json` of a dirty bitmap: the ranges without data, merged.
@@ -511,25 +516,19 @@ pub(super) fn convert(raw: &Path, image: &Path, format: &str) -> Result<()> {
             path = image.display().to_string()
         )));
     }
-    let out = std::process::Command::new("qemu-img")
-        .args(["convert", "-f", "raw", "-O", format])
-        .arg(raw)
-        .arg(image)
-        .stdin(std::process::Stdio::null())
-        .output()
-        .map_err(|e| {
-            Error::Input(crate::t!(
-                "engine-libvirt-no-qemu-img",
-                cause = e.to_string()
-            ))
-        })?;
-    if !out.status.success() {
+    let shown = format!("qemu-img convert -O {format} {}", raw.display());
+    let args = [
+        "convert".as_ref(),
+        "-f".as_ref(),
+        "raw".as_ref(),
+        "-O".as_ref(),
+        format.as_ref(),
+        raw.as_os_str(),
+        image.as_os_str(),
+    ];
+    if let Err(e) = qemu_img::<&std::ffi::OsStr>(&args, &shown) {
         let _ = std::fs::remove_file(image);
-        return Err(Error::Input(crate::t!(
-            "engine-libvirt-failed",
-            command = format!("qemu-img convert -O {format} {}", raw.display()),
-            cause = String::from_utf8_lossy(&out.stderr).trim().to_string()
-        )));
+        return Err(e);
     }
     std::fs::remove_file(raw).map_err(|e| Error::io(crate::t!("io-removing"), raw, e))
 }
