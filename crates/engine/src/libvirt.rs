@@ -461,14 +461,14 @@ fn folder_of(name: &str) -> PathBuf {
     PathBuf::from(SNAPSHOT_FOLDER).join(super::backup::component(name))
 }
 
-/// The newest snapshots of host `host` (at most 10, newest first) that hold `folder`.
-fn history(repo: &Repository<IndexedFullStatus>, folder: &Path, host: &str) -> Vec<SnapshotFile> {
+/// The newest snapshots of host `host` among `all` (at most 10, newest first) that
+/// hold `folder`.
+fn history(all: &[SnapshotFile], folder: &Path, host: &str) -> Vec<SnapshotFile> {
     let folder = folder.display().to_string();
-    let mut found: Vec<SnapshotFile> = repo
-        .get_all_snapshots()
-        .unwrap_or_default()
-        .into_iter()
+    let mut found: Vec<SnapshotFile> = all
+        .iter()
         .filter(|s| s.hostname == host && s.paths.iter().any(|p| *p == folder))
+        .cloned()
         .collect();
     found.sort_by(|a, b| b.time.cmp(&a.time));
     found.truncate(10);
@@ -633,13 +633,19 @@ pub(crate) fn backup(
     let mut pulls: Vec<pull::Pull> = Vec::new();
     // each pulled domain's snapshot whose chunks its changes are laid over
     let mut bases: Vec<Option<SnapshotFile>> = vec![None; domains.len()];
+    // the repository's snapshots, read once (for the first running domain)
+    let mut all: Option<Vec<SnapshotFile>> = None;
     // a dry run writes nothing: the guests' disks are read in place
     for (d, base) in domains.iter().zip(bases.iter_mut()) {
         if !d.live || req.dry_run || d.disks.is_empty() {
             continue;
         }
         let folder = folder_of(&d.name);
-        let history = history(&repo, &folder, &req.host);
+        let history = history(
+            all.get_or_insert_with(|| repo.get_all_snapshots().unwrap_or_default()),
+            &folder,
+            &req.host,
+        );
         let matched = std::cell::RefCell::new(None);
         let since_of = |ours: &[(String, jiff::Timestamp)], files: &[String]| {
             let (checkpoint, snap) = since(&repo, &history, &folder, uuid_of(&d.xml), ours, files)?;
