@@ -110,12 +110,14 @@ pub struct RestoreSummary {
 /// Stops a restore in progress in this process and removes its temporary files
 /// (a job's cancel handler calls this before the process exits).
 pub fn abort() {
-    STOPPED.store(true, Ordering::SeqCst);
     let mut active = ACTIVE.lock().unwrap_or_else(PoisonError::into_inner);
     active.stopped = true;
     for temp in std::mem::take(&mut active.temps) {
         let _ = fs::remove_file(temp);
     }
+    // only now: the restore returns as soon as it sees this, and its caller may end
+    // the process
+    STOPPED.store(true, Ordering::SeqCst);
 }
 
 /// The temporary files that exist right now, so that a cancel can remove them.

@@ -185,6 +185,11 @@ pub fn main() -> i32 {
     }
     let spec = SPEC.get_or_init(|| spec);
     let result = run(spec);
+    // A cancel may have stopped the work before its clean-ups are done (a restore sees
+    // the cancel as soon as it is asked for, then its partial files are removed): the
+    // clean-ups hold this for good, and the cancel's thread ends the process when
+    // they are done. Without a cancel, one arriving now finds the job over.
+    let _no_cancel_under_way = stream::undoable_step();
     finish(started, result, false)
 }
 
