@@ -149,6 +149,14 @@ io-reading-exclude-file = reading the exclude file
 
 ## Restores (engine/restore.rs)
 engine-restore-cancelled = the restore was cancelled
+mount-linux-only = mounting a repository as a folder is available on Linux only
+mount-no-fuse-device = FUSE is not available here: /dev/fuse does not exist (load the kernel's fuse module, or in a container give it the device)
+mount-no-fusermount = FUSE is not available to this user: fusermount3 was not found (install the fuse3 package)
+mount-not-a-folder = { $path } is not an existing folder: create it (empty), or give another folder to mount into
+mount-stale-removed = { $path } held a mount left by a run that was killed, answering nothing: it was taken away
+mount-refused = mounting at { $path } was refused: { $cause }
+mount-serving = serving the mount at
+mount-stale = { $path } holds a mount that no longer answers and it could not be removed: run `fusermount3 -uz { $path }` (or `umount -l`) and try again
 engine-target-not-folder = the restore target { $target } exists and is not a folder
 engine-include-outside-base = `{ $path }` is not inside `{ $base }`, the folder the restore starts from
 engine-not-in-snapshot = `{ $path }` does not exist in snapshot { $snapshot }
@@ -1035,6 +1043,11 @@ upgrade-available = version { $version } is available from { $server } ({ $size 
 upgrade-installed = upgraded to version { $version }: { $files }
 upgrade-disabled = upgrades are turned off here (NPBACKUP_NO_UPGRADE is set)
 cli-export-exists = `{ $path }` exists already: give export a new file name (nothing is overwritten)
+cli-mounted = { $n ->
+    [one] { $n } snapshot
+   *[other] { $n } snapshots
+} shown read-only at { $path } (by id under ids/, by time under snapshots/, by host under hosts/, by tag under tags/). Ctrl-C or `umount { $path }` ends it.
+cli-unmounted = { $path } unmounted
 cli-exported = { $files ->
     [one] { $files } file ({ $size }) written to { $path }
    *[other] { $files } files ({ $size }) written to { $path }

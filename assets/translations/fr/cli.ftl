@@ -153,6 +153,14 @@ io-reading-exclude-file = lecture du fichier d'exclusions
 
 ## Restaurations (engine/restore.rs)
 engine-restore-cancelled = la restauration a été annulée
+mount-linux-only = monter un dépôt comme dossier n'est possible que sous Linux
+mount-no-fuse-device = FUSE n'est pas disponible ici : /dev/fuse n'existe pas (chargez le module fuse du noyau, ou donnez ce périphérique au conteneur)
+mount-no-fusermount = FUSE n'est pas disponible pour cet utilisateur : fusermount3 est introuvable (installez le paquet fuse3)
+mount-not-a-folder = { $path } n'est pas un dossier existant : créez-le (vide), ou donnez un autre dossier où monter
+mount-stale-removed = { $path } portait un montage laissé par une exécution tuée, qui ne répondait plus : il a été retiré
+mount-refused = le montage sur { $path } a été refusé : { $cause }
+mount-serving = service du montage sur
+mount-stale = { $path } porte un montage qui ne répond plus et qui n'a pas pu être retiré : lancez `fusermount3 -uz { $path }` (ou `umount -l`) puis réessayez
 engine-target-not-folder = la cible de restauration { $target } existe et n'est pas un dossier
 engine-include-outside-base = `{ $path }` n'est pas dans `{ $base }`, le dossier d'où part la restauration
 engine-not-in-snapshot = `{ $path }` n'existe pas dans l'instantané { $snapshot }
@@ -1056,6 +1064,11 @@ upgrade-available = la version { $version } est disponible sur { $server } ({ $s
 upgrade-installed = mis à jour en version { $version } : { $files }
 upgrade-disabled = les mises à jour sont désactivées ici (NPBACKUP_NO_UPGRADE est défini)
 cli-export-exists = `{ $path }` existe déjà : donnez à export un nouveau nom de fichier (rien n'est écrasé)
+cli-mounted = { $n ->
+    [one] { $n } instantané montré
+   *[other] { $n } instantanés montrés
+} en lecture seule dans { $path } (par identifiant sous ids/, par date sous snapshots/, par machine sous hosts/, par étiquette sous tags/). Ctrl-C ou `umount { $path }` y met fin.
+cli-unmounted = { $path } démonté
 cli-exported = { $files ->
     [one] { $files } fichier ({ $size }) écrit dans { $path }
    *[other] { $files } fichiers ({ $size }) écrits dans { $path }

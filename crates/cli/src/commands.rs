@@ -47,6 +47,7 @@ pub fn run(ctx: &Context, command: Command) -> Result<i32> {
             format,
             output,
         } => export(ctx, &snapshot, &path, format.into(), &output),
+        Command::Mount { mountpoint, filter } => mount(ctx, &mountpoint, &filter),
         Command::Diff {
             snapshot1,
             snapshot2,
@@ -1249,4 +1250,41 @@ fn layer_name(layer: &config::Layer) -> String {
         config::Layer::Group(g) => crate::t!("cli-layer-group", name = g.as_str()),
         config::Layer::Own => crate::t!("cli-layer-own"),
     }
+}
+
+/// `mount MOUNTPOINT`: serves the snapshots until Ctrl-C, SIGTERM or an unmount
+/// from outside; either way is a normal end (exit 0), with the folder unmounted.
+fn mount(ctx: &Context, mountpoint: &std::path::Path, filter: &crate::FilterArgs) -> Result<i32> {
+    engine::mount::available().map_err(Error::Input)?;
+    let mountpoint = std::path::absolute(mountpoint)
+        .map_err(|e| Error::io(crate::t!("io-resolving"), mountpoint, e))?;
+    let (target, rc) = ctx.target()?;
+    let kind = JobKind::Mount(engine::mount::MountRequest {
+        mountpoint: mountpoint.clone(),
+        filter: filter.to_filter(),
+    });
+    let spec = plan::with_repo_settings(JobSpec::new(target, kind), rc.as_ref())?;
+    let summary = match crate::jobrun::run::<engine::mount::MountSummary>(ctx, spec) {
+        Ok((outcome, _)) => Some((Some(outcome.repository), outcome.summary)),
+        Err(Error::Cancelled(_)) => None,
+        Err(e) => return Err(e),
+    };
+    if ctx.global.json {
+        let (used, summary) = summary.unwrap_or_else(|| {
+            (
+                None,
+                engine::mount::MountSummary {
+                    mountpoint: mountpoint.display().to_string(),
+                    ..Default::default()
+                },
+            )
+        });
+        output::print_json("mount", used.as_ref(), &summary);
+    } else {
+        eprintln!(
+            "{}",
+            crate::t!("cli-unmounted", path = mountpoint.display().to_string())
+        );
+    }
+    Ok(exit::OK)
 }

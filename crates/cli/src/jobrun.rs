@@ -155,6 +155,19 @@ impl EventView {
             return;
         }
         match event {
+            // a mount's folder can be read: the one line its user waits for
+            JobEvent::Progress(p) if p.phase == "mounted" => {
+                if !self.json {
+                    eprintln!(
+                        "{}",
+                        crate::t!(
+                            "cli-mounted",
+                            path = p.current.clone().unwrap_or_default(),
+                            n = p.files_total.unwrap_or(0)
+                        )
+                    );
+                }
+            }
             JobEvent::Progress(p) => {
                 if let Some(bar) = &self.bar {
                     show_progress(bar, p);

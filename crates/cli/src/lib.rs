@@ -186,6 +186,15 @@ pub enum Command {
         #[arg(long, short = 'o', value_name = "FILE")]
         output: PathBuf,
     },
+    /// Show the snapshots as a read-only folder (FUSE) until Ctrl-C or umount: by
+    /// id under ids/, by time under snapshots/, by host under hosts/, by tag under
+    /// tags/, as restic's mount does.
+    Mount {
+        /// An existing folder to show them in.
+        mountpoint: PathBuf,
+        #[command(flatten)]
+        filter: FilterArgs,
+    },
     /// Show what changed between two snapshots.
     Diff {
         snapshot1: String,
@@ -783,7 +792,8 @@ fn command_op(c: &Command) -> Option<Op> {
         Command::Restore(_)
         | Command::RestoreVm(_)
         | Command::Dump { .. }
-        | Command::Export { .. } => Op::Restore,
+        | Command::Export { .. }
+        | Command::Mount { .. } => Op::Restore,
         Command::Check(_) => Op::Check,
         Command::Unlock => Op::Unlock,
         Command::Init(_)
@@ -818,6 +828,7 @@ fn command_name(c: &Command) -> &'static str {
         Command::RestoreVm(_) => "restore-vm",
         Command::Dump { .. } => "dump",
         Command::Export { .. } => "export",
+        Command::Mount { .. } => "mount",
         Command::Diff { .. } => "diff",
         Command::Stats => "stats",
         Command::HasRecentSnapshot { .. } => "has-recent-snapshot",

@@ -14,6 +14,7 @@ mod export;
 pub mod findings;
 pub mod libvirt;
 pub mod location;
+pub mod mount;
 mod nbd;
 pub mod ops;
 pub mod progress;

@@ -221,7 +221,7 @@ impl From<&Node> for Meta {
 }
 
 /// Unix permission bits from restic's (Go's) file mode.
-fn unix_mode(go_mode: u32) -> u32 {
+pub(crate) fn unix_mode(go_mode: u32) -> u32 {
     let mut mode = go_mode & 0o777;
     if go_mode & (1 << 23) != 0 {
         mode |= 0o4000;

@@ -69,7 +69,9 @@ impl<S: tracing::Subscriber> Layer<S> for EventLayer {
         }
         let mut visitor = MessageVisitor::default();
         event.record(&mut visitor);
-        if level == Level::WARN {
+        // the FUSE library's own complaints (an operation a read-only mount does
+        // not offer, an unmount already done) are for the log, not the user
+        if level == Level::WARN && !event.metadata().target().starts_with("fuser") {
             warn(visitor.user.unwrap_or(visitor.message));
         } else {
             emit(&JobEvent::Log {
@@ -759,6 +761,19 @@ fn run_locked(
             let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
             let summary = engine::export(open, &snap, path, *format, &mut out)?;
             Ok(Outcome::new(used, JobResult::Export(summary)))
+        }
+        JobKind::Mount(request) => {
+            // a cancel unmounts: the folder must not stay behind, answering nothing
+            on_cancel(engine::mount::unmount);
+            let summary = engine::mount::serve(open, request, |s| {
+                emit(&JobEvent::Progress(super::Progress {
+                    phase: "mounted".into(),
+                    current: Some(s.mountpoint.clone()),
+                    files_total: Some(s.snapshots),
+                    ..Default::default()
+                }));
+            })?;
+            Ok(Outcome::new(used, JobResult::Mount(summary)))
         }
         JobKind::Forget(req) => Ok(Outcome::new(
             used,

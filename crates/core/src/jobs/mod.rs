@@ -175,6 +175,10 @@ pub enum JobKind {
         format: crate::engine::ExportFormat,
         to: std::path::PathBuf,
     },
+    /// The snapshots as a read-only folder tree (FUSE) at the request's mountpoint,
+    /// until it is unmounted or the job cancelled. A `progress` event of phase
+    /// `mounted` says when the folder can be read.
+    Mount(crate::engine::mount::MountRequest),
 }
 
 /// A question to a browsing session.
@@ -235,7 +239,8 @@ impl JobKind {
             | JobKind::TestEmail { .. }
             | JobKind::Browse
             | JobKind::Dump { .. }
-            | JobKind::Export { .. } => LockKind::None,
+            | JobKind::Export { .. }
+            | JobKind::Mount(_) => LockKind::None,
             JobKind::Backup { .. } | JobKind::KeyAdd { .. } => LockKind::Shared,
             JobKind::Forget(r) if r.dry_run => LockKind::None,
             JobKind::Prune(r) if r.dry_run => LockKind::None,
@@ -276,6 +281,7 @@ impl JobKind {
             JobKind::Browse => "browse",
             JobKind::Dump { .. } => "dump",
             JobKind::Export { .. } => "export",
+            JobKind::Mount(_) => "mount",
         }
     }
 }

@@ -17,6 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::engine::{
     BackupSummary, DiffEntry, Entry, ExportSummary, FindHit, Probe, RepoStats, RepoUsed,
     RestoreSummary, SnapshotInfo, Version,
+    mount::MountSummary,
     ops::{CheckSummary, CopySummary, ForgetSummary, KeyInfo, PruneSummary, RepairWhat},
     repolock::LockInfo,
 };
@@ -177,6 +178,7 @@ job_results! {
     Browse(BrowseReport) = "browse",
     Dump(DumpReport) = "dump",
     Export(ExportSummary) = "export",
+    Mount(MountSummary) = "mount",
     Ls(Listing) = "ls",
     Find(Vec<FindHit>) = "find",
     Diff(Vec<DiffEntry>) = "diff",
@@ -473,6 +475,7 @@ mod tests {
             JobResult::Browse(BrowseReport { requests: 0 }),
             JobResult::Dump(DumpReport { path: None }),
             JobResult::Export(ExportSummary::default()),
+            JobResult::Mount(MountSummary::default()),
             JobResult::Find(Vec::new()),
             JobResult::Diff(Vec::new()),
         ]
@@ -489,7 +492,7 @@ mod tests {
             assert_eq!(back.kind(), r.kind());
             assert!(!matches!(back, JobResult::Unknown(_)), "{back:?}");
         }
-        assert_eq!(JobResult::KINDS.len(), 24);
+        assert_eq!(JobResult::KINDS.len(), 25);
     }
 
     #[test]
