@@ -33,6 +33,9 @@ apt_install() {
 apt_install gcc pkg-config ca-certificates \
     libx11-6 libx11-xcb1 libxcursor1 libxi6 libxrandr2 libxkbcommon0 libxkbcommon-x11-0 \
     libwayland-client0 fonts-dejavu-core
+# `mount` and the browser's "Open in file manager": fusermount3 lets a user (not root)
+# mount FUSE folders; xdg-open hands a folder to the desktop's file manager.
+apt_install fuse3 xdg-utils
 
 if [ "$what" = "build" ]; then exit 0; fi
 

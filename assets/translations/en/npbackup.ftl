@@ -382,6 +382,9 @@ browser-restore-n = { $n ->
 }
 browser-tick = Tick files and folders to restore them.
 browser-open = Open
+browser-open-in-file-manager = Open in file manager
+browser-opening-in-file-manager = Opening…
+browser-cannot-open-in-file-manager = It cannot be shown in the file manager: { $reason }
 browser-show-history = Show history
 browser-empty = This snapshot is empty.
 browser-opening = Opening the snapshot…

@@ -409,6 +409,9 @@ browser-restore-n = { $n ->
 }
 browser-tick = Cochez des fichiers et des dossiers pour les restaurer.
 browser-open = Ouvrir
+browser-open-in-file-manager = Ouvrir dans le gestionnaire de fichiers
+browser-opening-in-file-manager = Ouverture…
+browser-cannot-open-in-file-manager = Impossible de l'afficher dans le gestionnaire de fichiers : { $reason }
 browser-show-history = Voir l'historique
 browser-empty = Cet instantané est vide.
 browser-opening = Ouverture de l'instantané…

@@ -232,7 +232,10 @@ fn a_killed_mount_is_cleared_by_the_next_one_and_bad_mountpoints_are_refused() {
     let _ = child.wait();
     let dead = fs::metadata(&at).expect_err("a dead mount answers nothing");
     assert!(
-        matches!(dead.raw_os_error(), Some(libc::ENOTCONN | libc::ECONNABORTED)),
+        matches!(
+            dead.raw_os_error(),
+            Some(libc::ENOTCONN | libc::ECONNABORTED)
+        ),
         "{dead}"
     );
 

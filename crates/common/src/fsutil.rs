@@ -64,6 +64,19 @@ pub fn write_atomic_in_new_folder(
     write_atomic(path, bytes, mode)
 }
 
+/// Creates folder `path` and its missing parents; the folder itself is made
+/// owner-only (0700 on Unix) whatever the umask, so that what goes in it stays the
+/// user's own.
+pub fn create_private_dir(path: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

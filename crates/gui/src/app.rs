@@ -96,6 +96,20 @@ enum Purpose {
     Wizard,
     /// The viewer's try of a location and password.
     Viewer,
+    /// The repository mounted for the browser's "Open in file manager" (until the
+    /// browser closes).
+    Mount,
+}
+
+/// The mount behind the browser's "Open in file manager".
+#[derive(Debug, Clone)]
+struct Mounted {
+    ticket: Ticket,
+    repo: String,
+    at: PathBuf,
+    ready: bool,
+    /// What to open once it is ready.
+    open: Option<PathBuf>,
 }
 
 /// What a folder dialog is for.
@@ -242,6 +256,8 @@ pub struct App {
     too_old_notified: HashSet<String>,
     last_listed: Timestamp,
     quitting: bool,
+    /// The browser's mount, while there is one.
+    mount: Option<Mounted>,
     /// The scheduler: the daemon, or the schedule the app runs itself.
     scheduler: SchedulerLink,
     /// What the desktop prefers, light or dark.
@@ -271,6 +287,7 @@ impl App {
             too_old_notified: HashSet::new(),
             last_listed: Timestamp::now(),
             quitting: false,
+            mount: None,
             scheduler,
             desktop_appearance: theme::Appearance::Light,
         };
@@ -670,10 +687,119 @@ impl App {
         effects
     }
 
-    /// Shows `screen` instead of the one showing; a browser left closes its session.
+    /// Shows `screen` instead of the one showing; a browser left closes its session
+    /// and unmounts what it mounted.
     fn show(&mut self, screen: Screen) -> Vec<Effect> {
         match std::mem::replace(&mut self.screen, screen) {
-            Screen::Browser { session, .. } => vec![Effect::CloseSession(session)],
+            Screen::Browser { session, .. } => {
+                let mut effects = vec![Effect::CloseSession(session)];
+                effects.extend(self.mount.take().map(|m| Effect::Cancel(m.ticket)));
+                effects
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Opens folder `path` of `snapshot` in the file manager, mounting `repo` first
+    /// unless it is mounted already.
+    fn open_in_file_manager(&mut self, repo: &str, snapshot: &str, path: &str) -> Vec<Effect> {
+        let short: String = snapshot.chars().take(8).collect();
+        let inside = |at: &std::path::Path| {
+            at.join("ids")
+                .join(&short)
+                .join(path.trim_start_matches('/'))
+        };
+        let mut effects = Vec::new();
+        match &mut self.mount {
+            Some(m) if m.repo == repo => {
+                let target = inside(&m.at);
+                if m.ready {
+                    return vec![Effect::OpenPath(target)];
+                }
+                m.open = Some(target);
+                return Vec::new();
+            }
+            Some(_) => effects.extend(self.mount.take().map(|m| Effect::Cancel(m.ticket))),
+            None => {}
+        }
+        let failed = |app: &mut App, why: String| {
+            if let Some(b) = app.screen.browser_mut() {
+                b.on_mount(Err(why));
+            }
+        };
+        if let Err(why) = crate::engine::mount::available() {
+            failed(self, why);
+            return effects;
+        }
+        if self.config.is_none() {
+            return effects;
+        }
+        let ticket = self.ticket();
+        let at = mount_dir(repo, ticket);
+        if let Err(e) = npbackup_common::fsutil::create_private_dir(&at) {
+            failed(self, format!("{}: {e}", at.display()));
+            return effects;
+        }
+        let kind = JobKind::Mount(crate::engine::mount::MountRequest {
+            mountpoint: at.clone(),
+            filter: Default::default(),
+        });
+        let spec = match &self.config {
+            Some(config) => plan::job(config, repo, kind),
+            None => return effects,
+        };
+        match spec {
+            Ok(spec) => {
+                self.jobs.insert(ticket, (repo.to_string(), Purpose::Mount));
+                self.mount = Some(Mounted {
+                    ticket,
+                    repo: repo.to_string(),
+                    open: Some(inside(&at)),
+                    at,
+                    ready: false,
+                });
+                effects.push(Effect::Run(ticket, Box::new(spec)));
+            }
+            Err(e) => {
+                let _ = std::fs::remove_dir(&at);
+                failed(self, e.to_string());
+            }
+        }
+        effects
+    }
+
+    /// The mount job `ticket` of `repo` told something.
+    fn on_mount_event(&mut self, ticket: Ticket, repo: &str, event: JobEvent) -> Vec<Effect> {
+        let current = self.mount.as_ref().is_some_and(|m| m.ticket == ticket);
+        match event {
+            JobEvent::Progress(p) if p.phase == "mounted" && current => {
+                if let Some(b) = self.screen.browser_mut() {
+                    b.on_mount(Ok(()));
+                }
+                self.mount.as_mut().and_then(|m| {
+                    m.ready = true;
+                    m.open.take().map(Effect::OpenPath)
+                })
+            }
+            .into_iter()
+            .collect(),
+            JobEvent::Finished(f) => {
+                // the folder it was mounted on goes with it (empty again by now)
+                let _ = std::fs::remove_dir(mount_dir(repo, ticket));
+                if current {
+                    self.mount = None;
+                    if let Some(b) = self.screen.browser_mut() {
+                        b.on_mount(match f.error {
+                            Some(e) if !f.cancelled => Err(e.message),
+                            _ => Ok(()),
+                        });
+                        if b.mounting == browser::Mounting::Ready {
+                            b.mounting = browser::Mounting::Off;
+                        }
+                    }
+                }
+                Vec::new()
+            }
             _ => Vec::new(),
         }
     }
@@ -701,6 +827,9 @@ impl App {
                 vec![Effect::PickFolder(FolderFor::Restore, start)]
             }
             browser::Event::Close => self.leave_screen(),
+            browser::Event::OpenInFileManager { snapshot, path } => {
+                self.open_in_file_manager(&repo, &snapshot, &path)
+            }
             browser::Event::Restore { snapshot, request } => {
                 let review = request.dry_run;
                 let kind = JobKind::Restore { snapshot, request };
@@ -1095,6 +1224,7 @@ impl App {
                 }
                 Vec::new()
             }
+            Purpose::Mount => self.on_mount_event(ticket, &repo, event),
             Purpose::Review => {
                 if let JobEvent::Finished(f) = event
                     && let Some(b) = self.screen.browser_mut()
@@ -1674,6 +1804,23 @@ fn restore_folder() -> String {
     directories::UserDirs::new()
         .map(|d| d.home_dir().join("Restored").display().to_string())
         .unwrap_or_default()
+}
+
+/// Where the browser mounts `repo` (job `ticket`): a folder of this user's runtime
+/// folder, private, of this process.
+fn mount_dir(repo: &str, ticket: Ticket) -> PathBuf {
+    let name: String = repo
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    npbackup_common::dirs::runtime_dir()
+        .join(format!("mount-{name}-{}-{ticket}", std::process::id()))
 }
 
 /// Where previews are written (the user's cache; replaced on each preview).

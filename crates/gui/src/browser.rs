@@ -197,6 +197,9 @@ pub enum Message {
     WholeTree,
     /// What the folder dialog gave (`None`: it was cancelled).
     FolderChosen(Option<PathBuf>),
+    /// Show the focused folder (or where the tree starts) in the desktop's file
+    /// manager, through a read-only mount of the repository.
+    OpenInFileManager,
     Overwrite(Overwrite),
     Review,
     ConfirmRestore,
@@ -220,7 +223,26 @@ pub enum Event {
     ChooseFolder {
         start: PathBuf,
     },
+    /// Open folder `path` of snapshot `snapshot` in the file manager (mounting the
+    /// repository first, unless it is mounted).
+    OpenInFileManager {
+        snapshot: String,
+        path: String,
+    },
     Close,
+}
+
+/// Where "Open in file manager" is.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Mounting {
+    #[default]
+    Off,
+    /// The repository is being mounted.
+    Starting,
+    /// Mounted: its folders open at once.
+    Ready,
+    /// It could not be mounted: why, in words.
+    Failed(String),
 }
 
 pub struct Browser {
@@ -256,6 +278,8 @@ pub struct Browser {
     root: String,
     /// The session could not be opened (or died).
     pub broken: Option<String>,
+    /// The repository mounted for the file manager.
+    pub mounting: Mounting,
     next_id: u64,
     pending: HashMap<u64, Pending>,
 }
@@ -298,6 +322,7 @@ impl Browser {
             folder_dialog,
             root: "/".into(),
             broken: None,
+            mounting: Mounting::Off,
             next_id: 1,
             pending: HashMap::new(),
         };
@@ -439,6 +464,18 @@ impl Browser {
                 dl.destination = Destination::Folder;
             }),
             Message::FolderChosen(None) => {}
+            Message::OpenInFileManager => {
+                if self.mounting == Mounting::Starting {
+                    return Vec::new();
+                }
+                if self.mounting != Mounting::Ready {
+                    self.mounting = Mounting::Starting;
+                }
+                return vec![Event::OpenInFileManager {
+                    snapshot: self.snapshot.clone(),
+                    path: self.focused_folder(),
+                }];
+            }
             Message::Overwrite(o) => self.edit(|dl| dl.overwrite = o),
             Message::Review => {
                 let Some(dialog) = self.dialog.as_mut() else {
@@ -485,6 +522,28 @@ impl Browser {
             f(d);
             d.stage = Stage::Choosing;
         }
+    }
+
+    /// The folder to show in the file manager: the focused one, the focused file's,
+    /// else where the tree starts.
+    fn focused_folder(&self) -> String {
+        match (&self.focus, self.focused_file()) {
+            (Some(_), Some(file)) => Path::new(&file)
+                .parent()
+                .map_or_else(|| self.root.clone(), |p| p.to_string_lossy().to_string()),
+            (Some(folder), None) if self.entry(folder).is_some_and(|e| e.kind == "dir") => {
+                folder.clone()
+            }
+            _ => self.root.clone(),
+        }
+    }
+
+    /// How mounting for the file manager went (`Ok`: it is ready).
+    pub fn on_mount(&mut self, outcome: Result<(), String>) {
+        self.mounting = match outcome {
+            Ok(()) => Mounting::Ready,
+            Err(why) => Mounting::Failed(why),
+        };
     }
 
     fn focused_file(&self) -> Option<String> {
@@ -889,7 +948,7 @@ impl Browser {
             t!("browser-restore-n", n = n)
         };
         let file = self.focused_file().is_some();
-        row![
+        let buttons = row![
             text(match &self.focus {
                 Some(f) => f.clone(),
                 None => t!("browser-tick"),
@@ -902,13 +961,39 @@ impl Browser {
             button(text(t!("browser-show-history")).size(14))
                 .on_press_maybe(self.focus.is_some().then_some(Message::History))
                 .style(theme::secondary),
+            button(
+                text(if self.mounting == Mounting::Starting {
+                    t!("browser-opening-in-file-manager")
+                } else {
+                    t!("browser-open-in-file-manager")
+                })
+                .size(14)
+            )
+            .on_press_maybe(
+                (self.broken.is_none() && self.mounting != Mounting::Starting)
+                    .then_some(Message::OpenInFileManager)
+            )
+            .style(theme::secondary),
             button(text(restore_label).size(14))
                 .on_press_maybe(self.broken.is_none().then_some(Message::AskRestore))
                 .style(button::primary),
         ]
         .spacing(8)
-        .align_y(Alignment::Center)
-        .into()
+        .align_y(Alignment::Center);
+        match &self.mounting {
+            Mounting::Failed(why) => column![
+                text(t!(
+                    "browser-cannot-open-in-file-manager",
+                    reason = why.as_str()
+                ))
+                .size(13)
+                .style(text::danger),
+                buttons
+            ]
+            .spacing(6)
+            .into(),
+            _ => buttons.into(),
+        }
     }
 
     fn files_view(&self) -> Element<'_, Message> {

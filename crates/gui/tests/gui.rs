@@ -594,6 +594,54 @@ fn browse_a_tree_compare_preview_and_restore_the_ticked_files() {
 }
 
 #[test]
+fn open_in_file_manager_mounts_the_snapshot_until_the_browser_closes() {
+    let w = World::new();
+    let (src, ids, mut h) = browsing_two_snapshots(&w);
+    let src_name = src.file_name().unwrap().to_string_lossy().to_string();
+    h.click(&format!("▸ {src_name}/"));
+    h.settle();
+    let browsing = h.app.jobs_in_flight();
+    h.click("Open in file manager");
+    h.settle();
+    // the desktop is asked to open the focused folder, inside the mounted snapshot
+    assert_eq!(h.opened.len(), 1, "{:?} {}", h.opened, h.texts());
+    let shown = h.opened[0].clone();
+    let tail = std::path::Path::new("ids")
+        .join(&ids[1][..8])
+        .join(src.strip_prefix("/").unwrap());
+    assert!(shown.ends_with(&tail), "{}", shown.display());
+    assert_eq!(
+        std::fs::read_to_string(shown.join("docs/hello.txt")).unwrap(),
+        "hello again, a longer text\n"
+    );
+    assert!(
+        std::fs::write(shown.join("docs/x"), "x").is_err(),
+        "read-only"
+    );
+    assert_eq!(
+        h.app.jobs_in_flight(),
+        browsing + 1,
+        "the mount stays while browsing"
+    );
+
+    // a second folder opens at once, through the same mount
+    h.click("▸ docs/");
+    h.settle();
+    h.click("Open in file manager");
+    h.settle();
+    assert_eq!(h.opened.len(), 2);
+    assert_eq!(h.opened[1], shown.join("docs"));
+    assert_eq!(h.app.jobs_in_flight(), browsing + 1);
+
+    // leaving the browser unmounts, and the folder it used goes
+    h.click("← Back");
+    h.settle();
+    assert_eq!(h.app.jobs_in_flight(), 0);
+    let mountpoint = shown.ancestors().nth(tail.components().count()).unwrap();
+    assert!(!mountpoint.exists(), "{} is left", mountpoint.display());
+}
+
+#[test]
 fn cancel_stops_a_restore_and_leaves_no_half_written_file() {
     use npbackup_gui::browser::Message as B;
     let w = World::new();

@@ -281,7 +281,12 @@ impl SnapshotFs {
                     n += 1;
                     name = OsString::from(format!("{base}-{n}"));
                 }
-                let child = add(ino, parent, Kind::Item(Box::new(root_node(snap))), snap_time(snap));
+                let child = add(
+                    ino,
+                    parent,
+                    Kind::Item(Box::new(root_node(snap))),
+                    snap_time(snap),
+                );
                 entries.insert(name.clone(), child);
                 last = Some((name, snap_time(snap)));
             }
@@ -313,7 +318,12 @@ impl SnapshotFs {
         let ids = folder(&mut ino, 1, newest);
         let mut by_id = BTreeMap::new();
         for snap in &sorted {
-            let child = add(&mut ino, ids, Kind::Item(Box::new(root_node(snap))), snap_time(snap));
+            let child = add(
+                &mut ino,
+                ids,
+                Kind::Item(Box::new(root_node(snap))),
+                snap_time(snap),
+            );
             by_id.insert(OsString::from(crate::browse::short_id(snap)), child);
         }
         set(&mut ino, ids, by_id);

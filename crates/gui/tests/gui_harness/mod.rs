@@ -149,6 +149,31 @@ impl Harness {
     pub fn settle_with(&mut self, mut during: impl FnMut(&App, &JobEvent) -> Vec<Message>) {
         while let Some(effect) = self.pending.pop_front() {
             match effect {
+                // a mount runs until it is cancelled: kept as a session is, once mounted
+                Effect::Run(ticket, spec) if matches!(spec.kind, jobs::JobKind::Mount(_)) => {
+                    let opts = JobOptions {
+                        program: Some(self.program.clone()),
+                        ..JobOptions::default()
+                    };
+                    let job = self
+                        .runtime
+                        .block_on(jobs::start(&spec, &opts))
+                        .expect("the mount starts");
+                    self.sessions.insert(ticket, (job, None));
+                    self.pump(
+                        ticket,
+                        |e| matches!(e, JobEvent::Progress(p) if p.phase == "mounted"),
+                    );
+                }
+                Effect::Cancel(ticket) if self.sessions.contains_key(&ticket) => {
+                    if let Some((job, _)) = self.sessions.get(&ticket) {
+                        job.canceller().cancel();
+                    }
+                    self.pump(ticket, |_| false);
+                    if let Some((job, _)) = self.sessions.remove(&ticket) {
+                        let _ = self.runtime.block_on(job.wait());
+                    }
+                }
                 Effect::Run(ticket, spec) => {
                     let opts = JobOptions {
                         program: Some(self.program.clone()),
