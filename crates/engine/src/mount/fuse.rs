@@ -121,9 +121,28 @@ pub(super) fn serve(
             cause = e.to_string()
         ))
     };
-    let session = fuser::Session::new(fs, mountpoint, &config)
-        .and_then(fuser::Session::spawn)
-        .map_err(refused)?;
+    // SAFETY: geteuid cannot fail.
+    let root = unsafe { libc::geteuid() } == 0;
+    let device_closed = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open("/dev/fuse")
+        .is_err_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied);
+    let session = if !root && device_closed {
+        // /dev/fuse is root's alone (a container without udev's 0666 rule): fusermount3,
+        // which is set-uid, opens it and mounts, and hands the device over
+        let options = format!(
+            "ro,nosuid,nodev,fsname={name},subtype={name}",
+            name = crate::customization::SHORT_NAME
+        );
+        fusermount(mountpoint, &options).and_then(|fd| {
+            fuser::Session::from_fd(fs, fd, fuser::SessionACL::Owner, config)
+                .and_then(fuser::Session::spawn)
+        })
+    } else {
+        fuser::Session::new(fs, mountpoint, &config).and_then(fuser::Session::spawn)
+    }
+    .map_err(refused)?;
     *SERVED.lock().unwrap_or_else(PoisonError::into_inner) = Some(mountpoint.clone());
     ready(&summary);
     // until unmounted, by `unmount` or from outside
@@ -131,6 +150,75 @@ pub(super) fn serve(
     SERVED.lock().unwrap_or_else(PoisonError::into_inner).take();
     served.map_err(|e| Error::io(crate::t!("mount-serving"), mountpoint, e))?;
     Ok(summary)
+}
+
+/// Mounts FUSE at `mountpoint` through the set-uid `fusermount3` (libfuse's way for
+/// users): it opens /dev/fuse, mounts it, and sends the open device back over a
+/// socket (`_FUSE_COMMFD`), which is returned.
+fn fusermount(mountpoint: &Path, options: &str) -> std::io::Result<std::os::fd::OwnedFd> {
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    let program = which("fusermount3")
+        .or_else(|| which("fusermount"))
+        .ok_or_else(|| std::io::Error::other(crate::t!("mount-no-fusermount")))?;
+    let mut pair = [0; 2];
+    // SAFETY: socketpair fills the two descriptors it is given.
+    if unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0, pair.as_mut_ptr()) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: both are new descriptors of ours, each owned once.
+    let (ours, theirs) = unsafe { (OwnedFd::from_raw_fd(pair[0]), OwnedFd::from_raw_fd(pair[1])) };
+    // SAFETY: marking our end close-on-exec; the helper inherits only its own end.
+    unsafe { libc::fcntl(ours.as_raw_fd(), libc::F_SETFD, libc::FD_CLOEXEC) };
+    let out = std::process::Command::new(&program)
+        .env("_FUSE_COMMFD", theirs.as_raw_fd().to_string())
+        .arg("-o")
+        .arg(options)
+        .arg("--")
+        .arg(mountpoint)
+        .stdin(std::process::Stdio::null())
+        .output()?;
+    drop(theirs);
+    if !out.status.success() {
+        // it names itself
+        let said = String::from_utf8_lossy(&out.stderr).trim().to_string();
+        return Err(std::io::Error::other(said));
+    }
+    // the device, as an SCM_RIGHTS message
+    let mut byte = [0u8; 1];
+    let mut iov = libc::iovec {
+        iov_base: byte.as_mut_ptr().cast(),
+        iov_len: 1,
+    };
+    // SAFETY: CMSG_SPACE only computes a size.
+    let space = unsafe { libc::CMSG_SPACE(std::mem::size_of::<libc::c_int>() as u32) } as usize;
+    let mut control = vec![0u8; space];
+    // SAFETY: an all-zero msghdr is valid; its buffers are set below.
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    msg.msg_iov = &mut iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.as_mut_ptr().cast();
+    msg.msg_controllen = space as _;
+    // SAFETY: msg points at live buffers of the sizes it states.
+    let n = unsafe { libc::recvmsg(ours.as_raw_fd(), &mut msg, libc::MSG_CMSG_CLOEXEC) };
+    if n < 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    // SAFETY: the header was filled by recvmsg; CMSG_FIRSTHDR reads within it.
+    let cmsg = unsafe { libc::CMSG_FIRSTHDR(&msg) };
+    // SAFETY: a non-null header within `control`, checked for its type first.
+    unsafe {
+        if cmsg.is_null()
+            || (*cmsg).cmsg_level != libc::SOL_SOCKET
+            || (*cmsg).cmsg_type != libc::SCM_RIGHTS
+        {
+            return Err(std::io::Error::other(format!(
+                "{} sent no device",
+                program.display()
+            )));
+        }
+        let fd = std::ptr::read_unaligned(libc::CMSG_DATA(cmsg).cast::<libc::c_int>());
+        Ok(OwnedFd::from_raw_fd(fd))
+    }
 }
 
 /// A mount whose process was killed stays behind, answering nothing ("transport
@@ -792,6 +880,36 @@ impl Filesystem for SnapshotFs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The set-uid helper's hand-over, as a user's mount goes (run here as root, the
+    /// only way this machine's /dev/fuse lets it run): the device comes back, and
+    /// the mount is there under our name until it is taken away. Nothing touches the
+    /// folder itself, which would wait for a file system that is not served.
+    #[test]
+    fn fusermount_hands_over_the_device() {
+        // SAFETY: geteuid cannot fail.
+        if which("fusermount3").is_none() || unsafe { libc::geteuid() } != 0 {
+            return;
+        }
+        let dir = tempfile::tempdir().expect("a folder");
+        let at = dir.path().join("mnt");
+        std::fs::create_dir(&at).expect("a mountpoint");
+        let fd = fusermount(&at, "ro,nosuid,nodev,fsname=npb-unit,subtype=npb-unit")
+            .expect("fusermount3 mounts and hands the device over");
+        let mounts = std::fs::read_to_string("/proc/self/mountinfo").unwrap_or_default();
+        let line = mounts
+            .lines()
+            .find(|l| l.contains(&*at.to_string_lossy()))
+            .map(str::to_string);
+        assert!(detach(&at), "unmounted");
+        drop(fd);
+        let line = line.expect("the mount is listed");
+        assert!(
+            line.contains("fuse.npb-unit") && line.contains("npb-unit"),
+            "{line}"
+        );
+        assert!(line.contains(" ro"), "{line}");
+    }
 
     #[test]
     fn time_names_are_restics() {
