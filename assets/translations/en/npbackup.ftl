@@ -163,6 +163,7 @@ wizard-strength-2 = fair
 wizard-strength-3 = strong
 wizard-strength-4 = very strong
 wizard-strength = Strength: { $level }
+wizard-keyring-checking = Checking whether the system keyring can keep it…
 wizard-kept-keyring = It will be kept in this computer's keyring, so backups run without asking for it.
 wizard-kept-file = It will be kept in a file readable by you alone, beside the configuration: { $why }. To keep it in the keyring instead, unlock or start the keyring, then run this setup again.
 wizard-sheet-saved = Saved to { $path } — print it, then keep it safe.
@@ -382,6 +383,9 @@ browser-restore-n = { $n ->
 }
 browser-tick = Tick files and folders to restore them.
 browser-open = Open
+job-waiting-for-keyring = waiting for the keyring…
+job-waiting-for-password-command = waiting for the password command…
+job-not-started-cancelled = cancelled before it started
 browser-open-in-file-manager = Open in file manager
 browser-opening-in-file-manager = Opening…
 browser-cannot-open-in-file-manager = It cannot be shown in the file manager: { $reason }

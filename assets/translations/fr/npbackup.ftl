@@ -160,6 +160,7 @@ wizard-strength-2 = moyen
 wizard-strength-3 = robuste
 wizard-strength-4 = très robuste
 wizard-strength = Robustesse : { $level }
+wizard-keyring-checking = Vérification que le trousseau du système peut le garder…
 wizard-kept-keyring = Il sera gardé dans le trousseau de cet ordinateur, pour que les sauvegardes se fassent sans le demander.
 wizard-kept-file = Il sera gardé dans un fichier lisible par vous seul, à côté de la configuration : { $why }. Pour le garder plutôt dans le trousseau, déverrouillez ou lancez le trousseau, puis relancez cette configuration.
 wizard-sheet-saved = Enregistrée dans { $path } — imprimez-la, puis gardez-la en lieu sûr.
@@ -409,6 +410,9 @@ browser-restore-n = { $n ->
 }
 browser-tick = Cochez des fichiers et des dossiers pour les restaurer.
 browser-open = Ouvrir
+job-waiting-for-keyring = en attente du trousseau…
+job-waiting-for-password-command = en attente de la commande du mot de passe…
+job-not-started-cancelled = annulé avant de commencer
 browser-open-in-file-manager = Ouvrir dans le gestionnaire de fichiers
 browser-opening-in-file-manager = Ouverture…
 browser-cannot-open-in-file-manager = Impossible de l'afficher dans le gestionnaire de fichiers : { $reason }

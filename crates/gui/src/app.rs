@@ -132,6 +132,8 @@ pub enum Message {
     /// Time to look whether the configuration file changed on disk.
     WatchConfig,
     Job(Ticket, JobEvent),
+    /// Job `ticket` was worked out (`Effect::Plan`): it starts, or it could not.
+    Planned(Ticket, Result<Box<JobSpec>, ErrorInfo>),
     External(External),
     Daemon(scheduler::DaemonMessage),
     WindowOpened(window::Id),
@@ -148,6 +150,10 @@ pub enum Message {
 /// Something the app needs done outside its state.
 #[derive(Debug, Clone)]
 pub enum Effect {
+    /// Work out job `ticket` (its password from the keyring or a command, which may
+    /// take a while or ask the user) off the window's thread; `Message::Planned`
+    /// answers.
+    Plan(Ticket, Box<Planning>),
     Run(Ticket, Box<JobSpec>),
     Cancel(Ticket),
     /// Start a browsing session; `Request` asks it, `CloseSession` ends it.
@@ -173,9 +179,27 @@ pub enum Effect {
     OpenWindow,
     CloseWindow(window::Id),
     Quit,
+    /// Ask whether the OS keyring can keep a password (a test entry written, read and
+    /// removed); `Wizard(KeyringChecked)` answers.
+    CheckKeyring,
     /// Install (`Some(true)`) or remove the per-user scheduler service for this
     /// configuration, or only look at it (`None`); `ServiceChanged` answers.
     Service(ServiceChange),
+}
+
+/// A job to work out: `kind` on repository `repo` of `config`.
+#[derive(Debug, Clone)]
+pub struct Planning {
+    pub config: Config,
+    pub repo: String,
+    pub kind: JobKind,
+}
+
+impl Planning {
+    /// The job, or why it cannot start (blocking: keyring, password command).
+    pub fn plan(self) -> Result<JobSpec, ErrorInfo> {
+        plan::job(&self.config, &self.repo, self.kind).map_err(|e| ErrorInfo::from(&e))
+    }
 }
 
 /// What `Effect::Service` asks.
@@ -258,6 +282,11 @@ pub struct App {
     quitting: bool,
     /// The browser's mount, while there is one.
     mount: Option<Mounted>,
+    /// Jobs being worked out (their passwords read) before they start.
+    planning: HashSet<Ticket>,
+    /// The browser's questions asked while its session was being worked out, asked
+    /// once it is open.
+    held_requests: Vec<BrowseRequest>,
     /// The scheduler: the daemon, or the schedule the app runs itself.
     scheduler: SchedulerLink,
     /// What the desktop prefers, light or dark.
@@ -288,6 +317,8 @@ impl App {
             last_listed: Timestamp::now(),
             quitting: false,
             mount: None,
+            planning: HashSet::new(),
+            held_requests: Vec::new(),
             scheduler,
             desktop_appearance: theme::Appearance::Light,
         };
@@ -558,6 +589,7 @@ impl App {
             }
             Message::WatchConfig => self.watch_config(),
             Message::Job(ticket, event) => self.on_job_event(ticket, event),
+            Message::Planned(ticket, planned) => self.on_planned(ticket, planned),
             Message::External(e) => self.on_external(e),
             Message::Daemon(m) => self.on_daemon(m),
             Message::WindowOpened(id) => {
@@ -618,7 +650,7 @@ impl App {
                 Some((repo, Purpose::Daemon(_))) => {
                     vec![Effect::AskDaemon(Request::Cancel { repo: repo.clone() })]
                 }
-                _ => vec![Effect::Cancel(ticket)],
+                _ => self.cancel(ticket),
             },
             Event::Refresh(repo) => self.list(&repo),
             Event::Copy(text) => vec![Effect::Copy(text)],
@@ -644,10 +676,9 @@ impl App {
 
     /// Opens the browser on `snapshot` of `repo`, with a session of its own.
     fn browse(&mut self, repo: &str, snapshot: String) -> Vec<Effect> {
-        let Some(config) = &self.config else {
+        if self.config.is_none() {
             return Vec::new();
-        };
-        let spec = plan::job(config, repo, JobKind::Browse);
+        }
         let snapshots: Vec<SnapshotInfo> = self
             .dashboard
             .repo(repo)
@@ -658,29 +689,18 @@ impl App {
             })
             .unwrap_or_default();
         let ticket = self.ticket();
-        let (mut b, first) = Browser::new(
+        let (b, first) = Browser::new(
             repo.to_string(),
             &snapshots,
             snapshot,
             restore_folder(),
             self.folder_dialog(),
         );
-        let open = match spec {
-            Ok(spec) => {
-                self.jobs
-                    .insert(ticket, (repo.to_string(), Purpose::Session));
-                Some(Effect::OpenSession(ticket, Box::new(spec)))
-            }
-            Err(e) => {
-                b.on_session_end(Some(e.to_string()));
-                None
-            }
-        };
         let mut effects = self.show(Screen::Browser {
             browser: Box::new(b),
             session: ticket,
         });
-        effects.extend(open);
+        effects.extend(self.start_planned(ticket, repo, Purpose::Session, JobKind::Browse));
         for e in first {
             effects.extend(self.on_browser_event(e));
         }
@@ -693,7 +713,9 @@ impl App {
         match std::mem::replace(&mut self.screen, screen) {
             Screen::Browser { session, .. } => {
                 let mut effects = vec![Effect::CloseSession(session)];
-                effects.extend(self.mount.take().map(|m| Effect::Cancel(m.ticket)));
+                if let Some(m) = self.mount.take() {
+                    effects.extend(self.cancel(m.ticket));
+                }
                 effects
             }
             _ => Vec::new(),
@@ -719,7 +741,11 @@ impl App {
                 m.open = Some(target);
                 return Vec::new();
             }
-            Some(_) => effects.extend(self.mount.take().map(|m| Effect::Cancel(m.ticket))),
+            Some(_) => {
+                if let Some(m) = self.mount.take() {
+                    effects.extend(self.cancel(m.ticket));
+                }
+            }
             None => {}
         }
         let failed = |app: &mut App, why: String| {
@@ -729,9 +755,6 @@ impl App {
         };
         if let Err(why) = crate::engine::mount::available() {
             failed(self, why);
-            return effects;
-        }
-        if self.config.is_none() {
             return effects;
         }
         let ticket = self.ticket();
@@ -744,27 +767,17 @@ impl App {
             mountpoint: at.clone(),
             filter: Default::default(),
         });
-        let spec = match &self.config {
-            Some(config) => plan::job(config, repo, kind),
-            None => return effects,
-        };
-        match spec {
-            Ok(spec) => {
-                self.jobs.insert(ticket, (repo.to_string(), Purpose::Mount));
-                self.mount = Some(Mounted {
-                    ticket,
-                    repo: repo.to_string(),
-                    open: Some(inside(&at)),
-                    at,
-                    ready: false,
-                });
-                effects.push(Effect::Run(ticket, Box::new(spec)));
-            }
-            Err(e) => {
-                let _ = std::fs::remove_dir(&at);
-                failed(self, e.to_string());
-            }
+        let planned = self.start_planned(ticket, repo, Purpose::Mount, kind);
+        if !planned.is_empty() {
+            self.mount = Some(Mounted {
+                ticket,
+                repo: repo.to_string(),
+                open: Some(inside(&at)),
+                at,
+                ready: false,
+            });
         }
+        effects.extend(planned);
         effects
     }
 
@@ -822,6 +835,10 @@ impl App {
         };
         let (repo, session) = (browser.repo.clone(), *session);
         match event {
+            browser::Event::Request(r) if self.planning.contains(&session) => {
+                self.held_requests.push(r);
+                Vec::new()
+            }
             browser::Event::Request(r) => vec![Effect::Request(session, r)],
             browser::Event::ChooseFolder { start } => {
                 vec![Effect::PickFolder(FolderFor::Restore, start)]
@@ -862,23 +879,74 @@ impl App {
 
     /// Starts a job of the window with no progress panel (its answer goes to the browser).
     fn start_background(&mut self, repo: &str, purpose: Purpose, kind: JobKind) -> Vec<Effect> {
+        let ticket = self.ticket();
+        self.start_planned(ticket, repo, purpose, kind)
+    }
+
+    /// Registers job `ticket` for `purpose` and has it worked out off the window's
+    /// thread (`on_planned` starts it, or ends it as a job that could not start).
+    fn start_planned(
+        &mut self,
+        ticket: Ticket,
+        repo: &str,
+        purpose: Purpose,
+        kind: JobKind,
+    ) -> Vec<Effect> {
         let Some(config) = &self.config else {
             return Vec::new();
         };
-        let spec = plan::job(config, repo, kind);
-        match spec {
-            Ok(spec) => {
-                let ticket = self.ticket();
-                self.jobs.insert(ticket, (repo.to_string(), purpose));
-                vec![Effect::Run(ticket, Box::new(spec))]
+        let planning = Planning {
+            config: config.clone(),
+            repo: repo.to_string(),
+            kind,
+        };
+        self.jobs.insert(ticket, (repo.to_string(), purpose));
+        self.planning.insert(ticket);
+        vec![Effect::Plan(ticket, Box::new(planning))]
+    }
+
+    /// Job `ticket` was worked out: it starts, or it ends as one that could not start
+    /// (each purpose shows that as it shows a failed job).
+    fn on_planned(
+        &mut self,
+        ticket: Ticket,
+        planned: Result<Box<JobSpec>, ErrorInfo>,
+    ) -> Vec<Effect> {
+        // cancelled (or the app quit) meanwhile
+        if !self.planning.remove(&ticket) {
+            return Vec::new();
+        }
+        // the browser's questions wait for its session only
+        let held = match self.jobs.get(&ticket) {
+            Some((_, Purpose::Session)) => std::mem::take(&mut self.held_requests),
+            _ => Vec::new(),
+        };
+        match (planned, self.jobs.get(&ticket)) {
+            (Ok(spec), Some((_, Purpose::Session))) => {
+                let mut effects = vec![Effect::OpenSession(ticket, spec)];
+                effects.extend(held.into_iter().map(|r| Effect::Request(ticket, r)));
+                effects
             }
-            Err(e) => {
-                if let Some(b) = self.screen.browser_mut() {
-                    b.on_review(Err(e.to_string()));
-                }
-                Vec::new()
+            (Ok(spec), Some(_)) => vec![Effect::Run(ticket, spec)],
+            (Ok(_), None) => Vec::new(),
+            (Err(info), _) => {
+                self.on_job_event(ticket, JobEvent::Finished(not_started_because(info)))
             }
         }
+    }
+
+    /// Cancels job `ticket`: one still being worked out ends at once, as cancelled.
+    fn cancel(&mut self, ticket: Ticket) -> Vec<Effect> {
+        if !self.planning.remove(&ticket) {
+            return vec![Effect::Cancel(ticket)];
+        }
+        let mut finished = not_started_because(ErrorInfo {
+            kind: "cancelled".into(),
+            message: t!("job-not-started-cancelled"),
+            exit_code: 130,
+        });
+        finished.cancelled = true;
+        self.on_job_event(ticket, JobEvent::Finished(finished))
     }
 
     fn on_external(&mut self, e: External) -> Vec<Effect> {
@@ -912,6 +980,13 @@ impl App {
             return vec![Effect::Quit];
         }
         self.quitting = true;
+        // a job still being worked out never started: it is dropped, not waited for
+        for t in std::mem::take(&mut self.planning) {
+            self.jobs.remove(&t);
+        }
+        if self.jobs.is_empty() {
+            return vec![Effect::Quit];
+        }
         self.jobs.keys().map(|t| Effect::Cancel(*t)).collect()
     }
 
@@ -1079,26 +1154,17 @@ impl App {
         if !self.dashboard.listing(repo) {
             return Vec::new();
         }
-        let spec = plan::job(
-            config,
+        let _ = config;
+        let ticket = self.ticket();
+        self.start_planned(
+            ticket,
             repo,
+            Purpose::List,
             JobKind::Snapshots {
                 filter: Default::default(),
                 summaries: false,
             },
-        );
-        match spec {
-            Ok(spec) => {
-                let ticket = self.ticket();
-                self.jobs.insert(ticket, (repo.to_string(), Purpose::List));
-                vec![Effect::Run(ticket, Box::new(spec))]
-            }
-            Err(e) => {
-                let problem = Problem::from_error(&ErrorInfo::from(&e));
-                self.dashboard.listed(repo, Err(problem));
-                Vec::new()
-            }
-        }
+        )
     }
 
     /// Starts `action` on `repo`, unless a job of the window runs there already.
@@ -1168,14 +1234,26 @@ impl App {
         if self.dashboard.repo(repo).is_some_and(|r| r.job.is_some()) {
             return Vec::new();
         }
-        let spec = kind.and_then(|kind| plan::job(config, repo, kind));
+        let waits_for = config.repo(repo).ok().and_then(|rc| match rc.password {
+            config::PasswordSource::Keyring(_) => Some(t!("job-waiting-for-keyring")),
+            config::PasswordSource::Command(_) => Some(t!("job-waiting-for-password-command")),
+            _ => None,
+        });
         let ticket = self.ticket();
         self.dashboard.job_started(repo, ticket, action);
-        match spec {
-            Ok(spec) => {
-                self.jobs
-                    .insert(ticket, (repo.to_string(), Purpose::Foreground(action)));
-                vec![Effect::Run(ticket, Box::new(spec))]
+        match kind {
+            Ok(kind) => {
+                // what the panel shows until the job's own progress comes
+                if let Some(phase) = waits_for {
+                    self.dashboard.job_event(
+                        repo,
+                        JobEvent::Progress(crate::jobs::Progress {
+                            phase,
+                            ..Default::default()
+                        }),
+                    );
+                }
+                self.start_planned(ticket, repo, Purpose::Foreground(action), kind)
             }
             // it could not even start: the same result panel as a failed job
             Err(e) => {
@@ -1460,13 +1538,15 @@ impl App {
         });
         let (w, events) = Wizard::new(
             existing,
-            config::keyring::works(),
+            None,
             self.folder_dialog(),
             default_destination,
             crate::customization::DEFAULT_RETENTION_PRESET,
             config::setup::brand_defaults_fixed(),
         );
+        // the keyring is asked off the window's thread (a locked one may ask its user)
         let mut effects = self.show(Screen::Wizard(Box::new(w)));
+        effects.push(Effect::CheckKeyring);
         for e in events {
             effects.extend(self.on_wizard_event(e));
         }
@@ -1591,6 +1671,28 @@ impl App {
 
     fn perform_one(&mut self, effect: Effect) -> Task<Message> {
         match effect {
+            Effect::CheckKeyring => Task::perform(
+                async {
+                    tokio::task::spawn_blocking(config::keyring::works)
+                        .await
+                        .unwrap_or_else(|e| Err(e.to_string()))
+                },
+                |answer| Message::Wizard(wizard::Message::KeyringChecked(answer)),
+            ),
+            Effect::Plan(ticket, planning) => Task::perform(
+                async move {
+                    tokio::task::spawn_blocking(move || planning.plan())
+                        .await
+                        .unwrap_or_else(|e| {
+                            Err(ErrorInfo {
+                                kind: "failed".into(),
+                                message: e.to_string(),
+                                exit_code: 8,
+                            })
+                        })
+                },
+                move |planned| Message::Planned(ticket, planned.map(Box::new)),
+            ),
             Effect::Run(ticket, spec) => self
                 .runner
                 .run(ticket, *spec)
@@ -1833,12 +1935,16 @@ fn preview_dir() -> PathBuf {
 
 /// A job that could not start, as the `finished` event it would have sent.
 fn not_started(e: &Error) -> Finished {
+    not_started_because(ErrorInfo::from(e))
+}
+
+fn not_started_because(info: ErrorInfo) -> Finished {
     Finished {
         ok: false,
         cancelled: false,
         schema: crate::jobs::SCHEMA,
         result: None,
-        error: Some(ErrorInfo::from(e)),
+        error: Some(info),
         warnings: Vec::new(),
         duration_seconds: 0.0,
     }

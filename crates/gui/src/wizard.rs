@@ -83,6 +83,8 @@ pub enum FolderFor {
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// Whether the OS keyring can keep the password, once asked.
+    KeyringChecked(Result<(), String>),
     Next,
     Back,
     Cancel,
@@ -183,7 +185,9 @@ pub struct Wizard {
     destination: Destination,
     test: Test,
     // password
-    keyring: Result<(), String>,
+    /// Whether the OS keyring can keep the password (`None`: still being asked, off
+    /// the window's thread; a locked keyring may be asking its user to unlock it).
+    keyring: Option<Result<(), String>>,
     generate: bool,
     generated: Secret,
     typed: String,
@@ -205,12 +209,13 @@ pub struct Wizard {
 
 impl Wizard {
     /// A wizard for a first configuration (`existing` empty) or for one more
-    /// repository beside `existing`. `keyring` says whether the OS keyring works;
+    /// repository beside `existing`. `keyring` says whether the OS keyring works
+    /// (`None`: not known yet, `Message::KeyringChecked` tells);
     /// `destination` is where to start (the brand's preset, or a local folder), and
     /// `fixed` keeps the brand's destination and retention as they are.
     pub fn new(
         existing: Vec<String>,
-        keyring: Result<(), String>,
+        keyring: Option<Result<(), String>>,
         folder_dialog: bool,
         destination: Option<Destination>,
         retention: &str,
@@ -297,7 +302,8 @@ impl Wizard {
     }
 
     fn store(&self) -> PasswordStore {
-        if self.keyring.is_ok() {
+        // not known yet: a file, which always works (the summary says which)
+        if matches!(self.keyring, Some(Ok(()))) {
             PasswordStore::Keyring
         } else {
             PasswordStore::File
@@ -420,6 +426,7 @@ impl Wizard {
 
     pub fn update(&mut self, message: Message) -> Vec<Event> {
         match message {
+            Message::KeyringChecked(answer) => self.keyring = Some(answer),
             Message::Next => {
                 if self.problem().is_none() {
                     self.step = match self.step {
@@ -963,8 +970,9 @@ impl Wizard {
         }
         col = col.push(
             text(match &self.keyring {
-                Ok(()) => t!("wizard-kept-keyring"),
-                Err(why) => t!("wizard-kept-file", why = why.as_str()),
+                Some(Ok(())) => t!("wizard-kept-keyring"),
+                Some(Err(why)) => t!("wizard-kept-file", why = why.as_str()),
+                None => t!("wizard-keyring-checking"),
             })
             .size(13),
         );
@@ -1280,7 +1288,14 @@ mod tests {
             "uri",
             "rest:https://backup.acme.example/${MACHINE_ID}".into(),
         );
-        let (mut w, _) = Wizard::new(Vec::new(), Ok(()), false, Some(preset.clone()), "30d", true);
+        let (mut w, _) = Wizard::new(
+            Vec::new(),
+            Some(Ok(())),
+            false,
+            Some(preset.clone()),
+            "30d",
+            true,
+        );
         w.update(Message::Kind(DestinationKind::Local));
         w.update(Message::Field("uri", "/tmp/elsewhere".into()));
         w.update(Message::Retention(Retention("keep-all")));
@@ -1288,7 +1303,7 @@ mod tests {
         assert_eq!(r.destination, preset);
         assert_eq!(r.retention, "30d");
         // a brand that lets users choose starts there but allows another place
-        let (mut w, _) = Wizard::new(Vec::new(), Ok(()), false, Some(preset), "30d", false);
+        let (mut w, _) = Wizard::new(Vec::new(), Some(Ok(())), false, Some(preset), "30d", false);
         w.update(Message::Kind(DestinationKind::Local));
         assert_eq!(w.new_repository().destination.kind, DestinationKind::Local);
     }

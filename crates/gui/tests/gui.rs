@@ -216,6 +216,59 @@ fn cancel_stops_a_backup_and_the_next_one_succeeds() {
 }
 
 #[test]
+fn a_password_command_runs_off_the_window_s_thread_and_the_wait_is_shown() {
+    let w = World::new();
+    let (src, repo) = (w.path("src"), w.path("repo"));
+    make_tree(&src, false);
+    init(&w, &repo);
+    // the command notes each time it is asked
+    let asked = w.path("asked");
+    let file = config(&w, &repo, &src, "");
+    let text = std::fs::read_to_string(&file).unwrap().replace(
+        &format!("password-file = \"{}\"", w.password_file().display()),
+        &format!(
+            "password-command = \"sh -c 'echo asked >> {}; cat {}'\"",
+            asked.display(),
+            w.password_file().display()
+        ),
+    );
+    let file = w.config(&text);
+    let times = || {
+        std::fs::read_to_string(&asked)
+            .map(|t| t.lines().count())
+            .unwrap_or(0)
+    };
+    let mut h = Harness::new(&w, &file);
+    // the window is up before the list's password is asked for
+    assert_eq!(times(), 0);
+    h.assert_shows("Checking the repository…");
+    h.settle();
+    h.assert_shows("Never backed up");
+    let before = times();
+    assert!(before >= 1);
+
+    // a click starts the job; the password comes after, off the window's thread
+    h.click("Back up now");
+    assert!(
+        h.shows_part("waiting for the password command…"),
+        "{}",
+        h.texts()
+    );
+    assert_eq!(times(), before, "the click ran the password command");
+    h.settle();
+    h.assert_shows("Backup finished (just now)");
+    assert!(times() > before);
+
+    // cancelled while it waits for its password: it ends at once, nothing is written
+    h.click("Back up now");
+    h.click("Cancel");
+    h.assert_shows("Backup was cancelled (just now)");
+    h.settle();
+    assert_eq!(short_ids(&w, &repo).len(), 1);
+    assert_eq!(h.app.jobs_in_flight(), 0);
+}
+
+#[test]
 fn forget_selected_asks_first_and_operations_report_their_result() {
     let w = World::new();
     let (src, repo) = (w.path("src"), w.path("repo"));
@@ -766,9 +819,10 @@ fn without_a_scheduler_the_window_runs_the_schedule_itself() {
     assert_eq!(state["tasks"]["default/backup"]["last_ok"], true, "{state}");
     h.tick();
     assert!(
-        !h.pending
-            .iter()
-            .any(|e| matches!(e, npbackup_gui::Effect::Run(..))),
+        !h.pending.iter().any(|e| matches!(
+            e,
+            npbackup_gui::Effect::Run(..) | npbackup_gui::Effect::Plan(..)
+        )),
         "no second run within the hour"
     );
 }

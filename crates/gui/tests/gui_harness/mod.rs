@@ -149,6 +149,16 @@ impl Harness {
     pub fn settle_with(&mut self, mut during: impl FnMut(&App, &JobEvent) -> Vec<Message>) {
         while let Some(effect) = self.pending.pop_front() {
             match effect {
+                Effect::CheckKeyring => self.send(Message::Wizard(
+                    npbackup_gui::wizard::Message::KeyringChecked(
+                        npbackup_core::config::keyring::works(),
+                    ),
+                )),
+                // the app works a job out off its thread; here, in turn
+                Effect::Plan(ticket, planning) => {
+                    let planned = planning.plan();
+                    self.send(Message::Planned(ticket, planned.map(Box::new)));
+                }
                 // a mount runs until it is cancelled: kept as a session is, once mounted
                 Effect::Run(ticket, spec) if matches!(spec.kind, jobs::JobKind::Mount(_)) => {
                     let opts = JobOptions {
