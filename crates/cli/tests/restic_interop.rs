@@ -23,6 +23,23 @@ fn restic_checks_and_restores_what_we_write() {
                 .args(["init", "--compression", compression]),
             0,
         );
+        // the key derivation is calibrated as restic's: 32 MiB (N = 2^15, r = 8), p for
+        // the time, never below OWASP's equivalent of rustic's 2^17/8/1 (p = 3)
+        let keys: Vec<_> = fs::read_dir(Path::new(&repo).join("keys"))
+            .unwrap()
+            .collect();
+        assert_eq!(keys.len(), 1);
+        let key: serde_json::Value =
+            serde_json::from_slice(&fs::read(keys[0].as_ref().unwrap().path()).unwrap()).unwrap();
+        assert_eq!(
+            (key["N"].as_u64(), key["r"].as_u64()),
+            (Some(32768), Some(8)),
+            "{key}"
+        );
+        assert!(
+            key["p"].as_u64().is_some_and(|p| (3..=64).contains(&p)),
+            "{key}"
+        );
         run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
         // change something and back up again so restic sees parents and dedup
         fs::write(src.join("docs/hello.txt"), format!("hello {compression}\n")).unwrap();

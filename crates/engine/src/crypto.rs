@@ -78,3 +78,34 @@ impl std::fmt::Debug for RepoKey {
         f.write_str("RepoKey(…)")
     }
 }
+
+/// The scrypt parameters of a key we create (`init`, `key add`, `key passwd`),
+/// calibrated as restic calibrates its own (`crypto.Calibrate`: at most 500 ms and
+/// 60 MiB): the memory cap keeps N at 2^15 with r = 8 (32 MiB), and p grows until
+/// one derivation takes up to half a second on this machine. One timed run at p = 1
+/// (the faster of two, so that a cold first run does not weaken the result) gives p.
+/// p is never below 3: N = 2^15, r = 8, p = 3 is OWASP's equivalent of the
+/// N = 2^17, r = 8, p = 1 that rustic_core uses by default, which needs 128 MiB on
+/// every open of the repository instead of 32.
+pub(crate) fn calibrated_kdf() -> (u8, u32, u32) {
+    const LOG_N: u8 = 15;
+    const R: u32 = 8;
+    const TARGET: std::time::Duration = std::time::Duration::from_millis(500);
+    let Ok(params) = scrypt::Params::new(LOG_N, R, 1) else {
+        return (LOG_N, R, 8);
+    };
+    let mut salt = [0u8; 64];
+    let _ = getrandom::fill(&mut salt);
+    let mut out = [0u8; 64];
+    let one = (0..2)
+        .filter_map(|_| {
+            let start = std::time::Instant::now();
+            scrypt::scrypt(b"calibration", &salt, &params, &mut out).ok()?;
+            Some(start.elapsed())
+        })
+        .min();
+    let p = one.map_or(8, |d| {
+        (TARGET.as_secs_f64() / d.as_secs_f64().max(1e-6)) as u32
+    });
+    (LOG_N, R, p.clamp(3, 64))
+}

@@ -57,6 +57,12 @@ use crate::{
     secret::Secret,
 };
 
+/// The options of a key we create: scrypt calibrated as restic's (see
+/// `crypto::calibrated_kdf`).
+pub(crate) fn new_key_options() -> KeyOptions {
+    KeyOptions::default().kdf(Some(crypto::calibrated_kdf()))
+}
+
 /// A rustic_core error as one of ours: what was being done, and what went wrong.
 /// The error of reading the index of the repository at `uri` (for `map_err` of
 /// `to_indexed()` and its kin).
@@ -469,13 +475,13 @@ pub fn init(
                 config.datapack_growfactor = None;
                 config.datapack_size_limit = None;
             }
-            repo.init_with_config(&credentials, &KeyOptions::default(), config)
+            repo.init_with_config(&credentials, &new_key_options(), config)
         }
         None => {
             let mut config = ConfigOptions::default();
             config.set_version = Some(2);
             config.set_compression = compression.config_level();
-            repo.init(&credentials, &KeyOptions::default(), &config)
+            repo.init(&credentials, &new_key_options(), &config)
         }
     }
     .map_err(|e| {

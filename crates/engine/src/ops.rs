@@ -586,7 +586,7 @@ pub fn add_key(open: &OpenRepo, password: &str) -> Result<String> {
         )));
     }
     crate::redact::register(password);
-    let opts = rustic_core::KeyOptions::default()
+    let opts = crate::new_key_options()
         .hostname(gethostname::gethostname().to_string_lossy().to_string())
         .with_created(true);
     open.repo

@@ -26,6 +26,13 @@ pub struct KeyOptions {
     /// Add 'created' date in public key information
     #[cfg_attr(feature = "clap", clap(long))]
     pub with_created: bool,
+
+    /// npbackup: the new key's scrypt parameters (`log_n`, `r`, `p`); `None` keeps
+    /// rustic's (N = 2^17, r = 8, p = 1: 128 MiB for every open). Lets a caller
+    /// calibrate as restic does (32 MiB, p for the time). Drop when upstream lets
+    /// the caller choose them.
+    #[cfg_attr(feature = "clap", clap(skip))]
+    pub kdf: Option<(u8, u32, u32)>,
 }
 
 /// Add the current key to the repository.
@@ -106,7 +113,14 @@ pub(crate) fn add_key_to_repo<S>(
     key: Key,
 ) -> RusticResult<KeyId> {
     let ko = opts.clone();
-    let keyfile = KeyFile::generate(key, &pass, ko.hostname, ko.username, ko.with_created)?;
+    let keyfile = KeyFile::generate(
+        key,
+        &pass,
+        ko.hostname,
+        ko.username,
+        ko.with_created,
+        ko.kdf,
+    )?;
 
     let data = serde_json::to_vec(&keyfile).map_err(|err| {
         RusticError::with_source(

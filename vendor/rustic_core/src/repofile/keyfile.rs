@@ -203,9 +203,20 @@ impl KeyFile {
         hostname: Option<String>,
         username: Option<String>,
         with_created: bool,
+        // npbackup: the caller's scrypt parameters (see `KeyOptions::kdf`)
+        kdf: Option<(u8, u32, u32)>,
     ) -> RusticResult<Self> {
         let masterkey = MasterKey::from_key(key);
-        let params = Params::RECOMMENDED;
+        let params = match kdf {
+            None => Params::RECOMMENDED,
+            Some((log_n, r, p)) => Params::new(log_n, r, p).map_err(|err| {
+                RusticError::with_source(
+                    ErrorKind::Key,
+                    "Invalid scrypt parameters for the new key.",
+                    err,
+                )
+            })?,
+        };
         let mut salt = vec![0; 64];
         rng().fill_bytes(&mut salt);
 
