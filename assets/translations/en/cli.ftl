@@ -149,6 +149,7 @@ io-reading-exclude-file = reading the exclude file
 
 ## Restores (engine/restore.rs)
 engine-restore-cancelled = the restore was cancelled
+mount-cancelled = the mount was cancelled
 mount-linux-only = mounting a repository as a folder is available on Linux only
 mount-no-fuse-device = FUSE is not available here: /dev/fuse does not exist (load the kernel's fuse module, or in a container give it the device)
 mount-no-fusermount = FUSE is not available to this user: fusermount3 was not found (install the fuse3 package)

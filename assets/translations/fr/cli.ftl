@@ -153,6 +153,7 @@ io-reading-exclude-file = lecture du fichier d'exclusions
 
 ## Restaurations (engine/restore.rs)
 engine-restore-cancelled = la restauration a été annulée
+mount-cancelled = le montage a été annulé
 mount-linux-only = monter un dépôt comme dossier n'est possible que sous Linux
 mount-no-fuse-device = FUSE n'est pas disponible ici : /dev/fuse n'existe pas (chargez le module fuse du noyau, ou donnez ce périphérique au conteneur)
 mount-no-fusermount = FUSE n'est pas disponible pour cet utilisateur : fusermount3 est introuvable (installez le paquet fuse3)

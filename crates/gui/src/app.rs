@@ -286,7 +286,7 @@ pub struct App {
     planning: HashSet<Ticket>,
     /// The browser's questions asked while its session was being worked out, asked
     /// once it is open.
-    held_requests: Vec<BrowseRequest>,
+    held_requests: HashMap<Ticket, Vec<BrowseRequest>>,
     /// The scheduler: the daemon, or the schedule the app runs itself.
     scheduler: SchedulerLink,
     /// What the desktop prefers, light or dark.
@@ -318,7 +318,7 @@ impl App {
             quitting: false,
             mount: None,
             planning: HashSet::new(),
-            held_requests: Vec::new(),
+            held_requests: HashMap::new(),
             scheduler,
             desktop_appearance: theme::Appearance::Light,
         };
@@ -712,7 +712,13 @@ impl App {
     fn show(&mut self, screen: Screen) -> Vec<Effect> {
         match std::mem::replace(&mut self.screen, screen) {
             Screen::Browser { session, .. } => {
-                let mut effects = vec![Effect::CloseSession(session)];
+                // a session still being worked out never opens
+                let mut effects = if self.planning.contains(&session) {
+                    self.held_requests.remove(&session);
+                    self.cancel(session)
+                } else {
+                    vec![Effect::CloseSession(session)]
+                };
                 if let Some(m) = self.mount.take() {
                     effects.extend(self.cancel(m.ticket));
                 }
@@ -836,7 +842,7 @@ impl App {
         let (repo, session) = (browser.repo.clone(), *session);
         match event {
             browser::Event::Request(r) if self.planning.contains(&session) => {
-                self.held_requests.push(r);
+                self.held_requests.entry(session).or_default().push(r);
                 Vec::new()
             }
             browser::Event::Request(r) => vec![Effect::Request(session, r)],
@@ -917,10 +923,7 @@ impl App {
             return Vec::new();
         }
         // the browser's questions wait for its session only
-        let held = match self.jobs.get(&ticket) {
-            Some((_, Purpose::Session)) => std::mem::take(&mut self.held_requests),
-            _ => Vec::new(),
-        };
+        let held = self.held_requests.remove(&ticket).unwrap_or_default();
         match (planned, self.jobs.get(&ticket)) {
             (Ok(spec), Some((_, Purpose::Session))) => {
                 let mut effects = vec![Effect::OpenSession(ticket, spec)];
@@ -992,6 +995,10 @@ impl App {
 
     /// Moves "now" on, judges the ages again, and re-reads the lists now and then.
     pub fn tick(&mut self, now: Timestamp) -> Vec<Effect> {
+        // quitting: nothing new starts (the app waits for what runs)
+        if self.quitting {
+            return Vec::new();
+        }
         self.dashboard.tick(now);
         let mut effects = Vec::new();
         let names = self.dashboard.repo_names();

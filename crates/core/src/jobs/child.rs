@@ -191,7 +191,8 @@ pub fn main() -> i32 {
     // the cancel as soon as it is asked for, then its partial files are removed): the
     // clean-ups hold this for good, and the cancel's thread ends the process when
     // they are done. Without a cancel, one arriving now finds the job over.
-    let _no_cancel_under_way = stream::undoable_step();
+    // kept until the process ends: a cancel arriving during `finish` finds the job over
+    std::mem::forget(stream::undoable_step());
     finish(started, result, false)
 }
 

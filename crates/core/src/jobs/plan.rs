@@ -80,9 +80,14 @@ pub fn target(
 /// Applies a configured repository's job settings (priority, time limit,
 /// monitoring) to a spec.
 pub fn with_repo_settings(mut spec: JobSpec, rc: Option<&RepoConfig>) -> Result<JobSpec> {
+    // a mount and a browsing session serve a person for as long as they look: no
+    // job timeout, and not the idle I/O class a low priority means
+    let serves = matches!(spec.kind, JobKind::Mount(_) | JobKind::Browse);
     if let Some(rc) = rc {
-        spec.priority = rc.repo.priority.unwrap_or_default();
-        spec.timeout = rc.repo.job_timeout.map(|t| t.0);
+        if !serves {
+            spec.priority = rc.repo.priority.unwrap_or_default();
+            spec.timeout = rc.repo.job_timeout.map(|t| t.0);
+        }
         spec.monitoring = crate::monitor::Monitoring::from_config(rc)?;
     }
     Ok(spec)

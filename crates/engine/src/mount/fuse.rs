@@ -29,11 +29,25 @@ const CACHED_ENTRIES: usize = 200_000;
 /// How long the kernel may keep what it was told (nothing here ever changes).
 const TTL: Duration = Duration::from_secs(3600);
 
-/// The mountpoint this process serves.
-static SERVED: Mutex<Option<PathBuf>> = Mutex::new(None);
+/// The mountpoint this process serves, and whether an unmount was asked for (a
+/// cancel may come while the index loads or the mount is being made: the mount
+/// made after it is taken away at once).
+struct Served {
+    path: Option<PathBuf>,
+    stopped: bool,
+}
+
+static SERVED: Mutex<Served> = Mutex::new(Served {
+    path: None,
+    stopped: false,
+});
 
 pub(super) fn unmount() {
-    let taken = SERVED.lock().unwrap_or_else(PoisonError::into_inner).take();
+    let taken = {
+        let mut served = SERVED.lock().unwrap_or_else(PoisonError::into_inner);
+        served.stopped = true;
+        served.path.take()
+    };
     if let Some(path) = taken
         && !detach(&path)
     {
@@ -138,16 +152,35 @@ pub(super) fn serve(
         fusermount(mountpoint, &options).and_then(|fd| {
             fuser::Session::from_fd(fs, fd, fuser::SessionACL::Owner, config)
                 .and_then(fuser::Session::spawn)
+                .inspect_err(|_| {
+                    // mounted by the helper, but not served: not left behind dead
+                    detach(mountpoint);
+                })
         })
     } else {
         fuser::Session::new(fs, mountpoint, &config).and_then(fuser::Session::spawn)
     }
     .map_err(refused)?;
-    *SERVED.lock().unwrap_or_else(PoisonError::into_inner) = Some(mountpoint.clone());
+    let stopped = {
+        let mut served = SERVED.lock().unwrap_or_else(PoisonError::into_inner);
+        if !served.stopped {
+            served.path = Some(mountpoint.clone());
+        }
+        served.stopped
+    };
+    if stopped {
+        detach(mountpoint);
+        let _ = session.join();
+        return Err(Error::Cancelled(crate::t!("mount-cancelled")));
+    }
     ready(&summary);
     // until unmounted, by `unmount` or from outside
     let served = session.join();
-    SERVED.lock().unwrap_or_else(PoisonError::into_inner).take();
+    SERVED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .path
+        .take();
     served.map_err(|e| Error::io(crate::t!("mount-serving"), mountpoint, e))?;
     Ok(summary)
 }
@@ -438,8 +471,19 @@ impl SnapshotFs {
             let at = folder(&mut ino, 1, newest);
             let mut entries = BTreeMap::new();
             for (group, members) in groups {
-                // a name with a slash cannot be one folder: it is shown with `_`
-                let group_name = group.replace('/', "_");
+                // a name with a slash cannot be one folder, nor can an empty one: `_`
+                // stands for them, and a name already taken gets `-N`
+                let base = if group.is_empty() {
+                    "_".to_string()
+                } else {
+                    group.replace('/', "_")
+                };
+                let mut group_name = base.clone();
+                let mut n = 0;
+                while entries.contains_key(OsStr::new(&group_name)) {
+                    n += 1;
+                    group_name = format!("{base}-{n}");
+                }
                 let time = members.last().map_or(UNIX_EPOCH, |s| snap_time(s));
                 let g = folder(&mut ino, at, time);
                 let inner = list(&mut ino, g, &members);
