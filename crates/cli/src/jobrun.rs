@@ -156,7 +156,7 @@ impl EventView {
         }
         match event {
             // a mount's folder can be read: the one line its user waits for
-            JobEvent::Progress(p) if p.phase == "mounted" => {
+            JobEvent::Progress(p) if p.phase == crate::engine::mount::MOUNTED_PHASE => {
                 if !self.json {
                     eprintln!(
                         "{}",

@@ -64,6 +64,15 @@ pub fn write_atomic_in_new_folder(
     write_atomic(path, bytes, mode)
 }
 
+/// Where `program` is on the `PATH`, if it is there.
+pub fn find_program(program: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join(program))
+            .find(|p| p.is_file())
+    })
+}
+
 /// Creates folder `path` and its missing parents; the folder itself is made
 /// owner-only (0700 on Unix) whatever the umask, so that what goes in it stays the
 /// user's own.

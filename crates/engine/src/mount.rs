@@ -27,6 +27,9 @@ use crate::error::Result;
 #[cfg(target_os = "linux")]
 mod fuse;
 
+/// The `phase` of the progress event a mount job sends once its folder can be read.
+pub const MOUNTED_PHASE: &str = "mounted";
+
 /// What to mount, and where.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MountRequest {

@@ -791,7 +791,7 @@ impl App {
     fn on_mount_event(&mut self, ticket: Ticket, repo: &str, event: JobEvent) -> Vec<Effect> {
         let current = self.mount.as_ref().is_some_and(|m| m.ticket == ticket);
         match event {
-            JobEvent::Progress(p) if p.phase == "mounted" && current => {
+            JobEvent::Progress(p) if p.phase == crate::engine::mount::MOUNTED_PHASE && current => {
                 if let Some(b) = self.screen.browser_mut() {
                     b.on_mount(Ok(()));
                 }
@@ -1155,13 +1155,9 @@ impl App {
 
     /// Starts reading `repo`'s snapshot list (unless it is being read).
     fn list(&mut self, repo: &str) -> Vec<Effect> {
-        let Some(config) = &self.config else {
-            return Vec::new();
-        };
-        if !self.dashboard.listing(repo) {
+        if self.config.is_none() || !self.dashboard.listing(repo) {
             return Vec::new();
         }
-        let _ = config;
         let ticket = self.ticket();
         self.start_planned(
             ticket,

@@ -89,10 +89,7 @@ pub fn folder_dialog_available() -> bool {
         if cfg!(any(windows, target_os = "macos")) {
             return true;
         }
-        let zenity = std::env::var_os("PATH").is_some_and(|paths| {
-            std::env::split_paths(&paths).any(|dir| dir.join("zenity").is_file())
-        });
-        zenity || portal_on_session_bus()
+        npbackup_common::fsutil::find_program("zenity").is_some() || portal_on_session_bus()
     });
     *AVAILABLE
 }

@@ -768,7 +768,7 @@ fn run_locked(
             on_cancel(engine::mount::unmount);
             let summary = engine::mount::serve(open, request, |s| {
                 emit(&JobEvent::Progress(super::Progress {
-                    phase: "mounted".into(),
+                    phase: engine::mount::MOUNTED_PHASE.into(),
                     current: Some(s.mountpoint.clone()),
                     files_total: Some(s.snapshots),
                     ..Default::default()

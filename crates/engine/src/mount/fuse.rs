@@ -78,18 +78,13 @@ pub(super) fn available() -> std::result::Result<(), String> {
     }
     // SAFETY: geteuid cannot fail.
     let root = unsafe { libc::geteuid() } == 0;
-    if !root && which("fusermount3").is_none() && which("fusermount").is_none() {
+    if !root
+        && crate::fsutil::find_program("fusermount3").is_none()
+        && crate::fsutil::find_program("fusermount").is_none()
+    {
         return Err(crate::t!("mount-no-fusermount"));
     }
     Ok(())
-}
-
-fn which(program: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|d| d.join(program))
-            .find(|p| p.is_file())
-    })
 }
 
 pub(super) fn serve(
@@ -190,8 +185,8 @@ pub(super) fn serve(
 /// socket (`_FUSE_COMMFD`), which is returned.
 fn fusermount(mountpoint: &Path, options: &str) -> std::io::Result<std::os::fd::OwnedFd> {
     use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-    let program = which("fusermount3")
-        .or_else(|| which("fusermount"))
+    let program = crate::fsutil::find_program("fusermount3")
+        .or_else(|| crate::fsutil::find_program("fusermount"))
         .ok_or_else(|| std::io::Error::other(crate::t!("mount-no-fusermount")))?;
     let mut pair = [0; 2];
     // SAFETY: socketpair fills the two descriptors it is given.
@@ -419,12 +414,7 @@ impl SnapshotFs {
         };
         let mut top = BTreeMap::new();
         let folder = |ino: &mut Inodes, parent: u64, time: SystemTime| -> u64 {
-            ino.all.push(Arc::new(Inode {
-                kind: Kind::Folder(BTreeMap::new()),
-                parent,
-                time,
-            }));
-            (ino.all.len() - 1) as u64
+            add(ino, parent, Kind::Folder(BTreeMap::new()), time)
         };
         let set = |ino: &mut Inodes, at: u64, entries: BTreeMap<OsString, u64>| {
             let old = &ino.all[at as usize];
@@ -932,7 +922,7 @@ mod tests {
     #[test]
     fn fusermount_hands_over_the_device() {
         // SAFETY: geteuid cannot fail.
-        if which("fusermount3").is_none() || unsafe { libc::geteuid() } != 0 {
+        if crate::fsutil::find_program("fusermount3").is_none() || unsafe { libc::geteuid() } != 0 {
             return;
         }
         let dir = tempfile::tempdir().expect("a folder");
