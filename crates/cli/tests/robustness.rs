@@ -248,9 +248,10 @@ fn a_prune_killed_at_any_step_keeps_what_the_snapshots_need() {
         fs::remove_file(src.join("data-1.bin")).unwrap();
         run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
         run(w.cli_repo(&repo).args(["forget", &first]), 0);
-        // and a backup killed once it wrote a pack, before it indexed it
+        // and a backup killed once it wrote a pack, before it indexed it (big enough
+        // that it is still under way when the kill lands: 80 MiB were sometimes done)
         let other = w.path("other");
-        make_data(&other, 1, 80);
+        make_data(&other, 1, 240);
         let packs = |w: &World| {
             walk(&w.path("repo/data"))
                 .iter()
@@ -268,6 +269,12 @@ fn a_prune_killed_at_any_step_keeps_what_the_snapshots_need() {
         assert!(wrote, "the backup ended before it wrote a pack: {seen:?}");
         signal(seen[0]["pid"].as_i64().unwrap(), libc::SIGKILL);
         let _ = child.wait();
+        let snapshots = json(&run(w.cli_repo(&repo).args(["--json", "snapshots"]), 0));
+        assert_eq!(
+            snapshots["result"].as_array().map(Vec::len),
+            Some(1),
+            "the killed backup finished before the kill: {snapshots}"
+        );
 
         // the prune, killed as soon as it reaches `step`
         let mut prune = spawn_events(

@@ -153,6 +153,35 @@ impl Rabin64 {
         tables
     }
 
+    /// npbackup: slides `bytes` in one after the other and stops after the first one
+    /// that leaves `hash & split_mask == 0`; returns how many were slid in (all of
+    /// them when none did). The same hashes as [`RollingHash64::slide`] byte by byte,
+    /// with the state kept in registers: the chunker's hot loop.
+    pub fn slide_until(&mut self, bytes: &[u8], split_mask: Polynom64) -> usize {
+        let mask = self.window_size_mask;
+        let window = &mut self.window_data[..=mask];
+        let (out_table, mod_table) = (&self.out_table, &self.mod_table);
+        let shift = self.polynom_shift;
+        let mut hash = self.hash;
+        let mut index = self.window_index;
+        let mut taken = bytes.len();
+        for (i, &byte) in bytes.iter().enumerate() {
+            let slot = &mut window[index & mask];
+            hash ^= out_table[*slot as usize];
+            *slot = byte;
+            let mod_index = ((hash >> shift) & 255) as usize;
+            hash = ((hash << 8) | Polynom64::from(byte)) ^ mod_table[mod_index];
+            index = (index + 1) & mask;
+            if hash & split_mask == 0 {
+                taken = i + 1;
+                break;
+            }
+        }
+        self.hash = hash;
+        self.window_index = index;
+        taken
+    }
+
     #[cfg(test)]
     pub(crate) fn hash_block(&mut self, bytes: &[u8], mod_polynom: Polynom64) {
         for v in bytes {
@@ -281,6 +310,37 @@ mod tests {
         let mod_table = Rabin64::calculate_mod_table(&constants::MOD_POLYNOM);
         println!("{}", to_hex_string(&out_table[..], "outTable "));
         println!("{}", to_hex_string(&mod_table[..], "modTable "));
+    }
+
+    // npbackup: slide_until stops where byte-by-byte sliding first meets the mask,
+    // with the same state after it
+    #[test]
+    fn slide_until_matches_slide() {
+        let data: Vec<u8> = (0u32..200_000).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+        let mask = (1 << 10) - 1;
+        let mut one = Rabin64::new(6);
+        let mut many = Rabin64::new(6);
+        let mut pos = 0;
+        let mut cuts = 0;
+        while pos < data.len() {
+            let end = (pos + 7_000).min(data.len());
+            let taken = many.slide_until(&data[pos..end], mask);
+            let mut expected = end - pos;
+            for (i, &b) in data[pos..end].iter().enumerate() {
+                one.slide(b);
+                if one.hash & mask == 0 {
+                    expected = i + 1;
+                    break;
+                }
+            }
+            assert_eq!(taken, expected, "at {pos}");
+            assert_eq!(one.hash, many.hash);
+            assert_eq!(one.window_index, many.window_index);
+            assert_eq!(one.window_data, many.window_data);
+            cuts += usize::from(taken < end - pos);
+            pos += taken;
+        }
+        assert!(cuts > 100, "{cuts} cuts");
     }
 
     #[test]

@@ -135,9 +135,24 @@ fn lower_priority() {
     }
 }
 
+/// Keeps glibc's allocator to two arenas, where it makes up to eight per core. A
+/// backup's chunks (0.5 to 8 MiB each) are made on one thread and freed on another,
+/// and freed memory stayed spread over the arenas: a backup of 1.5 GB in 53,000
+/// files peaked at 224 MiB with glibc's default and 138 MiB with two arenas (restic:
+/// 147 MiB), and took no longer (docs/benchmarks.md).
+fn limit_allocator_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a glibc allocator parameter; it is called before
+    // this process starts any thread.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
+}
+
 /// The job process's main: returns the exit code.
 pub fn main() -> i32 {
     let started = Instant::now();
+    limit_allocator_arenas();
     let _ = tracing_subscriber::registry().with(EventLayer).try_init();
 
     // The spec is the first line; whatever follows is data (`backup --stdin`), left

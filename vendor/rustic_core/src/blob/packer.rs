@@ -1,6 +1,9 @@
 use std::{
     num::NonZeroU32,
-    sync::{Arc, RwLock},
+    sync::{
+        Arc, Condvar, Mutex, PoisonError, RwLock,
+        atomic::{AtomicBool, Ordering},
+    },
     thread::scope,
     time::{Duration, SystemTime},
 };
@@ -10,7 +13,6 @@ use crossbeam_channel::{Receiver, Sender, bounded};
 use integer_sqrt::IntegerSquareRoot;
 use jiff::Timestamp;
 use log::warn;
-use pariter::IteratorExt;
 
 use crate::{
     Progress,
@@ -209,7 +211,9 @@ pub struct Packer<BE: DecryptWriteBackend> {
     /// The shared indexer containing the backend.
     indexer: SharedIndexer<BE>,
     /// The sender to send blobs to the raw packer.
-    sender: Sender<(Bytes, BlobId)>,
+    sender: Sender<(Bytes, BlobId, Ticket)>,
+    /// npbackup: the bytes of blobs on their way to a pack
+    budget: Budget,
     /// The receiver to receive the status from the raw packer.
     finish: Receiver<RusticResult<PackerStats>>,
 }
@@ -247,48 +251,72 @@ impl<BE: DecryptWriteBackend> Packer<BE> {
             pack_sizer,
         )));
 
-        // npbackup: a few blobs may wait between the stages (here and in each readahead
-        // below), where each blob waited for the next stage to take it (a thread switch
-        // or two per blob: most of the time of backing up small files went to them)
+        // npbackup: a few blobs may wait for the workers, where each blob waited for the
+        // next stage to take it (a thread switch or two per blob: most of the time of
+        // backing up small files went to them)
         let (tx, rx) = bounded(BLOB_QUEUE);
         let (finish_tx, finish_rx) = bounded::<RusticResult<PackerStats>>(0);
         let packer = Self {
             raw_packer: raw_packer.clone(),
             indexer: indexer.clone(),
             sender: tx,
+            budget: Budget::new(BLOB_BUDGET),
             finish: finish_rx,
         };
 
+        // npbackup: blobs are compressed, encrypted and put in the pack by one worker
+        // per core, each taking the next blob from the queue, in no particular order
+        // (a pack's blobs need none). It was a chain of stages handing blobs on in
+        // order, whose queues held blobs the byte budget could not count.
         let _join_handle = std::thread::spawn(move || {
-            scope(|scope| {
-                let status = rx
+            let workers = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+            let failed = AtomicBool::new(false);
+            let work = |rx: Receiver<(Bytes, BlobId, Ticket)>| -> RusticResult<()> {
+                let known = |id: &BlobId| {
+                    indexer.read().unwrap().has(id) || raw_packer.read().unwrap().has(id)
+                };
+                for (data, id, ticket) in rx {
+                    if failed.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    if known(&id) {
+                        continue;
+                    }
+                    let result = be.process_data(&data).and_then(|(data, data_len, ul)| {
+                        let mut raw_packer = raw_packer.write().unwrap();
+                        // the same blob may have been processed by another worker meanwhile
+                        if indexer.read().unwrap().has(&id) || raw_packer.has(&id) {
+                            return Ok(());
+                        }
+                        raw_packer.add_raw(data.into(), &id, u64::from(data_len), ul)
+                    });
+                    drop(ticket);
+                    if result.is_err() {
+                        // the others stop, and the queue's senders learn it is gone
+                        failed.store(true, Ordering::Relaxed);
+                        return result;
+                    }
+                }
+                Ok(())
+            };
+            let results: Vec<RusticResult<()>> = scope(|scope| {
+                let handles: Vec<_> = (0..workers)
+                    .map(|_| {
+                        let rx = rx.clone();
+                        scope.spawn(|| work(rx))
+                    })
+                    .collect();
+                drop(rx);
+                handles
                     .into_iter()
-                    .readahead_scoped_custom(scope, |r| r.buffer_size(BLOB_QUEUE))
-                    // early check if id is already contained
-                    .filter(|(_, id)| !indexer.read().unwrap().has(id))
-                    .filter(|(_, id)| !raw_packer.read().unwrap().has(id))
-                    .readahead_scoped_custom(scope, |r| r.buffer_size(BLOB_QUEUE))
-                    .parallel_map_scoped(scope, |(data, id): (Bytes, BlobId)| {
-                        let (data, data_len, uncompressed_length) = be.process_data(&data)?;
-                        Ok((data, id, u64::from(data_len), uncompressed_length))
-                    })
-                    .readahead_scoped_custom(scope, |r| r.buffer_size(BLOB_QUEUE))
-                    // check again if id is already contained
-                    // TODO: We may still save duplicate blobs - the indexer is only updated when the packfile write has completed
-                    .filter(|res| {
-                        res.as_ref()
-                            .map_or_else(|_| true, |(_, id, _, _)| !indexer.read().unwrap().has(id))
-                    })
-                    .try_for_each(|item: RusticResult<_>| -> RusticResult<()> {
-                        let (data, id, data_len, ul) = item?;
-                        raw_packer
-                            .write()
-                            .unwrap()
-                            .add_raw(data.into(), &id, data_len, ul)
-                    })
-                    .and_then(|()| raw_packer.write().unwrap().finalize());
-                _ = finish_tx.send(status);
+                    .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                    .collect()
             });
+            let status = results
+                .into_iter()
+                .collect::<RusticResult<()>>()
+                .and_then(|()| raw_packer.write().unwrap().finalize());
+            _ = finish_tx.send(status);
         });
 
         Ok(packer)
@@ -305,7 +333,8 @@ impl<BE: DecryptWriteBackend> Packer<BE> {
     ///
     /// * If sending the message to the raw packer fails.
     pub fn add(&self, data: Bytes, id: BlobId) -> RusticResult<()> {
-        self.sender.send((data, id)).map_err(|err| {
+        let ticket = self.budget.take(data.len());
+        self.sender.send((data, id, ticket)).map_err(|err| {
             RusticError::with_source(
                 ErrorKind::Internal,
                 "Sending crossbeam message failed: `id`: `{id}`",
@@ -417,6 +446,11 @@ pub(crate) struct RawPacker<BE: DecryptWriteBackend> {
     be: BE,
     /// The actor to write the pack file
     file_writer: Option<Actor>,
+    /// npbackup: the blobs of the pack last handed to the writer, which the index
+    /// has only once it is written. The writer takes a pack when it has written and
+    /// indexed the one before, so these are the only blobs in neither the pack being
+    /// filled nor the index; a blob seen again meanwhile was stored twice.
+    sent: std::collections::HashSet<BlobId>,
 }
 
 impl<BE: DecryptWriteBackend> RawPacker<BE> {
@@ -440,7 +474,10 @@ impl<BE: DecryptWriteBackend> RawPacker<BE> {
                 indexer,
                 cacheable: blob_type.is_cacheable(),
             },
-            1,
+            // npbackup: a pack is handed over when the last one is written (the next
+            // one is filled meanwhile), where up to five whole packs (32 MiB each)
+            // waited between the writer's stages and its queue
+            0,
             1,
         ));
 
@@ -448,6 +485,7 @@ impl<BE: DecryptWriteBackend> RawPacker<BE> {
             basic: BasicPacker::new(blob_type, pack_sizer),
             be,
             file_writer,
+            sent: std::collections::HashSet::new(),
         }
     }
 
@@ -513,6 +551,7 @@ impl<BE: DecryptWriteBackend> RawPacker<BE> {
         self.basic.write_header(data)?;
 
         // write file to backend
+        let ids = std::mem::take(&mut self.basic.ids);
         let (file, index) = self.basic.take_data();
         self.file_writer
             .as_ref()
@@ -525,17 +564,61 @@ impl<BE: DecryptWriteBackend> RawPacker<BE> {
                     err,
                 )
             })?;
+        // the writer took this pack: the one before is indexed (this runs under the
+        // packer's lock, so no one asked in between)
+        self.sent = ids;
 
         Ok(())
     }
 
     fn has(&self, id: &BlobId) -> bool {
-        self.basic.has(id)
+        self.basic.has(id) || self.sent.contains(id)
     }
 }
 
-/// npbackup: how many blobs may wait between two stages of the packer.
-const BLOB_QUEUE: usize = 4;
+/// npbackup: how many blobs may wait for the packer's workers (their bytes are
+/// bounded by [`BLOB_BUDGET`]).
+const BLOB_QUEUE: usize = 16;
+
+/// npbackup: how many bytes of blobs may be on their way from [`Packer::add`] into a
+/// pack. Queues counted in blobs alone let a big file's chunks (up to 8 MiB each, cut
+/// on their own thread) fill all of them, which doubled a backup's memory.
+const BLOB_BUDGET: usize = 8 * 1024 * 1024;
+
+/// npbackup: a count of bytes in flight, bounded: [`Budget::take`] waits until the
+/// bytes fit (a blob bigger than the whole budget goes alone).
+#[derive(Clone, Debug)]
+struct Budget(Arc<(Mutex<usize>, Condvar)>, usize);
+
+/// npbackup: bytes taken from a [`Budget`], given back when dropped (the blob was
+/// processed, filtered out, or dropped with the packer's queues on an error).
+#[derive(Debug)]
+struct Ticket(Arc<(Mutex<usize>, Condvar)>, usize);
+
+impl Budget {
+    fn new(limit: usize) -> Self {
+        Self(Arc::new((Mutex::new(0), Condvar::new())), limit)
+    }
+
+    fn take(&self, bytes: usize) -> Ticket {
+        let (used, freed) = &*self.0;
+        let mut used = used.lock().unwrap_or_else(PoisonError::into_inner);
+        while *used > 0 && *used + bytes > self.1 {
+            used = freed.wait(used).unwrap_or_else(PoisonError::into_inner);
+        }
+        *used += bytes;
+        Ticket(self.0.clone(), bytes)
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        let (used, freed) = &*self.0;
+        let mut used = used.lock().unwrap_or_else(PoisonError::into_inner);
+        *used -= self.1;
+        freed.notify_all();
+    }
+}
 
 /// The `BasicPacker` is responsible for packing blobs into pack files. It is a basic version providing the functionality without any I/O or encryption involved
 #[allow(missing_debug_implementations, clippy::module_name_repetitions)]
@@ -838,21 +921,15 @@ impl Actor {
         let (finish_tx, finish_rx) = bounded::<RusticResult<()>>(0);
 
         let _join_handle = std::thread::spawn(move || {
-            scope(|scope| {
-                let status = rx
-                    .into_iter()
-                    .readahead_scoped(scope)
-                    .map(|(file, index): (BytesList, IndexPack)| {
-                        let id = hash_reader(file.clone().reader())
-                            .expect("reading from memory cannot fail");
-                        (file, PackId::from(id), index)
-                    })
-                    .readahead_scoped(scope)
-                    .map(|load| fwh.process(load))
-                    .readahead_scoped(scope)
-                    .try_for_each(|index| fwh.index(index?));
-                _ = finish_tx.send(status);
-            });
+            // npbackup: one pack at a time, hashed, written and indexed in turn
+            let status = rx
+                .into_iter()
+                .try_for_each(|(file, index): (BytesList, IndexPack)| {
+                    let id = hash_reader(file.clone().reader())
+                        .expect("reading from memory cannot fail");
+                    fwh.index(fwh.process((file, PackId::from(id), index))?)
+                });
+            _ = finish_tx.send(status);
         });
 
         Self {

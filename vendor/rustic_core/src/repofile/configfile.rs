@@ -20,8 +20,9 @@ pub(super) mod constants {
     /// Default Tree size
     pub(super) const DEFAULT_TREE_SIZE: u32 = 4 * MB;
 
-    /// Default Data size
-    pub(super) const DEFAULT_DATA_SIZE: u32 = 32 * MB;
+    /// Default Data size. npbackup: 16 MiB, restic's, where rustic_core has 32: a
+    /// backup holds two packs in memory (one filled, one written)
+    pub(super) const DEFAULT_DATA_SIZE: u32 = 16 * MB;
 
     /// the default factor used for repo-size dependent pack size.
     /// 32 * sqrt(reposize in bytes) = 1 MB * sqrt(reposize in GB)
