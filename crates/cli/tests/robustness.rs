@@ -149,9 +149,11 @@ fn a_full_disk_fails_backup_and_prune_clearly_and_the_next_run_succeeds() {
     let repo = w.path("small/repo").display().to_string();
     run(w.cli_repo(&repo).arg("init"), 0);
 
-    // 32 MiB of incompressible data into 24 MiB
+    // 80 MiB of incompressible data into 24 MiB: the disk fills while files are still
+    // being read, so the packer fails with blobs queued for it (which once made the
+    // next blob wait for room forever)
     let src = w.path("src");
-    make_data(&src, 2, 16);
+    make_data(&src, 2, 40);
     let out = run(w.cli_repo(&repo).arg("backup").arg(&src), 8);
     let err = stderr(&out);
     assert!(err.contains("the disk is full"), "{err}");
@@ -173,7 +175,7 @@ fn a_full_disk_fails_backup_and_prune_clearly_and_the_next_run_succeeds() {
     restic_check(&w, &repo);
 
     // with room, the same backup succeeds
-    disk.resize(96);
+    disk.resize(200);
     run(w.cli_repo(&repo).arg("backup").arg(&src), 0);
     restic_check(&w, &repo);
     assert_latest_restores(&w, &repo, &src, "restored");

@@ -46,6 +46,8 @@ pub enum PackerErrorKind {
     SendingCrossbeamDataMessage {
         source: crossbeam_channel::SendError<(BytesList, IndexPack)>,
     },
+    /// npbackup: The pack writer stopped on an earlier error
+    WriterStopped,
 }
 
 pub(crate) type PackerResult<T> = Result<T, Box<PackerErrorKind>>;
@@ -256,11 +258,12 @@ impl<BE: DecryptWriteBackend> Packer<BE> {
         // backing up small files went to them)
         let (tx, rx) = bounded(BLOB_QUEUE);
         let (finish_tx, finish_rx) = bounded::<RusticResult<PackerStats>>(0);
+        let budget = Budget::new(BLOB_BUDGET);
         let packer = Self {
             raw_packer: raw_packer.clone(),
             indexer: indexer.clone(),
             sender: tx,
-            budget: Budget::new(BLOB_BUDGET),
+            budget: budget.clone(),
             finish: finish_rx,
         };
 
@@ -299,6 +302,7 @@ impl<BE: DecryptWriteBackend> Packer<BE> {
                 }
                 Ok(())
             };
+            let workers_ended = CloseOnDrop(budget);
             let results: Vec<RusticResult<()>> = scope(|scope| {
                 let handles: Vec<_> = (0..workers)
                     .map(|_| {
@@ -312,6 +316,7 @@ impl<BE: DecryptWriteBackend> Packer<BE> {
                     .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
                     .collect()
             });
+            drop(workers_ended);
             let status = results
                 .into_iter()
                 .collect::<RusticResult<()>>()
@@ -499,7 +504,11 @@ impl<BE: DecryptWriteBackend> RawPacker<BE> {
             self.save()?;
         }
 
-        self.file_writer.take().unwrap().finalize()?;
+        // npbackup: a writer that stopped on an error was finalized by `save`, which
+        // returned its error
+        if let Some(writer) = self.file_writer.take() {
+            writer.finalize()?;
+        }
 
         Ok(self.basic.take_stats())
     }
@@ -553,17 +562,22 @@ impl<BE: DecryptWriteBackend> RawPacker<BE> {
         // write file to backend
         let ids = std::mem::take(&mut self.basic.ids);
         let (file, index) = self.basic.take_data();
-        self.file_writer
-            .as_ref()
-            .unwrap()
-            .send((file, index))
-            .map_err(|err| {
-                RusticError::with_source(
-                    ErrorKind::Internal,
-                    "Failed to send packfile to file writer.",
-                    err,
-                )
-            })?;
+        let sent = match self.file_writer.as_ref() {
+            Some(writer) => writer.send((file, index)),
+            None => Err(Box::new(PackerErrorKind::WriterStopped)),
+        };
+        if let Err(err) = sent {
+            // npbackup: the writer stopped on an error (a full disk): that error says
+            // why, where "could not send" said nothing
+            if let Some(writer) = self.file_writer.take() {
+                writer.finalize()?;
+            }
+            return Err(RusticError::with_source(
+                ErrorKind::Internal,
+                "Failed to send packfile to file writer.",
+                err,
+            ));
+        }
         // the writer took this pack: the one before is indexed (this runs under the
         // packer's lock, so no one asked in between)
         self.sent = ids;
@@ -586,37 +600,63 @@ const BLOB_QUEUE: usize = 16;
 const BLOB_BUDGET: usize = 8 * 1024 * 1024;
 
 /// npbackup: a count of bytes in flight, bounded: [`Budget::take`] waits until the
-/// bytes fit (a blob bigger than the whole budget goes alone).
+/// bytes fit (a blob bigger than the whole budget goes alone), or until the budget is
+/// closed (the packer's workers are gone: blobs left in their queue keep their bytes,
+/// and a sender must get on to the failing send rather than wait for them).
 #[derive(Clone, Debug)]
-struct Budget(Arc<(Mutex<usize>, Condvar)>, usize);
+struct Budget(Arc<(Mutex<InFlight>, Condvar)>, usize);
+
+/// npbackup: the bytes a [`Budget`] has handed out, and whether it is closed.
+#[derive(Debug, Default)]
+struct InFlight {
+    used: usize,
+    closed: bool,
+}
 
 /// npbackup: bytes taken from a [`Budget`], given back when dropped (the blob was
 /// processed, filtered out, or dropped with the packer's queues on an error).
 #[derive(Debug)]
-struct Ticket(Arc<(Mutex<usize>, Condvar)>, usize);
+struct Ticket(Arc<(Mutex<InFlight>, Condvar)>, usize);
 
 impl Budget {
     fn new(limit: usize) -> Self {
-        Self(Arc::new((Mutex::new(0), Condvar::new())), limit)
+        Self(Arc::new((Mutex::default(), Condvar::new())), limit)
     }
 
     fn take(&self, bytes: usize) -> Ticket {
-        let (used, freed) = &*self.0;
-        let mut used = used.lock().unwrap_or_else(PoisonError::into_inner);
-        while *used > 0 && *used + bytes > self.1 {
-            used = freed.wait(used).unwrap_or_else(PoisonError::into_inner);
+        let (state, freed) = &*self.0;
+        let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
+        while !state.closed && state.used > 0 && state.used + bytes > self.1 {
+            state = freed.wait(state).unwrap_or_else(PoisonError::into_inner);
         }
-        *used += bytes;
+        state.used += bytes;
         Ticket(self.0.clone(), bytes)
+    }
+
+    /// Lets every waiting and later [`Budget::take`] through.
+    fn close(&self) {
+        let (state, freed) = &*self.0;
+        state.lock().unwrap_or_else(PoisonError::into_inner).closed = true;
+        freed.notify_all();
     }
 }
 
 impl Drop for Ticket {
     fn drop(&mut self) {
-        let (used, freed) = &*self.0;
-        let mut used = used.lock().unwrap_or_else(PoisonError::into_inner);
-        *used -= self.1;
+        let (state, freed) = &*self.0;
+        let mut state = state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.used -= self.1;
         freed.notify_all();
+    }
+}
+
+/// npbackup: closes a [`Budget`] when dropped: when the packer's workers have ended,
+/// also by a panic.
+struct CloseOnDrop(Budget);
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        self.0.close();
     }
 }
 

@@ -162,8 +162,11 @@ impl<R: Read + Send> Iterator for ChunkIter<R> {
             }
 
             if self.buf.len() == self.pos {
-                // npbackup: a short read (a pipe) no longer shrinks the buffer for good
+                // npbackup: a short read (a pipe) no longer shrinks the buffer for good;
+                // the buffer counts as used up until a read fills it (an interrupted
+                // read must not leave the fill or old bytes to be taken as data)
                 self.buf.resize(constants::BUF_SIZE, 0);
+                self.pos = self.buf.len();
                 match self.reader.read(&mut self.buf[..]) {
                     Ok(0) => {
                         self.finished = true;
@@ -371,13 +374,18 @@ mod tests {
     }
 
     // npbackup: the same cuts whatever sizes the reader's reads come in (a pipe's short
-    // reads, a buffer ending in the middle of a window) and with a small minimum size
+    // reads, interrupted reads, a buffer ending in the middle of a window) and with a
+    // small minimum size
     #[test]
     fn chunk_cuts_do_not_depend_on_read_sizes() {
         struct Trickle<'a>(&'a [u8], usize);
         impl Read for Trickle<'_> {
             fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
                 self.1 = (self.1 * 7 + 13) % 70_001;
+                // a signal now and then, after short reads too
+                if self.1 % 5 == 0 {
+                    return Err(std::io::ErrorKind::Interrupted.into());
+                }
                 let n = self.1.min(buf.len()).min(self.0.len());
                 buf[..n].copy_from_slice(&self.0[..n]);
                 self.0 = &self.0[n..];
